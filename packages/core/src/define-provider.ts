@@ -1,0 +1,34 @@
+import { inspect } from 'node:util';
+import type { Credentials } from './credentials.js';
+import type { TokenProvider } from './provider.js';
+
+/**
+ * Finishes a provider object: `util.inspect`, `console.log` and `JSON.stringify` show only
+ * `description` (public facts such as the strategy and endpoints), never a secret held in the closure.
+ *
+ * @example
+ * ```ts
+ * return defineProvider({ strategy: 'client-credentials', getToken, authorize, invalidate }, { tokenUrl: url.href, clientId });
+ * ```
+ */
+export function defineProvider<P extends TokenProvider<Credentials>>(provider: P, description: Record<string, string>): P {
+  const summary = { strategy: provider.strategy, ...description };
+  Object.defineProperties(provider, {
+    toJSON: { value: () => summary, enumerable: false },
+    [inspect.custom]: { value: () => `TokenProvider ${inspect(summary)}`, enumerable: false },
+  });
+  return provider;
+}
+
+/**
+ * The `Authorization` header for a bearer token.
+ *
+ * @example
+ * ```ts
+ * bearerHeaders({ type: 'bearer', accessToken: 'abc' }); // { authorization: 'Bearer abc' }
+ * ```
+ */
+export function bearerHeaders(credentials: Credentials): Record<string, string> {
+  if (credentials.type !== 'bearer') throw new TypeError('bearerHeaders needs bearer credentials');
+  return { authorization: `Bearer ${credentials.accessToken}` };
+}

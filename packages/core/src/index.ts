@@ -1,0 +1,16 @@
+export type { BearerCredentials, OAuth1Credentials, Credentials } from './credentials.js';
+export { isFresh, tokenIdentity, DEFAULT_EXPIRY_SKEW_MS } from './credentials.js';
+export type { TokenProvider, GetTokenOptions, AuthorizeRequest } from './provider.js';
+export { TokensmithError, OAuthResponseError, parseOAuthError } from './errors.js';
+export type { TokensmithErrorCode, OAuthErrorFields } from './errors.js';
+export { redactBody, redactValue, redactHeaders, REDACTED, SECRET_FIELD_PATTERN } from './redact.js';
+export type { TokenStore } from './token-store.js';
+export { MemoryStore, KeyedMutex, tokenKey } from './token-store.js';
+export { createTokenManager } from './token-manager.js';
+export type { TokenManager, TokenManagerOptions, ObtainToken } from './token-manager.js';
+export { abortable, timeoutSignal, abortError, DEFAULT_TIMEOUT_MS } from './signals.js';
+export { requireOptions, requireString, optionalString, requireEndpoint, optionalNumber, optionalFunction, isLoopbackHost } from './options.js';
+export { parseTokenResponse } from './token-response.js';
+export { defineProvider, bearerHeaders } from './define-provider.js';
+export { createAuthenticatedFetch } from './authenticated-fetch.js';
+export type { AuthenticatedFetchOptions } from './authenticated-fetch.js';

@@ -1,0 +1,54 @@
+import type { Credentials } from './credentials.js';
+
+/**
+ * Options of {@link TokenProvider.getToken}.
+ *
+ * @example
+ * ```ts
+ * await provider.getToken({ forceRefresh: true, signal: AbortSignal.timeout(5_000) });
+ * ```
+ */
+export interface GetTokenOptions {
+  /** Ignore the cached token and obtain a new one (refresh, re-request or re-login). */
+  forceRefresh?: boolean;
+  /** Stops this caller's wait; a request shared with other callers goes on for them. */
+  signal?: AbortSignal;
+}
+
+/**
+ * One outgoing request to authenticate. OAuth 1.0a signs the method, the exact URL (query
+ * included) and a form-encoded body; bearer strategies ignore all three.
+ *
+ * @example
+ * ```ts
+ * const headers = await provider.authorize({ method: 'POST', url: 'https://api.example.com/1.1/statuses/update.json', body: new URLSearchParams({ status: 'hi' }) });
+ * ```
+ */
+export interface AuthorizeRequest {
+  method: string;
+  url: string | URL;
+  /** A form body (`application/x-www-form-urlencoded`). Pass nothing for JSON or binary bodies: they are never signed. */
+  body?: URLSearchParams | string | Record<string, string>;
+}
+
+/**
+ * The contract every tokensmith strategy implements.
+ *
+ * @example
+ * ```ts
+ * const provider: TokenProvider = createClientCredentialsProvider({ tokenUrl, clientId, clientSecret });
+ * const headers = await provider.authorize({ method: 'GET', url: 'https://api.example.com/me' });
+ * const res = await fetch('https://api.example.com/me', { headers });
+ * if (res.status === 401) await provider.invalidate();
+ * ```
+ */
+export interface TokenProvider<C extends Credentials = Credentials> {
+  /** The strategy's literal name: `'client-credentials'`, `'oauth1-pin'`, `'authorization-code'`. */
+  readonly strategy: string;
+  /** The current credentials, obtained (once, whatever the number of callers) when missing or expired. */
+  getToken(options?: GetTokenOptions): Promise<C>;
+  /** The headers that authenticate exactly this request. */
+  authorize(request: AuthorizeRequest, options?: GetTokenOptions): Promise<Record<string, string>>;
+  /** Marks the current token as rejected (a 401): the next `getToken()` obtains a new one. */
+  invalidate(): Promise<void>;
+}

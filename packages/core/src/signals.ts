@@ -1,0 +1,61 @@
+import { TokensmithError } from './errors.js';
+
+/** Default timeout of every HTTP call tokensmith makes. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Races `promise` against `signal`: the caller stops waiting when it aborts, while the work
+ * itself (possibly shared with other callers) goes on.
+ *
+ * @example
+ * ```ts
+ * const token = await abortable(sharedRequest, AbortSignal.timeout(1_000));
+ * ```
+ */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * One signal that aborts on the caller's signal or after `timeoutMs`, whichever comes first.
+ *
+ * @example
+ * ```ts
+ * await fetch(url, { signal: timeoutSignal(30_000, options.signal) });
+ * ```
+ */
+export function timeoutSignal(timeoutMs: number, signal?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+/**
+ * Turns an abort (timeout or caller) into a {@link TokensmithError} with code `timeout` or `aborted`.
+ *
+ * @example
+ * ```ts
+ * catch (err) { if (signal.aborted) throw abortError(signal, 'token request'); }
+ * ```
+ */
+export function abortError(signal: AbortSignal, what = 'request'): TokensmithError {
+  const reason: unknown = signal.reason;
+  const isTimeout = reason instanceof DOMException && reason.name === 'TimeoutError';
+  return isTimeout
+    ? new TokensmithError('timeout', `${what} timed out`, { cause: reason })
+    : new TokensmithError('aborted', `${what} was aborted`, { cause: reason });
+}

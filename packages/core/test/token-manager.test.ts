@@ -1,0 +1,115 @@
+import { jest } from '@jest/globals';
+import { createTokenManager, MemoryStore, type BearerCredentials, type TokenStore, type Credentials } from '../src/index.js';
+
+function countingStore(): TokenStore & { calls: { get: number; set: number; lock: number } } {
+  const inner = new MemoryStore();
+  const calls = { get: 0, set: 0, lock: 0 };
+  return {
+    calls,
+    get: (key) => { calls.get++; return inner.get(key); },
+    set: (key, value) => { calls.set++; return inner.set(key, value); },
+    delete: (key) => inner.delete(key),
+    lock: (key, fn) => { calls.lock++; return inner.lock(key, fn); },
+  };
+}
+
+const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({ type: 'bearer', accessToken, ...extra });
+
+describe('createTokenManager', () => {
+  it('makes exactly one token request for 1,000 concurrent cold callers', async () => {
+    let requests = 0;
+    const tokens = createTokenManager({ key: 'k', obtain: async () => { requests++; return bearer(`t${requests}`); } });
+    const results = await Promise.all(Array.from({ length: 1000 }, () => tokens.get()));
+    expect(requests).toBe(1);
+    expect(new Set(results.map((r) => r.type === 'bearer' && r.accessToken))).toEqual(new Set(['t1']));
+  });
+
+  it('serves a cached hit without touching the store', async () => {
+    const store = countingStore();
+    const tokens = createTokenManager({ key: 'k', store, obtain: async () => bearer('t') });
+    await tokens.get();
+    const before = { ...store.calls };
+    for (let i = 0; i < 100; i++) await tokens.get();
+    expect(store.calls).toEqual(before);
+  });
+
+  it('renews inside the skew window using the injected clock', async () => {
+    let clock = 1_000_000;
+    let n = 0;
+    const tokens = createTokenManager({ key: 'k', now: () => clock, skewMs: 30_000, obtain: async () => bearer(`t${++n}`, { expiresAt: clock + 60_000 }) });
+    expect((await tokens.get()) as BearerCredentials).toMatchObject({ accessToken: 't1' });
+    clock += 29_000;
+    expect((await tokens.get()) as BearerCredentials).toMatchObject({ accessToken: 't1' });
+    clock += 2_000; // now 31 s into a 60 s token: within 30 s of expiry
+    expect((await tokens.get()) as BearerCredentials).toMatchObject({ accessToken: 't2' });
+  });
+
+  it('keeps a token without expiresAt until it is invalidated', async () => {
+    let clock = 0;
+    let n = 0;
+    const tokens = createTokenManager({ key: 'k', now: () => clock, obtain: async () => bearer(`t${++n}`) });
+    await tokens.get();
+    clock += 365 * 24 * 3600_000;
+    expect(((await tokens.get()) as BearerCredentials).accessToken).toBe('t1');
+    await tokens.invalidate();
+    expect(((await tokens.get()) as BearerCredentials).accessToken).toBe('t2');
+    expect(n).toBe(2);
+  });
+
+  it('hands obtain() the stored token on refresh, and forceRefresh replaces it', async () => {
+    const seen: Array<Credentials | undefined> = [];
+    let n = 0;
+    const tokens = createTokenManager<BearerCredentials>({
+      key: 'k',
+      obtain: async ({ current }) => { seen.push(current); n++; return bearer(`t${n}`, { refreshToken: `r${n}` }); },
+    });
+    await tokens.get();
+    const second = await tokens.get({ forceRefresh: true });
+    expect(second.accessToken).toBe('t2');
+    expect(seen).toEqual([undefined, bearer('t1', { refreshToken: 'r1' })]);
+  });
+
+  it('picks up a token another process stored instead of refreshing again', async () => {
+    const store = new MemoryStore();
+    let n = 0;
+    const a = createTokenManager<BearerCredentials>({ key: 'k', store, obtain: async () => bearer(`a${++n}`) });
+    const b = createTokenManager<BearerCredentials>({ key: 'k', store, obtain: async () => bearer(`b${++n}`) });
+    await a.get();
+    await a.invalidate();
+    await b.invalidate();
+    await store.set('k', bearer('from-elsewhere'));
+    expect((await a.get()).accessToken).toBe('from-elsewhere');
+    expect(n).toBe(1);
+  });
+
+  it('lets one caller stop waiting without failing the shared request', async () => {
+    let release!: (c: BearerCredentials) => void;
+    const tokens = createTokenManager<BearerCredentials>({ key: 'k', obtain: () => new Promise((r) => { release = r; }) });
+    const controller = new AbortController();
+    const impatient = tokens.get({ signal: controller.signal });
+    const patient = tokens.get();
+    controller.abort();
+    await expect(impatient).rejects.toMatchObject({ code: 'aborted' });
+    await Promise.resolve();
+    release(bearer('t'));
+    await expect(patient).resolves.toMatchObject({ accessToken: 't' });
+  });
+
+  it('does not cache a failure: the next call tries again', async () => {
+    const obtain = jest.fn<() => Promise<BearerCredentials>>()
+      .mockRejectedValueOnce(new Error('down'))
+      .mockResolvedValueOnce(bearer('t'));
+    const tokens = createTokenManager({ key: 'k', obtain });
+    await expect(tokens.get()).rejects.toThrow('down');
+    await expect(tokens.get()).resolves.toMatchObject({ accessToken: 't' });
+  });
+
+  it('clear() forgets the token in the store too', async () => {
+    const store = new MemoryStore();
+    const tokens = createTokenManager({ key: 'k', store, obtain: async () => bearer('t') });
+    await tokens.get();
+    await tokens.clear();
+    expect(await store.get('k')).toBeUndefined();
+    expect(await tokens.peek()).toBeUndefined();
+  });
+});

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the system packages the tests use (Debian's redis-server, chromium), idempotently:
+# each is skipped when already on the machine. Runs as root (CI) or through sudo.
+set -euo pipefail
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+if [ ${#need[@]} -eq 0 ]; then
+  echo "setup-test-deps: redis-server and chromium already installed"
+  exit 0
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "setup-test-deps: installing ${need[*]} (Debian packages)"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+echo "setup-test-deps: installed ${need[*]}"
