@@ -52,7 +52,7 @@ const VSCHAR = /^[\x20-\x7E]+$/;
 interface WreckError {
   isBoom?: boolean;
   output?: { statusCode?: number };
-  data?: { payload?: unknown; res?: { statusCode?: number } } | null;
+  data?: { payload?: unknown; res?: { statusCode?: number; headers?: Record<string, string | undefined> } } | null;
   message?: string;
 }
 
@@ -71,7 +71,8 @@ function toTokensmithError(error: unknown): TokensmithError {
     return new OAuthResponseError('client credentials token request', parseOAuthError(status, payloadText(boom.data?.payload)));
   }
   if (boom.isBoom && status !== undefined) {
-    return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) could not be read: ${boom.message ?? 'unknown error'}`);
+    const contentType = boom.data?.res?.headers?.['content-type'] ?? 'missing';
+    return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is not JSON (content-type ${contentType.split(';')[0]})`);
   }
   const statusCode = boom.output?.statusCode;
   if (statusCode === 504 || statusCode === 408) return new TokensmithError('timeout', 'client credentials token request timed out', { cause: error });
@@ -115,7 +116,7 @@ export function createClientCredentialsProvider(options: ClientCredentialsOption
     client: { id: clientId, secret: clientSecret },
     auth: { tokenHost: tokenUrl.origin, tokenPath: tokenUrl.pathname + tokenUrl.search },
     options: { authorizationMethod: authMethod === 'basic' ? 'header' : 'body', credentialsEncodingMode: 'strict', bodyFormat: 'form' },
-    http: { json: true, timeout: timeoutMs, maxBytes: MAX_TOKEN_RESPONSE_BYTES, redirects: 0 },
+    http: { json: 'strict', timeout: timeoutMs, maxBytes: MAX_TOKEN_RESPONSE_BYTES, redirects: 0 },
   });
 
   const requestToken = async (): Promise<BearerCredentials> => {
