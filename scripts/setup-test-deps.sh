@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs the system packages the tests use (Debian's redis-server, chromium), idempotently:
+# Installs the system packages the tests use (Debian's redis-server, chromium, python3-requests-oauthlib), idempotently:
 # each is skipped when already on the machine. Runs as root (CI) or through sudo.
 set -euo pipefail
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
+# The sandbox's compatibility test runs the classic Python requests-oauthlib recipe against it.
+/usr/bin/python3 -c 'import requests_oauthlib' >/dev/null 2>&1 || need+=(python3-requests-oauthlib)
 if [ ${#need[@]} -eq 0 ]; then
-  echo "setup-test-deps: redis-server and chromium already installed"
+  echo "setup-test-deps: redis-server, chromium and python3-requests-oauthlib already installed"
   exit 0
 fi
 sudo=""

@@ -52,3 +52,31 @@ export interface TokenProvider<C extends Credentials = Credentials> {
   /** Marks the current token as rejected (a 401): the next `getToken()` obtains a new one. */
   invalidate(): Promise<void>;
 }
+
+/**
+ * Options of {@link InteractiveTokenProvider.login}.
+ */
+export interface LoginOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * A provider whose credentials come from a person (OAuth 1.0a PIN, authorization code):
+ * `login()` runs the interactive flow now; `getToken()` runs it only when nothing usable is stored.
+ * Credentials are stored only after the whole flow succeeds: a failed login leaves the old ones.
+ *
+ * @example
+ * ```ts
+ * const provider: InteractiveTokenProvider = createOAuth1PinProvider({ ...endpoints, promptPin });
+ * await provider.login();
+ * console.log(await provider.status());
+ * await provider.logout();
+ * ```
+ */
+export interface InteractiveTokenProvider<C extends Credentials = Credentials> extends TokenProvider<C> {
+  login(options?: LoginOptions): Promise<C>;
+  /** Revokes the credentials where the server supports it, and always forgets them locally. */
+  logout(): Promise<void>;
+  /** The stored credentials, without starting any flow. */
+  peek(): Promise<C | undefined>;
+}

@@ -1,0 +1,10 @@
+export { startSandbox, sandboxEndpoints, sandboxModules } from './server.js';
+export type { Sandbox, SandboxOptions, SandboxEndpoints } from './server.js';
+export { DEMO_CREDENTIALS, addRoute, randomToken } from './state.js';
+export type { SandboxState, SandboxStats, SandboxApp, SandboxConsumer, SandboxOAuth2Client, Principal, Authenticator, Handler, UserToken } from './state.js';
+export { TIMELINES, twitterDate } from './fixtures.js';
+export type { Tweet } from './fixtures.js';
+export { TWITTER_ERRORS, sendJson, sendForm, sendHtml, sendTwitterError, sendOAuthError, parseBasicAuth, escapeHtml } from './http-util.js';
+export type { SandboxRequest } from './http-util.js';
+export { authenticate } from './timeline.js';
+export { clientFromRequest, secretEquals } from './oauth2-app.js';

@@ -1,0 +1,100 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { TWITTER_ERRORS, parseBasicAuth, sendJson, sendTwitterError, type SandboxRequest } from './http-util.js';
+import { addRoute, randomToken, type SandboxApp, type SandboxState } from './state.js';
+
+/** Compares two secrets in constant time. */
+export function secretEquals(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The client a request authenticates as: HTTP Basic (RFC 6749 2.3.1) or form body; both at once is refused. */
+export function clientFromRequest(req: SandboxRequest): { id: string; secret: string | undefined; method: 'basic' | 'body' | 'none' } | 'ambiguous' | undefined {
+  const basic = parseBasicAuth(req.headers.authorization);
+  const bodySecret = req.form?.get('client_secret') ?? undefined;
+  if (basic && bodySecret !== undefined) return 'ambiguous';
+  if (basic) {
+    const bodyId = req.form?.get('client_id');
+    if (bodyId && bodyId !== basic.id) return 'ambiguous';
+    return { ...basic, method: 'basic' };
+  }
+  if (req.headers.authorization) return undefined;
+  const id = req.form?.get('client_id') ?? undefined;
+  if (!id) return undefined;
+  return { id, secret: bodySecret, method: bodySecret === undefined ? 'none' : 'body' };
+}
+
+function findApp(state: SandboxState, id: string, secret: string | undefined): SandboxApp | undefined {
+  return state.apps.find((app) => app.clientId === id && secret !== undefined && secretEquals(app.clientSecret, secret));
+}
+
+/** The token endpoint's client credentials grant, the way Twitter's `/oauth2/token` answers it. */
+export function clientCredentialsGrant(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
+  const client = clientFromRequest(req);
+  const app = client && client !== 'ambiguous' ? findApp(state, client.id, client.secret) : undefined;
+  if (!app) {
+    state.stats.rejected++;
+    sendTwitterError(res, TWITTER_ERRORS.unableToVerify);
+    return;
+  }
+  let token = [...state.appTokens].find(([, id]) => id === app.clientId)?.[0];
+  if (!token) {
+    token = randomToken(40, 'AAAAAAAAAAAAAAAAAAAAA');
+    state.appTokens.set(token, app.clientId);
+    if (state.appTokenTtlSeconds !== undefined) {
+      const expiresAt = state.now() + state.appTokenTtlSeconds * 1000;
+      (state.extensions.appTokenExpiry as Map<string, number>).set(token, expiresAt);
+    }
+  }
+  const body: Record<string, unknown> = { token_type: 'bearer', access_token: token };
+  const expiry = (state.extensions.appTokenExpiry as Map<string, number>).get(token);
+  if (expiry !== undefined) body.expires_in = Math.max(0, Math.floor((expiry - state.now()) / 1000));
+  sendJson(res, 200, body);
+}
+
+/** Whether an app token is still valid (not invalidated, not expired). */
+export function appTokenValid(state: SandboxState, token: string): string | undefined {
+  const clientId = state.appTokens.get(token);
+  if (clientId === undefined) return undefined;
+  const expiry = (state.extensions.appTokenExpiry as Map<string, number>).get(token);
+  if (expiry !== undefined && expiry <= state.now()) return undefined;
+  return clientId;
+}
+
+/** Registers the app-only endpoints: the token endpoint's dispatcher and `POST /oauth2/invalidate_token`. */
+export function installOAuth2App(state: SandboxState): void {
+  state.extensions.appTokenExpiry = new Map<string, number>();
+  state.extensions.grants = new Map<string, (req: SandboxRequest, res: ServerResponse, state: SandboxState) => void | Promise<void>>([
+    ['client_credentials', clientCredentialsGrant],
+  ]);
+  addRoute(state, 'POST', '/oauth2/token', async (req, res, s) => {
+    s.stats.tokenRequests++;
+    const grantType = req.form?.get('grant_type');
+    if (!req.form || !grantType) {
+      s.stats.rejected++;
+      sendTwitterError(res, TWITTER_ERRORS.missingGrantType);
+      return;
+    }
+    const grant = (s.extensions.grants as Map<string, (r: SandboxRequest, w: ServerResponse, st: SandboxState) => void | Promise<void>>).get(grantType);
+    if (!grant) {
+      s.stats.rejected++;
+      sendJson(res, 400, { error: 'unsupported_grant_type', error_description: `grant_type ${grantType.slice(0, 40)} is not supported` });
+      return;
+    }
+    await grant(req, res, s);
+  });
+  addRoute(state, 'POST', '/oauth2/invalidate_token', (req, res, s) => {
+    const client = clientFromRequest(req);
+    const app = client && client !== 'ambiguous' && client.method === 'basic' ? findApp(s, client.id, client.secret) : undefined;
+    const token = req.form?.get('access_token');
+    if (!app || !token || s.appTokens.get(token) !== app.clientId) {
+      s.stats.rejected++;
+      sendTwitterError(res, TWITTER_ERRORS.unableToVerify);
+      return;
+    }
+    s.appTokens.delete(token);
+    sendJson(res, 200, { access_token: token });
+  });
+}

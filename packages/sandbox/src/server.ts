@@ -1,0 +1,155 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readRequest, sendJson } from './http-util.js';
+import { installOAuth2App } from './oauth2-app.js';
+import { DEMO_CREDENTIALS, type SandboxApp, type SandboxConsumer, type SandboxOAuth2Client, type SandboxState, type SandboxStats } from './state.js';
+import { installTimeline } from './timeline.js';
+
+/**
+ * Options of {@link startSandbox}.
+ */
+export interface SandboxOptions {
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Loopback address to bind: `127.0.0.1` (default) or another 127.x.y.z. */
+  host?: string;
+  /** Clock, epoch ms (token expiry, timestamps). Default `Date.now`. */
+  now?: () => number;
+  /** Apps accepted by the client credentials grant. Default: {@link DEMO_CREDENTIALS}.app. */
+  apps?: SandboxApp[];
+  /** OAuth 1.0a consumers. Default: {@link DEMO_CREDENTIALS}.oauth1. */
+  consumers?: SandboxConsumer[];
+  /** OAuth 2 authorization code clients. Default: {@link DEMO_CREDENTIALS}.oauth2. */
+  oauth2Clients?: SandboxOAuth2Client[];
+  /** Lifetime of app-only tokens in seconds; default none (Twitter's tokens carry no expires_in). */
+  appTokenTtlSeconds?: number;
+}
+
+/**
+ * A running sandbox.
+ */
+export interface Sandbox {
+  /** Base URL, e.g. `http://127.0.0.1:53127`. */
+  url: string;
+  /** The endpoint URLs a client config needs. */
+  endpoints: SandboxEndpoints;
+  /** Request counters (token requests, refreshes, rejections...). */
+  stats: SandboxStats;
+  /** The sandbox's state, for tests that need to reach in (invalidate tokens, read codes). */
+  state: SandboxState;
+  /** Stops listening and closes every connection. */
+  stop(): Promise<void>;
+}
+
+/** Every endpoint URL of a sandbox. */
+export interface SandboxEndpoints {
+  tokenUrl: string;
+  invalidateTokenUrl: string;
+  timelineUrl: string;
+  requestTokenUrl: string;
+  authorizeUrl: string;
+  accessTokenUrl: string;
+  oauth2AuthorizeUrl: string;
+  revocationUrl: string;
+  issuer: string;
+}
+
+/** Modules that add endpoints to the sandbox (OAuth 1.0a, authorization code) register here. */
+export const sandboxModules: Array<(state: SandboxState) => void> = [installOAuth2App, installTimeline];
+
+/** Builds the endpoint URLs for a base URL. */
+export function sandboxEndpoints(baseUrl: string): SandboxEndpoints {
+  const at = (path: string) => new URL(path, baseUrl).href;
+  return {
+    tokenUrl: at('/oauth2/token'),
+    invalidateTokenUrl: at('/oauth2/invalidate_token'),
+    timelineUrl: at('/1.1/statuses/user_timeline.json'),
+    requestTokenUrl: at('/oauth/request_token'),
+    authorizeUrl: at('/oauth/authorize'),
+    accessTokenUrl: at('/oauth/access_token'),
+    oauth2AuthorizeUrl: at('/oauth2/authorize'),
+    revocationUrl: at('/oauth2/revoke'),
+    issuer: baseUrl.replace(/\/$/, ''),
+  };
+}
+
+function createState(options: SandboxOptions): SandboxState {
+  return {
+    now: options.now ?? Date.now,
+    baseUrl: '',
+    apps: options.apps ?? [{ ...DEMO_CREDENTIALS.app }],
+    consumers: options.consumers ?? [{ ...DEMO_CREDENTIALS.oauth1 }],
+    oauth2Clients: options.oauth2Clients ?? [{ ...DEMO_CREDENTIALS.oauth2, redirectUris: [...DEMO_CREDENTIALS.oauth2.redirectUris] }],
+    appTokens: new Map(),
+    userTokens: new Map(),
+    appTokenTtlSeconds: options.appTokenTtlSeconds,
+    stats: { tokenRequests: 0, refreshRequests: 0, timelineRequests: 0, requestTokenRequests: 0, accessTokenRequests: 0, rejected: 0 },
+    authenticators: [],
+    routes: new Map(),
+    extensions: {},
+  };
+}
+
+async function handle(state: SandboxState, raw: IncomingMessage, res: ServerResponse): Promise<void> {
+  let req;
+  try {
+    req = await readRequest(raw, state.baseUrl);
+  } catch {
+    sendJson(res, 413, { errors: [{ code: 413, message: 'Request body too large.' }] });
+    return;
+  }
+  const handler = state.routes.get(`${req.method} ${req.url.pathname}`);
+  if (handler) {
+    await handler(req, res, state, raw);
+    return;
+  }
+  const otherMethod = [...state.routes.keys()].some((key) => key.endsWith(` ${req.url.pathname}`));
+  if (otherMethod) sendJson(res, 405, { errors: [{ code: 405, message: `Method ${req.method} not allowed on ${req.url.pathname}.` }] });
+  else sendJson(res, 404, { errors: [{ code: 34, message: 'Sorry, that page does not exist.' }] });
+}
+
+/**
+ * Starts a strict local OAuth provider on 127.0.0.1: Twitter-style app-only tokens and the v1.1
+ * user timeline (plus the OAuth 1.0a and authorization code endpoints as they are installed).
+ *
+ * @example
+ * ```ts
+ * const sandbox = await startSandbox();
+ * const provider = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, ...DEMO_CREDENTIALS.app });
+ * // ...
+ * await sandbox.stop();
+ * ```
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  if (!/^127(\.\d{1,3}){3}$/.test(host)) throw new Error(`host must be a 127.x.y.z loopback address, got ${host}`);
+  const state = createState(options);
+  for (const install of sandboxModules) install(state);
+  const server: Server = createServer((raw, res) => {
+    handle(state, raw, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ code: 131, message: 'Internal error.' }] });
+      else res.destroy(error as Error);
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  state.baseUrl = `http://${host}:${port}`;
+  return {
+    url: state.baseUrl,
+    endpoints: sandboxEndpoints(state.baseUrl),
+    stats: state.stats,
+    state,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

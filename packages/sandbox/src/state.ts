@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SandboxRequest } from './http-util.js';
+
+/** An app registered for client credentials (Twitter app-only). */
+export interface SandboxApp { clientId: string; clientSecret: string }
+/** A consumer registered for OAuth 1.0a. */
+export interface SandboxConsumer { consumerKey: string; consumerSecret: string; name: string }
+/** A client registered for the OAuth 2 authorization code grant. `clientSecret` absent = public client. */
+export interface SandboxOAuth2Client { clientId: string; clientSecret?: string; redirectUris: string[]; name: string }
+
+/** The credentials the sandbox accepts out of the box (local demo values, not secrets of anyone). */
+export const DEMO_CREDENTIALS = {
+  app: { clientId: 'sandbox-app-key', clientSecret: 'sandbox-app-secret-do-not-use-elsewhere' },
+  oauth1: { consumerKey: 'sandbox-consumer-key', consumerSecret: 'sandbox-consumer-secret-do-not-use-elsewhere', name: 'tokensmith demo (OAuth 1.0a)' },
+  oauth2: { clientId: 'sandbox-cli', redirectUris: ['http://127.0.0.1/callback'], name: 'tokensmith demo CLI' },
+  user: { screenName: 'twitterapi', userId: '6253282', password: 'sandbox-password' },
+} as const;
+
+/** Counters the tests read to prove how many requests reached the sandbox. */
+export interface SandboxStats {
+  tokenRequests: number;
+  refreshRequests: number;
+  timelineRequests: number;
+  requestTokenRequests: number;
+  accessTokenRequests: number;
+  rejected: number;
+}
+
+/** What a resource request was authenticated as. */
+export type Principal =
+  | { kind: 'app'; clientId: string }
+  | { kind: 'user'; clientId: string; screenName: string; scopes: string[] };
+
+/** An authenticator answers for the requests whose Authorization scheme it knows. */
+export type Authenticator = (req: SandboxRequest, state: SandboxState) =>
+  | { ok: true; principal: Principal }
+  | { ok: false; send: (res: ServerResponse) => void }
+  | undefined;
+
+/** A route handler. */
+export type Handler = (req: SandboxRequest, res: ServerResponse, state: SandboxState, raw: IncomingMessage) => void | Promise<void>;
+
+/** An issued OAuth 2 user token. */
+export interface UserToken { clientId: string; screenName: string; scopes: string[]; expiresAt: number }
+
+/** The sandbox's whole memory: registrations, issued tokens, counters. */
+export interface SandboxState {
+  now: () => number;
+  baseUrl: string;
+  apps: SandboxApp[];
+  consumers: SandboxConsumer[];
+  oauth2Clients: SandboxOAuth2Client[];
+  /** App-only bearer tokens: token -> client id. Twitter returns the same token until it is invalidated. */
+  appTokens: Map<string, string>;
+  /** OAuth 2 user access tokens. */
+  userTokens: Map<string, UserToken>;
+  /** Seconds an app-only token lives; undefined = no expiry, as on Twitter. */
+  appTokenTtlSeconds: number | undefined;
+  stats: SandboxStats;
+  authenticators: Authenticator[];
+  routes: Map<string, Handler>;
+  /** Extension data of the OAuth 1.0a and authorization code modules. */
+  extensions: Record<string, unknown>;
+}
+
+/** A random token of `bytes` bytes, base64url, from node:crypto. */
+export function randomToken(bytes = 32, prefix = ''): string {
+  return prefix + randomBytes(bytes).toString('base64url');
+}
+
+/** Adds a route, keyed `METHOD path`. */
+export function addRoute(state: SandboxState, method: string, path: string, handler: Handler): void {
+  state.routes.set(`${method} ${path}`, handler);
+}
