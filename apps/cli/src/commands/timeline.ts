@@ -1,0 +1,40 @@
+import { createAuthenticatedFetch, timeoutSignal, DEFAULT_TIMEOUT_MS } from '@tokensmith/core';
+import { CliError } from '../cli-error.js';
+import { TIMELINE_ADAPTERS, formatPosts, type Post } from '../timeline-format.js';
+import type { ProviderConfig } from '../config-schema.js';
+import type { BuiltProvider } from '../build-provider.js';
+import type { Progress } from '../io.js';
+
+/** Fetches a provider's timeline with its strategy's authentication and reads it into posts. */
+export async function fetchTimeline(name: string, config: ProviderConfig, provider: BuiltProvider, query: { user?: string | undefined; count: number }, progress: Progress): Promise<Post[]> {
+  if (!config.timeline) throw new CliError('config', `providers.${name}.timeline is not set: add timeline.url (and format) to call a timeline`);
+  const adapter = TIMELINE_ADAPTERS[config.timeline.format];
+  const user = query.user ?? config.timeline.user;
+  if (!user && config.strategy === 'client-credentials') {
+    throw new CliError('usage', `--user is required for app-only provider ${name} (or set providers.${name}.timeline.user)`);
+  }
+  const url = adapter.url(config.timeline.url, { user, count: query.count });
+  const api = createAuthenticatedFetch(provider);
+  progress.start(`Fetching ${user ? `@${user}'s` : 'your'} timeline from ${new URL(url).host}`);
+  const response = await api(url, { headers: { accept: 'application/json' }, signal: timeoutSignal(config.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
+  const text = await response.text();
+  if (!response.ok) {
+    const { parseOAuthError, OAuthResponseError } = await import('@tokensmith/core');
+    throw new OAuthResponseError(`timeline request to ${new URL(url).host}`, parseOAuthError(response.status, text));
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new CliError('network', `timeline response from ${new URL(url).host} is not JSON (HTTP ${response.status})`);
+  }
+  try {
+    const posts = adapter.parse(body);
+    progress.succeed(`${posts.length} tweet${posts.length === 1 ? '' : 's'} from ${new URL(url).host}`);
+    return posts;
+  } catch (error) {
+    throw new CliError('network', `${(error as Error).message} (format ${config.timeline.format})`);
+  }
+}
+
+export { formatPosts };

@@ -1,0 +1,69 @@
+import type { TokensmithConfig } from './config-schema.js';
+
+/** The sandbox credentials the demo config uses (public, local-only values). */
+export interface DemoCredentials {
+  app: { clientId: string; clientSecret: string };
+  oauth1: { consumerKey: string; consumerSecret: string };
+  oauth2: { clientId: string };
+}
+
+/**
+ * The built-in config that points at a sandbox: one provider per strategy.
+ * `tokensmith` uses it with an embedded sandbox when no config file is found.
+ */
+export function demoConfig(baseUrl: string, credentials: DemoCredentials): TokensmithConfig {
+  const at = (path: string) => new URL(path, baseUrl).href;
+  const timeline = { url: at('/1.1/statuses/user_timeline.json'), format: 'twitter-v1' as const };
+  return {
+    defaultProvider: 'sandbox-app',
+    store: 'memory',
+    providers: {
+      'sandbox-app': {
+        strategy: 'client-credentials',
+        tokenUrl: at('/oauth2/token'),
+        clientId: credentials.app.clientId,
+        clientSecret: credentials.app.clientSecret,
+        timeline: { ...timeline, user: 'twitterapi' },
+      },
+      'sandbox-oauth1': {
+        strategy: 'oauth1-pin',
+        consumerKey: credentials.oauth1.consumerKey,
+        consumerSecret: credentials.oauth1.consumerSecret,
+        requestTokenUrl: at('/oauth/request_token'),
+        authorizeUrl: at('/oauth/authorize'),
+        accessTokenUrl: at('/oauth/access_token'),
+        timeline,
+      },
+      'sandbox-oauth2': {
+        strategy: 'authorization-code',
+        issuer: baseUrl.replace(/\/$/, ''),
+        clientId: credentials.oauth2.clientId,
+        scopes: ['tweet.read', 'users.read', 'offline.access'],
+        redirectUri: 'http://127.0.0.1/callback',
+        timeline,
+      },
+    },
+  };
+}
+
+/** The demo config as commented YAML, for `tokensmith sandbox`. */
+export function demoConfigYaml(baseUrl: string, credentials: DemoCredentials): string {
+  const config = demoConfig(baseUrl, credentials);
+  const lines = [
+    '# tokensmith config for the sandbox running at ' + baseUrl,
+    '# Save as tokensmith.config.yaml. These are the sandbox\'s local demo credentials, not real secrets.',
+    `defaultProvider: ${config.defaultProvider}`,
+    'store: memory',
+    'providers:',
+  ];
+  for (const [name, provider] of Object.entries(config.providers)) {
+    lines.push(`  ${name}:`);
+    for (const [key, value] of Object.entries(provider)) {
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        lines.push(`    ${key}:`);
+        for (const [k, v] of Object.entries(value)) lines.push(`      ${k}: ${JSON.stringify(v)}`);
+      } else lines.push(`    ${key}: ${JSON.stringify(value)}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { createInterface, type Interface } from 'node:readline';
+import { CliError } from './cli-error.js';
+import type { CliIO } from './io.js';
+
+/** Asks questions on the terminal, or reads answers line by line from piped stdin. */
+export interface Prompter {
+  ask(question: string, options?: { secret?: boolean }): Promise<string>;
+  close(): void;
+}
+
+/** Creates a {@link Prompter} on `io.stdin`; the prompt goes to stderr so stdout stays clean. */
+export function createPrompter(io: CliIO): Prompter {
+  let rl: Interface | undefined;
+  const lines: string[] = [];
+  const waiters: Array<(line: string | undefined) => void> = [];
+  let ended = false;
+  const open = () => {
+    if (rl) return;
+    rl = createInterface({ input: io.stdin, terminal: false });
+    rl.on('line', (line) => {
+      const waiter = waiters.shift();
+      if (waiter) waiter(line);
+      else lines.push(line);
+    });
+    rl.on('close', () => {
+      ended = true;
+      for (const waiter of waiters.splice(0)) waiter(undefined);
+    });
+  };
+  return {
+    async ask(question) {
+      io.stderr.write(question);
+      open();
+      const line = lines.length > 0 ? lines.shift() : ended ? undefined : await new Promise<string | undefined>((resolve) => waiters.push(resolve));
+      if (line === undefined) throw new CliError('usage', `no answer on standard input for "${question.trim()}" (it ended); pass the value as an option or run in a terminal`);
+      return line.trim();
+    },
+    close() {
+      rl?.close();
+    },
+  };
+}
+
+/** Opens a URL in the user's browser (xdg-open / open / start); resolves false when none could be started. */
+export function openInBrowser(url: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const command = env.BROWSER ?? (process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open');
+  const args = process.platform === 'win32' && !env.BROWSER ? ['/c', 'start', '""', url] : [url];
+  return new Promise((resolve) => {
+    try {
+      const child = spawn(command, args, { stdio: 'ignore', detached: true });
+      child.once('error', () => resolve(false));
+      child.once('spawn', () => {
+        child.unref();
+        resolve(true);
+      });
+    } catch {
+      resolve(false);
+    }
+  });
+}

@@ -1,0 +1,72 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** The process surroundings the CLI runs in (injectable for tests). */
+export interface CliIO {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  stdin: Readable & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** Whether to colour output: only on a TTY, and never with NO_COLOR set. */
+export function useColor(io: CliIO): boolean {
+  return Boolean(io.stderr.isTTY) && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
+}
+
+/** Minimal ANSI styling that disappears when colour is off. */
+export function styler(enabled: boolean) {
+  const wrap = (open: number, close: number) => (text: string) => (enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+  return { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), cyan: wrap(36, 39) };
+}
+
+/** Progress feedback on stderr: a spinner on a TTY, one line per step otherwise. */
+export interface Progress {
+  start(text: string): void;
+  succeed(text: string): void;
+  fail(text: string): void;
+  stop(): void;
+}
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** Creates {@link Progress} for `io.stderr`. `quiet` prints nothing (for --json scripts). */
+export function createProgress(io: CliIO, quiet = false): Progress {
+  const tty = Boolean(io.stderr.isTTY) && io.env.CI === undefined;
+  const style = styler(useColor(io));
+  let timer: NodeJS.Timeout | undefined;
+  let current = '';
+  const clear = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    if (tty && current) io.stderr.write('\r\u001b[2K');
+    current = '';
+  };
+  return {
+    start(text) {
+      if (quiet) return;
+      clear();
+      current = text;
+      if (!tty) {
+        io.stderr.write(`${style.dim('…')} ${text}\n`);
+        return;
+      }
+      let frame = 0;
+      const draw = () => io.stderr.write(`\r\u001b[2K${style.cyan(FRAMES[frame++ % FRAMES.length] ?? '-')} ${text}`);
+      draw();
+      timer = setInterval(draw, 80);
+      timer.unref();
+    },
+    succeed(text) {
+      if (quiet) return;
+      clear();
+      io.stderr.write(`${style.green('✔')} ${text}\n`);
+    },
+    fail(text) {
+      if (quiet) return;
+      clear();
+      io.stderr.write(`${style.red('✖')} ${text}\n`);
+    },
+    stop: clear,
+  };
+}

@@ -1,0 +1,111 @@
+import { runInProcess, tempDir, writeConfig } from './helpers.js';
+
+const SECRET = 'SUPER-SECRET-VALUE-123';
+// Config checks happen before any request, so these URLs are never contacted.
+const endpoints = { tokenUrl: 'https://api.twitter.com/oauth2/token', timelineUrl: 'https://api.twitter.com/1.1/statuses/user_timeline.json' };
+
+function appProvider(overrides = ''): string {
+  return `providers:
+  twitter:
+    strategy: client-credentials
+    tokenUrl: ${endpoints.tokenUrl}
+    clientId: app-key
+    clientSecret: \${APP_SECRET}
+    timeline:
+      url: ${endpoints.timelineUrl}
+      user: twitterapi
+${overrides}`;
+}
+
+async function configError(yaml: string, env: NodeJS.ProcessEnv = { APP_SECRET: SECRET }, argv = ['timeline', 'twitter']) {
+  const dir = tempDir();
+  writeConfig(dir, yaml);
+  const result = await runInProcess(argv, { cwd: dir, env });
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).not.toContain(SECRET);
+  return result.stderr;
+}
+
+describe('config errors name the path and the fix, exit 1, and print no secret', () => {
+  it.each([
+    ['a field that is not a URL', appProvider().replace(/tokenUrl: .*/, 'tokenUrl: not-a-url'), 'providers.twitter.tokenUrl: must be a URL (http:// or https://)'],
+    ['a missing required field', appProvider().replace(/ {4}clientId: .*\n/, ''), 'providers.twitter.clientId: is required'],
+    ['an unknown strategy', appProvider().replace('client-credentials', 'magic'), 'providers.twitter.strategy: strategy must be one of client-credentials, oauth1-pin, authorization-code'],
+    ['an unknown field', appProvider('    clientSecrett: oops\n'), 'providers.twitter: unknown field clientSecrett'],
+    ['a bad timeline format', appProvider().replace('user: twitterapi', 'user: twitterapi\n      format: rss'), 'providers.twitter.timeline.format: must be one of twitter-v1, twitter-v2, mastodon'],
+    ['an empty providers map', 'providers: {}\n', 'providers: providers must name at least one provider'],
+    ['no providers key', 'store: file\n', 'providers: is required'],
+    ['a defaultProvider that does not exist', `defaultProvider: nope\n${appProvider()}`, 'defaultProvider: defaultProvider must be one of the names under providers'],
+    ['a bad store', `store: ftp://x\n${appProvider()}`, "store: must be 'file', 'memory' or a redis:// URL"],
+    ['an authorization-code provider without endpoints', 'providers:\n  m:\n    strategy: authorization-code\n    clientId: cli\n    scopes: [read]\n', 'providers.m: needs either issuer (for discovery) or both authorizationUrl and tokenUrl'],
+    ['an authorization-code provider without scopes', 'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n', 'providers.m.scopes: is required'],
+    ['a wrong type', appProvider('    timeoutMs: soon\n'), 'providers.twitter.timeoutMs: must be a number of milliseconds'],
+  ])('%s', async (_name, yaml, expected) => {
+    expect(await configError(yaml)).toContain(expected);
+  });
+
+  it('a missing environment variable names the provider, the field and the fix', async () => {
+    const stderr = await configError(appProvider(), {});
+    expect(stderr).toContain('providers.twitter.clientSecret: environment variable APP_SECRET is not set (provider twitter, field clientSecret); export APP_SECRET=...');
+  });
+
+  it('invalid YAML and a non-mapping file', async () => {
+    expect(await configError('providers: [unclosed\n')).toMatch(/tokensmith\.config\.yaml is not valid YAML/);
+    expect(await configError('- just\n- a list\n')).toContain('the config must be a mapping with a providers key');
+  });
+
+  it('invalid JSON and a --config path that does not exist', async () => {
+    const dir = tempDir();
+    writeConfig(dir, '{"providers": ', 'tokensmith.config.json');
+    const bad = await runInProcess(['providers'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('tokensmith.config.json is not valid JSON');
+    const missing = await runInProcess(['--config', 'nope.yaml', 'providers'], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('nope.yaml does not exist (check --config)');
+  });
+
+  it('an unknown provider name lists the configured ones', async () => {
+    expect(await configError(appProvider(), { APP_SECRET: SECRET }, ['timeline', 'mastodon'])).toContain('unknown provider mastodon; configured: twitter');
+  });
+
+  it('usage errors: a bad --count and an unknown command', async () => {
+    const dir = tempDir();
+    expect((await runInProcess(['timeline', '--count', '0'], { cwd: dir })).stderr).toContain('--count must be a whole number from 1 to 200');
+    const unknown = await runInProcess(['frobnicate'], { cwd: dir });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  it('reads a JSON config, substitutes ${ENV} and lists providers', async () => {
+    const dir = tempDir();
+    writeConfig(dir, JSON.stringify({ providers: { x: { strategy: 'client-credentials', tokenUrl: endpoints.tokenUrl, clientId: 'id', clientSecret: '${S}' } } }), 'tokensmith.config.json');
+    const result = await runInProcess(['providers', '--json'], { cwd: dir, env: { S: SECRET } });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).providers).toEqual([{ name: 'x', strategy: 'client-credentials', default: false, timeline: null }]);
+    expect(result.stdout + result.stderr).not.toContain(SECRET);
+  });
+
+  it('warns when a config with literal secrets is readable by others, without printing them', async () => {
+    const dir = tempDir();
+    writeConfig(dir, appProvider().replace('${APP_SECRET}', SECRET), 'tokensmith.config.yaml', 0o644);
+    const result = await runInProcess(['providers'], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('holds literal secrets (providers.twitter.clientSecret) and is readable by other users; run chmod 600');
+    expect(result.stderr + result.stdout).not.toContain(SECRET);
+  });
+});
+
+describe('help', () => {
+  it('documents every command with examples and the exit codes', async () => {
+    const dir = tempDir();
+    const top = await runInProcess(['--help'], { cwd: dir });
+    expect(top.code).toBe(0);
+    for (const command of ['timeline', 'token', 'providers', 'login', 'logout', 'status', 'sandbox']) expect(top.stdout).toContain(command);
+    expect(top.stdout).toContain('Exit codes:');
+    const timeline = await runInProcess(['timeline', '--help'], { cwd: dir });
+    expect(timeline.stdout).toContain('Examples:');
+    expect(timeline.stdout).toContain('--user <name>');
+  });
+});

@@ -1,0 +1,98 @@
+import { startSandbox, DEMO_CREDENTIALS, type Sandbox } from '@tokensmith/sandbox';
+import { runBinary, tempDir, writeConfig } from './helpers.js';
+
+let sandbox: Sandbox;
+beforeEach(async () => { sandbox = await startSandbox(); });
+afterEach(async () => { await sandbox.stop(); });
+
+const config = (secretRef = '${SANDBOX_APP_SECRET}', tokenUrl?: string) => `# app-only provider against the test's sandbox
+defaultProvider: sandbox
+store: memory
+providers:
+  sandbox:
+    strategy: client-credentials
+    tokenUrl: ${tokenUrl ?? sandbox.endpoints.tokenUrl}
+    clientId: ${DEMO_CREDENTIALS.app.clientId}
+    clientSecret: ${secretRef}
+    timeline:
+      url: ${sandbox.endpoints.timelineUrl}
+`;
+const env = { SANDBOX_APP_SECRET: DEMO_CREDENTIALS.app.clientSecret };
+
+describe('tokensmith (built binary) against a real sandbox', () => {
+  it('prints a timeline like the recipe: Tweet:, On:, By:', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const result = await runBinary(['timeline', 'sandbox', '--user', 'twitterapi', '--count', '3'], { cwd: dir, env });
+    expect(result.stderr).not.toContain('error');
+    expect(result.code).toBe(0);
+    const blocks = result.stdout.trim().split('\n\n');
+    expect(blocks).toHaveLength(3);
+    for (const block of blocks) expect(block).toMatch(/^Tweet: .+\nOn: \w{3} \w{3} \d{2} \d{2}:\d{2}:\d{2} \+0000 \d{4}\nBy: Twitter API \(@twitterapi\)$/);
+    expect(result.stdout).toContain('strict & "quoted" <tags>');
+    expect(sandbox.stats.tokenRequests).toBe(1);
+    expect(result.stdout + result.stderr).not.toContain(DEMO_CREDENTIALS.app.clientSecret);
+  });
+
+  it('prints JSON with --json, and the token with token --json', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const timeline = await runBinary(['timeline', '--user', 'cafe_dev', '--json'], { cwd: dir, env });
+    expect(timeline.code).toBe(0);
+    const posts = JSON.parse(timeline.stdout) as Array<{ text: string; author: { handle: string } }>;
+    expect(posts.map((p) => p.author.handle)).toEqual(['cafe_dev', 'cafe_dev']);
+    expect(posts[0]!.text).toBe('Ünïcödé survives the round trip: café ☕ 日本語 🚀');
+    const token = await runBinary(['token', '--json'], { cwd: dir, env });
+    expect(token.code).toBe(0);
+    const body = JSON.parse(token.stdout) as { access_token: string; expires_at: string | null };
+    expect(sandbox.state.appTokens.has(body.access_token)).toBe(true);
+    expect(body.expires_at).toBeNull();
+  });
+
+  it('runs against the embedded sandbox when there is no config file (npm start)', async () => {
+    const result = await runBinary(['timeline'], { cwd: tempDir() });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('No config file found: using the built-in demo (embedded sandbox at http://127.0.0.1:');
+    expect(result.stdout).toMatch(/^Tweet: Hello from the tokensmith sandbox/);
+    expect(result.stdout.match(/^By: /gm)).toHaveLength(5);
+  });
+
+  it('a wrong secret exits 2 with the server error and without the secret', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config('WRONG-SECRET-abc123'));
+    const result = await runBinary(['timeline', '--user', 'twitterapi'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error: client credentials token request failed with HTTP 403 authenticity_token_error: Unable to verify your credentials');
+    expect(result.stdout + result.stderr).not.toContain('WRONG-SECRET-abc123');
+  });
+
+  it('an unknown user exits 2 with the API error; an unreachable token URL exits 3', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const unknown = await runBinary(['timeline', '--user', 'nobody'], { cwd: dir, env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('HTTP 404');
+    const closed = await startSandbox();
+    const deadUrl = closed.endpoints.tokenUrl;
+    await closed.stop();
+    writeConfig(dir, config(undefined, deadUrl));
+    const down = await runBinary(['timeline', '--user', 'twitterapi'], { cwd: dir, env });
+    expect(down.code).toBe(3);
+    expect(down.stderr).toContain('client credentials token request failed');
+  });
+
+  it('re-authenticates once when the app token is invalidated between calls (401 retry)', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const { createClientCredentialsProvider } = await import('@tokensmith/client-credentials');
+    const { createAuthenticatedFetch } = await import('@tokensmith/core');
+    const provider = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, ...DEMO_CREDENTIALS.app });
+    const api = createAuthenticatedFetch(provider);
+    const first = await provider.getToken();
+    sandbox.state.appTokens.delete(first.accessToken);
+    const res = await api(`${sandbox.endpoints.timelineUrl}?screen_name=twitterapi`);
+    expect(res.status).toBe(200);
+    expect((await provider.getToken()).accessToken).not.toBe(first.accessToken);
+    expect(sandbox.stats.tokenRequests).toBe(2);
+  });
+});
