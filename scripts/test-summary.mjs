@@ -19,5 +19,5 @@ for (const group of ['packages', 'apps']) {
   }
 }
 if (missing.length) console.error(`workspaces that ran no test: ${missing.join(', ')}`);
-console.log(`\nall workspaces: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || missing.length > 0 ? 1 : 0);
