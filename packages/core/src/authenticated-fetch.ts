@@ -1,4 +1,17 @@
+import { TokensmithError } from './errors.js';
 import type { AuthorizeRequest, TokenProvider } from './provider.js';
+import { IDEMPOTENT_METHODS, RETRYABLE_STATUSES, backoffDelay, isRetryableNetworkError, rateLimitDelay, retryPolicy, sleep, type RetryOptions } from './retry-policy.js';
+import { DEFAULT_TIMEOUT_MS, abortError, timeoutSignal } from './signals.js';
+
+/** Why a request is sent again, as reported to `onRetry`. */
+export interface RetryEvent {
+  reason: 'rate_limited' | 'server_error' | 'network_error' | 'unauthorized';
+  /** 1 for the first retry. */
+  attempt: number;
+  delayMs: number;
+  status?: number;
+  url: string;
+}
 
 /**
  * Options of {@link createAuthenticatedFetch}.
@@ -8,6 +21,20 @@ export interface AuthenticatedFetchOptions {
   fetch?: typeof fetch;
   /** On a 401, invalidate the token and retry once with a fresh one. Default `true`. */
   retryOn401?: boolean;
+  /** Timeout of each attempt, ms. Default 30 s. */
+  timeoutMs?: number;
+  /** Rate-limit and backoff settings. */
+  retry?: RetryOptions;
+  /** Called before each wait-and-retry (show progress; nothing secret is in the event). */
+  onRetry?: (event: RetryEvent) => void;
+  /** Redirects followed at most. Default 5. */
+  maxRedirects?: number;
+  /** Injected wait (tests). Default: a timer that honours the signal. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Injected clock, epoch ms (for `x-rate-limit-reset`). Default `Date.now`. */
+  now?: () => number;
+  /** Injected jitter source in [0, 1]. Default: node:crypto. */
+  random?: () => number;
 }
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -27,37 +54,133 @@ function isReplayable(body: RequestInit['body']): boolean {
   return body === undefined || body === null || typeof body === 'string' || body instanceof URLSearchParams || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || body instanceof Blob;
 }
 
+async function discard(response: Response): Promise<void> {
+  await response.body?.cancel().catch(() => undefined);
+}
+
 /**
- * A `fetch`-compatible function that authenticates each request with `provider` and, on a 401,
- * invalidates the token and retries once with a fresh one (when the body can be sent again).
+ * A `fetch`-compatible function that authenticates each request with `provider` and handles what
+ * real APIs do: on a 401 it invalidates the token and retries once; on a 429 it waits per
+ * `Retry-After` or `x-rate-limit-reset` (bounded, reported through `onRetry`); it retries idempotent
+ * requests on 5xx and connection resets with capped exponential backoff and jitter; every attempt has
+ * a timeout and honours `init.signal`. Redirects are followed by hand so the `Authorization` header is
+ * never sent to another origin.
  *
  * @example
  * ```ts
- * const api = createAuthenticatedFetch(provider);
+ * const api = createAuthenticatedFetch(provider, { onRetry: (e) => console.error(`retrying in ${e.delayMs} ms (${e.reason})`) });
  * const res = await api('https://api.twitter.com/1.1/statuses/user_timeline.json?screen_name=twitterapi');
  * ```
  */
 export function createAuthenticatedFetch(provider: TokenProvider, options: AuthenticatedFetchOptions = {}): typeof fetch {
   const baseFetch = options.fetch ?? globalThis.fetch;
   const retryOn401 = options.retryOn401 ?? true;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const policy = retryPolicy(options.retry);
+  const maxRedirects = options.maxRedirects ?? 5;
+  const wait = options.sleep ?? sleep;
+  const now = options.now ?? Date.now;
 
-  const send = async (input: string | URL | Request, init: RequestInit | undefined, forceRefresh: boolean) => {
-    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-    const request: AuthorizeRequest = { method, url: urlOf(input) };
-    const body = formBodyOf(init?.body, headers);
-    if (body !== undefined) request.body = body;
-    const auth = await provider.authorize(request, forceRefresh ? { forceRefresh: true } : {});
-    for (const [name, value] of Object.entries(auth)) headers.set(name, value);
-    return baseFetch(input, { ...init, headers });
+  /** One attempt: authorize for `url`, send, follow redirects by hand. */
+  const attempt = async (url: string, init: RequestInit, forceRefresh: boolean, signal: AbortSignal): Promise<Response> => {
+    let currentUrl = url;
+    let method = (init.method ?? 'GET').toUpperCase();
+    let body = init.body;
+    let authenticate = true;
+    const origin = new URL(url).origin;
+    for (let hop = 0; ; hop++) {
+      const headers = new Headers(init.headers);
+      if (authenticate) {
+        const request: AuthorizeRequest = { method, url: currentUrl };
+        const form = formBodyOf(body, headers);
+        if (form !== undefined) request.body = form;
+        const auth = await provider.authorize(request, forceRefresh ? { forceRefresh: true, signal } : { signal });
+        for (const [name, value] of Object.entries(auth)) headers.set(name, value);
+      } else {
+        headers.delete('authorization');
+      }
+      let response: Response;
+      try {
+        response = await baseFetch(currentUrl, { ...init, method, body, headers, signal, redirect: 'manual' });
+      } catch (error) {
+        if (signal.aborted) throw abortError(signal, `request to ${new URL(currentUrl).host}`);
+        throw error;
+      }
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status > 399 || response.status === 304 || !location) return response;
+      if (hop >= maxRedirects) {
+        await discard(response);
+        throw new TokensmithError('http_error', `too many redirects (more than ${maxRedirects}) from ${new URL(url).host}`);
+      }
+      await discard(response);
+      const next = new URL(location, currentUrl);
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        method = method === 'HEAD' ? 'HEAD' : 'GET';
+        body = undefined;
+      }
+      // Credentials go only to the origin they were meant for (never downgraded or cross-origin).
+      authenticate = authenticate && next.origin === origin;
+      currentUrl = next.href;
+    }
   };
 
-  const authenticatedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const response = await send(input, init, false);
-    if (response.status !== 401 || !retryOn401 || !isReplayable(init?.body) || input instanceof Request) return response;
-    await response.body?.cancel();
-    await provider.invalidate();
-    return send(input, init, true);
+  const authenticatedFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    if (input instanceof Request) {
+      init = { method: input.method, headers: input.headers, body: input.body, ...init };
+      if (input.body) Object.assign(init, { duplex: 'half' });
+    }
+    const url = urlOf(input);
+    const method = (init.method ?? 'GET').toUpperCase();
+    const replayable = isReplayable(init.body);
+    const idempotent = IDEMPOTENT_METHODS.has(method) && replayable;
+    let retries = 0;
+    let rateLimitWaits = 0;
+    let reauthenticated = false;
+    for (;;) {
+      const signal = timeoutSignal(timeoutMs, init.signal ?? undefined);
+      let response: Response;
+      try {
+        response = await attempt(url, init, false, signal);
+      } catch (error) {
+        if (!idempotent || retries >= policy.maxRetries || !isRetryableNetworkError(error)) {
+          if (error instanceof TokensmithError) throw error;
+          throw new TokensmithError('network_error', `request to ${new URL(url).host} failed: ${(error as Error).message}`, { cause: error });
+        }
+        const delayMs = backoffDelay(retries, policy, options.random);
+        retries++;
+        options.onRetry?.({ reason: 'network_error', attempt: retries, delayMs, url });
+        await wait(delayMs, init.signal ?? undefined);
+        continue;
+      }
+      if (response.status === 401 && retryOn401 && !reauthenticated && replayable) {
+        reauthenticated = true;
+        await discard(response);
+        await provider.invalidate();
+        options.onRetry?.({ reason: 'unauthorized', attempt: 1, delayMs: 0, status: 401, url });
+        const retried = await attempt(url, init, true, timeoutSignal(timeoutMs, init.signal ?? undefined));
+        if (retried.status !== 429 && !RETRYABLE_STATUSES.has(retried.status)) return retried;
+        response = retried;
+      }
+      if (response.status === 429 && replayable && rateLimitWaits < policy.maxRateLimitRetries) {
+        const delayMs = rateLimitDelay(response.headers, now());
+        if (delayMs !== undefined && delayMs <= policy.maxRateLimitWaitMs) {
+          rateLimitWaits++;
+          await discard(response);
+          options.onRetry?.({ reason: 'rate_limited', attempt: rateLimitWaits, delayMs, status: 429, url });
+          await wait(delayMs, init.signal ?? undefined);
+          continue;
+        }
+      }
+      if (RETRYABLE_STATUSES.has(response.status) && idempotent && retries < policy.maxRetries) {
+        const delayMs = Math.max(backoffDelay(retries, policy, options.random), Math.min(rateLimitDelay(response.headers, now()) ?? 0, policy.maxDelayMs));
+        retries++;
+        await discard(response);
+        options.onRetry?.({ reason: 'server_error', attempt: retries, delayMs, status: response.status, url });
+        await wait(delayMs, init.signal ?? undefined);
+        continue;
+      }
+      return response;
+    }
   };
   return authenticatedFetch as typeof fetch;
 }

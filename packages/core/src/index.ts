@@ -13,4 +13,8 @@ export { requireOptions, requireString, optionalString, requireEndpoint, optiona
 export { parseTokenResponse } from './token-response.js';
 export { defineProvider, bearerHeaders } from './define-provider.js';
 export { createAuthenticatedFetch } from './authenticated-fetch.js';
-export type { AuthenticatedFetchOptions } from './authenticated-fetch.js';
+export type { AuthenticatedFetchOptions, RetryEvent } from './authenticated-fetch.js';
+export { retryPolicy, backoffDelay, rateLimitDelay, isRetryableNetworkError, sleep, IDEMPOTENT_METHODS, RETRYABLE_STATUSES } from './retry-policy.js';
+export type { RetryOptions, RetryPolicy } from './retry-policy.js';
+export { FileStore, defaultTokenFilePath, isCredentials } from './file-store.js';
+export type { FileStoreOptions, StoredEntry } from './file-store.js';
