@@ -71,8 +71,9 @@ function toTokensmithError(error: unknown): TokensmithError {
     return new OAuthResponseError('client credentials token request', parseOAuthError(status, payloadText(boom.data?.payload)));
   }
   if (boom.isBoom && status !== undefined) {
-    const contentType = boom.data?.res?.headers?.['content-type'] ?? 'missing';
-    return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is not JSON (content-type ${contentType.split(';')[0]})`);
+    const contentType = (boom.data?.res?.headers?.['content-type'] ?? 'missing').split(';')[0];
+    const why = boom.output?.statusCode === 406 ? `is not JSON (content-type ${contentType})` : `could not be read: ${boom.message ?? 'unreadable body'}`;
+    return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) ${why}`);
   }
   const statusCode = boom.output?.statusCode;
   if (statusCode === 504 || statusCode === 408) return new TokensmithError('timeout', 'client credentials token request timed out', { cause: error });

@@ -90,8 +90,11 @@ export function rateLimitDelay(headers: Headers, now: number): number | undefine
  * ```
  */
 export function isRetryableNetworkError(error: unknown): boolean {
-  if (!(error instanceof Error) || error.name === 'AbortError' || error.name === 'TimeoutError') return false;
-  const code = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
+  // Duck-typed: errors from Node's own fetch may come from another realm (vm contexts, test runners).
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code: ownCode, cause } = error as { name?: unknown; code?: unknown; cause?: { code?: unknown } };
+  if (name === 'AbortError' || name === 'TimeoutError') return false;
+  const code = ownCode ?? cause?.code;
   return typeof code === 'string' && RETRYABLE_ERRORS.has(code);
 }
 

@@ -1,4 +1,4 @@
-import { createAuthenticatedFetch, timeoutSignal, DEFAULT_TIMEOUT_MS } from '@tokensmith/core';
+import { createAuthenticatedFetch, type AuthenticatedFetchOptions } from '@tokensmith/core';
 import { CliError } from '../cli-error.js';
 import { TIMELINE_ADAPTERS, formatPosts, type Post } from '../timeline-format.js';
 import type { ProviderConfig } from '../config-schema.js';
@@ -6,7 +6,14 @@ import type { BuiltProvider } from '../build-provider.js';
 import type { Progress } from '../io.js';
 
 /** Fetches a provider's timeline with its strategy's authentication and reads it into posts. */
-export async function fetchTimeline(name: string, config: ProviderConfig, provider: BuiltProvider, query: { user?: string | undefined; count: number }, progress: Progress): Promise<Post[]> {
+export async function fetchTimeline(
+  name: string,
+  config: ProviderConfig,
+  provider: BuiltProvider,
+  query: { user?: string | undefined; count: number },
+  progress: Progress,
+  fetchOptions: AuthenticatedFetchOptions = {},
+): Promise<Post[]> {
   if (!config.timeline) throw new CliError('config', `providers.${name}.timeline is not set: add timeline.url (and format) to call a timeline`);
   const adapter = TIMELINE_ADAPTERS[config.timeline.format];
   const user = query.user ?? config.timeline.user;
@@ -14,9 +21,18 @@ export async function fetchTimeline(name: string, config: ProviderConfig, provid
     throw new CliError('usage', `--user is required for app-only provider ${name} (or set providers.${name}.timeline.user)`);
   }
   const url = adapter.url(config.timeline.url, { user, count: query.count });
-  const api = createAuthenticatedFetch(provider);
-  progress.start(`Fetching ${user ? `@${user}'s` : 'your'} timeline from ${new URL(url).host}`);
-  const response = await api(url, { headers: { accept: 'application/json' }, signal: timeoutSignal(config.timeoutMs ?? DEFAULT_TIMEOUT_MS) });
+  const host = new URL(url).host;
+  const api = createAuthenticatedFetch(provider, {
+    ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
+    onRetry: (event) => {
+      const wait = `${Math.ceil(event.delayMs / 100) / 10} s`;
+      const why = { rate_limited: `rate limited by ${host}`, server_error: `${host} answered HTTP ${event.status}`, network_error: `connection to ${host} failed`, unauthorized: `${host} rejected the token` }[event.reason];
+      progress.start(event.reason === 'unauthorized' ? `${why}; getting a fresh one` : `${why}; retrying in ${wait} (attempt ${event.attempt + 1})`);
+    },
+    ...fetchOptions,
+  });
+  progress.start(`Fetching ${user ? `@${user}'s` : 'your'} timeline from ${host}`);
+  const response = await api(url, { headers: { accept: 'application/json' } });
   const text = await response.text();
   if (!response.ok) {
     const { parseOAuthError, OAuthResponseError } = await import('@tokensmith/core');
