@@ -14,7 +14,10 @@ const ACCESS = 'AAAA%2FAAA%3DAAAAAAAAxxxx';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore(); // unpatch node:http so later test files in this worker reach real sockets
+});
 
 const twitterToken = () =>
   nock('https://api.twitter.com')

@@ -18,3 +18,5 @@ export { retryPolicy, backoffDelay, rateLimitDelay, isRetryableNetworkError, sle
 export type { RetryOptions, RetryPolicy } from './retry-policy.js';
 export { FileStore, defaultTokenFilePath, isCredentials } from './file-store.js';
 export type { FileStoreOptions, StoredEntry } from './file-store.js';
+export { createLoggingFetch, redactUrl, redactForm, debugEnabled } from './logging-fetch.js';
+export type { LogLine } from './logging-fetch.js';
