@@ -1,4 +1,4 @@
-import { createAuthenticatedFetch, type AuthenticatedFetchOptions } from '@tokensmith/core';
+import { OAuthResponseError, TokensmithError, createAuthenticatedFetch, parseOAuthError, type AuthenticatedFetchOptions } from '@tokensmith/core';
 import { CliError } from '../cli-error.js';
 import { TIMELINE_ADAPTERS, formatPosts, type Post } from '../timeline-format.js';
 import type { ProviderConfig } from '../config-schema.js';
@@ -20,8 +20,7 @@ export async function fetchTimeline(
   if (!user && config.strategy === 'client-credentials') {
     throw new CliError('usage', `--user is required for app-only provider ${name} (or set providers.${name}.timeline.user)`);
   }
-  const url = adapter.url(config.timeline.url, { user, count: query.count });
-  const host = new URL(url).host;
+  const host = new URL(config.timeline.url).host;
   const api = createAuthenticatedFetch(provider, {
     ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
     onRetry: (event) => {
@@ -31,26 +30,26 @@ export async function fetchTimeline(
     },
     ...fetchOptions,
   });
+  const get = async (url: string): Promise<unknown> => {
+    const response = await api(url, { headers: { accept: 'application/json' } });
+    const text = await response.text();
+    if (!response.ok) throw new OAuthResponseError(`timeline request to ${host}`, parseOAuthError(response.status, text));
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new CliError('network', `timeline response from ${host} is not JSON (HTTP ${response.status})`);
+    }
+  };
   progress.start(`Fetching ${user ? `@${user}'s` : 'your'} timeline from ${host}`);
-  const response = await api(url, { headers: { accept: 'application/json' } });
-  const text = await response.text();
-  if (!response.ok) {
-    const { parseOAuthError, OAuthResponseError } = await import('@tokensmith/core');
-    throw new OAuthResponseError(`timeline request to ${new URL(url).host}`, parseOAuthError(response.status, text));
-  }
-  let body: unknown;
+  let posts: Post[];
   try {
-    body = JSON.parse(text);
-  } catch {
-    throw new CliError('network', `timeline response from ${new URL(url).host} is not JSON (HTTP ${response.status})`);
-  }
-  try {
-    const posts = adapter.parse(body);
-    progress.succeed(`${posts.length} tweet${posts.length === 1 ? '' : 's'} from ${new URL(url).host}`);
-    return posts;
+    posts = await adapter.fetchPosts(get, config.timeline.url, { user, count: query.count });
   } catch (error) {
+    if (error instanceof CliError || error instanceof TokensmithError) throw error;
     throw new CliError('network', `${(error as Error).message} (format ${config.timeline.format})`);
   }
+  progress.succeed(`${posts.length} post${posts.length === 1 ? '' : 's'} from ${host}`);
+  return posts;
 }
 
 export { formatPosts };

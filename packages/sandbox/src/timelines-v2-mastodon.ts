@@ -1,0 +1,130 @@
+import type { ServerResponse } from 'node:http';
+import { TIMELINES, type Tweet } from './fixtures.js';
+import { sendJson, type SandboxRequest } from './http-util.js';
+import { authenticate } from './timeline.js';
+import type { Principal, SandboxState } from './state.js';
+
+/** A route matched by a regular expression on the path; capture groups are passed on. */
+export interface PatternRoute {
+  method: string;
+  pattern: RegExp;
+  handle(req: SandboxRequest, res: ServerResponse, state: SandboxState, params: string[]): void;
+}
+
+/** The pattern routes of a sandbox (kept in `state.extensions.patternRoutes`). */
+export function patternRoutes(state: SandboxState): PatternRoute[] {
+  return ((state.extensions.patternRoutes as PatternRoute[] | undefined) ??= []);
+}
+
+const USERS = Object.values(TIMELINES).map((tweets) => tweets[0]!.user);
+const byName = (name: string) => USERS.find((u) => u.screen_name.toLowerCase() === name.toLowerCase());
+const byId = (id: string) => USERS.find((u) => u.id_str === id);
+const self = (principal: Principal) => (principal.kind === 'user' ? byName(principal.screenName) : undefined);
+
+function v2Tweet(tweet: Tweet) {
+  return { id: tweet.id_str, text: tweet.text.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'), created_at: new Date(Date.parse(tweet.created_at.replace(/^(\w+) (\w+) (\d+) ([\d:]+) \+0000 (\d+)$/, '$2 $3 $5 $4 UTC'))).toISOString(), author_id: tweet.user.id_str };
+}
+
+const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function mastodonAccount(user: Tweet['user']) {
+  return { id: user.id_str, username: user.screen_name, acct: user.screen_name, display_name: user.name, url: `https://sandbox.invalid/@${user.screen_name}` };
+}
+
+function mastodonStatus(tweet: Tweet) {
+  const v2 = v2Tweet(tweet);
+  return { id: tweet.id_str, created_at: v2.created_at, content: `<p>${escape(v2.text).replace(/\n/g, '<br>')}</p>`, visibility: 'public', account: mastodonAccount(tweet.user) };
+}
+
+const v2Error = (res: ServerResponse, status: number, title: string, detail: string) =>
+  sendJson(res, status, { title, detail, type: 'https://api.twitter.com/2/problems/resource-not-found' });
+
+/** Twitter API v2 (`/2/users/by/username/:name`, `/2/users/me`, `/2/users/:id/tweets`) and Mastodon (`/api/v1/accounts/...`). */
+export function installOtherTimelines(state: SandboxState): void {
+  const routes = patternRoutes(state);
+  routes.push(
+    {
+      method: 'GET',
+      pattern: /^\/2\/users\/by\/username\/([^/]+)$/,
+      handle(req, res, s, [name]) {
+        if (!authenticate(req, res, s)) return;
+        const user = byName(decodeURIComponent(name!));
+        if (!user) return v2Error(res, 404, 'Not Found Error', `Could not find user with username: [${name}].`);
+        sendJson(res, 200, { data: { id: user.id_str, name: user.name, username: user.screen_name } });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/2\/users\/me$/,
+      handle(req, res, s) {
+        const principal = authenticate(req, res, s);
+        if (!principal) return;
+        const user = self(principal);
+        if (!user) return sendJson(res, 403, { title: 'Unsupported Authentication', detail: 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.', status: 403 });
+        sendJson(res, 200, { data: { id: user.id_str, name: user.name, username: user.screen_name } });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/2\/users\/(\d+)\/tweets$/,
+      handle(req, res, s, [id]) {
+        if (!authenticate(req, res, s)) return;
+        const user = byId(id!);
+        if (!user) return v2Error(res, 404, 'Not Found Error', `Could not find user with id: [${id}].`);
+        const max = Number(req.url.searchParams.get('max_results') ?? '10');
+        if (!Number.isInteger(max) || max < 5 || max > 100) {
+          return sendJson(res, 400, { errors: [{ parameters: { max_results: [String(max)] }, message: 'The `max_results` query parameter value [' + max + '] is not between 5 and 100' }], title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.twitter.com/2/problems/invalid-request' });
+        }
+        const tweets = (TIMELINES[user.screen_name.toLowerCase()] ?? []).slice(0, max).map(v2Tweet);
+        const wantsUsers = (req.url.searchParams.get('expansions') ?? '').split(',').includes('author_id');
+        sendJson(res, 200, {
+          data: tweets,
+          ...(wantsUsers ? { includes: { users: [{ id: user.id_str, name: user.name, username: user.screen_name }] } } : {}),
+          meta: { result_count: tweets.length, newest_id: tweets[0]?.id, oldest_id: tweets[tweets.length - 1]?.id },
+        });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/accounts\/lookup$/,
+      handle(req, res, s) {
+        if (!authenticate(req, res, s)) return;
+        const user = byName((req.url.searchParams.get('acct') ?? '').replace(/^@/, '').split('@')[0] ?? '');
+        if (!user) return sendJson(res, 404, { error: 'Record not found' });
+        sendJson(res, 200, mastodonAccount(user));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/accounts\/verify_credentials$/,
+      handle(req, res, s) {
+        const principal = authenticate(req, res, s);
+        if (!principal) return;
+        const user = self(principal);
+        if (!user) return sendJson(res, 403, { error: 'This method requires an authenticated user' });
+        sendJson(res, 200, mastodonAccount(user));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/accounts\/(\d+)\/statuses$/,
+      handle(req, res, s, [id]) {
+        if (!authenticate(req, res, s)) return;
+        const user = byId(id!);
+        if (!user) return sendJson(res, 404, { error: 'Record not found' });
+        const limit = Math.min(40, Math.max(1, Number(req.url.searchParams.get('limit') ?? '20') || 20));
+        sendJson(res, 200, (TIMELINES[user.screen_name.toLowerCase()] ?? []).slice(0, limit).map(mastodonStatus));
+      },
+    },
+  );
+}
+
+/** Finds a pattern route for a request. */
+export function matchPatternRoute(state: SandboxState, method: string, path: string): { route: PatternRoute; params: string[] } | undefined {
+  for (const route of patternRoutes(state)) {
+    if (route.method !== method) continue;
+    const match = route.pattern.exec(path);
+    if (match) return { route, params: match.slice(1) };
+  }
+  return undefined;
+}
