@@ -222,6 +222,19 @@ ${EXIT_CODES_HELP}`,
     });
 
   program
+    .command('init')
+    .description('write a commented starter config for a strategy')
+    .option('-s, --strategy <strategy>', 'client-credentials, oauth1-pin or authorization-code', 'client-credentials')
+    .option('-o, --output <path>', 'where to write it', 'tokensmith.config.yaml')
+    .option('-f, --force', 'overwrite an existing file')
+    .addHelpText('after', '\nExamples:\n  $ tokensmith init\n  $ tokensmith init --strategy oauth1-pin\n  $ tokensmith init --strategy authorization-code --output mastodon.yaml')
+    .action(async (flags: { strategy: string; output: string; force?: boolean }) => {
+      const { writeStarterConfig } = await import('./commands/init.js');
+      const path = writeStarterConfig(io.cwd, flags.strategy, { path: flags.output, force: flags.force === true });
+      io.stderr.write(`${style.green('✔')} wrote ${path} (mode 600) for ${flags.strategy}; fill in the \${...} variables, then run tokensmith providers\n`);
+    });
+
+  program
     .command('sandbox')
     .description('run the local sandbox provider in the foreground and print a config that points at it')
     .option('-p, --port <port>', 'port on 127.0.0.1 (default: a free one)', '0')

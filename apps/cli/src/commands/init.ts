@@ -1,0 +1,73 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CliError } from '../cli-error.js';
+import type { StrategyName } from '../config-schema.js';
+
+const HEADER = `# tokensmith config. Docs: README.md, "Config file".
+# Keep secrets out of this file: write \${ENV_NAME} and export the variable.
+# Token store: file (default; ~/.config/tokensmith/tokens.json, mode 0600), memory, or redis://host:6379
+store: file
+`;
+
+const STARTERS: Record<StrategyName, string> = {
+  'client-credentials': `defaultProvider: twitter
+providers:
+  twitter:
+    # App-only bearer token (OAuth 2 client credentials): no user, no browser.
+    strategy: client-credentials
+    tokenUrl: https://api.twitter.com/oauth2/token
+    clientId: \${TWITTER_API_KEY}          # export TWITTER_API_KEY=...
+    clientSecret: \${TWITTER_API_SECRET}   # export TWITTER_API_SECRET=...
+    # authMethod: basic                    # basic (default) | body
+    timeline:
+      url: https://api.twitter.com/1.1/statuses/user_timeline.json
+      format: twitter-v1
+      user: twitterapi                     # app-only calls need a user; --user overrides
+`,
+  'oauth1-pin': `defaultProvider: twitter-user
+providers:
+  twitter-user:
+    # OAuth 1.0a PIN flow: tokensmith login twitter-user opens the browser, you type the PIN.
+    strategy: oauth1-pin
+    consumerKey: \${TWITTER_API_KEY}
+    consumerSecret: \${TWITTER_API_SECRET}
+    requestTokenUrl: https://api.twitter.com/oauth/request_token
+    authorizeUrl: https://api.twitter.com/oauth/authorize
+    accessTokenUrl: https://api.twitter.com/oauth/access_token
+    timeline:
+      url: https://api.twitter.com/1.1/statuses/user_timeline.json
+      format: twitter-v1
+`,
+  'authorization-code': `defaultProvider: mastodon
+providers:
+  mastodon:
+    # OAuth 2 authorization code + PKCE: tokensmith login mastodon opens the browser and
+    # catches the redirect on 127.0.0.1. Register the redirectUri below with the provider.
+    strategy: authorization-code
+    issuer: https://mastodon.example       # OIDC/OAuth discovery; or set authorizationUrl + tokenUrl
+    # authorizationUrl: https://mastodon.example/oauth/authorize
+    # tokenUrl: https://mastodon.example/oauth/token
+    # revocationUrl: https://mastodon.example/oauth/revoke
+    clientId: \${MASTODON_CLIENT_ID}
+    # clientSecret: \${MASTODON_CLIENT_SECRET}   # omit for a public client
+    scopes: [read]
+    redirectUri: http://127.0.0.1:8765/callback
+    timeline:
+      url: https://mastodon.example
+      format: mastodon
+`,
+};
+
+/** The starter config text for a strategy. */
+export function starterConfig(strategy: StrategyName): string {
+  return HEADER + STARTERS[strategy];
+}
+
+/** Writes a starter config (mode 0600); refuses to overwrite without `force`. Returns the path. */
+export function writeStarterConfig(cwd: string, strategy: string, options: { path?: string; force?: boolean }): string {
+  if (!(strategy in STARTERS)) throw new CliError('usage', `--strategy must be one of ${Object.keys(STARTERS).join(', ')}`);
+  const path = resolve(cwd, options.path ?? 'tokensmith.config.yaml');
+  if (existsSync(path) && !options.force) throw new CliError('usage', `${path} already exists; pass --force to overwrite it`);
+  writeFileSync(path, starterConfig(strategy as StrategyName), { mode: 0o600 });
+  return path;
+}
