@@ -1,4 +1,4 @@
-import simpleOAuth2 from 'simple-oauth2';
+import type { ClientCredentials, ModuleOptions } from 'simple-oauth2';
 import {
   OAuthResponseError,
   TokensmithError,
@@ -65,6 +65,8 @@ function payloadText(payload: unknown): string {
 /** Maps what simple-oauth2 (wreck) throws to tokensmith's errors, keeping secrets out. */
 function toTokensmithError(error: unknown): TokensmithError {
   if (error instanceof TokensmithError) return error;
+  // Joi's messages quote the offending value, which may be the secret: never pass them on.
+  if ((error as { isJoi?: boolean } | null)?.isJoi) return new TokensmithError('invalid_options', 'simple-oauth2 rejected the client options (check tokenUrl, clientId and clientSecret)');
   const boom = error as WreckError;
   const status = boom.data?.res?.statusCode;
   if (boom.isBoom && status !== undefined && status >= 400) {
@@ -113,17 +115,21 @@ export function createClientCredentialsProvider(options: ClientCredentialsOption
   const now = optionalFunction(options, 'now') ?? Date.now;
   const timeoutMs = optionalNumber(options, 'timeoutMs', DEFAULT_TIMEOUT_MS);
 
-  const client = new simpleOAuth2.ClientCredentials({
+  const config: ModuleOptions = {
     client: { id: clientId, secret: clientSecret },
     auth: { tokenHost: tokenUrl.origin, tokenPath: tokenUrl.pathname + tokenUrl.search },
     options: { authorizationMethod: authMethod === 'basic' ? 'header' : 'body', credentialsEncodingMode: 'strict', bodyFormat: 'form' },
     http: { json: 'strict', timeout: timeoutMs, maxBytes: MAX_TOKEN_RESPONSE_BYTES, redirects: 0 },
-  });
+  };
+  // simple-oauth2 (and Joi under it) is loaded on the first token request only: a process that
+  // finds its token in the store never pays for it.
+  let client: Promise<ClientCredentials> | undefined;
+  const getClient = () => (client ??= import('simple-oauth2').then(({ default: simpleOAuth2 }) => new simpleOAuth2.ClientCredentials(config)));
 
   const requestToken = async (): Promise<BearerCredentials> => {
     let raw: unknown;
     try {
-      const accessToken = await client.getToken(scope ? { scope } : {});
+      const accessToken = await (await getClient()).getToken(scope ? { scope } : {});
       raw = accessToken.token;
     } catch (error) {
       throw toTokensmithError(error);

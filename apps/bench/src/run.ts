@@ -1,0 +1,94 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startSandbox } from '@tokensmith/sandbox';
+import { fmt } from './stats.js';
+import { startSandboxProcess } from './sandbox-process.js';
+import { cachedTokenLatency } from './suites/cached-token.js';
+import { coldCallers } from './suites/cold-callers.js';
+import { authenticatedFetchOverhead } from './suites/authenticated-fetch.js';
+import { signingThroughput } from './suites/signing.js';
+import { cliTimes } from './suites/cli.js';
+
+interface Row { figure: string; tokensmith: string; baseline: string; ratio: string; target: string; met: boolean | null }
+
+const rows: Row[] = [];
+const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
+const ratio = (x: number) => `${x.toFixed(2)}x`;
+
+log('cached getToken() latency ...');
+const inProcess = await startSandbox();
+const cached = await cachedTokenLatency(inProcess);
+rows.push({
+  figure: 'cached getToken() median / p99',
+  tokensmith: `${fmt(cached.ours.median, 'ns', 0)} / ${fmt(cached.ours.p99, 'ns', 0)}`,
+  baseline: `simple-oauth2 expired()+reuse: ${fmt(cached.raw.median, 'ns', 0)} / ${fmt(cached.raw.p99, 'ns', 0)}`,
+  ratio: ratio(cached.ours.median / cached.raw.median),
+  target: 'median < 2 µs',
+  met: cached.ours.median < 2_000,
+});
+
+log('1,000 concurrent cold callers ...');
+const cold = await coldCallers(inProcess);
+rows.push({
+  figure: 'token requests for 1,000 cold callers',
+  tokensmith: `${cold.ours} request (${fmt(cold.oursMs, 'ms', 0)})`,
+  baseline: `simple-oauth2 direct: ${cold.raw} requests (${fmt(cold.rawMs, 'ms', 0)})`,
+  ratio: `${cold.raw / Math.max(1, cold.ours)}x fewer`,
+  target: 'exactly 1',
+  met: cold.ours === 1,
+});
+await inProcess.stop();
+
+log('OAuth 1.0a signing throughput ...');
+const signing = signingThroughput();
+rows.push({
+  figure: 'OAuth 1.0a signatures/s (same requests)',
+  tokensmith: fmt(signing.oursPerSec, '/s', 0),
+  baseline: `oauth-1.0a + node:crypto: ${fmt(signing.rawPerSec, '/s', 0)}`,
+  ratio: ratio(signing.rawPerSec / signing.oursPerSec),
+  target: 'within 1.2x of raw',
+  met: signing.rawPerSec / signing.oursPerSec <= 1.2,
+});
+
+log('authenticated fetch vs plain fetch (sandbox in its own process) ...');
+const sandbox = await startSandboxProcess();
+try {
+  const af = await authenticatedFetchOverhead(sandbox.url);
+  rows.push({
+    figure: `${af.total.toLocaleString('en-US')} keep-alive GETs, ${af.concurrency} in flight (median of ${af.rounds})`,
+    tokensmith: fmt(af.oursRps, 'req/s', 0),
+    baseline: `plain fetch + fixed header: ${fmt(af.plainRps, 'req/s', 0)}`,
+    ratio: ratio(af.plainRps / af.oursRps),
+    target: 'within 1.05x',
+    met: af.plainRps / af.oursRps <= 1.05,
+  });
+
+  log('CLI cold start and timeline end to end ...');
+  const cli = cliTimes(sandbox.url);
+  rows.push({ figure: 'tokensmith --help (cold start)', tokensmith: `${fmt(cli.help.wall.median, 'ms', 0)}, ${fmt(cli.help.rssMiB, 'MiB', 0)} peak`, baseline: '-', ratio: '-', target: '< 200 ms', met: cli.help.wall.median < 200 });
+  rows.push({
+    figure: 'tokensmith timeline, end to end',
+    tokensmith: `${fmt(cli.timeline.wall.median, 'ms', 0)}, ${fmt(cli.timeline.rssMiB, 'MiB', 0)} peak`,
+    baseline: cli.python ? `requests-oauthlib recipe: ${fmt(cli.python.wall.median, 'ms', 0)}, ${fmt(cli.python.rssMiB, 'MiB', 0)} peak` : 'python3-requests-oauthlib not installed',
+    ratio: cli.python ? ratio(cli.timeline.wall.median / cli.python.wall.median) : '-',
+    target: '-',
+    met: null,
+  });
+} finally {
+  await sandbox.stop();
+}
+
+const widths = ['figure', 'tokensmith', 'baseline', 'ratio', 'target'].map((key) => Math.max(key.length, ...rows.map((r) => String(r[key as keyof Row]).length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} | met |`;
+const table = [
+  line(['figure', 'tokensmith', 'baseline', 'ratio', 'target']).replace('| met |', '| met |'),
+  `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|-----|`,
+  ...rows.map((r) => line([r.figure, r.tokensmith, r.baseline, r.ratio, r.target]).replace(/\| met \|$/, `| ${r.met === null ? ' - ' : r.met ? 'yes' : 'NO '} |`)),
+].join('\n');
+process.stdout.write(`${table}\n`);
+const outDir = fileURLToPath(new URL('../results/', import.meta.url));
+mkdirSync(outDir, { recursive: true });
+const result = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, rows, raw: { cached, cold, signing } };
+writeFileSync(`${outDir}latest.json`, JSON.stringify(result, null, 2) + '\n');
+writeFileSync(`${outDir}latest.md`, `${table}\n`);
+log(`wrote ${outDir}latest.json and latest.md`);
