@@ -1,1 +1,11 @@
-export {};
+export { createOAuth1PinProvider } from './oauth1-pin-provider.js';
+export type { OAuth1PinProviderOptions } from './oauth1-pin-provider.js';
+export { requestToken, exchangePin } from './pin-flow.js';
+export type { OAuth1ClientOptions, OAuth1StepOptions, OAuth1RequestTokenState } from './pin-flow.js';
+export { percentEncode } from './percent-encoding.js';
+export { baseStringUri, normalizeMethod, normalizeParameters, requestParameters, signatureBaseString } from './normalize.js';
+export type { FormBody, OAuth1Parameter } from './normalize.js';
+export { signOAuth1Request, hmacSha1Signature, plaintextSignature, createNonce } from './signature.js';
+export type { OAuth1SignInput, OAuth1SignedRequest, OAuth1SignatureMethod } from './signature.js';
+export { buildAuthorizationHeader } from './authorization-header.js';
+export { parseOAuth1Error, MAX_OAUTH1_RESPONSE_BYTES } from './oauth1-http.js';
