@@ -1,0 +1,433 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Credentials } from './credentials.js';
+import { TokensmithError } from './errors.js';
+import { withFileLock, type FileLockOptions } from './file-lock.js';
+import { optionalFunction, optionalNumber } from './options.js';
+import { KeyedMutex, type TokenStore } from './token-store.js';
+
+/**
+ * Options of {@link FileStore}.
+ *
+ * @example
+ * ```ts
+ * const options: FileStoreOptions = { path: '/srv/app/tokens.json', lockTimeoutMs: 10_000 };
+ * ```
+ */
+export interface FileStoreOptions {
+  /** The token file. Default: `$TOKENSMITH_TOKEN_FILE`, else {@link defaultTokenFilePath}. */
+  path?: string;
+  /** Clock, epoch ms, for lock lease ages and the lock wait deadline. Default `Date.now`. */
+  now?: () => number;
+  /** How long `lock()`, `set()` and `delete()` wait for another process's lock before a `store_error`. Default 60 s. */
+  lockTimeoutMs?: number;
+  /** A lock not renewed for this long is stale (its holder renews it every third of it). Default 30 s. */
+  lockLeaseMs?: number;
+  /** Poll interval while waiting for a lock. Default 20 ms. */
+  lockPollMs?: number;
+  /** Where warnings go (a token file other users could read, a directory others can write). Default `process.emitWarning`. */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * One stored token, as {@link FileStore.entries} lists them.
+ *
+ * @example
+ * ```ts
+ * for (const { key, credentials } of await store.entries()) console.log(key, credentials.type);
+ * ```
+ */
+export interface StoredEntry {
+  key: string;
+  credentials: Credentials;
+}
+
+/** What the file holds. `version` lets a later release change the layout without misreading it. */
+interface TokenFile {
+  version: 1;
+  tokens: Record<string, Credentials>;
+}
+
+const RESET_HINT = 'to reset it, delete the file or run `tokensmith logout`';
+
+/**
+ * The default token file: `$TOKENSMITH_TOKEN_FILE` if set, else
+ * `${XDG_CONFIG_HOME:-~/.config}/tokensmith/tokens.json` (a relative XDG_CONFIG_HOME is ignored, as the XDG spec asks).
+ *
+ * @example
+ * ```ts
+ * defaultTokenFilePath({ HOME: '/home/me' }); // '/home/me/.config/tokensmith/tokens.json'
+ * ```
+ */
+export function defaultTokenFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TOKENSMITH_TOKEN_FILE) return resolve(env.TOKENSMITH_TOKEN_FILE);
+  const xdg = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  return join(xdg, 'tokensmith', 'tokens.json');
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const optional = (value: unknown, type: 'string' | 'number') => value === undefined || typeof value === type;
+
+/**
+ * Whether a value read back from a store is usable {@link Credentials}: the discriminant and the
+ * token fields a strategy needs, and `expiresAt`/`refreshToken` of the right type when present.
+ * Other fields are not judged, so a token a strategy just obtained is never refused for a detail.
+ *
+ * @example
+ * ```ts
+ * isCredentials(JSON.parse(text)); // false for `{}`, true for `{ "type": "bearer", "accessToken": "..." }`
+ * ```
+ */
+export function isCredentials(value: unknown): value is Credentials {
+  if (!isRecord(value)) return false;
+  if (value.type === 'bearer') {
+    return typeof value.accessToken === 'string' && optional(value.expiresAt, 'number') && optional(value.refreshToken, 'string');
+  }
+  if (value.type === 'oauth1') return typeof value.token === 'string' && typeof value.tokenSecret === 'string';
+  return false;
+}
+
+function errorCode(error: unknown): string {
+  return error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : 'error';
+}
+
+function storeError(message: string, cause?: unknown): TokensmithError {
+  return new TokensmithError('store_error', message, cause === undefined ? undefined : { cause });
+}
+
+/** One mutex per token file per process, shared by every FileStore on that path. */
+const mutexes = new Map<string, KeyedMutex>();
+
+/**
+ * A {@link TokenStore} in one JSON file, shared safely by every process of the same user: the
+ * CLI's default store.
+ *
+ * - The file is mode 0600; directories it creates are 0700. An existing file that others can read
+ *   is tightened to 0600 with a warning (its tokens may have leaked: consider revoking them); an
+ *   existing directory that others can write draws a warning, and is left as it is.
+ * - Every write is atomic: a 0600 temporary file in the same directory, written, fsynced, renamed
+ *   over the file, then the directory fsynced. A crash leaves the old or the new file, never half.
+ * - `set` and `delete` read-modify-write the whole file under a cross-process lock file
+ *   (`<path>.lock`), so other keys' tokens are never lost to a concurrent writer.
+ * - `lock(key, fn)` takes a per-key lock file (`<path>.<hash>.lock`): one refresh per key across
+ *   processes, while other keys refresh freely. Lock files are created with O_EXCL and hold pid,
+ *   host and a random token; a holder renews its lease while `fn` runs; a waiter breaks a lock
+ *   whose holder died (same host) or whose lease expired, gives up after `lockTimeoutMs` with a
+ *   `store_error`, and a holder deletes the lock file only while it still holds its own token.
+ * - A corrupt or unreadable file is never overwritten: every operation throws a `store_error`
+ *   naming the path and how to reset it, and the other providers' tokens stay on disk.
+ *
+ * @example
+ * ```ts
+ * import { FileStore } from '@tokensmith/core';
+ * import { createClientCredentialsProvider } from '@tokensmith/client-credentials';
+ *
+ * const store = new FileStore(); // ~/.config/tokensmith/tokens.json
+ * const provider = createClientCredentialsProvider({ tokenUrl, clientId, clientSecret, store });
+ * for (const { key, credentials } of await store.entries()) console.log(key, credentials.type);
+ * ```
+ */
+export class FileStore implements TokenStore {
+  /** The absolute path of the token file. */
+  readonly path: string;
+  readonly #lockOptions: FileLockOptions;
+  readonly #warn: (message: string) => void;
+  readonly #warned = new Set<string>();
+  readonly #mutex: KeyedMutex;
+
+  constructor(options: FileStoreOptions = {}) {
+    if (!options || typeof options !== 'object') throw new TokensmithError('invalid_options', 'FileStore options must be an object');
+    if (options.path !== undefined && (typeof options.path !== 'string' || options.path.trim() === '')) {
+      throw new TokensmithError('invalid_options', 'path must be a non-empty string');
+    }
+    this.path = options.path === undefined ? defaultTokenFilePath() : resolve(options.path);
+    this.#lockOptions = {
+      now: optionalFunction(options, 'now') ?? Date.now,
+      timeoutMs: optionalNumber(options, 'lockTimeoutMs', 60_000),
+      leaseMs: optionalNumber(options, 'lockLeaseMs', 30_000),
+      pollMs: optionalNumber(options, 'lockPollMs', 20),
+    };
+    this.#warn = optionalFunction(options, 'onWarning') ?? ((message: string) => process.emitWarning(message, { code: 'TOKENSMITH_FILE_STORE' }));
+    let mutex = mutexes.get(this.path);
+    if (!mutex) mutexes.set(this.path, (mutex = new KeyedMutex()));
+    this.#mutex = mutex;
+  }
+
+  /**
+   * The stored credentials of `key`, read from disk (no cache: another process may have written).
+   *
+   * @example
+   * ```ts
+   * const creds = await store.get(tokenKey({ tokenUrl, clientId }));
+   * ```
+   */
+  async get(key: string): Promise<Credentials | undefined> {
+    return (await this.#read()).get(key);
+  }
+
+  /**
+   * Stores `credentials` under `key`, keeping every other key, with an atomic rewrite under the file lock.
+   *
+   * @example
+   * ```ts
+   * await store.set(key, { type: 'bearer', accessToken, expiresAt: Date.now() + 3600_000 });
+   * ```
+   */
+  async set(key: string, credentials: Credentials): Promise<void> {
+    if (!isCredentials(credentials)) throw new TokensmithError('invalid_options', 'credentials must be bearer or oauth1 credentials');
+    await this.#update((tokens) => {
+      tokens.set(key, structuredClone(credentials));
+      return true;
+    });
+  }
+
+  /**
+   * Forgets `key`, keeping every other key. Does nothing (and writes nothing) when it is absent.
+   *
+   * @example
+   * ```ts
+   * await store.delete(key); // logout
+   * ```
+   */
+  async delete(key: string): Promise<void> {
+    if (!(await this.#read()).has(key)) return;
+    await this.#update((tokens) => tokens.delete(key));
+  }
+
+  /**
+   * Runs `fn` holding `key`'s lock, in this process and across processes. Re-read inside `fn`:
+   * another process may have refreshed while this one waited.
+   *
+   * @example
+   * ```ts
+   * await store.lock(key, async () => {
+   *   const current = await store.get(key);
+   *   if (!current || !isFresh(current, Date.now())) await store.set(key, await refresh(current));
+   * });
+   * ```
+   */
+  lock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.#mutex.run(`key:${key}`, async () => {
+      await this.#ensureDir();
+      const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
+      return withFileLock(`${this.path}.${hash}.lock`, this.#lockOptions, fn);
+    });
+  }
+
+  /**
+   * Every stored token, sorted by key (for `tokensmith status`).
+   *
+   * @example
+   * ```ts
+   * const entries = await store.entries(); // [{ key: 'https://api.twitter.com/oauth2/token#abc#', credentials: {...} }]
+   * ```
+   */
+  async entries(): Promise<StoredEntry[]> {
+    const tokens = await this.#read();
+    return [...tokens.keys()].sort().map((key) => ({ key, credentials: tokens.get(key) as Credentials }));
+  }
+
+  /**
+   * Moves the token file aside to `<path>.bak-<epoch ms>` (still 0600) so the store starts empty:
+   * the way out of a corrupt file that keeps nothing hidden. Returns the backup path, or
+   * `undefined` when there was no file.
+   *
+   * @example
+   * ```ts
+   * const backup = await store.reset(); // '/home/me/.config/tokensmith/tokens.json.bak-1732370000000'
+   * ```
+   */
+  async reset(): Promise<string | undefined> {
+    if (!(await exists(this.path))) return undefined;
+    return this.#withWriteLock(async () => {
+      const backup = `${this.path}.bak-${this.#lockOptions.now()}`;
+      try {
+        await rename(this.path, backup);
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT') return undefined;
+        throw storeError(`cannot move token file ${this.path} aside (${errorCode(error)})`, error);
+      }
+      await fsyncDir(dirname(this.path));
+      return backup;
+    });
+  }
+
+  async #withWriteLock<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#mutex.run('write', async () => {
+      await this.#ensureDir();
+      return withFileLock(`${this.path}.lock`, this.#lockOptions, fn);
+    });
+  }
+
+  /** Read-modify-write under the write lock; `change` returns whether anything changed. */
+  async #update(change: (tokens: Map<string, Credentials>) => boolean): Promise<void> {
+    await this.#withWriteLock(async () => {
+      const tokens = await this.#read();
+      if (change(tokens)) await this.#write(tokens);
+    });
+  }
+
+  #warnOnce(message: string): void {
+    if (this.#warned.has(message)) return;
+    this.#warned.add(message);
+    this.#warn(message);
+  }
+
+  async #ensureDir(): Promise<void> {
+    const dir = dirname(this.path);
+    let first: string | undefined;
+    try {
+      first = await mkdir(dir, { recursive: true, mode: 0o700 });
+      if (first !== undefined) {
+        // mkdir's mode goes through the umask: set 0700 on every directory we created, explicitly.
+        for (let d = dir; ; d = dirname(d)) {
+          await chmod(d, 0o700);
+          if (d === first || dirname(d) === d) break;
+        }
+      } else {
+        const stats = await stat(dir);
+        if (!stats.isDirectory()) throw storeError(`${dir} (the token file's directory) is not a directory`);
+        if ((stats.mode & 0o022) !== 0 && (stats.mode & 0o1000) === 0) {
+          this.#warnOnce(`token store directory ${dir} is writable by other users (mode ${octal(stats.mode)}); use a directory only you can write, e.g. chmod 700 it`);
+        }
+      }
+    } catch (error) {
+      if (error instanceof TokensmithError) throw error;
+      throw storeError(`cannot create the token file's directory ${dir} (${errorCode(error)})`, error);
+    }
+  }
+
+  async #read(): Promise<Map<string, Credentials>> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.path, 'r');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return new Map();
+      throw storeError(`cannot read token file ${this.path} (${errorCode(error)}); check its permissions, or ${RESET_HINT}`, error);
+    }
+    let text: string;
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile()) throw storeError(`token file ${this.path} is not a regular file; ${RESET_HINT}`);
+      if ((stats.mode & 0o077) !== 0) await this.#tighten(handle, stats.mode);
+      text = await handle.readFile('utf8');
+    } catch (error) {
+      if (error instanceof TokensmithError) throw error;
+      throw storeError(`cannot read token file ${this.path} (${errorCode(error)}); check its permissions, or ${RESET_HINT}`, error);
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+    return this.#parse(text);
+  }
+
+  async #tighten(handle: FileHandle, mode: number): Promise<void> {
+    let fixed = true;
+    try {
+      await handle.chmod(0o600);
+    } catch {
+      fixed = false;
+    }
+    this.#warnOnce(
+      `token file ${this.path} was accessible to other users (mode ${octal(mode)})` +
+        (fixed ? '; it is now 0600' : `; chmod 600 it`) +
+        '. Its tokens may have been read: consider revoking them',
+    );
+  }
+
+  #parse(text: string): Map<string, Credentials> {
+    // A blank file (e.g. `touch`ed) holds nothing to lose.
+    if (text.trim() === '') return new Map();
+    const corrupt = (what: string) => storeError(`token file ${this.path} ${what} and was left untouched; ${RESET_HINT}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // The SyntaxError is not kept as the cause: its message quotes the file, tokens included.
+      throw corrupt('is corrupt (not valid JSON)');
+    }
+    if (!isRecord(json) || !isRecord(json.tokens)) throw corrupt('is not a tokensmith token file');
+    if (json.version !== 1) {
+      throw corrupt(`has format version ${typeof json.version === 'number' ? json.version : 'unknown'}, which this tokensmith does not read`);
+    }
+    const tokens = new Map<string, Credentials>();
+    for (const [key, value] of Object.entries(json.tokens)) {
+      if (!isCredentials(value)) throw corrupt(`has a malformed entry (key ${JSON.stringify(key.slice(0, 200))})`);
+      tokens.set(key, value);
+    }
+    return tokens;
+  }
+
+  async #write(tokens: Map<string, Credentials>): Promise<void> {
+    const dir = dirname(this.path);
+    const base = basename(this.path);
+    await this.#sweepTemporaryFiles(dir, base);
+    const body: TokenFile = { version: 1, tokens: Object.fromEntries(tokens) };
+    const temporary = join(dir, `.${base}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
+    let handle: FileHandle;
+    try {
+      handle = await open(temporary, 'wx', 0o600);
+    } catch (error) {
+      throw storeError(`cannot write token file ${this.path}: creating a temporary file in ${dir} failed (${errorCode(error)})`, error);
+    }
+    try {
+      await handle.chmod(0o600);
+      await handle.writeFile(`${JSON.stringify(body, null, 2)}\n`);
+      await handle.sync();
+      await handle.close();
+      await rename(temporary, this.path);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await unlink(temporary).catch(() => undefined);
+      throw storeError(`cannot write token file ${this.path} (${errorCode(error)}); the previous file is unchanged`, error);
+    }
+    await fsyncDir(dir);
+  }
+
+  /**
+   * Deletes temporary files a killed writer left. Safe because it runs under the write lock: no
+   * live writer has one open (they are 0600 anyway, so they never exposed a token to others).
+   */
+  async #sweepTemporaryFiles(dir: string, base: string): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return;
+    }
+    const prefix = `.${base}.`;
+    for (const name of names) {
+      if (name.startsWith(prefix) && /^\d+\.[0-9a-f]+\.tmp$/.test(name.slice(prefix.length))) {
+        await unlink(join(dir, name)).catch(() => undefined);
+      }
+    }
+  }
+}
+
+const octal = (mode: number) => `0${(mode & 0o7777).toString(8)}`;
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Makes a rename durable: fsync the directory that holds the entry. */
+async function fsyncDir(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    // Some file systems cannot fsync a directory; the rename itself is already atomic.
+    if (!['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM', 'EBADF'].includes(errorCode(error))) {
+      throw storeError(`cannot sync directory ${dir} after writing the token file (${errorCode(error)})`, error);
+    }
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,226 @@
+import { jest } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { TokensmithError, createTokenManager, type BearerCredentials } from '@tokensmith/core';
+import { RedisStore } from '../src/index.js';
+import { startRedisServer, type RedisServer } from './redis-server.js';
+
+const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({ type: 'bearer', accessToken, ...extra });
+
+async function caught(promise: Promise<unknown>): Promise<TokensmithError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TokensmithError) return error;
+    throw error;
+  }
+  throw new Error('expected a TokensmithError');
+}
+
+let server: RedisServer;
+let redis: Redis;
+let prefix: string;
+const opened: RedisStore[] = [];
+const open = (options: ConstructorParameters<typeof RedisStore>[1] = {}) => {
+  const store = new RedisStore(server.url, { keyPrefix: prefix, ...options });
+  opened.push(store);
+  return store;
+};
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  redis = new Redis(server.url);
+});
+afterAll(async () => {
+  await redis?.quit();
+  await server?.stop();
+});
+beforeEach(() => {
+  prefix = `test-${randomBytes(4).toString('hex')}:`;
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((store) => store.close()));
+});
+
+describe('RedisStore: tokens', () => {
+  it('stores JSON under the prefix, keeps other keys on set and delete, and lists entries', async () => {
+    const store = open();
+    await store.set('b#app#', bearer('t-b'));
+    await store.set('a#user#alice', { type: 'oauth1', token: 'tok', tokenSecret: 'sec' });
+    await store.set('c#gone#', bearer('t-c'));
+    await store.delete('c#gone#');
+    expect(JSON.parse((await redis.get(`${prefix}token:b#app#`)) as string)).toEqual(bearer('t-b'));
+    expect(await store.get('a#user#alice')).toEqual({ type: 'oauth1', token: 'tok', tokenSecret: 'sec' });
+    expect(await store.get('c#gone#')).toBeUndefined();
+    expect(await store.entries()).toEqual([
+      { key: 'a#user#alice', credentials: { type: 'oauth1', token: 'tok', tokenSecret: 'sec' } },
+      { key: 'b#app#', credentials: bearer('t-b') },
+    ]);
+    // Another prefix is another store.
+    expect(await new RedisStore(redis, { keyPrefix: `${prefix}other:` }).entries()).toEqual([]);
+  });
+
+  it('sets the TTL from expiresAt (plus the grace), none without expiresAt or with a refresh token', async () => {
+    const clock = Date.now();
+    const store = open({ now: () => clock, ttlGraceMs: 60_000 });
+    await store.set('expiring', bearer('t', { expiresAt: clock + 120_000 }));
+    await store.set('forever', bearer('t'));
+    await store.set('refreshable', bearer('t', { expiresAt: clock + 120_000, refreshToken: 'r' }));
+    await store.set('oauth1', { type: 'oauth1', token: 't', tokenSecret: 's' });
+    const ttl = await redis.pttl(`${prefix}token:expiring`);
+    expect(ttl).toBeGreaterThan(170_000);
+    expect(ttl).toBeLessThanOrEqual(180_000);
+    expect(await redis.pttl(`${prefix}token:forever`)).toBe(-1);
+    expect(await redis.pttl(`${prefix}token:refreshable`)).toBe(-1);
+    expect(await redis.pttl(`${prefix}token:oauth1`)).toBe(-1);
+  });
+
+  it('keeps a just-expired token for the grace, and deletes one past it instead of storing it', async () => {
+    const clock = Date.now();
+    const store = open({ now: () => clock, ttlGraceMs: 60_000 });
+    await store.set('k', bearer('old'));
+    await store.set('k', bearer('just-expired', { expiresAt: clock - 1_000 }));
+    expect(await store.get('k')).toEqual(bearer('just-expired', { expiresAt: clock - 1_000 }));
+    await store.set('k', bearer('long-dead', { expiresAt: clock - 61_000 }));
+    expect(await redis.exists(`${prefix}token:k`)).toBe(0);
+  });
+
+  it('a value that is not credentials gives a store_error naming the key, and stays as it is', async () => {
+    const store = open();
+    await redis.set(`${prefix}token:k`, '{"type":"bearer","accessToken":"precious-abc"');
+    for (const operation of [store.get('k'), store.entries()]) {
+      const error = await caught(operation);
+      expect(error.code).toBe('store_error');
+      expect(error.message).toContain(`"${prefix}token:k"`);
+      expect(error.message).toContain('DEL');
+      expect(error.message).not.toContain('precious-abc');
+    }
+    expect(await redis.get(`${prefix}token:k`)).toBe('{"type":"bearer","accessToken":"precious-abc"');
+  });
+
+  it('rejects bad arguments without echoing a URL (it may hold a password)', () => {
+    expect(() => new RedisStore('http://user:hunter2@127.0.0.1:1')).toThrow('redis must be a redis:// or rediss:// URL, not http:');
+    expect(() => new RedisStore('not a url hunter2')).toThrow('redis must be a redis:// or rediss:// URL, or an ioredis client');
+    expect(() => new RedisStore('not a url hunter2')).not.toThrow(/hunter2/);
+    expect(() => new RedisStore(server.url, { lockLeaseMs: -5 })).toThrow('lockLeaseMs must be a finite number >= 0');
+  });
+
+  it('a Redis that cannot be reached gives a store_error without the password', async () => {
+    const closed = server.port === 1 ? 2 : 1;
+    const store = new RedisStore(`redis://user:hunter2@127.0.0.1:${closed}`, { keyPrefix: prefix });
+    try {
+      const error = await caught(store.get('k'));
+      expect(error.code).toBe('store_error');
+      expect(error.message).toMatch(new RegExp(`^Redis GET on 127.0.0.1:${closed} failed: `));
+      expect(error.message).not.toContain('hunter2');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('close() closes the connection it opened, and leaves a client you passed in open', async () => {
+    const own = new RedisStore(server.url, { keyPrefix: prefix });
+    await own.get('k');
+    await own.close();
+    await expect(own.get('k')).rejects.toMatchObject({ code: 'store_error' });
+    const client = new Redis(server.url);
+    const borrowed = new RedisStore(client, { keyPrefix: prefix });
+    await borrowed.close();
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+  });
+});
+
+describe('RedisStore: locks', () => {
+  it('serialises lock(key) across connections (two stores, as two processes would be)', async () => {
+    const stores = [open({ lockPollMs: 1 }), open({ lockPollMs: 1 })];
+    let inside = 0;
+    let most = 0;
+    const order: number[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        (stores[i % 2] as RedisStore).lock('k', async () => {
+          inside++;
+          most = Math.max(most, inside);
+          order.push(i);
+          await redis.ping(); // a real round trip while holding it
+          inside--;
+        }),
+      ),
+    );
+    expect(most).toBe(1);
+    expect(order).toHaveLength(10);
+    expect(await redis.exists(`${prefix}lock:k`)).toBe(0);
+  });
+
+  it('holds SET NX PX with a random token and the lease while fn runs', async () => {
+    const store = open({ lockLeaseMs: 30_000 });
+    const seen = await store.lock('k', async () => ({ token: await redis.get(`${prefix}lock:k`), ttl: await redis.pttl(`${prefix}lock:k`) }));
+    expect(seen.token).toMatch(/^[0-9a-f]{32}$/);
+    expect(seen.ttl).toBeGreaterThan(25_000);
+    expect(seen.ttl).toBeLessThanOrEqual(30_000);
+  });
+
+  it('waits for the holder, then fails with a store_error and leaves the holder\'s lock alone', async () => {
+    let clock = 1_700_000_000_000;
+    // Each reading of the clock moves it 1 s on: the 5 s wait runs out after a few polls.
+    const store = open({ now: () => (clock += 1_000), lockTimeoutMs: 5_000, lockPollMs: 1 });
+    await redis.set(`${prefix}lock:k`, 'someone-else', 'PX', 60_000);
+    let ran = false;
+    const error = await caught(store.lock('k', async () => { ran = true; }));
+    expect(ran).toBe(false);
+    expect(error.code).toBe('store_error');
+    expect(error.message).toContain(`timed out after 5000 ms waiting for the Redis lock "${prefix}lock:k"`);
+    expect(await redis.get(`${prefix}lock:k`)).toBe('someone-else');
+  });
+
+  it('releases only its own lock (compare-and-delete): a lock retaken after its lease stays', async () => {
+    const store = open();
+    await store.lock('k', async () => {
+      await redis.set(`${prefix}lock:k`, 'new-holder', 'PX', 60_000);
+    });
+    expect(await redis.get(`${prefix}lock:k`)).toBe('new-holder');
+  });
+
+  it('renews its lease while fn runs', async () => {
+    const store = open({ lockLeaseMs: 30_000 });
+    const lockKey = `${prefix}lock:k`;
+    // Fake setInterval only (ioredis keeps its real timers): the renewal runs when we say so.
+    jest.useFakeTimers({ doNotFake: ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout'] });
+    try {
+      const renewedTo = await store.lock('k', async () => {
+        await redis.pexpire(lockKey, 5_000);
+        jest.advanceTimersByTime(10_000); // one renewal period (lease / 3)
+        let ttl = await redis.pttl(lockKey);
+        for (let i = 0; i < 1_000 && ttl <= 5_000; i++) ttl = await redis.pttl(lockKey);
+        return ttl;
+      });
+      expect(renewedTo).toBeGreaterThan(25_000);
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(await redis.exists(lockKey)).toBe(0);
+  });
+
+  it('takes over a lock whose holder died once its lease runs out', async () => {
+    const store = open({ lockPollMs: 1 });
+    await redis.set(`${prefix}lock:k`, 'crashed-holder', 'PX', 30);
+    await expect(store.lock('k', async () => redis.get(`${prefix}lock:k`))).resolves.toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('releases the lock when fn throws', async () => {
+    const store = open();
+    await expect(store.lock('k', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    expect(await redis.exists(`${prefix}lock:k`)).toBe(0);
+  });
+
+  it('gives one obtain() for many managers on separate connections', async () => {
+    let obtained = 0;
+    const managers = Array.from({ length: 6 }, () =>
+      createTokenManager<BearerCredentials>({ key: 'k', store: open({ lockPollMs: 2 }), obtain: async () => bearer(`t${++obtained}`) }),
+    );
+    const results = await Promise.all(managers.flatMap((m) => [m.get(), m.get()]));
+    expect(obtained).toBe(1);
+    expect(new Set(results.map((r) => r.accessToken))).toEqual(new Set(['t1']));
+  });
+});
