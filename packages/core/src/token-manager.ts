@@ -62,6 +62,8 @@ export function createTokenManager<C extends Credentials>(options: TokenManagerO
 
   let cached: C | undefined;
   let rejected: string | undefined;
+  /** A forced refresh asked for before anything was cached: reject whatever the store holds. */
+  let rejectStored = false;
   let inflight: Promise<C> | undefined;
 
   const usable = (credentials: Credentials | undefined): credentials is C =>
@@ -74,21 +76,31 @@ export function createTokenManager<C extends Credentials>(options: TokenManagerO
 
   const load = async (): Promise<C> => {
     const stored = (await store.get(key)) as C | undefined;
+    if (rejectStored) {
+      rejectStored = false;
+      if (stored !== undefined) rejected = tokenIdentity(stored);
+    }
     if (usable(stored)) return remember(stored);
     return store.lock(key, async () => {
       const current = (await store.get(key)) as C | undefined;
       if (usable(current)) return remember(current);
       const fresh = await obtain({ current });
-      await store.set(key, fresh);
       rejected = undefined;
-      return remember(fresh);
+      // Remember before storing: with single-use refresh tokens the old ones are spent, so a store
+      // failure must not also lose the new token. The caller still hears about the failure.
+      remember(fresh);
+      await store.set(key, fresh);
+      return fresh;
     });
   };
 
   return {
     get(getOptions) {
       if (cached !== undefined && !getOptions?.forceRefresh && usable(cached)) return Promise.resolve(cached);
-      if (getOptions?.forceRefresh && cached !== undefined) rejected = tokenIdentity(cached);
+      if (getOptions?.forceRefresh) {
+        if (cached !== undefined) rejected = tokenIdentity(cached);
+        else rejectStored = true;
+      }
       cached = undefined;
       inflight ??= load().finally(() => {
         inflight = undefined;

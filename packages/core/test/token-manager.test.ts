@@ -113,3 +113,24 @@ describe('createTokenManager', () => {
     expect(await tokens.peek()).toBeUndefined();
   });
 });
+
+describe('createTokenManager edge cases', () => {
+  it('forceRefresh as the first call refreshes the stored token instead of returning it', async () => {
+    const store = new MemoryStore();
+    await store.set('k', bearer('stored', { refreshToken: 'r0' }));
+    const seen: Array<string | undefined> = [];
+    const tokens = createTokenManager<BearerCredentials>({ key: 'k', store, obtain: async ({ current }) => { seen.push(current?.refreshToken); return bearer('fresh'); } });
+    expect((await tokens.get({ forceRefresh: true })).accessToken).toBe('fresh');
+    expect(seen).toEqual(['r0']);
+  });
+
+  it('keeps a freshly obtained token in memory when the store fails to save it, and reports the failure', async () => {
+    const inner = new MemoryStore();
+    const store: TokenStore = { ...inner, get: (k) => inner.get(k), delete: (k) => inner.delete(k), lock: (k, fn) => inner.lock(k, fn), set: async () => { throw new Error('disk full'); } };
+    let n = 0;
+    const tokens = createTokenManager<BearerCredentials>({ key: 'k', store, obtain: async () => bearer(`t${++n}`) });
+    await expect(tokens.get()).rejects.toThrow('disk full');
+    expect((await tokens.get()).accessToken).toBe('t1');
+    expect(n).toBe(1);
+  });
+});

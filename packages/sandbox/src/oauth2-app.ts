@@ -39,7 +39,8 @@ export function clientCredentialsGrant(req: SandboxRequest, res: ServerResponse,
     sendTwitterError(res, TWITTER_ERRORS.unableToVerify);
     return;
   }
-  let token = [...state.appTokens].find(([, id]) => id === app.clientId)?.[0];
+  // Like Twitter: the app's live token again, until it is invalidated (or, here, expires).
+  let token = [...state.appTokens].find(([candidate, id]) => id === app.clientId && appTokenValid(state, candidate) !== undefined)?.[0];
   if (!token) {
     token = randomToken(40, 'AAAAAAAAAAAAAAAAAAAAA');
     state.appTokens.set(token, app.clientId);

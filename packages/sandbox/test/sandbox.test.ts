@@ -66,6 +66,11 @@ describe('sandbox: app-only token endpoint', () => {
     clock += 61_000;
     const timeline = await fetch(`${sandbox.endpoints.timelineUrl}?screen_name=twitterapi`, { headers: { authorization: `Bearer ${access_token}` } });
     expect(timeline.status).toBe(401);
+    // After expiry the next token request issues a new, live token (not the dead one again).
+    const again = await fetch(sandbox.endpoints.tokenUrl, { method: 'POST', headers: { ...FORM, authorization: basic(clientId, clientSecret) }, body: 'grant_type=client_credentials' });
+    const renewed = (await again.json()) as { access_token: string; expires_in: number };
+    expect(renewed.access_token).not.toBe(access_token);
+    expect(renewed.expires_in).toBe(60);
   });
 });
 
