@@ -1,4 +1,4 @@
-import type { InteractiveTokenProvider, TokenProvider, TokenStore } from '@tokensmith/core';
+import type { InteractiveTokenProvider, ManagedTokenProvider, TokenStore } from '@tokensmith/core';
 import type { ProviderConfig } from './config-schema.js';
 import { openInBrowser, type Prompter } from './interactive.js';
 import type { CliIO, Progress } from './io.js';
@@ -14,8 +14,8 @@ export interface InteractionOptions {
   pin?: string;
 }
 
-/** A provider built from config, interactive or not. */
-export type BuiltProvider = TokenProvider | InteractiveTokenProvider;
+/** A provider built from config, interactive or not; every strategy stores its tokens. */
+export type BuiltProvider = ManagedTokenProvider | InteractiveTokenProvider;
 
 /** Whether a provider runs a login flow with a person. */
 export function isInteractive(provider: BuiltProvider): provider is InteractiveTokenProvider {

@@ -21,7 +21,7 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof CliError) return error.kind === 'auth' ? EXIT.auth : error.kind === 'network' ? EXIT.network : EXIT.usage;
   if (error instanceof OAuthResponseError) return error.status >= 500 || error.status === 429 ? EXIT.network : EXIT.auth;
   if (error instanceof TokensmithError) {
-    if (error.code === 'invalid_options' || error.code === 'config_error' || error.code === 'insecure_endpoint') return EXIT.usage;
+    if (error.code === 'invalid_options' || error.code === 'config_error' || error.code === 'insecure_endpoint' || error.code === 'store_error') return EXIT.usage;
     if (AUTH_CODES.has(error.code)) return EXIT.auth;
     return EXIT.network;
   }

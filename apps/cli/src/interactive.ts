@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface, type Interface } from 'node:readline';
-import { CliError } from './cli-error.js';
+import { TokensmithError } from '@tokensmith/core';
 import type { CliIO } from './io.js';
 
 /** Asks questions on the terminal, or reads answers line by line from piped stdin. */
@@ -33,7 +33,10 @@ export function createPrompter(io: CliIO): Prompter {
       io.stderr.write(question);
       open();
       const line = lines.length > 0 ? lines.shift() : ended ? undefined : await new Promise<string | undefined>((resolve) => waiters.push(resolve));
-      if (line === undefined) throw new CliError('usage', `no answer on standard input for "${question.trim()}" (it ended); pass the value as an option or run in a terminal`);
+      if (line === undefined) {
+        // A TokensmithError passes through the strategies unchanged, so the fix reaches the user.
+        throw new TokensmithError('login_required', `no answer on standard input for "${question.trim()}" (it ended); pass it as an option (--pin for a PIN) or run in a terminal`);
+      }
       return line.trim();
     },
     close() {

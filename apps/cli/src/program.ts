@@ -182,10 +182,21 @@ ${EXIT_CODES_HELP}`,
     .description("revoke (where supported) and forget a provider's tokens")
     .argument('<provider>', 'provider name from the config')
     .action(async (name: string) => {
-      await withProvider(io, global(), name, {}, async ({ name: providerName, provider, progress }) => {
-        const logout = (provider as { logout?: () => Promise<void> }).logout;
-        if (logout) await logout.call(provider);
-        progress.succeed(`Logged out of ${providerName}`);
+      await withProvider(io, global(), name, {}, async ({ name: providerName, provider, progress, context }) => {
+        progress.start(`Logging out of ${providerName}`);
+        try {
+          await provider.logout();
+        } catch (error) {
+          // The documented way out of a corrupt token file: move it aside (it is never overwritten).
+          const { store } = await context.store();
+          const reset = (store as { reset?: () => Promise<string | undefined> }).reset;
+          const { TokensmithError } = await import('@tokensmith/core');
+          if (!(error instanceof TokensmithError) || error.code !== 'store_error' || !reset) throw error;
+          const moved = await reset.call(store);
+          progress.succeed(`The token file could not be read; moved it to ${moved ?? '(nothing to move)'}. Every provider is logged out: run tokensmith login again.`);
+          return;
+        }
+        progress.succeed(`Logged out of ${providerName} (tokens revoked where supported, and forgotten here)`);
       });
     });
 
@@ -204,8 +215,7 @@ ${EXIT_CODES_HELP}`,
         const rows = [];
         for (const [name, config] of Object.entries(context.config.providers)) {
           const provider = await buildProvider(config, opened.store, { io, progress: createProgress(io, true), prompter, browser: false });
-          const peek = (provider as { peek?: () => Promise<Credentials | undefined> }).peek;
-          rows.push({ provider: name, strategy: config.strategy, ...describeCredentials(peek ? await peek.call(provider) : undefined) });
+          rows.push({ provider: name, strategy: config.strategy, ...describeCredentials(await provider.peek()) });
         }
         if (flags.json) io.stdout.write(JSON.stringify({ store: opened.description, providers: rows }, null, 2) + '\n');
         else {

@@ -17,7 +17,7 @@ import {
   abortable,
   DEFAULT_TIMEOUT_MS,
   type BearerCredentials,
-  type TokenProvider,
+  type ManagedTokenProvider,
   type TokenStore,
 } from '@tokensmith/core';
 
@@ -83,7 +83,7 @@ function toTokensmithError(error: unknown): TokensmithError {
 }
 
 /**
- * An app-only (OAuth 2 client credentials, RFC 6749 4.4) {@link TokenProvider}: posts the client's
+ * An app-only (OAuth 2 client credentials, RFC 6749 4.4) {@link ManagedTokenProvider}: posts the client's
  * key and secret to the token URL, caches the bearer token (one request however many callers), and
  * renews it on expiry or after `invalidate()`. A token without `expires_in` (Twitter) is kept until
  * the resource answers 401.
@@ -102,7 +102,7 @@ function toTokensmithError(error: unknown): TokensmithError {
  * const res = await api('https://api.twitter.com/1.1/statuses/user_timeline.json?screen_name=twitterapi');
  * ```
  */
-export function createClientCredentialsProvider(options: ClientCredentialsOptions): TokenProvider<BearerCredentials> {
+export function createClientCredentialsProvider(options: ClientCredentialsOptions): ManagedTokenProvider<BearerCredentials> {
   requireOptions(options, 'createClientCredentialsProvider');
   const tokenUrl = requireEndpoint(options, 'tokenUrl');
   const clientId = requireString(options, 'clientId');
@@ -152,6 +152,9 @@ export function createClientCredentialsProvider(options: ClientCredentialsOption
       getToken: (getOptions) => tokens.get(getOptions),
       authorize: async (_request, getOptions) => bearerHeaders(await tokens.get(getOptions)),
       invalidate: () => tokens.invalidate(),
+      peek: () => tokens.peek(),
+      // App-only tokens have no standard revocation (Twitter's invalidate_token is its own): forget locally.
+      logout: () => tokens.clear(),
     },
     { tokenUrl: tokenUrl.href, clientId },
   );

@@ -1,6 +1,6 @@
 export type { BearerCredentials, OAuth1Credentials, Credentials } from './credentials.js';
 export { isFresh, tokenIdentity, DEFAULT_EXPIRY_SKEW_MS } from './credentials.js';
-export type { TokenProvider, InteractiveTokenProvider, LoginOptions, GetTokenOptions, AuthorizeRequest } from './provider.js';
+export type { TokenProvider, ManagedTokenProvider, InteractiveTokenProvider, LoginOptions, GetTokenOptions, AuthorizeRequest } from './provider.js';
 export { TokensmithError, OAuthResponseError, parseOAuthError } from './errors.js';
 export type { TokensmithErrorCode, OAuthErrorFields } from './errors.js';
 export { redactBody, redactValue, redactHeaders, REDACTED, SECRET_FIELD_PATTERN } from './redact.js';

@@ -61,6 +61,23 @@ export interface LoginOptions {
 }
 
 /**
+ * A provider whose tokens live in a store: `peek()` reads them without obtaining any, `logout()`
+ * revokes them where the server supports it and always forgets them locally.
+ *
+ * @example
+ * ```ts
+ * const provider: ManagedTokenProvider = createClientCredentialsProvider({ tokenUrl, clientId, clientSecret, store });
+ * if (await provider.peek()) await provider.logout();
+ * ```
+ */
+export interface ManagedTokenProvider<C extends Credentials = Credentials> extends TokenProvider<C> {
+  /** The stored credentials, without starting any request or flow. */
+  peek(): Promise<C | undefined>;
+  /** Revokes the credentials where the server supports it, and always forgets them locally. */
+  logout(): Promise<void>;
+}
+
+/**
  * A provider whose credentials come from a person (OAuth 1.0a PIN, authorization code):
  * `login()` runs the interactive flow now; `getToken()` runs it only when nothing usable is stored.
  * Credentials are stored only after the whole flow succeeds: a failed login leaves the old ones.
@@ -69,14 +86,10 @@ export interface LoginOptions {
  * ```ts
  * const provider: InteractiveTokenProvider = createOAuth1PinProvider({ ...endpoints, promptPin });
  * await provider.login();
- * console.log(await provider.status());
+ * console.log(await provider.peek());
  * await provider.logout();
  * ```
  */
-export interface InteractiveTokenProvider<C extends Credentials = Credentials> extends TokenProvider<C> {
+export interface InteractiveTokenProvider<C extends Credentials = Credentials> extends ManagedTokenProvider<C> {
   login(options?: LoginOptions): Promise<C>;
-  /** Revokes the credentials where the server supports it, and always forgets them locally. */
-  logout(): Promise<void>;
-  /** The stored credentials, without starting any flow. */
-  peek(): Promise<C | undefined>;
 }

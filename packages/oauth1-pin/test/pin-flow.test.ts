@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { MemoryStore, OAuthResponseError, TokensmithError, createAuthenticatedFetch, tokenKey, type OAuth1Credentials } from '@tokensmith/core';
 import { startSandbox, verifyOAuth1Signature, type Sandbox } from '@tokensmith/sandbox';
 import { createOAuth1PinProvider, exchangePin, requestToken, signOAuth1Request, type OAuth1PinProviderOptions } from '../src/index.js';
-import { approve, decide } from './sandbox-browser.js';
+import { approveAndReadPin as approve, decideOnAuthorizePage as decide } from '@tokensmith/sandbox';
 
 // Known values, so the tests can prove none of them leaks into a message or inspect() output.
 const CONSUMER = { consumerKey: 'known-consumer-key', consumerSecret: 'KNOWN-CONSUMER-SECRET-9f8e7d', name: 'Known test app' };

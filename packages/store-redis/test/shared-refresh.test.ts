@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { FileStore, tokenKey, type BearerCredentials, type TokenStore } from '@tokensmith/core';
 import { DEMO_CREDENTIALS, startSandbox, type Sandbox } from '@tokensmith/sandbox';
 import { RedisStore } from '../src/index.js';
-import { startRedisServer, type RedisServer } from './redis-server.js';
+import { startRedisServer, type RedisServer } from '../src/testing/redis-server.js';
 
 const PROCESSES = 8;
 const CALLS = 200;

@@ -1,3 +1,4 @@
+// Test support, exported as @tokensmith/store-redis/testing so other workspaces' tests can use it.
 // Starts a real, throw-away redis-server on a free 127.0.0.1 port for the tests, and stops it.
 // No redis-server on the machine is a test FAILURE with the fix in the message, never a skip.
 import { spawn, type ChildProcess } from 'node:child_process';
