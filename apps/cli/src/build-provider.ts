@@ -12,6 +12,8 @@ export interface InteractionOptions {
   browser: boolean;
   /** A PIN given on the command line (`--pin`). */
   pin?: string;
+  /** The fetch the strategies use (a logging one under --verbose). */
+  fetch?: typeof fetch;
 }
 
 /** A provider built from config, interactive or not; every strategy stores its tokens. */
@@ -26,6 +28,7 @@ export function isInteractive(provider: BuiltProvider): provider is InteractiveT
 export async function buildProvider(config: ProviderConfig, store: TokenStore, interaction: InteractionOptions): Promise<BuiltProvider> {
   const { io, progress, prompter } = interaction;
   const timeout = config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs };
+  const fetchOption = interaction.fetch === undefined ? {} : { fetch: interaction.fetch };
   const openBrowser = async (url: string) => {
     io.stderr.write(`\nOpen this URL to authorize:\n  ${url}\n\n`);
     if (!interaction.browser) return false;
@@ -56,6 +59,7 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
         accessTokenUrl: config.accessTokenUrl,
         store,
         ...timeout,
+        ...fetchOption,
         openBrowser: async (url: string) => {
           await openBrowser(url);
         },
@@ -73,6 +77,7 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
         clientId: config.clientId,
         scopes: config.scopes,
         store,
+        ...fetchOption,
         ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
         ...(config.authorizationUrl === undefined ? {} : { authorizationUrl: config.authorizationUrl }),
         ...(config.tokenUrl === undefined ? {} : { tokenUrl: config.tokenUrl }),

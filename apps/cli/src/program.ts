@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import type { Credentials } from '@tokensmith/core';
+import { createLoggingFetch, debugEnabled, type Credentials } from '@tokensmith/core';
 import { CliError, EXIT, exitCodeFor, messageFor } from './cli-error.js';
 import { createProgress, styler, useColor, type CliIO, type Progress } from './io.js';
 import type { CliContext, GlobalOptions } from './context.js';
@@ -14,7 +14,15 @@ Exit codes:
   2  authentication error (bad credentials, denied, login required)
   3  network or provider error (timeout, 5xx, unreadable response)`;
 
+/** Under --verbose or DEBUG=tokensmith*, a fetch that logs every request to stderr with secrets masked. */
+function verboseFetch(io: CliIO, global: GlobalOptions): typeof fetch | undefined {
+  if (!global.verbose && !debugEnabled(io.env.DEBUG)) return undefined;
+  return createLoggingFetch((line) => io.stderr.write(`tokensmith:http ${line}\n`));
+}
+
 interface ProviderSession {
+  /** The logging fetch under --verbose, else undefined. */
+  fetch: typeof fetch | undefined;
   context: CliContext;
   name: string;
   progress: Progress;
@@ -33,6 +41,7 @@ async function withProvider<T>(
   const { buildProvider } = await import('./build-provider.js');
   const { createPrompter } = await import('./interactive.js');
   const progress = createProgress(io, false);
+  const httpLog = verboseFetch(io, global);
   const context = await openContext(global, io);
   const prompter = createPrompter(io);
   try {
@@ -45,8 +54,9 @@ async function withProvider<T>(
       prompter,
       browser: flags.browser !== false,
       ...(flags.pin === undefined ? {} : { pin: flags.pin }),
+      ...(httpLog === undefined ? {} : { fetch: httpLog }),
     });
-    return await fn({ context, name: picked.name, progress, provider, close: () => context.close() });
+    return await fn({ context, name: picked.name, progress, provider, fetch: httpLog, close: () => context.close() });
   } finally {
     progress.stop();
     prompter.close();
@@ -112,9 +122,9 @@ ${EXIT_CODES_HELP}`,
     .action(async (name: string | undefined, flags: { user?: string; count: string; json?: boolean; browser?: boolean; pin?: string }) => {
       const count = Number(flags.count);
       if (!/^\d+$/.test(flags.count) || count < 1 || count > 200) throw new CliError('usage', '--count must be a whole number from 1 to 200');
-      await withProvider(io, global(), name, flags, async ({ name: providerName, context, provider, progress }) => {
+      await withProvider(io, global(), name, flags, async ({ name: providerName, context, provider, progress, fetch: logged }) => {
         const { fetchTimeline, formatPosts } = await import('./commands/timeline.js');
-        const posts = await fetchTimeline(providerName, context.config.providers[providerName]!, provider, { user: flags.user, count }, progress);
+        const posts = await fetchTimeline(providerName, context.config.providers[providerName]!, provider, { user: flags.user, count }, progress, logged ? { fetch: logged } : {});
         io.stdout.write(flags.json ? JSON.stringify(posts, null, 2) + '\n' : formatPosts(posts));
       });
     });
