@@ -8,3 +8,10 @@ export { TWITTER_ERRORS, sendJson, sendForm, sendHtml, sendTwitterError, sendOAu
 export type { SandboxRequest } from './http-util.js';
 export { authenticate } from './timeline.js';
 export { clientFromRequest, secretEquals } from './oauth2-app.js';
+export { installOAuth1, oauth1Store, oauth1Authenticator, verifyOAuth1Signature, oauth1BaseString, oauth1HmacSha1, parseOAuthHeader, parseFormPairs, splitUrl, rfc3986Encode, OAUTH1_TIMESTAMP_WINDOW_SECONDS, REQUEST_TOKEN_TTL_MS } from './oauth1.js';
+export type { OAuth1SandboxStore, SandboxRequestToken, SandboxAccessToken } from './oauth1.js';
+export { installOAuth2User, redirectUriMatches, OAUTH2_USER_SCOPES } from './oauth2-user.js';
+export { createFaultInjector } from './faults.js';
+export type { Fault, FaultRule, FaultInjector } from './faults.js';
+export { decideOnAuthorizePage, approveAndReadPin } from './user-agent.js';
+export type { AuthorizeDecision } from './user-agent.js';

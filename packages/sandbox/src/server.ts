@@ -1,9 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { applyFault, createFaultInjector, type FaultInjector, type FaultRule } from './faults.js';
 import { readRequest, sendJson } from './http-util.js';
+import { installOAuth1 } from './oauth1.js';
 import { installOAuth2App } from './oauth2-app.js';
 import { DEMO_CREDENTIALS, type SandboxApp, type SandboxConsumer, type SandboxOAuth2Client, type SandboxState, type SandboxStats } from './state.js';
 import { installTimeline } from './timeline.js';
+import { installOtherTimelines, matchPatternRoute } from './timelines-v2-mastodon.js';
+import { installOAuth2User } from './oauth2-user.js';
 
 /**
  * Options of {@link startSandbox}.
@@ -23,6 +27,8 @@ export interface SandboxOptions {
   oauth2Clients?: SandboxOAuth2Client[];
   /** Lifetime of app-only tokens in seconds; default none (Twitter's tokens carry no expires_in). */
   appTokenTtlSeconds?: number;
+  /** Faults to inject from the start (more can be added with `sandbox.faults.add`). */
+  faults?: FaultRule[];
 }
 
 /**
@@ -37,6 +43,8 @@ export interface Sandbox {
   stats: SandboxStats;
   /** The sandbox's state, for tests that need to reach in (invalidate tokens, read codes). */
   state: SandboxState;
+  /** Fault injection: statuses, delays, hangs, resets, garbage bodies, rate limits, per endpoint. */
+  faults: FaultInjector;
   /** Stops listening and closes every connection. */
   stop(): Promise<void>;
 }
@@ -55,7 +63,7 @@ export interface SandboxEndpoints {
 }
 
 /** Modules that add endpoints to the sandbox (OAuth 1.0a, authorization code) register here. */
-export const sandboxModules: Array<(state: SandboxState) => void> = [installOAuth2App, installTimeline];
+export const sandboxModules: Array<(state: SandboxState) => void> = [installOAuth2App, installTimeline, installOtherTimelines, installOAuth2User, installOAuth1];
 
 /** Builds the endpoint URLs for a base URL. */
 export function sandboxEndpoints(baseUrl: string): SandboxEndpoints {
@@ -98,9 +106,15 @@ async function handle(state: SandboxState, raw: IncomingMessage, res: ServerResp
     sendJson(res, 413, { errors: [{ code: 413, message: 'Request body too large.' }] });
     return;
   }
+  if ((await applyFault(state, raw, res, req.method, req.url.pathname)) === 'handled') return;
   const handler = state.routes.get(`${req.method} ${req.url.pathname}`);
   if (handler) {
     await handler(req, res, state, raw);
+    return;
+  }
+  const pattern = matchPatternRoute(state, req.method, req.url.pathname);
+  if (pattern) {
+    pattern.route.handle(req, res, state, pattern.params);
     return;
   }
   const otherMethod = [...state.routes.keys()].some((key) => key.endsWith(` ${req.url.pathname}`));
@@ -125,6 +139,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!/^127(\.\d{1,3}){3}$/.test(host)) throw new Error(`host must be a 127.x.y.z loopback address, got ${host}`);
   const state = createState(options);
   for (const install of sandboxModules) install(state);
+  const faults = createFaultInjector(state, options.faults);
   const server: Server = createServer((raw, res) => {
     handle(state, raw, res).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { errors: [{ code: 131, message: 'Internal error.' }] });
@@ -146,6 +161,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     endpoints: sandboxEndpoints(state.baseUrl),
     stats: state.stats,
     state,
+    faults,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,0 +1,89 @@
+import * as oidc from 'openid-client';
+import { OAuthResponseError, TokensmithError, parseOAuthError, type TokensmithErrorCode } from '@tokensmith/core';
+
+/** What was being done when an error happened; it names the error and picks its code. */
+export type Operation = 'discovery' | 'authorization response' | 'authorization code exchange' | 'refresh token request' | 'token revocation';
+
+const VALIDATION_CODE: Record<Operation, TokensmithErrorCode> = {
+  discovery: 'config_error',
+  'authorization response': 'oauth_response',
+  'authorization code exchange': 'invalid_token_response',
+  'refresh token request': 'invalid_token_response',
+  'token revocation': 'http_error',
+};
+
+function clip(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}...` : text;
+}
+
+/**
+ * Turns whatever openid-client (or fetch) threw into a {@link TokensmithError} whose message and
+ * `cause` carry no secret. openid-client's own errors are never kept as `cause`: theirs hold the
+ * callback parameters (the code) or the token response body.
+ *
+ * @example
+ * ```ts
+ * try { await oidc.refreshTokenGrant(config, refreshToken); }
+ * catch (error) { throw await toTokensmithError(error, 'refresh token request'); }
+ * ```
+ */
+export async function toTokensmithError(error: unknown, operation: Operation): Promise<TokensmithError> {
+  if (error instanceof TokensmithError) return error;
+  if (error instanceof oidc.ResponseBodyError) {
+    const fields = { status: error.status, error: error.error, body: JSON.stringify(error.cause ?? {}) };
+    return new OAuthResponseError(operation, error.error_description === undefined ? fields : { ...fields, error_description: clip(error.error_description) });
+  }
+  if (error instanceof oidc.WWWAuthenticateChallengeError) {
+    const text = await error.response.text().catch(() => '');
+    const fields = parseOAuthError(error.status, text);
+    const challengeError = error.cause.find((c) => typeof c.parameters.error === 'string')?.parameters.error;
+    if (fields.error === `http_${error.status}` && challengeError) fields.error = challengeError;
+    return new OAuthResponseError(operation, fields);
+  }
+  if (error instanceof oidc.AuthorizationResponseError) {
+    const description = error.error_description ? `: ${clip(error.error_description)}` : '';
+    if (error.error === 'access_denied') {
+      return new TokensmithError('authorization_denied', `authorization was denied at the authorization server (access_denied${description}); nothing was stored`);
+    }
+    return new TokensmithError('oauth_response', `the authorization server refused the request: ${clip(error.error, 60)}${description}`);
+  }
+  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return error.name === 'TimeoutError' ? new TokensmithError('timeout', `${operation} timed out`) : new TokensmithError('aborted', `${operation} was aborted`);
+  }
+  if (error instanceof TypeError && error.message === 'fetch failed') {
+    const reason = error.cause instanceof Error ? `: ${(error.cause as NodeJS.ErrnoException).code ?? error.cause.name}` : '';
+    return new TokensmithError('network_error', `${operation} failed${reason}`, { cause: error });
+  }
+  if (error instanceof oidc.ClientError) {
+    if (error.code === 'OAUTH_TIMEOUT') return new TokensmithError('timeout', `${operation} timed out`);
+    if (error.code === 'OAUTH_ABORT') return new TokensmithError('aborted', `${operation} was aborted`);
+    const cause: unknown = error.cause;
+    if (cause instanceof Response) {
+      if (cause.status >= 400) {
+        const text = await cause.text().catch(() => '');
+        return new OAuthResponseError(operation, parseOAuthError(cause.status, text));
+      }
+      return new TokensmithError(VALIDATION_CODE[operation], `${operation} failed: ${clip(error.message)} (HTTP ${cause.status})`);
+    }
+    // oauth4webapi's own errors (codes OAUTH_*) have fixed messages; anything else (a custom fetch, a
+    // proxy) may carry request details such as the Authorization header, so only its name is kept.
+    if (cause instanceof Error && isOAuthCoded(cause)) {
+      return new TokensmithError(VALIDATION_CODE[operation], `${operation} failed: ${clip(error.message)}: ${clip(cause.message)}`);
+    }
+    if (error.code === undefined && cause !== undefined) return new TokensmithError('network_error', `${operation} failed: ${describe(cause)}`);
+    return new TokensmithError(VALIDATION_CODE[operation], `${operation} failed: ${clip(error.message)}`);
+  }
+  return new TokensmithError(operation === 'discovery' ? 'config_error' : 'network_error', `${operation} failed: ${describe(error)}`);
+}
+
+function isOAuthCoded(error: Error): boolean {
+  const code: unknown = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('OAUTH_');
+}
+
+/** Names an unknown error by its name and code only: its message may hold request details. */
+function describe(error: unknown): string {
+  const name = error instanceof Error ? error.name : 'error';
+  const code: unknown = error && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^[\w.-]{1,40}$/.test(code) ? `${name} ${code}` : name;
+}
