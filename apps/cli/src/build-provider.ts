@@ -86,18 +86,25 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
         ...(config.redirectUri === undefined ? {} : { redirectUri: config.redirectUri }),
         ...timeout,
         onProgress: (message: string) => progress.start(message),
-        ...(interaction.browser
-          ? {
-              openBrowser: async (url: string) => {
-                if (!(await openBrowser(url))) throw new Error('no browser');
-                progress.start('Waiting for you to approve in the browser');
-              },
-            }
-          : {}),
-        promptRedirect: async ({ authorizeUrl }: { authorizeUrl: string }) => {
+        // The listener on 127.0.0.1 always waits for the browser's redirect; with --no-browser (or
+        // when no browser opens) the redirected URL can also be pasted, whichever comes first.
+        openBrowser: async (url: string) => {
+          if (!(await openBrowser(url))) throw new Error('no browser opened');
+          progress.start('Waiting for you to approve in the browser');
+        },
+        promptRedirect: async ({ signal }: { authorizeUrl: string; signal: AbortSignal }) => {
           progress.stop();
-          if (!interaction.browser) await openBrowser(authorizeUrl);
-          return prompter.ask('Paste the URL your browser was redirected to (or the code): ');
+          if (!prompter.ended) {
+            try {
+              return await prompter.ask('Waiting for the browser; or paste the URL it was redirected to (or the code): ', { signal });
+            } catch (error) {
+              if (!prompter.ended) throw error;
+            }
+          }
+          // No terminal to paste into (stdin ended, as in CI): keep waiting for the browser's
+          // redirect until the listener answers or times out.
+          progress.start('Waiting for the browser to reach the redirect');
+          return new Promise<string>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
         },
       });
     }

@@ -5,7 +5,10 @@ import type { CliIO } from './io.js';
 
 /** Asks questions on the terminal, or reads answers line by line from piped stdin. */
 export interface Prompter {
-  ask(question: string, options?: { secret?: boolean }): Promise<string>;
+  /** Asks and resolves with the trimmed answer; rejects when stdin has ended or `signal` aborts. */
+  ask(question: string, options?: { secret?: boolean; signal?: AbortSignal }): Promise<string>;
+  /** Whether standard input has ended (no answer can ever come). */
+  readonly ended: boolean;
   close(): void;
 }
 
@@ -29,10 +32,33 @@ export function createPrompter(io: CliIO): Prompter {
     });
   };
   return {
-    async ask(question) {
+    get ended() {
+      return ended;
+    },
+    async ask(question, options) {
       io.stderr.write(question);
       open();
-      const line = lines.length > 0 ? lines.shift() : ended ? undefined : await new Promise<string | undefined>((resolve) => waiters.push(resolve));
+      const signal = options?.signal;
+      const line =
+        lines.length > 0
+          ? lines.shift()
+          : ended
+            ? undefined
+            : await new Promise<string | undefined>((resolve, reject) => {
+                const waiter = (value: string | undefined) => {
+                  signal?.removeEventListener('abort', onAbort);
+                  resolve(value);
+                };
+                const onAbort = () => {
+                  const index = waiters.indexOf(waiter);
+                  if (index >= 0) waiters.splice(index, 1);
+                  io.stderr.write('\n');
+                  reject(new TokensmithError('aborted', 'the question was answered another way'));
+                };
+                if (signal?.aborted) return onAbort();
+                signal?.addEventListener('abort', onAbort, { once: true });
+                waiters.push(waiter);
+              });
       if (line === undefined) {
         // A TokensmithError passes through the strategies unchanged, so the fix reaches the user.
         throw new TokensmithError('login_required', `no answer on standard input for "${question.trim()}" (it ended); pass it as an option (--pin for a PIN) or run in a terminal`);
