@@ -155,6 +155,7 @@ ${EXIT_CODES_HELP}`,
     .command('providers')
     .description('list the configured providers and their strategies')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  $ tokensmith providers\n  $ tokensmith --config work.yaml providers --json')
     .action(async (flags: { json?: boolean }) => {
       const { openContext } = await import('./context.js');
       const context = await openContext(global(), io);
@@ -191,6 +192,7 @@ ${EXIT_CODES_HELP}`,
     .command('logout')
     .description("revoke (where supported) and forget a provider's tokens")
     .argument('<provider>', 'provider name from the config')
+    .addHelpText('after', '\nExamples:\n  $ tokensmith logout twitter-user\n  $ tokensmith --store redis://127.0.0.1:6379 logout app')
     .action(async (name: string) => {
       await withProvider(io, global(), name, {}, async ({ name: providerName, provider, progress, context }) => {
         progress.start(`Logging out of ${providerName}`);
@@ -214,6 +216,7 @@ ${EXIT_CODES_HELP}`,
     .command('status')
     .description('show each provider: logged in or not, expiry and scopes (never the tokens)')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  $ tokensmith status\n  $ tokensmith --store redis://127.0.0.1:6379 status --json')
     .action(async (flags: { json?: boolean }) => {
       const { openContext } = await import('./context.js');
       const { buildProvider } = await import('./build-provider.js');
@@ -258,13 +261,15 @@ ${EXIT_CODES_HELP}`,
     .command('sandbox')
     .description('run the local sandbox provider in the foreground and print a config that points at it')
     .option('-p, --port <port>', 'port on 127.0.0.1 (default: a free one)', '0')
-    .action(async (flags: { port: string }) => {
+    .option('--json', 'print the config as JSON instead of YAML')
+    .addHelpText('after', '\nExamples:\n  $ tokensmith sandbox > tokensmith.config.yaml   # then, in another terminal: tokensmith timeline\n  $ tokensmith sandbox --port 8787 --json')
+    .action(async (flags: { port: string; json?: boolean }) => {
       const port = Number(flags.port);
       if (!/^\d+$/.test(flags.port) || port > 65535) throw new CliError('usage', '--port must be a number from 0 to 65535');
       const { startSandbox, DEMO_CREDENTIALS } = await import('@tokensmith/sandbox');
-      const { demoConfigYaml } = await import('./demo-config.js');
+      const { demoConfig, demoConfigYaml } = await import('./demo-config.js');
       const sandbox = await startSandbox({ port });
-      io.stdout.write(demoConfigYaml(sandbox.url, DEMO_CREDENTIALS));
+      io.stdout.write(flags.json ? JSON.stringify(demoConfig(sandbox.url, DEMO_CREDENTIALS), null, 2) + '\n' : demoConfigYaml(sandbox.url, DEMO_CREDENTIALS));
       io.stderr.write(`sandbox listening on ${sandbox.url} (demo user ${DEMO_CREDENTIALS.user.screenName}); Ctrl-C to stop\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
