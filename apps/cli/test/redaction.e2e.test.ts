@@ -164,5 +164,5 @@ describe('no secret in any output, with --verbose and DEBUG=tokensmith*', () => 
       }
     }
     expect(leaks).toEqual([]);
-  });
+  }, 180_000);
 });

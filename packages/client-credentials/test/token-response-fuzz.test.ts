@@ -109,5 +109,5 @@ describe('token response fuzzing (real loopback server)', () => {
     expect(outcomes.token).toBeGreaterThan(10);
     expect(outcomes.errors.get('oauth_response')).toBeGreaterThan(50);
     expect(outcomes.errors.get('invalid_token_response')).toBeGreaterThan(50);
-  });
+  }, 180_000);
 });

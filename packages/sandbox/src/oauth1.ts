@@ -253,18 +253,23 @@ ${body}
 
 function authorizePage(appName: string, oauthToken: string, authenticityToken: string, error?: string): string {
   const app = escapeHtml(appName);
+  const invalid = error ? ' aria-invalid="true" aria-describedby="form-error"' : '';
   return page(
     `Authorize ${appName} to access your account? - tokensmith sandbox`,
     `<h1>Authorize ${app} to access your account?</h1>
-<p>This application will be able to read Tweets from your timeline and see your profile.
-It will not be able to see your password.</p>
-${error ? `<p role="alert">${escapeHtml(error)}</p>\n` : ''}<form method="post" action="/oauth/authorize">
+<p><strong>${app}</strong> will be able to:</p>
+<ul>
+<li>Read Tweets from your timeline</li>
+<li>See your profile information</li>
+</ul>
+<p>It will not be able to see your password.</p>
+${error ? `<div id="form-error"><p role="alert">${escapeHtml(error)}</p></div>\n` : ''}<form method="post" action="/oauth/authorize">
 <input type="hidden" name="oauth_token" value="${escapeHtml(oauthToken)}">
 <input type="hidden" name="authenticity_token" value="${escapeHtml(authenticityToken)}">
 <label for="username">Username</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${invalid}>
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required>
+<input id="password" name="password" type="password" autocomplete="current-password" required${invalid}>
 <button class="primary" type="submit" name="action" value="approve">Approve</button>
 <button type="submit" name="action" value="deny" formnovalidate>Deny</button>
 </form>

@@ -161,7 +161,7 @@ const PAGE_STYLE =
   'body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f5f7fa;color:#14171a}main{max-width:32rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:.5rem}' +
   'label{display:block;font-weight:600;margin-top:.75rem}input{font:inherit;width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #657786;border-radius:.25rem}' +
   'button{font:inherit;padding:.5rem 1.25rem;margin:1rem .5rem 0 0;border-radius:1rem;border:2px solid #1d4ed8;cursor:pointer}' +
-  '.approve{background:#1d4ed8;color:#fff}.deny{background:#fff;color:#1d4ed8}[role=alert]{color:#a4000f;font-weight:600}:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}';
+  '.approve{background:#1d4ed8;color:#fff}.deny{background:#fff;color:#1d4ed8}[role=alert]{color:#a4000f;font-weight:600}:focus-visible{outline:3px solid #b45309;outline-offset:2px}';
 
 function page(title: string, body: string): string {
   return `<!doctype html>
@@ -176,6 +176,24 @@ ${body}
 
 function errorPage(res: ServerResponse, status: number, title: string, message: string): void {
   sendHtml(res, status, page(title, `<h1>${escapeHtml(title)}</h1>\n<p role="alert">${escapeHtml(message)}</p>\n<p>Nothing was shared with the application. Start again from the application.</p>`));
+}
+
+/**
+ * Sends the consent page. Like `sendHtml`, but its CSP `form-action` also allows the redirect URI's
+ * origin: browsers (Chromium) check `form-action` on the redirect that follows the form's POST,
+ * so with `'self'` alone the 302 to the client's loopback listener is blocked and sign-in cannot finish.
+ */
+function sendConsentPage(res: ServerResponse, status: number, client: SandboxOAuth2Client, request: PendingRequest, requestId: string, error?: string): void {
+  const html = consentPage(client, request, requestId, error);
+  const target = new URL(request.redirectUri);
+  const formTargets = /^https?:$/.test(target.protocol) ? `'self' ${target.origin}` : "'self'";
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(html),
+    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formTargets}`,
+  });
+  res.end(html);
 }
 
 function consentPage(client: SandboxOAuth2Client, request: PendingRequest, requestId: string, error?: string): string {
@@ -411,7 +429,7 @@ function authorizeGet(req: SandboxRequest, res: ServerResponse, state: SandboxSt
   };
   const requestId = randomToken(24);
   data(state).requests.set(requestId, request);
-  sendHtml(res, 200, consentPage(client, request, requestId));
+  sendConsentPage(res, 200, client, request, requestId);
 }
 
 /** `POST /oauth2/authorize`: the consent form. Approve (with the demo user's password) or deny. */
@@ -435,7 +453,7 @@ function authorizePost(req: SandboxRequest, res: ServerResponse, state: SandboxS
   const password = req.form?.get('password') ?? '';
   if (username !== USER.screenName || !secretEquals(password, USER.password)) {
     state.stats.rejected++;
-    return sendHtml(res, 401, consentPage(client, request, requestId, 'Wrong username or password. Try again.'));
+    return sendConsentPage(res, 401, client, request, requestId, 'Wrong username or password. Try again.');
   }
   store.requests.delete(requestId);
   const code = randomToken(32);
