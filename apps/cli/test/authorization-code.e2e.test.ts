@@ -2,23 +2,13 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, DEMO_CREDENTIALS, decideOnAuthorizePage, type Sandbox } from '@tokensmith/sandbox';
-import { runBinary, tempDir, writeConfig } from './helpers.js';
+import { runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
 
 let sandbox: Sandbox;
 beforeEach(async () => { sandbox = await startSandbox(); });
 afterEach(async () => { await sandbox.stop(); });
 
-const config = (issuer?: string) => `store: file
-providers:
-  me:
-    strategy: authorization-code
-    issuer: ${issuer ?? sandbox.endpoints.issuer}
-    clientId: ${DEMO_CREDENTIALS.oauth2.clientId}
-    scopes: [tweet.read, users.read, offline.access]
-    redirectUri: http://127.0.0.1/callback
-    timeline:
-      url: ${sandbox.endpoints.timelineUrl}
-`;
+const config = (issuer?: string) => sandboxConfig([sandboxProvider(sandbox, 'authorization-code', issuer ? { issuer } : {})]);
 
 /** Plays the browser: when the CLI prints the authorize URL, decide on the consent page and follow the redirect to the CLI's loopback listener. */
 function browser(action: 'approve' | 'deny', seen: { page?: string } = {}) {

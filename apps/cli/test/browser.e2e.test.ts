@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { startSandbox, DEMO_CREDENTIALS, type Sandbox } from '@tokensmith/sandbox';
 import { checkAccessibility, launchChromium, openSession, screenshot, startCli, type BrowserSession, type CliRun } from './browser.js';
-import { runBinary, tempDir, writeConfig } from './helpers.js';
+import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
 
 // A person in a real browser (headless Chromium) on the sandbox's authorize pages, driving the
 // real `tokensmith` binary: the OAuth 1.0a PIN flow and the authorization code flow with its
@@ -100,20 +100,8 @@ async function loggedIn(dir: string, env: NodeJS.ProcessEnv = {}): Promise<boole
 }
 
 describe('OAuth 1.0a PIN flow in Chromium', () => {
-  const config = () => `store: file
-providers:
-  user:
-    strategy: oauth1-pin
-    consumerKey: ${DEMO_CREDENTIALS.oauth1.consumerKey}
-    consumerSecret: \${CONSUMER_SECRET}
-    requestTokenUrl: ${sb().endpoints.requestTokenUrl}
-    authorizeUrl: ${sb().endpoints.authorizeUrl}
-    accessTokenUrl: ${sb().endpoints.accessTokenUrl}
-    timeoutMs: 20000
-    timeline:
-      url: ${sb().endpoints.timelineUrl}
-`;
-  const env = { CONSUMER_SECRET: DEMO_CREDENTIALS.oauth1.consumerSecret };
+  const config = () => sandboxConfig([sandboxProvider(sb(), 'oauth1-pin', { timeoutMs: 20000 })]);
+  const env = SANDBOX_ENV;
   const appName = DEMO_CREDENTIALS.oauth1.name;
 
   /** Starts the login and opens the authorize URL it prints once it asks for the PIN. */
@@ -190,18 +178,7 @@ providers:
 
 describe('authorization code flow in Chromium, redirected to the CLI on loopback', () => {
   const scopes = ['tweet.read', 'users.read', 'offline.access'];
-  const config = () => `store: file
-providers:
-  me:
-    strategy: authorization-code
-    issuer: ${sb().endpoints.issuer}
-    clientId: ${DEMO_CREDENTIALS.oauth2.clientId}
-    scopes: [${scopes.join(', ')}]
-    redirectUri: http://127.0.0.1/callback
-    timeoutMs: 20000
-    timeline:
-      url: ${sb().endpoints.timelineUrl}
-`;
+  const config = () => sandboxConfig([sandboxProvider(sb(), 'authorization-code', { timeoutMs: 20000 })]);
   const appName = DEMO_CREDENTIALS.oauth2.name;
 
   /** Starts the login and opens the consent page it prints; returns the CLI's loopback redirect URI too. */

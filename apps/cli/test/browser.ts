@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { BIN, type RunResult } from './helpers.js';
+import { spawnCli, type RunResult } from './helpers.js';
 
 // Real-browser helpers for the end-to-end tests: Debian's Chromium driven by playwright-core,
 // the CLI binary in a child process we can feed and always kill. Only 127.0.0.1 is ever loaded.
@@ -157,11 +157,7 @@ export interface CliRun {
 
 /** Starts `tokensmith <argv>` as users run it, with stdin kept open and a hard time limit. */
 export function startCli(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): CliRun {
-  const child = spawn(process.execPath, [BIN, ...argv], {
-    cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin', HOME: options.cwd, XDG_CONFIG_HOME: join(options.cwd, '.config'), CI: 'true', ...options.env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawnCli(argv, options);
   let stdout = '';
   let stderr = '';
   let exited = false;

@@ -1,23 +1,14 @@
 import { startSandbox, DEMO_CREDENTIALS, type Sandbox } from '@tokensmith/sandbox';
-import { runBinary, tempDir, writeConfig } from './helpers.js';
+import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
 
 let sandbox: Sandbox;
 beforeEach(async () => { sandbox = await startSandbox(); });
 afterEach(async () => { await sandbox.stop(); });
 
-const config = (secretRef = '${SANDBOX_APP_SECRET}', tokenUrl?: string) => `# app-only provider against the test's sandbox
-defaultProvider: sandbox
-store: memory
-providers:
-  sandbox:
-    strategy: client-credentials
-    tokenUrl: ${tokenUrl ?? sandbox.endpoints.tokenUrl}
-    clientId: ${DEMO_CREDENTIALS.app.clientId}
-    clientSecret: ${secretRef}
-    timeline:
-      url: ${sandbox.endpoints.timelineUrl}
-`;
-const env = { SANDBOX_APP_SECRET: DEMO_CREDENTIALS.app.clientSecret };
+/** An app-only provider named `sandbox` (the default) against the test's sandbox, tokens in memory. */
+const config = (secretRef?: string, tokenUrl?: string) =>
+  sandboxConfig([sandboxProvider(sandbox, 'client-credentials', { name: 'sandbox', ...(secretRef ? { secretRef } : {}), ...(tokenUrl ? { tokenUrl } : {}) })], { store: 'memory', defaultProvider: 'sandbox' });
+const env = SANDBOX_ENV;
 
 describe('tokensmith (built binary) against a real sandbox', () => {
   it('prints a timeline like the recipe: Tweet:, On:, By:', async () => {

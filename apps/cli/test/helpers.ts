@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { DEMO_CREDENTIALS, type Sandbox } from '@tokensmith/sandbox';
 import { run } from '../src/program.js';
 
 /** The built binary, as users run it. */
@@ -44,11 +45,7 @@ export async function runInProcess(argv: string[], options: { cwd: string; env?:
 /** Runs the built binary in a child process, the way a user does. */
 export function runBinary(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: string; onStderr?: (text: string, child: import('node:child_process').ChildProcess) => void }): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], {
-      cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '/usr/bin', HOME: options.cwd, XDG_CONFIG_HOME: join(options.cwd, '.config'), CI: 'true', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawnCli(argv, options);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += String(c)));
@@ -61,4 +58,55 @@ export function runBinary(argv: string[], options: { cwd: string; env?: NodeJS.P
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/** Starts the built binary as users run it: HOME and XDG config inside `cwd`, CI=true, all pipes. */
+export function spawnCli(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
+  return spawn(process.execPath, [BIN, ...argv], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '/usr/bin', HOME: options.cwd, XDG_CONFIG_HOME: join(options.cwd, '.config'), CI: 'true', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+/** The environment the sandbox configs' `${ENV}` secret references read (the sandbox's demo values). */
+export const SANDBOX_ENV = { APP_SECRET: DEMO_CREDENTIALS.app.clientSecret, CONSUMER_SECRET: DEMO_CREDENTIALS.oauth1.consumerSecret };
+
+type Strategy = 'client-credentials' | 'oauth1-pin' | 'authorization-code';
+
+/** One provider block of a test config against `sandbox`; secrets are `${APP_SECRET}`-style references. */
+export function sandboxProvider(
+  sandbox: Sandbox,
+  strategy: Strategy,
+  options: { name?: string; secretRef?: string; tokenUrl?: string; issuer?: string; clientId?: string; timeoutMs?: number; user?: string } = {},
+): string {
+  const lines: Record<Strategy, string[]> = {
+    'client-credentials': [
+      `tokenUrl: ${options.tokenUrl ?? sandbox.endpoints.tokenUrl}`,
+      `clientId: ${DEMO_CREDENTIALS.app.clientId}`,
+      `clientSecret: ${options.secretRef ?? '${APP_SECRET}'}`,
+    ],
+    'oauth1-pin': [
+      `consumerKey: ${DEMO_CREDENTIALS.oauth1.consumerKey}`,
+      `consumerSecret: ${options.secretRef ?? '${CONSUMER_SECRET}'}`,
+      `requestTokenUrl: ${sandbox.endpoints.requestTokenUrl}`,
+      `authorizeUrl: ${sandbox.endpoints.authorizeUrl}`,
+      `accessTokenUrl: ${sandbox.endpoints.accessTokenUrl}`,
+    ],
+    'authorization-code': [
+      `issuer: ${options.issuer ?? sandbox.endpoints.issuer}`,
+      `clientId: ${options.clientId ?? DEMO_CREDENTIALS.oauth2.clientId}`,
+      ...(options.secretRef ? [`clientSecret: ${options.secretRef}`] : []),
+      'scopes: [tweet.read, users.read, offline.access]',
+      'redirectUri: http://127.0.0.1/callback',
+    ],
+  };
+  const name = options.name ?? { 'client-credentials': 'app', 'oauth1-pin': 'user', 'authorization-code': 'me' }[strategy];
+  const timeline = `timeline: { url: ${sandbox.endpoints.timelineUrl}${options.user ? `, user: ${options.user}` : ''} }`;
+  return [`  ${name}:`, `    strategy: ${strategy}`, ...[...lines[strategy], ...(options.timeoutMs ? [`timeoutMs: ${options.timeoutMs}`] : []), timeline].map((l) => `    ${l}`)].join('\n') + '\n';
+}
+
+/** A whole test config from provider blocks. */
+export function sandboxConfig(providers: string[], options: { store?: string; defaultProvider?: string } = {}): string {
+  return `${options.defaultProvider ? `defaultProvider: ${options.defaultProvider}\n` : ''}store: ${options.store ?? 'file'}\nproviders:\n${providers.join('')}`;
 }

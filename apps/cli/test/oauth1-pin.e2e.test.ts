@@ -1,24 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { startSandbox, DEMO_CREDENTIALS, decideOnAuthorizePage, type Sandbox } from '@tokensmith/sandbox';
-import { runBinary, tempDir, writeConfig } from './helpers.js';
+import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
 
 let sandbox: Sandbox;
 beforeEach(async () => { sandbox = await startSandbox(); });
 afterEach(async () => { await sandbox.stop(); });
 
-const config = () => `store: file
-providers:
-  user:
-    strategy: oauth1-pin
-    consumerKey: ${DEMO_CREDENTIALS.oauth1.consumerKey}
-    consumerSecret: \${CONSUMER_SECRET}
-    requestTokenUrl: ${sandbox.endpoints.requestTokenUrl}
-    authorizeUrl: ${sandbox.endpoints.authorizeUrl}
-    accessTokenUrl: ${sandbox.endpoints.accessTokenUrl}
-    timeline:
-      url: ${sandbox.endpoints.timelineUrl}
-`;
-const env = { CONSUMER_SECRET: DEMO_CREDENTIALS.oauth1.consumerSecret };
+const config = () => sandboxConfig([sandboxProvider(sandbox, 'oauth1-pin')]);
+const env = SANDBOX_ENV;
 
 /** Plays the person: when the CLI prints the authorize URL, decide on the page and type what it shows. */
 function person(action: 'approve' | 'deny', typed: (pin: string | undefined) => string) {

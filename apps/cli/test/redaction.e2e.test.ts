@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, decideOnAuthorizePage, DEMO_CREDENTIALS, type Sandbox } from '@tokensmith/sandbox';
-import { runBinary, tempDir, writeConfig, type RunResult } from './helpers.js';
+import { runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig, type RunResult } from './helpers.js';
 
 // Known secret values, configured on purpose, plus every token, secret, PIN and code the sandbox
 // issues during the run. None may appear in stdout, stderr or the --verbose/DEBUG logs of any
@@ -43,31 +43,11 @@ async function run(command: string, argv: string[], options: Parameters<typeof r
 }
 
 function config(overrides: { tokenUrl?: string } = {}) {
-  return `store: file
-providers:
-  app:
-    strategy: client-credentials
-    tokenUrl: ${overrides.tokenUrl ?? sandbox.endpoints.tokenUrl}
-    clientId: ${DEMO_CREDENTIALS.app.clientId}
-    clientSecret: \${APP_SECRET}
-    timeline: { url: ${sandbox.endpoints.timelineUrl}, user: twitterapi }
-  user1:
-    strategy: oauth1-pin
-    consumerKey: ${DEMO_CREDENTIALS.oauth1.consumerKey}
-    consumerSecret: \${CONSUMER_SECRET}
-    requestTokenUrl: ${sandbox.endpoints.requestTokenUrl}
-    authorizeUrl: ${sandbox.endpoints.authorizeUrl}
-    accessTokenUrl: ${sandbox.endpoints.accessTokenUrl}
-    timeline: { url: ${sandbox.endpoints.timelineUrl} }
-  me:
-    strategy: authorization-code
-    issuer: ${sandbox.endpoints.issuer}
-    clientId: confidential-cli
-    clientSecret: \${CLIENT_SECRET}
-    scopes: [tweet.read, users.read, offline.access]
-    redirectUri: http://127.0.0.1/callback
-    timeline: { url: ${sandbox.endpoints.timelineUrl} }
-`;
+  return sandboxConfig([
+    sandboxProvider(sandbox, 'client-credentials', { user: 'twitterapi', ...overrides }),
+    sandboxProvider(sandbox, 'oauth1-pin', { name: 'user1' }),
+    sandboxProvider(sandbox, 'authorization-code', { clientId: 'confidential-cli', secretRef: '${CLIENT_SECRET}' }),
+  ]);
 }
 
 /** Plays the person for either flow; records the PIN or code it saw as secrets. */

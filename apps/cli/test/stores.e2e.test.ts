@@ -2,7 +2,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, DEMO_CREDENTIALS, type Sandbox } from '@tokensmith/sandbox';
 import { startRedisServer, type RedisServer } from '@tokensmith/store-redis/testing';
-import { runBinary, tempDir, writeConfig } from './helpers.js';
+import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
 
 let sandbox: Sandbox;
 let redis: RedisServer;
@@ -11,17 +11,9 @@ afterAll(async () => { await redis.stop(); });
 beforeEach(async () => { sandbox = await startSandbox(); });
 afterEach(async () => { await sandbox.stop(); });
 
-const config = () => `providers:
-  app:
-    strategy: client-credentials
-    tokenUrl: ${sandbox.endpoints.tokenUrl}
-    clientId: ${DEMO_CREDENTIALS.app.clientId}
-    clientSecret: \${APP_SECRET}
-    timeline:
-      url: ${sandbox.endpoints.timelineUrl}
-      user: twitterapi
-`;
-const env = { APP_SECRET: DEMO_CREDENTIALS.app.clientSecret };
+// No store setting: the CLI's default (file) unless --store says otherwise.
+const config = () => sandboxConfig([sandboxProvider(sandbox, 'client-credentials', { user: 'twitterapi' })]).replace('store: file\n', '');
+const env = SANDBOX_ENV;
 
 async function status(dir: string, store: string[] = []) {
   const result = await runBinary([...store, 'status', '--json'], { cwd: dir, env });
