@@ -24,6 +24,8 @@ import {
   type InteractiveTokenProvider,
   type LoginOptions,
   type TokenStore,
+  limitResponseBody,
+  MAX_AUTH_RESPONSE_BYTES,
 } from '@tokensmith/core';
 import { isLoopbackRedirectUri, startLoopbackListener, type LoopbackCallback } from './loopback-listener.js';
 import { toTokensmithError } from './openid-errors.js';
@@ -289,7 +291,9 @@ export function createAuthorizationCodeProvider(options: AuthorizationCodeOption
   const loginCommand = `tokensmith login ${providerName ?? '<provider>'}`;
   const store = options.store ?? new MemoryStore();
   const key = tokenKey({ tokenUrl: issuer ?? tokenUrl!, clientId, user: 'authorization-code' });
-  const client: ClientSettings = { clientId, clientSecret, openid, now, fetch: fetchImpl, timeoutMs };
+  // Every authorization-server answer is small; a huge body is refused rather than parsed.
+  const cappedFetch = limitResponseBody(fetchImpl ?? ((input, init) => globalThis.fetch(input, init)), MAX_AUTH_RESPONSE_BYTES);
+  const client: ClientSettings = { clientId, clientSecret, openid, now, fetch: cappedFetch, timeoutMs };
 
   const progress = (event: AuthorizationProgress) => {
     try {

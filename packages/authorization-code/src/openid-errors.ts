@@ -28,7 +28,10 @@ function clip(text: string, max = 200): string {
  * ```
  */
 export async function toTokensmithError(error: unknown, operation: Operation): Promise<TokensmithError> {
-  if (error instanceof TokensmithError) return error;
+  // Our own errors (the response size cap, say) may come back wrapped by openid-client.
+  for (let link: unknown = error, depth = 0; link && depth < 5; link = (link as { cause?: unknown }).cause, depth++) {
+    if (link instanceof TokensmithError) return link;
+  }
   if (error instanceof oidc.ResponseBodyError) {
     const fields = { status: error.status, error: error.error, body: JSON.stringify(error.cause ?? {}) };
     return new OAuthResponseError(operation, error.error_description === undefined ? fields : { ...fields, error_description: clip(error.error_description) });
@@ -47,11 +50,14 @@ export async function toTokensmithError(error: unknown, operation: Operation): P
     }
     return new TokensmithError('oauth_response', `the authorization server refused the request: ${clip(error.error, 60)}${description}`);
   }
-  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return error.name === 'TimeoutError' ? new TokensmithError('timeout', `${operation} timed out`) : new TokensmithError('aborted', `${operation} was aborted`);
+  // Errors from Node's fetch may come from another realm (vm contexts, test runners): match by shape.
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return name === 'TimeoutError' ? new TokensmithError('timeout', `${operation} timed out`) : new TokensmithError('aborted', `${operation} was aborted`);
   }
-  if (error instanceof TypeError && error.message === 'fetch failed') {
-    const reason = error.cause instanceof Error ? `: ${(error.cause as NodeJS.ErrnoException).code ?? error.cause.name}` : '';
+  if (name === 'TypeError' && message === 'fetch failed') {
+    const cause = (error as { cause?: { code?: unknown; name?: unknown } }).cause;
+    const reason = cause ? `: ${String(cause.code ?? cause.name ?? 'connection error')}` : '';
     return new TokensmithError('network_error', `${operation} failed${reason}`, { cause: error });
   }
   if (error instanceof oidc.ClientError) {
@@ -70,6 +76,7 @@ export async function toTokensmithError(error: unknown, operation: Operation): P
     if (cause instanceof Error && isOAuthCoded(cause)) {
       return new TokensmithError(VALIDATION_CODE[operation], `${operation} failed: ${clip(error.message)}: ${clip(cause.message)}`);
     }
+    if ((cause as { message?: unknown } | undefined)?.message === 'fetch failed') return toTokensmithError(cause, operation);
     if (error.code === undefined && cause !== undefined) return new TokensmithError('network_error', `${operation} failed: ${describe(cause)}`);
     return new TokensmithError(VALIDATION_CODE[operation], `${operation} failed: ${clip(error.message)}`);
   }
@@ -83,7 +90,8 @@ function isOAuthCoded(error: Error): boolean {
 
 /** Names an unknown error by its name and code only: its message may hold request details. */
 function describe(error: unknown): string {
-  const name = error instanceof Error ? error.name : 'error';
+  const found = error && typeof error === 'object' ? (error as { name?: unknown }).name : undefined;
+  const name = typeof found === 'string' && /^\w{1,40}$/.test(found) ? found : 'error';
   const code: unknown = error && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && /^[\w.-]{1,40}$/.test(code) ? `${name} ${code}` : name;
 }

@@ -20,3 +20,4 @@ export { FileStore, defaultTokenFilePath, isCredentials } from './file-store.js'
 export type { FileStoreOptions, StoredEntry } from './file-store.js';
 export { createLoggingFetch, redactUrl, redactForm, debugEnabled } from './logging-fetch.js';
 export type { LogLine } from './logging-fetch.js';
+export { limitResponseBody, MAX_AUTH_RESPONSE_BYTES } from './response-limit.js';
