@@ -68,8 +68,8 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
   try {
     if (path.endsWith('.json')) raw = JSON.parse(text);
     else {
-      const { parse } = await import('yaml');
-      raw = parse(text);
+      const yaml = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
+      raw = (yaml.parse ?? yaml.default!.parse)(text);
     }
   } catch (error) {
     throw new CliError('config', `${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
@@ -77,16 +77,18 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new CliError('config', `${path}: the config must be a mapping with a providers key`);
   const literalSecrets: string[] = [];
   const substituted = substituteEnv(raw, env, [], literalSecrets);
-  const result = configSchema.safeParse(substituted);
+  const { safeParse } = await import('valibot');
+  const result = safeParse(configSchema, substituted);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      if (issue.code === 'unrecognized_keys') return `${pathText(issue.path)}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-      if (issue.code === 'invalid_type' && valueAt(substituted, issue.path) === undefined) return `${pathText(issue.path)}: is required`;
-      return `${pathText(issue.path)}: ${issue.message}`;
+    const lines = result.issues.map((issue) => {
+      const path = (issue.path ?? []).map((item) => item.key as PropertyKey);
+      if (issue.expected === 'never') return `${pathText(path.slice(0, -1))}: unknown field ${String(path[path.length - 1])}`;
+      if (issue.kind === 'schema' && valueAt(substituted, path) === undefined) return `${pathText(path)}: is required`;
+      return `${pathText(path)}: ${issue.message}`;
     });
     throw new CliError('config', `${path} is invalid:\n  ${[...new Set(lines)].join('\n  ')}`);
   }
-  return { config: result.data, literalSecrets };
+  return { config: result.output, literalSecrets };
 }
 
 /** Loads and validates the config file, or returns undefined when there is none. */
