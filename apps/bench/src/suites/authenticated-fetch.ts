@@ -21,44 +21,58 @@ async function measure(fetcher: (url: string) => Promise<Response>, url: string,
 
 /**
  * createAuthenticatedFetch against plain fetch with a fixed header, and against plain fetch carrying the
- * same 30 s timeout signal (the like-for-like figure: undici itself charges for any abort signal).
- * 5,000 keep-alive GETs each, rounds interleaved, median of the rounds.
+ * same 30 s timeout signal (like for like: undici itself charges for any abort signal). `concurrency`
+ * workers each send `total` GETs per variant over keep-alive, alternating the variants request by
+ * request, so machine drift (GC, JIT, the other core) hits every variant alike. Requests/s per variant
+ * is concurrency / mean latency; CPU per request is measured over whole variant blocks.
  */
-export async function authenticatedFetchOverhead(baseUrl: string, { total = 5_000, concurrency = 8, rounds = 7 } = {}) {
+export async function authenticatedFetchOverhead(baseUrl: string, { total = 5_000, concurrency = 8, rounds = 3 } = {}) {
   const provider = createClientCredentialsProvider({ tokenUrl: `${baseUrl}/oauth2/token`, ...DEMO_CREDENTIALS.app });
   const token = await provider.getToken();
   const url = `${baseUrl}/1.1/statuses/user_timeline.json?screen_name=twitterapi&count=2`;
   const header = { authorization: `Bearer ${token.accessToken}` };
-  const plain = (u: string) => fetch(u, { headers: header });
-  const plainWithTimeout = (u: string) => {
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 30_000).unref();
-    return fetch(u, { headers: header, signal: controller.signal });
+  const variants = {
+    plain: (u: string) => fetch(u, { headers: header }),
+    plainWithTimeout: (u: string) => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 30_000).unref();
+      return fetch(u, { headers: header, signal: controller.signal });
+    },
+    ours: createAuthenticatedFetch(provider),
   };
-  const ours = createAuthenticatedFetch(provider);
-  const variants = { plain, plainWithTimeout, ours };
-  for (const f of Object.values(variants)) await measure(f, url, 1_000, concurrency);
-  const rates = { plain: [] as number[], plainWithTimeout: [] as number[], ours: [] as number[] };
-  const cpu = { plain: [] as number[], plainWithTimeout: [] as number[], ours: [] as number[] };
   const names = Object.keys(variants) as Array<keyof typeof variants>;
+  for (const f of Object.values(variants)) await measure(f, url, 1_000, concurrency);
+
+  const latency = { plain: 0, plainWithTimeout: 0, ours: 0 };
+  let sent = 0;
+  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
+    for (let i = worker; sent < total * names.length; i++) {
+      sent++;
+      const name = names[i % names.length]!;
+      const start = performance.now();
+      const res = await variants[name](url);
+      if (res.status !== 200) throw new Error(`unexpected HTTP ${res.status}`);
+      await res.arrayBuffer();
+      latency[name] += performance.now() - start;
+    }
+  }));
+  const perRequest = (name: keyof typeof latency) => latency[name] / total;
+  const rps = (name: keyof typeof latency) => (concurrency * 1000) / perRequest(name);
+
+  const cpu = { plain: [] as number[], plainWithTimeout: [] as number[], ours: [] as number[] };
   for (let r = 0; r < rounds; r++) {
-    // Rotate the order each round so warm-up and drift do not favour one variant.
     for (let i = 0; i < names.length; i++) {
       const name = names[(r + i) % names.length]!;
-      const result = await measure(variants[name], url, total, concurrency);
-      rates[name].push(result.rps);
-      cpu[name].push(result.cpuUs);
+      cpu[name].push((await measure(variants[name], url, total, concurrency)).cpuUs);
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  // Paired ratios: each round's variants ran back to back under the same machine load.
-  const ratioVs = (base: number[]) => median(base.map((b, i) => b / rates.ours[i]!));
   return {
-    plainRps: median(rates.plain),
-    plainWithTimeoutRps: median(rates.plainWithTimeout),
-    oursRps: median(rates.ours),
-    overheadVsPlain: ratioVs(rates.plain),
-    overheadVsPlainWithTimeout: ratioVs(rates.plainWithTimeout),
+    plainRps: rps('plain'),
+    plainWithTimeoutRps: rps('plainWithTimeout'),
+    oursRps: rps('ours'),
+    overheadVsPlain: perRequest('ours') / perRequest('plain'),
+    overheadVsPlainWithTimeout: perRequest('ours') / perRequest('plainWithTimeout'),
     cpuUsPerRequest: { plain: median(cpu.plain), plainWithTimeout: median(cpu.plainWithTimeout), ours: median(cpu.ours) },
     total,
     concurrency,
