@@ -1,4 +1,5 @@
-import { startSandbox, DEMO_CREDENTIALS, type Sandbox } from '@tokensmith/sandbox';
+import type { ChildProcess } from 'node:child_process';
+import { startSandbox, DEMO_CREDENTIALS, decideOnAuthorizePage, type Sandbox } from '@tokensmith/sandbox';
 import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
 
 let sandbox: Sandbox;
@@ -46,6 +47,25 @@ describe('tokensmith (built binary) against a real sandbox', () => {
     expect(result.stderr).toContain('No config file found: using the built-in demo (embedded sandbox at http://127.0.0.1:');
     expect(result.stdout).toMatch(/^Tweet: Hello from the tokensmith sandbox/);
     expect(result.stdout.match(/^By: /gm)).toHaveLength(5);
+  });
+
+  it.each([
+    ['sandbox-oauth1', 'PIN'],
+    ['sandbox-oauth2', 'browser redirect'],
+  ])('runs the embedded demo\'s %s provider through its %s login in one process', async (provider, how) => {
+    let started = false;
+    const approve = (stderr: string, child: ChildProcess) => {
+      const url = /Open this URL to authorize:\n\s+(\S+)/.exec(stderr)?.[1];
+      if (!url || started || (how === 'PIN' && !stderr.includes('PIN: '))) return;
+      started = true;
+      void decideOnAuthorizePage(url, 'approve').then(async (decision) => {
+        if (how === 'PIN') child.stdin!.end(`${decision.pin}\n`);
+        else await fetch(decision.location!);
+      });
+    };
+    const result = await runBinary(['timeline', provider, '--no-browser', '--count', '2'], { cwd: tempDir(), onStderr: approve });
+    expect(result.code).toBe(0);
+    expect(result.stdout.match(/^By: Twitter API \(@twitterapi\)$/gm)).toHaveLength(2);
   });
 
   it('a wrong secret exits 2 with the server error and without the secret', async () => {
