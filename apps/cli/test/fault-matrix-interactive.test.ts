@@ -106,3 +106,24 @@ describe('fault matrix (interactive flows, real sandbox socket)', () => {
     expect(await provider.peek()).toBeUndefined();
   }, 30_000);
 });
+
+describe('fault matrix: revocation (logout always forgets locally)', () => {
+  it.each<[string, Fault]>([
+    ['500', { type: 'status', status: 500 }],
+    ['rate limit', { type: 'rate-limit' }],
+    ['hang', { type: 'hang' }],
+    ['reset', { type: 'reset' }],
+    ['garbage', { type: 'garbage', kind: 'html' }],
+  ])('%s on /oauth2/revoke: logout ends logged out, in bounded time', async (_name, fault) => {
+    const store = new MemoryStore();
+    const provider = authorizationCode(store);
+    await provider.login();
+    sandbox.faults.add({ path: '/oauth2/revoke', fault, times: Infinity });
+    const started = performance.now();
+    // A failed revocation is reported through onProgress, not thrown: the user asked to log out.
+    await expect(provider.logout()).resolves.toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(await provider.peek()).toBeUndefined();
+    expect(sandbox.faults.served).toBeGreaterThan(0);
+  }, 30_000);
+});
