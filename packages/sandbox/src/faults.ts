@@ -38,7 +38,14 @@ export interface FaultInjector {
 
 interface ActiveRule extends FaultRule { remaining: number }
 
-/** Creates the fault list kept in `state.extensions.faults`. */
+/**
+ * Creates the fault list kept in `state.extensions.faults`.
+ *
+ * @example
+ * ```ts
+ * const faults = createFaultInjector(state, [{ path: '/oauth2/token', fault: { type: 'status', status: 503 } }]);
+ * ```
+ */
 export function createFaultInjector(state: SandboxState, initial: FaultRule[] = []): FaultInjector {
   const rules: ActiveRule[] = [];
   let served = 0;
@@ -65,7 +72,14 @@ export function createFaultInjector(state: SandboxState, initial: FaultRule[] = 
   return injector;
 }
 
-/** Serves the fault for this request, if any. Returns 'handled' when the response is done (or never will be), 'continue' otherwise. */
+/**
+ * Serves the fault for this request, if any. Returns 'handled' when the response is done (or never will be), 'continue' otherwise.
+ *
+ * @example
+ * ```ts
+ * if ((await applyFault(state, raw, res, 'GET', '/1.1/statuses/user_timeline.json')) === 'handled') return;
+ * ```
+ */
 export async function applyFault(state: SandboxState, raw: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<'handled' | 'continue'> {
   const injector = state.extensions.faults as (FaultInjector & { take(m: string, p: string): Fault | undefined }) | undefined;
   const fault = injector?.take(method, path);

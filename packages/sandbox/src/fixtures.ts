@@ -21,7 +21,14 @@ const AUTHORS: Record<string, Author> = {
   'café_dev': { id_str: '9000001', name: 'Zoë Ĉafé ☕', screen_name: 'cafe_dev' },
 };
 
-/** Twitter's created_at format: `Wed Oct 10 20:19:24 +0000 2018`. */
+/**
+ * Twitter's created_at format: `Wed Oct 10 20:19:24 +0000 2018`.
+ *
+ * @example
+ * ```ts
+ * twitterDate(Date.UTC(2018, 9, 10, 20, 19, 24)); // 'Wed Oct 10 20:19:24 +0000 2018'
+ * ```
+ */
 export function twitterDate(epochMs: number): string {
   const d = new Date(epochMs);
   const day = d.toUTCString().slice(0, 3);

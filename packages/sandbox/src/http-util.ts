@@ -14,7 +14,14 @@ export interface SandboxRequest {
   form: URLSearchParams | undefined;
 }
 
-/** Reads and decodes a request body, refusing more than {@link MAX_BODY_BYTES}. */
+/**
+ * Reads and decodes a request body, refusing more than {@link MAX_BODY_BYTES}.
+ *
+ * @example
+ * ```ts
+ * const req = await readRequest(raw, 'http://127.0.0.1:8787'); req.form?.get('grant_type');
+ * ```
+ */
 export async function readRequest(req: IncomingMessage, base: string): Promise<SandboxRequest> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -28,21 +35,42 @@ export async function readRequest(req: IncomingMessage, base: string): Promise<S
   return { method: req.method ?? 'GET', url: new URL(req.url ?? '/', base), headers: req.headers, body, form: isForm ? new URLSearchParams(body) : undefined };
 }
 
-/** Sends a JSON body. */
+/**
+ * Sends a JSON body.
+ *
+ * @example
+ * ```ts
+ * sendJson(res, 200, { token_type: 'bearer', access_token: token });
+ * ```
+ */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
-/** Sends a form-encoded body (OAuth 1.0a token responses). */
+/**
+ * Sends a form-encoded body (OAuth 1.0a token responses).
+ *
+ * @example
+ * ```ts
+ * sendForm(res, 200, { oauth_token: token, oauth_token_secret: secret, oauth_callback_confirmed: 'true' });
+ * ```
+ */
 export function sendForm(res: ServerResponse, status: number, params: Record<string, string>): void {
   const text = new URLSearchParams(params).toString();
   res.writeHead(status, { 'content-type': 'application/x-www-form-urlencoded', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
-/** Sends an HTML page. */
+/**
+ * Sends an HTML page.
+ *
+ * @example
+ * ```ts
+ * sendHtml(res, 200, '<!doctype html><html lang="en"><title>Authorize</title>...');
+ * ```
+ */
 export function sendHtml(res: ServerResponse, status: number, html: string): void {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(html), 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" });
   res.end(html);
@@ -59,14 +87,28 @@ export const TWITTER_ERRORS = {
   timestampOutOfBounds: { status: 401, code: 135, message: 'Timestamp out of bounds.' },
 } as const;
 
-/** Sends one of {@link TWITTER_ERRORS} in Twitter's JSON shape. */
+/**
+ * Sends one of {@link TWITTER_ERRORS} in Twitter's JSON shape.
+ *
+ * @example
+ * ```ts
+ * sendTwitterError(res, TWITTER_ERRORS.invalidToken); // 401 {"errors":[{"code":89,...}]}
+ * ```
+ */
 export function sendTwitterError(res: ServerResponse, error: (typeof TWITTER_ERRORS)[keyof typeof TWITTER_ERRORS]): void {
   const entry: Record<string, unknown> = { code: error.code, message: error.message };
   if ('label' in error) entry.label = error.label;
   sendJson(res, error.status, { errors: [entry] });
 }
 
-/** Sends an RFC 6749 5.2 error. */
+/**
+ * Sends an RFC 6749 5.2 error.
+ *
+ * @example
+ * ```ts
+ * sendOAuthError(res, 400, 'invalid_grant', 'the code was already used');
+ * ```
+ */
 export function sendOAuthError(res: ServerResponse, status: number, error: string, description: string): void {
   sendJson(res, status, { error, error_description: description }, status === 401 ? { 'www-authenticate': 'Basic realm="sandbox"' } : {});
 }
@@ -78,6 +120,11 @@ function formDecode(value: string): string {
 /**
  * Decodes HTTP Basic client credentials, undoing RFC 6749 2.3.1's form-urlencoding.
  * Returns undefined when the header is missing or malformed.
+ *
+ * @example
+ * ```ts
+ * parseBasicAuth('Basic aWQlMjBhOnMlM0Fi'); // { id: 'id a', secret: 's:b' }
+ * ```
  */
 export function parseBasicAuth(header: string | undefined): { id: string; secret: string } | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
@@ -92,7 +139,14 @@ export function parseBasicAuth(header: string | undefined): { id: string; secret
   }
 }
 
-/** HTML-escapes text for the sandbox's pages. */
+/**
+ * HTML-escapes text for the sandbox's pages.
+ *
+ * @example
+ * ```ts
+ * escapeHtml('<b>"x"</b>'); // '&#60;b&#62;&#34;x&#34;&#60;/b&#62;'
+ * ```
+ */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

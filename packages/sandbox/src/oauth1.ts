@@ -36,7 +36,14 @@ export interface OAuth1SandboxStore {
   nonces: Map<string, number>;
 }
 
-/** The OAuth 1.0a module's memory of a sandbox (for tests that need to reach in). */
+/**
+ * The OAuth 1.0a module's memory of a sandbox (for tests that need to reach in).
+ *
+ * @example
+ * ```ts
+ * oauth1Store(sandbox.state).accessTokens.size; // tokens issued so far
+ * ```
+ */
 export function oauth1Store(state: SandboxState): OAuth1SandboxStore {
   const store = state.extensions.oauth1 as OAuth1SandboxStore | undefined;
   if (!store) throw new Error('the OAuth 1.0a module is not installed');
@@ -48,7 +55,14 @@ export function oauth1Store(state: SandboxState): OAuth1SandboxStore {
 
 const UNRESERVED = new Set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~'.split('').map((c) => c.charCodeAt(0)));
 
-/** RFC 5849 3.6: UTF-8, then every byte outside the unreserved set as `%XX` (upper-case hex). */
+/**
+ * RFC 5849 3.6: UTF-8, then every byte outside the unreserved set as `%XX` (upper-case hex).
+ *
+ * @example
+ * ```ts
+ * rfc3986Encode('café ☕!'); // 'caf%C3%A9%20%E2%98%95%21'
+ * ```
+ */
 export function rfc3986Encode(text: string): string {
   const bytes = Buffer.from(text, 'utf8');
   const out: string[] = [];
@@ -75,7 +89,14 @@ function isHex(byte: number | undefined): boolean {
   return byte !== undefined && ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66));
 }
 
-/** Parses `application/x-www-form-urlencoded` text into decoded pairs, duplicates kept (`+` is a space). */
+/**
+ * Parses `application/x-www-form-urlencoded` text into decoded pairs, duplicates kept (`+` is a space).
+ *
+ * @example
+ * ```ts
+ * parseFormPairs('a=1&a=2&b'); // [['a', '1'], ['a', '2'], ['b', '']]
+ * ```
+ */
 export function parseFormPairs(text: string): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
   for (const piece of text.split('&')) {
@@ -88,7 +109,14 @@ export function parseFormPairs(text: string): Array<[string, string]> {
   return pairs;
 }
 
-/** Splits an absolute URL into the RFC 5849 3.4.1.2 base string URI and its raw query. */
+/**
+ * Splits an absolute URL into the RFC 5849 3.4.1.2 base string URI and its raw query.
+ *
+ * @example
+ * ```ts
+ * splitUrl('HTTP://Example.COM:80/r?b=1'); // { baseUri: 'http://example.com/r', query: 'b=1' }
+ * ```
+ */
 export function splitUrl(url: string): { baseUri: string; query: string } | undefined {
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#.*)?$/.exec(url);
   if (!match) return undefined;
@@ -105,6 +133,11 @@ export function splitUrl(url: string): { baseUri: string; query: string } | unde
 /**
  * Parses an `Authorization: OAuth ...` header (RFC 5849 3.5.1): quoted, percent-encoded values,
  * comma-separated. Returns undefined when it is not OAuth, malformed, or repeats a parameter.
+ *
+ * @example
+ * ```ts
+ * parseOAuthHeader('OAuth oauth_nonce="n", oauth_token="t"')?.get('oauth_token'); // 't'
+ * ```
  */
 export function parseOAuthHeader(header: string | undefined): Map<string, string> | undefined {
   const match = /^\s*OAuth\s+([\s\S]*)$/i.exec(header ?? '');
@@ -130,6 +163,11 @@ export function parseOAuthHeader(header: string | undefined): Map<string, string
 /**
  * The RFC 5849 3.4.1 signature base string of a request: query and form-body parameters plus the
  * protocol parameters (less `realm` and `oauth_signature`), encoded, sorted, joined.
+ *
+ * @example
+ * ```ts
+ * oauth1BaseString({ method: 'GET', url: 'http://photos.example.net/photos?size=original', protocolParams: params });
+ * ```
  */
 export function oauth1BaseString(request: { method: string; url: string; formBody?: string | undefined; protocolParams: Map<string, string> | Record<string, string> }): string {
   const parts = splitUrl(request.url);
@@ -146,7 +184,14 @@ export function oauth1BaseString(request: { method: string; url: string; formBod
   return [request.method.toUpperCase(), rfc3986Encode(parts.baseUri), rfc3986Encode(pairs.join('&'))].join('&');
 }
 
-/** HMAC-SHA1 over the base string with `encode(consumerSecret)&encode(tokenSecret)`, base64 (RFC 5849 3.4.2). */
+/**
+ * HMAC-SHA1 over the base string with `encode(consumerSecret)&encode(tokenSecret)`, base64 (RFC 5849 3.4.2).
+ *
+ * @example
+ * ```ts
+ * oauth1HmacSha1(baseString, 'kd94hf93k423kf44', 'pfkkdhi9sl3r4s00'); // 'MdpQcU8iPSUjWoN/UDMsK2sui9I=' (RFC 5849 1.2)
+ * ```
+ */
 export function oauth1HmacSha1(baseString: string, consumerSecret: string, tokenSecret = ''): string {
   return createHmac('sha1', `${rfc3986Encode(consumerSecret)}&${rfc3986Encode(tokenSecret)}`).update(baseString, 'utf8').digest('base64');
 }
@@ -154,6 +199,11 @@ export function oauth1HmacSha1(baseString: string, consumerSecret: string, token
 /**
  * Verifies an HMAC-SHA1 signed request exactly: the `Authorization` header's `oauth_signature`
  * must equal the signature of the request's base string (constant-time compare).
+ *
+ * @example
+ * ```ts
+ * verifyOAuth1Signature({ method: 'GET', url, authorization: req.headers.authorization, consumerSecret, tokenSecret }); // true or false
+ * ```
  */
 export function verifyOAuth1Signature(request: { method: string; url: string; formBody?: string | undefined; authorization: string | undefined; consumerSecret: string; tokenSecret?: string }): boolean {
   const params = parseOAuthHeader(request.authorization);

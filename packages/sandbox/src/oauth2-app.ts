@@ -3,14 +3,28 @@ import type { ServerResponse } from 'node:http';
 import { TWITTER_ERRORS, parseBasicAuth, sendJson, sendTwitterError, type SandboxRequest } from './http-util.js';
 import { addRoute, randomToken, type SandboxApp, type SandboxState } from './state.js';
 
-/** Compares two secrets in constant time. */
+/**
+ * Compares two secrets in constant time.
+ *
+ * @example
+ * ```ts
+ * secretEquals(app.clientSecret, presented); // constant-time
+ * ```
+ */
 export function secretEquals(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** The client a request authenticates as: HTTP Basic (RFC 6749 2.3.1) or form body; both at once is refused. */
+/**
+ * The client a request authenticates as: HTTP Basic (RFC 6749 2.3.1) or form body; both at once is refused.
+ *
+ * @example
+ * ```ts
+ * const client = clientFromRequest(req); // { id, secret, method: 'basic' } | 'ambiguous' | undefined
+ * ```
+ */
 export function clientFromRequest(req: SandboxRequest): { id: string; secret: string | undefined; method: 'basic' | 'body' | 'none' } | 'ambiguous' | undefined {
   const basic = parseBasicAuth(req.headers.authorization);
   const bodySecret = req.form?.get('client_secret') ?? undefined;
@@ -30,7 +44,14 @@ function findApp(state: SandboxState, id: string, secret: string | undefined): S
   return state.apps.find((app) => app.clientId === id && secret !== undefined && secretEquals(app.clientSecret, secret));
 }
 
-/** The token endpoint's client credentials grant, the way Twitter's `/oauth2/token` answers it. */
+/**
+ * The token endpoint's client credentials grant, the way Twitter's `/oauth2/token` answers it.
+ *
+ * @example
+ * ```ts
+ * (state.extensions.grants as Map<string, typeof clientCredentialsGrant>).set('client_credentials', clientCredentialsGrant);
+ * ```
+ */
 export function clientCredentialsGrant(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
   const client = clientFromRequest(req);
   const app = client && client !== 'ambiguous' ? findApp(state, client.id, client.secret) : undefined;
@@ -55,7 +76,14 @@ export function clientCredentialsGrant(req: SandboxRequest, res: ServerResponse,
   sendJson(res, 200, body);
 }
 
-/** Whether an app token is still valid (not invalidated, not expired). */
+/**
+ * Whether an app token is still valid (not invalidated, not expired).
+ *
+ * @example
+ * ```ts
+ * appTokenValid(state, token) ?? 'expired or invalidated'; // the client id when valid
+ * ```
+ */
 export function appTokenValid(state: SandboxState, token: string): string | undefined {
   const clientId = state.appTokens.get(token);
   if (clientId === undefined) return undefined;
@@ -64,7 +92,14 @@ export function appTokenValid(state: SandboxState, token: string): string | unde
   return clientId;
 }
 
-/** Registers the app-only endpoints: the token endpoint's dispatcher and `POST /oauth2/invalidate_token`. */
+/**
+ * Registers the app-only endpoints: the token endpoint's dispatcher and `POST /oauth2/invalidate_token`.
+ *
+ * @example
+ * ```ts
+ * installOAuth2App(state); // POST /oauth2/token, POST /oauth2/invalidate_token
+ * ```
+ */
 export function installOAuth2App(state: SandboxState): void {
   state.extensions.appTokenExpiry = new Map<string, number>();
   state.extensions.grants = new Map<string, (req: SandboxRequest, res: ServerResponse, state: SandboxState) => void | Promise<void>>([

@@ -65,7 +65,14 @@ export interface SandboxEndpoints {
 /** Modules that add endpoints to the sandbox (OAuth 1.0a, authorization code) register here. */
 export const sandboxModules: Array<(state: SandboxState) => void> = [installOAuth2App, installTimeline, installOtherTimelines, installOAuth2User, installOAuth1];
 
-/** Builds the endpoint URLs for a base URL. */
+/**
+ * Builds the endpoint URLs for a base URL.
+ *
+ * @example
+ * ```ts
+ * sandboxEndpoints('http://127.0.0.1:8787').tokenUrl; // 'http://127.0.0.1:8787/oauth2/token'
+ * ```
+ */
 export function sandboxEndpoints(baseUrl: string): SandboxEndpoints {
   const at = (path: string) => new URL(path, baseUrl).href;
   return {

@@ -64,12 +64,26 @@ export interface SandboxState {
   extensions: Record<string, unknown>;
 }
 
-/** A random token of `bytes` bytes, base64url, from node:crypto. */
+/**
+ * A random token of `bytes` bytes, base64url, from node:crypto.
+ *
+ * @example
+ * ```ts
+ * randomToken(16, 'code-'); // 'code-Qm9...'
+ * ```
+ */
 export function randomToken(bytes = 32, prefix = ''): string {
   return prefix + randomBytes(bytes).toString('base64url');
 }
 
-/** Adds a route, keyed `METHOD path`. */
+/**
+ * Adds a route, keyed `METHOD path`.
+ *
+ * @example
+ * ```ts
+ * addRoute(state, 'GET', '/health', (_req, res) => sendJson(res, 200, { ok: true }));
+ * ```
+ */
 export function addRoute(state: SandboxState, method: string, path: string, handler: Handler): void {
   state.routes.set(`${method} ${path}`, handler);
 }

@@ -18,7 +18,14 @@ export const bearerAuthenticator: Authenticator = (req, state) => {
   return { ok: false, send: (res) => sendTwitterError(res, TWITTER_ERRORS.invalidToken) };
 };
 
-/** Runs the authenticators; answers Twitter's 400/215 when none applies. */
+/**
+ * Runs the authenticators; answers Twitter's 400/215 when none applies.
+ *
+ * @example
+ * ```ts
+ * const principal = authenticate(req, res, state); if (!principal) return; // the error was sent
+ * ```
+ */
 export function authenticate(req: SandboxRequest, res: ServerResponse, state: SandboxState): Principal | undefined {
   for (const authenticator of state.authenticators) {
     const result = authenticator(req, state);
@@ -37,7 +44,14 @@ function flag(value: string | null): boolean {
   return value === 'true' || value === '1' || value === 't';
 }
 
-/** `GET /1.1/statuses/user_timeline.json` with Twitter's parameters and errors. */
+/**
+ * `GET /1.1/statuses/user_timeline.json` with Twitter's parameters and errors.
+ *
+ * @example
+ * ```ts
+ * installTimeline(state); // GET /1.1/statuses/user_timeline.json
+ * ```
+ */
 export function installTimeline(state: SandboxState): void {
   state.authenticators.push(bearerAuthenticator);
   addRoute(state, 'GET', '/1.1/statuses/user_timeline.json', (req, res, s) => {

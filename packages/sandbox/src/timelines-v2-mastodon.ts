@@ -11,7 +11,14 @@ export interface PatternRoute {
   handle(req: SandboxRequest, res: ServerResponse, state: SandboxState, params: string[]): void;
 }
 
-/** The pattern routes of a sandbox (kept in `state.extensions.patternRoutes`). */
+/**
+ * The pattern routes of a sandbox (kept in `state.extensions.patternRoutes`).
+ *
+ * @example
+ * ```ts
+ * patternRoutes(state).push({ method: 'GET', pattern: /^\/2\/users\/(\d+)$/, handle: (req, res, s, [id]) => sendJson(res, 200, { id }) });
+ * ```
+ */
 export function patternRoutes(state: SandboxState): PatternRoute[] {
   return ((state.extensions.patternRoutes as PatternRoute[] | undefined) ??= []);
 }
@@ -39,7 +46,14 @@ function mastodonStatus(tweet: Tweet) {
 const v2Error = (res: ServerResponse, status: number, title: string, detail: string) =>
   sendJson(res, status, { title, detail, type: 'https://api.twitter.com/2/problems/resource-not-found' });
 
-/** Twitter API v2 (`/2/users/by/username/:name`, `/2/users/me`, `/2/users/:id/tweets`) and Mastodon (`/api/v1/accounts/...`). */
+/**
+ * Twitter API v2 (`/2/users/by/username/:name`, `/2/users/me`, `/2/users/:id/tweets`) and Mastodon (`/api/v1/accounts/...`).
+ *
+ * @example
+ * ```ts
+ * installOtherTimelines(state); // /2/users/... and /api/v1/accounts/...
+ * ```
+ */
 export function installOtherTimelines(state: SandboxState): void {
   const routes = patternRoutes(state);
   routes.push(
@@ -119,7 +133,14 @@ export function installOtherTimelines(state: SandboxState): void {
   );
 }
 
-/** Finds a pattern route for a request. */
+/**
+ * Finds a pattern route for a request.
+ *
+ * @example
+ * ```ts
+ * matchPatternRoute(state, 'GET', '/2/users/6253282/tweets'); // { route, params: ['6253282'] }
+ * ```
+ */
 export function matchPatternRoute(state: SandboxState, method: string, path: string): { route: PatternRoute; params: string[] } | undefined {
   for (const route of patternRoutes(state)) {
     if (route.method !== method) continue;
