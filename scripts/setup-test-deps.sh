@@ -15,6 +15,16 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "setup-test-deps: installing ${need[*]} (Debian packages)"
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# A mirror hiccup must not turn CI red: three tries each, a few seconds apart.
+retry() {
+  local attempt
+  for attempt in 1 2 3; do
+    "$@" && return 0
+    echo "setup-test-deps: '$*' failed (attempt $attempt of 3)" >&2
+    sleep $((attempt * 5))
+  done
+  return 1
+}
+retry $sudo apt-get update -qq
+retry $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 echo "setup-test-deps: installed ${need[*]}"
