@@ -1,4 +1,5 @@
 import { TokensmithError } from './errors.js';
+import { discardBody, requestUrl } from './fetch-input.js';
 import type { AuthorizeRequest, TokenProvider } from './provider.js';
 import { IDEMPOTENT_METHODS, RETRYABLE_STATUSES, backoffDelay, isRetryableNetworkError, rateLimitDelay, retryPolicy, sleep, type RetryOptions } from './retry-policy.js';
 import { DEFAULT_TIMEOUT_MS, abortError, timeoutSignal } from './signals.js';
@@ -39,10 +40,6 @@ export interface AuthenticatedFetchOptions {
 
 const FORM = 'application/x-www-form-urlencoded';
 
-function urlOf(input: string | URL | Request): string {
-  return typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-}
-
 /** The form body an OAuth 1.0a signature covers; JSON, binary and streamed bodies are not signed. */
 function formBodyOf(body: RequestInit['body'], headers: Headers): AuthorizeRequest['body'] {
   if (body instanceof URLSearchParams) return body;
@@ -52,10 +49,6 @@ function formBodyOf(body: RequestInit['body'], headers: Headers): AuthorizeReque
 
 function isReplayable(body: RequestInit['body']): boolean {
   return body === undefined || body === null || typeof body === 'string' || body instanceof URLSearchParams || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || body instanceof Blob;
-}
-
-async function discard(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => undefined);
 }
 
 /**
@@ -109,10 +102,10 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
       const location = response.headers.get('location');
       if (response.status < 300 || response.status > 399 || response.status === 304 || !location) return response;
       if (hop >= maxRedirects) {
-        await discard(response);
+        await discardBody(response);
         throw new TokensmithError('http_error', `too many redirects (more than ${maxRedirects}) from ${new URL(url).host}`);
       }
-      await discard(response);
+      await discardBody(response);
       const next = new URL(location, currentUrl);
       if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
         method = method === 'HEAD' ? 'HEAD' : 'GET';
@@ -129,7 +122,7 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
       init = { method: input.method, headers: input.headers, body: input.body, ...init };
       if (input.body) Object.assign(init, { duplex: 'half' });
     }
-    const url = urlOf(input);
+    const url = requestUrl(input);
     const method = (init.method ?? 'GET').toUpperCase();
     const replayable = isReplayable(init.body);
     const idempotent = IDEMPOTENT_METHODS.has(method) && replayable;
@@ -154,7 +147,7 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
       }
       if (response.status === 401 && retryOn401 && !reauthenticated && replayable) {
         reauthenticated = true;
-        await discard(response);
+        await discardBody(response);
         await provider.invalidate();
         options.onRetry?.({ reason: 'unauthorized', attempt: 1, delayMs: 0, status: 401, url });
         const retried = await attempt(url, init, true, timeoutSignal(timeoutMs, init.signal ?? undefined));
@@ -165,7 +158,7 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
         const delayMs = rateLimitDelay(response.headers, now());
         if (delayMs !== undefined && delayMs <= policy.maxRateLimitWaitMs) {
           rateLimitWaits++;
-          await discard(response);
+          await discardBody(response);
           options.onRetry?.({ reason: 'rate_limited', attempt: rateLimitWaits, delayMs, status: 429, url });
           await wait(delayMs, init.signal ?? undefined);
           continue;
@@ -174,7 +167,7 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
       if (RETRYABLE_STATUSES.has(response.status) && idempotent && retries < policy.maxRetries) {
         const delayMs = Math.max(backoffDelay(retries, policy, options.random), Math.min(rateLimitDelay(response.headers, now()) ?? 0, policy.maxDelayMs));
         retries++;
-        await discard(response);
+        await discardBody(response);
         options.onRetry?.({ reason: 'server_error', attempt: retries, delayMs, status: response.status, url });
         await wait(delayMs, init.signal ?? undefined);
         continue;

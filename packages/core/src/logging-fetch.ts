@@ -1,3 +1,4 @@
+import { requestUrl } from './fetch-input.js';
 import { REDACTED, SECRET_FIELD_PATTERN, redactHeaders } from './redact.js';
 
 /** A log sink: one line per call. */
@@ -60,7 +61,7 @@ function headersOf(init: RequestInit | undefined): Record<string, string> {
  */
 export function createLoggingFetch(log: LogLine, baseFetch: typeof fetch = globalThis.fetch, now: () => number = () => performance.now()): typeof fetch {
   const loggingFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = typeof input === 'string' || input instanceof URL ? input : input.url;
+    const url = requestUrl(input);
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     const headers = redactHeaders(headersOf(init));
     const body = typeof init?.body === 'string' || init?.body instanceof URLSearchParams ? ` body=${redactForm(init.body)}` : init?.body ? ' body=(not logged)' : '';

@@ -1,4 +1,5 @@
 import { TokensmithError } from './errors.js';
+import { discardBody, requestUrl } from './fetch-input.js';
 
 /** The default cap on an authorization server's response body: 64 KiB (tokens, metadata, errors). */
 export const MAX_AUTH_RESPONSE_BYTES = 64 * 1024;
@@ -21,10 +22,10 @@ function tooLarge(url: string, maxBytes: number): TokensmithError {
 export function limitResponseBody(baseFetch: typeof fetch, maxBytes = MAX_AUTH_RESPONSE_BYTES): typeof fetch {
   const limited = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const response = await baseFetch(input, init);
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const url = requestUrl(input);
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
     if (declared > maxBytes) {
-      await response.body?.cancel().catch(() => undefined);
+      await discardBody(response);
       throw tooLarge(url, maxBytes);
     }
     if (!response.body) return response;
