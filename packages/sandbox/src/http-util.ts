@@ -64,15 +64,24 @@ export function sendForm(res: ServerResponse, status: number, params: Record<str
 }
 
 /**
- * Sends an HTML page.
+ * Sends an HTML page with a strict CSP: no external assets, forms post only to the sandbox, plus
+ * `formActionOrigins`. Browsers (Chromium) also check `form-action` on the redirect that follows a
+ * form's POST, so a page that redirects to a client (the OAuth 2 consent page) must list its origin.
  *
  * @example
  * ```ts
  * sendHtml(res, 200, '<!doctype html><html lang="en"><title>Authorize</title>...');
+ * sendHtml(res, 200, consentHtml, { formActionOrigins: ['http://127.0.0.1:53127'] });
  * ```
  */
-export function sendHtml(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(html), 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" });
+export function sendHtml(res: ServerResponse, status: number, html: string, options: { formActionOrigins?: string[] } = {}): void {
+  const formActions = ["'self'", ...(options.formActionOrigins ?? [])].join(' ');
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(html),
+    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formActions}`,
+  });
   res.end(html);
 }
 

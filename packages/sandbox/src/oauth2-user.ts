@@ -179,21 +179,13 @@ function errorPage(res: ServerResponse, status: number, title: string, message: 
 }
 
 /**
- * Sends the consent page. Like `sendHtml`, but its CSP `form-action` also allows the redirect URI's
- * origin: browsers (Chromium) check `form-action` on the redirect that follows the form's POST,
- * so with `'self'` alone the 302 to the client's loopback listener is blocked and sign-in cannot finish.
+ * Sends the consent page. Its CSP also allows the redirect URI's origin as a form action: with
+ * `'self'` alone Chromium blocks the 302 to the client's loopback listener after Approve or Deny.
  */
 function sendConsentPage(res: ServerResponse, status: number, client: SandboxOAuth2Client, request: PendingRequest, requestId: string, error?: string): void {
-  const html = consentPage(client, request, requestId, error);
   const target = new URL(request.redirectUri);
-  const formTargets = /^https?:$/.test(target.protocol) ? `'self' ${target.origin}` : "'self'";
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(html),
-    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formTargets}`,
-  });
-  res.end(html);
+  const formActionOrigins = /^https?:$/.test(target.protocol) ? [target.origin] : [];
+  sendHtml(res, status, consentPage(client, request, requestId, error), { formActionOrigins });
 }
 
 function consentPage(client: SandboxOAuth2Client, request: PendingRequest, requestId: string, error?: string): string {
