@@ -24,7 +24,6 @@ export function styler(enabled: boolean) {
 export interface Progress {
   start(text: string): void;
   succeed(text: string): void;
-  fail(text: string): void;
   stop(): void;
 }
 
@@ -61,11 +60,6 @@ export function createProgress(io: CliIO, quiet = false): Progress {
       if (quiet) return;
       clear();
       io.stderr.write(`${style.green('✔')} ${text}\n`);
-    },
-    fail(text) {
-      if (quiet) return;
-      clear();
-      io.stderr.write(`${style.red('✖')} ${text}\n`);
     },
     stop: clear,
   };
