@@ -2,6 +2,7 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TokensmithError } from '@tokensmith/core';
 import { callbackFromInput, callbackPage, startLoopbackListener, type LoopbackListener } from '../src/index.js';
+import { refused } from './helpers.js';
 
 const listeners: LoopbackListener[] = [];
 afterEach(async () => {
@@ -12,15 +13,6 @@ async function listen(uri = 'http://127.0.0.1/callback'): Promise<LoopbackListen
   const listener = await startLoopbackListener(uri);
   listeners.push(listener);
   return listener;
-}
-
-async function refused(url: string): Promise<boolean> {
-  try {
-    await fetch(url);
-    return false;
-  } catch (error) {
-    return ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED';
-  }
 }
 
 describe('startLoopbackListener (RFC 8252)', () => {

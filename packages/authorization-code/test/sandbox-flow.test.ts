@@ -3,6 +3,7 @@ import { jest } from '@jest/globals';
 import { MemoryStore, OAuthResponseError, TokensmithError, createAuthenticatedFetch } from '@tokensmith/core';
 import { DEMO_CREDENTIALS, decideOnAuthorizePage, startSandbox, type Sandbox } from '@tokensmith/sandbox';
 import { codeChallengeS256, createAuthorizationCodeProvider, createCodeVerifier, type AuthorizationCodeOptions } from '../src/index.js';
+import { refused } from './helpers.js';
 
 const CLIENT_ID = DEMO_CREDENTIALS.oauth2.clientId;
 const SCOPES = ['openid', 'tweet.read', 'users.read', 'offline.access'];
@@ -60,15 +61,6 @@ function provider(overrides: Partial<AuthorizationCodeOptions> = {}) {
     now: () => clock,
     ...overrides,
   });
-}
-
-async function refused(url: string): Promise<boolean> {
-  try {
-    await fetch(url);
-    return false;
-  } catch (error) {
-    return ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED';
-  }
 }
 
 const timeline = (accessToken: string) => fetch(`${sandbox.endpoints.timelineUrl}?count=1`, { headers: { authorization: `Bearer ${accessToken}` } });

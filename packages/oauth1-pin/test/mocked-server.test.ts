@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import nock from 'nock';
-import { MemoryStore, OAuthResponseError, TokensmithError, tokenKey } from '@tokensmith/core';
+import { MemoryStore, OAuthResponseError, tokenKey } from '@tokensmith/core';
 import { createOAuth1PinProvider, exchangePin, parseOAuth1Error, requestToken, signOAuth1Request } from '../src/index.js';
+import { rejection } from './helpers.js';
 
 // Where a mock is the point: answers the sandbox would never give.
 const API = 'https://api.twitter.com';
@@ -18,17 +19,10 @@ const STATE = { oauthToken: 'req-token-abc', oauthTokenSecret: 'REQ-secret-def',
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
-
-async function rejection(promise: Promise<unknown>): Promise<TokensmithError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(TokensmithError);
-    return error as TokensmithError;
-  }
-  throw new Error('expected a rejection');
-}
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore(); // unpatch node:http for the next test file in this worker
+});
 
 describe('requestToken on the wire', () => {
   it('POSTs exactly the signed oauth_callback=oob request and builds the authorize URL', async () => {

@@ -3,6 +3,7 @@ import { MemoryStore, OAuthResponseError, TokensmithError, createAuthenticatedFe
 import { startSandbox, verifyOAuth1Signature, type Sandbox } from '@tokensmith/sandbox';
 import { createOAuth1PinProvider, exchangePin, requestToken, signOAuth1Request, type OAuth1PinProviderOptions } from '../src/index.js';
 import { approveAndReadPin as approve, decideOnAuthorizePage as decide } from '@tokensmith/sandbox';
+import { rejection } from './helpers.js';
 
 // Known values, so the tests can prove none of them leaks into a message or inspect() output.
 const CONSUMER = { consumerKey: 'known-consumer-key', consumerSecret: 'KNOWN-CONSUMER-SECRET-9f8e7d', name: 'Known test app' };
@@ -35,16 +36,6 @@ function provider(overrides: Partial<OAuth1PinProviderOptions> = {}) {
 }
 
 const storedKey = () => tokenKey({ tokenUrl: sandbox.endpoints.accessTokenUrl, clientId: CONSUMER.consumerKey });
-
-async function rejection(promise: Promise<unknown>): Promise<TokensmithError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(TokensmithError);
-    return error as TokensmithError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Asserts that none of `secrets` appears in the error's message or in its full inspect() output (cause included). */
 function expectNoSecrets(subject: unknown, secrets: Array<string | undefined>): void {
