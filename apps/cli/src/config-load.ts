@@ -21,7 +21,7 @@ const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 export function findConfigFile(explicit: string | undefined, cwd: string): string | undefined {
   if (explicit !== undefined) {
     const path = resolve(cwd, explicit);
-    if (!existsSync(path)) throw new CliError('config', `config file ${path} does not exist (check --config)`);
+    if (!existsSync(path)) throw new CliError('usage', `config file ${path} does not exist (check --config)`);
     return path;
   }
   return CONFIG_FILE_NAMES.map((name) => resolve(cwd, name)).find((path) => existsSync(path));
@@ -41,7 +41,7 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: stri
       const found = env[name];
       if (found === undefined || found === '') {
         const provider = path[0] === 'providers' && path[1] ? `provider ${path[1]}, ` : '';
-        throw new CliError('config', `${pathText(path)}: environment variable ${name} is not set (${provider}field ${key ?? '?'}); export ${name}=... or write the value in the config`);
+        throw new CliError('usage', `${pathText(path)}: environment variable ${name} is not set (${provider}field ${key ?? '?'}); export ${name}=... or write the value in the config`);
       }
       return found;
     });
@@ -72,9 +72,9 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
       raw = (yaml.parse ?? yaml.default!.parse)(text);
     }
   } catch (error) {
-    throw new CliError('config', `${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+    throw new CliError('usage', `${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new CliError('config', `${path}: the config must be a mapping with a providers key`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new CliError('usage', `${path}: the config must be a mapping with a providers key`);
   const literalSecrets: string[] = [];
   const substituted = substituteEnv(raw, env, [], literalSecrets);
   const { safeParse } = await import('valibot');
@@ -86,7 +86,7 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
       if (issue.kind === 'schema' && valueAt(substituted, path) === undefined) return `${pathText(path)}: is required`;
       return `${pathText(path)}: ${issue.message}`;
     });
-    throw new CliError('config', `${path} is invalid:\n  ${[...new Set(lines)].join('\n  ')}`);
+    throw new CliError('usage', `${path} is invalid:\n  ${[...new Set(lines)].join('\n  ')}`);
   }
   return { config: result.output, literalSecrets };
 }
@@ -99,7 +99,7 @@ export async function loadConfig(explicit: string | undefined, cwd: string, env:
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new CliError('config', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new CliError('usage', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   return { path, ...(await parseConfig(text, path, env)) };
 }

@@ -35,7 +35,7 @@ export async function openContext(options: GlobalOptions, io: CliIO, allowDemo =
       io.stderr.write(`warning: ${loaded.path} holds literal secrets (${loaded.literalSecrets.join(', ')}) and is readable by other users; run chmod 600 on it or use \${ENV} references\n`);
     }
   } else {
-    if (!allowDemo) throw new CliError('config', `no config file found (looked for ${CONFIG_FILE_NAMES.join(', ')} in ${io.cwd}); pass --config PATH or run tokensmith init`);
+    if (!allowDemo) throw new CliError('usage', `no config file found (looked for ${CONFIG_FILE_NAMES.join(', ')} in ${io.cwd}); pass --config PATH or run tokensmith init`);
     const { startSandbox, DEMO_CREDENTIALS } = await import('@tokensmith/sandbox');
     const { demoConfig } = await import('./demo-config.js');
     const sandbox = await startSandbox();

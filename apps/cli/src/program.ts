@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { createLoggingFetch, debugEnabled, type Credentials } from '@tokensmith/core';
+import { createLoggingFetch, debugEnabled, type Credentials } from '@tokensmith/core/kit';
 import { CliError, EXIT, exitCodeFor, messageFor } from './cli-error.js';
 import { createProgress, styler, useColor, type CliIO, type Progress } from './io.js';
 import type { CliContext, GlobalOptions } from './context.js';

@@ -1,5 +1,5 @@
 import { createAuthorizationCodeProvider } from '@tokensmith/authorization-code';
-import { MemoryStore, TokensmithError, type InteractiveTokenProvider } from '@tokensmith/core';
+import { MemoryStore, TokensmithError, type InteractiveTokenProvider } from '@tokensmith/core/kit';
 import { createOAuth1PinProvider } from '@tokensmith/oauth1-pin';
 import { startSandbox, DEMO_CREDENTIALS, decideOnAuthorizePage, type Fault, type Sandbox } from '@tokensmith/sandbox';
 

@@ -1,5 +1,5 @@
 import { createClientCredentialsProvider } from '@tokensmith/client-credentials';
-import { TokensmithError, type AuthenticatedFetchOptions } from '@tokensmith/core';
+import { TokensmithError, type AuthenticatedFetchOptions } from '@tokensmith/core/kit';
 import { startSandbox, DEMO_CREDENTIALS, type Fault, type Sandbox } from '@tokensmith/sandbox';
 import { fetchTimeline } from '../src/commands/timeline.js';
 import { createProgress } from '../src/io.js';

@@ -26,7 +26,7 @@ import {
   type TokenStore,
   limitResponseBody,
   MAX_AUTH_RESPONSE_BYTES,
-} from '@tokensmith/core';
+} from '@tokensmith/core/kit';
 import { isLoopbackRedirectUri, startLoopbackListener, type LoopbackCallback } from './loopback-listener.js';
 import { toTokensmithError } from './openid-errors.js';
 import { codeChallengeS256, createCodeVerifier, isCodeVerifier } from './pkce.js';
@@ -239,7 +239,7 @@ function pendingOf(fields: PendingAuthorization): PendingAuthorization {
  * @example
  * ```ts
  * import { createAuthorizationCodeProvider } from '@tokensmith/authorization-code';
- * import { createAuthenticatedFetch } from '@tokensmith/core';
+ * import { createAuthenticatedFetch } from '@tokensmith/core/kit';
  *
  * const provider = createAuthorizationCodeProvider({
  *   issuer: 'https://auth.example.com',
@@ -471,15 +471,7 @@ export function createAuthorizationCodeProvider(options: AuthorizationCodeOption
     return useListener ? viaListener(signal) : viaPaste(signal);
   };
 
-  let interactiveInflight: Promise<BearerCredentials> | undefined;
-  const runInteractive = (signal: AbortSignal | undefined): Promise<BearerCredentials> => {
-    interactiveInflight ??= interactive(signal).finally(() => {
-      interactiveInflight = undefined;
-    });
-    return abortable(interactiveInflight, signal);
-  };
-
-  const refresh = async (current: BearerCredentials & { refreshToken: string }): Promise<BearerCredentials> => {
+  const refresh = async (current: BearerCredentials & { refreshToken: string }, drop: () => Promise<void>): Promise<BearerCredentials> => {
     const resolved = await server();
     progress({ type: 'refresh', message: 'Refreshing the access token' });
     let fresh: BearerCredentials;
@@ -488,7 +480,7 @@ export function createAuthorizationCodeProvider(options: AuthorizationCodeOption
     } catch (error) {
       const mapped = await toTokensmithError(error, 'refresh token request');
       if (mapped instanceof OAuthResponseError && mapped.error === 'invalid_grant') {
-        await store.delete(key);
+        await drop();
         throw new TokensmithError(
           'login_required',
           `the authorization server no longer accepts the refresh token (invalid_grant); the stored tokens were dropped. Run \`${loginCommand}\` again.`,
@@ -511,15 +503,10 @@ export function createAuthorizationCodeProvider(options: AuthorizationCodeOption
     store,
     now,
     skewMs: expirySkewMs,
-    obtain: ({ current }) =>
-      current?.refreshToken ? refresh(current as BearerCredentials & { refreshToken: string }) : runInteractive(undefined),
+    // A refresh runs under the store lock; the browser login (nothing to refresh) outside it.
+    obtain: async ({ current, drop }) => (current?.refreshToken ? refresh(current as BearerCredentials & { refreshToken: string }, drop) : undefined),
+    interactive: ({ signal }) => interactive(signal),
   });
-
-  const persist = async (credentials: BearerCredentials): Promise<BearerCredentials> => {
-    await store.lock(key, () => store.set(key, credentials));
-    await tokens.invalidate();
-    return credentials;
-  };
 
   const revokeAll = async (current: BearerCredentials): Promise<void> => {
     const resolved = await server();
@@ -557,7 +544,7 @@ export function createAuthorizationCodeProvider(options: AuthorizationCodeOption
       getToken: (getOptions) => tokens.get(getOptions),
       authorize: async (_request, getOptions) => bearerHeaders(await tokens.get(getOptions)),
       invalidate: () => tokens.invalidate(),
-      login: async (loginOptions?: LoginOptions) => persist(await runInteractive(loginOptions?.signal)),
+      login: (loginOptions?: LoginOptions) => tokens.login(({ signal }) => interactive(signal), loginOptions),
       logout: async () => {
         try {
           const current = await tokens.peek();
@@ -566,12 +553,12 @@ export function createAuthorizationCodeProvider(options: AuthorizationCodeOption
           const mapped = await toTokensmithError(error, 'token revocation');
           progress({ type: 'revoke-failed', message: `Could not revoke the tokens (${mapped.message}); they are forgotten locally anyway` });
         } finally {
-          await tokens.clear();
+          await tokens.drop();
         }
       },
       peek: () => tokens.peek(),
       startAuthorization,
-      completeAuthorization: async (pending, callbackUrl) => persist(await exchange(pending, callbackUrl)),
+      completeAuthorization: async (pending, callbackUrl) => tokens.replace(await exchange(pending, callbackUrl)),
     } satisfies AuthorizationCodeProvider,
     description,
   );

@@ -1,4 +1,4 @@
-import { TokensmithError, abortError } from '@tokensmith/core';
+import { TokensmithError, abortError } from '@tokensmith/core/kit';
 
 /**
  * Waits for `promise`, but rejects with `callback_timeout` after `timeoutMs` or with

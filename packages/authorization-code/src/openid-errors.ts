@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { OAuthResponseError, TokensmithError, parseOAuthError, type TokensmithErrorCode } from '@tokensmith/core';
+import { OAuthResponseError, TokensmithError, parseOAuthError, type TokensmithErrorCode } from '@tokensmith/core/kit';
 
 /** What was being done when an error happened; it names the error and picks its code. */
 export type Operation = 'discovery' | 'authorization response' | 'authorization code exchange' | 'refresh token request' | 'token revocation';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { TokensmithError } from '@tokensmith/core';
+import { TokensmithError } from '@tokensmith/core/kit';
 
 /** RFC 7636 4.1: 43 to 128 characters of `[A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~"`. */
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;

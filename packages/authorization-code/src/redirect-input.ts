@@ -1,4 +1,4 @@
-import { TokensmithError } from '@tokensmith/core';
+import { TokensmithError } from '@tokensmith/core/kit';
 
 const BARE_CODE = /^[\x21-\x7E]+$/;
 

@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { TokensmithError, requireEndpoint } from '@tokensmith/core';
+import { TokensmithError, requireEndpoint } from '@tokensmith/core/kit';
 import { toTokensmithError } from './openid-errors.js';
 
 /** Where the authorization server's endpoints come from: discovery from `issuer`, or given explicitly. */

@@ -1,6 +1,6 @@
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TokensmithError } from '@tokensmith/core';
+import { TokensmithError } from '@tokensmith/core/kit';
 import { callbackFromInput, callbackPage, startLoopbackListener, type LoopbackListener } from '../src/index.js';
 import { refused } from './helpers.js';
 

@@ -1,4 +1,4 @@
-import { TokensmithError } from '@tokensmith/core';
+import { TokensmithError } from '@tokensmith/core/kit';
 import { codeChallengeS256, createCodeVerifier, createPkcePair, isCodeVerifier } from '../src/index.js';
 
 describe('PKCE helpers (RFC 7636)', () => {

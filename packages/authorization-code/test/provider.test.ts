@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { jest } from '@jest/globals';
 import nock from 'nock';
-import { MemoryStore, OAuthResponseError, TokensmithError } from '@tokensmith/core';
+import { MemoryStore, OAuthResponseError, TokensmithError } from '@tokensmith/core/kit';
 import { createAuthorizationCodeProvider, type AuthorizationCodeOptions, type PendingAuthorization } from '../src/index.js';
 
 const AS = 'https://auth.example.com';

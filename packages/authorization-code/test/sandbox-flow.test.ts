@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { jest } from '@jest/globals';
-import { MemoryStore, OAuthResponseError, TokensmithError, createAuthenticatedFetch } from '@tokensmith/core';
+import { MemoryStore, OAuthResponseError, TokensmithError, createAuthenticatedFetch } from '@tokensmith/core/kit';
 import { DEMO_CREDENTIALS, decideOnAuthorizePage, startSandbox, type Sandbox } from '@tokensmith/sandbox';
 import { codeChallengeS256, createAuthorizationCodeProvider, createCodeVerifier, type AuthorizationCodeOptions } from '../src/index.js';
 import { refused } from './helpers.js';

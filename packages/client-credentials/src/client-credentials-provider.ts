@@ -19,7 +19,7 @@ import {
   type BearerCredentials,
   type ManagedTokenProvider,
   type TokenStore,
-} from '@tokensmith/core';
+} from '@tokensmith/core/kit';
 
 /**
  * Options of {@link createClientCredentialsProvider}.
@@ -91,7 +91,7 @@ function toTokensmithError(error: unknown): TokensmithError {
  * @example
  * ```ts
  * import { createClientCredentialsProvider } from '@tokensmith/client-credentials';
- * import { createAuthenticatedFetch } from '@tokensmith/core';
+ * import { createAuthenticatedFetch } from '@tokensmith/core/kit';
  *
  * const provider = createClientCredentialsProvider({
  *   tokenUrl: 'https://api.twitter.com/oauth2/token',
@@ -154,7 +154,7 @@ export function createClientCredentialsProvider(options: ClientCredentialsOption
       invalidate: () => tokens.invalidate(),
       peek: () => tokens.peek(),
       // App-only tokens have no standard revocation (Twitter's invalidate_token is its own): forget locally.
-      logout: () => tokens.clear(),
+      logout: () => tokens.drop(),
     },
     { tokenUrl: tokenUrl.href, clientId },
   );

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import nock from 'nock';
-import { OAuthResponseError, TokensmithError, createAuthenticatedFetch } from '@tokensmith/core';
+import { OAuthResponseError, TokensmithError, createAuthenticatedFetch } from '@tokensmith/core/kit';
 import { basicAuthorization, createClientCredentialsProvider } from '../src/index.js';
 
 const TOKEN_URL = 'https://api.twitter.com/oauth2/token';

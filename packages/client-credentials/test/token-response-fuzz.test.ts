@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TokensmithError } from '@tokensmith/core';
+import { TokensmithError } from '@tokensmith/core/kit';
 import { createClientCredentialsProvider } from '../src/index.js';
 
 /** A seeded PRNG (test data only; the library itself draws randomness from node:crypto). */

@@ -3,22 +3,75 @@ import { redactBody } from './redact.js';
 /**
  * Every error code tokensmith throws. A code names what went wrong, never a secret.
  */
-export type TokensmithErrorCode =
-  | 'invalid_options'
-  | 'oauth_response'
-  | 'invalid_token_response'
-  | 'http_error'
-  | 'network_error'
-  | 'timeout'
-  | 'aborted'
-  | 'authorization_denied'
-  | 'state_mismatch'
-  | 'callback_timeout'
-  | 'login_required'
-  | 'insecure_endpoint'
-  | 'store_error'
-  | 'config_error'
-  | 'signature_error';
+export type TokensmithErrorCode = keyof typeof ERROR_CATEGORIES;
+
+/**
+ * Who can fix an error: `usage` the caller (options, config, a command line), `auth` the person or
+ * the credentials (log in again, check the secret), `provider` nobody here (the network, the server,
+ * a shared store): retry later. The CLI's exit codes are 1, 2 and 3 in this order.
+ */
+export type ErrorCategory = 'usage' | 'auth' | 'provider';
+
+/**
+ * Every error code tokensmith throws and its one category. Adding a code means choosing here.
+ * A code names what went wrong, never a secret.
+ *
+ * @example
+ * ```ts
+ * ERROR_CATEGORIES.login_required; // 'auth'
+ * ```
+ */
+export const ERROR_CATEGORIES = {
+  /** A library option is missing or malformed (the message names it). */
+  invalid_options: 'usage',
+  /** A config file or a command line is wrong (the message names the path or flag). */
+  config_error: 'usage',
+  /** An `http://` endpoint off loopback. */
+  insecure_endpoint: 'usage',
+  /** An OAuth request was malformed for signing. */
+  signature_error: 'usage',
+  /** The caller (or a person, with Ctrl-C) cancelled. */
+  aborted: 'usage',
+  /** Stored tokens cannot be read or written: a corrupt, foreign or unsafe file, an item not ours. */
+  store_error: 'usage',
+  /** The server refused the credentials or the grant (a 4xx OAuth error). */
+  oauth_response: 'auth',
+  /** The person denied access, or gave no PIN/code. */
+  authorization_denied: 'auth',
+  /** A callback's state (or issuer) did not match the login it claims to finish. */
+  state_mismatch: 'auth',
+  /** Nobody completed the browser or paste step in time. */
+  callback_timeout: 'auth',
+  /** A device code expired before it was approved: run the login again. */
+  device_code_expired: 'auth',
+  /** No usable token and no way to get one without a person: run `tokensmith login`. */
+  login_required: 'auth',
+  /** A server answered with a 5xx or 429 (OAuth-shaped or not). */
+  provider_error: 'provider',
+  /** A server answered with an HTTP error that is not an OAuth error (a wrong URL, a proxy page). */
+  http_error: 'provider',
+  /** A token response that is not a valid token (too large, malformed, missing fields). */
+  invalid_token_response: 'provider',
+  /** The connection failed (refused, reset, DNS, TLS). */
+  network_error: 'provider',
+  /** A request or a wait ran past its deadline. */
+  timeout: 'provider',
+  /** A shared store (Redis, the OS keychain) did not answer. */
+  store_unavailable: 'provider',
+} as const satisfies Record<string, ErrorCategory>;
+
+/**
+ * The category of any error: a tokensmith error's from {@link ERROR_CATEGORIES}; anything else
+ * (a bug, a foreign error) counts as `provider`.
+ *
+ * @example
+ * ```ts
+ * errorCategory(new TokensmithError('config_error', 'providers.x.tokenUrl: must be a URL')); // 'usage'
+ * ```
+ */
+export function errorCategory(error: unknown): ErrorCategory {
+  return error instanceof TokensmithError ? ERROR_CATEGORIES[error.code] : 'provider';
+}
 
 /**
  * Base class of every error tokensmith throws. `code` is a stable string literal to branch on;
@@ -71,7 +124,7 @@ export class OAuthResponseError extends TokensmithError implements OAuthErrorFie
 
   constructor(context: string, fields: OAuthErrorFields, options?: { cause?: unknown }) {
     const description = fields.error_description ? `: ${fields.error_description}` : '';
-    super('oauth_response', `${context} failed with HTTP ${fields.status} ${fields.error}${description}`, options);
+    super(fields.status >= 500 || fields.status === 429 ? 'provider_error' : 'oauth_response', `${context} failed with HTTP ${fields.status} ${fields.error}${description}`, options);
     this.status = fields.status;
     this.error = fields.error;
     if (fields.error_description !== undefined) this.error_description = fields.error_description;

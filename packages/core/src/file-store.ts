@@ -6,7 +6,7 @@ import type { Credentials } from './credentials.js';
 import { TokensmithError } from './errors.js';
 import { withFileLock, type FileLockOptions } from './file-lock.js';
 import { optionalFunction, optionalNumber } from './options.js';
-import { KeyedMutex, type TokenStore } from './token-store.js';
+import { KeyedMutex, type StoredEntry, type TokenStore } from './token-store.js';
 
 /**
  * Options of {@link FileStore}.
@@ -29,19 +29,6 @@ export interface FileStoreOptions {
   lockPollMs?: number;
   /** Where warnings go (a token file other users could read, a directory others can write). Default `process.emitWarning`. */
   onWarning?: (message: string) => void;
-}
-
-/**
- * One stored token, as {@link FileStore.entries} lists them.
- *
- * @example
- * ```ts
- * for (const { key, credentials } of await store.entries()) console.log(key, credentials.type);
- * ```
- */
-export interface StoredEntry {
-  key: string;
-  credentials: Credentials;
 }
 
 /** What the file holds. `version` lets a later release change the layout without misreading it. */
@@ -121,7 +108,7 @@ const mutexes = new Map<string, KeyedMutex>();
  *
  * @example
  * ```ts
- * import { FileStore } from '@tokensmith/core';
+ * import { FileStore } from '@tokensmith/core/kit';
  * import { createClientCredentialsProvider } from '@tokensmith/client-credentials';
  *
  * const store = new FileStore(); // ~/.config/tokensmith/tokens.json

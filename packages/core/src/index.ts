@@ -1,23 +1,15 @@
+// The public surface: what an application needs to use tokensmith. Helpers for strategy and store
+// authors live in `@tokensmith/core/kit`.
 export type { BearerCredentials, OAuth1Credentials, Credentials } from './credentials.js';
-export { isFresh, tokenIdentity, DEFAULT_EXPIRY_SKEW_MS } from './credentials.js';
 export type { TokenProvider, ManagedTokenProvider, InteractiveTokenProvider, LoginOptions, GetTokenOptions, AuthorizeRequest } from './provider.js';
-export { TokensmithError, OAuthResponseError, parseOAuthError } from './errors.js';
-export type { TokensmithErrorCode, OAuthErrorFields } from './errors.js';
-export { redactBody, redactValue, redactHeaders, REDACTED, SECRET_FIELD_PATTERN } from './redact.js';
-export type { TokenStore } from './token-store.js';
-export { MemoryStore, KeyedMutex, tokenKey } from './token-store.js';
-export { createTokenManager } from './token-manager.js';
-export type { TokenManager, TokenManagerOptions, ObtainToken } from './token-manager.js';
-export { abortable, timeoutSignal, abortError, DEFAULT_TIMEOUT_MS } from './signals.js';
-export { requireOptions, requireString, optionalString, requireEndpoint, optionalNumber, optionalFunction, isLoopbackHost } from './options.js';
-export { parseTokenResponse } from './token-response.js';
-export { defineProvider, bearerHeaders } from './define-provider.js';
+export { TokensmithError, OAuthResponseError, ERROR_CATEGORIES, errorCategory } from './errors.js';
+export type { TokensmithErrorCode, ErrorCategory, OAuthErrorFields } from './errors.js';
+export type { TokenStore, StoredEntry } from './token-store.js';
+export { MemoryStore } from './token-store.js';
+export { FileStore, defaultTokenFilePath } from './file-store.js';
+export type { FileStoreOptions } from './file-store.js';
 export { createAuthenticatedFetch } from './authenticated-fetch.js';
 export type { AuthenticatedFetchOptions, RetryEvent } from './authenticated-fetch.js';
-export { retryPolicy, backoffDelay, rateLimitDelay, isRetryableNetworkError, sleep, IDEMPOTENT_METHODS, RETRYABLE_STATUSES } from './retry-policy.js';
-export type { RetryOptions, RetryPolicy } from './retry-policy.js';
-export { FileStore, defaultTokenFilePath, isCredentials } from './file-store.js';
-export type { FileStoreOptions, StoredEntry } from './file-store.js';
-export { createLoggingFetch, redactUrl, redactForm, debugEnabled } from './logging-fetch.js';
+export type { RetryOptions } from './retry-policy.js';
+export { createLoggingFetch } from './logging-fetch.js';
 export type { LogLine } from './logging-fetch.js';
-export { limitResponseBody, MAX_AUTH_RESPONSE_BYTES } from './response-limit.js';

@@ -1,13 +1,23 @@
 import { DEFAULT_EXPIRY_SKEW_MS, isFresh, tokenIdentity, type Credentials } from './credentials.js';
+import { TokensmithError } from './errors.js';
 import type { GetTokenOptions } from './provider.js';
 import { MemoryStore, type TokenStore } from './token-store.js';
 import { abortable } from './signals.js';
 
 /**
- * How a {@link TokenManager} obtains a token: `current` is what the store holds (possibly
- * expired or rejected, e.g. to use its refresh token).
+ * How a {@link TokenManager} obtains a token without a person: request one (client credentials)
+ * or refresh `current`, what the store holds (possibly expired or rejected). It runs under the
+ * store's lock. Resolve `undefined` when it cannot (no refresh token): the manager then runs the
+ * interactive flow, if there is one, outside the lock. `drop()` forgets the stored token (a refresh
+ * token the server no longer accepts) without taking the lock again.
  */
-export type ObtainToken<C extends Credentials> = (context: { current: C | undefined }) => Promise<C>;
+export type ObtainToken<C extends Credentials> = (context: { current: C | undefined; drop: () => Promise<void> }) => Promise<C | undefined>;
+
+/**
+ * An interactive flow (a person approves): it runs outside every lock, once however many callers
+ * wait, and its result is stored with {@link TokenManager.replace}.
+ */
+export type InteractiveFlow<C extends Credentials> = (context: { signal?: AbortSignal }) => Promise<C>;
 
 /**
  * Options of {@link createTokenManager}.
@@ -15,7 +25,12 @@ export type ObtainToken<C extends Credentials> = (context: { current: C | undefi
 export interface TokenManagerOptions<C extends Credentials> {
   /** The store key (see `tokenKey`). */
   key: string;
-  obtain: ObtainToken<C>;
+  /** Obtains a token without a person (under the store lock). Omit for purely interactive strategies. */
+  obtain?: ObtainToken<C>;
+  /** The flow `get()` falls back to when nothing usable is stored and `obtain` cannot help. */
+  interactive?: InteractiveFlow<C>;
+  /** What to tell a caller when no token can be had without a person and there is no `interactive`. */
+  loginHint?: string;
   store?: TokenStore;
   /** Clock, epoch ms. Default `Date.now`. */
   now?: () => number;
@@ -24,8 +39,10 @@ export interface TokenManagerOptions<C extends Credentials> {
 }
 
 /**
- * The cache every strategy shares: an in-memory hit costs no I/O; a miss reads the store, then
- * under the store's lock re-reads and obtains once, however many callers are waiting.
+ * The token lifecycle every strategy shares, and the only code that writes the store: an
+ * in-memory hit costs no I/O; a miss reads the store, then under the store's lock re-reads and
+ * obtains once, however many callers are waiting. Interactive flows run outside the lock (a person
+ * typing never blocks another process) and are single-flight too.
  *
  * @example
  * ```ts
@@ -35,11 +52,15 @@ export interface TokenManagerOptions<C extends Credentials> {
  */
 export interface TokenManager<C extends Credentials> {
   get(options?: GetTokenOptions): Promise<C>;
+  /** Runs `flow` (or joins the login already running), then stores its result with `replace`. */
+  login(flow: InteractiveFlow<C>, options?: { signal?: AbortSignal }): Promise<C>;
+  /** Stores `credentials` under the store lock, then adopts them in memory. */
+  replace(credentials: C): Promise<C>;
   /** Marks the current token as rejected; the store keeps it (and its refresh token). */
   invalidate(): Promise<void>;
-  /** Forgets the token here and in the store (logout). */
-  clear(): Promise<void>;
-  /** The token in the store, without obtaining one. */
+  /** Forgets the token here and in the store (logout, `invalid_grant`). */
+  drop(): Promise<void>;
+  /** The token in memory or in the store, without obtaining one. */
   peek(): Promise<C | undefined>;
 }
 
@@ -55,7 +76,7 @@ export interface TokenManager<C extends Credentials> {
  * ```
  */
 export function createTokenManager<C extends Credentials>(options: TokenManagerOptions<C>): TokenManager<C> {
-  const { key, obtain } = options;
+  const { key, obtain, interactive } = options;
   const store = options.store ?? new MemoryStore();
   const now = options.now ?? Date.now;
   const skewMs = options.skewMs ?? DEFAULT_EXPIRY_SKEW_MS;
@@ -65,13 +86,34 @@ export function createTokenManager<C extends Credentials>(options: TokenManagerO
   /** A forced refresh asked for before anything was cached: reject whatever the store holds. */
   let rejectStored = false;
   let inflight: Promise<C> | undefined;
+  let loginInflight: Promise<C> | undefined;
 
   const usable = (credentials: Credentials | undefined): credentials is C =>
     credentials !== undefined && isFresh(credentials, now(), skewMs) && tokenIdentity(credentials) !== rejected;
 
-  const remember = (credentials: C): C => {
+  const adopt = (credentials: C): C => {
     cached = credentials;
+    rejected = undefined;
     return credentials;
+  };
+
+  const replace = async (credentials: C): Promise<C> => {
+    // Adopt before storing: with single-use refresh tokens the old ones are spent, so a store
+    // failure must not also lose the new token. The caller still hears about the failure.
+    adopt(credentials);
+    await store.lock(key, () => store.set(key, credentials));
+    return credentials;
+  };
+
+  const login = (flow: InteractiveFlow<C>, loginOptions?: { signal?: AbortSignal }): Promise<C> => {
+    const signal = loginOptions?.signal;
+    loginInflight ??= Promise.resolve()
+      .then(() => flow(signal ? { signal } : {}))
+      .then(replace)
+      .finally(() => {
+        loginInflight = undefined;
+      });
+    return abortable(loginInflight, signal);
   };
 
   const load = async (): Promise<C> => {
@@ -80,18 +122,23 @@ export function createTokenManager<C extends Credentials>(options: TokenManagerO
       rejectStored = false;
       if (stored !== undefined) rejected = tokenIdentity(stored);
     }
-    if (usable(stored)) return remember(stored);
-    return store.lock(key, async () => {
+    if (usable(stored)) return (cached = stored);
+    const obtained = await store.lock(key, async () => {
       const current = (await store.get(key)) as C | undefined;
-      if (usable(current)) return remember(current);
-      const fresh = await obtain({ current });
-      rejected = undefined;
-      // Remember before storing: with single-use refresh tokens the old ones are spent, so a store
-      // failure must not also lose the new token. The caller still hears about the failure.
-      remember(fresh);
+      if (usable(current)) return (cached = current);
+      const drop = async () => {
+        cached = undefined;
+        await store.delete(key);
+      };
+      const fresh = obtain ? await obtain({ current, drop }) : undefined;
+      if (fresh === undefined) return undefined;
+      adopt(fresh);
       await store.set(key, fresh);
       return fresh;
     });
+    if (obtained !== undefined) return obtained;
+    if (interactive) return login(interactive);
+    throw new TokensmithError('login_required', options.loginHint ?? 'no usable token is stored and this provider cannot obtain one without a login');
   };
 
   return {
@@ -107,11 +154,13 @@ export function createTokenManager<C extends Credentials>(options: TokenManagerO
       });
       return abortable(inflight, getOptions?.signal);
     },
+    login,
+    replace,
     async invalidate() {
       if (cached !== undefined) rejected = tokenIdentity(cached);
       cached = undefined;
     },
-    async clear() {
+    async drop() {
       cached = undefined;
       rejected = undefined;
       await store.lock(key, () => store.delete(key));

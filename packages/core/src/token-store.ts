@@ -1,6 +1,19 @@
 import type { Credentials } from './credentials.js';
 
 /**
+ * One stored token, as {@link TokenStore.entries} lists them.
+ *
+ * @example
+ * ```ts
+ * for (const { key, credentials } of (await store.entries?.()) ?? []) console.log(key, credentials.type);
+ * ```
+ */
+export interface StoredEntry {
+  key: string;
+  credentials: Credentials;
+}
+
+/**
  * Where tokens live between calls and processes. `lock(key, fn)` serialises the
  * read-refresh-write of one key; a cross-process store must make it cross-process.
  *
@@ -15,6 +28,15 @@ export interface TokenStore {
   set(key: string, credentials: Credentials): Promise<void>;
   delete(key: string): Promise<void>;
   lock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** Optional: every stored token, sorted by key (an inventory; never needed to use a token). */
+  entries?(): Promise<StoredEntry[]>;
+  /**
+   * Optional: the way out of unreadable storage: set what the store holds aside (never silently
+   * destroyed) so it starts empty. Resolves with where it went, or `undefined` when there was nothing.
+   */
+  reset?(): Promise<string | undefined>;
+  /** Optional: releases what the store opened (a connection). Safe to call more than once. */
+  close?(): Promise<void>;
 }
 
 /**
@@ -69,6 +91,10 @@ export class KeyedMutex {
 export class MemoryStore implements TokenStore {
   readonly #tokens = new Map<string, Credentials>();
   readonly #locks = new KeyedMutex();
+
+  async entries(): Promise<StoredEntry[]> {
+    return [...this.#tokens.keys()].sort().map((key) => ({ key, credentials: structuredClone(this.#tokens.get(key) as Credentials) }));
+  }
 
   async get(key: string): Promise<Credentials | undefined> {
     const value = this.#tokens.get(key);

@@ -1,4 +1,4 @@
-import { createAuthenticatedFetch, type AuthorizeRequest, type TokenProvider, type BearerCredentials } from '../src/index.js';
+import { createAuthenticatedFetch, type AuthorizeRequest, type TokenProvider, type BearerCredentials } from '../src/kit.js';
 
 function fakeProvider() {
   let generation = 1;

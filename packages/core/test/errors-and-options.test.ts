@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import {
   OAuthResponseError, TokensmithError, parseOAuthError, parseTokenResponse, requireEndpoint, requireString,
   redactBody, redactHeaders, defineProvider, isLoopbackHost,
-} from '../src/index.js';
+} from '../src/kit.js';
 
 describe('parseOAuthError', () => {
   it('reads RFC 6749 error bodies', () => {

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileStore, type BearerCredentials, type Credentials } from '../src/index.js';
+import { FileStore, type BearerCredentials, type Credentials } from '../src/kit.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 type Message = Record<string, unknown> & { type: string };

@@ -1,4 +1,4 @@
-import { createAuthenticatedFetch, TokensmithError, backoffDelay, rateLimitDelay, retryPolicy, type RetryEvent, type TokenProvider, type BearerCredentials } from '../src/index.js';
+import { createAuthenticatedFetch, TokensmithError, backoffDelay, rateLimitDelay, retryPolicy, type RetryEvent, type TokenProvider, type BearerCredentials } from '../src/kit.js';
 
 function provider(): TokenProvider<BearerCredentials> & { invalidations: number } {
   let generation = 1;

@@ -1,4 +1,4 @@
-import { limitResponseBody, TokensmithError } from '../src/index.js';
+import { limitResponseBody, TokensmithError } from '../src/kit.js';
 
 const serve = (body: string, headers: Record<string, string> = {}) => (async () => new Response(body, { headers })) as typeof fetch;
 

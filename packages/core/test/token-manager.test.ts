@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { createTokenManager, MemoryStore, type BearerCredentials, type TokenStore, type Credentials } from '../src/index.js';
+import { createTokenManager, MemoryStore, type BearerCredentials, type TokenStore, type Credentials } from '../src/kit.js';
 
 function countingStore(): TokenStore & { calls: { get: number; set: number; lock: number } } {
   const inner = new MemoryStore();
@@ -104,11 +104,11 @@ describe('createTokenManager', () => {
     await expect(tokens.get()).resolves.toMatchObject({ accessToken: 't' });
   });
 
-  it('clear() forgets the token in the store too', async () => {
+  it('drop() forgets the token in the store too', async () => {
     const store = new MemoryStore();
     const tokens = createTokenManager({ key: 'k', store, obtain: async () => bearer('t') });
     await tokens.get();
-    await tokens.clear();
+    await tokens.drop();
     expect(await store.get('k')).toBeUndefined();
     expect(await tokens.peek()).toBeUndefined();
   });

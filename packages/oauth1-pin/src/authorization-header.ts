@@ -1,4 +1,4 @@
-import { TokensmithError } from '@tokensmith/core';
+import { TokensmithError } from '@tokensmith/core/kit';
 import { percentEncode } from './percent-encoding.js';
 
 /**

@@ -1,4 +1,4 @@
-import { TokensmithError } from '@tokensmith/core';
+import { TokensmithError } from '@tokensmith/core/kit';
 import { percentEncode, wellFormed } from './percent-encoding.js';
 
 /**

@@ -5,7 +5,7 @@ import {
   parseOAuthError,
   timeoutSignal,
   type OAuthErrorFields,
-} from '@tokensmith/core';
+} from '@tokensmith/core/kit';
 import { signOAuth1Request, type OAuth1SignInput } from './signature.js';
 
 /**

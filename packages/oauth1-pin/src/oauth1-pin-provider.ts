@@ -13,7 +13,7 @@ import {
   type LoginOptions,
   type OAuth1Credentials,
   type TokenStore,
-} from '@tokensmith/core';
+} from '@tokensmith/core/kit';
 import { normalizeMethod, requestParameters } from './normalize.js';
 import { exchangePinWith, requestTokenWith, resolveOAuth1Client, type OAuth1ClientOptions, type ResolvedOAuth1Client } from './pin-flow.js';
 import { signOAuth1Request } from './signature.js';
@@ -56,7 +56,7 @@ function isStore(value: unknown): value is TokenStore {
  * @example
  * ```ts
  * import { createOAuth1PinProvider } from '@tokensmith/oauth1-pin';
- * import { createAuthenticatedFetch } from '@tokensmith/core';
+ * import { createAuthenticatedFetch } from '@tokensmith/core/kit';
  *
  * const provider = createOAuth1PinProvider({
  *   consumerKey: process.env.TWITTER_CONSUMER_KEY!,
@@ -121,23 +121,11 @@ export function createOAuth1PinProvider(options: OAuth1PinProviderOptions): Inte
     return credentials;
   };
 
-  const tokens = createTokenManager<OAuth1Credentials>({
-    key,
-    obtain: () => runFlow(),
-    store,
-    now: client.now,
-  });
+  const flow = ({ signal }: { signal?: AbortSignal }) => runFlow(signal);
+  // The PIN flow runs outside the store lock: a person typing never blocks another process.
+  const tokens = createTokenManager<OAuth1Credentials>({ key, interactive: flow, store, now: client.now });
 
-  const login = async (loginOptions: LoginOptions = {}): Promise<OAuth1Credentials> => {
-    const credentials = await store.lock(key, async () => {
-      const fresh = await runFlow(loginOptions.signal);
-      await store.set(key, fresh);
-      return fresh;
-    });
-    // The manager may hold the previous credentials in memory: drop them so the next use reads these.
-    await tokens.invalidate();
-    return credentials;
-  };
+  const login = (loginOptions: LoginOptions = {}): Promise<OAuth1Credentials> => tokens.login(flow, loginOptions);
 
   const authorize = async (request: AuthorizeRequest, getOptions?: GetTokenOptions): Promise<Record<string, string>> => {
     if (!request || typeof request !== 'object') throw new TokensmithError('signature_error', 'authorize needs a request { method, url, body? }');
@@ -167,7 +155,7 @@ export function createOAuth1PinProvider(options: OAuth1PinProviderOptions): Inte
       authorize,
       invalidate: () => tokens.invalidate(),
       login,
-      logout: () => tokens.clear(),
+      logout: () => tokens.drop(),
       peek: () => tokens.peek(),
     },
     {

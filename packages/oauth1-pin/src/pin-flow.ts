@@ -8,7 +8,7 @@ import {
   requireOptions,
   requireString,
   type OAuth1Credentials,
-} from '@tokensmith/core';
+} from '@tokensmith/core/kit';
 import { postSigned, type OAuth1Transport } from './oauth1-http.js';
 import { createNonce } from './signature.js';
 

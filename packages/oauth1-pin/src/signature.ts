@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { TokensmithError } from '@tokensmith/core';
+import { TokensmithError } from '@tokensmith/core/kit';
 import OAuth from 'oauth-1.0a';
 import { buildAuthorizationHeader } from './authorization-header.js';
 import { normalizeMethod, signatureBaseString, type FormBody } from './normalize.js';

@@ -1,4 +1,4 @@
-import { TokensmithError } from '@tokensmith/core';
+import { TokensmithError } from '@tokensmith/core/kit';
 
 /** Awaits a promise that must reject with a TokensmithError, and returns that error. */
 export async function rejection(promise: Promise<unknown>): Promise<TokensmithError> {

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import nock from 'nock';
-import { MemoryStore, OAuthResponseError, tokenKey } from '@tokensmith/core';
+import { MemoryStore, OAuthResponseError, tokenKey } from '@tokensmith/core/kit';
 import { createOAuth1PinProvider, exchangePin, parseOAuth1Error, requestToken, signOAuth1Request } from '../src/index.js';
 import { rejection } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { MemoryStore, OAuthResponseError, TokensmithError, createAuthenticatedFetch, tokenKey, type OAuth1Credentials } from '@tokensmith/core';
+import { MemoryStore, OAuthResponseError, TokensmithError, createAuthenticatedFetch, tokenKey, type OAuth1Credentials } from '@tokensmith/core/kit';
 import { startSandbox, verifyOAuth1Signature, type Sandbox } from '@tokensmith/sandbox';
 import { createOAuth1PinProvider, exchangePin, requestToken, signOAuth1Request, type OAuth1PinProviderOptions } from '../src/index.js';
 import { approveAndReadPin as approve, decideOnAuthorizePage as decide } from '@tokensmith/sandbox';

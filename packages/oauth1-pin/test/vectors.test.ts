@@ -1,5 +1,5 @@
 import OAuth from 'oauth-1.0a';
-import { TokensmithError } from '@tokensmith/core';
+import { TokensmithError } from '@tokensmith/core/kit';
 import {
   baseStringUri,
   buildAuthorizationHeader,

@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { KeyedMutex, TokensmithError, isCredentials, optionalFunction, optionalNumber, type Credentials, type StoredEntry, type TokenStore } from '@tokensmith/core';
+import { KeyedMutex, TokensmithError, isCredentials, optionalFunction, optionalNumber, type Credentials, type StoredEntry, type TokenStore } from '@tokensmith/core/kit';
 
 /**
  * Options of {@link RedisStore}.

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { TokensmithError, createTokenManager, type BearerCredentials } from '@tokensmith/core';
+import { TokensmithError, createTokenManager, type BearerCredentials } from '@tokensmith/core/kit';
 import { RedisStore } from '../src/index.js';
 import { startRedisServer, type RedisServer } from '../src/testing/redis-server.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { FileStore, tokenKey, type BearerCredentials, type TokenStore } from '@tokensmith/core';
+import { FileStore, tokenKey, type BearerCredentials, type TokenStore } from '@tokensmith/core/kit';
 import { DEMO_CREDENTIALS, startSandbox, type Sandbox } from '@tokensmith/sandbox';
 import { RedisStore } from '../src/index.js';
 import { startRedisServer, type RedisServer } from '../src/testing/redis-server.js';

@@ -1,5 +1,5 @@
 import { createClientCredentialsProvider } from '@tokensmith/client-credentials';
-import { createAuthenticatedFetch } from '@tokensmith/core';
+import { createAuthenticatedFetch } from '@tokensmith/core/kit';
 import { DEMO_CREDENTIALS } from '@tokensmith/sandbox';
 
 /** Requests per second of `fetcher` for `total` GETs with `concurrency` in flight, and the client's CPU µs per request. */

@@ -1,4 +1,4 @@
-import { OAuthResponseError, TokensmithError, createAuthenticatedFetch, parseOAuthError, type AuthenticatedFetchOptions } from '@tokensmith/core';
+import { OAuthResponseError, TokensmithError, createAuthenticatedFetch, parseOAuthError, type AuthenticatedFetchOptions } from '@tokensmith/core/kit';
 import { CliError } from '../cli-error.js';
 import { TIMELINE_ADAPTERS, formatPosts, type Post } from '../timeline-format.js';
 import type { ProviderConfig } from '../config-schema.js';
@@ -14,7 +14,7 @@ export async function fetchTimeline(
   progress: Progress,
   fetchOptions: AuthenticatedFetchOptions = {},
 ): Promise<Post[]> {
-  if (!config.timeline) throw new CliError('config', `providers.${name}.timeline is not set: add timeline.url (and format) to call a timeline`);
+  if (!config.timeline) throw new CliError('usage', `providers.${name}.timeline is not set: add timeline.url (and format) to call a timeline`);
   const adapter = TIMELINE_ADAPTERS[config.timeline.format];
   const user = query.user ?? config.timeline.user;
   if (!user && config.strategy === 'client-credentials') {
@@ -37,7 +37,7 @@ export async function fetchTimeline(
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new CliError('network', `timeline response from ${host} is not JSON (HTTP ${response.status})`);
+      throw new CliError('provider', `timeline response from ${host} is not JSON (HTTP ${response.status})`);
     }
   };
   progress.start(`Fetching ${user ? `@${user}'s` : 'your'} timeline from ${host}`);
@@ -46,7 +46,7 @@ export async function fetchTimeline(
     posts = await adapter.fetchPosts(get, config.timeline.url, { user, count: query.count });
   } catch (error) {
     if (error instanceof CliError || error instanceof TokensmithError) throw error;
-    throw new CliError('network', `${(error as Error).message} (format ${config.timeline.format})`);
+    throw new CliError('provider', `${(error as Error).message} (format ${config.timeline.format})`);
   }
   progress.succeed(`${posts.length} post${posts.length === 1 ? '' : 's'} from ${host}`);
   return posts;
