@@ -14,6 +14,9 @@ export function useColor(io: CliIO): boolean {
   return Boolean(io.stderr.isTTY) && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
 }
 
+/** Colour helpers for one run (identity functions when colour is off). */
+export type Styler = ReturnType<typeof styler>;
+
 /** Minimal ANSI styling that disappears when colour is off. */
 export function styler(enabled: boolean) {
   const wrap = (open: number, close: number) => (text: string) => (enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text);

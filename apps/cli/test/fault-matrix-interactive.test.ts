@@ -41,7 +41,7 @@ function authorizationCode(store: MemoryStore): InteractiveTokenProvider {
 type Expected = 'tokens' | { code: string; status?: number };
 const DISCOVERY = ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration'];
 const HTML_503: Fault = { type: 'status', status: 503, body: '<html>maintenance</html>', headers: { 'content-type': 'text/html' } };
-const failed = (status: number) => ({ code: 'oauth_response', status });
+const failed = (status: number) => ({ code: status >= 500 || status === 429 ? 'provider_error' : 'oauth_response', status });
 const timeout = { code: 'timeout' };
 const reset = { code: 'network_error' };
 const garbage = { code: 'invalid_token_response' };

@@ -32,9 +32,9 @@ const TIMELINE = '/1.1/statuses/user_timeline.json';
 
 const matrix: Array<[string, string, Fault, number, Outcome]> = [
   // token endpoint: never retried (a token POST is not idempotent); each fault is one named error
-  ['token', TOKEN, { type: 'status', status: 500 }, 1, { error: 'OAuthResponseError', code: 'oauth_response', status: 500 }],
-  ['token', TOKEN, { type: 'status', status: 503, body: '<html>maintenance</html>', headers: { 'content-type': 'text/html' } }, 1, { error: 'OAuthResponseError', code: 'oauth_response', status: 503 }],
-  ['token', TOKEN, { type: 'rate-limit' }, 1, { error: 'OAuthResponseError', code: 'oauth_response', status: 429 }],
+  ['token', TOKEN, { type: 'status', status: 500 }, 1, { error: 'OAuthResponseError', code: 'provider_error', status: 500 }],
+  ['token', TOKEN, { type: 'status', status: 503, body: '<html>maintenance</html>', headers: { 'content-type': 'text/html' } }, 1, { error: 'OAuthResponseError', code: 'provider_error', status: 503 }],
+  ['token', TOKEN, { type: 'rate-limit' }, 1, { error: 'OAuthResponseError', code: 'provider_error', status: 429 }],
   ['token', TOKEN, { type: 'delay', ms: 50 }, 1, { data: true, tokenRequests: 1 }],
   ['token', TOKEN, { type: 'hang' }, 1, { error: 'TokensmithError', code: 'timeout' }],
   ['token', TOKEN, { type: 'reset' }, 1, { error: 'TokensmithError', code: 'network_error' }],
@@ -44,16 +44,16 @@ const matrix: Array<[string, string, Fault, number, Outcome]> = [
   ['token', TOKEN, { type: 'garbage', kind: 'huge' }, 1, { error: 'TokensmithError', code: 'invalid_token_response' }],
   // timeline (GET, idempotent): transient faults end in data, lasting ones in a named error
   ['timeline', TIMELINE, { type: 'status', status: 503 }, 2, { data: true, faultsServed: 2 }],
-  ['timeline', TIMELINE, { type: 'status', status: 500 }, Infinity, { error: 'OAuthResponseError', code: 'oauth_response', status: 500 }],
+  ['timeline', TIMELINE, { type: 'status', status: 500 }, Infinity, { error: 'OAuthResponseError', code: 'provider_error', status: 500 }],
   ['timeline', TIMELINE, { type: 'rate-limit', resetInSeconds: 1 }, 1, { data: true, faultsServed: 1 }],
-  ['timeline', TIMELINE, { type: 'rate-limit', resetInSeconds: 3600 }, 1, { error: 'OAuthResponseError', code: 'oauth_response', status: 429 }],
+  ['timeline', TIMELINE, { type: 'rate-limit', resetInSeconds: 3600 }, 1, { error: 'OAuthResponseError', code: 'provider_error', status: 429 }],
   ['timeline', TIMELINE, { type: 'delay', ms: 50 }, 1, { data: true }],
   ['timeline', TIMELINE, { type: 'hang' }, 1, { error: 'TokensmithError', code: 'timeout' }],
   ['timeline', TIMELINE, { type: 'reset' }, 1, { data: true, faultsServed: 1 }],
   ['timeline', TIMELINE, { type: 'reset' }, Infinity, { error: 'TokensmithError', code: 'network_error' }],
   ['timeline', TIMELINE, { type: 'status', status: 401, body: '{"errors":[{"code":89,"message":"Invalid or expired token."}]}' }, 1, { data: true, tokenRequests: 2 }],
-  ['timeline', TIMELINE, { type: 'garbage', kind: 'html' }, 1, { error: 'CliError', code: 'network' }],
-  ['timeline', TIMELINE, { type: 'garbage', kind: 'truncated-json' }, 1, { error: 'CliError', code: 'network' }],
+  ['timeline', TIMELINE, { type: 'garbage', kind: 'html' }, 1, { error: 'CliError', code: 'provider' }],
+  ['timeline', TIMELINE, { type: 'garbage', kind: 'truncated-json' }, 1, { error: 'CliError', code: 'provider' }],
 ];
 
 describe('fault matrix (client credentials + timeline, real sandbox socket)', () => {
@@ -72,9 +72,9 @@ describe('fault matrix (client credentials + timeline, real sandbox socket)', ()
       expect(sandbox.stats.timelineRequests).toBe(1);
     } else {
       expect('error' in outcome).toBe(true);
-      const error = (outcome as { error: Error & { code?: string; kind?: string; status?: number } }).error;
+      const error = (outcome as { error: Error & { code?: string; category?: string; status?: number } }).error;
       expect(error.name).toBe(expected.error);
-      expect(error.code ?? error.kind).toBe(expected.code);
+      expect(error.code ?? error.category).toBe(expected.code);
       if (expected.status !== undefined) expect(error.status).toBe(expected.status);
       if (expected.error !== 'CliError') expect(error).toBeInstanceOf(TokensmithError);
       expect(error.message).not.toContain(DEMO_CREDENTIALS.app.clientSecret);

@@ -1,0 +1,18 @@
+import type { CommandContext } from '../command-context.js';
+
+
+/** Registers `tokensmith init`. */
+export function registerInitCommand({ program, io, global, style }: CommandContext): void {
+  program
+    .command('init')
+    .description('write a commented starter config for a strategy')
+    .option('-s, --strategy <strategy>', 'client-credentials, oauth1-pin or authorization-code', 'client-credentials')
+    .option('-o, --output <path>', 'where to write it', 'tokensmith.config.yaml')
+    .option('-f, --force', 'overwrite an existing file')
+    .addHelpText('after', '\nExamples:\n  $ tokensmith init\n  $ tokensmith init --strategy oauth1-pin\n  $ tokensmith init --strategy authorization-code --output mastodon.yaml')
+    .action(async (flags: { strategy: string; output: string; force?: boolean }) => {
+      const { writeStarterConfig } = await import('./init.js');
+      const path = writeStarterConfig(io.cwd, flags.strategy, { path: flags.output, force: flags.force === true });
+      io.stderr.write(`${style.green('✔')} wrote ${path} (mode 600) for ${flags.strategy}; fill in the \${...} variables, then run tokensmith providers\n`);
+    });
+}

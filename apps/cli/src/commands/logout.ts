@@ -1,0 +1,29 @@
+import type { CommandContext } from '../command-context.js';
+import { withProvider } from '../session.js';
+
+/** Registers `tokensmith logout`. */
+export function registerLogoutCommand({ program, io, global, style }: CommandContext): void {
+  program
+    .command('logout')
+    .description("revoke (where supported) and forget a provider's tokens")
+    .argument('<provider>', 'provider name from the config')
+    .addHelpText('after', '\nExamples:\n  $ tokensmith logout twitter-user\n  $ tokensmith --store redis://127.0.0.1:6379 logout app')
+    .action(async (name: string) => {
+      await withProvider(io, global(), name, {}, async ({ name: providerName, provider, progress, context }) => {
+        progress.start(`Logging out of ${providerName}`);
+        try {
+          await provider.logout();
+        } catch (error) {
+          // The documented way out of a corrupt token file: move it aside (it is never overwritten).
+          const { store } = await context.store();
+          const reset = (store as { reset?: () => Promise<string | undefined> }).reset;
+          const { TokensmithError } = await import('@tokensmith/core');
+          if (!(error instanceof TokensmithError) || error.code !== 'store_error' || !reset) throw error;
+          const moved = await reset.call(store);
+          progress.succeed(`The token file could not be read; moved it to ${moved ?? '(nothing to move)'}. Every provider is logged out: run tokensmith login again.`);
+          return;
+        }
+        progress.succeed(`Logged out of ${providerName} (tokens revoked where supported, and forgotten here)`);
+      });
+    });
+}

@@ -1,0 +1,79 @@
+import { createLoggingFetch, debugEnabled, type Credentials } from '@tokensmith/core/kit';
+import { createProgress, type CliIO, type Progress } from './io.js';
+import type { CliContext, GlobalOptions } from './context.js';
+
+/** Under --verbose or DEBUG=tokensmith*, a fetch that logs every request to stderr with secrets masked. */
+export function verboseFetch(io: CliIO, global: GlobalOptions): typeof fetch | undefined {
+  if (!global.verbose && !debugEnabled(io.env.DEBUG)) return undefined;
+  return createLoggingFetch((line) => io.stderr.write(`tokensmith:http ${line}\n`));
+}
+
+/** What a provider command works with. */
+export interface ProviderSession {
+  /** The logging fetch under --verbose, else undefined. */
+  fetch: typeof fetch | undefined;
+  context: CliContext;
+  name: string;
+  progress: Progress;
+  provider: import('./build-provider.js').BuiltProvider;
+  close(): Promise<void>;
+}
+
+/** Loads the config, picks the provider, opens its store and builds its strategy for one command. */
+export async function withProvider<T>(
+  io: CliIO,
+  global: GlobalOptions,
+  name: string | undefined,
+  flags: { json?: boolean; browser?: boolean; pin?: string },
+  fn: (session: ProviderSession) => Promise<T>,
+): Promise<T> {
+  const { openContext, pickProvider } = await import('./context.js');
+  const { buildProvider } = await import('./build-provider.js');
+  const { createPrompter } = await import('./interactive.js');
+  const progress = createProgress(io, false);
+  const httpLog = verboseFetch(io, global);
+  const context = await openContext(global, io);
+  const prompter = createPrompter(io);
+  try {
+    const picked = pickProvider(context, name);
+    if (context.demo) progress.succeed(`No config file found: using the ${context.source}`);
+    const { store } = await context.store();
+    const provider = await buildProvider(picked.provider, store, {
+      io,
+      progress,
+      prompter,
+      browser: flags.browser !== false,
+      ...(flags.pin === undefined ? {} : { pin: flags.pin }),
+      ...(httpLog === undefined ? {} : { fetch: httpLog }),
+    });
+    return await fn({ context, name: picked.name, progress, provider, fetch: httpLog, close: () => context.close() });
+  } finally {
+    progress.stop();
+    prompter.close();
+    await context.close();
+  }
+}
+
+/** What `status` and `login --json` say about stored credentials (never the tokens). */
+export interface CredentialStatus {
+  loggedIn: boolean;
+  type?: 'bearer' | 'oauth1';
+  expiresAt?: string | null;
+  refreshable?: boolean;
+  scopes?: string[];
+  user?: string | null;
+}
+
+/** Describes stored credentials without revealing them. */
+export function describeCredentials(credentials: Credentials | undefined): CredentialStatus {
+  if (!credentials) return { loggedIn: false };
+  if (credentials.type === 'oauth1') return { loggedIn: true, type: 'oauth1', expiresAt: null, user: credentials.extra?.screen_name ?? null };
+  return {
+    loggedIn: true,
+    type: 'bearer',
+    expiresAt: credentials.expiresAt === undefined ? null : new Date(credentials.expiresAt).toISOString(),
+    refreshable: credentials.refreshToken !== undefined,
+    scopes: credentials.scope ?? [],
+  };
+}
+
