@@ -9,6 +9,7 @@ import {
   type BearerCredentials,
 } from '@tokensmith/core/kit';
 import type { ClientCredentialsSettings } from './client-credentials-options.js';
+import { quietLibraryDebug } from './quiet-library-debug.js';
 import { createWreckTransport } from './wreck-transport.js';
 
 const OPERATION = 'client credentials token request';
@@ -74,7 +75,11 @@ export function createTokenRequester(settings: ClientCredentialsSettings): () =>
   // simple-oauth2 (and Joi under it) is loaded on the first token request only: a process that
   // finds its token in the store never pays for it.
   let client: Promise<ClientCredentials> | undefined;
-  const getClient = () => (client ??= import('simple-oauth2').then(({ default: simpleOAuth2 }) => new simpleOAuth2.ClientCredentials(config)));
+  const getClient = () =>
+    (client ??= import('simple-oauth2').then(({ default: simpleOAuth2 }) => {
+      quietLibraryDebug();
+      return new simpleOAuth2.ClientCredentials(config);
+    }));
 
   return async () => {
     const deadline = new AbortController();
