@@ -36,6 +36,10 @@ function toTokenRequestError(error: unknown, settings: ClientCredentialsSettings
   if (error instanceof TokensmithError) return error;
   const shape = error as WreckError | null;
   if (shape?.isJoi) return new TokensmithError('invalid_options', 'simple-oauth2 rejected the client options (check tokenUrl, clientId and clientSecret)');
+  // redirects: 0 makes wreck fail a 3xx with 'Maximum redirections reached', its trace as data.
+  if (!signal?.aborted && shape?.isBoom && Array.isArray(shape.data as unknown)) {
+    return new TokensmithError('http_error', `${OPERATION} to ${settings.tokenUrl.href} was answered with a redirect, which a token request never follows: tokenUrl must be the token endpoint's exact URL (check tokenUrl: scheme, host and path)`);
+  }
   const status = shape?.data?.res?.statusCode;
   if (!signal?.aborted && shape?.isBoom && status !== undefined) {
     if (shape.output?.statusCode === 413 || cutShort) {

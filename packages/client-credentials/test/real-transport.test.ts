@@ -101,6 +101,14 @@ describe('the token request through simple-oauth2, bounded and logged (real sock
     for (const error of [first, second]) expect(`${error.message}\n${inspect(error, { depth: 10 })}`).not.toContain('SECRET-AT');
   });
 
+  it('names tokenUrl when the token endpoint redirects (a wrong URL), never following it', async () => {
+    server = await startServer((_req, res) => res.writeHead(301, { location: '/oauth2/token/' }).end());
+    const error = await rejection(against(server.origin).getToken());
+    expect(error.code).toBe('http_error');
+    expect(error.message).toBe(`client credentials token request to ${server.origin}/oauth2/token was answered with a redirect, which a token request never follows: tokenUrl must be the token endpoint's exact URL (check tokenUrl: scheme, host and path)`);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('clamps expires_in: 1e306 to one year instead of storing Infinity', async () => {
     server = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"token_type":"bearer","access_token":"AT","expires_in":1e306}'));
     const token = await against(server.origin, { now: () => 0 }).getToken();
