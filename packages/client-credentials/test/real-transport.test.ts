@@ -116,6 +116,23 @@ describe('the token request through simple-oauth2, bounded and logged (real sock
   });
 });
 
+describe('expiry skew (issue 12)', () => {
+  it('uses a token living 10 s for 9 s instead of renewing it on every call', async () => {
+    let clock = Date.UTC(2026, 11, 1);
+    sandbox = await startSandbox({ apps: [APP], appTokenTtlSeconds: 10, now: () => clock });
+    const provider = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, ...APP, now: () => clock });
+    const first = await provider.getToken();
+    for (let i = 0; i < 8; i++) {
+      clock += 1_000;
+      expect((await provider.getToken()).accessToken).toBe(first.accessToken);
+    }
+    expect(sandbox.stats.tokenRequests).toBe(1);
+    clock += 1_000; // 9 s in: inside the 1 s skew (a tenth of 10 s)
+    await provider.getToken();
+    expect(sandbox.stats.tokenRequests).toBe(2);
+  });
+});
+
 describe('token identity (issue 12)', () => {
   it('never serves a wrong secret the token obtained with the right one', async () => {
     sandbox = await startSandbox({ apps: [APP] });

@@ -159,6 +159,13 @@ describe('toTransportError', () => {
     expect(error.message).toContain(fragment);
   });
 
+  it('reads the parts of an AggregateError (happy eyeballs: one error per address)', () => {
+    const parts = [Object.assign(new Error('connect ECONNREFUSED ::1:9'), { code: 'ECONNREFUSED' }), Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })];
+    const wrapped = Object.assign(new TypeError('fetch failed'), { cause: new AggregateError(parts) });
+    const error = toTransportError(wrapped, { operation: 'token request', endpoint: 'http://localhost:9/token', field: 'tokenUrl' });
+    expect(error.message).toBe('token request failed: connection to http://localhost:9/token refused: is the server running? check tokenUrl');
+  });
+
   it('never copies a foreign message: a header error quoting a token leaves no trace', () => {
     const foreign = new TypeError('Headers.set: "Bearer SECRET-AT\r\n" is an invalid header value.');
     const error = toTransportError(foreign, { operation: 'GET request', endpoint: 'https://api.example.com/x?access_token=SECRET-Q' });
