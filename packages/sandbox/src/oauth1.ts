@@ -526,7 +526,7 @@ export const oauth1Authenticator: Authenticator = (req, state) => {
  *
  * @example
  * ```ts
- * sandboxModules.push(installOAuth1);
+ * await startSandbox({ modules: [installOAuth2App, installTimeline, installOAuth1] });
  * ```
  */
 export function installOAuth1(state: SandboxState): void {

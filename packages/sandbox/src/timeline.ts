@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { TIMELINES } from './fixtures.js';
 import { TWITTER_ERRORS, sendJson, sendTwitterError, type SandboxRequest } from './http-util.js';
 import { appTokenValid } from './oauth2-app.js';
+import { audienceCovers } from './oauth2-resources.js';
 import { addRoute, type Authenticator, type Principal, type SandboxState } from './state.js';
 
 /** Bearer tokens: app-only tokens and OAuth 2 user tokens. */
@@ -12,7 +13,8 @@ export const bearerAuthenticator: Authenticator = (req, state) => {
   const appClient = appTokenValid(state, token);
   if (appClient !== undefined) return { ok: true, principal: { kind: 'app', clientId: appClient } };
   const user = state.userTokens.get(token);
-  if (user && user.expiresAt > state.now()) {
+  // RFC 8707: a token bound to resources works only under them.
+  if (user && user.expiresAt > state.now() && audienceCovers(user.audience, new URL(req.url.pathname, state.baseUrl).href)) {
     return { ok: true, principal: { kind: 'user', clientId: user.clientId, screenName: user.screenName, scopes: user.scopes } };
   }
   return { ok: false, send: (res) => sendTwitterError(res, TWITTER_ERRORS.invalidToken) };
