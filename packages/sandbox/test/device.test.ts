@@ -33,7 +33,7 @@ async function authorizeDevice(scope = 'tweet.read users.read offline.access', e
   return (await res.json()) as DeviceAuthorization;
 }
 
-async function poll(deviceCode: string, clientId = DEVICE_CLIENT): Promise<{ status: number; body: Record<string, unknown> }> {
+async function poll(deviceCode: string, clientId: string = DEVICE_CLIENT): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await post(sandbox.endpoints.tokenUrl, { grant_type: DEVICE_CODE_GRANT_TYPE, device_code: deviceCode, client_id: clientId });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
@@ -142,7 +142,7 @@ describe('sandbox: device code polling (RFC 8628 3.4-3.5)', () => {
     expect((await poll(denied.device_code)).body.error).toBe('access_denied');
 
     const other = await authorizeDevice();
-    expect((await poll(other.device_code, DEMO_CREDENTIALS.oauth2.clientId)).body.error).toBe('invalid_grant');
+    expect((await poll(other.device_code, DEMO_CREDENTIALS.oauth2.clientId as string)).body.error).toBe('invalid_grant');
     clock += 600_000;
     expect((await poll(other.device_code)).body.error).toBe('expired_token');
     const late = await fetch(other.verification_uri_complete);
