@@ -3,8 +3,10 @@ export type { Sandbox, SandboxOptions, SandboxEndpoints, SandboxModule } from '.
 export { DEMO_CREDENTIALS, addRoute, randomToken } from './state.js';
 export type { SandboxState, SandboxStats, SandboxApp, SandboxConsumer, SandboxOAuth2Client, Principal, Authenticator, Handler, UserToken } from './state.js';
 export { DEMO_LOGIN_HINT } from './pages.js';
-export { TIMELINES, twitterDate } from './fixtures.js';
-export type { Tweet } from './fixtures.js';
+export { TIMELINES, HOSTILE_SCREEN_NAME, twitterDate, makeTweet, twitterUser, snowflake } from './fixtures.js';
+export type { Tweet, TwitterUser } from './fixtures.js';
+export { toJsonWithBigInts, sendTwitterJson } from './twitter-json.js';
+export { USER_TIMELINE_LIMITS } from './rate-limits.js';
 export { TWITTER_ERRORS, sendJson, sendForm, sendHtml, sendTwitterError, sendOAuthError, parseBasicAuth, escapeHtml } from './http-util.js';
 export type { SandboxRequest } from './http-util.js';
 export { authenticate, installTimeline } from './timeline.js';

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TIMELINES, type Tweet } from './fixtures.js';
 import { applyFault, createFaultInjector, type FaultInjector, type FaultRule } from './faults.js';
 import { readRequest, sendJson } from './http-util.js';
 import { installOAuth1 } from './oauth1.js';
@@ -29,6 +30,17 @@ export interface SandboxOptions {
   appTokenTtlSeconds?: number;
   /** Faults to inject from the start (more can be added with `sandbox.faults.add`). */
   faults?: FaultRule[];
+  /**
+   * Timelines to serve besides (or instead of, same key) {@link TIMELINES}, keyed by screen name;
+   * build tweets with `makeTweet` and `twitterUser`.
+   */
+  timelines?: Record<string, readonly Tweet[]>;
+  /**
+   * Answer 429 (code 88) when a 15-minute window's requests are used up (900 per user, 1500 per
+   * app on the user timeline, as Twitter documents). Default false: the `x-rate-limit-*` headers
+   * count down either way, and the bench sends more than a window allows.
+   */
+  enforceRateLimits?: boolean;
   /** Lifetime of device codes (RFC 8628 `expires_in`) in seconds; default 600. */
   deviceCodeTtlSeconds?: number;
   /** The `interval` device authorizations start with, in seconds; default 5 (RFC 8628 3.2). 0 turns `slow_down` off. */
@@ -125,6 +137,12 @@ function nonNegative(value: number | undefined, name: string): number | undefine
   return value;
 }
 
+function timelinesOf(extra: Record<string, readonly Tweet[]> = {}): Record<string, readonly Tweet[]> {
+  const timelines: Record<string, readonly Tweet[]> = { ...TIMELINES };
+  for (const [name, tweets] of Object.entries(extra)) timelines[name.toLowerCase()] = tweets;
+  return timelines;
+}
+
 function createState(options: SandboxOptions): SandboxState {
   return {
     now: options.now ?? Date.now,
@@ -138,6 +156,8 @@ function createState(options: SandboxOptions): SandboxState {
     appTokens: new Map(),
     userTokens: new Map(),
     appTokenTtlSeconds: options.appTokenTtlSeconds,
+    timelines: timelinesOf(options.timelines),
+    enforceRateLimits: options.enforceRateLimits ?? false,
     deviceCodeTtlSeconds: nonNegative(options.deviceCodeTtlSeconds, 'deviceCodeTtlSeconds') ?? 600,
     deviceIntervalSeconds: nonNegative(options.deviceIntervalSeconds, 'deviceIntervalSeconds') ?? 5,
     stats: {

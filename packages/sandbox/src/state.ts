@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Tweet } from './fixtures.js';
 import type { SandboxRequest } from './http-util.js';
 
 /** An app registered for client credentials (Twitter app-only). */
@@ -68,6 +69,10 @@ export interface SandboxState {
   userTokens: Map<string, UserToken>;
   /** Seconds an app-only token lives; undefined = no expiry, as on Twitter. */
   appTokenTtlSeconds: number | undefined;
+  /** Timelines by lower-case screen name (the defaults plus `startSandbox({ timelines })`). */
+  timelines: Readonly<Record<string, readonly Tweet[]>>;
+  /** Whether the timeline answers 429 (code 88) once a window's requests are used up. */
+  enforceRateLimits: boolean;
   /** How long a device code (RFC 8628) lives, in seconds. */
   deviceCodeTtlSeconds: number;
   /** The polling interval a device authorization starts with, in seconds. */
