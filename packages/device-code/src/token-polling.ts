@@ -22,7 +22,7 @@ export interface PollContext {
 }
 
 function expired(loginCommand: string, cause?: unknown): TokensmithError {
-  return new TokensmithError('device_code_expired', `the code expired before it was approved; nothing was stored. Run \`${loginCommand}\` again.`, cause === undefined ? undefined : { cause });
+  return new TokensmithError('device_code_expired', `the code expired before it was approved; nothing was stored; run \`${loginCommand}\` again`, cause === undefined ? undefined : { cause });
 }
 
 /**

@@ -1,14 +1,15 @@
 import {
-  DEFAULT_TIMEOUT_MS,
   MAX_AUTH_RESPONSE_BYTES,
+  VSCHAR,
   MemoryStore,
   TokensmithError,
   limitResponseBody,
   optionalFunction,
-  optionalNumber,
   optionalString,
   requireEndpoint,
   requireString,
+  resolveSkewMs,
+  resolveTimeoutMs,
   type TokenStore,
 } from '@tokensmith/core/kit';
 import type { ClientAuthMethod, ClientSettings } from './client-config.js';
@@ -88,8 +89,6 @@ export interface OAuth2Settings {
   description: Record<string, string>;
 }
 
-/** RFC 6749 Appendix A: client_id and client_secret are VSCHAR (printable ASCII). */
-const VSCHAR = /^[\x20-\x7E]+$/;
 /** RFC 6749 3.3: scope-token = 1*NQCHAR. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 /** Parameters no flow lets a caller set: they would put a secret in a URL or change the client. */
@@ -180,9 +179,7 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
   if (openid && !issuer) throw invalid('scope openid needs issuer: the ID token is checked against the discovered issuer and keys');
   const authorizationParams = readAuthorizationParams(options.authorizationParams, [...flow.ownedParams, 'scope']);
   const tokenParams = authorizationParams.filter(([name]) => name === 'resource');
-  const timeoutMs = optionalNumber(options, 'timeoutMs', DEFAULT_TIMEOUT_MS);
-  if (timeoutMs <= 0) throw invalid('timeoutMs must be a number > 0');
-  const skewSeconds = options.refreshSkewSeconds === undefined ? undefined : optionalNumber(options, 'refreshSkewSeconds', 0);
+  const timeoutMs = resolveTimeoutMs(options);
   const fetchImpl = optionalFunction(options, 'fetch') ?? ((input, init) => globalThis.fetch(input, init));
   const providerName = optionalString(options, 'providerName');
   const client: ClientSettings = {
@@ -211,7 +208,7 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
     tokenParams,
     store: options.store ?? new MemoryStore(),
     key,
-    skewMs: skewSeconds === undefined ? undefined : skewSeconds * 1000,
+    skewMs: resolveSkewMs(options),
     loginCommand: `tokensmith login ${providerName ?? '<provider>'}`,
     description: {
       ...(issuer ? { issuer: issuer.href } : {}),

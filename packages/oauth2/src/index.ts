@@ -8,7 +8,7 @@ export { toTokensmithError } from './openid-errors.js';
 export type { Operation } from './openid-errors.js';
 export { refreshTokens, mergeRefreshed, toBearerCredentials } from './refresh.js';
 export { revokeTokens } from './revocation.js';
-export { credentialsKey, secretFingerprint } from './token-key.js';
+export { credentialsKey } from './token-key.js';
 export { createOAuth2Session } from './oauth2-session.js';
 export type { OAuth2Session } from './oauth2-session.js';
 export { progressReporter } from './progress.js';
