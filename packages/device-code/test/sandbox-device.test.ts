@@ -110,7 +110,7 @@ describe('device-code against the sandbox (RFC 8628)', () => {
     const error = await p.login().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokensmithError);
     expect(error).toMatchObject({ code: 'authorization_denied', message: expect.stringContaining('access_denied') });
-    expect(await h.store.get((await h.store.entries?.())?.[0]?.[0] ?? 'none')).toBeUndefined();
+    expect((await h.store.entries?.())?.length ?? 0).toBe(0);
     expect(await p.peek()).toBeUndefined();
     expect(sandbox.stats.devicePolls).toBe(2);
   });
