@@ -147,6 +147,30 @@ describe('device-code against the sandbox (RFC 8628)', () => {
     expect(await p.peek()).toBeUndefined();
   });
 
+  it('stops a poll in flight on abort (Ctrl-C during a hanging request), not only the wait between polls', async () => {
+    sandbox.faults.add({ path: '/oauth2/token', fault: { type: 'hang' }, times: 1 });
+    const controller = new AbortController();
+    const pollSignals: AbortSignal[] = [];
+    const { p } = provider({
+      overrides: {
+        fetch: (input, init) => {
+          if (String(input).endsWith('/oauth2/token')) {
+            pollSignals.push(init!.signal!);
+            setTimeout(() => controller.abort(), 200);
+          }
+          return fetch(input, init);
+        },
+      },
+    });
+    const started = Date.now();
+    await expect(p.login({ signal: controller.signal })).rejects.toMatchObject({ code: 'aborted' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(pollSignals).toHaveLength(1);
+    // The request itself was cancelled (it would otherwise hang until its 30 s timeout).
+    expect(pollSignals[0]!.aborted).toBe(true);
+    expect(await p.peek()).toBeUndefined();
+  });
+
   it('throws login_required from getToken() without onCode, without asking for a code', async () => {
     const { p } = provider({ overrides: { onCode: undefined } });
     await expect(p.getToken()).rejects.toMatchObject({ code: 'login_required', message: expect.stringContaining('tokensmith login sandbox-device') });
