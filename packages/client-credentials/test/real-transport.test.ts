@@ -84,7 +84,7 @@ describe('the token request through simple-oauth2, bounded and logged (real sock
     server = undefined;
     const error = await rejection(against(origin).getToken());
     expect(error.code).toBe('network_error');
-    expect(error.message).toBe(`client credentials token request to ${origin}/oauth2/token failed: connection refused by ${origin.slice(7)}: is the server running? check tokenUrl`);
+    expect(error.message).toBe(`client credentials token request failed: connection to ${origin}/oauth2/token refused: is the server running? check tokenUrl`);
     expect(error.message).not.toMatch(/Client request error/);
   });
 
@@ -164,5 +164,33 @@ describe('logout with invalidateUrl (Twitter oauth2/invalidate_token)', () => {
     await provider.logout();
     expect(lines.filter((line) => line.startsWith('→'))).toHaveLength(1); // the token request only
     expect(await provider.peek()).toBeUndefined();
+  });
+});
+
+describe("simple-oauth2's own debug output (DEBUG=*)", () => {
+  it('never prints the client secret, while other debug namespaces stay enabled', async () => {
+    const { createRequire } = await import('node:module');
+    const { format } = await import('node:util');
+    const require = createRequire(import.meta.url);
+    const debug = require(require.resolve('debug', { paths: [require.resolve('simple-oauth2')] })) as {
+      enable(ns: string): void; disable(): string; log: (...args: unknown[]) => void; enabled(ns: string): boolean;
+    };
+    const printed: string[] = [];
+    const originalLog = debug.log;
+    debug.log = (...args: unknown[]) => void printed.push(format(...args));
+    debug.enable('*');
+    try {
+      server = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"token_type":"bearer","access_token":"AT"}'));
+      await against(server.origin).getToken();
+      await against(server.origin, { authMethod: 'body' }).getToken();
+      const all = printed.join('\n');
+      expect(all).not.toContain(APP.clientSecret);
+      expect(all).not.toContain(Buffer.from(`${APP.clientId}:${APP.clientSecret}`).toString('base64'));
+      expect(debug.enabled('express:router')).toBe(true);
+      expect(debug.enabled('simple-oauth2:client')).toBe(false);
+    } finally {
+      debug.log = originalLog;
+      debug.disable();
+    }
   });
 });
