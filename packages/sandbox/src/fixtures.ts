@@ -1,3 +1,5 @@
+import { deepFreeze } from './state.js';
+
 // The sandbox's tweets and users, in the shape of Twitter's documented v1.1 user_timeline sample
 // response. Ids are Snowflake ids (64-bit, above 2^53) held as bigint, so that the JSON carries
 // the exact digits of `id_str` (see twitter-json.ts); every tweet has its own id.
@@ -218,7 +220,7 @@ const mention = { screen_name: 'cafe_dev', name: cafe.name, id: cafe.id, id_str:
  * TIMELINES.twitterapi[0].id_str; // '2046...' (a Snowflake id)
  * ```
  */
-export const TIMELINES: Readonly<Record<string, readonly Tweet[]>> = Object.freeze({
+export const TIMELINES: Readonly<Record<string, readonly Tweet[]>> = deepFreeze({
   twitterapi: [
     makeTweet(1, api, escapeText('Hello from the tokensmith sandbox 👋 — offline, strict & "quoted" <tags>')),
     makeTweet(2, api, '@cafe_dev thanks! Replies are hidden with exclude_replies=true', {

@@ -13,15 +13,32 @@ export interface SandboxConsumer { consumerKey: string; consumerSecret: string; 
  */
 export interface SandboxOAuth2Client { clientId: string; clientSecret?: string; redirectUris: string[]; name: string; grantTypes?: string[] }
 
+/**
+ * Freezes a value and everything reachable from it, so that module-level fixtures stay the same
+ * for every sandbox of a process.
+ *
+ * @example
+ * ```ts
+ * const FIXED = deepFreeze({ user: { name: 'x' } }); // FIXED.user.name = 'y' throws in strict mode
+ * ```
+ */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
+
 /** The credentials the sandbox accepts out of the box (local demo values, not secrets of anyone). */
-export const DEMO_CREDENTIALS = {
+export const DEMO_CREDENTIALS = deepFreeze({
   app: { clientId: 'sandbox-app-key', clientSecret: 'sandbox-app-secret-do-not-use-elsewhere' },
   oauth1: { consumerKey: 'sandbox-consumer-key', consumerSecret: 'sandbox-consumer-secret-do-not-use-elsewhere', name: 'tokensmith demo (OAuth 1.0a)' },
   oauth2: { clientId: 'sandbox-cli', redirectUris: ['http://127.0.0.1/callback'], name: 'tokensmith demo CLI' },
   /** A public client for the device authorization grant (RFC 8628) only, as a TV or an SSH session would be. */
   device: { clientId: 'sandbox-device', redirectUris: [], name: 'tokensmith demo device', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'] },
   user: { screenName: 'twitterapi', userId: '6253282', password: 'sandbox-password' },
-} as const;
+} as const);
 
 /** Counters the tests read to prove how many requests reached the sandbox. */
 export interface SandboxStats {
