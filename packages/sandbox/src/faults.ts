@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from './http-util.js';
+import { appTokenValid } from './oauth2-app.js';
+import { USER_TIMELINE_LIMITS } from './rate-limits.js';
 import type { SandboxState } from './state.js';
 
 /** One kind of failure the sandbox can inject. */
@@ -14,8 +16,12 @@ export type Fault =
   | { type: 'reset' }
   /** A broken body with status 200 (or `status`): an HTML page, truncated JSON, binary bytes or a huge body. */
   | { type: 'garbage'; kind: 'html' | 'truncated-json' | 'binary' | 'huge'; status?: number }
-  /** Twitter's 429 (code 88) with `x-rate-limit-*` headers, and `Retry-After` unless turned off. */
-  | { type: 'rate-limit'; resetInSeconds?: number; retryAfter?: boolean };
+  /**
+   * Twitter's 429 (code 88) with `x-rate-limit-*` headers, and `Retry-After` unless turned off.
+   * `limit` defaults to Twitter's user_timeline limit for the request's auth: 1500 for an app-only
+   * bearer token, 900 otherwise.
+   */
+  | { type: 'rate-limit'; resetInSeconds?: number; retryAfter?: boolean; limit?: number };
 
 /** Where and how often a fault applies. */
 export interface FaultRule {
@@ -99,7 +105,9 @@ export async function applyFault(state: SandboxState, raw: IncomingMessage, res:
       return 'handled';
     case 'rate-limit': {
       const reset = Math.floor(state.now() / 1000) + (fault.resetInSeconds ?? 1);
-      const headers: Record<string, string> = { 'x-rate-limit-limit': '900', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset) };
+      const appOnly = /^Bearer\s+(\S+)\s*$/i.exec(raw.headers.authorization ?? '')?.[1];
+      const limit = fault.limit ?? (appOnly !== undefined && appTokenValid(state, appOnly) !== undefined ? USER_TIMELINE_LIMITS.app : USER_TIMELINE_LIMITS.user);
+      const headers: Record<string, string> = { 'x-rate-limit-limit': String(limit), 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset) };
       if (fault.retryAfter !== false) headers['retry-after'] = String(fault.resetInSeconds ?? 1);
       sendJson(res, 429, { errors: [{ code: 88, message: 'Rate limit exceeded' }] }, headers);
       return 'handled';

@@ -110,6 +110,18 @@ describe('sandbox fidelity: the user_timeline request and response', () => {
     expect((await get('', userToken)).headers.get('x-rate-limit-remaining')).toBe('899');
   });
 
+  it("gives the rate-limit fault the request's auth type limit, or the one asked for", async () => {
+    sandbox.faults.add({ path: '/1.1/statuses/user_timeline.json', fault: { type: 'rate-limit', resetInSeconds: 60 } });
+    const app = await get('screen_name=twitterapi', await appToken());
+    expect([app.status, app.headers.get('x-rate-limit-limit'), app.headers.get('x-rate-limit-remaining'), app.headers.get('retry-after')]).toEqual([429, '1500', '0', '60']);
+    expect(app.headers.get('x-rate-limit-reset')).toBe(String(Math.floor(clock / 1000) + 60));
+    sandbox.faults.add({ path: '/1.1/statuses/user_timeline.json', fault: { type: 'rate-limit' } });
+    expect((await get('screen_name=twitterapi', 'some-user-token')).headers.get('x-rate-limit-limit')).toBe('900');
+    sandbox.faults.add({ path: '/1.1/statuses/user_timeline.json', fault: { type: 'rate-limit', limit: 75, retryAfter: false } });
+    const custom = await get('screen_name=twitterapi', await appToken());
+    expect([custom.headers.get('x-rate-limit-limit'), custom.headers.get('retry-after')]).toEqual(['75', null]);
+  });
+
   it('answers 429 code 88 when a window is used up, only with enforceRateLimits', async () => {
     const limits = { user: 2, app: 3 };
     const principal = { kind: 'app', clientId: 'x' } as const;
