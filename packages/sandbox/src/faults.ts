@@ -42,7 +42,9 @@ export interface FaultInjector {
   readonly served: number;
 }
 
-interface ActiveRule extends FaultRule { remaining: number }
+interface ActiveRule extends FaultRule {
+  remaining: number;
+}
 
 /**
  * Creates the fault list kept in `state.extensions.faults`.
@@ -86,7 +88,13 @@ export function createFaultInjector(state: SandboxState, initial: FaultRule[] = 
  * if ((await applyFault(state, raw, res, 'GET', '/1.1/statuses/user_timeline.json')) === 'handled') return;
  * ```
  */
-export async function applyFault(state: SandboxState, raw: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<'handled' | 'continue'> {
+export async function applyFault(
+  state: SandboxState,
+  raw: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  path: string,
+): Promise<'handled' | 'continue'> {
   const injector = state.extensions.faults as (FaultInjector & { take(m: string, p: string): Fault | undefined }) | undefined;
   const fault = injector?.take(method, path);
   if (!fault) return 'continue';
@@ -106,8 +114,14 @@ export async function applyFault(state: SandboxState, raw: IncomingMessage, res:
     case 'rate-limit': {
       const reset = Math.floor(state.now() / 1000) + (fault.resetInSeconds ?? 1);
       const appOnly = /^Bearer\s+(\S+)\s*$/i.exec(raw.headers.authorization ?? '')?.[1];
-      const limit = fault.limit ?? (appOnly !== undefined && appTokenValid(state, appOnly) !== undefined ? USER_TIMELINE_LIMITS.app : USER_TIMELINE_LIMITS.user);
-      const headers: Record<string, string> = { 'x-rate-limit-limit': String(limit), 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset) };
+      const limit =
+        fault.limit ??
+        (appOnly !== undefined && appTokenValid(state, appOnly) !== undefined ? USER_TIMELINE_LIMITS.app : USER_TIMELINE_LIMITS.user);
+      const headers: Record<string, string> = {
+        'x-rate-limit-limit': String(limit),
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': String(reset),
+      };
       if (fault.retryAfter !== false) headers['retry-after'] = String(fault.resetInSeconds ?? 1);
       sendJson(res, 429, { errors: [{ code: 88, message: 'Rate limit exceeded' }] }, headers);
       return 'handled';

@@ -27,7 +27,8 @@ function expectAccessiblePage(name: string, html: string): void {
     if (!id || !html.includes(`<label for="${id}">`)) problems.push(`unlabelled field ${input}`);
   }
   for (const [, text] of html.matchAll(/<button[^>]*>([^<]*)<\/button>/g)) if (!text!.trim()) problems.push('a button without a name');
-  for (const [, id] of html.matchAll(/aria-describedby="([^"]+)"/g)) if (!html.includes(`id="${id}"`)) problems.push(`aria-describedby points at nothing: ${id}`);
+  for (const [, id] of html.matchAll(/aria-describedby="([^"]+)"/g))
+    if (!html.includes(`id="${id}"`)) problems.push(`aria-describedby points at nothing: ${id}`);
   expect([name, problems]).toEqual([name, []]);
 }
 
@@ -38,18 +39,33 @@ async function page(url: string, init?: RequestInit): Promise<{ status: number; 
 
 function requestToken(): string {
   const token = randomBytes(12).toString('base64url');
-  oauth1Store(sandbox.state).requestTokens.set(token, { consumerKey: DEMO_CREDENTIALS.oauth1.consumerKey, secret: 's', createdAt: Date.now() });
+  oauth1Store(sandbox.state).requestTokens.set(token, {
+    consumerKey: DEMO_CREDENTIALS.oauth1.consumerKey,
+    secret: 's',
+    createdAt: Date.now(),
+  });
   return token;
 }
 
 function oauth2AuthorizeUrl(clientId: string = DEMO_CREDENTIALS.oauth2.clientId): string {
   const challenge = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url');
-  const params = { response_type: 'code', client_id: clientId, redirect_uri: 'http://127.0.0.1:9/callback', scope: 'tweet.read', code_challenge: challenge, code_challenge_method: 'S256' };
+  const params = {
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: 'http://127.0.0.1:9/callback',
+    scope: 'tweet.read',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  };
   return `${sandbox.endpoints.oauth2AuthorizeUrl}?${new URLSearchParams(params)}`;
 }
 
 async function deviceCode(): Promise<{ verification_uri_complete: string }> {
-  const res = await fetch(sandbox.endpoints.deviceAuthorizationUrl, { method: 'POST', headers: FORM, body: new URLSearchParams({ client_id: DEMO_CREDENTIALS.device.clientId, scope: 'tweet.read' }) });
+  const res = await fetch(sandbox.endpoints.deviceAuthorizationUrl, {
+    method: 'POST',
+    headers: FORM,
+    body: new URLSearchParams({ client_id: DEMO_CREDENTIALS.device.clientId, scope: 'tweet.read' }),
+  });
   return (await res.json()) as { verification_uri_complete: string };
 }
 
@@ -75,12 +91,24 @@ describe('sandbox pages: one accessible layout', () => {
     const decided: Array<[string, Promise<{ html: string }>]> = [
       ['OAuth 1.0a PIN', decideOnAuthorizePage(`${sandbox.endpoints.authorizeUrl}?oauth_token=${requestToken()}`, 'approve')],
       ['OAuth 1.0a denied', decideOnAuthorizePage(`${sandbox.endpoints.authorizeUrl}?oauth_token=${requestToken()}`, 'deny')],
-      ['OAuth 1.0a wrong password', decideOnAuthorizePage(`${sandbox.endpoints.authorizeUrl}?oauth_token=${requestToken()}`, 'approve', { username: 'twitterapi', password: 'x' })],
+      [
+        'OAuth 1.0a wrong password',
+        decideOnAuthorizePage(`${sandbox.endpoints.authorizeUrl}?oauth_token=${requestToken()}`, 'approve', {
+          username: 'twitterapi',
+          password: 'x',
+        }),
+      ],
       ['OAuth 2 wrong password', decideOnAuthorizePage(oauth2AuthorizeUrl(), 'approve', { username: 'twitterapi', password: 'x' })],
       ['device connected', decideOnAuthorizePage((await deviceCode()).verification_uri_complete, 'approve')],
       ['device denied', decideOnAuthorizePage((await deviceCode()).verification_uri_complete, 'deny')],
-      ['device wrong password', decideOnAuthorizePage((await deviceCode()).verification_uri_complete, 'approve', { username: 'twitterapi', password: 'x' })],
-      ['OAuth 2 expired request', page(sandbox.endpoints.oauth2AuthorizeUrl, { method: 'POST', headers: FORM, body: 'request_id=gone&action=approve' })],
+      [
+        'device wrong password',
+        decideOnAuthorizePage((await deviceCode()).verification_uri_complete, 'approve', { username: 'twitterapi', password: 'x' }),
+      ],
+      [
+        'OAuth 2 expired request',
+        page(sandbox.endpoints.oauth2AuthorizeUrl, { method: 'POST', headers: FORM, body: 'request_id=gone&action=approve' }),
+      ],
     ];
     for (const [name, answer] of decided) {
       const { html } = await answer;
