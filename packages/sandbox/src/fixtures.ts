@@ -1,3 +1,5 @@
+import { deepFreeze } from './state.js';
+
 // The sandbox's tweets and users, in the shape of Twitter's documented v1.1 user_timeline sample
 // response. Ids are Snowflake ids (64-bit, above 2^53) held as bigint, so that the JSON carries
 // the exact digits of `id_str` (see twitter-json.ts); every tweet has its own id.
@@ -32,7 +34,12 @@ export interface Tweet {
   id_str: string;
   text: string;
   truncated: boolean;
-  entities: { hashtags: unknown[]; symbols: unknown[]; user_mentions: Array<{ screen_name: string; name: string; id: bigint; id_str: string; indices: [number, number] }>; urls: unknown[] };
+  entities: {
+    hashtags: unknown[];
+    symbols: unknown[];
+    user_mentions: Array<{ screen_name: string; name: string; id: bigint; id_str: string; indices: [number, number] }>;
+    urls: unknown[];
+  };
   source: string;
   in_reply_to_status_id: bigint | null;
   in_reply_to_status_id_str: string | null;
@@ -175,7 +182,14 @@ const api = twitterUser({
   favourites_count: 31,
   statuses_count: 3_656,
 });
-const cafe = twitterUser({ id: 1_590_000_000_000_000_042n, name: 'Zoë Ĉafé ☕', screen_name: 'cafe_dev', location: 'Zürich', created_at: twitterDate(Date.UTC(2022, 10, 8, 12, 0, 0)), statuses_count: 2 });
+const cafe = twitterUser({
+  id: 1_590_000_000_000_000_042n,
+  name: 'Zoë Ĉafé ☕',
+  screen_name: 'cafe_dev',
+  location: 'Zürich',
+  created_at: twitterDate(Date.UTC(2022, 10, 8, 12, 0, 0)),
+  statuses_count: 2,
+});
 
 /**
  * A user whose names and tweets carry terminal escape sequences (ESC/CSI, OSC 52 clipboard
@@ -218,7 +232,7 @@ const mention = { screen_name: 'cafe_dev', name: cafe.name, id: cafe.id, id_str:
  * TIMELINES.twitterapi[0].id_str; // '2046...' (a Snowflake id)
  * ```
  */
-export const TIMELINES: Readonly<Record<string, readonly Tweet[]>> = Object.freeze({
+export const TIMELINES: Readonly<Record<string, readonly Tweet[]>> = deepFreeze({
   twitterapi: [
     makeTweet(1, api, escapeText('Hello from the tokensmith sandbox 👋 — offline, strict & "quoted" <tags>')),
     makeTweet(2, api, '@cafe_dev thanks! Replies are hidden with exclude_replies=true', {
@@ -229,7 +243,11 @@ export const TIMELINES: Readonly<Record<string, readonly Tweet[]>> = Object.free
       in_reply_to_screen_name: 'cafe_dev',
       entities: { hashtags: [], symbols: [], user_mentions: [mention], urls: [] },
     }),
-    makeTweet(3, api, `RT @cafe_dev: ${cafeFirst.text}`, { retweeted_status: cafeFirst, retweet_count: cafeFirst.retweet_count, entities: { hashtags: [], symbols: [], user_mentions: [{ ...mention, indices: [3, 12] }], urls: [] } }),
+    makeTweet(3, api, `RT @cafe_dev: ${cafeFirst.text}`, {
+      retweeted_status: cafeFirst,
+      retweet_count: cafeFirst.retweet_count,
+      entities: { hashtags: [], symbols: [], user_mentions: [{ ...mention, indices: [3, 12] }], urls: [] },
+    }),
     makeTweet(4, api, 'Rate limits: 900 requests / 15 min for user auth, 1500 for app auth (100% true in the sandbox)'),
     makeTweet(5, api, "Percent-encoding corner cases: !*'() + % = ? / # are all fine here"),
     makeTweet(6, api, 'Line one\nLine two, with a tab\tand a backslash \\ in it'),

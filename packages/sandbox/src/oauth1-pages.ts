@@ -57,7 +57,10 @@ export function oauth1InvalidRequestPage(): string {
  * ```
  */
 export function oauth1DeniedPage(appName: string): string {
-  return page('Authorization denied', `<h1>Authorization denied</h1>\n<p>You did not authorize ${escapeHtml(appName)} to access your account. You can close this page.</p>`);
+  return page(
+    'Authorization denied',
+    `<h1>Authorization denied</h1>\n<p>You did not authorize ${escapeHtml(appName)} to access your account. You can close this page.</p>`,
+  );
 }
 
 /**

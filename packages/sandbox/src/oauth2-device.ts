@@ -1,66 +1,26 @@
-import { randomInt } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { sendHtml, sendJson, type SandboxRequest } from './http-util.js';
 import { secretEquals } from './oauth2-app.js';
 import { isDemoUser } from './oauth2-authorize.js';
 import { deviceConsentPage, deviceDonePage, deviceEntryPage } from './oauth2-device-pages.js';
-import { DEVICE_CODE_GRANT_TYPE, authenticateClient, clientMayUse, issueTokens, parseScopes, reject, startGrant, OAUTH2_USER_SCOPES } from './oauth2-grants.js';
+import {
+  DEVICE_CODE_GRANT_TYPE,
+  authenticateClient,
+  clientMayUse,
+  issueTokens,
+  parseScopes,
+  reject,
+  startGrant,
+  OAUTH2_USER_SCOPES,
+} from './oauth2-grants.js';
 import { idToken } from './oauth2-id-token.js';
 import { oauth2Data, type DeviceRecord } from './oauth2-records.js';
 import { parseResources } from './oauth2-resources.js';
+import { USER_CODE_LOCKED, findByUserCode, formatUserCode, newUserCode } from './oauth2-user-codes.js';
 import { randomToken, type SandboxState } from './state.js';
 
 // The device authorization grant (RFC 8628): the device authorization endpoint (3.1-3.2), the
 // verification pages (3.3) and the token endpoint's device_code grant (3.4-3.5).
-
-/**
- * The user code alphabet of RFC 8628 6.1: 20 consonants, no vowels (no words), no digits (no 0/O, 1/I).
- *
- * @example
- * ```ts
- * USER_CODE_ALPHABET.length ** 8; // 2.56e10 codes of 8 characters (34.5 bits)
- * ```
- */
-export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
-const USER_CODE_LENGTH = 8;
-
-/**
- * Normalises what a person typed as a user code: case-insensitive, dashes and spaces ignored
- * (RFC 8628 6.1). Undefined when it cannot be a code of this sandbox.
- *
- * @example
- * ```ts
- * normalizeUserCode('wdjb-mjht'); // 'WDJBMJHT'
- * normalizeUserCode('WDJB MJH0'); // undefined
- * ```
- */
-export function normalizeUserCode(typed: string): string | undefined {
-  const code = typed.toUpperCase().replace(/[\s-]/g, '');
-  if (code.length !== USER_CODE_LENGTH || [...code].some((c) => !USER_CODE_ALPHABET.includes(c))) return undefined;
-  return code;
-}
-
-/**
- * A user code as shown to people: two groups of four, `WDJB-MJHT`.
- *
- * @example
- * ```ts
- * formatUserCode('WDJBMJHT'); // 'WDJB-MJHT'
- * ```
- */
-export function formatUserCode(code: string): string {
-  return `${code.slice(0, 4)}-${code.slice(4)}`;
-}
-
-/** A user code never seen in this sandbox (codes stay mapped, so a late visitor learns it was used or expired). */
-function newUserCode(state: SandboxState): string {
-  const taken = oauth2Data(state).userCodes;
-  for (;;) {
-    let code = '';
-    for (let i = 0; i < USER_CODE_LENGTH; i++) code += USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)];
-    if (!taken.has(code)) return code;
-  }
-}
 
 /**
  * `POST /oauth2/device_authorization` (RFC 8628 3.1): client authentication as at the token
@@ -77,7 +37,8 @@ export function deviceAuthorization(req: SandboxRequest, res: ServerResponse, st
   if (!req.form) return void reject(state, res, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
   const client = authenticateClient(req, res, state);
   if (!client) return;
-  if (!clientMayUse(client, DEVICE_CODE_GRANT_TYPE)) return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the device authorization grant');
+  if (!clientMayUse(client, DEVICE_CODE_GRANT_TYPE))
+    return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the device authorization grant');
   const scopes = parseScopes(req.form.get('scope'));
   if (!scopes) return void reject(state, res, 400, 'invalid_scope', `supported scopes: ${Object.keys(OAUTH2_USER_SCOPES).join(' ')}`);
   const resources = parseResources(state, req.form.getAll('resource'));
@@ -127,7 +88,8 @@ export function deviceCodeGrant(req: SandboxRequest, res: ServerResponse, state:
   state.stats.devicePolls++;
   const client = authenticateClient(req, res, state);
   if (!client) return;
-  if (!clientMayUse(client, DEVICE_CODE_GRANT_TYPE)) return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the device authorization grant');
+  if (!clientMayUse(client, DEVICE_CODE_GRANT_TYPE))
+    return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the device authorization grant');
   const deviceCode = req.form!.get('device_code');
   if (!deviceCode) return void reject(state, res, 400, 'invalid_request', 'device_code is required');
   const store = oauth2Data(state);
@@ -135,7 +97,8 @@ export function deviceCodeGrant(req: SandboxRequest, res: ServerResponse, state:
   if (!record || record.clientId !== client.clientId) return void reject(state, res, 400, 'invalid_grant', 'the device code is invalid');
   if (record.status === 'used') return void reject(state, res, 400, 'invalid_grant', 'the device code was already used');
   const now = state.now();
-  if (record.expiresAt <= now) return void reject(state, res, 400, 'expired_token', 'the device code expired; start the device authorization again');
+  if (record.expiresAt <= now)
+    return void reject(state, res, 400, 'expired_token', 'the device code expired; start the device authorization again');
   if (record.status === 'denied') return void reject(state, res, 400, 'access_denied', 'the user denied the authorization');
   const previous = record.lastPollAt;
   record.lastPollAt = now;
@@ -143,27 +106,22 @@ export function deviceCodeGrant(req: SandboxRequest, res: ServerResponse, state:
     if (previous !== undefined && now - previous < record.intervalSeconds * 1000) {
       record.intervalSeconds += 5;
       state.stats.deviceSlowDowns++;
-      return void reject(state, res, 400, 'slow_down', `polled too often; wait at least ${record.intervalSeconds} seconds between requests`);
+      return void reject(
+        state,
+        res,
+        400,
+        'slow_down',
+        `polled too often; wait at least ${record.intervalSeconds} seconds between requests`,
+      );
     }
     return void reject(state, res, 400, 'authorization_pending', 'the user has not yet approved or denied the request');
   }
   record.status = 'used';
   const grantId = startGrant(state, client.clientId, record.scopes, record.resources);
   const body = issueTokens(state, grantId, record.scopes, record.resources);
-  if (record.scopes.includes('openid')) body.id_token = idToken(state, client.clientId, { scopes: record.scopes, nonce: undefined, authTime: record.authTime ?? now });
+  if (record.scopes.includes('openid'))
+    body.id_token = idToken(state, client.clientId, { scopes: record.scopes, nonce: undefined, authTime: record.authTime ?? now });
   sendJson(res, 200, body);
-}
-
-/** The live device record of a user code, or why there is none. */
-function findByUserCode(state: SandboxState, typed: string): { deviceCode: string; record: DeviceRecord } | string {
-  const code = normalizeUserCode(typed);
-  const store = oauth2Data(state);
-  const deviceCode = code === undefined ? undefined : store.userCodes.get(code);
-  const record = deviceCode === undefined ? undefined : store.deviceCodes.get(deviceCode);
-  if (deviceCode === undefined || !record) return 'That code is not valid. Check the code on your device and try again.';
-  if (record.expiresAt <= state.now()) return 'That code expired. Start again on your device to get a new code.';
-  if (record.status !== 'pending') return 'That code was already used. Start again on your device to get a new code.';
-  return { deviceCode, record };
 }
 
 function appName(state: SandboxState, record: DeviceRecord): string {
@@ -172,7 +130,14 @@ function appName(state: SandboxState, record: DeviceRecord): string {
 
 function sendDeviceConsent(res: ServerResponse, status: number, state: SandboxState, record: DeviceRecord, error?: string): void {
   record.formToken = randomToken(16);
-  sendHtml(res, status, deviceConsentPage({ appName: appName(state, record), userCode: formatUserCode(record.userCode), scopes: record.scopes, formToken: record.formToken }, error));
+  sendHtml(
+    res,
+    status,
+    deviceConsentPage(
+      { appName: appName(state, record), userCode: formatUserCode(record.userCode), scopes: record.scopes, formToken: record.formToken },
+      error,
+    ),
+  );
 }
 
 /**
@@ -190,7 +155,7 @@ export function devicePage(req: SandboxRequest, res: ServerResponse, state: Sand
   const found = findByUserCode(state, typed);
   if (typeof found === 'string') {
     state.stats.rejected++;
-    return sendHtml(res, 400, deviceEntryPage(found, typed.slice(0, 20)));
+    return sendHtml(res, found === USER_CODE_LOCKED ? 429 : 400, deviceEntryPage(found, typed.slice(0, 20)));
   }
   sendDeviceConsent(res, 200, state, found.record);
 }
@@ -208,7 +173,7 @@ export function deviceDecision(req: SandboxRequest, res: ServerResponse, state: 
   const found = findByUserCode(state, form?.get('user_code') ?? '');
   if (typeof found === 'string') {
     state.stats.rejected++;
-    return sendHtml(res, 400, deviceEntryPage(found));
+    return sendHtml(res, found === USER_CODE_LOCKED ? 429 : 400, deviceEntryPage(found));
   }
   const { record } = found;
   if (!record.formToken || !secretEquals(record.formToken, form?.get('form_token') ?? '')) {

@@ -28,7 +28,14 @@ export function scopeList(scopes: string[]): string {
  * sendConsentPage(res, 200, client, { redirectUri, scopes }, requestId);
  * ```
  */
-export function sendConsentPage(res: ServerResponse, status: number, client: SandboxOAuth2Client, request: { redirectUri: string; scopes: string[] }, requestId: string, error?: string): void {
+export function sendConsentPage(
+  res: ServerResponse,
+  status: number,
+  client: SandboxOAuth2Client,
+  request: { redirectUri: string; scopes: string[] },
+  requestId: string,
+  error?: string,
+): void {
   const target = new URL(request.redirectUri);
   const formActionOrigins = /^https?:$/.test(target.protocol) ? [target.origin] : [];
   const app = escapeHtml(client.name);

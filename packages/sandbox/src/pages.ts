@@ -92,6 +92,16 @@ export function decisionButtons(): string {
  * sendErrorPage(res, 400, 'Unknown application', 'The client_id is not registered with this server.');
  * ```
  */
-export function sendErrorPage(res: ServerResponse, status: number, title: string, message: string, next = 'Nothing was shared with the application. Start again from the application.'): void {
-  sendHtml(res, status, page(title, `<h1>${escapeHtml(title)}</h1>\n<p role="alert">${escapeHtml(message)}</p>\n<p>${escapeHtml(next)}</p>`));
+export function sendErrorPage(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  message: string,
+  next = 'Nothing was shared with the application. Start again from the application.',
+): void {
+  sendHtml(
+    res,
+    status,
+    page(title, `<h1>${escapeHtml(title)}</h1>\n<p role="alert">${escapeHtml(message)}</p>\n<p>${escapeHtml(next)}</p>`),
+  );
 }
