@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { MemoryStore, TokensmithError, type BearerCredentials } from '@tokensmith/core/kit';
+import { MemoryStore, TokensmithError, createLoggingFetch, type BearerCredentials } from '@tokensmith/core/kit';
 import { DEMO_CREDENTIALS, decideOnAuthorizePage, startSandbox, type Sandbox } from '@tokensmith/sandbox';
 import { createDeviceCodeProvider, type DeviceCodeInfo, type DeviceCodeOptions, type DeviceCodeProgress } from '../src/index.js';
 
@@ -196,6 +196,23 @@ describe('device-code against the sandbox (RFC 8628)', () => {
     ].join('\n');
     for (const deviceCode of deviceCodes) expect(seen).not.toContain(deviceCode);
     expect(seen).toContain(approved.h.codes[0]!.userCode);
+  });
+
+  it('masks the device code in --verbose request logs (core logging fetch)', async () => {
+    const lines: string[] = [];
+    const bodies: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).endsWith('/oauth2/device_authorization')) bodies.push(await response.clone().text());
+      return response;
+    };
+    const { p } = provider({ decide: 'approve', afterSleeps: 2, overrides: { fetch: createLoggingFetch((line) => void lines.push(line), recording) } });
+    await p.login();
+    const deviceCode = (JSON.parse(bodies[0]!) as { device_code: string }).device_code;
+    const polls = lines.filter((line) => line.includes('grant_type=urn'));
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    expect(lines.join('\n')).not.toContain(deviceCode);
+    for (const line of polls) expect(line).toMatch(/device_code=(\[redacted\]|%5Bredacted%5D)/);
   });
 
   it('sends RFC 8707 resource on the device authorization, token and refresh requests', async () => {
