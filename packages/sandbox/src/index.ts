@@ -1,16 +1,46 @@
-export { startSandbox, sandboxEndpoints, sandboxModules } from './server.js';
-export type { Sandbox, SandboxOptions, SandboxEndpoints } from './server.js';
+export { startSandbox, sandboxEndpoints, DEFAULT_SANDBOX_MODULES } from './server.js';
+export type { Sandbox, SandboxOptions, SandboxEndpoints, SandboxModule } from './server.js';
 export { DEMO_CREDENTIALS, addRoute, randomToken } from './state.js';
-export type { SandboxState, SandboxStats, SandboxApp, SandboxConsumer, SandboxOAuth2Client, Principal, Authenticator, Handler, UserToken } from './state.js';
-export { TIMELINES, twitterDate } from './fixtures.js';
-export type { Tweet } from './fixtures.js';
+export type {
+  SandboxState,
+  SandboxStats,
+  SandboxApp,
+  SandboxConsumer,
+  SandboxOAuth2Client,
+  Principal,
+  Authenticator,
+  Handler,
+  UserToken,
+} from './state.js';
+export { DEMO_LOGIN_HINT } from './pages.js';
+export { TIMELINES, HOSTILE_SCREEN_NAME, twitterDate, makeTweet, twitterUser, snowflake } from './fixtures.js';
+export type { Tweet, TwitterUser } from './fixtures.js';
+export { toJsonWithBigInts, sendTwitterJson } from './twitter-json.js';
+export { USER_TIMELINE_LIMITS } from './rate-limits.js';
 export { TWITTER_ERRORS, sendJson, sendForm, sendHtml, sendTwitterError, sendOAuthError, parseBasicAuth, escapeHtml } from './http-util.js';
 export type { SandboxRequest } from './http-util.js';
-export { authenticate } from './timeline.js';
-export { clientFromRequest, secretEquals } from './oauth2-app.js';
-export { installOAuth1, oauth1Store, oauth1Authenticator, verifyOAuth1Signature, oauth1BaseString, oauth1HmacSha1, parseOAuthHeader, parseFormPairs, splitUrl, rfc3986Encode, OAUTH1_TIMESTAMP_WINDOW_SECONDS, REQUEST_TOKEN_TTL_MS } from './oauth1.js';
+export { authenticate, installTimeline } from './timeline.js';
+export { clientFromRequest, secretEquals, installOAuth2App } from './oauth2-app.js';
+export {
+  installOAuth1,
+  oauth1Store,
+  oauth1Authenticator,
+  verifyOAuth1Signature,
+  oauth1BaseString,
+  oauth1HmacSha1,
+  parseOAuthHeader,
+  parseFormPairs,
+  splitUrl,
+  rfc3986Encode,
+  OAUTH1_TIMESTAMP_WINDOW_SECONDS,
+  REQUEST_TOKEN_TTL_MS,
+} from './oauth1.js';
 export type { OAuth1SandboxStore, SandboxRequestToken, SandboxAccessToken } from './oauth1.js';
-export { installOAuth2User, redirectUriMatches, OAUTH2_USER_SCOPES } from './oauth2-user.js';
+export { installOAuth2User, oauth2Metadata } from './oauth2-user.js';
+export { redirectUriMatches, CODE_TTL_MS } from './oauth2-authorize.js';
+export { OAUTH2_USER_SCOPES, DEVICE_CODE_GRANT_TYPE, DEFAULT_USER_TOKEN_TTL_SECONDS } from './oauth2-grants.js';
+export { USER_CODE_ALPHABET, MAX_WRONG_USER_CODES, normalizeUserCode, formatUserCode } from './oauth2-user-codes.js';
+export { sandboxResources } from './oauth2-resources.js';
 export { createFaultInjector } from './faults.js';
 export type { Fault, FaultRule, FaultInjector } from './faults.js';
 export { decideOnAuthorizePage, approveAndReadPin } from './user-agent.js';

@@ -11,7 +11,10 @@ export interface AuthorizeDecision {
 }
 
 function unescapeHtml(text: string): string {
-  return text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+  return text
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"');
 }
 
 /**
@@ -36,7 +39,8 @@ export async function decideOnAuthorizePage(
   const target = /<form method="post" action="([^"]+)"/.exec(form)?.[1];
   if (!target) throw new Error('the authorize page has no form');
   const fields = new URLSearchParams();
-  for (const match of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields.append(match[1]!, unescapeHtml(match[2]!));
+  for (const match of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
+    fields.append(match[1]!, unescapeHtml(match[2]!));
   fields.set('username', login.username);
   fields.set('password', login.password);
   fields.set('action', action);
