@@ -13,6 +13,6 @@ export { parseTokenResponse } from './token-response.js';
 export { defineProvider, bearerHeaders } from './define-provider.js';
 export { retryPolicy, backoffDelay, rateLimitDelay, isRetryableNetworkError, sleep, IDEMPOTENT_METHODS, RETRYABLE_STATUSES } from './retry-policy.js';
 export type { RetryPolicy } from './retry-policy.js';
-export { isCredentials } from './file-store.js';
+export { isCredentials, errorCode, storeError, storeUnavailable } from './store-kit.js';
 export { redactUrl, redactForm, debugEnabled } from './logging-fetch.js';
 export { limitResponseBody, MAX_AUTH_RESPONSE_BYTES } from './response-limit.js';

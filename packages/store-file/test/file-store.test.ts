@@ -5,7 +5,8 @@ import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile }
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { FileStore, TokensmithError, createTokenManager, defaultTokenFilePath, type BearerCredentials, type Credentials } from '../src/kit.js';
+import { TokensmithError, createTokenManager, type BearerCredentials, type Credentials } from '@tokensmith/core/kit';
+import { FileStore, defaultTokenFilePath } from '../src/index.js';
 
 const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({ type: 'bearer', accessToken, ...extra });
 const mode = async (path: string) => (await stat(path)).mode & 0o777;

@@ -1,5 +1,5 @@
 // Multi-process tests of FileStore. The children run test/fixtures/*.mjs against the BUILT package
-// (`npx tsc -p tsconfig.build.json` first), as separate Node processes sharing one token file.
+// (build core and this package first), as separate Node processes sharing one token file.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileStore, type BearerCredentials, type Credentials } from '../src/kit.js';
+import type { BearerCredentials, Credentials } from '@tokensmith/core/kit';
+import { FileStore } from '../src/index.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 type Message = Record<string, unknown> & { type: string };
