@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
@@ -136,6 +136,19 @@ async function breakStaleLock(lockPath: string, seen: LockSnapshot, options: Fil
     await handle.close().catch(() => undefined);
     await unlink(breakPath).catch(() => undefined);
   }
+}
+
+/**
+ * The per-key lock file beside `base`: `<base>.<first 16 hex of sha256(key)>.lock`. One refresh per
+ * key across processes, while other keys refresh freely; the hash keeps any key a safe file name.
+ *
+ * @example
+ * ```ts
+ * keyLockPath('/home/me/.config/tokensmith/tokens.json', 'https://x.example/token#app#'); // '/home/me/.config/tokensmith/tokens.json.1f0c....lock'
+ * ```
+ */
+export function keyLockPath(base: string, key: string): string {
+  return `${base}.${createHash('sha256').update(key).digest('hex').slice(0, 16)}.lock`;
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

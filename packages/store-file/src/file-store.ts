@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { KeyedMutex, TokensmithError, errorCode, isCredentials, optionalFunction, optionalNumber, storeError, type Credentials, type StoredEntry, type TokenStore } from '@tokensmith/core/kit';
-import { withFileLock, type FileLockOptions } from './file-lock.js';
+import { keyLockPath, withFileLock, type FileLockOptions } from './file-lock.js';
 
 /**
  * Options of {@link FileStore}.
@@ -167,8 +167,7 @@ export class FileStore implements TokenStore {
   lock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     return this.#mutex.run(`key:${key}`, async () => {
       await this.#ensureDir();
-      const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
-      return withFileLock(`${this.path}.${hash}.lock`, this.#lockOptions, fn);
+      return withFileLock(keyLockPath(this.path, key), this.#lockOptions, fn);
     });
   }
 

@@ -2,5 +2,5 @@
 // guards it (also taken by stores that have no lock of their own, such as the OS keychain).
 export { FileStore, defaultTokenFilePath } from './file-store.js';
 export type { FileStoreOptions } from './file-store.js';
-export { withFileLock, pidAlive } from './file-lock.js';
+export { withFileLock, keyLockPath, pidAlive } from './file-lock.js';
 export type { FileLockOptions } from './file-lock.js';
