@@ -64,8 +64,8 @@ const mutexes = new Map<string, KeyedMutex>();
  * A {@link TokenStore} in the operating system's keychain (Secret Service on Linux, Keychain on
  * macOS, Credential Manager on Windows) through `@napi-rs/keyring`.
  *
- * - One item per token key: service `tokensmith` (option `service`), account = the key, secret =
- *   the credentials as JSON. Other programs of the same user may read it if the keychain lets them.
+ * - One item per token key: service `tokensmith` (option `service`), account = the key (the Secret
+ *   Service attributes `service` and `username`), secret = the credentials as JSON. Other programs of the same user may read it if the keychain lets them.
  * - `lock(key, fn)` takes the same cross-process file lock as FileStore (`<lockDir>/keychain.<hash>.lock`,
  *   O_EXCL, lease renewed, stale locks broken): one refresh per key across processes.
  * - Every call is bounded by `timeoutMs`. A locked keychain, a denied prompt, no keyring to write
@@ -150,8 +150,7 @@ export class KeychainStore implements TokenStore {
   #foreign(key: string): TokensmithError {
     return storeError(
       `the OS keychain item (service ${JSON.stringify(this.service)}, account ${JSON.stringify(key.slice(0, 200))}) does not hold tokensmith's credentials and was left untouched; ` +
-        'log in again to replace it, or delete it (`tokensmith logout`, or `secret-tool clear service ' +
-        `${this.service} account <account>\`)`,
+        `log in again to replace it, or delete it (\`tokensmith logout\`, or \`secret-tool clear service ${this.service} username <account>\`)`,
     );
   }
 
