@@ -6,21 +6,14 @@ import { chmod, chown, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { TokensmithError, type BearerCredentials } from '@tokensmith/core/kit';
+import { type BearerCredentials } from '@tokensmith/core/kit';
 import { FileStore, keyLockPath } from '../src/index.js';
+import { caughtTokensmithError } from '@tokensmith/core/testing';
 
 const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({ type: 'bearer', accessToken, ...extra });
 const NOBODY = 65534;
 
-async function caught(promise: Promise<unknown>): Promise<TokensmithError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TokensmithError) return error;
-    throw error;
-  }
-  throw new Error('expected a TokensmithError');
-}
+const caught = caughtTokensmithError;
 
 /** Settles within `ms` or fails: a hang is the bug these tests look for. */
 function within<T>(ms: number, promise: Promise<T>): Promise<T> {

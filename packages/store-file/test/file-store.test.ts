@@ -5,8 +5,9 @@ import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile }
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { TokensmithError, createTokenManager, type BearerCredentials, type Credentials } from '@tokensmith/core/kit';
+import { createTokenManager, type BearerCredentials, type Credentials } from '@tokensmith/core/kit';
 import { FileStore, defaultTokenFilePath } from '../src/index.js';
+import { caughtTokensmithError } from '@tokensmith/core/testing';
 
 const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({ type: 'bearer', accessToken, ...extra });
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
@@ -19,15 +20,7 @@ async function deadPid(): Promise<number> {
   return child.pid as number;
 }
 
-async function caught(promise: Promise<unknown>): Promise<TokensmithError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TokensmithError) return error;
-    throw error;
-  }
-  throw new Error('expected a TokensmithError');
-}
+const caught = caughtTokensmithError;
 
 let dir: string;
 let file: string;

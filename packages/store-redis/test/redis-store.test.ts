@@ -3,21 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { TokensmithError, createTokenManager, type BearerCredentials } from '@tokensmith/core/kit';
+import { createTokenManager, type BearerCredentials } from '@tokensmith/core/kit';
 import { RedisStore, type RedisClientLike } from '../src/index.js';
 import { startRedisServer, type RedisServer } from '../src/testing/redis-server.js';
+import { caughtTokensmithError } from '@tokensmith/core/testing';
 
 const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({ type: 'bearer', accessToken, ...extra });
 
-async function caught(promise: Promise<unknown>): Promise<TokensmithError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TokensmithError) return error;
-    throw error;
-  }
-  throw new Error('expected a TokensmithError');
-}
+const caught = caughtTokensmithError;
 
 let server: RedisServer;
 let redis: Redis;
