@@ -63,8 +63,8 @@ const STRATEGIES = ['client-credentials', 'oauth1-pin', 'authorization-code'] as
 const provider = v.variant('strategy', [clientCredentials, oauth1Pin, authorizationCode], `strategy must be one of ${STRATEGIES.join(', ')}`);
 
 const storeSetting = v.pipe(
-  v.string("must be 'file', 'memory' or a redis:// URL"),
-  v.check((s) => s === 'file' || s === 'memory' || /^rediss?:\/\//.test(s), "must be 'file', 'memory' or a redis:// URL"),
+  v.string("must be 'auto', 'keychain', 'file', 'memory' or a redis:// URL"),
+  v.check((s) => ['auto', 'keychain', 'file', 'memory'].includes(s) || /^rediss?:\/\//.test(s), "must be 'auto', 'keychain', 'file', 'memory' or a redis:// URL"),
 );
 
 /** The config file's schema (`tokensmith.config.yaml` / `.json`). */

@@ -44,14 +44,14 @@ export async function openContext(options: GlobalOptions, io: CliIO, allowDemo =
     source = `built-in demo (embedded sandbox at ${sandbox.url})`;
   }
   let opened: Promise<OpenedStore> | undefined;
-  const setting = options.store ?? config.store ?? 'file';
+  const setting = options.store ?? config.store ?? 'auto';
   return {
     config,
     source,
     demo: !loaded,
     store() {
       if (!opened) {
-        opened = openStore(setting, io.env);
+        opened = openStore(setting, io.env, (line) => io.stderr.write(`${line}\n`));
         const pending = opened;
         closers.unshift(async () => (await pending.catch(() => undefined))?.close());
       }

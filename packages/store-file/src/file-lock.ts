@@ -1,8 +1,9 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
-import { TokensmithError } from './errors.js';
+import { errorCode, storeError } from '@tokensmith/core/kit';
 
 /**
  * How {@link withFileLock} waits and when it calls a lock stale.
@@ -47,14 +48,6 @@ interface LockSnapshot {
 const heldTokens = new Set<string>();
 const HOST = hostname();
 
-function errorCode(error: unknown): string | undefined {
-  return error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : undefined;
-}
-
-function storeError(message: string, cause?: unknown): TokensmithError {
-  return new TokensmithError('store_error', message, cause === undefined ? undefined : { cause });
-}
-
 /**
  * Whether a process with this pid runs on this host (`EPERM`: it does, as another user).
  *
@@ -84,19 +77,28 @@ function parseInfo(text: string): LockInfo | undefined {
   return undefined;
 }
 
+/** A lock file is a few hundred bytes; more than this is not ours (and `/dev/zero` never ends). */
+const MAX_LOCK_BYTES = 4096;
+const unusable = (lockPath: string, what: string) =>
+  storeError(`lock file ${lockPath} is ${what}, which tokensmith never creates; if no tokensmith process is running, delete it`);
+
 async function snapshot(lockPath: string): Promise<LockSnapshot | undefined> {
   let handle: FileHandle;
   try {
-    handle = await open(lockPath, 'r');
+    // No symlink followed, no blocking open: a FIFO or a link to /dev/zero planted here fails at once.
+    handle = await open(lockPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
-    throw storeError(`cannot read lock file ${lockPath} (${errorCode(error) ?? 'error'})`, error);
+    if (errorCode(error) === 'ELOOP') throw unusable(lockPath, 'a symbolic link');
+    throw storeError(`cannot read lock file ${lockPath} (${errorCode(error)})`, error);
   }
   try {
     // One descriptor for both: the inode, heartbeat and content belong to the same lock.
     const stats = await handle.stat();
-    const text = await handle.readFile('utf8');
-    return { ino: stats.ino, heartbeat: stats.mtimeMs, info: parseInfo(text) };
+    if (!stats.isFile()) throw unusable(lockPath, stats.isFIFO() ? 'a FIFO' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file');
+    const buffer = Buffer.alloc(MAX_LOCK_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, MAX_LOCK_BYTES, 0);
+    return { ino: stats.ino, heartbeat: stats.mtimeMs, info: parseInfo(buffer.subarray(0, bytesRead).toString('utf8')) };
   } finally {
     await handle.close().catch(() => undefined);
   }
@@ -128,7 +130,7 @@ async function breakStaleLock(lockPath: string, seen: LockSnapshot, options: Fil
   try {
     handle = await open(breakPath, 'wx', 0o600);
   } catch (error) {
-    if (errorCode(error) !== 'EEXIST') throw storeError(`cannot create ${breakPath} (${errorCode(error) ?? 'error'})`, error);
+    if (errorCode(error) !== 'EEXIST') throw storeError(`cannot create ${breakPath} (${errorCode(error)})`, error);
     // Another process is breaking it. A breaker killed half-way leaves its file: clear it after a lease.
     const breaker = await stat(breakPath).catch(() => undefined);
     if (breaker && options.now() - breaker.mtimeMs > options.leaseMs) await unlink(breakPath).catch(() => undefined);
@@ -144,6 +146,19 @@ async function breakStaleLock(lockPath: string, seen: LockSnapshot, options: Fil
     await handle.close().catch(() => undefined);
     await unlink(breakPath).catch(() => undefined);
   }
+}
+
+/**
+ * The per-key lock file beside `base`: `<base>.<first 16 hex of sha256(key)>.lock`. One refresh per
+ * key across processes, while other keys refresh freely; the hash keeps any key a safe file name.
+ *
+ * @example
+ * ```ts
+ * keyLockPath('/home/me/.config/tokensmith/tokens.json', 'https://x.example/token#app#'); // '/home/me/.config/tokensmith/tokens.json.1f0c....lock'
+ * ```
+ */
+export function keyLockPath(base: string, key: string): string {
+  return `${base}.${createHash('sha256').update(key).digest('hex').slice(0, 16)}.lock`;
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -179,7 +194,7 @@ async function acquireFileLock(lockPath: string, options: FileLockOptions): Prom
     try {
       handle = await open(lockPath, 'wx', 0o600);
     } catch (error) {
-      if (errorCode(error) !== 'EEXIST') throw storeError(`cannot create lock file ${lockPath} (${errorCode(error) ?? 'error'})`, error);
+      if (errorCode(error) !== 'EEXIST') throw storeError(`cannot create lock file ${lockPath} (${errorCode(error)})`, error);
     }
     if (handle) return hold(lockPath, handle, token, options);
 
@@ -210,7 +225,7 @@ async function hold(lockPath: string, handle: FileHandle, token: string, options
   } catch (error) {
     await handle.close().catch(() => undefined);
     await unlink(lockPath).catch(() => undefined);
-    throw storeError(`cannot write lock file ${lockPath} (${errorCode(error) ?? 'error'})`, error);
+    throw storeError(`cannot write lock file ${lockPath} (${errorCode(error)})`, error);
   }
   heldTokens.add(token);
   // The heartbeat goes through our own descriptor: if the file was broken and replaced, we touch
