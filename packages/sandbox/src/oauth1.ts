@@ -114,7 +114,13 @@ function authorizeDecision(req: SandboxRequest, res: ServerResponse, state: Sand
     sendHtml(
       res,
       401,
-      oauth1AuthorizePage(app, token, record.authenticityToken, 'The username and password you entered did not match our records.'),
+      oauth1AuthorizePage(
+        app,
+        token,
+        record.authenticityToken,
+        'The username and password you entered did not match our records.',
+        form.get('username') ?? '',
+      ),
     );
     return;
   }

@@ -182,7 +182,7 @@ export function authorizePost(req: SandboxRequest, res: ServerResponse, state: S
   if (decision !== 'approve') return sendErrorPage(res, 400, 'No decision', 'Choose Approve or Deny.');
   if (!isDemoUser(req.form)) {
     state.stats.rejected++;
-    return sendConsentPage(res, 401, client, request, requestId, 'Wrong username or password. Try again.');
+    return sendConsentPage(res, 401, client, request, requestId, 'Wrong username or password. Try again.', req.form?.get('username') ?? '');
   }
   store.requests.delete(requestId);
   const code = randomToken(32);

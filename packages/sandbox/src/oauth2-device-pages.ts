@@ -41,6 +41,7 @@ ${error ? `<p role="alert" id="form-error">${escapeHtml(error)}</p>\n` : ''}<for
 export function deviceConsentPage(
   view: { appName: string; userCode: string; scopes: string[]; formToken: string },
   error?: string,
+  username?: string,
 ): string {
   const app = escapeHtml(view.appName);
   return page(
@@ -53,7 +54,7 @@ ${scopeList(view.scopes)}
 <form method="post" action="/device">
 <input type="hidden" name="user_code" value="${escapeHtml(view.userCode)}">
 <input type="hidden" name="form_token" value="${escapeHtml(view.formToken)}">
-${loginFields(error)}
+${loginFields(error, username)}
 ${decisionButtons()}
 </form>
 <p>If you did not start this on a device of yours, choose Deny.</p>`,

@@ -128,7 +128,14 @@ function appName(state: SandboxState, record: DeviceRecord): string {
   return state.oauth2Clients.find((c) => c.clientId === record.clientId)?.name ?? record.clientId;
 }
 
-function sendDeviceConsent(res: ServerResponse, status: number, state: SandboxState, record: DeviceRecord, error?: string): void {
+function sendDeviceConsent(
+  res: ServerResponse,
+  status: number,
+  state: SandboxState,
+  record: DeviceRecord,
+  error?: string,
+  username?: string,
+): void {
   record.formToken = randomToken(16);
   sendHtml(
     res,
@@ -136,6 +143,7 @@ function sendDeviceConsent(res: ServerResponse, status: number, state: SandboxSt
     deviceConsentPage(
       { appName: appName(state, record), userCode: formatUserCode(record.userCode), scopes: record.scopes, formToken: record.formToken },
       error,
+      username,
     ),
   );
 }
@@ -189,7 +197,7 @@ export function deviceDecision(req: SandboxRequest, res: ServerResponse, state: 
   if (action !== 'approve') return sendDeviceConsent(res, 400, state, record, 'Choose Approve or Deny.');
   if (!isDemoUser(form)) {
     state.stats.rejected++;
-    return sendDeviceConsent(res, 401, state, record, 'Wrong username or password. Try again.');
+    return sendDeviceConsent(res, 401, state, record, 'Wrong username or password. Try again.', form?.get('username') ?? '');
   }
   record.status = 'approved';
   record.formToken = undefined;

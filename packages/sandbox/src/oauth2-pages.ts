@@ -35,6 +35,7 @@ export function sendConsentPage(
   request: { redirectUri: string; scopes: string[] },
   requestId: string,
   error?: string,
+  username?: string,
 ): void {
   const target = new URL(request.redirectUri);
   const formActionOrigins = /^https?:$/.test(target.protocol) ? [target.origin] : [];
@@ -46,7 +47,7 @@ export function sendConsentPage(
 ${scopeList(request.scopes)}
 <form method="post" action="/oauth2/authorize">
 <input type="hidden" name="request_id" value="${escapeHtml(requestId)}">
-${loginFields(error)}
+${loginFields(error, username)}
 ${decisionButtons()}
 </form>
 <p>After you decide, you will be sent back to <code>${escapeHtml(target.origin + target.pathname)}</code>.</p>`,

@@ -20,12 +20,14 @@ function unescapeHtml(text: string): string {
 /**
  * Plays a person on a sandbox authorize page, the way a browser would: opens the page, fills in
  * the demo user's name and password, presses Approve or Deny, and reports the PIN or redirect.
+ * Works on the device consent page too (`verification_uri_complete`, or `/device?user_code=...`).
  * For tests and demos of the interactive strategies without a real browser.
  *
  * @example
  * ```ts
  * const { pin } = await decideOnAuthorizePage(authorizeUrl, 'approve'); // OAuth 1.0a PIN
  * const { location } = await decideOnAuthorizePage(oauth2Url, 'approve'); // http://127.0.0.1:PORT/callback?code=...&state=...
+ * const { status } = await decideOnAuthorizePage(verification_uri_complete, 'deny'); // RFC 8628: the device is then told access_denied
  * ```
  */
 export async function decideOnAuthorizePage(
