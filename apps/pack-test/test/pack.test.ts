@@ -49,11 +49,22 @@ test('finds the public workspaces, the CLI among them, and this workspace depend
   expect(missing).toEqual([]);
 });
 
+test('releases: the changesets config links every public package into one version, and each has a CHANGELOG', () => {
+  const config = JSON.parse(readFileSync(join(ROOT, '.changeset/config.json'), 'utf8')) as { linked: string[][]; access: string };
+  expect(config.access).toBe('public');
+  const patterns = config.linked.flat().map((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+')}$`));
+  const unlinked = workspaces.filter((w) => !patterns.some((p) => p.test(w.name))).map((w) => w.name);
+  expect(unlinked).toEqual([]);
+  expect(config.linked).toHaveLength(1);
+  expect(new Set(workspaces.map((w) => w.version)).size).toBe(1);
+  for (const w of workspaces) expect(readFileSync(join(ROOT, w.dir, 'CHANGELOG.md'), 'utf8')).toMatch(new RegExp(`^# ${w.name}\n`));
+});
+
 describe.each(workspaces.map((w) => [w.name, w] as const))('the %s tarball', (name, workspace: PublicWorkspace) => {
   const files = () => packed.get(name)!.files.map((f) => f.path);
 
-  test('holds the root LICENSE (MIT), a README and the manifest', () => {
-    expect(files()).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
+  test('holds the root LICENSE (MIT), a README, a CHANGELOG and the manifest', () => {
+    expect(files()).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json']));
     expect(readFileSync(join(ROOT, workspace.dir, 'LICENSE'), 'utf8')).toBe(readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
     expect(workspace.manifest.license).toBe('MIT');
   });
