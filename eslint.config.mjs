@@ -24,6 +24,8 @@ export default tseslint.config(
       },
     },
     rules: {
+      // TypeScript checks undefined names itself (and knows `NodeJS.*` types): typescript-eslint's advice.
+      'no-undef': 'off',
       // `_`-prefixed parameters are deliberate (a callback's shape).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },

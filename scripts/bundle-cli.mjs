@@ -1,11 +1,16 @@
 // Bundles the CLI (apps/cli/src/bin.ts and everything it imports, the workspace packages included)
-// into one ESM file, apps/cli/dist/bin.js, so `npm i -g tokensmith` and `npx tokensmith` fetch one
+// into apps/cli/dist (the entry dist/bin.js and its lazily loaded chunks), ESM, so `npm i -g tokensmith` and `npx tokensmith` fetch one
 // package with no dependencies. Run from apps/cli (its `build` script).
 //
 // Why these choices:
-//   - One file, no code splitting: a dynamic import() of a bundled module becomes a lazy
-//     initialiser, so what the sources load lazily (simple-oauth2 and its Joi, the sandbox, yaml,
-//     valibot) is still only evaluated when a command needs it; V8 only pre-parses the rest.
+//   - Code splitting: dist/bin.js is the entry, and each module the sources load with import()
+//     (simple-oauth2 and its Joi, openid-client, the sandbox, yaml, valibot, each command) is a
+//     chunk beside it, read only when a command needs it. Measured in paired rounds on this 2-core
+//     machine (CPU medians of 15): one 1.35 MB file costs `--help` 102 ms against 74 ms split
+//     (and 93 ms unbundled), because V8 must pre-parse the whole file before running any of it; the
+//     stored-token timeline is the same either way (273 vs 266 ms; 318 unbundled). Still one
+//     package with no dependencies. Minifying saved nothing measurable (98/70 ms) and would make
+//     stack traces in bug reports unreadable, so the output stays readable.
 //   - Optional native or heavy packages (OPTIONAL below) stay outside the bundle and are loaded with
 //     require() the first time a module that imports them is initialised, so a `redis://` store
 //     needs `npm i -g ioredis` and nothing else does; without the package the command fails with a
@@ -25,7 +30,8 @@ export const OPTIONAL = {
 };
 
 const cwd = process.cwd();
-const outfile = resolve(cwd, 'dist/bin.js');
+const outdir = resolve(cwd, 'dist');
+const outfile = resolve(outdir, 'bin.js');
 
 /** Resolves each optional package to a stub that require()s it on first use. */
 const optionalPackages = {
@@ -62,7 +68,9 @@ rmSync(resolve(cwd, 'dist'), { recursive: true, force: true });
 
 const result = await build({
   entryPoints: [resolve(cwd, 'src/bin.ts')],
-  outfile,
+  outdir,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -76,6 +84,7 @@ const result = await build({
 });
 
 chmodSync(outfile, 0o755);
-const bytes = statSync(outfile).size;
+const outputs = Object.keys(result.metafile.outputs);
+const bytes = outputs.reduce((sum, file) => sum + statSync(resolve(process.cwd(), file)).size, 0);
 const inputs = Object.keys(result.metafile.inputs).length;
-console.log(`bundle: ${outfile.slice(cwd.length + 1)} ${(bytes / 1024).toFixed(0)} KiB from ${inputs} modules`);
+console.log(`bundle: dist/bin.js and ${outputs.length - 1} chunks, ${(bytes / 1024).toFixed(0)} KiB in all (entry ${(statSync(outfile).size / 1024).toFixed(0)} KiB) from ${inputs} modules`);
