@@ -76,7 +76,9 @@ const result = await build({
   format: 'esm',
   target: 'node20.19',
   // The shebang comes from src/bin.ts (esbuild keeps an entry point's hashbang line).
-  banner: { js: "import { createRequire as __tokensmithCreateRequire } from 'node:module';\nconst require = __tokensmithCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __tokensmithCreateRequire } from 'node:module';\nconst require = __tokensmithCreateRequire(import.meta.url);",
+  },
   plugins: [optionalPackages],
   legalComments: 'eof',
   metafile: true,
@@ -87,4 +89,6 @@ chmodSync(outfile, 0o755);
 const outputs = Object.keys(result.metafile.outputs);
 const bytes = outputs.reduce((sum, file) => sum + statSync(resolve(process.cwd(), file)).size, 0);
 const inputs = Object.keys(result.metafile.inputs).length;
-console.log(`bundle: dist/bin.js and ${outputs.length - 1} chunks, ${(bytes / 1024).toFixed(0)} KiB in all (entry ${(statSync(outfile).size / 1024).toFixed(0)} KiB) from ${inputs} modules`);
+console.log(
+  `bundle: dist/bin.js and ${outputs.length - 1} chunks, ${(bytes / 1024).toFixed(0)} KiB in all (entry ${(statSync(outfile).size / 1024).toFixed(0)} KiB) from ${inputs} modules`,
+);

@@ -9,7 +9,14 @@ import { authenticatedFetchOverhead } from './suites/authenticated-fetch.js';
 import { signingThroughput } from './suites/signing.js';
 import { cliTimes } from './suites/cli.js';
 
-interface Row { figure: string; tokensmith: string; baseline: string; ratio: string; target: string; met: boolean | null }
+interface Row {
+  figure: string;
+  tokensmith: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  met: boolean | null;
+}
 
 const rows: Row[] = [];
 let startup: ReturnType<typeof cliTimes> | undefined;
@@ -83,7 +90,8 @@ try {
   log('CLI start-up, side by side (paired rounds) ...');
   const cli = cliTimes(sandbox.url);
   startup = cli;
-  const ms = (f: { wall: { median: number }; cpu: { median: number } }) => `${fmt(f.wall.median, 'ms', 0)} (CPU ${fmt(f.cpu.median, 'ms', 0)})`;
+  const ms = (f: { wall: { median: number }; cpu: { median: number } }) =>
+    `${fmt(f.wall.median, 'ms', 0)} (CPU ${fmt(f.cpu.median, 'ms', 0)})`;
   const peak = (f: { rssMiB: number }) => `${fmt(f.rssMiB, 'MiB', 0)} peak`;
   const helpRatio = cli.help.wall.median / cli.nodeBaseline.wall.median;
   rows.push({
@@ -125,17 +133,30 @@ try {
   await sandbox.stop();
 }
 
-const widths = ['figure', 'tokensmith', 'baseline', 'ratio', 'target'].map((key) => Math.max(key.length, ...rows.map((r) => String(r[key as keyof Row]).length)));
+const widths = ['figure', 'tokensmith', 'baseline', 'ratio', 'target'].map((key) =>
+  Math.max(key.length, ...rows.map((r) => String(r[key as keyof Row]).length)),
+);
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} | met |`;
 const table = [
   line(['figure', 'tokensmith', 'baseline', 'ratio', 'target']).replace('| met |', '| met |'),
   `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|-----|`,
-  ...rows.map((r) => line([r.figure, r.tokensmith, r.baseline, r.ratio, r.target]).replace(/\| met \|$/, `| ${r.met === null ? ' - ' : r.met ? 'yes' : 'NO '} |`)),
+  ...rows.map((r) =>
+    line([r.figure, r.tokensmith, r.baseline, r.ratio, r.target]).replace(
+      /\| met \|$/,
+      `| ${r.met === null ? ' - ' : r.met ? 'yes' : 'NO '} |`,
+    ),
+  ),
 ].join('\n');
 process.stdout.write(`${table}\n`);
 const outDir = fileURLToPath(new URL('../results/', import.meta.url));
 mkdirSync(outDir, { recursive: true });
-const result = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, rows, raw: { cached, cold, signing, startup } };
+const result = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: (await import('node:os')).cpus().length,
+  rows,
+  raw: { cached, cold, signing, startup },
+};
 writeFileSync(`${outDir}latest.json`, JSON.stringify(result, null, 2) + '\n');
 writeFileSync(`${outDir}latest.md`, `${table}\n`);
 log(`wrote ${outDir}latest.json and latest.md`);

@@ -33,7 +33,9 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'tokensmith-pack-'));
   tarballs = join(work, 'tarballs');
   mkdirSync(tarballs);
-  const { stdout } = await runOk('npm', ['pack', '--json', '--pack-destination', tarballs, ...workspaces.flatMap((w) => ['-w', w.dir])], { cwd: ROOT });
+  const { stdout } = await runOk('npm', ['pack', '--json', '--pack-destination', tarballs, ...workspaces.flatMap((w) => ['-w', w.dir])], {
+    cwd: ROOT,
+  });
   for (const entry of JSON.parse(stdout) as Packed[]) packed.set(entry.name, entry);
 });
 
@@ -92,13 +94,21 @@ describe.each(workspaces.map((w) => [w.name, w] as const))('the %s tarball', (na
   });
 
   test('has the registry metadata', () => {
-    const m = workspace.manifest as Record<string, any>;
+    const m = workspace.manifest as {
+      publishConfig?: unknown;
+      repository?: unknown;
+      homepage?: unknown;
+      bugs?: { url?: unknown };
+      keywords?: string[];
+      dependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+    };
     expect(m.publishConfig).toEqual({ access: 'public' });
     expect(m.repository).toEqual(expect.objectContaining({ type: 'git', directory: workspace.dir }));
     expect(typeof m.homepage).toBe('string');
     expect(typeof m.bugs?.url).toBe('string');
     expect(m.keywords?.length).toBeGreaterThan(0);
-    for (const [dep, range] of Object.entries({ ...m.dependencies, ...m.peerDependencies } as Record<string, string>)) {
+    for (const [dep, range] of Object.entries({ ...m.dependencies, ...m.peerDependencies })) {
       expect(`${dep}@${range}`).toMatch(/@\^\d/);
     }
   });
@@ -107,7 +117,10 @@ describe.each(workspaces.map((w) => [w.name, w] as const))('the %s tarball', (na
     const dir = join(work, 'unpacked', name.replace('/', '+'));
     mkdirSync(dir, { recursive: true });
     await runOk('tar', ['-xzf', join(tarballs, packed.get(name)!.filename), '-C', dir], { cwd: work });
-    const manifest = JSON.parse(readFileSync(join(dir, 'package', 'package.json'), 'utf8')) as { exports?: Record<string, unknown>; testOnlyExports?: unknown };
+    const manifest = JSON.parse(readFileSync(join(dir, 'package', 'package.json'), 'utf8')) as {
+      exports?: Record<string, unknown>;
+      testOnlyExports?: unknown;
+    };
     expect(manifest.testOnlyExports).toBeUndefined();
     const targets: string[] = [];
     const collect = (value: unknown): void => {
@@ -117,7 +130,12 @@ describe.each(workspaces.map((w) => [w.name, w] as const))('the %s tarball', (na
     collect(manifest.exports);
     expect(targets.filter((target) => !existsSync(join(dir, 'package', target)))).toEqual([]);
     for (const target of Object.values(workspace.manifest.bin ?? {})) {
-      expect(packed.get(name)!.files.find((f) => f.path === target.replace(/^\.\//, ''))?.mode.toString(8)).toBe('755');
+      expect(
+        packed
+          .get(name)!
+          .files.find((f) => f.path === target.replace(/^\.\//, ''))
+          ?.mode.toString(8),
+      ).toBe('755');
     }
   });
 
@@ -127,21 +145,50 @@ describe.each(workspaces.map((w) => [w.name, w] as const))('the %s tarball', (na
   });
 
   // attw checks entry points' types; the CLI package has none (its exports are only package.json).
-  if (workspace.entrypoints.length > 0) test.concurrent('has types right under attw (esm-only profile)', async () => {
-    const result = await run(bin('attw'), [join(tarballs, packed.get(name)!.filename), '--profile', 'esm-only', '--no-definitely-typed', '--format', 'ascii', '--no-color', '--no-emoji'], { cwd: work });
-    expect({ code: result.code, output: result.stdout.trim() }).toEqual({ code: 0, output: expect.any(String) });
-  });
+  if (workspace.entrypoints.length > 0)
+    test.concurrent('has types right under attw (esm-only profile)', async () => {
+      const result = await run(
+        bin('attw'),
+        [
+          join(tarballs, packed.get(name)!.filename),
+          '--profile',
+          'esm-only',
+          '--no-definitely-typed',
+          '--format',
+          'ascii',
+          '--no-color',
+          '--no-emoji',
+        ],
+        { cwd: work },
+      );
+      expect({ code: result.code, output: result.stdout.trim() }).toEqual({ code: 0, output: expect.any(String) });
+    });
 });
 
 test('npm publish --dry-run --workspaces lists every public package with LICENSE and README, offline', async () => {
   // A closed loopback port as the registry, no retries: the dry run asks it who is logged in (and
   // only warns when refused); anything that needed the registry would fail.
-  const { stdout, stderr } = await runOk('npm', ['publish', '--dry-run', '--workspaces', '--registry', 'http://127.0.0.1:9/', '--fetch-retries=0', '--loglevel=notice'], { cwd: ROOT });
+  const { stdout, stderr } = await runOk(
+    'npm',
+    ['publish', '--dry-run', '--workspaces', '--registry', 'http://127.0.0.1:9/', '--fetch-retries=0', '--loglevel=notice'],
+    { cwd: ROOT },
+  );
   // stdout has a `+ name@version` line per package it would publish (private ones are skipped);
   // stderr a `📦 name@version` block per package, listing its files.
   const published = [...stdout.matchAll(/^\+ (.+)@[^@\s]+$/gm)].map((m) => m[1]!);
   expect(published.sort()).toEqual(workspaces.map((w) => w.name).sort());
-  const blocks = new Map(stderr.split(/npm notice 📦\s+/).slice(1).map((block) => [block.split('\n')[0]!.trim().replace(/@[^@]+$/, ''), block]));
+  const blocks = new Map(
+    stderr
+      .split(/npm notice 📦\s+/)
+      .slice(1)
+      .map((block) => [
+        block
+          .split('\n')[0]!
+          .trim()
+          .replace(/@[^@]+$/, ''),
+        block,
+      ]),
+  );
   for (const name of published) {
     expect(blocks.get(name)).toMatch(/ LICENSE\n/);
     expect(blocks.get(name)).toMatch(/ README\.md\n/);
@@ -164,7 +211,10 @@ describe('installed from the tarballs', () => {
     // ioredis is store-redis's peer: a user installs their own client (5.9.2 is what npm ci cached).
     await Promise.all([
       runOk('npm', ['install', ...NPM_FLAGS, ...libraryTarballs, 'ioredis@5.9.2'], { cwd: consumer, env: cleanEnv({ HOME: home }) }),
-      runOk('npm', ['install', '--global', '--prefix', globalPrefix, ...NPM_FLAGS, join(tarballs, packed.get(cli!.name)!.filename)], { cwd: work, env: cleanEnv({ HOME: home }) }),
+      runOk('npm', ['install', '--global', '--prefix', globalPrefix, ...NPM_FLAGS, join(tarballs, packed.get(cli!.name)!.filename)], {
+        cwd: work,
+        env: cleanEnv({ HOME: home }),
+      }),
     ]);
   }, 180_000);
 
@@ -177,7 +227,10 @@ describe('installed from the tarballs', () => {
   describe('the globally installed command, from an empty directory with a temporary HOME', () => {
     const tokensmith = (args: string[]) => {
       const cwd = mkdtempSync(join(work, 'empty-'));
-      return run(join(globalPrefix, 'bin', 'tokensmith'), args, { cwd, env: cleanEnv({ HOME: cwd, XDG_CONFIG_HOME: join(cwd, '.config'), CI: 'true', PATH: process.env.PATH }) });
+      return run(join(globalPrefix, 'bin', 'tokensmith'), args, {
+        cwd,
+        env: cleanEnv({ HOME: cwd, XDG_CONFIG_HOME: join(cwd, '.config'), CI: 'true', PATH: process.env.PATH }),
+      });
     };
 
     test('tokensmith --help prints the usage', async () => {
@@ -201,15 +254,29 @@ describe('installed from the tarballs', () => {
 
   const each = () => libraries.flatMap((w) => w.entrypoints.map((subpath) => specifier(w.name, subpath)));
 
-  test.concurrent.each(libraries.flatMap((w) => w.entrypoints.map((subpath) => [specifier(w.name, subpath)])))('import %s alone (ESM)', async (spec) => {
-    const result = await runOk(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(spec)}); console.log(Object.keys(m).length);`], { cwd: consumer });
-    expect(Number(result.stdout)).toBeGreaterThan(0);
-  });
+  test.concurrent.each(libraries.flatMap((w) => w.entrypoints.map((subpath) => [specifier(w.name, subpath)])))(
+    'import %s alone (ESM)',
+    async (spec) => {
+      const result = await runOk(
+        process.execPath,
+        ['--input-type=module', '-e', `const m = await import(${JSON.stringify(spec)}); console.log(Object.keys(m).length);`],
+        { cwd: consumer },
+      );
+      expect(Number(result.stdout)).toBeGreaterThan(0);
+    },
+  );
 
-  test.concurrent.each(libraries.flatMap((w) => w.entrypoints.map((subpath) => [specifier(w.name, subpath)])))('require(%s) alone (require(esm), no flag)', async (spec) => {
-    const result = await runOk(process.execPath, ['-e', `const m = require(${JSON.stringify(spec)}); console.log(Object.keys(m).length);`], { cwd: consumer });
-    expect(Number(result.stdout)).toBeGreaterThan(0);
-  });
+  test.concurrent.each(libraries.flatMap((w) => w.entrypoints.map((subpath) => [specifier(w.name, subpath)])))(
+    'require(%s) alone (require(esm), no flag)',
+    async (spec) => {
+      const result = await runOk(
+        process.execPath,
+        ['-e', `const m = require(${JSON.stringify(spec)}); console.log(Object.keys(m).length);`],
+        { cwd: consumer },
+      );
+      expect(Number(result.stdout)).toBeGreaterThan(0);
+    },
+  );
 
   // skipLibCheck: checking every .d.ts (node's, ioredis's) took ~25 s a run; our own declarations'
   // resolution is what can break, and attw checks it (node16 and bundler), as does each import here.
@@ -222,16 +289,28 @@ describe('installed from the tarballs', () => {
     const specs = each();
     writeFileSync(
       join(dir, 'consumer.ts'),
-      specs.map((spec, i) => `import * as m${i} from ${JSON.stringify(spec)};\nexport const names${i}: (keyof typeof m${i})[] = [];\n`).join(''),
+      specs
+        .map((spec, i) => `import * as m${i} from ${JSON.stringify(spec)};\nexport const names${i}: (keyof typeof m${i})[] = [];\n`)
+        .join(''),
     );
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { ...options, target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] },
+        compilerOptions: {
+          ...options,
+          target: 'ES2022',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ['node'],
+          typeRoots: [join(ROOT, 'node_modules', '@types')],
+        },
         files: ['consumer.ts'],
       }),
     );
-    const result = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], { cwd: dir });
+    const result = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], {
+      cwd: dir,
+    });
     expect({ code: result.code, output: result.stdout.trim() }).toEqual({ code: 0, output: '' });
   });
 });

@@ -27,7 +27,12 @@ export function publicWorkspaces(): PublicWorkspace[] {
     for (const entry of readdirSync(join(ROOT, group))) {
       const file = join(ROOT, group, entry, 'package.json');
       if (!existsSync(file)) continue;
-      const manifest = JSON.parse(readFileSync(file, 'utf8')) as PublicWorkspace['manifest'] & { name: string; version: string; private?: boolean; testOnlyExports?: string[] };
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as PublicWorkspace['manifest'] & {
+        name: string;
+        version: string;
+        private?: boolean;
+        testOnlyExports?: string[];
+      };
       if (manifest.private) continue;
       const testOnly = new Set(manifest.testOnlyExports ?? []);
       const entrypoints = Object.keys(manifest.exports ?? {}).filter((key) => key !== './package.json' && !testOnly.has(key));
@@ -72,7 +77,7 @@ export function run(command: string, args: string[], options: { cwd: string; env
       args,
       { cwd: options.cwd, env: options.env ?? cleanEnv(), timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') return reject(error);
+        if (error && typeof error.code !== 'number') return reject(error instanceof Error ? error : new Error('execFile failed'));
         resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
       },
     );

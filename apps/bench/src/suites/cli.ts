@@ -34,7 +34,12 @@ export interface StartupFigure {
  * one command then another would measure the drift, not the commands). One unmeasured round first
  * (disk cache, the stored token).
  */
-function paired<K extends string>(contenders: Record<K, Contender>, rounds: number, cwd: string, baseEnv: NodeJS.ProcessEnv): Record<K, StartupFigure> {
+function paired<K extends string>(
+  contenders: Record<K, Contender>,
+  rounds: number,
+  cwd: string,
+  baseEnv: NodeJS.ProcessEnv,
+): Record<K, StartupFigure> {
   const names = Object.keys(contenders) as K[];
   const walls = new Map<K, number[]>(names.map((n) => [n, []]));
   const cpus = new Map<K, number[]>(names.map((n) => [n, []]));
@@ -58,7 +63,10 @@ function paired<K extends string>(contenders: Record<K, Contender>, rounds: numb
     }
   }
   return Object.fromEntries(
-    names.map((n) => [n, { wall: summarize(walls.get(n)!), cpu: summarize(cpus.get(n)!.length ? cpus.get(n)! : [Number.NaN]), rssMiB: rss.get(n)! }]),
+    names.map((n) => [
+      n,
+      { wall: summarize(walls.get(n)!), cpu: summarize(cpus.get(n)!.length ? cpus.get(n)! : [Number.NaN]), rssMiB: rss.get(n)! },
+    ]),
   ) as Record<K, StartupFigure>;
 }
 
