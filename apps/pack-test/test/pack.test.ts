@@ -3,7 +3,7 @@
 // on the registry, so they come from the tarballs and only third-party packages from the npm cache
 // that `npm ci` filled, or the registry when the cache lacks a packument: --prefer-offline), then
 // run, import, require and type-check them.
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { ROOT, cleanEnv, publicWorkspaces, run, runOk, specifier, type PublicWorkspace } from './workspaces.js';
@@ -27,14 +27,34 @@ const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=er
 
 let work: string;
 let tarballs: string;
+let stage: string;
+
+/**
+ * A copy of the root manifest, the pack scripts and the public workspaces (without node_modules):
+ * npm pack and publish run the prepack/postpack scripts, which rewrite a package.json for a moment,
+ * and other workspaces' tests running beside this one (turbo runs them in parallel) resolve
+ * subpaths such as @tokensmith/store-redis/testing through the real one.
+ */
+function stageRepository(dir: string): string {
+  mkdirSync(join(dir, 'scripts'), { recursive: true });
+  for (const file of ['package.json', 'LICENSE', 'scripts/pack-manifest.mjs']) cpSync(join(ROOT, file), join(dir, file));
+  for (const w of workspaces) {
+    cpSync(join(ROOT, w.dir), join(dir, w.dir), {
+      recursive: true,
+      filter: (source) => !/[\\/](node_modules|\.turbo|test-artifacts|test-results\.json)$/.test(source),
+    });
+  }
+  return dir;
+}
 const packed = new Map<string, Packed>();
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'tokensmith-pack-'));
   tarballs = join(work, 'tarballs');
   mkdirSync(tarballs);
+  stage = stageRepository(join(work, 'repo'));
   const { stdout } = await runOk('npm', ['pack', '--json', '--pack-destination', tarballs, ...workspaces.flatMap((w) => ['-w', w.dir])], {
-    cwd: ROOT,
+    cwd: stage,
   });
   for (const entry of JSON.parse(stdout) as Packed[]) packed.set(entry.name, entry);
 });
@@ -171,7 +191,7 @@ test('npm publish --dry-run --workspaces lists every public package with LICENSE
   const { stdout, stderr } = await runOk(
     'npm',
     ['publish', '--dry-run', '--workspaces', '--registry', 'http://127.0.0.1:9/', '--fetch-retries=0', '--loglevel=notice'],
-    { cwd: ROOT },
+    { cwd: stage },
   );
   // stdout has a `+ name@version` line per package it would publish (private ones are skipped);
   // stderr a `📦 name@version` block per package, listing its files.
