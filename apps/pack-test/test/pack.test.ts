@@ -3,7 +3,7 @@
 // on the registry, so they come from the tarballs and only third-party packages from the npm cache
 // that `npm ci` filled, or the registry when the cache lacks a packument: --prefer-offline), then
 // run, import, require and type-check them.
-import { cpSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, realpathSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { ROOT, cleanEnv, publicWorkspaces, run, runOk, specifier, type PublicWorkspace } from './workspaces.js';
@@ -69,6 +69,16 @@ test('finds the public workspaces, the CLI among them, and this workspace depend
   const own = JSON.parse(readFileSync(join(ROOT, 'apps/pack-test/package.json'), 'utf8')) as { devDependencies: Record<string, string> };
   const missing = workspaces.filter((w) => own.devDependencies[w.name] !== w.version).map((w) => w.name);
   expect(missing).toEqual([]);
+});
+
+test('in the repository, npx tokensmith is the workspace launcher: linked by npm ci, committed 0755, running the build', async () => {
+  const bin = cli!.manifest.bin!.tokensmith!;
+  expect(realpathSync(join(ROOT, 'node_modules', '.bin', 'tokensmith'))).toBe(realpathSync(join(ROOT, cli!.dir, bin)));
+  // git keeps the mode, so the link works before any build and after every rebuild.
+  const { stdout } = await runOk('git', ['ls-files', '--stage', posix.join(cli!.dir, bin)], { cwd: ROOT });
+  expect(stdout.split(/\s+/)[0]).toBe('100755');
+  const version = await runOk(join(ROOT, 'node_modules', '.bin', 'tokensmith'), ['--version'], { cwd: work });
+  expect(version.stdout.trim()).toBe(cli!.version);
 });
 
 test('releases: the changesets config links every public package into one version, and each has a CHANGELOG', () => {
