@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, exitCodeFor, messageFor } from './cli-error.js';
+import { EXIT, exitCodeForCategory } from './cli-error.js';
+import { explain, recallProvider } from './hints.js';
 import { styler, useColor, type CliIO } from './io.js';
 import type { GlobalOptions } from './context.js';
 import { registerTimelineCommand } from './commands/timeline-command.js';
@@ -69,7 +70,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
     }
     const style = styler(useColor(io));
-    io.stderr.write(`${style.red('error:')} ${messageFor(error)}\n`);
-    return exitCodeFor(error);
+    const { message, hint, category } = explain(error, recallProvider(io));
+    io.stderr.write(`${style.red('error:')} ${message}\n${hint ? `${style.dim('hint:')} ${hint}\n` : ''}`);
+    return exitCodeForCategory(category);
   }
 }

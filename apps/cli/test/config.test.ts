@@ -57,7 +57,8 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
 
   it('a missing environment variable names the provider, the field and the fix', async () => {
     const stderr = await configError(appProvider(), {});
-    expect(stderr).toContain('providers.twitter.clientSecret: environment variable APP_SECRET is not set (provider twitter, field clientSecret); export APP_SECRET=...');
+    expect(stderr).toContain('provider twitter needs environment variable APP_SECRET, which is not set (providers.twitter.clientSecret in ');
+    expect(stderr).toContain('export APP_SECRET=...');
   });
 
   it('invalid YAML and a non-mapping file', async () => {
@@ -93,7 +94,7 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
     writeConfig(dir, JSON.stringify({ providers: { x: { strategy: 'client-credentials', tokenUrl: endpoints.tokenUrl, clientId: 'id', clientSecret: '${S}' } } }), 'tokensmith.config.json');
     const result = await runInProcess(['providers', '--json'], { cwd: dir, env: { S: SECRET } });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).providers).toEqual([{ name: 'x', strategy: 'client-credentials', default: false, timeline: null }]);
+    expect(JSON.parse(result.stdout).providers).toEqual([{ name: 'x', strategy: 'client-credentials', default: false, timeline: null, resolved: true, missingVariables: [] }]);
     expect(result.stdout + result.stderr).not.toContain(SECRET);
   });
 
