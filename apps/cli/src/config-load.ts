@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { configSchema, PROVIDER_NAME, type ProviderConfig, type TokensmithConfig } from './config-schema.js';
+import type { ProviderConfig, TokensmithConfig } from './config-schema.js';
 import { CliError } from './cli-error.js';
 
 /** File names searched in the working directory, in order. */
@@ -216,7 +216,8 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
     substituted[key] = substituteEnv(value, env, [key], found);
     for (const name of found.missing) problems.push(`${key}: environment variable ${name} is not set; export ${name}=... or write the value in the config`);
   }
-  const { safeParse } = await import('valibot');
+  // The schema (and valibot) load only when a config is read, not for --help or init.
+  const [{ safeParse }, { configSchema, PROVIDER_NAME }] = await Promise.all([import('valibot'), import('./config-schema.js')]);
   const result = safeParse(configSchema, substituted);
   // A field whose variable is missing cannot be checked yet: its errors wait until it is set.
   const waiting = (issuePath: string) => unresolvedPaths.some((field) => issuePath === field || issuePath.startsWith(`${field}.`));

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, exitCodeForCategory } from './cli-error.js';
 import { explain, recallProvider } from './hints.js';
+import { findConfigFile } from './config-load.js';
 import { styler, useColor, type CliIO } from './io.js';
 import type { GlobalOptions } from './context.js';
 import { registerTimelineCommand } from './commands/timeline-command.js';
@@ -11,6 +12,7 @@ import { registerLogoutCommand } from './commands/logout.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerInitCommand } from './commands/init-command.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
+import { registerTrustCommand } from './commands/trust.js';
 
 /** The version printed by `--version`. */
 export const VERSION = '0.1.0';
@@ -22,28 +24,39 @@ Exit codes:
   2  authentication error (bad credentials, denied, login required)
   3  network or provider error (timeout, 5xx, unreadable response)`;
 
+/** The top-level examples: with no config file, the built-in demo's provider names, so each line works as shown. */
+function examplesHelp(io: CliIO): string {
+  const demo = findConfigFile(undefined, io.cwd, io.env) === undefined;
+  const lines = demo
+    ? [
+        '  $ tokensmith timeline                       # no config file: the built-in demo (embedded sandbox)',
+        '  $ tokensmith timeline sandbox-app --user twitterapi --count 5',
+        '  $ tokensmith login sandbox-oauth1           # the demo\'s OAuth 1.0a PIN provider',
+        '  $ tokensmith status',
+        '  $ tokensmith init                           # then: your own providers (twitter, mastodon, ...)',
+      ]
+    : [
+        '  $ tokensmith timeline twitter --user twitterapi --count 5',
+        '  $ tokensmith login twitter-user             # OAuth 1.0a PIN or authorization code, per config',
+        '  $ tokensmith status',
+        '  $ tokensmith providers                      # which config file is read, and its providers',
+      ];
+  return `\nExamples:\n${lines.join('\n')}\n${EXIT_CODES_HELP}`;
+}
+
 /** Builds the `tokensmith` command for one run. */
 export function buildProgram(io: CliIO): Command {
   const style = styler(useColor(io));
   const program = new Command('tokensmith')
     .description('Log in to OAuth APIs with the strategy each provider needs, keep the tokens safe, and call a timeline.')
     .version(VERSION)
-    .option('-c, --config <path>', 'config file (default: tokensmith.config.yaml|.yml|.json in the working directory)')
+    .option('-c, --config <path>', 'config file (default: ./tokensmith.config.yaml|.yml|.json, else $XDG_CONFIG_HOME/tokensmith/config.yaml)')
     .addOption(new Option('--store <store>', "token store: 'file' (default), 'memory' or a redis:// URL"))
     .option('-v, --verbose', 'log requests (secrets masked)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ tokensmith timeline                       # no config: the embedded sandbox's demo
-  $ tokensmith timeline twitter --user twitterapi --count 5
-  $ tokensmith login twitter-user             # OAuth 1.0a PIN or authorization code, per config
-  $ tokensmith status
-${EXIT_CODES_HELP}`,
-    );
+    .addHelpText('after', () => examplesHelp(io));
   const global = () => program.opts<GlobalOptions>();
 
   const context = { program, io, global, style };
@@ -55,6 +68,7 @@ ${EXIT_CODES_HELP}`,
   registerStatusCommand(context);
   registerInitCommand(context);
   registerSandboxCommand(context);
+  registerTrustCommand(context);
 
   return program;
 }
