@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, exitCodeFor, messageFor } from './cli-error.js';
 import { styler, useColor, type CliIO } from './io.js';
+import { sanitizeForTerminal } from './terminal-safety.js';
 import type { GlobalOptions } from './context.js';
 import { registerTimelineCommand } from './commands/timeline-command.js';
 import { registerTokenCommand } from './commands/token.js';
@@ -69,7 +70,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
     }
     const style = styler(useColor(io));
-    io.stderr.write(`${style.red('error:')} ${messageFor(error)}\n`);
+    // Messages quote servers (error_description, a scope): neutralise escapes, keep our own line breaks.
+    io.stderr.write(`${style.red('error:')} ${sanitizeForTerminal(messageFor(error), { keepNewlines: true })}\n`);
     return exitCodeFor(error);
   }
 }
