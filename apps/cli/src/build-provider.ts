@@ -1,4 +1,4 @@
-import type { InteractiveTokenProvider, ManagedTokenProvider, TokenStore } from '@tokensmith/core';
+import { TokensmithError, type InteractiveTokenProvider, type ManagedTokenProvider, type TokenStore } from '@tokensmith/core';
 import type { ProviderConfig } from './config-schema.js';
 import { openInBrowser, type Prompter } from './interactive.js';
 import type { CliIO, Progress } from './io.js';
@@ -108,5 +108,8 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
         },
       });
     }
+    // Placeholder until the device-code strategy is wired in (the clilogin helper maps it).
+    case 'device-code':
+      throw new TokensmithError('config_error', `strategy device-code is not available in this build of tokensmith`);
   }
 }

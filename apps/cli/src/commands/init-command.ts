@@ -6,7 +6,7 @@ export function registerInitCommand({ program, io, global, style }: CommandConte
   program
     .command('init')
     .description('write a commented starter config for a strategy')
-    .option('-s, --strategy <strategy>', 'client-credentials, oauth1-pin or authorization-code', 'client-credentials')
+    .option('-s, --strategy <strategy>', 'client-credentials, oauth1-pin, authorization-code or device-code', 'client-credentials')
     .option('-o, --output <path>', 'where to write it', 'tokensmith.config.yaml')
     .option('-f, --force', 'overwrite an existing file')
     .addHelpText('after', '\nExamples:\n  $ tokensmith init\n  $ tokensmith init --strategy oauth1-pin\n  $ tokensmith init --strategy authorization-code --output mastodon.yaml')

@@ -19,6 +19,8 @@ providers:
     clientId: \${TWITTER_API_KEY}          # export TWITTER_API_KEY=...
     clientSecret: \${TWITTER_API_SECRET}   # export TWITTER_API_SECRET=...
     # authMethod: basic                    # basic (default) | body
+    # invalidateUrl: https://api.twitter.com/oauth2/invalidate_token   # logout invalidates the token there
+    # refreshSkewSeconds: 30               # renew this long before expiry
     timeline:
       url: https://api.twitter.com/1.1/statuses/user_timeline.json
       format: twitter-v1
@@ -50,11 +52,30 @@ providers:
     # revocationUrl: https://mastodon.example/oauth/revoke
     clientId: \${MASTODON_CLIENT_ID}
     # clientSecret: \${MASTODON_CLIENT_SECRET}   # omit for a public client
+    # authMethod: basic                        # basic | post | none (public client)
     scopes: [read]
+    # authorizationParams: { prompt: consent }  # extra authorize parameters: prompt, audience, resource, login_hint
     redirectUri: http://127.0.0.1:8765/callback
     timeline:
       url: https://mastodon.example
       format: mastodon
+`,
+  'device-code': `defaultProvider: github
+providers:
+  github:
+    # OAuth 2 device authorization grant (RFC 8628): tokensmith login github prints a code and a
+    # URL to open on any device (a phone, another computer); no browser needed on this machine.
+    strategy: device-code
+    deviceAuthorizationUrl: https://github.com/login/device/code
+    tokenUrl: https://github.com/login/oauth/access_token
+    # issuer: https://id.example.com        # or OIDC/OAuth discovery instead of the two URLs above
+    clientId: \${GITHUB_CLIENT_ID}         # export GITHUB_CLIENT_ID=...
+    # clientSecret: \${GITHUB_CLIENT_SECRET} # omit for a public client
+    # authMethod: none                      # basic | post | none
+    scopes: [read:user]
+    # authorizationParams: { audience: https://api.example.com }
+    # refreshSkewSeconds: 30                # renew this long before expiry
+    # timeoutMs: 30000                      # one request's deadline
 `,
 };
 
