@@ -8,6 +8,8 @@ export interface CliIO {
   stdin: Readable & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Aborts on Ctrl-C / SIGTERM (bin.ts): a login in progress cleans up and the run ends with 130. */
+  signal?: AbortSignal;
 }
 
 /** Whether to colour output: only on a TTY, and never with NO_COLOR set. */

@@ -20,7 +20,14 @@ Exit codes:
   0  success
   1  usage or config error
   2  authentication error (bad credentials, denied, login required)
-  3  network or provider error (timeout, 5xx, unreadable response)`;
+  3  network or provider error (timeout, 5xx, unreadable response)
+  130  cancelled (Ctrl-C)
+
+Without a terminal (stdin not a TTY, CI set, or --no-input) nothing waits for a person: a command
+that needs a login fails at once with exit 2 and the login command to run.`;
+
+/** The exit code of a run cancelled by Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT_CANCELLED = 130;
 
 /** Builds the `tokensmith` command for one run. */
 export function buildProgram(io: CliIO): Command {
@@ -31,6 +38,7 @@ export function buildProgram(io: CliIO): Command {
     .option('-c, --config <path>', 'config file (default: tokensmith.config.yaml|.yml|.json in the working directory)')
     .addOption(new Option('--store <store>', "token store: 'file' (default), 'memory' or a redis:// URL"))
     .option('-v, --verbose', 'log requests (secrets masked)')
+    .option('--no-input', 'never wait for a person: a command that needs a login fails at once (also when stdin is not a terminal, or CI is set)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
@@ -66,6 +74,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (error) {
+    if (io.signal?.aborted) {
+      // Ctrl-C or SIGTERM: the command has cleaned up (listener closed, nothing half-written).
+      io.stderr.write('\nCancelled; nothing was stored.\n');
+      return EXIT_CANCELLED;
+    }
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
     }
