@@ -112,9 +112,10 @@ export function createPrompter(io: CliIO): Prompter {
           if (char === '\r' || char === '\n') return finish(undefined, typed);
           if (char === '\u0003') {
             // Raw mode turns Ctrl-C into a byte: send ourselves the signal it would have been, so the
-            // one SIGINT path (abort, clean up, exit 130) runs.
-            finish(abortedError());
-            process.kill(process.pid, 'SIGINT');
+            // one SIGINT path (abort through the signal, clean up, exit 130) runs. Without a handler
+            // for it (an embedding), just cancel the question.
+            if (signal && process.listenerCount('SIGINT') > 0) process.kill(process.pid, 'SIGINT');
+            else finish(abortedError());
             return;
           }
           if (char === '\u0004' && typed === '') return onEnd();
