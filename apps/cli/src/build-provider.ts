@@ -22,10 +22,6 @@ export interface InteractionOptions {
    * `login_required` instead of starting a login nobody can finish. `login`: the login command.
    */
   purpose?: 'use' | 'login';
-  /** OAuth 1.0a: finish a login started earlier with this request token (`login --pin`). */
-  resumeRequestToken?: { oauthToken: string; oauthTokenSecret: string };
-  /** OAuth 1.0a: the PIN that finishes `resumeRequestToken`. */
-  pin?: string;
 }
 
 /** A provider built from config, interactive or not; every strategy stores its tokens. */
@@ -57,21 +53,6 @@ function refuseLoginWithoutPerson(provider: InteractiveTokenProvider, person: Pe
   });
 }
 
-/** A fetch that answers the request token call with a request token obtained by an earlier run. */
-function replayRequestToken(base: typeof fetch | undefined, requestTokenUrl: string, saved: { oauthToken: string; oauthTokenSecret: string }): typeof fetch {
-  const target = new URL(requestTokenUrl).href;
-  let used = false;
-  return async (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!used && new URL(url).href === target) {
-      used = true;
-      const body = new URLSearchParams({ oauth_token: saved.oauthToken, oauth_token_secret: saved.oauthTokenSecret, oauth_callback_confirmed: 'true' });
-      return new Response(body.toString(), { status: 200, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    }
-    return (base ?? globalThis.fetch)(input, init);
-  };
-}
-
 /** Builds the strategy named by the provider's config; each strategy package is loaded only when used. */
 export async function buildProvider(config: ProviderConfig, store: TokenStore, interaction: InteractionOptions): Promise<BuiltProvider> {
   const { io, progress, prompter } = interaction;
@@ -96,7 +77,6 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
     }
     case 'oauth1-pin': {
       const { createOAuth1PinProvider } = await import('@tokensmith/oauth1-pin');
-      const resume = interaction.resumeRequestToken;
       const provider = createOAuth1PinProvider({
         consumerKey: config.consumerKey,
         consumerSecret: config.consumerSecret,
@@ -105,14 +85,13 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
         accessTokenUrl: config.accessTokenUrl,
         store,
         ...timeout,
-        ...(resume ? { fetch: replayRequestToken(interaction.fetch, config.requestTokenUrl, resume) } : fetchOption),
+        ...fetchOption,
         // The URL and the browser are handled in promptPin (printed once, "Opening" only when tried).
         onProgress: (message: string) => {
           if (!/^(Opening the authorize page|Could not open a browser|Waiting for the PIN)/.test(message)) progress.start(message);
         },
         promptPin: async ({ authorizeUrl }: { authorizeUrl: string }) => {
           progress.stop();
-          if (resume && interaction.pin !== undefined) return interaction.pin;
           if (!mode.interactive) throw loginRequired(person, { twoStep: true });
           await showAuthorizeUrl(person, authorizeUrl);
           io.stderr.write('Approve, then type the PIN the page shows (it shows as *).\n');

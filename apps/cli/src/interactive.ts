@@ -136,6 +136,7 @@ export function createPrompter(io: CliIO): Prompter {
       input.on('data', onData);
       input.once('end', onEnd);
       input.resume();
+      io.stderr.write(question);
     });
   };
 
@@ -144,9 +145,10 @@ export function createPrompter(io: CliIO): Prompter {
       return ended;
     },
     async ask(question, options = {}) {
-      io.stderr.write(question);
       const input = io.stdin as RawInput;
+      // Raw mode first, then the prompt: a PIN typed the moment "PIN:" shows is never echoed.
       if (options.secret && input.isTTY && typeof input.setRawMode === 'function' && !rl) return askMasked(question, options.signal);
+      io.stderr.write(question);
       return askLine(question, options.signal);
     },
     close() {

@@ -41,25 +41,25 @@ Examples:
       const { TokensmithError, OAuthResponseError } = await import('@tokensmith/core/kit');
       const mode = interactionMode(io, options);
       const signalOption = io.signal ? { signal: io.signal } : {};
-      let pendingPin: { provider: string } | undefined;
-
+      type Pending = import('@tokensmith/oauth1-pin').OAuth1RequestTokenState;
+      let pending: Pending | undefined;
+      // --pin: find the request token the first run kept, before anything else is built.
       const prepare = (picked: { name: string; provider: ProviderConfig }) => {
         if (flags.pin === undefined) return {};
         if (picked.provider.strategy !== 'oauth1-pin') {
           throw new TokensmithError('config_error', `--pin is only for OAuth 1.0a providers; ${picked.name} uses ${picked.provider.strategy}`);
         }
-        const pending = readPendingLogin<{ oauthToken: string; oauthTokenSecret: string }>(io.env, picked.name, pendingIdentity(oauth1Identity(picked.provider)));
+        pending = readPendingLogin<Pending>(io.env, picked.name, pendingIdentity(oauth1Identity(picked.provider)))?.state;
         if (!pending) {
           throw new TokensmithError(
             'login_required',
             `no pending login for ${picked.name} (none was started, it expired, or it was used): run \`tokensmith login ${picked.name} --no-browser\` first; it prints the URL whose page shows the PIN`,
           );
         }
-        pendingPin = { provider: picked.name };
-        return { resumeRequestToken: pending.state, pin: flags.pin };
+        return {};
       };
 
-      await withProvider(io, options, name, { ...flags, login: true, prepare }, async ({ name: providerName, provider, progress, context, fetch: logged }) => {
+      await withProvider(io, options, name, { ...flags, login: true, prepare }, async ({ name: providerName, provider, progress, context }) => {
         const { isInteractive } = await import('../build-provider.js');
         const config = context.config.providers[providerName]!;
         const print = (credentials: Parameters<typeof describeCredentials>[0]) => {
@@ -67,10 +67,11 @@ Examples:
           if (flags.json) io.stdout.write(JSON.stringify({ provider: providerName, strategy: provider.strategy, ...describeCredentials(credentials) }, null, 2) + '\n');
         };
 
-        if (config.strategy === 'oauth1-pin' && pendingPin) {
+        const oauth1 = provider as import('@tokensmith/oauth1-pin').OAuth1PinProvider;
+        if (config.strategy === 'oauth1-pin' && pending && flags.pin !== undefined) {
           // Step 2 of the scriptable login: the saved request token and the PIN its page showed.
           try {
-            print(await (provider as import('@tokensmith/core').InteractiveTokenProvider).login(signalOption));
+            print(await oauth1.completeLogin(pending, flags.pin, signalOption));
           } catch (error) {
             if (error instanceof OAuthResponseError && error.status === 401) {
               removePendingLogin(io.env, providerName);
@@ -89,26 +90,15 @@ Examples:
         if (config.strategy === 'oauth1-pin' && !mode.interactive) {
           // Step 1 of the scriptable login: nobody can type a PIN here, so keep the request token for
           // the run that brings it (`--pin`), print what to do, and succeed.
-          const { requestToken } = await import('@tokensmith/oauth1-pin');
-          progress.start(`Requesting a request token from ${new URL(config.requestTokenUrl).origin}`);
-          const state = await requestToken({
-            consumerKey: config.consumerKey,
-            consumerSecret: config.consumerSecret,
-            requestTokenUrl: config.requestTokenUrl,
-            authorizeUrl: config.authorizeUrl,
-            accessTokenUrl: config.accessTokenUrl,
-            ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
-            ...(logged ? { fetch: logged } : {}),
-            ...signalOption,
-          });
+          const state = await oauth1.startLogin(signalOption);
           progress.stop();
-          const expiresAt = Date.now() + DEFAULT_PENDING_TTL_MS;
+          const expiresAt = state.expiresAt ?? Date.now() + DEFAULT_PENDING_TTL_MS;
           const path = savePendingLogin(io.env, {
             provider: providerName,
             identity: pendingIdentity(oauth1Identity(config)),
             expiresAt,
             authorizeUrl: state.authorizeUrl,
-            state: { oauthToken: state.oauthToken, oauthTokenSecret: state.oauthTokenSecret },
+            state,
           });
           const next = `tokensmith login ${providerName} --pin PIN`;
           const { showAuthorizeUrl } = await import('../person.js');
