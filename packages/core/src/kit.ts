@@ -17,7 +17,7 @@ export { parseTokenResponse, expiresInSeconds, MAX_EXPIRES_IN_SECONDS } from './
 export { defineProvider, bearerHeaders } from './define-provider.js';
 export { retryPolicy, backoffDelay, rateLimitDelay, isRetryableNetworkError, sleep, IDEMPOTENT_METHODS, RETRYABLE_STATUSES } from './retry-policy.js';
 export type { RetryPolicy } from './retry-policy.js';
-export { isCredentials } from './file-store.js';
+export { isCredentials, errorCode, storeError, storeUnavailable } from './store-kit.js';
 export { redactUrl, redactForm, debugEnabled, httpLogLines, logSinkOf } from './logging-fetch.js';
 export { limitResponseBody, readBodyBytes, readBodyText, MAX_AUTH_RESPONSE_BYTES, DEFAULT_MAX_RESOURCE_BYTES } from './response-limit.js';
 export type { BodyLimit } from './response-limit.js';
