@@ -36,9 +36,11 @@ export async function openContext(options: GlobalOptions, io: CliIO, allowDemo =
     }
   } else {
     if (!allowDemo) throw new CliError('usage', `no config file found (looked for ${CONFIG_FILE_NAMES.join(', ')} in ${io.cwd}); pass --config PATH or run tokensmith init`);
-    const { startSandbox, DEMO_CREDENTIALS } = await import('@tokensmith/sandbox');
+    const { DEMO_CREDENTIALS } = await import('@tokensmith/sandbox');
     const { demoConfig } = await import('./demo-config.js');
-    const sandbox = await startSandbox();
+    // The demo persists between runs: its own token file, and the embedded sandbox's memory (demo-sandbox.ts).
+    const { startDemoSandbox } = await import('./demo-sandbox.js');
+    const sandbox = await startDemoSandbox(io.env);
     closers.push(() => sandbox.stop());
     config = demoConfig(sandbox.url, DEMO_CREDENTIALS);
     source = `built-in demo (embedded sandbox at ${sandbox.url})`;
@@ -51,7 +53,7 @@ export async function openContext(options: GlobalOptions, io: CliIO, allowDemo =
     demo: !loaded,
     store() {
       if (!opened) {
-        opened = openStore(setting, io.env);
+        opened = loaded ? openStore(setting, io.env) : import('./demo-sandbox.js').then(({ demoTokenFile }) => openStore(setting, { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }));
         const pending = opened;
         closers.unshift(async () => (await pending.catch(() => undefined))?.close());
       }

@@ -87,6 +87,13 @@ Examples:
           return;
         }
 
+        if (config.strategy === 'oauth1-pin' && !mode.interactive && context.demo) {
+          // The embedded sandbox ends with this process: nobody could approve the request token later.
+          throw new TokensmithError(
+            'login_required',
+            `the built-in demo's sandbox runs only while a command runs, so a two-step login cannot work with it (${mode.why}): run \`tokensmith login ${providerName}\` in a terminal, or start \`tokensmith sandbox --write tokensmith.config.yaml\` in another terminal and use that config`,
+          );
+        }
         if (config.strategy === 'oauth1-pin' && !mode.interactive) {
           // Step 1 of the scriptable login: nobody can type a PIN here, so keep the request token for
           // the run that brings it (`--pin`), print what to do, and succeed.
