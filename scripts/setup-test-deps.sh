@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# Installs the system packages the tests use (Debian's redis-server, chromium, python3-requests-oauthlib), idempotently:
-# each is skipped when already on the machine. Runs as root (CI) or through sudo.
+# Installs the system packages the tests use, idempotently: each is skipped when already on the machine.
+#   redis-server                          the Redis store's tests
+#   chromium                              the browser login tests
+#   python3-requests-oauthlib             the sandbox's compatibility test (the classic Python recipe)
+#   gnome-keyring, dbus, libsecret-tools  the keychain store's tests (a private Secret Service;
+#                                         dbus-daemon, gdbus and secret-tool drive it)
+# Runs as root (CI) or through sudo.
 set -euo pipefail
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
-# The sandbox's compatibility test runs the classic Python requests-oauthlib recipe against it.
 /usr/bin/python3 -c 'import requests_oauthlib' >/dev/null 2>&1 || need+=(python3-requests-oauthlib)
+command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
+command -v dbus-daemon >/dev/null 2>&1 || need+=(dbus)
+command -v secret-tool >/dev/null 2>&1 || need+=(libsecret-tools)
+# gdbus (libglib2.0-bin) comes with gnome-keyring's dependencies; named in case it does not.
+command -v gdbus >/dev/null 2>&1 || need+=(libglib2.0-bin)
 if [ ${#need[@]} -eq 0 ]; then
-  echo "setup-test-deps: redis-server, chromium and python3-requests-oauthlib already installed"
+  echo "setup-test-deps: redis-server, chromium, python3-requests-oauthlib, gnome-keyring, dbus and libsecret-tools already installed"
   exit 0
 fi
 sudo=""

@@ -34,18 +34,15 @@ export interface CliContext {
 /** What a command does with the config: `use` contacts providers (a working-directory file must be trusted); `inspect` only lists. */
 export type ContextPurpose = 'use' | 'inspect';
 
-function canAsk(io: CliIO): boolean {
-  return Boolean(io.stdin.isTTY && io.stderr.isTTY) && !io.env.CI;
-}
-
 /** Refuses a working-directory config that needs trust, or asks on a terminal (as direnv's allow does). */
-async function requireTrust(io: CliIO, loaded: NonNullable<Awaited<ReturnType<typeof loadConfig>>>): Promise<void> {
+async function requireTrust(io: CliIO, loaded: NonNullable<Awaited<ReturnType<typeof loadConfig>>>, options: GlobalOptions): Promise<void> {
   const { checkTrust, trustFile, trustReason } = await import('./trust.js');
   const check = checkTrust(loaded, io.env);
   if (!check.required) return;
   const reason = trustReason(loaded.path, check);
-  if (canAsk(io)) {
-    const { createPrompter } = await import('./interactive.js');
+  const { createPrompter, interactionMode } = await import('./interactive.js');
+  // Never wait for a person who cannot answer (no terminal, CI, --no-input): fail with the command to run.
+  if (interactionMode(io, options as { input?: boolean }).interactive && io.stderr.isTTY) {
     const prompter = createPrompter(io);
     try {
       const answer = await prompter.ask(`${reason}.\nRead it first. Trust this file (at its current content) and use it? [y/N] `);
@@ -75,12 +72,14 @@ export async function openContext(options: GlobalOptions, io: CliIO, settings: {
     if (loaded.literalSecrets.length > 0 && isReadableByOthers(loaded.path)) {
       io.stderr.write(`warning: ${loaded.path} holds literal secrets (${loaded.literalSecrets.join(', ')}) and is readable by other users; run chmod 600 on it or use \${ENV} references\n`);
     }
-    if ((settings.purpose ?? 'use') === 'use') await requireTrust(io, loaded);
+    if ((settings.purpose ?? 'use') === 'use') await requireTrust(io, loaded, options);
   } else {
     if (settings.allowDemo === false) throw new CliError('usage', `no config file found (looked for ${configSearchPath(io.cwd, io.env).join(', ')}); pass --config PATH or run tokensmith init`);
-    const { startSandbox, DEMO_CREDENTIALS } = await import('@tokensmith/sandbox');
+    const { DEMO_CREDENTIALS } = await import('@tokensmith/sandbox');
     const { demoConfig } = await import('./demo-config.js');
-    const sandbox = await startSandbox();
+    // The demo persists between runs: its own token file, and the embedded sandbox's memory (demo-sandbox.ts).
+    const { startDemoSandbox } = await import('./demo-sandbox.js');
+    const sandbox = await startDemoSandbox(io.env);
     closers.push(() => sandbox.stop());
     config = demoConfig(sandbox.url, DEMO_CREDENTIALS);
     entries = Object.entries(config.providers).map(([name, provider]) => ({ name, strategy: provider.strategy, config: provider, missing: [], missingFields: [], variables: [] }));
@@ -98,7 +97,7 @@ export async function openContext(options: GlobalOptions, io: CliIO, settings: {
     storeSetting: setting,
     store() {
       if (!opened) {
-        opened = openStore(setting, io.env);
+        opened = loaded ? openStore(setting, io.env) : import('./demo-sandbox.js').then(({ demoTokenFile }) => openStore(setting, { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }));
         const pending = opened;
         closers.unshift(async () => (await pending.catch(() => undefined))?.close());
       }

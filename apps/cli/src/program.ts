@@ -3,6 +3,7 @@ import { EXIT, exitCodeForCategory } from './cli-error.js';
 import { explain, recallProvider } from './hints.js';
 import { findConfigFile } from './config-load.js';
 import { styler, useColor, type CliIO } from './io.js';
+import { sanitizeForTerminal } from './terminal-safety.js';
 import type { GlobalOptions } from './context.js';
 import { registerTimelineCommand } from './commands/timeline-command.js';
 import { registerTokenCommand } from './commands/token.js';
@@ -22,7 +23,14 @@ Exit codes:
   0  success
   1  usage or config error
   2  authentication error (bad credentials, denied, login required)
-  3  network or provider error (timeout, 5xx, unreadable response)`;
+  3  network or provider error (timeout, 5xx, unreadable response)
+  130  cancelled (Ctrl-C)
+
+Without a terminal (stdin not a TTY, CI set, or --no-input) nothing waits for a person: a command
+that needs a login fails at once with exit 2 and the login command to run.`;
+
+/** The exit code of a run cancelled by Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT_CANCELLED = 130;
 
 /** The top-level examples: with no config file, the built-in demo's provider names, so each line works as shown. */
 function examplesHelp(io: CliIO): string {
@@ -53,6 +61,7 @@ export function buildProgram(io: CliIO): Command {
     .option('-c, --config <path>', 'config file (default: ./tokensmith.config.yaml|.yml|.json, else $XDG_CONFIG_HOME/tokensmith/config.yaml)')
     .addOption(new Option('--store <store>', "token store: 'file' (default), 'memory' or a redis:// URL"))
     .option('-v, --verbose', 'log requests (secrets masked)')
+    .option('--no-input', 'never wait for a person: a command that needs a login fails at once (also when stdin is not a terminal, or CI is set)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
@@ -80,12 +89,21 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (error) {
+    if (io.signal?.aborted) {
+      // Ctrl-C or SIGTERM: the command has cleaned up (listener closed, nothing half-written).
+      io.stderr.write('\nCancelled; nothing was stored.\n');
+      return EXIT_CANCELLED;
+    }
     if (error instanceof CommanderError) {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
     }
     const style = styler(useColor(io));
     const { message, hint, category } = explain(error, recallProvider(io));
-    io.stderr.write(`${style.red('error:')} ${message}\n${hint ? `${style.dim('hint:')} ${hint}\n` : ''}`);
+    // Messages quote servers (error_description, a scope): neutralise escapes, keep our own line breaks.
+    const safe = (text: string) => sanitizeForTerminal(text, { keepNewlines: true });
+    io.stderr.write(`${style.red('error:')} ${safe(message)}
+${hint ? `${style.dim('hint:')} ${safe(hint)}
+` : ''}`);
     return exitCodeForCategory(category);
   }
 }

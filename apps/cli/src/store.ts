@@ -12,7 +12,7 @@ export interface OpenedStore {
 export async function openStore(setting: string, env: NodeJS.ProcessEnv): Promise<OpenedStore> {
   if (setting === 'memory') return { store: new MemoryStore(), description: 'memory (this process only)', close: async () => {} };
   if (setting === 'file') {
-    const { FileStore } = await import('@tokensmith/core');
+    const { FileStore } = await import('@tokensmith/store-file');
     const store = new FileStore(env.TOKENSMITH_TOKEN_FILE ? { path: env.TOKENSMITH_TOKEN_FILE } : {});
     return { store, description: `file ${store.path}`, close: async () => {} };
   }

@@ -1,6 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
 import { startSandbox, DEMO_CREDENTIALS, decideOnAuthorizePage, type Sandbox } from '@tokensmith/sandbox';
 import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
+import { runInPty } from './pty.js';
 
 let sandbox: Sandbox;
 beforeEach(async () => { sandbox = await startSandbox(); });
@@ -52,20 +52,15 @@ describe('tokensmith (built binary) against a real sandbox', () => {
   it.each([
     ['sandbox-oauth1', 'PIN'],
     ['sandbox-oauth2', 'browser redirect'],
-  ])('runs the embedded demo\'s %s provider through its %s login in one process', async (provider, how) => {
-    let started = false;
-    const approve = (stderr: string, child: ChildProcess) => {
-      const url = /Open this URL to authorize:\n\s+(\S+)/.exec(stderr)?.[1];
-      if (!url || started || (how === 'PIN' && !stderr.includes('PIN: '))) return;
-      started = true;
-      void decideOnAuthorizePage(url, 'approve').then(async (decision) => {
-        if (how === 'PIN') child.stdin!.end(`${decision.pin}\n`);
-        else await fetch(decision.location!);
-      });
-    };
-    const result = await runBinary(['timeline', provider, '--no-browser', '--count', '2'], { cwd: tempDir(), onStderr: approve });
-    expect(result.code).toBe(0);
-    expect(result.stdout.match(/^By: Twitter API \(@twitterapi\)$/gm)).toHaveLength(2);
+  ])('runs the embedded demo\'s %s provider through its %s login in one process, on a terminal', async (provider, how) => {
+    const pty = runInPty(['timeline', provider, '--no-browser', '--count', '2'], { cwd: tempDir() });
+    const screen = await pty.waitFor(how === 'PIN' ? 'PIN: ' : 'paste the URL');
+    const url = /Open this URL to authorize:\r?\n\s+(\S+)/.exec(screen)![1]!;
+    const decision = await decideOnAuthorizePage(url, 'approve');
+    if (how === 'PIN') pty.type(`${decision.pin}\r`);
+    else await fetch(decision.location!);
+    expect(await pty.exited).toBe(0);
+    expect(pty.text.match(/^By: Twitter API \(@twitterapi\)$/gm)).toHaveLength(2);
   });
 
   it('a wrong secret exits 2 with the server error and without the secret', async () => {

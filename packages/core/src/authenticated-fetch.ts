@@ -2,7 +2,9 @@ import { TokensmithError } from './errors.js';
 import { discardBody, requestUrl } from './fetch-input.js';
 import type { AuthorizeRequest, TokenProvider } from './provider.js';
 import { IDEMPOTENT_METHODS, RETRYABLE_STATUSES, backoffDelay, isRetryableNetworkError, rateLimitDelay, retryPolicy, sleep, type RetryOptions } from './retry-policy.js';
+import { readBodyText } from './response-limit.js';
 import { DEFAULT_TIMEOUT_MS, abortError, timeoutSignal } from './signals.js';
+import { toTransportError } from './transport-error.js';
 
 /** Why a request is sent again, as reported to `onRetry`. */
 export interface RetryEvent {
@@ -52,6 +54,38 @@ function isReplayable(body: RequestInit['body']): boolean {
 }
 
 /**
+ * Copies the provider's headers onto a request. `Headers.set` quotes the whole value when it is
+ * invalid (a token with CR/LF), so its error is replaced, never wrapped.
+ */
+function setAuthHeaders(headers: Headers, auth: Record<string, string>, strategy: string): void {
+  for (const [name, value] of Object.entries(auth)) {
+    try {
+      headers.set(name, value);
+    } catch {
+      throw new TokensmithError('invalid_token_response', `the ${strategy} credentials cannot be sent in an HTTP ${name} header (a control character or non-ASCII in the stored token): log out and obtain a new token`);
+    }
+  }
+}
+
+/** Twitter's "Timestamp out of bounds": a 401 that says this machine's clock is wrong, not that the token is. */
+const TWITTER_TIMESTAMP_OUT_OF_BOUNDS = 135;
+
+/**
+ * Whether a 401 blames the request's timestamp (OAuth 1.0a, Twitter error code 135) rather than
+ * the token: invalidating the token would then force a new login that the clock would fail too.
+ * Reads a copy of the body, at most 4 KiB; the response itself stays unread for the caller.
+ */
+async function isClockRejection(response: Response): Promise<boolean> {
+  if (!/json/i.test(response.headers.get('content-type') ?? '')) return false;
+  try {
+    const body = JSON.parse(await readBodyText(response.clone(), { what: '401 response', maxBytes: 4096 })) as { errors?: Array<{ code?: unknown }> };
+    return Array.isArray(body.errors) && body.errors.some((item) => item?.code === TWITTER_TIMESTAMP_OUT_OF_BOUNDS);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * A `fetch`-compatible function that authenticates each request with `provider` and handles what
  * real APIs do: on a 401 it invalidates the token and retries once; on a 429 it waits per
  * `Retry-After` or `x-rate-limit-reset` (bounded, reported through `onRetry`); it retries idempotent
@@ -88,7 +122,7 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
         const form = formBodyOf(body, headers);
         if (form !== undefined) request.body = form;
         const auth = await provider.authorize(request, forceRefresh ? { forceRefresh: true, signal } : { signal });
-        for (const [name, value] of Object.entries(auth)) headers.set(name, value);
+        setAuthHeaders(headers, auth, provider.strategy);
       } else {
         headers.delete('authorization');
       }
@@ -136,8 +170,7 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
         response = await attempt(url, init, false, signal);
       } catch (error) {
         if (!idempotent || retries >= policy.maxRetries || !isRetryableNetworkError(error)) {
-          if (error instanceof TokensmithError) throw error;
-          throw new TokensmithError('network_error', `request to ${new URL(url).host} failed: ${(error as Error).message}`, { cause: error });
+          throw toTransportError(error, { operation: `${method} request`, endpoint: url, timeoutMs });
         }
         const delayMs = backoffDelay(retries, policy, options.random);
         retries++;
@@ -145,7 +178,7 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
         await wait(delayMs, init.signal ?? undefined);
         continue;
       }
-      if (response.status === 401 && retryOn401 && !reauthenticated && replayable) {
+      if (response.status === 401 && retryOn401 && !reauthenticated && replayable && !(await isClockRejection(response))) {
         reauthenticated = true;
         await discardBody(response);
         await provider.invalidate();

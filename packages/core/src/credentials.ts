@@ -12,6 +12,12 @@ export interface BearerCredentials {
   type: 'bearer';
   accessToken: string;
   expiresAt?: number;
+  /**
+   * When the token was issued (epoch ms, the clock reading when the response was parsed); set with
+   * `expiresAt`. Its lifetime (`expiresAt - obtainedAt`) sizes the refresh skew. Entries stored
+   * before it existed lack it and get the fixed 30 s skew.
+   */
+  obtainedAt?: number;
   refreshToken?: string;
   scope?: string[];
   idToken?: string;
@@ -43,23 +49,6 @@ export interface OAuth1Credentials {
  * ```
  */
 export type Credentials = BearerCredentials | OAuth1Credentials;
-
-/** Default skew window: a token within this many ms of `expiresAt` counts as expired. */
-export const DEFAULT_EXPIRY_SKEW_MS = 30_000;
-
-/**
- * Whether credentials can still be used at `now`, treating the last `skewMs` before
- * `expiresAt` as expired. Bearer tokens without `expiresAt` and OAuth 1.0a tokens never expire.
- *
- * @example
- * ```ts
- * isFresh({ type: 'bearer', accessToken: 't', expiresAt: 100_000 }, 80_000, 30_000); // false
- * ```
- */
-export function isFresh(credentials: Credentials, now: number, skewMs = DEFAULT_EXPIRY_SKEW_MS): boolean {
-  if (credentials.type !== 'bearer' || credentials.expiresAt === undefined) return true;
-  return credentials.expiresAt - skewMs > now;
-}
 
 /**
  * The value that identifies one issued token (its access token or OAuth 1.0a token),

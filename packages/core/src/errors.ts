@@ -52,6 +52,8 @@ export const ERROR_CATEGORIES = {
   http_error: 'provider',
   /** A token response that is not a valid token (too large, malformed, missing fields). */
   invalid_token_response: 'provider',
+  /** A resource's response body is larger than the configured cap (nothing past the cap was read). */
+  response_too_large: 'provider',
   /** The connection failed (refused, reset, DNS, TLS). */
   network_error: 'provider',
   /** A request or a wait ran past its deadline. */

@@ -6,8 +6,6 @@ export { TokensmithError, OAuthResponseError, ERROR_CATEGORIES, errorCategory } 
 export type { TokensmithErrorCode, ErrorCategory, OAuthErrorFields } from './errors.js';
 export type { TokenStore, StoredEntry } from './token-store.js';
 export { MemoryStore } from './token-store.js';
-export { FileStore, defaultTokenFilePath } from './file-store.js';
-export type { FileStoreOptions } from './file-store.js';
 export { createAuthenticatedFetch } from './authenticated-fetch.js';
 export type { AuthenticatedFetchOptions, RetryEvent } from './authenticated-fetch.js';
 export type { RetryOptions } from './retry-policy.js';

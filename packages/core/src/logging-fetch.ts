@@ -49,9 +49,57 @@ function headersOf(init: RequestInit | undefined): Record<string, string> {
   return Object.fromEntries(new Headers(init?.headers).entries());
 }
 
+const LOG_SINK = Symbol.for('tokensmith.logSink');
+
+/**
+ * The log lines of one HTTP exchange, in the one format every tokensmith transport logs in
+ * (`createLoggingFetch`, and transports that do not go through `fetch`, such as simple-oauth2's).
+ * Authorization keeps only its scheme; secret query and form parameters are masked.
+ *
+ * @example
+ * ```ts
+ * const lines = httpLogLines(log);
+ * lines.request('POST', tokenUrl, { authorization: 'Basic abc' }, 'grant_type=client_credentials');
+ * lines.response(200, 'POST', tokenUrl, 12);
+ * ```
+ */
+export function httpLogLines(log: LogLine): {
+  request(method: string, url: string | URL, headers: Record<string, string>, body?: string | URLSearchParams | 'not logged'): void;
+  response(status: number, method: string, url: string | URL, elapsedMs: number): void;
+  failure(method: string, url: string | URL, elapsedMs: number, errorName: string): void;
+} {
+  return {
+    request(method, url, headers, body) {
+      const shown = body === undefined ? '' : body === 'not logged' ? ' body=(not logged)' : ` body=${redactForm(body)}`;
+      log(`→ ${method} ${redactUrl(url)} headers=${JSON.stringify(redactHeaders(headers))}${shown}`);
+    },
+    response(status, method, url, elapsedMs) {
+      log(`← ${status} ${method} ${redactUrl(url)} in ${Math.round(elapsedMs)} ms`);
+    },
+    failure(method, url, elapsedMs, errorName) {
+      log(`✖ ${method} ${redactUrl(url)} failed after ${Math.round(elapsedMs)} ms: ${errorName}`);
+    },
+  };
+}
+
+/**
+ * The log sink of a fetch made by {@link createLoggingFetch}, or `undefined`: lets a strategy whose
+ * library does not use `fetch` (simple-oauth2) log its requests where the injected fetch logs.
+ *
+ * @example
+ * ```ts
+ * const log = logSinkOf(options.fetch); // defined under the CLI's --verbose
+ * ```
+ */
+export function logSinkOf(fetchFn: unknown): LogLine | undefined {
+  const sink: unknown = typeof fetchFn === 'function' ? (fetchFn as unknown as Record<symbol, unknown>)[LOG_SINK] : undefined;
+  return typeof sink === 'function' ? (sink as LogLine) : undefined;
+}
+
 /**
  * Wraps `fetch` so every request and response is logged with secrets masked: Authorization keeps only
  * its scheme, secret query and form parameters are replaced, bodies of other types are not logged.
+ * The result carries its sink (see {@link logSinkOf}) so non-fetch transports log alike.
  *
  * @example
  * ```ts
@@ -60,22 +108,23 @@ function headersOf(init: RequestInit | undefined): Record<string, string> {
  * ```
  */
 export function createLoggingFetch(log: LogLine, baseFetch: typeof fetch = globalThis.fetch, now: () => number = () => performance.now()): typeof fetch {
+  const lines = httpLogLines(log);
   const loggingFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = requestUrl(input);
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-    const headers = redactHeaders(headersOf(init));
-    const body = typeof init?.body === 'string' || init?.body instanceof URLSearchParams ? ` body=${redactForm(init.body)}` : init?.body ? ' body=(not logged)' : '';
-    log(`→ ${method} ${redactUrl(url)} headers=${JSON.stringify(headers)}${body}`);
+    const body = typeof init?.body === 'string' || init?.body instanceof URLSearchParams ? init.body : init?.body ? 'not logged' : undefined;
+    lines.request(method, url, headersOf(init), body);
     const started = now();
     try {
       const response = await baseFetch(input, init);
-      log(`← ${response.status} ${method} ${redactUrl(url)} in ${Math.round(now() - started)} ms`);
+      lines.response(response.status, method, url, now() - started);
       return response;
     } catch (error) {
-      log(`✖ ${method} ${redactUrl(url)} failed after ${Math.round(now() - started)} ms: ${(error as { name?: string }).name ?? 'Error'}`);
+      lines.failure(method, url, now() - started, String((error as { name?: string }).name ?? 'Error'));
       throw error;
     }
   };
+  Object.defineProperty(loggingFetch, LOG_SINK, { value: log, enumerable: false });
   return loggingFetch as typeof fetch;
 }
 

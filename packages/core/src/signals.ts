@@ -3,6 +3,34 @@ import { TokensmithError } from './errors.js';
 /** Default timeout of every HTTP call tokensmith makes. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** The longest timeout a timer can hold (2^31 - 1 ms, about 24.8 days): a longer one would fire at once. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/**
+ * Reads the `timeoutMs` option every strategy takes, by one rule: omitted means
+ * {@link DEFAULT_TIMEOUT_MS}; otherwise a whole number of milliseconds from 1 to
+ * {@link MAX_TIMEOUT_MS}. `0` is refused rather than read as "no timeout": every HTTP call
+ * tokensmith makes is bounded, so a stalled server can never keep a process alive.
+ * The timeout covers one whole request, the body included.
+ *
+ * @example
+ * ```ts
+ * const timeoutMs = resolveTimeoutMs(options); // 30_000 when options.timeoutMs is undefined
+ * resolveTimeoutMs({ timeoutMs: 0 }); // throws "timeoutMs must be a whole number of milliseconds from 1 to 2147483647 ..."
+ * ```
+ */
+export function resolveTimeoutMs(options: { timeoutMs?: number | undefined }, field = 'timeoutMs'): number {
+  const value: unknown = (options as Record<string, unknown>)[field];
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
+    throw new TokensmithError(
+      'invalid_options',
+      `${field} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (every request is bounded; omit it for the default ${DEFAULT_TIMEOUT_MS})`,
+    );
+  }
+  return value;
+}
+
 /**
  * Races `promise` against `signal`: the caller stops waiting when it aborts, while the work
  * itself (possibly shared with other callers) goes on.

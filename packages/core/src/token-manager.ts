@@ -1,4 +1,5 @@
-import { DEFAULT_EXPIRY_SKEW_MS, isFresh, tokenIdentity, type Credentials } from './credentials.js';
+import { tokenIdentity, type Credentials } from './credentials.js';
+import { isFresh } from './expiry.js';
 import { TokensmithError } from './errors.js';
 import type { GetTokenOptions } from './provider.js';
 import { MemoryStore, type TokenStore } from './token-store.js';
@@ -34,8 +35,11 @@ export interface TokenManagerOptions<C extends Credentials> {
   store?: TokenStore;
   /** Clock, epoch ms. Default `Date.now`. */
   now?: () => number;
-  /** Tokens within this many ms of expiry count as expired. Default 30 s. */
-  skewMs?: number;
+  /**
+   * Tokens within this many ms of expiry count as expired. Default: per token, the smaller of 30 s
+   * and a tenth of its lifetime (`expirySkewMs`). Strategies pass `resolveSkewMs(options)`.
+   */
+  skewMs?: number | undefined;
 }
 
 /**
@@ -79,7 +83,7 @@ export function createTokenManager<C extends Credentials>(options: TokenManagerO
   const { key, obtain, interactive } = options;
   const store = options.store ?? new MemoryStore();
   const now = options.now ?? Date.now;
-  const skewMs = options.skewMs ?? DEFAULT_EXPIRY_SKEW_MS;
+  const skewMs = options.skewMs;
 
   let cached: C | undefined;
   let rejected: string | undefined;

@@ -40,19 +40,6 @@ export interface TokenStore {
 }
 
 /**
- * The identity a token is stored under: token endpoint, client id and (for user tokens) a user.
- *
- * @example
- * ```ts
- * tokenKey({ tokenUrl: 'https://api.twitter.com/oauth2/token', clientId: 'abc' });
- * // 'https://api.twitter.com/oauth2/token#abc#'
- * ```
- */
-export function tokenKey(identity: { tokenUrl: string | URL; clientId: string; user?: string }): string {
-  return `${new URL(identity.tokenUrl).href}#${identity.clientId}#${identity.user ?? ''}`;
-}
-
-/**
  * Per-key mutual exclusion inside one process: each `run` waits for the previous one on its key.
  *
  * @example

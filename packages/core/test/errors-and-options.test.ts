@@ -63,14 +63,21 @@ describe('parseTokenResponse', () => {
   });
   it('computes an absolute expiresAt and splits scopes', () => {
     expect(parseTokenResponse({ token_type: 'Bearer', access_token: 'AT', expires_in: 60, refresh_token: 'RT', scope: 'a b' }, ctx))
-      .toEqual({ type: 'bearer', accessToken: 'AT', expiresAt: 61_000, refreshToken: 'RT', scope: ['a', 'b'] });
+      .toEqual({ type: 'bearer', accessToken: 'AT', expiresAt: 61_000, obtainedAt: 1_000, refreshToken: 'RT', scope: ['a', 'b'] });
   });
   it.each([
     ['a non-object', 'nope', 'is not a JSON object'],
     ['no access_token', { token_type: 'bearer' }, 'has no access_token'],
     ['a wrong token_type', { token_type: 'mac', access_token: 'AT' }, 'has token_type "mac", expected "bearer"'],
-    ['a negative expires_in', { token_type: 'bearer', access_token: 'AT', expires_in: -1 }, 'has an expires_in that is not a number >= 0'],
-    ['a non-numeric expires_in', { token_type: 'bearer', access_token: 'AT', expires_in: 'soon' }, 'has an expires_in that is not a number >= 0'],
+    ['a negative expires_in', { token_type: 'bearer', access_token: 'AT', expires_in: -1 }, 'has an expires_in that is not a whole number of seconds >= 0'],
+    ['a non-numeric expires_in', { token_type: 'bearer', access_token: 'AT', expires_in: 'soon' }, 'has an expires_in that is not a whole number of seconds >= 0'],
+    ['a fractional expires_in', { token_type: 'bearer', access_token: 'AT', expires_in: 1.5 }, 'has an expires_in that is not a whole number of seconds >= 0'],
+    ['an infinite expires_in', { token_type: 'bearer', access_token: 'AT', expires_in: Infinity }, 'has an expires_in that is not a whole number of seconds >= 0'],
+    ['an access_token with CR/LF', { token_type: 'bearer', access_token: 'AT\r\nX-Evil: 1' }, 'has an access_token with characters a bearer token cannot have (control characters, spaces or non-ASCII)'],
+    ['an access_token with a space', { token_type: 'bearer', access_token: 'AT AT' }, 'has an access_token with characters a bearer token cannot have (control characters, spaces or non-ASCII)'],
+    ['an access_token with non-ASCII', { token_type: 'bearer', access_token: 'ATé' }, 'has an access_token with characters a bearer token cannot have (control characters, spaces or non-ASCII)'],
+    ['a refresh_token with LF', { token_type: 'bearer', access_token: 'x', refresh_token: 'AT\n' }, 'has an invalid refresh_token (empty, or with control characters, spaces or non-ASCII)'],
+    ['an empty refresh_token', { token_type: 'bearer', access_token: 'x', refresh_token: '' }, 'has an invalid refresh_token (empty, or with control characters, spaces or non-ASCII)'],
   ])('rejects %s with a typed error and no secret', (_name, body, why) => {
     let caught: unknown;
     try { parseTokenResponse(body, ctx); } catch (error) { caught = error; }
@@ -78,6 +85,25 @@ describe('parseTokenResponse', () => {
     expect((caught as TokensmithError).code).toBe('invalid_token_response');
     expect((caught as Error).message).toBe(`token response (HTTP 200) ${why}`);
     expect((caught as Error).message).not.toContain('AT');
+  });
+});
+
+describe('parseTokenResponse bounds expires_in (issue 17 hole 2)', () => {
+  const ctx = { status: 200, now: 1_000 };
+  it.each([1e306, 1e13, Number.MAX_SAFE_INTEGER, '99999999999999999999'])('clamps expires_in %p to one year, a finite safe expiresAt', (expires_in) => {
+    const creds = parseTokenResponse({ token_type: 'bearer', access_token: 'AT', expires_in }, ctx);
+    expect(creds.expiresAt).toBe(1_000 + 365 * 24 * 3600 * 1000);
+    expect(Number.isSafeInteger(creds.expiresAt)).toBe(true);
+    expect(() => new Date(creds.expiresAt as number).toISOString()).not.toThrow();
+    expect(JSON.parse(JSON.stringify(creds)).expiresAt).toBe(creds.expiresAt);
+  });
+  it('accepts expires_in as a string of digits and 0', () => {
+    expect(parseTokenResponse({ token_type: 'bearer', access_token: 'AT', expires_in: '3600' }, ctx).expiresAt).toBe(3_601_000);
+    expect(parseTokenResponse({ token_type: 'bearer', access_token: 'AT', expires_in: 0 }, ctx).expiresAt).toBe(1_000);
+  });
+  it("accepts Twitter's percent-encoded app-only bearer token (outside RFC 6750 b64token)", () => {
+    const twitter = 'AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F';
+    expect(parseTokenResponse({ token_type: 'bearer', access_token: twitter }, ctx).accessToken).toBe(twitter);
   });
 });
 

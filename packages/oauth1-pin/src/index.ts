@@ -1,5 +1,5 @@
 export { createOAuth1PinProvider } from './oauth1-pin-provider.js';
-export type { OAuth1PinProviderOptions } from './oauth1-pin-provider.js';
+export type { OAuth1PinProviderOptions, OAuth1PinProvider } from './oauth1-pin-provider.js';
 export { requestToken, exchangePin } from './pin-flow.js';
 export type { OAuth1ClientOptions, OAuth1StepOptions, OAuth1RequestTokenState } from './pin-flow.js';
 export { percentEncode } from './percent-encoding.js';

@@ -1,22 +1,24 @@
 import {
+  MAX_AUTH_RESPONSE_BYTES,
   OAuthResponseError,
   TokensmithError,
-  abortError,
   parseOAuthError,
+  readBodyText,
   timeoutSignal,
+  toTransportError,
   type OAuthErrorFields,
 } from '@tokensmith/core/kit';
 import { signOAuth1Request, type OAuth1SignInput } from './signature.js';
 
 /**
- * The largest OAuth 1.0a endpoint response read, in bytes.
+ * The largest OAuth 1.0a endpoint response read, in bytes: the kit's one auth-response cap.
  *
  * @example
  * ```ts
- * if (text.length > MAX_OAUTH1_RESPONSE_BYTES) throw new Error('too large');
+ * MAX_OAUTH1_RESPONSE_BYTES; // 65536
  * ```
  */
-export const MAX_OAUTH1_RESPONSE_BYTES = 64 * 1024;
+export const MAX_OAUTH1_RESPONSE_BYTES = MAX_AUTH_RESPONSE_BYTES;
 
 /**
  * What the internal POST helper needs: the resolved client settings.
@@ -59,35 +61,37 @@ export function parseOAuth1Error(status: number, bodyText: string): OAuthErrorFi
   return parseOAuthError(status, bodyText);
 }
 
-async function readCapped(response: Response, what: string): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > MAX_OAUTH1_RESPONSE_BYTES) {
-    await response.body?.cancel();
-    throw new TokensmithError('invalid_token_response', `${what} response (HTTP ${response.status}) is larger than ${MAX_OAUTH1_RESPONSE_BYTES} bytes`);
-  }
-  const text = await response.text();
-  if (Buffer.byteLength(text) > MAX_OAUTH1_RESPONSE_BYTES) {
-    throw new TokensmithError('invalid_token_response', `${what} response (HTTP ${response.status}) is larger than ${MAX_OAUTH1_RESPONSE_BYTES} bytes`);
-  }
-  return text;
-}
-
 /**
- * Sends one signed, body-less POST to an OAuth 1.0a endpoint and returns its form-encoded answer.
- * A non-2xx answer throws {@link OAuthResponseError}; a timeout or abort throws `timeout`/`aborted`.
+ * One signed POST to an OAuth 1.0a endpoint.
  *
  * @example
  * ```ts
- * const { form } = await postSigned(transport, new URL(requestTokenUrl), { callback: 'oob' }, 'request token request');
+ * const post: SignedPost = { url: client.requestTokenUrl, field: 'requestTokenUrl', what: 'request token request', credentials: { callback: 'oob' } };
  * ```
  */
-export async function postSigned(
-  transport: OAuth1Transport,
-  url: URL,
-  credentials: Pick<OAuth1SignInput, 'token' | 'tokenSecret' | 'callback' | 'verifier'>,
-  what: string,
-  signal?: AbortSignal,
-): Promise<{ status: number; form: URLSearchParams }> {
+export interface SignedPost {
+  url: URL;
+  /** The option naming `url` (`requestTokenUrl`, `accessTokenUrl`), for error messages. */
+  field: string;
+  /** What the request is, for error messages (`OAuth 1.0a request token request`). */
+  what: string;
+  credentials: Pick<OAuth1SignInput, 'token' | 'tokenSecret' | 'callback' | 'verifier'>;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Sends one signed, body-less POST to an OAuth 1.0a endpoint and returns its form-encoded answer,
+ * read through the kit's 64 KiB streaming cap and bounded by `timeoutMs` (body included).
+ * A non-2xx answer throws {@link OAuthResponseError}; a timeout, abort or connection failure
+ * throws what `toTransportError` makes of it (naming the endpoint and its option).
+ *
+ * @example
+ * ```ts
+ * const { form } = await postSigned(transport, { url, field: 'requestTokenUrl', what: 'request token request', credentials: { callback: 'oob' } });
+ * ```
+ */
+export async function postSigned(transport: OAuth1Transport, post: SignedPost): Promise<{ status: number; form: URLSearchParams }> {
+  const { url, what, credentials, signal } = post;
   const nonce: unknown = transport.randomNonce();
   if (typeof nonce !== 'string' || nonce === '') throw new TokensmithError('signature_error', 'randomNonce must return a non-empty string');
   const { authorization } = signOAuth1Request({
@@ -109,12 +113,10 @@ export async function postSigned(
       redirect: 'manual',
       signal: requestSignal,
     });
-    text = await readCapped(response, what);
+    // The timeout signal also bounds the body: a server dripping bytes is cut off at timeoutMs.
+    text = await readBodyText(response, { what: `${what} response` });
   } catch (error) {
-    if (error instanceof TokensmithError) throw error;
-    if (requestSignal.aborted) throw abortError(requestSignal, what);
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new TokensmithError('network_error', `${what} to ${url.origin} failed: ${reason}`, { cause: error });
+    throw toTransportError(error, { operation: what, endpoint: url, field: post.field, signal: requestSignal, timeoutMs: transport.timeoutMs });
   }
   if (response.status < 200 || response.status > 299) {
     throw new OAuthResponseError(what, parseOAuth1Error(response.status, text));

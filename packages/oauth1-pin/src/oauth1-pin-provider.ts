@@ -6,6 +6,7 @@ import {
   defineProvider,
   optionalFunction,
   requireOptions,
+  resolveSkewMs,
   tokenKey,
   type AuthorizeRequest,
   type GetTokenOptions,
@@ -15,7 +16,7 @@ import {
   type TokenStore,
 } from '@tokensmith/core/kit';
 import { normalizeMethod, requestParameters } from './normalize.js';
-import { exchangePinWith, requestTokenWith, resolveOAuth1Client, type OAuth1ClientOptions, type ResolvedOAuth1Client } from './pin-flow.js';
+import { exchangePinWith, requestTokenWith, resolveOAuth1Client, type OAuth1ClientOptions, type OAuth1RequestTokenState, type ResolvedOAuth1Client } from './pin-flow.js';
 import { signOAuth1Request } from './signature.js';
 
 /**
@@ -38,6 +39,35 @@ export interface OAuth1PinProviderOptions extends OAuth1ClientOptions {
   onProgress?: (message: string) => void;
   /** Where the token credentials are kept. Default: in memory. */
   store?: TokenStore;
+  /** Renew this many seconds before expiry (OAuth 1.0a tokens do not expire; accepted for one option set). */
+  refreshSkewSeconds?: number;
+}
+
+/**
+ * The OAuth 1.0a PIN provider: an {@link InteractiveTokenProvider} with the two-step login scripts
+ * need (a CLI process that prints the authorize URL and exits, and a later one that takes the PIN).
+ *
+ * @example
+ * ```ts
+ * // Process 1: start, keep the pending state (0600: it holds the request token secret), show the URL.
+ * const pending = await provider.startLogin();
+ * await writeFile(pendingPath, JSON.stringify(pending), { mode: 0o600 });
+ * console.log(`Open ${pending.authorizeUrl}, approve, then run: tokensmith login twitter --pin PIN`);
+ * // Process 2: complete with the PIN; the credentials are stored through the token manager.
+ * const credentials = await provider.completeLogin(JSON.parse(await readFile(pendingPath, 'utf8')), pin);
+ * ```
+ */
+export interface OAuth1PinProvider extends InteractiveTokenProvider<OAuth1Credentials> {
+  /**
+   * Step 1 of a two-step login: gets a request token and returns the serialisable pending state
+   * `{ oauthToken, oauthTokenSecret, authorizeUrl, expiresAt? }`. Stores nothing; prompts nobody.
+   */
+  startLogin(options?: LoginOptions): Promise<OAuth1RequestTokenState>;
+  /**
+   * Step 2: exchanges the pending state and the PIN for token credentials and stores them (under
+   * the store lock, like `login()`). A pending state past its `expiresAt` fails with `login_required`.
+   */
+  completeLogin(pending: OAuth1RequestTokenState, pin: string, options?: LoginOptions): Promise<OAuth1Credentials>;
 }
 
 function isStore(value: unknown): value is TokenStore {
@@ -73,7 +103,7 @@ function isStore(value: unknown): value is TokenStore {
  * const res = await api('https://api.twitter.com/1.1/statuses/user_timeline.json?count=5');
  * ```
  */
-export function createOAuth1PinProvider(options: OAuth1PinProviderOptions): InteractiveTokenProvider<OAuth1Credentials> {
+export function createOAuth1PinProvider(options: OAuth1PinProviderOptions): OAuth1PinProvider {
   requireOptions(options, 'createOAuth1PinProvider');
   const client: ResolvedOAuth1Client = resolveOAuth1Client(options, 'createOAuth1PinProvider');
   const promptPin = optionalFunction(options, 'promptPin');
@@ -82,7 +112,15 @@ export function createOAuth1PinProvider(options: OAuth1PinProviderOptions): Inte
   const onProgress = optionalFunction(options, 'onProgress');
   if (options.store !== undefined && !isStore(options.store)) throw new TokensmithError('invalid_options', 'store must be a TokenStore (get, set, delete and lock functions)');
   const store: TokenStore = options.store ?? new MemoryStore();
-  const key = tokenKey({ tokenUrl: client.accessTokenUrl, clientId: client.consumerKey });
+  // Everything that makes these credentials different: another consumer secret (a wrong one in a
+  // config) or other endpoints never get this token.
+  const key = tokenKey({
+    strategy: 'oauth1-pin',
+    endpoints: [client.requestTokenUrl, client.accessTokenUrl],
+    clientId: client.consumerKey,
+    secret: client.consumerSecret,
+  });
+  const skewMs = resolveSkewMs(options);
 
   const progress = (message: string) => {
     try {
@@ -90,6 +128,15 @@ export function createOAuth1PinProvider(options: OAuth1PinProviderOptions): Inte
     } catch {
       // A failing progress callback must not break the login.
     }
+  };
+
+  const exchange = async (state: OAuth1RequestTokenState, pin: string, signal?: AbortSignal): Promise<OAuth1Credentials> => {
+    progress('Exchanging the PIN for an access token');
+    const credentials = await exchangePinWith(client, state, pin, signal);
+    // A screen name is remote text: only a well-formed one (Twitter: [A-Za-z0-9_]{1,15}) is repeated.
+    const who = credentials.extra?.screen_name;
+    progress(who && /^\w{1,50}$/.test(who) ? `Authorized as @${who}` : 'Authorized');
+    return credentials;
   };
 
   const runFlow = async (signal?: AbortSignal): Promise<OAuth1Credentials> => {
@@ -114,18 +161,22 @@ export function createOAuth1PinProvider(options: OAuth1PinProviderOptions): Inte
     if (typeof pin !== 'string' || pin.trim() === '') {
       throw new TokensmithError('authorization_denied', 'no PIN was entered: authorization was denied or cancelled; nothing was stored');
     }
-    progress('Exchanging the PIN for an access token');
-    const credentials = await exchangePinWith(client, state, pin, signal);
-    const who = credentials.extra?.screen_name;
-    progress(who ? `Authorized as @${who}` : 'Authorized');
-    return credentials;
+    return exchange(state, pin, signal);
   };
 
   const flow = ({ signal }: { signal?: AbortSignal }) => runFlow(signal);
   // The PIN flow runs outside the store lock: a person typing never blocks another process.
-  const tokens = createTokenManager<OAuth1Credentials>({ key, interactive: flow, store, now: client.now });
+  const tokens = createTokenManager<OAuth1Credentials>({ key, interactive: flow, store, now: client.now, skewMs });
 
   const login = (loginOptions: LoginOptions = {}): Promise<OAuth1Credentials> => tokens.login(flow, loginOptions);
+
+  const startLogin = async (loginOptions: LoginOptions = {}): Promise<OAuth1RequestTokenState> => {
+    progress(`Requesting a request token from ${client.requestTokenUrl.origin}`);
+    return requestTokenWith(client, loginOptions.signal);
+  };
+
+  const completeLogin = (pending: OAuth1RequestTokenState, pin: string, loginOptions: LoginOptions = {}): Promise<OAuth1Credentials> =>
+    tokens.login(({ signal }) => exchange(pending, pin, signal), loginOptions);
 
   const authorize = async (request: AuthorizeRequest, getOptions?: GetTokenOptions): Promise<Record<string, string>> => {
     if (!request || typeof request !== 'object') throw new TokensmithError('signature_error', 'authorize needs a request { method, url, body? }');
@@ -155,6 +206,8 @@ export function createOAuth1PinProvider(options: OAuth1PinProviderOptions): Inte
       authorize,
       invalidate: () => tokens.invalidate(),
       login,
+      startLogin,
+      completeLogin,
       logout: () => tokens.drop(),
       peek: () => tokens.peek(),
     },

@@ -1,9 +1,9 @@
 import {
-  DEFAULT_TIMEOUT_MS,
   OAuthResponseError,
   TokensmithError,
+  isVschar,
   optionalFunction,
-  optionalNumber,
+  resolveTimeoutMs,
   requireEndpoint,
   requireOptions,
   requireString,
@@ -40,7 +40,7 @@ export interface OAuth1ClientOptions {
   fetch?: typeof fetch;
   /** Clock, epoch ms; `oauth_timestamp` is its value in whole seconds. Default `Date.now`. */
   now?: () => number;
-  /** Timeout of one HTTP request, ms. Default 30 s. */
+  /** Timeout of one HTTP request (its body included), whole ms from 1. Default 30 s; 0 is refused. */
   timeoutMs?: number;
   /** Nonce source, fresh per request. Default: 16 random bytes from node:crypto, as hex. */
   randomNonce?: () => string;
@@ -69,10 +69,17 @@ export interface OAuth1StepOptions extends OAuth1ClientOptions {
  * ```
  */
 export interface OAuth1RequestTokenState {
+  /** The temporary credentials' token (RFC 5849 2.1 `oauth_token`). */
   oauthToken: string;
+  /** The temporary credentials' secret. A secret: store it 0600, never log it. */
   oauthTokenSecret: string;
   /** The authorize page with `oauth_token` set: show it to the user (or open it). */
   authorizeUrl: string;
+  /**
+   * When the request token expires (epoch ms), when the server said (`oauth_expires_in`). After it,
+   * completing the login fails with `login_required`. Absent: the server did not say.
+   */
+  expiresAt?: number;
 }
 
 /**
@@ -107,8 +114,7 @@ export function resolveOAuth1Client(options: OAuth1ClientOptions, caller: string
   const fetchFn = optionalFunction(options, 'fetch') ?? globalThis.fetch;
   const now = optionalFunction(options, 'now') ?? Date.now;
   const randomNonce = optionalFunction(options, 'randomNonce') ?? createNonce;
-  const timeoutMs = optionalNumber(options, 'timeoutMs', DEFAULT_TIMEOUT_MS);
-  if (timeoutMs === 0) throw new TokensmithError('invalid_options', 'timeoutMs must be a finite number > 0');
+  const timeoutMs = resolveTimeoutMs(options);
   return { consumerKey, consumerSecret, requestTokenUrl, authorizeUrl, accessTokenUrl, fetch: fetchFn, now, randomNonce, timeoutMs };
 }
 
@@ -137,12 +143,8 @@ export async function requestToken(options: OAuth1StepOptions): Promise<OAuth1Re
  */
 export async function requestTokenWith(client: ResolvedOAuth1Client, signal?: AbortSignal): Promise<OAuth1RequestTokenState> {
   const what = 'OAuth 1.0a request token request';
-  const { status, form } = await postSigned(client, client.requestTokenUrl, { callback: 'oob' }, what, signal);
-  const oauthToken = form.get('oauth_token');
-  const oauthTokenSecret = form.get('oauth_token_secret');
-  if (!oauthToken || oauthTokenSecret === null) {
-    throw new TokensmithError('invalid_token_response', `request token response (HTTP ${status}) has no oauth_token or oauth_token_secret`);
-  }
+  const { status, form } = await postSigned(client, { url: client.requestTokenUrl, field: 'requestTokenUrl', what, credentials: { callback: 'oob' }, signal });
+  const { token: oauthToken, tokenSecret: oauthTokenSecret } = tokenPair(form, 'request token response', status);
   if (form.get('oauth_callback_confirmed') !== 'true') {
     throw new TokensmithError(
       'invalid_token_response',
@@ -151,7 +153,26 @@ export async function requestTokenWith(client: ResolvedOAuth1Client, signal?: Ab
   }
   const authorizeUrl = new URL(client.authorizeUrl);
   authorizeUrl.searchParams.set('oauth_token', oauthToken);
-  return { oauthToken, oauthTokenSecret, authorizeUrl: authorizeUrl.href };
+  const state: OAuth1RequestTokenState = { oauthToken, oauthTokenSecret, authorizeUrl: authorizeUrl.href };
+  // Servers that say how long a request token lives do so with the OAuth Session extension's
+  // oauth_expires_in (Twitter says nothing; its request tokens are short-lived).
+  const expiresIn = Number(form.get('oauth_expires_in') ?? Number.NaN);
+  if (Number.isInteger(expiresIn) && expiresIn > 0) state.expiresAt = client.now() + Math.min(expiresIn, 86_400) * 1000;
+  return state;
+}
+
+/**
+ * Reads `oauth_token` and `oauth_token_secret` from a token response, refusing values that are
+ * not VSCHAR (a CR/LF would break every signed header later). Never echoes them.
+ */
+function tokenPair(form: URLSearchParams, what: string, status: number): { token: string; tokenSecret: string } {
+  const token = form.get('oauth_token');
+  const tokenSecret = form.get('oauth_token_secret');
+  if (!token || tokenSecret === null) throw new TokensmithError('invalid_token_response', `${what} (HTTP ${status}) has no oauth_token or oauth_token_secret`);
+  if (!isVschar(token) || (tokenSecret !== '' && !isVschar(tokenSecret))) {
+    throw new TokensmithError('invalid_token_response', `${what} (HTTP ${status}) has an oauth_token or oauth_token_secret with characters a token cannot have (control characters or non-ASCII)`);
+  }
+  return { token, tokenSecret };
 }
 
 const DENIED_PROBLEMS = new Set(['permission_denied', 'user_refused']);
@@ -187,11 +208,21 @@ export async function exchangePinWith(client: ResolvedOAuth1Client, state: OAuth
   if (typeof state.oauthTokenSecret !== 'string') throw new TokensmithError('invalid_options', 'state.oauthTokenSecret must be a string');
   const verifier = typeof pin === 'string' ? pin.trim() : '';
   if (verifier === '') throw new TokensmithError('invalid_options', 'pin must be a non-empty string');
+  if (!isVschar(verifier)) throw new TokensmithError('invalid_options', 'pin must be printable ASCII (the digits shown after you approve)');
+  if (state.expiresAt !== undefined && (typeof state.expiresAt !== 'number' || !(state.expiresAt > client.now()))) {
+    throw new TokensmithError('login_required', 'the pending OAuth 1.0a login expired before the PIN was entered; start the login again for a new authorize URL');
+  }
 
   const what = 'OAuth 1.0a PIN exchange (access token request)';
   let answer: { status: number; form: URLSearchParams };
   try {
-    answer = await postSigned(client, client.accessTokenUrl, { token: state.oauthToken, tokenSecret: state.oauthTokenSecret, verifier }, what, signal);
+    answer = await postSigned(client, {
+      url: client.accessTokenUrl,
+      field: 'accessTokenUrl',
+      what,
+      credentials: { token: state.oauthToken, tokenSecret: state.oauthTokenSecret, verifier },
+      signal,
+    });
   } catch (error) {
     if (error instanceof OAuthResponseError && DENIED_PROBLEMS.has(error.error)) {
       throw new TokensmithError('authorization_denied', 'the user denied access on the authorize page; start again to authorize', { cause: error });
@@ -199,11 +230,7 @@ export async function exchangePinWith(client: ResolvedOAuth1Client, state: OAuth
     throw error;
   }
   const { status, form } = answer;
-  const token = form.get('oauth_token');
-  const tokenSecret = form.get('oauth_token_secret');
-  if (!token || tokenSecret === null) {
-    throw new TokensmithError('invalid_token_response', `access token response (HTTP ${status}) has no oauth_token or oauth_token_secret`);
-  }
+  const { token, tokenSecret } = tokenPair(form, 'access token response', status);
   const extra: Record<string, string> = {};
   for (const [name, value] of form) if (name !== 'oauth_token' && name !== 'oauth_token_secret') extra[name] = value;
   return { type: 'oauth1', token, tokenSecret, extra };

@@ -35,7 +35,13 @@ function provider(overrides: Partial<OAuth1PinProviderOptions> = {}) {
   return createOAuth1PinProvider({ ...client(), promptPin: ({ authorizeUrl }) => approve(authorizeUrl), store, ...overrides });
 }
 
-const storedKey = () => tokenKey({ tokenUrl: sandbox.endpoints.accessTokenUrl, clientId: CONSUMER.consumerKey });
+const storedKey = () =>
+  tokenKey({
+    strategy: 'oauth1-pin',
+    endpoints: [sandbox.endpoints.requestTokenUrl, sandbox.endpoints.accessTokenUrl],
+    clientId: CONSUMER.consumerKey,
+    secret: CONSUMER.consumerSecret,
+  });
 
 /** Asserts that none of `secrets` appears in the error's message or in its full inspect() output (cause included). */
 function expectNoSecrets(subject: unknown, secrets: Array<string | undefined>): void {
@@ -380,7 +386,9 @@ describe('options', () => {
     ['fetch', { fetch: {} }, /^fetch must be a function$/],
     ['now', { now: 5 }, /^now must be a function$/],
     ['randomNonce', { randomNonce: 'abc' }, /^randomNonce must be a function$/],
-    ['timeoutMs', { timeoutMs: -1 }, /^timeoutMs must be a finite number/],
+    ['timeoutMs', { timeoutMs: -1 }, /^timeoutMs must be a whole number of milliseconds from 1/],
+    ['timeoutMs 0', { timeoutMs: 0 }, /^timeoutMs must be a whole number of milliseconds from 1/],
+    ['refreshSkewSeconds', { refreshSkewSeconds: -5 }, /^refreshSkewSeconds must be a number of seconds/],
     ['store', { store: { get: () => undefined } }, /^store must be a TokenStore/],
   ])('%s is checked and named, its value never echoed', (_field, patch, message) => {
     let caught: unknown;

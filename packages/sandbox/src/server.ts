@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TIMELINES, type Tweet } from './fixtures.js';
 import { applyFault, createFaultInjector, type FaultInjector, type FaultRule } from './faults.js';
 import { readRequest, sendJson } from './http-util.js';
 import { installOAuth1 } from './oauth1.js';
@@ -29,7 +30,30 @@ export interface SandboxOptions {
   appTokenTtlSeconds?: number;
   /** Faults to inject from the start (more can be added with `sandbox.faults.add`). */
   faults?: FaultRule[];
+  /**
+   * Timelines to serve besides (or instead of, same key) {@link TIMELINES}, keyed by screen name;
+   * build tweets with `makeTweet` and `twitterUser`.
+   */
+  timelines?: Record<string, readonly Tweet[]>;
+  /**
+   * Answer 429 (code 88) when a 15-minute window's requests are used up (900 per user, 1500 per
+   * app on the user timeline, as Twitter documents). Default false: the `x-rate-limit-*` headers
+   * count down either way, and the bench sends more than a window allows.
+   */
+  enforceRateLimits?: boolean;
+  /** Lifetime of device codes (RFC 8628 `expires_in`) in seconds; default 600. */
+  deviceCodeTtlSeconds?: number;
+  /** The `interval` device authorizations start with, in seconds; default 5 (RFC 8628 3.2). 0 turns `slow_down` off. */
+  deviceIntervalSeconds?: number;
+  /**
+   * The modules that make up this sandbox, installed in order into its own state; default
+   * {@link DEFAULT_SANDBOX_MODULES}. Nothing is shared between two sandboxes of one process.
+   */
+  modules?: readonly SandboxModule[];
 }
+
+/** A module adds endpoints (routes, grants, authenticators) to one sandbox's state. */
+export type SandboxModule = (state: SandboxState) => void;
 
 /**
  * A running sandbox.
@@ -59,11 +83,27 @@ export interface SandboxEndpoints {
   accessTokenUrl: string;
   oauth2AuthorizeUrl: string;
   revocationUrl: string;
+  /** RFC 7662 introspection (shows `aud` of audience-bound tokens). */
+  introspectionUrl: string;
+  /** RFC 8628 device authorization endpoint. */
+  deviceAuthorizationUrl: string;
+  /** The page where a person enters a device's user code (`verification_uri`). */
+  deviceVerificationUrl: string;
+  /** The RFC 8707 resource indicator of the v1.1 API (the timeline). */
+  apiResource: string;
   issuer: string;
 }
 
-/** Modules that add endpoints to the sandbox (OAuth 1.0a, authorization code) register here. */
-export const sandboxModules: Array<(state: SandboxState) => void> = [installOAuth2App, installTimeline, installOtherTimelines, installOAuth2User, installOAuth1];
+/**
+ * The modules of a default sandbox: app-only tokens, the timelines, the OAuth 2 user grants
+ * (authorization code, device code) and OAuth 1.0a. Frozen: pass `modules` to change the set.
+ *
+ * @example
+ * ```ts
+ * await startSandbox({ modules: DEFAULT_SANDBOX_MODULES.filter((m) => m !== installOAuth1) });
+ * ```
+ */
+export const DEFAULT_SANDBOX_MODULES: readonly SandboxModule[] = Object.freeze([installOAuth2App, installTimeline, installOtherTimelines, installOAuth2User, installOAuth1]);
 
 /**
  * Builds the endpoint URLs for a base URL.
@@ -84,8 +124,23 @@ export function sandboxEndpoints(baseUrl: string): SandboxEndpoints {
     accessTokenUrl: at('/oauth/access_token'),
     oauth2AuthorizeUrl: at('/oauth2/authorize'),
     revocationUrl: at('/oauth2/revoke'),
+    introspectionUrl: at('/oauth2/introspect'),
+    deviceAuthorizationUrl: at('/oauth2/device_authorization'),
+    deviceVerificationUrl: at('/device'),
+    apiResource: at('/1.1/'),
     issuer: baseUrl.replace(/\/$/, ''),
   };
+}
+
+function nonNegative(value: number | undefined, name: string): number | undefined {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 0)) throw new Error(`${name} must be a whole number of seconds >= 0`);
+  return value;
+}
+
+function timelinesOf(extra: Record<string, readonly Tweet[]> = {}): Record<string, readonly Tweet[]> {
+  const timelines: Record<string, readonly Tweet[]> = { ...TIMELINES };
+  for (const [name, tweets] of Object.entries(extra)) timelines[name.toLowerCase()] = tweets;
+  return timelines;
 }
 
 function createState(options: SandboxOptions): SandboxState {
@@ -94,11 +149,28 @@ function createState(options: SandboxOptions): SandboxState {
     baseUrl: '',
     apps: options.apps ?? [{ ...DEMO_CREDENTIALS.app }],
     consumers: options.consumers ?? [{ ...DEMO_CREDENTIALS.oauth1 }],
-    oauth2Clients: options.oauth2Clients ?? [{ ...DEMO_CREDENTIALS.oauth2, redirectUris: [...DEMO_CREDENTIALS.oauth2.redirectUris] }],
+    oauth2Clients: options.oauth2Clients ?? [
+      { ...DEMO_CREDENTIALS.oauth2, redirectUris: [...DEMO_CREDENTIALS.oauth2.redirectUris] },
+      { ...DEMO_CREDENTIALS.device, redirectUris: [], grantTypes: [...DEMO_CREDENTIALS.device.grantTypes] },
+    ],
     appTokens: new Map(),
     userTokens: new Map(),
     appTokenTtlSeconds: options.appTokenTtlSeconds,
-    stats: { tokenRequests: 0, refreshRequests: 0, timelineRequests: 0, requestTokenRequests: 0, accessTokenRequests: 0, rejected: 0 },
+    timelines: timelinesOf(options.timelines),
+    enforceRateLimits: options.enforceRateLimits ?? false,
+    deviceCodeTtlSeconds: nonNegative(options.deviceCodeTtlSeconds, 'deviceCodeTtlSeconds') ?? 600,
+    deviceIntervalSeconds: nonNegative(options.deviceIntervalSeconds, 'deviceIntervalSeconds') ?? 5,
+    stats: {
+      tokenRequests: 0,
+      refreshRequests: 0,
+      timelineRequests: 0,
+      requestTokenRequests: 0,
+      accessTokenRequests: 0,
+      deviceAuthorizationRequests: 0,
+      devicePolls: 0,
+      deviceSlowDowns: 0,
+      rejected: 0,
+    },
     authenticators: [],
     routes: new Map(),
     extensions: {},
@@ -145,7 +217,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   if (!/^127(\.\d{1,3}){3}$/.test(host)) throw new Error(`host must be a 127.x.y.z loopback address, got ${host}`);
   const state = createState(options);
-  for (const install of sandboxModules) install(state);
+  for (const install of options.modules ?? DEFAULT_SANDBOX_MODULES) install(state);
   const faults = createFaultInjector(state, options.faults);
   const server: Server = createServer((raw, res) => {
     handle(state, raw, res).catch((error: unknown) => {

@@ -1,19 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Tweet } from './fixtures.js';
 import type { SandboxRequest } from './http-util.js';
 
 /** An app registered for client credentials (Twitter app-only). */
 export interface SandboxApp { clientId: string; clientSecret: string }
 /** A consumer registered for OAuth 1.0a. */
 export interface SandboxConsumer { consumerKey: string; consumerSecret: string; name: string }
-/** A client registered for the OAuth 2 authorization code grant. `clientSecret` absent = public client. */
-export interface SandboxOAuth2Client { clientId: string; clientSecret?: string; redirectUris: string[]; name: string }
+/**
+ * A client registered for the OAuth 2 user grants. `clientSecret` absent = public client.
+ * `grantTypes` absent = authorization code, device code (RFC 8628) and refresh token.
+ */
+export interface SandboxOAuth2Client { clientId: string; clientSecret?: string; redirectUris: string[]; name: string; grantTypes?: string[] }
 
 /** The credentials the sandbox accepts out of the box (local demo values, not secrets of anyone). */
 export const DEMO_CREDENTIALS = {
   app: { clientId: 'sandbox-app-key', clientSecret: 'sandbox-app-secret-do-not-use-elsewhere' },
   oauth1: { consumerKey: 'sandbox-consumer-key', consumerSecret: 'sandbox-consumer-secret-do-not-use-elsewhere', name: 'tokensmith demo (OAuth 1.0a)' },
   oauth2: { clientId: 'sandbox-cli', redirectUris: ['http://127.0.0.1/callback'], name: 'tokensmith demo CLI' },
+  /** A public client for the device authorization grant (RFC 8628) only, as a TV or an SSH session would be. */
+  device: { clientId: 'sandbox-device', redirectUris: [], name: 'tokensmith demo device', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'] },
   user: { screenName: 'twitterapi', userId: '6253282', password: 'sandbox-password' },
 } as const;
 
@@ -24,6 +30,12 @@ export interface SandboxStats {
   timelineRequests: number;
   requestTokenRequests: number;
   accessTokenRequests: number;
+  /** `POST /oauth2/device_authorization` requests (RFC 8628 3.1). */
+  deviceAuthorizationRequests: number;
+  /** Token requests with the device code grant: every poll, answered or not. */
+  devicePolls: number;
+  /** Polls answered `slow_down` (polled before the interval had passed). */
+  deviceSlowDowns: number;
   rejected: number;
 }
 
@@ -41,8 +53,8 @@ export type Authenticator = (req: SandboxRequest, state: SandboxState) =>
 /** A route handler. */
 export type Handler = (req: SandboxRequest, res: ServerResponse, state: SandboxState, raw: IncomingMessage) => void | Promise<void>;
 
-/** An issued OAuth 2 user token. */
-export interface UserToken { clientId: string; screenName: string; scopes: string[]; expiresAt: number }
+/** An issued OAuth 2 user token. `audience`: the RFC 8707 resources it is bound to (absent: any). */
+export interface UserToken { clientId: string; screenName: string; scopes: string[]; expiresAt: number; issuedAt?: number; audience?: string[] }
 
 /** The sandbox's whole memory: registrations, issued tokens, counters. */
 export interface SandboxState {
@@ -57,6 +69,14 @@ export interface SandboxState {
   userTokens: Map<string, UserToken>;
   /** Seconds an app-only token lives; undefined = no expiry, as on Twitter. */
   appTokenTtlSeconds: number | undefined;
+  /** Timelines by lower-case screen name (the defaults plus `startSandbox({ timelines })`). */
+  timelines: Readonly<Record<string, readonly Tweet[]>>;
+  /** Whether the timeline answers 429 (code 88) once a window's requests are used up. */
+  enforceRateLimits: boolean;
+  /** How long a device code (RFC 8628) lives, in seconds. */
+  deviceCodeTtlSeconds: number;
+  /** The polling interval a device authorization starts with, in seconds. */
+  deviceIntervalSeconds: number;
   stats: SandboxStats;
   authenticators: Authenticator[];
   routes: Map<string, Handler>;

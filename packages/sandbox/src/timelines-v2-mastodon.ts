@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { TIMELINES, type Tweet } from './fixtures.js';
+import type { Tweet } from './fixtures.js';
 import { sendJson, type SandboxRequest } from './http-util.js';
 import { authenticate } from './timeline.js';
 import type { Principal, SandboxState } from './state.js';
@@ -23,10 +23,10 @@ export function patternRoutes(state: SandboxState): PatternRoute[] {
   return ((state.extensions.patternRoutes as PatternRoute[] | undefined) ??= []);
 }
 
-const USERS = Object.values(TIMELINES).map((tweets) => tweets[0]!.user);
-const byName = (name: string) => USERS.find((u) => u.screen_name.toLowerCase() === name.toLowerCase());
-const byId = (id: string) => USERS.find((u) => u.id_str === id);
-const self = (principal: Principal) => (principal.kind === 'user' ? byName(principal.screenName) : undefined);
+const users = (state: SandboxState) => Object.values(state.timelines).flatMap((tweets) => (tweets[0] ? [tweets[0].user] : []));
+const byName = (state: SandboxState, name: string) => users(state).find((u) => u.screen_name.toLowerCase() === name.toLowerCase());
+const byId = (state: SandboxState, id: string) => users(state).find((u) => u.id_str === id);
+const self = (state: SandboxState, principal: Principal) => (principal.kind === 'user' ? byName(state, principal.screenName) : undefined);
 
 function v2Tweet(tweet: Tweet) {
   return { id: tweet.id_str, text: tweet.text.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'), created_at: new Date(Date.parse(tweet.created_at.replace(/^(\w+) (\w+) (\d+) ([\d:]+) \+0000 (\d+)$/, '$2 $3 $5 $4 UTC'))).toISOString(), author_id: tweet.user.id_str };
@@ -62,7 +62,7 @@ export function installOtherTimelines(state: SandboxState): void {
       pattern: /^\/2\/users\/by\/username\/([^/]+)$/,
       handle(req, res, s, [name]) {
         if (!authenticate(req, res, s)) return;
-        const user = byName(decodeURIComponent(name!));
+        const user = byName(s, decodeURIComponent(name!));
         if (!user) return v2Error(res, 404, 'Not Found Error', `Could not find user with username: [${name}].`);
         sendJson(res, 200, { data: { id: user.id_str, name: user.name, username: user.screen_name } });
       },
@@ -73,7 +73,7 @@ export function installOtherTimelines(state: SandboxState): void {
       handle(req, res, s) {
         const principal = authenticate(req, res, s);
         if (!principal) return;
-        const user = self(principal);
+        const user = self(s, principal);
         if (!user) return sendJson(res, 403, { title: 'Unsupported Authentication', detail: 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.', status: 403 });
         sendJson(res, 200, { data: { id: user.id_str, name: user.name, username: user.screen_name } });
       },
@@ -83,13 +83,13 @@ export function installOtherTimelines(state: SandboxState): void {
       pattern: /^\/2\/users\/(\d+)\/tweets$/,
       handle(req, res, s, [id]) {
         if (!authenticate(req, res, s)) return;
-        const user = byId(id!);
+        const user = byId(s, id!);
         if (!user) return v2Error(res, 404, 'Not Found Error', `Could not find user with id: [${id}].`);
         const max = Number(req.url.searchParams.get('max_results') ?? '10');
         if (!Number.isInteger(max) || max < 5 || max > 100) {
           return sendJson(res, 400, { errors: [{ parameters: { max_results: [String(max)] }, message: 'The `max_results` query parameter value [' + max + '] is not between 5 and 100' }], title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.twitter.com/2/problems/invalid-request' });
         }
-        const tweets = (TIMELINES[user.screen_name.toLowerCase()] ?? []).slice(0, max).map(v2Tweet);
+        const tweets = (s.timelines[user.screen_name.toLowerCase()] ?? []).slice(0, max).map(v2Tweet);
         const wantsUsers = (req.url.searchParams.get('expansions') ?? '').split(',').includes('author_id');
         sendJson(res, 200, {
           data: tweets,
@@ -103,7 +103,7 @@ export function installOtherTimelines(state: SandboxState): void {
       pattern: /^\/api\/v1\/accounts\/lookup$/,
       handle(req, res, s) {
         if (!authenticate(req, res, s)) return;
-        const user = byName((req.url.searchParams.get('acct') ?? '').replace(/^@/, '').split('@')[0] ?? '');
+        const user = byName(s, (req.url.searchParams.get('acct') ?? '').replace(/^@/, '').split('@')[0] ?? '');
         if (!user) return sendJson(res, 404, { error: 'Record not found' });
         sendJson(res, 200, mastodonAccount(user));
       },
@@ -114,7 +114,7 @@ export function installOtherTimelines(state: SandboxState): void {
       handle(req, res, s) {
         const principal = authenticate(req, res, s);
         if (!principal) return;
-        const user = self(principal);
+        const user = self(s, principal);
         if (!user) return sendJson(res, 403, { error: 'This method requires an authenticated user' });
         sendJson(res, 200, mastodonAccount(user));
       },
@@ -124,10 +124,10 @@ export function installOtherTimelines(state: SandboxState): void {
       pattern: /^\/api\/v1\/accounts\/(\d+)\/statuses$/,
       handle(req, res, s, [id]) {
         if (!authenticate(req, res, s)) return;
-        const user = byId(id!);
+        const user = byId(s, id!);
         if (!user) return sendJson(res, 404, { error: 'Record not found' });
         const limit = Math.min(40, Math.max(1, Number(req.url.searchParams.get('limit') ?? '20') || 20));
-        sendJson(res, 200, (TIMELINES[user.screen_name.toLowerCase()] ?? []).slice(0, limit).map(mastodonStatus));
+        sendJson(res, 200, (s.timelines[user.screen_name.toLowerCase()] ?? []).slice(0, limit).map(mastodonStatus));
       },
     },
   );

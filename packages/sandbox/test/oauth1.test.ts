@@ -333,7 +333,7 @@ describe('sandbox authorize page', () => {
     const pair = await requestTokenPair();
     const wrong = await decide(pair.token, 'approve', 'not-the-password');
     expect(wrong.status).toBe(401);
-    expect(wrong.html).toMatch(/<p role="alert">The username and password you entered did not match our records.<\/p>/);
+    expect(wrong.html).toMatch(/<p role="alert" id="form-error">The username and password you entered did not match our records.<\/p>/);
     expect(wrong.pin).toBeUndefined();
     const forged = await fetch(sandbox.endpoints.authorizeUrl, {
       method: 'POST',

@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { KeyedMutex, TokensmithError, isCredentials, optionalFunction, optionalNumber, type Credentials, type StoredEntry, type TokenStore } from '@tokensmith/core/kit';
+import { KeyedMutex, TokensmithError, isCredentials, optionalFunction, optionalNumber, storeError, type Credentials, type StoredEntry, type TokenStore } from '@tokensmith/core/kit';
 
 /**
  * Options of {@link RedisStore}.
@@ -32,10 +32,6 @@ export interface RedisStoreOptions {
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 /** Extends the lease only if the lock still holds our token. */
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
-
-function storeError(message: string, cause?: unknown): TokensmithError {
-  return new TokensmithError('store_error', message, cause === undefined ? undefined : { cause });
-}
 
 /** An error's message with any `scheme://user:password@` credentials masked. */
 function describe(error: unknown): string {

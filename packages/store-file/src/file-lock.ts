@@ -1,8 +1,8 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
-import { TokensmithError } from './errors.js';
+import { errorCode, storeError } from '@tokensmith/core/kit';
 
 /**
  * How {@link withFileLock} waits and when it calls a lock stale.
@@ -47,14 +47,6 @@ interface LockSnapshot {
 const heldTokens = new Set<string>();
 const HOST = hostname();
 
-function errorCode(error: unknown): string | undefined {
-  return error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : undefined;
-}
-
-function storeError(message: string, cause?: unknown): TokensmithError {
-  return new TokensmithError('store_error', message, cause === undefined ? undefined : { cause });
-}
-
 /**
  * Whether a process with this pid runs on this host (`EPERM`: it does, as another user).
  *
@@ -90,7 +82,7 @@ async function snapshot(lockPath: string): Promise<LockSnapshot | undefined> {
     handle = await open(lockPath, 'r');
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
-    throw storeError(`cannot read lock file ${lockPath} (${errorCode(error) ?? 'error'})`, error);
+    throw storeError(`cannot read lock file ${lockPath} (${errorCode(error)})`, error);
   }
   try {
     // One descriptor for both: the inode, heartbeat and content belong to the same lock.
@@ -128,7 +120,7 @@ async function breakStaleLock(lockPath: string, seen: LockSnapshot, options: Fil
   try {
     handle = await open(breakPath, 'wx', 0o600);
   } catch (error) {
-    if (errorCode(error) !== 'EEXIST') throw storeError(`cannot create ${breakPath} (${errorCode(error) ?? 'error'})`, error);
+    if (errorCode(error) !== 'EEXIST') throw storeError(`cannot create ${breakPath} (${errorCode(error)})`, error);
     // Another process is breaking it. A breaker killed half-way leaves its file: clear it after a lease.
     const breaker = await stat(breakPath).catch(() => undefined);
     if (breaker && options.now() - breaker.mtimeMs > options.leaseMs) await unlink(breakPath).catch(() => undefined);
@@ -144,6 +136,19 @@ async function breakStaleLock(lockPath: string, seen: LockSnapshot, options: Fil
     await handle.close().catch(() => undefined);
     await unlink(breakPath).catch(() => undefined);
   }
+}
+
+/**
+ * The per-key lock file beside `base`: `<base>.<first 16 hex of sha256(key)>.lock`. One refresh per
+ * key across processes, while other keys refresh freely; the hash keeps any key a safe file name.
+ *
+ * @example
+ * ```ts
+ * keyLockPath('/home/me/.config/tokensmith/tokens.json', 'https://x.example/token#app#'); // '/home/me/.config/tokensmith/tokens.json.1f0c....lock'
+ * ```
+ */
+export function keyLockPath(base: string, key: string): string {
+  return `${base}.${createHash('sha256').update(key).digest('hex').slice(0, 16)}.lock`;
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -179,7 +184,7 @@ async function acquireFileLock(lockPath: string, options: FileLockOptions): Prom
     try {
       handle = await open(lockPath, 'wx', 0o600);
     } catch (error) {
-      if (errorCode(error) !== 'EEXIST') throw storeError(`cannot create lock file ${lockPath} (${errorCode(error) ?? 'error'})`, error);
+      if (errorCode(error) !== 'EEXIST') throw storeError(`cannot create lock file ${lockPath} (${errorCode(error)})`, error);
     }
     if (handle) return hold(lockPath, handle, token, options);
 
@@ -210,7 +215,7 @@ async function hold(lockPath: string, handle: FileHandle, token: string, options
   } catch (error) {
     await handle.close().catch(() => undefined);
     await unlink(lockPath).catch(() => undefined);
-    throw storeError(`cannot write lock file ${lockPath} (${errorCode(error) ?? 'error'})`, error);
+    throw storeError(`cannot write lock file ${lockPath} (${errorCode(error)})`, error);
   }
   heldTokens.add(token);
   // The heartbeat goes through our own descriptor: if the file was broken and replaced, we touch

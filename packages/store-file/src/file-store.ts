@@ -1,12 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import type { Credentials } from './credentials.js';
-import { TokensmithError } from './errors.js';
-import { withFileLock, type FileLockOptions } from './file-lock.js';
-import { optionalFunction, optionalNumber } from './options.js';
-import { KeyedMutex, type StoredEntry, type TokenStore } from './token-store.js';
+import { KeyedMutex, TokensmithError, errorCode, isCredentials, optionalFunction, optionalNumber, storeError, type Credentials, type StoredEntry, type TokenStore } from '@tokensmith/core/kit';
+import { keyLockPath, withFileLock, type FileLockOptions } from './file-lock.js';
 
 /**
  * Options of {@link FileStore}.
@@ -55,34 +52,6 @@ export function defaultTokenFilePath(env: NodeJS.ProcessEnv = process.env): stri
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const optional = (value: unknown, type: 'string' | 'number') => value === undefined || typeof value === type;
-
-/**
- * Whether a value read back from a store is usable {@link Credentials}: the discriminant and the
- * token fields a strategy needs, and `expiresAt`/`refreshToken` of the right type when present.
- * Other fields are not judged, so a token a strategy just obtained is never refused for a detail.
- *
- * @example
- * ```ts
- * isCredentials(JSON.parse(text)); // false for `{}`, true for `{ "type": "bearer", "accessToken": "..." }`
- * ```
- */
-export function isCredentials(value: unknown): value is Credentials {
-  if (!isRecord(value)) return false;
-  if (value.type === 'bearer') {
-    return typeof value.accessToken === 'string' && optional(value.expiresAt, 'number') && optional(value.refreshToken, 'string');
-  }
-  if (value.type === 'oauth1') return typeof value.token === 'string' && typeof value.tokenSecret === 'string';
-  return false;
-}
-
-function errorCode(error: unknown): string {
-  return error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : 'error';
-}
-
-function storeError(message: string, cause?: unknown): TokensmithError {
-  return new TokensmithError('store_error', message, cause === undefined ? undefined : { cause });
-}
 
 /** One mutex per token file per process, shared by every FileStore on that path. */
 const mutexes = new Map<string, KeyedMutex>();
@@ -108,7 +77,7 @@ const mutexes = new Map<string, KeyedMutex>();
  *
  * @example
  * ```ts
- * import { FileStore } from '@tokensmith/core/kit';
+ * import { FileStore } from '@tokensmith/store-file';
  * import { createClientCredentialsProvider } from '@tokensmith/client-credentials';
  *
  * const store = new FileStore(); // ~/.config/tokensmith/tokens.json
@@ -198,8 +167,7 @@ export class FileStore implements TokenStore {
   lock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     return this.#mutex.run(`key:${key}`, async () => {
       await this.#ensureDir();
-      const hash = createHash('sha256').update(key).digest('hex').slice(0, 16);
-      return withFileLock(`${this.path}.${hash}.lock`, this.#lockOptions, fn);
+      return withFileLock(keyLockPath(this.path, key), this.#lockOptions, fn);
     });
   }
 

@@ -1,0 +1,233 @@
+import { randomInt } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { sendHtml, sendJson, type SandboxRequest } from './http-util.js';
+import { secretEquals } from './oauth2-app.js';
+import { isDemoUser } from './oauth2-authorize.js';
+import { deviceConsentPage, deviceDonePage, deviceEntryPage } from './oauth2-device-pages.js';
+import { DEVICE_CODE_GRANT_TYPE, authenticateClient, clientMayUse, issueTokens, parseScopes, reject, startGrant, OAUTH2_USER_SCOPES } from './oauth2-grants.js';
+import { idToken } from './oauth2-id-token.js';
+import { oauth2Data, type DeviceRecord } from './oauth2-records.js';
+import { parseResources } from './oauth2-resources.js';
+import { randomToken, type SandboxState } from './state.js';
+
+// The device authorization grant (RFC 8628): the device authorization endpoint (3.1-3.2), the
+// verification pages (3.3) and the token endpoint's device_code grant (3.4-3.5).
+
+/**
+ * The user code alphabet of RFC 8628 6.1: 20 consonants, no vowels (no words), no digits (no 0/O, 1/I).
+ *
+ * @example
+ * ```ts
+ * USER_CODE_ALPHABET.length ** 8; // 2.56e10 codes of 8 characters (34.5 bits)
+ * ```
+ */
+export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
+const USER_CODE_LENGTH = 8;
+
+/**
+ * Normalises what a person typed as a user code: case-insensitive, dashes and spaces ignored
+ * (RFC 8628 6.1). Undefined when it cannot be a code of this sandbox.
+ *
+ * @example
+ * ```ts
+ * normalizeUserCode('wdjb-mjht'); // 'WDJBMJHT'
+ * normalizeUserCode('WDJB MJH0'); // undefined
+ * ```
+ */
+export function normalizeUserCode(typed: string): string | undefined {
+  const code = typed.toUpperCase().replace(/[\s-]/g, '');
+  if (code.length !== USER_CODE_LENGTH || [...code].some((c) => !USER_CODE_ALPHABET.includes(c))) return undefined;
+  return code;
+}
+
+/**
+ * A user code as shown to people: two groups of four, `WDJB-MJHT`.
+ *
+ * @example
+ * ```ts
+ * formatUserCode('WDJBMJHT'); // 'WDJB-MJHT'
+ * ```
+ */
+export function formatUserCode(code: string): string {
+  return `${code.slice(0, 4)}-${code.slice(4)}`;
+}
+
+/** A user code never seen in this sandbox (codes stay mapped, so a late visitor learns it was used or expired). */
+function newUserCode(state: SandboxState): string {
+  const taken = oauth2Data(state).userCodes;
+  for (;;) {
+    let code = '';
+    for (let i = 0; i < USER_CODE_LENGTH; i++) code += USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)];
+    if (!taken.has(code)) return code;
+  }
+}
+
+/**
+ * `POST /oauth2/device_authorization` (RFC 8628 3.1): client authentication as at the token
+ * endpoint, `scope` and `resource` checked; answers device_code, user_code, verification_uri,
+ * verification_uri_complete, expires_in and interval.
+ *
+ * @example
+ * ```ts
+ * addRoute(state, 'POST', '/oauth2/device_authorization', deviceAuthorization);
+ * ```
+ */
+export function deviceAuthorization(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
+  state.stats.deviceAuthorizationRequests++;
+  if (!req.form) return void reject(state, res, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
+  const client = authenticateClient(req, res, state);
+  if (!client) return;
+  if (!clientMayUse(client, DEVICE_CODE_GRANT_TYPE)) return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the device authorization grant');
+  const scopes = parseScopes(req.form.get('scope'));
+  if (!scopes) return void reject(state, res, 400, 'invalid_scope', `supported scopes: ${Object.keys(OAUTH2_USER_SCOPES).join(' ')}`);
+  const resources = parseResources(state, req.form.getAll('resource'));
+  if (typeof resources === 'string') return void reject(state, res, 400, 'invalid_target', resources);
+  const store = oauth2Data(state);
+  const deviceCode = randomToken(32);
+  const userCode = newUserCode(state);
+  const record: DeviceRecord = {
+    clientId: client.clientId,
+    userCode,
+    scopes,
+    resources,
+    expiresAt: state.now() + state.deviceCodeTtlSeconds * 1000,
+    intervalSeconds: state.deviceIntervalSeconds,
+    lastPollAt: undefined,
+    formToken: undefined,
+    status: 'pending',
+    authTime: undefined,
+  };
+  store.deviceCodes.set(deviceCode, record);
+  store.userCodes.set(userCode, deviceCode);
+  const verificationUri = new URL('/device', state.baseUrl);
+  const complete = new URL(verificationUri);
+  complete.searchParams.set('user_code', formatUserCode(userCode));
+  sendJson(res, 200, {
+    device_code: deviceCode,
+    user_code: formatUserCode(userCode),
+    verification_uri: verificationUri.href,
+    verification_uri_complete: complete.href,
+    expires_in: state.deviceCodeTtlSeconds,
+    interval: record.intervalSeconds,
+  });
+}
+
+/**
+ * The token endpoint's device code grant (RFC 8628 3.4-3.5): `authorization_pending` until the
+ * person decides, `slow_down` (and 5 s more interval for that code) when polled before the
+ * interval passed since the previous poll, `access_denied`, `expired_token`; tokens once, then
+ * `invalid_grant`.
+ *
+ * @example
+ * ```ts
+ * grants.set(DEVICE_CODE_GRANT_TYPE, deviceCodeGrant);
+ * ```
+ */
+export function deviceCodeGrant(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
+  state.stats.devicePolls++;
+  const client = authenticateClient(req, res, state);
+  if (!client) return;
+  if (!clientMayUse(client, DEVICE_CODE_GRANT_TYPE)) return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the device authorization grant');
+  const deviceCode = req.form!.get('device_code');
+  if (!deviceCode) return void reject(state, res, 400, 'invalid_request', 'device_code is required');
+  const store = oauth2Data(state);
+  const record = store.deviceCodes.get(deviceCode);
+  if (!record || record.clientId !== client.clientId) return void reject(state, res, 400, 'invalid_grant', 'the device code is invalid');
+  if (record.status === 'used') return void reject(state, res, 400, 'invalid_grant', 'the device code was already used');
+  const now = state.now();
+  if (record.expiresAt <= now) return void reject(state, res, 400, 'expired_token', 'the device code expired; start the device authorization again');
+  if (record.status === 'denied') return void reject(state, res, 400, 'access_denied', 'the user denied the authorization');
+  const previous = record.lastPollAt;
+  record.lastPollAt = now;
+  if (record.status === 'pending') {
+    if (previous !== undefined && now - previous < record.intervalSeconds * 1000) {
+      record.intervalSeconds += 5;
+      state.stats.deviceSlowDowns++;
+      return void reject(state, res, 400, 'slow_down', `polled too often; wait at least ${record.intervalSeconds} seconds between requests`);
+    }
+    return void reject(state, res, 400, 'authorization_pending', 'the user has not yet approved or denied the request');
+  }
+  record.status = 'used';
+  const grantId = startGrant(state, client.clientId, record.scopes, record.resources);
+  const body = issueTokens(state, grantId, record.scopes, record.resources);
+  if (record.scopes.includes('openid')) body.id_token = idToken(state, client.clientId, { scopes: record.scopes, nonce: undefined, authTime: record.authTime ?? now });
+  sendJson(res, 200, body);
+}
+
+/** The live device record of a user code, or why there is none. */
+function findByUserCode(state: SandboxState, typed: string): { deviceCode: string; record: DeviceRecord } | string {
+  const code = normalizeUserCode(typed);
+  const store = oauth2Data(state);
+  const deviceCode = code === undefined ? undefined : store.userCodes.get(code);
+  const record = deviceCode === undefined ? undefined : store.deviceCodes.get(deviceCode);
+  if (deviceCode === undefined || !record) return 'That code is not valid. Check the code on your device and try again.';
+  if (record.expiresAt <= state.now()) return 'That code expired. Start again on your device to get a new code.';
+  if (record.status !== 'pending') return 'That code was already used. Start again on your device to get a new code.';
+  return { deviceCode, record };
+}
+
+function appName(state: SandboxState, record: DeviceRecord): string {
+  return state.oauth2Clients.find((c) => c.clientId === record.clientId)?.name ?? record.clientId;
+}
+
+function sendDeviceConsent(res: ServerResponse, status: number, state: SandboxState, record: DeviceRecord, error?: string): void {
+  record.formToken = randomToken(16);
+  sendHtml(res, status, deviceConsentPage({ appName: appName(state, record), userCode: formatUserCode(record.userCode), scopes: record.scopes, formToken: record.formToken }, error));
+}
+
+/**
+ * `GET /device`: the code entry page, or with `user_code` (typed, or from
+ * verification_uri_complete) the login + consent page for that code.
+ *
+ * @example
+ * ```ts
+ * addRoute(state, 'GET', '/device', devicePage);
+ * ```
+ */
+export function devicePage(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
+  const typed = req.url.searchParams.get('user_code');
+  if (typed === null) return sendHtml(res, 200, deviceEntryPage());
+  const found = findByUserCode(state, typed);
+  if (typeof found === 'string') {
+    state.stats.rejected++;
+    return sendHtml(res, 400, deviceEntryPage(found, typed.slice(0, 20)));
+  }
+  sendDeviceConsent(res, 200, state, found.record);
+}
+
+/**
+ * `POST /device`: the consent form; Approve (with the demo user's password) or Deny.
+ *
+ * @example
+ * ```ts
+ * addRoute(state, 'POST', '/device', deviceDecision);
+ * ```
+ */
+export function deviceDecision(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
+  const form = req.form;
+  const found = findByUserCode(state, form?.get('user_code') ?? '');
+  if (typeof found === 'string') {
+    state.stats.rejected++;
+    return sendHtml(res, 400, deviceEntryPage(found));
+  }
+  const { record } = found;
+  if (!record.formToken || !secretEquals(record.formToken, form?.get('form_token') ?? '')) {
+    state.stats.rejected++;
+    return sendHtml(res, 400, deviceEntryPage('This page expired. Enter the code again.'));
+  }
+  const action = form?.get('action');
+  if (action === 'deny') {
+    record.status = 'denied';
+    record.formToken = undefined;
+    return sendHtml(res, 200, deviceDonePage(appName(state, record), false));
+  }
+  if (action !== 'approve') return sendDeviceConsent(res, 400, state, record, 'Choose Approve or Deny.');
+  if (!isDemoUser(form)) {
+    state.stats.rejected++;
+    return sendDeviceConsent(res, 401, state, record, 'Wrong username or password. Try again.');
+  }
+  record.status = 'approved';
+  record.formToken = undefined;
+  record.authTime = state.now();
+  sendHtml(res, 200, deviceDonePage(appName(state, record), true));
+}
