@@ -1,7 +1,8 @@
-import type { InteractiveTokenProvider, ManagedTokenProvider, TokenStore } from '@tokensmith/core';
+import { TokensmithError, type InteractiveTokenProvider, type ManagedTokenProvider, type TokenStore } from '@tokensmith/core';
 import type { ProviderConfig } from './config-schema.js';
-import { openInBrowser, type Prompter } from './interactive.js';
+import { interactionMode, type InteractionMode, type Prompter } from './interactive.js';
 import type { CliIO, Progress } from './io.js';
+import { loginRequired, showAuthorizeUrl, type Person } from './person.js';
 
 /** What the interactive strategies need from the terminal. */
 export interface InteractionOptions {
@@ -10,10 +11,17 @@ export interface InteractionOptions {
   prompter: Prompter;
   /** Open the browser (default true; `--no-browser` sets false). */
   browser: boolean;
-  /** A PIN given on the command line (`--pin`). */
-  pin?: string;
   /** The fetch the strategies use (a logging one under --verbose). */
   fetch?: typeof fetch;
+  /** Whether a person can answer (default: decided from `io`). */
+  mode?: InteractionMode;
+  /** The provider's config name, for the commands messages name. */
+  providerName?: string;
+  /**
+   * `use` (default): a command that needs tokens; without a person it fails at once with
+   * `login_required` instead of starting a login nobody can finish. `login`: the login command.
+   */
+  purpose?: 'use' | 'login';
 }
 
 /** A provider built from config, interactive or not; every strategy stores its tokens. */
@@ -24,18 +32,36 @@ export function isInteractive(provider: BuiltProvider): provider is InteractiveT
   return typeof (provider as Partial<InteractiveTokenProvider>).login === 'function';
 }
 
+/**
+ * Without a person, an interactive provider with nothing stored fails at once with
+ * `login_required` (and the command to run) instead of requesting a token nobody will approve.
+ * Stored tokens are still used and refreshed.
+ */
+function refuseLoginWithoutPerson(provider: InteractiveTokenProvider, person: Person, twoStep: boolean): InteractiveTokenProvider {
+  const guard = async () => {
+    if ((await provider.peek()) === undefined) throw loginRequired(person, { twoStep });
+  };
+  return Object.assign(Object.create(provider) as InteractiveTokenProvider, {
+    getToken: async (options?: Parameters<InteractiveTokenProvider['getToken']>[0]) => {
+      await guard();
+      return provider.getToken(options);
+    },
+    authorize: async (...args: Parameters<InteractiveTokenProvider['authorize']>) => {
+      await guard();
+      return provider.authorize(...args);
+    },
+  });
+}
+
 /** Builds the strategy named by the provider's config; each strategy package is loaded only when used. */
 export async function buildProvider(config: ProviderConfig, store: TokenStore, interaction: InteractionOptions): Promise<BuiltProvider> {
   const { io, progress, prompter } = interaction;
   const timeout = config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs };
   const fetchOption = interaction.fetch === undefined ? {} : { fetch: interaction.fetch };
-  const openBrowser = async (url: string) => {
-    io.stderr.write(`\nOpen this URL to authorize:\n  ${url}\n\n`);
-    if (!interaction.browser) return false;
-    const opened = await openInBrowser(url, io.env);
-    if (!opened) io.stderr.write('(could not open a browser; open the URL above yourself)\n');
-    return opened;
-  };
+  const mode = interaction.mode ?? interactionMode(io);
+  const purpose = interaction.purpose ?? 'use';
+  const person: Person = { io, progress, prompter, mode, providerName: interaction.providerName ?? '<provider>', browser: interaction.browser, signal: io.signal, shown: new Set() };
+  const unattended = !mode.interactive && purpose === 'use';
   switch (config.strategy) {
     case 'client-credentials': {
       const { createClientCredentialsProvider } = await import('@tokensmith/client-credentials');
@@ -51,7 +77,7 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
     }
     case 'oauth1-pin': {
       const { createOAuth1PinProvider } = await import('@tokensmith/oauth1-pin');
-      return createOAuth1PinProvider({
+      const provider = createOAuth1PinProvider({
         consumerKey: config.consumerKey,
         consumerSecret: config.consumerSecret,
         requestTokenUrl: config.requestTokenUrl,
@@ -60,23 +86,28 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
         store,
         ...timeout,
         ...fetchOption,
-        openBrowser: async (url: string) => {
-          await openBrowser(url);
+        // The URL and the browser are handled in promptPin (printed once, "Opening" only when tried).
+        onProgress: (message: string) => {
+          if (!/^(Opening the authorize page|Could not open a browser|Waiting for the PIN)/.test(message)) progress.start(message);
         },
-        onProgress: (message: string) => progress.start(message),
-        promptPin: async () => {
+        promptPin: async ({ authorizeUrl }: { authorizeUrl: string }) => {
           progress.stop();
-          if (interaction.pin !== undefined) return interaction.pin;
-          return prompter.ask('PIN: ', { secret: true });
+          if (!mode.interactive) throw loginRequired(person, { twoStep: true });
+          await showAuthorizeUrl(person, authorizeUrl);
+          io.stderr.write('Approve, then type the PIN the page shows (it shows as *).\n');
+          return prompter.ask('PIN: ', { secret: true, ...(io.signal ? { signal: io.signal } : {}) });
         },
       });
+      return unattended ? refuseLoginWithoutPerson(provider, person, true) : provider;
     }
     case 'authorization-code': {
       const { createAuthorizationCodeProvider } = await import('@tokensmith/authorization-code');
-      return createAuthorizationCodeProvider({
+      const askPerson = !unattended;
+      const provider = createAuthorizationCodeProvider({
         clientId: config.clientId,
         scopes: config.scopes,
         store,
+        providerName: person.providerName,
         ...fetchOption,
         ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
         ...(config.authorizationUrl === undefined ? {} : { authorizationUrl: config.authorizationUrl }),
@@ -85,28 +116,34 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
         ...(config.clientSecret === undefined ? {} : { clientSecret: config.clientSecret }),
         ...(config.redirectUri === undefined ? {} : { redirectUri: config.redirectUri }),
         ...timeout,
-        onProgress: (message: string) => progress.start(message),
-        // The listener on 127.0.0.1 always waits for the browser's redirect; with --no-browser (or
-        // when no browser opens) the redirected URL can also be pasted, whichever comes first.
-        openBrowser: async (url: string) => {
-          if (!(await openBrowser(url))) throw new Error('no browser opened');
-          progress.start('Waiting for you to approve in the browser');
+        // This CLI prints the URL and the browser's fate itself (once); the rest is progress.
+        onProgress: (message: string, event: { type: string }) => {
+          if (!['open-browser', 'browser-failed', 'prompt'].includes(event.type)) progress.start(message);
         },
-        promptRedirect: async ({ signal }: { authorizeUrl: string; signal: AbortSignal }) => {
-          progress.stop();
-          if (!prompter.ended) {
-            try {
-              return await prompter.ask('Waiting for the browser; or paste the URL it was redirected to (or the code): ', { signal });
-            } catch (error) {
-              if (!prompter.ended) throw error;
+        ...(askPerson
+          ? {
+              // The listener on 127.0.0.1 waits for the browser's redirect; on a terminal the redirected
+              // URL can also be pasted, whichever comes first.
+              openBrowser: async (url: string) => {
+                if (!(await showAuthorizeUrl(person, url))) throw new Error('no browser opened');
+                progress.start('Waiting for you to approve in the browser');
+              },
+              promptRedirect: async ({ authorizeUrl, signal }: { authorizeUrl: string; signal: AbortSignal }) => {
+                progress.stop();
+                await showAuthorizeUrl({ ...person, browser: false }, authorizeUrl);
+                if (mode.interactive) return prompter.ask('Waiting for the browser; or paste the URL it was redirected to (or the code): ', { signal });
+                // No terminal to paste into (kubelogin does the same): wait for the browser to reach the
+                // loopback listener, bounded by the callback timeout; Ctrl-C cancels.
+                progress.start('Waiting for a browser to reach the redirect (Ctrl-C to cancel)');
+                return new Promise<string>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+              },
             }
-          }
-          // No terminal to paste into (stdin ended, as in CI): keep waiting for the browser's
-          // redirect until the listener answers or times out.
-          progress.start('Waiting for the browser to reach the redirect');
-          return new Promise<string>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
-        },
+          : {}),
       });
+      return unattended ? refuseLoginWithoutPerson(provider, person, false) : provider;
     }
+    // Placeholder until the device-code strategy is wired in (the clilogin helper maps it).
+    case 'device-code':
+      throw new TokensmithError('config_error', `strategy device-code is not available in this build of tokensmith`);
   }
 }

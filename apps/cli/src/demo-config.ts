@@ -16,7 +16,7 @@ export function demoConfig(baseUrl: string, credentials: DemoCredentials): Token
   const timeline = { url: at('/1.1/statuses/user_timeline.json'), format: 'twitter-v1' as const };
   return {
     defaultProvider: 'sandbox-app',
-    store: 'memory',
+    store: 'file',
     providers: {
       'sandbox-app': {
         strategy: 'client-credentials',

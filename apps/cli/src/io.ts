@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { sanitizeForTerminal } from './terminal-safety.js';
 
 /** The process surroundings the CLI runs in (injectable for tests). */
 export interface CliIO {
@@ -7,6 +8,8 @@ export interface CliIO {
   stdin: Readable & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Aborts on Ctrl-C / SIGTERM (bin.ts): a login in progress cleans up and the run ends with 130. */
+  signal?: AbortSignal;
 }
 
 /** Whether to colour output: only on a TTY, and never with NO_COLOR set. */
@@ -45,9 +48,11 @@ export function createProgress(io: CliIO, quiet = false): Progress {
     current = '';
   };
   return {
-    start(text) {
+    start(message) {
       if (quiet) return;
       clear();
+      // Progress lines can carry remote text ("Authorized as @name", a host, a user code).
+      const text = sanitizeForTerminal(message);
       current = text;
       if (!tty) {
         io.stderr.write(`${style.dim('…')} ${text}\n`);
@@ -62,7 +67,7 @@ export function createProgress(io: CliIO, quiet = false): Progress {
     succeed(text) {
       if (quiet) return;
       clear();
-      io.stderr.write(`${style.green('✔')} ${text}\n`);
+      io.stderr.write(`${style.green('✔')} ${sanitizeForTerminal(text)}\n`);
     },
     stop: clear,
   };

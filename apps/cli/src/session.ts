@@ -24,12 +24,12 @@ export async function withProvider<T>(
   io: CliIO,
   global: GlobalOptions,
   name: string | undefined,
-  flags: { json?: boolean; browser?: boolean; pin?: string },
+  flags: { json?: boolean; browser?: boolean; pin?: string; login?: boolean; prepare?: (picked: { name: string; provider: import('./config-schema.js').ProviderConfig }) => Partial<import('./build-provider.js').InteractionOptions> },
   fn: (session: ProviderSession) => Promise<T>,
 ): Promise<T> {
   const { openContext, pickProvider } = await import('./context.js');
   const { buildProvider } = await import('./build-provider.js');
-  const { createPrompter } = await import('./interactive.js');
+  const { createPrompter, interactionMode } = await import('./interactive.js');
   const progress = createProgress(io, false);
   const httpLog = verboseFetch(io, global);
   const context = await openContext(global, io);
@@ -43,8 +43,11 @@ export async function withProvider<T>(
       progress,
       prompter,
       browser: flags.browser !== false,
-      ...(flags.pin === undefined ? {} : { pin: flags.pin }),
+      mode: interactionMode(io, global as { input?: boolean }),
+      providerName: picked.name,
+      purpose: flags.login ? 'login' : 'use',
       ...(httpLog === undefined ? {} : { fetch: httpLog }),
+      ...flags.prepare?.(picked),
     });
     return await fn({ context, name: picked.name, progress, provider, fetch: httpLog, close: () => context.close() });
   } finally {

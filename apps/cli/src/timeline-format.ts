@@ -1,4 +1,5 @@
 import type { TimelineConfig } from './config-schema.js';
+import { sanitizeForTerminal } from './terminal-safety.js';
 
 /** One post, whatever API it came from. */
 export interface Post {
@@ -104,8 +105,14 @@ export const TIMELINE_ADAPTERS: Record<TimelineConfig['format'], TimelineAdapter
   mastodon,
 };
 
-/** The recipe's plain-text rendering: `Tweet:`, `On:`, `By:` per post. */
+/**
+ * The recipe's plain-text rendering: `Tweet:`, `On:`, `By:` per post. Every field is remote text:
+ * control characters and escape sequences are shown visibly (a tweet's newlines are kept).
+ */
 export function formatPosts(posts: Post[]): string {
   if (posts.length === 0) return 'No tweets.\n';
-  return posts.map((p) => `Tweet: ${p.text}\nOn: ${p.createdAt}\nBy: ${p.author.name} (@${p.author.handle})\n`).join('\n');
+  const safe = (text: string) => sanitizeForTerminal(text);
+  return posts
+    .map((p) => `Tweet: ${sanitizeForTerminal(p.text, { keepNewlines: true })}\nOn: ${safe(p.createdAt)}\nBy: ${safe(p.author.name)} (@${safe(p.author.handle)})\n`)
+    .join('\n');
 }

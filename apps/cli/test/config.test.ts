@@ -1,3 +1,5 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { runInProcess, tempDir, writeConfig } from './helpers.js';
 
 const SECRET = 'SUPER-SECRET-VALUE-123';
@@ -31,7 +33,7 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
   it.each([
     ['a field that is not a URL', appProvider().replace(/tokenUrl: .*/, 'tokenUrl: not-a-url'), 'providers.twitter.tokenUrl: must be a URL (http:// or https://)'],
     ['a missing required field', appProvider().replace(/ {4}clientId: .*\n/, ''), 'providers.twitter.clientId: is required'],
-    ['an unknown strategy', appProvider().replace('client-credentials', 'magic'), 'providers.twitter.strategy: strategy must be one of client-credentials, oauth1-pin, authorization-code'],
+    ['an unknown strategy', appProvider().replace('client-credentials', 'magic'), 'providers.twitter.strategy: strategy must be one of client-credentials, oauth1-pin, authorization-code, device-code'],
     ['an unknown field', appProvider('    clientSecrett: oops\n'), 'providers.twitter: unknown field clientSecrett'],
     ['a bad timeline format', appProvider().replace('user: twitterapi', 'user: twitterapi\n      format: rss'), 'providers.twitter.timeline.format: must be one of twitter-v1, twitter-v2, mastodon'],
     ['an empty providers map', 'providers: {}\n', 'providers: providers must name at least one provider'],
@@ -41,13 +43,24 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
     ['an authorization-code provider without endpoints', 'providers:\n  m:\n    strategy: authorization-code\n    clientId: cli\n    scopes: [read]\n', 'providers.m: needs either issuer (for discovery) or both authorizationUrl and tokenUrl'],
     ['an authorization-code provider without scopes', 'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n', 'providers.m.scopes: is required'],
     ['a wrong type', appProvider('    timeoutMs: soon\n'), 'providers.twitter.timeoutMs: must be a number of milliseconds'],
+    ['a negative refreshSkewSeconds', appProvider('    refreshSkewSeconds: -1\n'), 'providers.twitter.refreshSkewSeconds: must be >= 0'],
+    ['an http:// tokenUrl off loopback', appProvider().replace(/tokenUrl: .*/, 'tokenUrl: http://api.twitter.com/oauth2/token'), 'providers.twitter.tokenUrl: must use https:// (plain http:// is allowed only on loopback'],
+    ['a bad invalidateUrl', appProvider('    invalidateUrl: nope\n'), 'providers.twitter.invalidateUrl: must be a URL'],
+    ['an unknown authMethod', 'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n    scopes: [read]\n    authMethod: jwt\n', "providers.m.authMethod: must be 'basic', 'post' or 'none'"],
+    ['authorizationParams that are not strings', 'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n    scopes: [read]\n    authorizationParams: { prompt: [consent] }\n', 'providers.m.authorizationParams.prompt: must be a string'],
+    ['authorizationParams overriding state', 'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n    scopes: [read]\n    authorizationParams: { state: x }\n', 'providers.m.authorizationParams: must not set response_type'],
+    ['authMethod post without a secret', 'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n    scopes: [read]\n    authMethod: post\n', "providers.m: needs clientSecret for authMethod 'basic' or 'post'"],
+    ['a device-code provider without endpoints', 'providers:\n  d:\n    strategy: device-code\n    clientId: cli\n    scopes: [read]\n', 'providers.d: needs either issuer (for discovery) or both deviceAuthorizationUrl and tokenUrl'],
+    ['a defaultProvider inherited from Object (toString)', `defaultProvider: toString\n${appProvider()}`, 'defaultProvider: defaultProvider must be one of the names under providers'],
+    ['a timeline cap below 1 KiB', appProvider().replace('user: twitterapi', 'user: twitterapi\n      maxResponseBytes: 10'), 'providers.twitter.timeline.maxResponseBytes: must be at least 1024'],
   ])('%s', async (_name, yaml, expected) => {
     expect(await configError(yaml)).toContain(expected);
   });
 
   it('a missing environment variable names the provider, the field and the fix', async () => {
     const stderr = await configError(appProvider(), {});
-    expect(stderr).toContain('providers.twitter.clientSecret: environment variable APP_SECRET is not set (provider twitter, field clientSecret); export APP_SECRET=...');
+    expect(stderr).toContain('provider twitter needs environment variable APP_SECRET, which is not set (providers.twitter.clientSecret in ');
+    expect(stderr).toContain('export APP_SECRET=...');
   });
 
   it('invalid YAML and a non-mapping file', async () => {
@@ -83,7 +96,7 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
     writeConfig(dir, JSON.stringify({ providers: { x: { strategy: 'client-credentials', tokenUrl: endpoints.tokenUrl, clientId: 'id', clientSecret: '${S}' } } }), 'tokensmith.config.json');
     const result = await runInProcess(['providers', '--json'], { cwd: dir, env: { S: SECRET } });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).providers).toEqual([{ name: 'x', strategy: 'client-credentials', default: false, timeline: null }]);
+    expect(JSON.parse(result.stdout).providers).toEqual([{ name: 'x', strategy: 'client-credentials', default: false, timeline: null, resolved: true, missingVariables: [] }]);
     expect(result.stdout + result.stderr).not.toContain(SECRET);
   });
 
@@ -98,14 +111,114 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
 });
 
 describe('help', () => {
+  it('in demo mode an unknown provider says the names are the built-in demo\'s', async () => {
+    const result = await runInProcess(['--store', 'memory', 'token', 'twitter'], { cwd: tempDir() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('unknown provider twitter; configured: sandbox-app, sandbox-oauth1, sandbox-oauth2 (no config file found, so these are the built-in demo\'s; run tokensmith init');
+  });
+
   it('documents every command with examples and the exit codes', async () => {
     const dir = tempDir();
     const top = await runInProcess(['--help'], { cwd: dir });
     expect(top.code).toBe(0);
     for (const command of ['timeline', 'token', 'providers', 'login', 'logout', 'status', 'sandbox']) expect(top.stdout).toContain(command);
     expect(top.stdout).toContain('Exit codes:');
+    // No config file here: the examples use the built-in demo's names, so each works as shown.
+    expect(top.stdout).toContain('tokensmith timeline sandbox-app --user twitterapi');
+    expect(top.stdout).not.toContain('tokensmith timeline twitter');
+    writeConfig(dir, appProvider());
+    expect((await runInProcess(['--help'], { cwd: dir })).stdout).toContain('tokensmith timeline twitter --user twitterapi');
     const timeline = await runInProcess(['timeline', '--help'], { cwd: dir });
     expect(timeline.stdout).toContain('Examples:');
     expect(timeline.stdout).toContain('--user <name>');
+  });
+});
+
+describe('${ENV} per provider, every error at once, and where the config is found', () => {
+  const two = `defaultProvider: good
+providers:
+  good:
+    strategy: client-credentials
+    tokenUrl: https://api.example.com/oauth2/token
+    clientId: id
+    clientSecret: \${GOOD_SECRET}
+  other:
+    strategy: oauth1-pin
+    consumerKey: \${OTHER_KEY}
+    consumerSecret: \${OTHER_SECRET}
+    requestTokenUrl: \${OTHER_BASE}/oauth/request_token
+    authorizeUrl: https://api.example.com/oauth/authorize
+    accessTokenUrl: https://api.example.com/oauth/access_token
+`;
+  const env = { GOOD_SECRET: SECRET, TOKENSMITH_TRUSTED_VARIABLES: 'GOOD_SECRET,OTHER_KEY,OTHER_SECRET,OTHER_BASE' };
+
+  it('a missing variable in one provider blocks neither providers, status nor the other provider', async () => {
+    const dir = tempDir();
+    writeConfig(dir, two);
+    const listed = await runInProcess(['providers'], { cwd: dir, env });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/other\s+oauth1-pin\s+unresolved: set OTHER_KEY, OTHER_SECRET, OTHER_BASE/);
+    const json = JSON.parse((await runInProcess(['providers', '--json'], { cwd: dir, env })).stdout);
+    expect(json.source).toBe(join(dir, 'tokensmith.config.yaml'));
+    expect(json.origin).toBe('working-directory');
+    expect(json.providers.map((p: { name: string; resolved: boolean; missingVariables: string[] }) => [p.name, p.resolved, p.missingVariables])).toEqual([['good', true, []], ['other', false, ['OTHER_KEY', 'OTHER_SECRET', 'OTHER_BASE']]]);
+    const status = await runInProcess(['--store', 'memory', 'status', '--json'], { cwd: dir, env });
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).providers).toEqual([
+      { provider: 'good', strategy: 'client-credentials', loggedIn: false },
+      { provider: 'other', strategy: 'oauth1-pin', loggedIn: false, missingVariables: ['OTHER_KEY', 'OTHER_SECRET', 'OTHER_BASE'] },
+    ]);
+    // The good provider gets past variable resolution (to the missing timeline setting)...
+    const good = await runInProcess(['timeline', 'good'], { cwd: dir, env });
+    expect(good.stderr).toContain('providers.good.timeline is not set');
+    // ...and the other one names its variables and fields.
+    const other = await runInProcess(['timeline', 'other'], { cwd: dir, env });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('provider other needs environment variables OTHER_KEY, OTHER_SECRET, OTHER_BASE, which are not set (providers.other.consumerKey, providers.other.consumerSecret, providers.other.requestTokenUrl in');
+    expect(listed.stdout + listed.stderr + status.stdout + good.stderr + other.stderr).not.toContain(SECRET);
+  });
+
+  it('reports every schema error of the file in one run, before any variable is set', async () => {
+    const dir = tempDir();
+    writeConfig(dir, two.replace('clientId: id', 'clientId: ""').replace('authorizeUrl: https://api.example.com/oauth/authorize', 'authorizeUrl: ftp://x').replace('defaultProvider: good', 'defaultProvider: good\nstorage: file'));
+    const result = await runInProcess(['providers'], { cwd: dir, env: {} });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('(top level): unknown field storage');
+    expect(result.stderr).toContain('providers.good.clientId: must not be empty');
+    expect(result.stderr).toContain('providers.other.authorizeUrl: must be a URL (http:// or https://)');
+    // A field whose variable is unset is checked once it is set, not reported as a bad URL now.
+    expect(result.stderr).not.toContain('providers.other.requestTokenUrl');
+  });
+
+  it('looks in --config, then ./tokensmith.config.*, then $XDG_CONFIG_HOME/tokensmith/config.yaml; init --global writes there', async () => {
+    const dir = tempDir();
+    const xdg = join(dir, 'xdg');
+    const userEnv = { XDG_CONFIG_HOME: xdg, GOOD_SECRET: SECRET };
+    const none = await runInProcess(['providers', '--json'], { cwd: dir, env: userEnv });
+    expect(JSON.parse(none.stdout).origin).toBe('demo');
+    const init = await runInProcess(['init', '--global'], { cwd: dir, env: userEnv });
+    expect(init.code).toBe(0);
+    const userPath = join(xdg, 'tokensmith', 'config.yaml');
+    expect(init.stderr).toContain(`wrote ${userPath} (mode 600)`);
+    expect(statSync(userPath).mode & 0o777).toBe(0o600);
+    expect(statSync(join(xdg, 'tokensmith')).mode & 0o777).toBe(0o700);
+    const user = JSON.parse((await runInProcess(['providers', '--json'], { cwd: dir, env: userEnv })).stdout);
+    expect([user.source, user.origin, user.providers[0].name]).toEqual([userPath, 'user', 'twitter']);
+    expect((await runInProcess(['providers'], { cwd: dir, env: userEnv })).stdout).toContain(`from ${userPath}`);
+    writeConfig(dir, two);
+    const local = JSON.parse((await runInProcess(['providers', '--json'], { cwd: dir, env: userEnv })).stdout);
+    expect([local.origin, local.providers[0].name]).toEqual(['working-directory', 'good']);
+    writeConfig(dir, two.replace(/good/g, 'picked'), 'picked.yaml');
+    const explicit = JSON.parse((await runInProcess(['--config', 'picked.yaml', 'providers', '--json'], { cwd: dir, env: userEnv })).stdout);
+    expect([explicit.origin, explicit.providers[0].name]).toEqual(['explicit', 'picked']);
+  });
+
+  it('defaults XDG_CONFIG_HOME to ~/.config, as gh does', async () => {
+    const dir = tempDir();
+    const home = join(dir, 'home');
+    mkdirSync(join(home, '.config', 'tokensmith'), { recursive: true });
+    writeConfig(join(home, '.config', 'tokensmith'), two, 'config.yaml');
+    const result = await runInProcess(['providers', '--json'], { cwd: dir, env: { HOME: home, XDG_CONFIG_HOME: '' } });
+    expect(JSON.parse(result.stdout).source).toBe(join(home, '.config', 'tokensmith', 'config.yaml'));
   });
 });

@@ -1,6 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
 import { startSandbox, DEMO_CREDENTIALS, decideOnAuthorizePage, type Sandbox } from '@tokensmith/sandbox';
 import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
+import { runInPty } from './pty.js';
 
 let sandbox: Sandbox;
 beforeEach(async () => { sandbox = await startSandbox(); });
@@ -52,20 +52,15 @@ describe('tokensmith (built binary) against a real sandbox', () => {
   it.each([
     ['sandbox-oauth1', 'PIN'],
     ['sandbox-oauth2', 'browser redirect'],
-  ])('runs the embedded demo\'s %s provider through its %s login in one process', async (provider, how) => {
-    let started = false;
-    const approve = (stderr: string, child: ChildProcess) => {
-      const url = /Open this URL to authorize:\n\s+(\S+)/.exec(stderr)?.[1];
-      if (!url || started || (how === 'PIN' && !stderr.includes('PIN: '))) return;
-      started = true;
-      void decideOnAuthorizePage(url, 'approve').then(async (decision) => {
-        if (how === 'PIN') child.stdin!.end(`${decision.pin}\n`);
-        else await fetch(decision.location!);
-      });
-    };
-    const result = await runBinary(['timeline', provider, '--no-browser', '--count', '2'], { cwd: tempDir(), onStderr: approve });
-    expect(result.code).toBe(0);
-    expect(result.stdout.match(/^By: Twitter API \(@twitterapi\)$/gm)).toHaveLength(2);
+  ])('runs the embedded demo\'s %s provider through its %s login in one process, on a terminal', async (provider, how) => {
+    const pty = runInPty(['timeline', provider, '--no-browser', '--count', '2'], { cwd: tempDir() });
+    const screen = await pty.waitFor(how === 'PIN' ? 'PIN: ' : 'paste the URL');
+    const url = /Open this URL to authorize:\r?\n\s+(\S+)/.exec(screen)![1]!;
+    const decision = await decideOnAuthorizePage(url, 'approve');
+    if (how === 'PIN') pty.type(`${decision.pin}\r`);
+    else await fetch(decision.location!);
+    expect(await pty.exited).toBe(0);
+    expect(pty.text.match(/^By: Twitter API \(@twitterapi\)$/gm)).toHaveLength(2);
   });
 
   it('a wrong secret exits 2 with the server error and without the secret', async () => {
@@ -73,23 +68,24 @@ describe('tokensmith (built binary) against a real sandbox', () => {
     writeConfig(dir, config('WRONG-SECRET-abc123'));
     const result = await runBinary(['timeline', '--user', 'twitterapi'], { cwd: dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('error: client credentials token request failed with HTTP 403 authenticity_token_error: Unable to verify your credentials');
+    expect(result.stderr).toContain('HTTP 403 authenticity_token_error: Unable to verify your credentials');
+    expect(result.stderr).toContain('check providers.sandbox.clientId and providers.sandbox.clientSecret');
     expect(result.stdout + result.stderr).not.toContain('WRONG-SECRET-abc123');
   });
 
-  it('an unknown user exits 2 with the API error; an unreachable token URL exits 3', async () => {
+  it('an unknown user exits 1 naming the user; an unreachable token URL exits 3 naming the field', async () => {
     const dir = tempDir();
     writeConfig(dir, config());
     const unknown = await runBinary(['timeline', '--user', 'nobody'], { cwd: dir, env });
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('HTTP 404');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('user @nobody not found');
     const closed = await startSandbox();
     const deadUrl = closed.endpoints.tokenUrl;
     await closed.stop();
     writeConfig(dir, config(undefined, deadUrl));
     const down = await runBinary(['timeline', '--user', 'twitterapi'], { cwd: dir, env });
     expect(down.code).toBe(3);
-    expect(down.stderr).toContain('client credentials token request failed');
+    expect(down.stderr).toContain('cannot reach providers.sandbox.tokenUrl');
   });
 
   it('re-authenticates once when the app token is invalidated between calls (401 retry)', async () => {

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { parseConfig } from '../src/config-load.js';
 import { runInProcess, tempDir } from './helpers.js';
 
-const ENV = { TWITTER_API_KEY: 'k', TWITTER_API_SECRET: 's', MASTODON_CLIENT_ID: 'c' };
+const ENV = { TWITTER_API_KEY: 'k', TWITTER_API_SECRET: 's', MASTODON_CLIENT_ID: 'c', GITHUB_CLIENT_ID: 'g' };
 
 describe('tokensmith init', () => {
-  it.each(['client-credentials', 'oauth1-pin', 'authorization-code'])('writes a valid, commented %s starter with mode 600', async (strategy) => {
+  it.each(['client-credentials', 'oauth1-pin', 'authorization-code', 'device-code'])('writes a valid, commented %s starter with mode 600', async (strategy) => {
     const dir = tempDir();
     const result = await runInProcess(['init', '--strategy', strategy], { cwd: dir });
     expect(result.code).toBe(0);
@@ -28,6 +28,6 @@ describe('tokensmith init', () => {
     expect((await runInProcess(['init', '--force', '--strategy', 'oauth1-pin'], { cwd: dir })).code).toBe(0);
     const bad = await runInProcess(['init', '--strategy', 'saml', '--output', 'x.yaml'], { cwd: dir });
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('--strategy must be one of client-credentials, oauth1-pin, authorization-code');
+    expect(bad.stderr).toContain('--strategy must be one of client-credentials, oauth1-pin, authorization-code, device-code');
   });
 });

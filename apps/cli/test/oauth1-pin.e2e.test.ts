@@ -1,6 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startSandbox, DEMO_CREDENTIALS, decideOnAuthorizePage, type Sandbox } from '@tokensmith/sandbox';
 import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
+import { runInPty } from './pty.js';
 
 let sandbox: Sandbox;
 beforeEach(async () => { sandbox = await startSandbox(); });
@@ -8,17 +10,8 @@ afterEach(async () => { await sandbox.stop(); });
 
 const config = () => sandboxConfig([sandboxProvider(sandbox, 'oauth1-pin')]);
 const env = SANDBOX_ENV;
-
-/** Plays the person: when the CLI prints the authorize URL, decide on the page and type what it shows. */
-function person(action: 'approve' | 'deny', typed: (pin: string | undefined) => string) {
-  let started = false;
-  return (stderr: string, child: ChildProcess) => {
-    const url = /Open this URL to authorize:\n\s+(\S+)/.exec(stderr)?.[1];
-    if (!url || started || !stderr.includes('PIN: ')) return;
-    started = true;
-    void decideOnAuthorizePage(url, action).then((decision) => child.stdin!.end(`${typed(decision.pin)}\n`));
-  };
-}
+const pendingDir = (dir: string) => join(dir, '.config', 'tokensmith', 'pending');
+const pendingFiles = (dir: string) => (existsSync(pendingDir(dir)) ? readdirSync(pendingDir(dir)).map((name) => join(pendingDir(dir), name)) : []);
 
 async function status(dir: string) {
   const result = await runBinary(['status', '--json'], { cwd: dir, env });
@@ -26,56 +19,154 @@ async function status(dir: string) {
   return JSON.parse(result.stdout) as { providers: Array<{ provider: string; loggedIn: boolean; user?: string }> };
 }
 
+/** Step 1 of the scriptable login (CI=true, no stdin): prints the URL, keeps the request, exits 0. */
+async function startTwoStep(dir: string) {
+  const start = await runBinary(['login', 'user', '--no-browser'], { cwd: dir, env });
+  expect(start.code).toBe(0);
+  const url = /Open this URL to authorize:\n {2}(\S+)/.exec(start.stderr)?.[1];
+  expect(url).toBeDefined();
+  return { start, url: url! };
+}
+
 describe('tokensmith login (OAuth 1.0a PIN) against the sandbox', () => {
-  it('walks the PIN flow, stores the credentials (0600), and a later run prints the timeline signed', async () => {
+  it('logs in in two steps without a terminal: URL and a 0600 pending file, then --pin; a later run prints the timeline signed', async () => {
     const dir = tempDir();
     writeConfig(dir, config());
-    const login = await runBinary(['login', 'user', '--no-browser'], { cwd: dir, env, onStderr: person('approve', (pin) => pin!) });
-    expect(login.stderr).toContain(`Open this URL to authorize:\n  ${sandbox.endpoints.authorizeUrl}?oauth_token=`);
-    expect(login.code).toBe(0);
-    expect(login.stderr).toContain('Logged in to user');
+    const { start, url } = await startTwoStep(dir);
+    expect(url.startsWith(`${sandbox.endpoints.authorizeUrl}?oauth_token=`)).toBe(true);
+    expect(start.stderr.split(url).length - 1).toBe(1); // printed exactly once
+    expect(start.stderr).toContain('tokensmith login user --pin PIN');
+    expect(start.stderr).not.toContain('Opening');
+    const [file, ...others] = pendingFiles(dir);
+    expect(others).toEqual([]);
+    expect(statSync(file!).mode & 0o777).toBe(0o600);
+    expect(statSync(pendingDir(dir)).mode & 0o777).toBe(0o700);
+
+    const { pin } = await decideOnAuthorizePage(url, 'approve');
+    const finish = await runBinary(['login', 'user', '--pin', pin!], { cwd: dir, env });
+    expect(finish.stderr).toContain('Logged in to user');
+    expect(finish.code).toBe(0);
+    expect(pendingFiles(dir)).toEqual([]); // removed once used
+    expect(sandbox.stats.requestTokenRequests).toBe(1);
     expect((await status(dir)).providers[0]).toMatchObject({ provider: 'user', loggedIn: true, user: 'twitterapi' });
 
     const timeline = await runBinary(['timeline', 'user', '--count', '2'], { cwd: dir, env });
     expect(timeline.code).toBe(0);
     expect(timeline.stdout).toMatch(/^Tweet: Hello from the tokensmith sandbox.*\nOn: .+\nBy: Twitter API \(@twitterapi\)\n/);
-    expect(sandbox.stats.requestTokenRequests).toBe(1);
-    for (const output of [login.stdout, login.stderr, timeline.stdout, timeline.stderr]) expect(output).not.toContain(DEMO_CREDENTIALS.oauth1.consumerSecret);
+    for (const output of [start.stdout, start.stderr, finish.stdout, finish.stderr, timeline.stdout, timeline.stderr]) {
+      expect(output).not.toContain(DEMO_CREDENTIALS.oauth1.consumerSecret);
+      expect(output).not.toContain(pin!);
+    }
   });
 
-  it('takes --pin as the answer to the prompt (a wrong one here: the script cannot know the PIN in advance)', async () => {
+  it('with --json prints one object with the URL and the next command (the URL nowhere else)', async () => {
     const dir = tempDir();
     writeConfig(dir, config());
-    const login = await runBinary(['login', 'user', '--no-browser', '--pin', '0000000'], { cwd: dir, env });
-    expect(login.code).toBe(2);
-    expect(login.stderr).toMatch(/error: .*verifier_invalid/);
-    expect(login.stderr).not.toContain('0000000');
+    const start = await runBinary(['login', 'user', '--no-browser', '--json'], { cwd: dir, env });
+    expect(start.code).toBe(0);
+    const body = JSON.parse(start.stdout) as { provider: string; status: string; authorizeUrl: string; expiresAt: string; next: string };
+    expect(body).toMatchObject({ provider: 'user', status: 'pending', next: 'tokensmith login user --pin PIN' });
+    expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.now());
+    expect(start.stderr).not.toContain(body.authorizeUrl);
+    expect(start.stdout).not.toContain(JSON.parse(readFileSync(pendingFiles(dir)[0]!, 'utf8')).state.oauthTokenSecret);
+    const { pin } = await decideOnAuthorizePage(body.authorizeUrl, 'approve');
+    const finish = await runBinary(['login', 'user', '--pin', pin!, '--json'], { cwd: dir, env });
+    expect(finish.code).toBe(0);
+    expect(JSON.parse(finish.stdout)).toMatchObject({ provider: 'user', loggedIn: true, user: 'twitterapi' });
   });
 
-  it('a wrong PIN exits 2 with a clear error and stores nothing', async () => {
+  it('a stale pending request (already used) or a wrong PIN says to start again, exit 2, and drops the pending file', async () => {
     const dir = tempDir();
     writeConfig(dir, config());
-    const login = await runBinary(['login', 'user', '--no-browser'], { cwd: dir, env, onStderr: person('approve', (pin) => (pin === '1234567' ? '7654321' : '1234567')) });
-    expect(login.code).toBe(2);
-    expect(login.stderr).toMatch(/error: .*verifier_invalid/);
-    expect((await status(dir)).providers[0]!.loggedIn).toBe(false);
+    const { url } = await startTwoStep(dir);
+    const file = pendingFiles(dir)[0]!;
+    const saved = readFileSync(file, 'utf8');
+    const { pin } = await decideOnAuthorizePage(url, 'approve');
+    expect((await runBinary(['login', 'user', '--pin', pin!], { cwd: dir, env })).code).toBe(0);
+
+    writeFileSync(file, saved, { mode: 0o600 }); // the same request token again: the server refuses it
+    const stale = await runBinary(['login', 'user', '--pin', pin!], { cwd: dir, env });
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toContain('the PIN was not accepted (HTTP 401 token_used)');
+    expect(stale.stderr).toContain('Start again: `tokensmith login user --no-browser`');
+    expect(pendingFiles(dir)).toEqual([]);
+
+    await startTwoStep(dir);
+    const wrong = await runBinary(['login', 'user', '--pin', '0000000'], { cwd: dir, env });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('the PIN was not accepted (HTTP 401 verifier_invalid)');
+    expect(wrong.stderr).not.toContain('0000000');
+  });
+
+  it('--pin with nothing pending names the first step', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const result = await runBinary(['login', 'user', '--pin', '1234567'], { cwd: dir, env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no pending login for user');
+    expect(result.stderr).toContain('run `tokensmith login user --no-browser` first');
+    expect(sandbox.stats.requestTokenRequests).toBe(0);
+  });
+
+  it('refuses a pending file other users can read, naming it', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    await startTwoStep(dir);
+    const file = pendingFiles(dir)[0]!;
+    const { chmodSync } = await import('node:fs');
+    chmodSync(file, 0o644);
+    const result = await runBinary(['login', 'user', '--pin', '1234567'], { cwd: dir, env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`refusing the pending login file ${file}: other users can read or write it`);
+  });
+
+  it('timeline and token without a terminal fail at once with the login command, before any request (measured: 300 s wait)', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    for (const argv of [['timeline', 'user'], ['token', 'user']]) {
+      const started = Date.now();
+      const result = await runBinary(argv, { cwd: dir, env, stdin: '' });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('error: not logged in to user, and a login needs a person (CI is set): run `tokensmith login user` in a terminal');
+      // The advice is the two-step login, never a --pin that cannot work on its own.
+      expect(result.stderr).toContain('`tokensmith login user --no-browser` prints the URL to approve, then `tokensmith login user --pin PIN`');
+    }
+    expect(sandbox.stats.requestTokenRequests).toBe(0);
+  });
+
+  it('--no-input on a terminal counts as no terminal', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const pty = runInPty(['--no-input', 'token', 'user'], { cwd: dir, env });
+    expect(await pty.exited).toBe(2);
+    expect(pty.screen).toContain('a login needs a person (--no-input was given)');
+  });
+
+  it('on a terminal masks the PIN while it is typed, and logs in', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const pty = runInPty(['login', 'user', '--no-browser'], { cwd: dir, env });
+    const screen = await pty.waitFor('PIN: ');
+    const url = /Open this URL to authorize:\r?\n {2}(\S+)/.exec(screen)![1]!;
+    const { pin } = await decideOnAuthorizePage(url, 'approve');
+    pty.type(`${pin!}\r`);
+    expect(await pty.exited).toBe(0);
+    expect(pty.screen).toContain('PIN: *******');
+    expect(pty.screen).not.toContain(pin!);
+    expect(pty.screen).toContain('Logged in to user');
+    expect((await status(dir)).providers[0]!.loggedIn).toBe(true);
   });
 
   it('a denied authorization exits 2 and stores nothing', async () => {
     const dir = tempDir();
     writeConfig(dir, config());
-    const login = await runBinary(['login', 'user', '--no-browser'], { cwd: dir, env, onStderr: person('deny', () => '') });
-    expect(login.code).toBe(2);
-    expect(login.stderr).toMatch(/error: .*(denied|no PIN)/i);
-    expect((await status(dir)).providers[0]!.loggedIn).toBe(false);
-  });
-
-  it('with no stdin (CI) and no --pin, says how to give the PIN instead of hanging', async () => {
-    const dir = tempDir();
-    writeConfig(dir, config());
-    const login = await runBinary(['login', 'user', '--no-browser'], { cwd: dir, env, stdin: '' });
-    expect(login.code).toBe(2);
-    expect(login.stderr).toContain('error: no answer on standard input for "PIN:" (it ended); pass it as an option (--pin for a PIN) or run in a terminal');
+    const pty = runInPty(['login', 'user', '--no-browser'], { cwd: dir, env });
+    const screen = await pty.waitFor('PIN: ');
+    await decideOnAuthorizePage(/Open this URL to authorize:\r?\n {2}(\S+)/.exec(screen)![1]!, 'deny');
+    pty.type('\r');
+    expect(await pty.exited).toBe(2);
+    expect(pty.text).toMatch(/error: .*(denied|no PIN)/i);
     expect((await status(dir)).providers[0]!.loggedIn).toBe(false);
   });
 });

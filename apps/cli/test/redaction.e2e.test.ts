@@ -72,6 +72,16 @@ function person(action: 'approve' | 'deny', pinToType?: (pin: string | undefined
   };
 }
 
+/** The scriptable OAuth 1.0a login: step 1 prints the URL, the person approves, step 2 brings the PIN. */
+async function twoStepLogin(cwd: { cwd: string }, pinToType: (pin: string) => string, label = '') {
+  const start = await run(`login user1 --no-browser${label}`, ['login', 'user1', '--no-browser'], cwd);
+  expect(start.code).toBe(0);
+  const url = /Open this URL to authorize:\n\s+(\S+)/.exec(start.stderr)![1]!;
+  const decision = await decideOnAuthorizePage(url, 'approve');
+  secrets.add(decision.pin!);
+  return run(`login user1 --pin${label}`, ['login', 'user1', '--pin', pinToType(decision.pin!)], cwd);
+}
+
 beforeAll(async () => {
   sandbox = await startSandbox({
     apps: [{ clientId: DEMO_CREDENTIALS.app.clientId, clientSecret: APP_SECRET }],
@@ -95,7 +105,7 @@ describe('no secret in any output, with --verbose and DEBUG=tokensmith*', () => 
     expect(token.code).toBe(0);
     outputs[outputs.length - 1]!.allowed = (JSON.parse(token.stdout) as { access_token: string }).access_token;
 
-    expect((await run('login user1', ['login', 'user1', '--no-browser'], { ...cwd, onStderr: person('approve', (pin) => pin!) })).code).toBe(0);
+    expect((await twoStepLogin(cwd, (pin) => pin)).code).toBe(0);
     expect((await run('timeline user1', ['timeline', 'user1', '--count', '1'], { ...cwd, stdin: '' })).code).toBe(0);
     expect((await run('login me', ['login', 'me', '--no-browser', '--json'], { ...cwd, onStderr: person('approve') })).code).toBe(0);
     expect((await run('timeline me', ['timeline', 'me', '--count', '1'], { ...cwd, stdin: '' })).code).toBe(0);
@@ -109,7 +119,7 @@ describe('no secret in any output, with --verbose and DEBUG=tokensmith*', () => 
     expect((await run('timeline app (401, re-auth)', ['timeline', 'app', '--count', '1'], cwd)).code).toBe(0);
 
     // Error paths.
-    expect((await run('login user1 (wrong PIN)', ['login', 'user1', '--no-browser'], { ...cwd, onStderr: person('approve', (pin) => (pin === '1111111' ? '2222222' : '1111111')) })).code).toBe(2);
+    expect((await twoStepLogin(cwd, (pin) => (pin === '1111111' ? '2222222' : '1111111'), ' (wrong PIN)')).code).toBe(2);
     expect((await run('login me (denied)', ['login', 'me', '--no-browser'], { ...cwd, onStderr: person('deny') })).code).toBe(2);
     expect((await run('timeline app (wrong secret)', ['--store', 'memory', 'timeline', 'app'], { ...cwd, env: { APP_SECRET: 'KNOWN-wrong-secret-0d9e' } })).code).toBe(2);
     secrets.add('KNOWN-wrong-secret-0d9e');

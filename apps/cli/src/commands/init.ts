@@ -1,7 +1,9 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { CliError } from '../cli-error.js';
 import type { StrategyName } from '../config-schema.js';
+import { userConfigPath } from '../config-load.js';
+import { pathKind, writeFileAtomic } from '../safe-write.js';
 
 const HEADER = `# tokensmith config. Docs: README.md, "Config file".
 # Keep secrets out of this file: write \${ENV_NAME} and export the variable.
@@ -19,6 +21,8 @@ providers:
     clientId: \${TWITTER_API_KEY}          # export TWITTER_API_KEY=...
     clientSecret: \${TWITTER_API_SECRET}   # export TWITTER_API_SECRET=...
     # authMethod: basic                    # basic (default) | body
+    # invalidateUrl: https://api.twitter.com/oauth2/invalidate_token   # logout invalidates the token there
+    # refreshSkewSeconds: 30               # renew this long before expiry
     timeline:
       url: https://api.twitter.com/1.1/statuses/user_timeline.json
       format: twitter-v1
@@ -50,11 +54,30 @@ providers:
     # revocationUrl: https://mastodon.example/oauth/revoke
     clientId: \${MASTODON_CLIENT_ID}
     # clientSecret: \${MASTODON_CLIENT_SECRET}   # omit for a public client
+    # authMethod: basic                        # basic | post | none (public client)
     scopes: [read]
+    # authorizationParams: { prompt: consent }  # extra authorize parameters: prompt, audience, resource, login_hint
     redirectUri: http://127.0.0.1:8765/callback
     timeline:
       url: https://mastodon.example
       format: mastodon
+`,
+  'device-code': `defaultProvider: github
+providers:
+  github:
+    # OAuth 2 device authorization grant (RFC 8628): tokensmith login github prints a code and a
+    # URL to open on any device (a phone, another computer); no browser needed on this machine.
+    strategy: device-code
+    deviceAuthorizationUrl: https://github.com/login/device/code
+    tokenUrl: https://github.com/login/oauth/access_token
+    # issuer: https://id.example.com        # or OIDC/OAuth discovery instead of the two URLs above
+    clientId: \${GITHUB_CLIENT_ID}         # export GITHUB_CLIENT_ID=...
+    # clientSecret: \${GITHUB_CLIENT_SECRET} # omit for a public client
+    # authMethod: none                      # basic | post | none
+    scopes: [read:user]
+    # authorizationParams: { audience: https://api.example.com }
+    # refreshSkewSeconds: 30                # renew this long before expiry
+    # timeoutMs: 30000                      # one request's deadline
 `,
 };
 
@@ -63,11 +86,25 @@ export function starterConfig(strategy: StrategyName): string {
   return HEADER + STARTERS[strategy];
 }
 
-/** Writes a starter config (mode 0600); refuses to overwrite without `force`. Returns the path. */
-export function writeStarterConfig(cwd: string, strategy: string, options: { path?: string; force?: boolean }): string {
-  if (!(strategy in STARTERS)) throw new CliError('usage', `--strategy must be one of ${Object.keys(STARTERS).join(', ')}`);
-  const path = resolve(cwd, options.path ?? 'tokensmith.config.yaml');
-  if (existsSync(path) && !options.force) throw new CliError('usage', `${path} already exists; pass --force to overwrite it`);
-  writeFileSync(path, starterConfig(strategy as StrategyName), { mode: 0o600 });
-  return path;
+/** Where `init` wrote, and the mode the file really has. */
+export interface WrittenConfig {
+  path: string;
+  mode: number;
+}
+
+/**
+ * Writes a starter config with mode 0600, via a temp file renamed into place: never through a
+ * symbolic link (a dangling one included), never keeping an old file's looser mode. Refuses to
+ * overwrite without `force`. `global` writes the user-level `$XDG_CONFIG_HOME/tokensmith/config.yaml`.
+ */
+export function writeStarterConfig(cwd: string, strategy: string, options: { path?: string; force?: boolean; global?: boolean; env?: NodeJS.ProcessEnv }): WrittenConfig {
+  if (!Object.hasOwn(STARTERS, strategy)) throw new CliError('usage', `--strategy must be one of ${Object.keys(STARTERS).join(', ')}`);
+  const path = options.global ? userConfigPath(options.env ?? {}) : resolve(cwd, options.path ?? 'tokensmith.config.yaml');
+  const kind = pathKind(path);
+  if (kind === 'symlink') throw new CliError('usage', `${path} is a symbolic link; tokensmith init never writes through links. Remove the link, or write elsewhere with --output PATH`);
+  if (kind === 'other') throw new CliError('usage', `${path} exists and is not a regular file; choose another --output PATH`);
+  if (kind === 'file' && !options.force) throw new CliError('usage', `${path} already exists; pass --force to overwrite it`);
+  if (options.global) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const mode = writeFileAtomic(path, starterConfig(strategy as StrategyName), 0o600);
+  return { path, mode };
 }

@@ -12,9 +12,8 @@ export function registerTimelineCommand({ program, io, global, style }: CommandC
     .option('-n, --count <n>', 'how many posts (1-200)', '5')
     .option('--json', 'print JSON')
     .option('--no-browser', 'do not open a browser for a login; print the URL instead')
-    .option('--pin <pin>', 'OAuth 1.0a PIN for a login, for scripts')
     .addHelpText('after', '\nExamples:\n  $ tokensmith timeline\n  $ tokensmith timeline twitter --user twitterapi --count 3 --json')
-    .action(async (name: string | undefined, flags: { user?: string; count: string; json?: boolean; browser?: boolean; pin?: string }) => {
+    .action(async (name: string | undefined, flags: { user?: string; count: string; json?: boolean; browser?: boolean }) => {
       const count = Number(flags.count);
       if (!/^\d+$/.test(flags.count) || count < 1 || count > 200) throw new CliError('usage', '--count must be a whole number from 1 to 200');
       await withProvider(io, global(), name, flags, async ({ name: providerName, context, provider, progress, fetch: logged }) => {

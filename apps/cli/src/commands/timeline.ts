@@ -1,7 +1,7 @@
-import { OAuthResponseError, TokensmithError, createAuthenticatedFetch, parseOAuthError, type AuthenticatedFetchOptions } from '@tokensmith/core/kit';
+import { OAuthResponseError, TokensmithError, createAuthenticatedFetch, parseOAuthError, readBodyText, type AuthenticatedFetchOptions } from '@tokensmith/core/kit';
 import { CliError } from '../cli-error.js';
 import { TIMELINE_ADAPTERS, formatPosts, type Post } from '../timeline-format.js';
-import type { ProviderConfig } from '../config-schema.js';
+import { DEFAULT_TIMELINE_MAX_BYTES, type ProviderConfig } from '../config-schema.js';
 import type { BuiltProvider } from '../build-provider.js';
 import type { Progress } from '../io.js';
 
@@ -21,6 +21,9 @@ export async function fetchTimeline(
     throw new CliError('usage', `--user is required for app-only provider ${name} (or set providers.${name}.timeline.user)`);
   }
   const host = new URL(config.timeline.url).host;
+  const maxBytes = config.timeline.maxResponseBytes ?? DEFAULT_TIMELINE_MAX_BYTES;
+  // The body is read through the kit's cap, counted on the decompressed bytes (fetch inflates gzip
+  // before the stream), so a gzip bomb or an endless stream stops at the cap instead of exhausting memory.
   const api = createAuthenticatedFetch(provider, {
     ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
     onRetry: (event) => {
@@ -32,7 +35,24 @@ export async function fetchTimeline(
   });
   const get = async (url: string): Promise<unknown> => {
     const response = await api(url, { headers: { accept: 'application/json' } });
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await readBodyText(response, { what: `timeline response from ${host}`, maxBytes, code: 'response_too_large' });
+    } catch (error) {
+      if (error instanceof TokensmithError && error.code === 'response_too_large') {
+        throw new CliError('provider', `the timeline response from ${host} is larger than ${maxBytes} bytes (after decompression); stopped reading it. If the provider really sends that much, raise providers.${name}.timeline.maxResponseBytes`);
+      }
+      throw error;
+    }
+    if (response.status === 404) {
+      const fields = parseOAuthError(response.status, text);
+      throw new CliError(
+        'usage',
+        user
+          ? `user @${user} not found at ${host} (HTTP 404 ${fields.error}); check the name given to --user${config.timeline?.user ? ` or providers.${name}.timeline.user` : ''}, and providers.${name}.timeline.url`
+          : `the timeline at ${host} was not found (HTTP 404 ${fields.error}); check providers.${name}.timeline.url`,
+      );
+    }
     if (!response.ok) throw new OAuthResponseError(`timeline request to ${host}`, parseOAuthError(response.status, text));
     try {
       return JSON.parse(text) as unknown;

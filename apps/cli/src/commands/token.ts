@@ -9,12 +9,11 @@ export function registerTokenCommand({ program, io, global, style }: CommandCont
     .argument('[provider]', 'provider name from the config')
     .option('--json', 'print JSON with expiry and scopes')
     .option('--no-browser', 'do not open a browser for a login')
-    .option('--pin <pin>', 'OAuth 1.0a PIN for a login, for scripts')
     .addHelpText('after', '\nThe token is a credential: the command prints it because you asked; keep it out of logs.\n\nExamples:\n  $ tokensmith token twitter\n  $ curl -H "Authorization: Bearer $(tokensmith token twitter)" ...')
-    .action(async (name: string | undefined, flags: { json?: boolean; browser?: boolean; pin?: string }) => {
+    .action(async (name: string | undefined, flags: { json?: boolean; browser?: boolean }) => {
       await withProvider(io, global(), name, flags, async ({ name: providerName, provider, progress }) => {
         progress.start(`Getting a token for ${providerName}`);
-        const credentials = await provider.getToken();
+        const credentials = await provider.getToken(io.signal ? { signal: io.signal } : {});
         progress.stop();
         if (flags.json) {
           const body = credentials.type === 'bearer'
