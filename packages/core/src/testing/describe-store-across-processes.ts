@@ -156,7 +156,7 @@ export function describeStoreAcrossProcesses(name: string, options: StoreProcess
       expect(server.grants.clientCredentials).toBe(1);
       expect(outcome.reduce((sum, m) => sum + Number(m.calls), 0)).toBe(processes * calls);
       expect(new Set(outcome.flatMap((m) => m.accessTokens as string[]))).toEqual(new Set(['cc-1']));
-      expect(await store.get(key)).toEqual({ type: 'bearer', accessToken: 'cc-1', expiresAt: expect.any(Number) });
+      expect(await store.get(key)).toEqual({ type: 'bearer', accessToken: 'cc-1', expiresAt: expect.any(Number), obtainedAt: expect.any(Number) });
       expect(await store.get('other#provider#')).toEqual({ type: 'oauth1', token: 'other-token', tokenSecret: 'other-secret' });
     });
 
