@@ -58,6 +58,7 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
   const { io, progress, prompter } = interaction;
   const timeout = config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs };
   const fetchOption = interaction.fetch === undefined ? {} : { fetch: interaction.fetch };
+  const skew = config.refreshSkewSeconds === undefined ? {} : { refreshSkewSeconds: config.refreshSkewSeconds };
   const mode = interaction.mode ?? interactionMode(io);
   const purpose = interaction.purpose ?? 'use';
   const person: Person = { io, progress, prompter, mode, providerName: interaction.providerName ?? '<provider>', browser: interaction.browser, signal: io.signal, shown: new Set() };
@@ -72,6 +73,9 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
         store,
         ...(config.scope === undefined ? {} : { scope: config.scope }),
         ...(config.authMethod === undefined ? {} : { authMethod: config.authMethod }),
+        ...(config.invalidateUrl === undefined ? {} : { invalidateUrl: config.invalidateUrl }),
+        ...fetchOption,
+        ...skew,
         ...timeout,
       });
     }
@@ -84,6 +88,7 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
         authorizeUrl: config.authorizeUrl,
         accessTokenUrl: config.accessTokenUrl,
         store,
+        ...skew,
         ...timeout,
         ...fetchOption,
         // The URL and the browser are handled in promptPin (printed once, "Opening" only when tried).
@@ -115,6 +120,9 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
         ...(config.revocationUrl === undefined ? {} : { revocationUrl: config.revocationUrl }),
         ...(config.clientSecret === undefined ? {} : { clientSecret: config.clientSecret }),
         ...(config.redirectUri === undefined ? {} : { redirectUri: config.redirectUri }),
+        ...(config.authMethod === undefined ? {} : { authMethod: config.authMethod }),
+        ...(config.authorizationParams === undefined ? {} : { authorizationParams: config.authorizationParams }),
+        ...skew,
         ...timeout,
         // This CLI prints the URL and the browser's fate itself (once); the rest is progress.
         onProgress: (message: string, event: { type: string }) => {

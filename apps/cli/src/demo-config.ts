@@ -51,9 +51,10 @@ export function demoConfigYaml(baseUrl: string, credentials: DemoCredentials): s
   const config = demoConfig(baseUrl, credentials);
   const lines = [
     '# tokensmith config for the sandbox running at ' + baseUrl,
-    '# Save as tokensmith.config.yaml. These are the sandbox\'s local demo credentials, not real secrets.',
+    '# Written by `tokensmith sandbox --write tokensmith.config.yaml` (mode 600). These are the sandbox\'s',
+    '# local demo credentials, not real secrets. Tokens go to the file store; they last while this sandbox runs.',
     `defaultProvider: ${config.defaultProvider}`,
-    'store: memory',
+    `store: ${config.store}`,
     'providers:',
   ];
   for (const [name, provider] of Object.entries(config.providers)) {
