@@ -59,7 +59,7 @@ describe('createClientCredentialsProvider', () => {
       .matchHeader('authorization', (value) => value === undefined)
       .reply(200, { token_type: 'Bearer', access_token: 'x', expires_in: 3600, scope: 'read write' });
     const token = await createClientCredentialsProvider({ tokenUrl: 'https://auth.example.com/token', clientId: 'id', clientSecret: 'sec', authMethod: 'body', scope: ['read', 'write'], now: () => 0 }).getToken();
-    expect(token).toEqual({ type: 'bearer', accessToken: 'x', expiresAt: 3_600_000, scope: ['read', 'write'] });
+    expect(token).toEqual({ type: 'bearer', accessToken: 'x', expiresAt: 3_600_000, obtainedAt: 0, scope: ['read', 'write'] });
     expect(scope.isDone()).toBe(true);
   });
 
@@ -76,7 +76,7 @@ describe('createClientCredentialsProvider', () => {
     let clock = 0;
     nock('https://auth.example.com').post('/token').reply(200, { token_type: 'bearer', access_token: 'one', expires_in: 120 });
     nock('https://auth.example.com').post('/token').reply(200, { token_type: 'bearer', access_token: 'two', expires_in: 120 });
-    const provider = createClientCredentialsProvider({ tokenUrl: 'https://auth.example.com/token', clientId: 'id', clientSecret: 'sec', now: () => clock, expirySkewMs: 30_000 });
+    const provider = createClientCredentialsProvider({ tokenUrl: 'https://auth.example.com/token', clientId: 'id', clientSecret: 'sec', now: () => clock, refreshSkewSeconds: 30 });
     expect((await provider.getToken()).accessToken).toBe('one');
     clock = 89_000;
     expect((await provider.getToken()).accessToken).toBe('one');
@@ -132,7 +132,7 @@ describe('createClientCredentialsProvider', () => {
     const { port } = server.address() as AddressInfo;
     try {
       const provider = createClientCredentialsProvider({ tokenUrl: `http://127.0.0.1:${port}/token`, clientId: 'id', clientSecret: 'sec' });
-      await expect(provider.getToken()).rejects.toMatchObject({ code: 'network_error' });
+      await expect(provider.getToken()).rejects.toMatchObject({ code: 'network_error', message: expect.stringContaining(`client credentials token request to http://127.0.0.1:${port}/token failed: the connection to 127.0.0.1:${port} was closed or reset (ECONNRESET)`) });
     } finally {
       server.close();
       nock.disableNetConnect();
@@ -148,7 +148,12 @@ describe('createClientCredentialsProvider', () => {
       [{ ...good, clientSecret: undefined }, /^clientSecret must be a non-empty string$/],
       [{ ...good, clientSecret: 'sécret' }, /^clientSecret must be printable ASCII/],
       [{ ...good, authMethod: 'digest' }, /^authMethod must be 'basic' or 'body'$/],
-      [{ ...good, timeoutMs: -5 }, /^timeoutMs must be a finite number >= 0$/],
+      [{ ...good, timeoutMs: -5 }, /^timeoutMs must be a whole number of milliseconds from 1/],
+      [{ ...good, timeoutMs: 0 }, /^timeoutMs must be a whole number of milliseconds from 1/],
+      [{ ...good, refreshSkewSeconds: -1 }, /^refreshSkewSeconds must be a number of seconds/],
+      [{ ...good, invalidateUrl: 'http://api.twitter.com/oauth2/invalidate_token' }, /^invalidateUrl must use https:\/\//],
+      [{ ...good, clientSecret: 'SEC\nRET' }, /^clientSecret must be printable ASCII/],
+      [{ ...good, scope: 'read\r\nwrite' }, /^scope must be printable ASCII/],
     ])('throws a TokensmithError naming the field (%#)', (options, message) => {
       let caught: unknown;
       try { createClientCredentialsProvider(options as never); } catch (error) { caught = error; }

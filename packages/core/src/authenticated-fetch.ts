@@ -3,7 +3,7 @@ import { discardBody, requestUrl } from './fetch-input.js';
 import type { AuthorizeRequest, TokenProvider } from './provider.js';
 import { IDEMPOTENT_METHODS, RETRYABLE_STATUSES, backoffDelay, isRetryableNetworkError, rateLimitDelay, retryPolicy, sleep, type RetryOptions } from './retry-policy.js';
 import { readBodyText } from './response-limit.js';
-import { DEFAULT_TIMEOUT_MS, abortError, timeoutSignal } from './signals.js';
+import { abortError, resolveTimeoutMs, timeoutSignal } from './signals.js';
 import { toTransportError } from './transport-error.js';
 
 /** Why a request is sent again, as reported to `onRetry`. */
@@ -24,7 +24,7 @@ export interface AuthenticatedFetchOptions {
   fetch?: typeof fetch;
   /** On a 401, invalidate the token and retry once with a fresh one. Default `true`. */
   retryOn401?: boolean;
-  /** Timeout of each attempt, ms. Default 30 s. */
+  /** Timeout of each attempt (its body included), whole ms from 1. Default 30 s; 0 is refused (`resolveTimeoutMs`). */
   timeoutMs?: number;
   /** Rate-limit and backoff settings. */
   retry?: RetryOptions;
@@ -102,7 +102,7 @@ async function isClockRejection(response: Response): Promise<boolean> {
 export function createAuthenticatedFetch(provider: TokenProvider, options: AuthenticatedFetchOptions = {}): typeof fetch {
   const baseFetch = options.fetch ?? globalThis.fetch;
   const retryOn401 = options.retryOn401 ?? true;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = resolveTimeoutMs(options);
   const policy = retryPolicy(options.retry);
   const maxRedirects = options.maxRedirects ?? 5;
   const wait = options.sleep ?? sleep;

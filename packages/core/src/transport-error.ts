@@ -48,7 +48,7 @@ function causeChain(error: unknown): ErrorShape[] {
     chain.push(shape);
     // AggregateError (happy eyeballs: one error per address) keeps its parts in `errors`.
     const parts = (current as { errors?: unknown }).errors;
-    current = shape.cause ?? (shape.isBoom && shape.data instanceof Object ? shape.data : undefined) ?? (Array.isArray(parts) ? parts[0] : undefined);
+    current = shape.cause ?? (shape.isBoom && typeof shape.data === 'object' && shape.data !== null ? shape.data : undefined) ?? (Array.isArray(parts) ? parts[0] : undefined);
   }
   return chain;
 }

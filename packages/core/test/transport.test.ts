@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import {
-  DEFAULT_TIMEOUT_MS, MAX_AUTH_RESPONSE_BYTES, TokensmithError, readBodyText, resolveTimeoutMs, timeoutSignal, toTransportError,
+  DEFAULT_TIMEOUT_MS, MAX_AUTH_RESPONSE_BYTES, TokensmithError, limitResponseBody, readBodyText, resolveTimeoutMs, timeoutSignal, toTransportError,
 } from '../src/kit.js';
 import { drip, gzipBomb, startServer, streamChunks, type TestServer } from './support/hostile-server.js';
 
@@ -56,6 +56,15 @@ describe('readBodyText: one streaming cap', () => {
     const total = 256 * 1024 * 1024;
     server = await startServer((_req, res) => streamChunks(res, { totalBytes: total, chunkBytes: 64 * 1024 }));
     await rejection(readBodyText(await fetch(`${server.origin}/token`), { what: 'token response' }));
+    await server.sockets[0]!.closed;
+    expect(server.sockets[0]!.bytesWritten()).toBeLessThan(total / 4);
+  });
+
+  it('limitResponseBody (for libraries that read bodies themselves) also hangs up at the cap', async () => {
+    const total = 256 * 1024 * 1024;
+    server = await startServer((_req, res) => streamChunks(res, { totalBytes: total, chunkBytes: 64 * 1024 }));
+    const response = await limitResponseBody(fetch)(`${server.origin}/token`);
+    await expect(response.text()).rejects.toMatchObject({ code: 'invalid_token_response' });
     await server.sockets[0]!.closed;
     expect(server.sockets[0]!.bytesWritten()).toBeLessThan(total / 4);
   });

@@ -3,7 +3,7 @@ import { MemoryStore, OAuthResponseError, TokensmithError, createAuthenticatedFe
 import { startSandbox, verifyOAuth1Signature, type Sandbox } from '@tokensmith/sandbox';
 import { createOAuth1PinProvider, exchangePin, requestToken, signOAuth1Request, type OAuth1PinProviderOptions } from '../src/index.js';
 import { approveAndReadPin as approve, decideOnAuthorizePage as decide } from '@tokensmith/sandbox';
-import { rejection } from './helpers.js';
+import { rejection, sandboxClient } from './helpers.js';
 
 // Known values, so the tests can prove none of them leaks into a message or inspect() output.
 const CONSUMER = { consumerKey: 'known-consumer-key', consumerSecret: 'KNOWN-CONSUMER-SECRET-9f8e7d', name: 'Known test app' };
@@ -22,14 +22,7 @@ afterEach(async () => {
   await sandbox.stop();
 });
 
-const client = () => ({
-  consumerKey: CONSUMER.consumerKey,
-  consumerSecret: CONSUMER.consumerSecret,
-  requestTokenUrl: sandbox.endpoints.requestTokenUrl,
-  authorizeUrl: sandbox.endpoints.authorizeUrl,
-  accessTokenUrl: sandbox.endpoints.accessTokenUrl,
-  now: () => clock,
-});
+const client = () => sandboxClient(sandbox, CONSUMER, () => clock);
 
 function provider(overrides: Partial<OAuth1PinProviderOptions> = {}) {
   return createOAuth1PinProvider({ ...client(), promptPin: ({ authorizeUrl }) => approve(authorizeUrl), store, ...overrides });

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { MemoryStore, OAuthResponseError } from '@tokensmith/core/kit';
 import { approveAndReadPin as approve, startSandbox, type Sandbox } from '@tokensmith/sandbox';
 import { createOAuth1PinProvider, type OAuth1PinProviderOptions } from '../src/index.js';
-import { rejection } from './helpers.js';
+import { rejection, sandboxClient } from './helpers.js';
 
 const CONSUMER = { consumerKey: 'two-step-key', consumerSecret: 'TWO-STEP-SECRET-5150', name: 'Two-step app' };
 let sandbox: Sandbox;
@@ -15,12 +15,7 @@ afterEach(() => sandbox.stop());
 /** A provider as one CLI process builds it; two calls are two processes sharing a store. */
 function provider(store: MemoryStore, overrides: Partial<OAuth1PinProviderOptions> = {}) {
   return createOAuth1PinProvider({
-    consumerKey: CONSUMER.consumerKey,
-    consumerSecret: CONSUMER.consumerSecret,
-    requestTokenUrl: sandbox.endpoints.requestTokenUrl,
-    authorizeUrl: sandbox.endpoints.authorizeUrl,
-    accessTokenUrl: sandbox.endpoints.accessTokenUrl,
-    now: () => clock,
+    ...sandboxClient(sandbox, CONSUMER, () => clock),
     store,
     promptPin: async () => {
       throw new Error('a two-step login never prompts');

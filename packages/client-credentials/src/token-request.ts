@@ -1,0 +1,115 @@
+import type { ClientCredentials, ModuleOptions } from 'simple-oauth2';
+import {
+  MAX_AUTH_RESPONSE_BYTES,
+  OAuthResponseError,
+  TokensmithError,
+  parseOAuthError,
+  parseTokenResponse,
+  toTransportError,
+  type BearerCredentials,
+} from '@tokensmith/core/kit';
+import type { ClientCredentialsSettings } from './client-credentials-options.js';
+import { quietLibraryDebug } from './quiet-library-debug.js';
+import { createWreckTransport } from './wreck-transport.js';
+
+const OPERATION = 'client credentials token request';
+
+interface WreckError {
+  isBoom?: boolean;
+  isJoi?: boolean;
+  output?: { statusCode?: number };
+  data?: { payload?: unknown; res?: { statusCode?: number; headers?: Record<string, string | undefined> } } | null;
+}
+
+function payloadText(payload: unknown): string {
+  if (payload === undefined || payload === null) return '';
+  if (Buffer.isBuffer(payload)) return payload.toString('utf8');
+  return typeof payload === 'string' ? payload : JSON.stringify(payload);
+}
+
+/**
+ * Maps what simple-oauth2 (Joi, wreck, node:http) throws to tokensmith's errors. Nothing of the
+ * library's wording is copied: Joi quotes the offending value (maybe the secret) and wreck's JSON
+ * errors quote the body (maybe the token).
+ */
+function toTokenRequestError(error: unknown, settings: ClientCredentialsSettings, signal: AbortSignal, cutShort: boolean): TokensmithError {
+  if (error instanceof TokensmithError) return error;
+  const shape = error as WreckError | null;
+  if (shape?.isJoi) return new TokensmithError('invalid_options', 'simple-oauth2 rejected the client options (check tokenUrl, clientId and clientSecret)');
+  const status = shape?.data?.res?.statusCode;
+  if (!signal.aborted && shape?.isBoom && status !== undefined) {
+    if (shape.output?.statusCode === 413 || cutShort) {
+      return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is larger than ${MAX_AUTH_RESPONSE_BYTES} bytes; nothing past the limit was read`);
+    }
+    if (status >= 400) return new OAuthResponseError(OPERATION, parseOAuthError(status, payloadText(shape.data?.payload)));
+    const contentType = (shape.data?.res?.headers?.['content-type'] ?? 'missing').split(';')[0];
+    if (shape.output?.statusCode === 406) return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is not JSON (content-type ${contentType})`);
+    if (shape.output?.statusCode === 502) return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is not valid JSON`);
+  }
+  return toTransportError(error, { operation: OPERATION, endpoint: settings.tokenUrl, field: 'tokenUrl', signal, timeoutMs: settings.timeoutMs });
+}
+
+/**
+ * The client credentials grant (RFC 6749 4.4) through simple-oauth2, bounded and logged like every
+ * other tokensmith request: each call has one deadline of `timeoutMs` covering the whole exchange
+ * (a server dripping its body ends in `timeout` and the socket is destroyed, so a process can
+ * exit), the body is capped at 64 KiB, the request and response are logged through the injected
+ * logging fetch's sink, and failures name the endpoint and `tokenUrl`.
+ *
+ * @example
+ * ```ts
+ * const requestToken = createTokenRequester(resolveClientCredentialsOptions(options));
+ * const credentials = await requestToken();
+ * ```
+ */
+export function createTokenRequester(settings: ClientCredentialsSettings): () => Promise<BearerCredentials> {
+  const { tokenUrl, clientId, clientSecret, authMethod, scope, timeoutMs } = settings;
+  const transport = createWreckTransport(settings.log);
+  const config: ModuleOptions = {
+    client: { id: clientId, secret: clientSecret },
+    auth: { tokenHost: tokenUrl.origin, tokenPath: tokenUrl.pathname + tokenUrl.search },
+    options: { authorizationMethod: authMethod === 'basic' ? 'header' : 'body', credentialsEncodingMode: 'strict', bodyFormat: 'form' },
+    // No wreck timeout: the deadline below covers the body too and destroys the socket.
+    http: { json: 'strict', maxBytes: MAX_AUTH_RESPONSE_BYTES, redirects: 0, agents: transport.agents } as ModuleOptions['http'],
+  };
+  // simple-oauth2 (and Joi under it) is loaded on the first token request only: a process that
+  // finds its token in the store never pays for it.
+  let client: Promise<ClientCredentials> | undefined;
+  const getClient = () =>
+    (client ??= import('simple-oauth2').then(({ default: simpleOAuth2 }) => {
+      quietLibraryDebug();
+      return new simpleOAuth2.ClientCredentials(config);
+    }));
+
+  return async () => {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => {
+      deadline.abort(new DOMException(`${OPERATION} timed out`, 'TimeoutError'));
+      transport.destroyOpen();
+    }, timeoutMs);
+    const expired = new Promise<never>((_resolve, reject) => deadline.signal.addEventListener('abort', () => reject(deadline.signal.reason), { once: true }));
+    let raw: unknown;
+    transport.takeCutShort();
+    try {
+      const request = getClient().then((c) => c.getToken(scope ? { scope } : {}));
+      request.catch(() => undefined); // after a deadline its rejection is expected and ignored
+      raw = (await Promise.race([request, expired])).token;
+    } catch (error) {
+      throw toTokenRequestError(error, settings, deadline.signal, transport.takeCutShort());
+    } finally {
+      clearTimeout(timer);
+    }
+    const { expires_at: _ignored, ...body } = raw as Record<string, unknown>;
+    return parseTokenResponse(body, { status: 200, now: settings.now() });
+  };
+}
+
+/**
+ * The largest token response accepted, in bytes: the kit's one auth-response cap.
+ *
+ * @example
+ * ```ts
+ * MAX_TOKEN_RESPONSE_BYTES; // 65536
+ * ```
+ */
+export const MAX_TOKEN_RESPONSE_BYTES = MAX_AUTH_RESPONSE_BYTES;
