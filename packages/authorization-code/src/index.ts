@@ -1,13 +1,11 @@
-export { createAuthorizationCodeProvider, DEFAULT_REDIRECT_URI, DEFAULT_CALLBACK_TIMEOUT_MS } from './authorization-code-provider.js';
-export type {
-  AuthorizationCodeOptions,
-  AuthorizationCodeProvider,
-  AuthorizationProgress,
-  PendingAuthorization,
-  StartAuthorizationOptions,
-} from './authorization-code-provider.js';
+export { createAuthorizationCodeProvider } from './authorization-code-provider.js';
+export type { AuthorizationCodeProvider, StartAuthorizationOptions } from './authorization-code-provider.js';
+export { DEFAULT_REDIRECT_URI, DEFAULT_CALLBACK_TIMEOUT_MS, FLOW_OWNED_PARAMS } from './authorization-code-options.js';
+export type { AuthorizationCodeOptions, AuthorizationProgress } from './authorization-code-options.js';
+export type { PendingAuthorization } from './authorization-flow.js';
+export type { ClientAuthMethod } from '@tokensmith/oauth2';
 export { createCodeVerifier, codeChallengeS256, createPkcePair, isCodeVerifier } from './pkce.js';
 export { startLoopbackListener, isLoopbackRedirectUri, LOOPBACK_HOST } from './loopback-listener.js';
-export type { LoopbackListener, LoopbackCallback, CallbackOutcome } from './loopback-listener.js';
+export type { LoopbackListener, LoopbackCallback, CallbackOutcome, WaitOptions } from './loopback-listener.js';
 export { callbackFromInput } from './redirect-input.js';
 export { callbackPage } from './callback-page.js';

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { TokensmithError } from '@tokensmith/core/kit';
 import { callbackPage } from './callback-page.js';
 import { withDeadline } from './deadline.js';
+import { sameText } from './same-text.js';
 
 /**
  * The only address the listener binds (RFC 8252 7.3: an IP literal, not `localhost`).
@@ -28,6 +29,16 @@ export interface LoopbackCallback {
   respond(outcome: CallbackOutcome): Promise<void>;
 }
 
+/** Options of {@link LoopbackListener.waitForCallback}. */
+export interface WaitOptions {
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+  /** The `state` of the authorization request: only a callback carrying it ends the wait. */
+  state?: string | undefined;
+  /** Told when a callback was ignored (its state did not match). */
+  onIgnored?: (() => void) | undefined;
+}
+
 /**
  * A one-shot HTTP listener on 127.0.0.1 for the authorization response (RFC 8252 7.3).
  *
@@ -46,8 +57,13 @@ export interface LoopbackCallback {
 export interface LoopbackListener {
   /** The redirect URI to send: the configured one with the port actually bound. */
   readonly redirectUri: string;
-  /** Resolves with the first callback; rejects with `callback_timeout` or `aborted` (and closes the listener). */
-  waitForCallback(options: { timeoutMs: number; signal?: AbortSignal | undefined }): Promise<LoopbackCallback>;
+  /**
+   * Resolves with the first callback that carries `state` (any callback without `state`);
+   * rejects with `callback_timeout` or `aborted` (and closes the listener). A callback with
+   * another or no state (a forged cross-site request, a stale tab) gets a plain error page and
+   * the wait goes on (`onIgnored` is told), so it cannot end the login.
+   */
+  waitForCallback(options: WaitOptions): Promise<LoopbackCallback>;
   /** Stops listening and drops every connection (answering a waiting browser first). Idempotent. */
   close(): Promise<void>;
 }
@@ -74,14 +90,38 @@ const PAGE_HEADERS = {
   connection: 'close',
 };
 
+/** How long answering the browser may take: a page of a few KiB to a local socket, or a browser that stopped reading. */
+const SEND_DEADLINE_MS = 2_000;
+
+/**
+ * Answers one request. Resolves once the page is written, the connection closed, or after
+ * {@link SEND_DEADLINE_MS}, whichever comes first: never waits on a connection the browser already
+ * closed (a tab closed while the code was exchanged), so a login always gets to store its tokens.
+ */
 function send(res: ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8'): Promise<void> {
+  if (res.headersSent || res.writableEnded || res.destroyed || !res.socket || res.socket.destroyed) return Promise.resolve();
   return new Promise<void>((resolve) => {
-    if (res.headersSent || res.writableEnded) return resolve();
-    res.once('close', () => resolve());
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      res.destroy();
+      done();
+    }, SEND_DEADLINE_MS);
+    res.once('close', done);
+    res.once('error', done);
     res.writeHead(status, { ...PAGE_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body) });
-    res.end(body, () => resolve());
+    res.end(body, done);
   });
 }
+
+function stateOf(url: URL, state: string): boolean {
+  const returned = url.searchParams.get('state');
+  return returned !== null && sameText(returned, state);
+}
+
+const IGNORED_PAGE = callbackPage({ ok: false, message: 'This response does not belong to the sign-in in progress (its state does not match), so it was ignored. If you started the sign-in, use the tab it opened.' });
 
 /**
  * Starts the loopback listener for `redirectUri` (`http://127.0.0.1[:port]/path`): binds 127.0.0.1
@@ -111,28 +151,33 @@ export async function startLoopbackListener(redirectUri: string | URL): Promise<
   let actual: URL = configured;
   let deliver!: (callback: LoopbackCallback) => void;
   let abandon!: (error: TokensmithError) => void;
-  const received = new Promise<LoopbackCallback>((resolve, reject) => {
-    deliver = resolve;
-    abandon = reject;
-  });
-  received.catch(() => undefined); // closing before any wait is not an unhandled rejection
-  let taken = false;
+  let received!: Promise<LoopbackCallback>;
+  const expect = () => {
+    received = new Promise<LoopbackCallback>((resolve, reject) => {
+      deliver = resolve;
+      abandon = reject;
+    });
+    received.catch(() => undefined); // closing before any wait is not an unhandled rejection
+  };
+  expect();
+  /** The callback taken (before a wait said which state to expect, or the one that matched). */
+  let taken: { url: URL; res: ServerResponse } | undefined;
+  let expected: WaitOptions | undefined;
   let unanswered: ServerResponse | undefined;
   let closing: Promise<void> | undefined;
 
-  const server = createServer((req, res) => {
-    const target = new URL(req.url ?? '/', `http://${LOOPBACK_HOST}`);
-    if (req.headers.host !== actual.host) return void send(res, 400, 'Bad Request\n', 'text/plain; charset=utf-8');
-    if (target.pathname !== path) return void send(res, 404, 'Not Found\n', 'text/plain; charset=utf-8');
-    if (req.method !== 'GET') return void send(res, 405, 'Method Not Allowed\n', 'text/plain; charset=utf-8');
-    if (!target.searchParams.has('code') && !target.searchParams.has('error')) {
-      return void send(res, 400, callbackPage({ ok: false, message: 'This address only accepts the authorization server’s redirect.' }));
+  const ignore = (res: ServerResponse) => {
+    void send(res, 400, IGNORED_PAGE);
+    try {
+      expected?.onIgnored?.();
+    } catch {
+      // A reporter's failure must not change what the listener does.
     }
-    if (taken) return void send(res, 409, callbackPage({ ok: false, message: 'This sign-in was already handled.' }));
-    taken = true;
+  };
+
+  const take = (url: URL, res: ServerResponse) => {
+    taken = { url, res };
     unanswered = res;
-    const url = new URL(actual.href);
-    url.search = target.search;
     deliver({
       url,
       async respond(outcome) {
@@ -143,6 +188,22 @@ export async function startLoopbackListener(redirectUri: string | URL): Promise<
         await close();
       },
     });
+  };
+
+  const server = createServer((req, res) => {
+    const target = new URL(req.url ?? '/', `http://${LOOPBACK_HOST}`);
+    if (req.headers.host !== actual.host) return void send(res, 400, 'Bad Request\n', 'text/plain; charset=utf-8');
+    if (target.pathname !== path) return void send(res, 404, 'Not Found\n', 'text/plain; charset=utf-8');
+    if (req.method !== 'GET') return void send(res, 405, 'Method Not Allowed\n', 'text/plain; charset=utf-8');
+    if (!target.searchParams.has('code') && !target.searchParams.has('error')) {
+      return void send(res, 400, callbackPage({ ok: false, message: 'This address only accepts the authorization server’s redirect.' }));
+    }
+    if (closing) return void send(res, 400, callbackPage({ ok: false, message: 'Sign-in was cancelled or timed out.' }));
+    if (taken) return void send(res, 409, callbackPage({ ok: false, message: 'This sign-in was already handled.' }));
+    const url = new URL(actual.href);
+    url.search = target.search;
+    if (expected?.state !== undefined && !stateOf(url, expected.state)) return ignore(res);
+    take(url, res);
   });
   server.keepAliveTimeout = 1_000;
 
@@ -180,8 +241,19 @@ export async function startLoopbackListener(redirectUri: string | URL): Promise<
 
   return {
     redirectUri: actual.href,
-    waitForCallback: ({ timeoutMs, signal }) =>
-      withDeadline(received, { timeoutMs, signal, what: `browser callback on ${actual.origin}${path}`, onExpire: () => void close() }),
+    waitForCallback: (options) => {
+      expected = options;
+      // A callback taken before this wait said which state to expect gets the same check now.
+      if (taken && options.state !== undefined && !stateOf(taken.url, options.state)) {
+        const { res } = taken;
+        taken = undefined;
+        unanswered = undefined;
+        expect();
+        ignore(res);
+      }
+      const { timeoutMs, signal } = options;
+      return withDeadline(received, { timeoutMs, signal, what: `browser callback on ${actual.origin}${path}`, onExpire: () => void close() });
+    },
     close,
   };
 }

@@ -199,10 +199,19 @@ describe('authorization code + PKCE against the sandbox', () => {
 });
 
 describe('authorization code: failures store nothing and say what happened', () => {
-  it('refuses a callback whose state does not match (state_mismatch), and tells the browser', async () => {
+  it('refuses a callback whose state does not match (state_mismatch) in the two-step API', async () => {
+    const p = provider();
+    const pending = await p.startAuthorization();
+    const location = await playBrowser(pending.authorizeUrl, { tamper: (url) => url.searchParams.set('state', 'forged-state') });
+    await expect(p.completeAuthorization(pending, location)).rejects.toMatchObject({ code: 'state_mismatch', message: expect.stringMatching(/state does not match.*nothing was stored/) });
+    expect(await p.peek()).toBeUndefined();
+    expect(sandbox.stats.tokenRequests).toBe(0);
+  });
+
+  it('ignores a loopback callback whose state does not match, tells that browser, and keeps waiting until the deadline', async () => {
     const b = browser({ tamper: (location) => location.searchParams.set('state', 'forged-state') });
-    const p = provider({ openBrowser: b.open });
-    await expect(p.login()).rejects.toMatchObject({ code: 'state_mismatch', message: expect.stringMatching(/state does not match.*nothing was stored/) });
+    const p = provider({ openBrowser: b.open, callbackTimeoutMs: 1_000 });
+    await expect(p.login()).rejects.toMatchObject({ code: 'callback_timeout' });
     await b.finished();
     expect(b.pages[0]?.status).toBe(400);
     expect(b.pages[0]?.html).toContain('role="alert"');

@@ -1,23 +1,18 @@
 import * as oidc from 'openid-client';
 import { TokensmithError, requireEndpoint } from '@tokensmith/core/kit';
+import { customFetchOf, type ClientSettings } from './client-config.js';
 import { toTokensmithError } from './openid-errors.js';
+
+/** The endpoint a flow starts at: the browser's authorization endpoint or RFC 8628's device authorization endpoint. */
+export type FlowEndpointField = 'authorization_endpoint' | 'device_authorization_endpoint';
 
 /** Where the authorization server's endpoints come from: discovery from `issuer`, or given explicitly. */
 export interface EndpointSettings {
   issuer: URL | undefined;
-  authorizationUrl: URL | undefined;
   tokenUrl: URL | undefined;
   revocationUrl: URL | undefined;
-}
-
-/** The client settings every openid-client call needs. */
-export interface ClientSettings {
-  clientId: string;
-  clientSecret: string | undefined;
-  openid: boolean;
-  now: () => number;
-  fetch: typeof fetch | undefined;
-  timeoutMs: number;
+  /** Which endpoint the flow starts at, and its explicit URL when one was given. */
+  flow: { field: FlowEndpointField; url: URL | undefined };
 }
 
 /** The authorization server as resolved once per provider. */
@@ -29,11 +24,9 @@ export interface ResolvedServer {
   insecure: boolean;
 }
 
-function customFetchOf(fetchImpl: typeof fetch): oidc.CustomFetch {
-  return (url, options) => fetchImpl(url, options as RequestInit);
-}
+type EndpointField = FlowEndpointField | 'token_endpoint' | 'revocation_endpoint' | 'jwks_uri';
 
-function discoveredEndpoint(metadata: oidc.ServerMetadata, field: 'authorization_endpoint' | 'token_endpoint' | 'revocation_endpoint' | 'jwks_uri'): URL {
+function discoveredEndpoint(metadata: oidc.ServerMetadata, field: EndpointField): URL {
   const value = metadata[field];
   if (typeof value !== 'string' || value === '') throw new TokensmithError('config_error', `the issuer's metadata has no ${field}`);
   const label = `${field} (from discovery)`;
@@ -49,7 +42,7 @@ async function discover(issuer: URL, client: ClientSettings): Promise<oidc.Serve
         algorithm,
         timeout: client.timeoutMs / 1000,
         execute: issuer.protocol === 'http:' ? [oidc.allowInsecureRequests] : [],
-        ...(client.fetch ? { [oidc.customFetch]: customFetchOf(client.fetch) } : {}),
+        [oidc.customFetch]: customFetchOf(client.fetch),
       });
       const metadata = config.serverMetadata() as unknown as Record<string, unknown>;
       return Object.fromEntries(Object.entries(metadata).filter(([, value]) => typeof value !== 'function')) as unknown as oidc.ServerMetadata;
@@ -68,60 +61,43 @@ async function discover(issuer: URL, client: ClientSettings): Promise<oidc.Serve
  *
  * @example
  * ```ts
- * const server = await resolveServer({ issuer: new URL('https://auth.example.com'), ... }, client);
- * server.metadata.token_endpoint; // 'https://auth.example.com/oauth/token'
+ * const server = await resolveServer(
+ *   { issuer: new URL('https://auth.example.com'), tokenUrl: undefined, revocationUrl: undefined, flow: { field: 'device_authorization_endpoint', url: undefined } },
+ *   client,
+ * );
+ * server.metadata.device_authorization_endpoint; // 'https://auth.example.com/oauth/device/code'
  * ```
  */
 export async function resolveServer(endpoints: EndpointSettings, client: ClientSettings): Promise<ResolvedServer> {
+  const { field } = endpoints.flow;
   let metadata: oidc.ServerMetadata;
   const urls: URL[] = [];
   if (endpoints.issuer) {
     const discovered = await discover(endpoints.issuer, client);
-    const authorization = endpoints.authorizationUrl ?? discoveredEndpoint(discovered, 'authorization_endpoint');
+    const start = endpoints.flow.url ?? discoveredEndpoint(discovered, field);
     const token = endpoints.tokenUrl ?? discoveredEndpoint(discovered, 'token_endpoint');
     const revocation = endpoints.revocationUrl ?? (discovered.revocation_endpoint === undefined ? undefined : discoveredEndpoint(discovered, 'revocation_endpoint'));
     const jwks = client.openid ? discoveredEndpoint(discovered, 'jwks_uri') : undefined;
     const { revocation_endpoint: _discoveredRevocation, ...rest } = discovered;
     metadata = {
       ...rest,
-      authorization_endpoint: authorization.href,
+      [field]: start.href,
       token_endpoint: token.href,
       ...(revocation ? { revocation_endpoint: revocation.href } : {}),
       ...(jwks ? { jwks_uri: jwks.href } : {}),
     };
-    urls.push(endpoints.issuer, authorization, token, ...(revocation ? [revocation] : []), ...(jwks ? [jwks] : []));
+    urls.push(endpoints.issuer, start, token, ...(revocation ? [revocation] : []), ...(jwks ? [jwks] : []));
   } else {
-    const authorization = endpoints.authorizationUrl!;
+    const start = endpoints.flow.url!;
     const token = endpoints.tokenUrl!;
     // Without discovery the issuer is unknown: this placeholder is never compared with a response.
     metadata = {
-      issuer: authorization.origin,
-      authorization_endpoint: authorization.href,
+      issuer: start.origin,
+      [field]: start.href,
       token_endpoint: token.href,
       ...(endpoints.revocationUrl ? { revocation_endpoint: endpoints.revocationUrl.href } : {}),
     };
-    urls.push(authorization, token, ...(endpoints.revocationUrl ? [endpoints.revocationUrl] : []));
+    urls.push(start, token, ...(endpoints.revocationUrl ? [endpoints.revocationUrl] : []));
   }
   return { metadata, issuerKnown: endpoints.issuer !== undefined, insecure: urls.some((url) => url.protocol === 'http:') };
-}
-
-/**
- * A fresh openid-client `Configuration` for one operation: client authentication (`none` for a
- * public client, HTTP Basic per RFC 6749 2.3.1 for a confidential one), the injected fetch, timeout
- * and clock (ID token times are judged by `now()`), and ID token signature checks for `openid`.
- *
- * @example
- * ```ts
- * const tokens = await oidc.refreshTokenGrant(configure(server, client), refreshToken);
- * ```
- */
-export function configure(server: ResolvedServer, client: ClientSettings): oidc.Configuration {
-  const metadata: Partial<oidc.ClientMetadata> = { [oidc.clockSkew]: (client.now() - Date.now()) / 1000 };
-  const auth = client.clientSecret === undefined ? oidc.None() : oidc.ClientSecretBasic(client.clientSecret);
-  const config = new oidc.Configuration(server.metadata, client.clientId, metadata, auth);
-  if (server.insecure) oidc.allowInsecureRequests(config);
-  if (client.fetch) config[oidc.customFetch] = customFetchOf(client.fetch);
-  config.timeout = client.timeoutMs / 1000;
-  if (client.openid) oidc.enableNonRepudiationChecks(config);
-  return config;
 }

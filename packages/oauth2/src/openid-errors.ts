@@ -2,12 +2,21 @@ import * as oidc from 'openid-client';
 import { OAuthResponseError, TokensmithError, parseOAuthError, type TokensmithErrorCode } from '@tokensmith/core/kit';
 
 /** What was being done when an error happened; it names the error and picks its code. */
-export type Operation = 'discovery' | 'authorization response' | 'authorization code exchange' | 'refresh token request' | 'token revocation';
+export type Operation =
+  | 'discovery'
+  | 'authorization response'
+  | 'authorization code exchange'
+  | 'device authorization request'
+  | 'device access token request'
+  | 'refresh token request'
+  | 'token revocation';
 
 const VALIDATION_CODE: Record<Operation, TokensmithErrorCode> = {
   discovery: 'config_error',
   'authorization response': 'oauth_response',
   'authorization code exchange': 'invalid_token_response',
+  'device authorization request': 'invalid_token_response',
+  'device access token request': 'invalid_token_response',
   'refresh token request': 'invalid_token_response',
   'token revocation': 'http_error',
 };

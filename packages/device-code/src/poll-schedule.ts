@@ -1,0 +1,71 @@
+/** RFC 8628 3.2: the polling interval when the server sends none, in seconds. */
+export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
+/** RFC 8628 3.5: what `slow_down` adds to the interval, for this and every later request, in seconds. */
+export const SLOW_DOWN_STEP_SECONDS = 5;
+/**
+ * The longest tokensmith waits for an approval, whatever `expires_in` the server sends (1 hour):
+ * a hostile `expires_in` must not keep a login (and its process) alive for ever.
+ */
+export const MAX_DEVICE_CODE_LIFETIME_SECONDS = 3600;
+
+/** Where a device code's polling stands: pure data, advanced by {@link nextPoll}. */
+export interface PollSchedule {
+  /** The current interval, ms (RFC 8628 3.5: grows on `slow_down` and on connection timeouts). */
+  intervalMs: number;
+  /** When the next token request may be sent, epoch ms. */
+  nextPollAt: number;
+  /** When the device code expires locally, epoch ms. */
+  expiresAt: number;
+}
+
+/** What the last token request answered, as far as the schedule cares. */
+export type PollOutcome = 'authorization_pending' | 'slow_down' | 'connection_timeout';
+
+/**
+ * The schedule right after the device authorization response (RFC 8628 3.2): the first poll one
+ * interval from `now` (the person needs that long anyway, and a server may answer an earlier one
+ * with `slow_down`). `interval` below 1 s counts as 1 s; `expires_in` is capped at
+ * {@link MAX_DEVICE_CODE_LIFETIME_SECONDS}.
+ *
+ * @example
+ * ```ts
+ * startSchedule({ expires_in: 900 }, 0); // { intervalMs: 5000, nextPollAt: 5000, expiresAt: 900000 }
+ * ```
+ */
+export function startSchedule(response: { interval?: number | undefined; expires_in: number }, now: number): PollSchedule {
+  const interval = typeof response.interval === 'number' && Number.isFinite(response.interval) ? Math.max(1, response.interval) : DEFAULT_POLL_INTERVAL_SECONDS;
+  const lifetime = Math.min(Math.max(0, response.expires_in), MAX_DEVICE_CODE_LIFETIME_SECONDS);
+  const intervalMs = interval * 1000;
+  return { intervalMs, nextPollAt: now + intervalMs, expiresAt: now + lifetime * 1000 };
+}
+
+/**
+ * The schedule after a token request answered `outcome` at `now`: `authorization_pending` keeps
+ * the interval, `slow_down` adds 5 s to it (RFC 8628 3.5), a connection timeout doubles it (3.5:
+ * "reduce their polling frequency ... such as doubling the polling interval"). The next poll is
+ * one interval after `now`: the time a request took never shortens the wait.
+ *
+ * @example
+ * ```ts
+ * nextPoll({ intervalMs: 5000, nextPollAt: 5000, expiresAt: 900000 }, 'slow_down', 5200);
+ * // { intervalMs: 10000, nextPollAt: 15200, expiresAt: 900000 }
+ * ```
+ */
+export function nextPoll(schedule: PollSchedule, outcome: PollOutcome, now: number): PollSchedule {
+  const intervalMs =
+    outcome === 'slow_down' ? schedule.intervalMs + SLOW_DOWN_STEP_SECONDS * 1000 : outcome === 'connection_timeout' ? schedule.intervalMs * 2 : schedule.intervalMs;
+  return { ...schedule, intervalMs, nextPollAt: now + intervalMs };
+}
+
+/**
+ * Whether the next poll would come too late: at or after the device code's expiry, a request
+ * cannot succeed, so the login ends with `device_code_expired` without sending it.
+ *
+ * @example
+ * ```ts
+ * isExpired({ intervalMs: 5000, nextPollAt: 900000, expiresAt: 900000 }); // true
+ * ```
+ */
+export function isExpired(schedule: PollSchedule): boolean {
+  return schedule.nextPollAt >= schedule.expiresAt;
+}

@@ -1,0 +1,107 @@
+import * as oidc from 'openid-client';
+import { OAuthResponseError, TokensmithError, abortError, type BearerCredentials } from '@tokensmith/core/kit';
+import { toTokensmithError } from '@tokensmith/oauth2';
+import type { DeviceAuthorization } from './device-authorization.js';
+import type { DeviceCodeProgress } from './device-code-options.js';
+import { isExpired, nextPoll, type PollOutcome } from './poll-schedule.js';
+
+/** RFC 8628 3.4: the grant type of the device access token request. */
+export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** What the poll loop needs: the clock, the sleep, the request and the words for the person. */
+export interface PollContext {
+  config: oidc.Configuration;
+  /** Extra token request parameters (RFC 8707 `resource`). */
+  tokenParams: Array<[string, string]>;
+  now: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  signal: AbortSignal | undefined;
+  loginCommand: string;
+  progress: (event: DeviceCodeProgress) => void;
+  toCredentials: (response: unknown) => BearerCredentials;
+}
+
+function expired(loginCommand: string, cause?: unknown): TokensmithError {
+  return new TokensmithError('device_code_expired', `the code expired before it was approved; nothing was stored; run \`${loginCommand}\` again`, cause === undefined ? undefined : { cause });
+}
+
+/**
+ * One device access token request (RFC 8628 3.4), classified: credentials when approved, a
+ * {@link PollOutcome} when polling goes on, or a thrown named error when it must stop
+ * (`authorization_denied`, `device_code_expired`, `login_required` on `invalid_grant`, or what
+ * the request failed with).
+ *
+ * @example
+ * ```ts
+ * const result = await pollOnce(context, authorization);
+ * if (typeof result === 'string') schedule = nextPoll(schedule, result, now());
+ * ```
+ */
+export async function pollOnce(context: PollContext, authorization: DeviceAuthorization): Promise<BearerCredentials | PollOutcome> {
+  let response: unknown;
+  try {
+    response = await oidc.genericGrantRequest(context.config, DEVICE_CODE_GRANT_TYPE, new URLSearchParams([['device_code', authorization.deviceCode], ...context.tokenParams]));
+  } catch (error) {
+    if (context.signal?.aborted) throw abortError(context.signal, 'login');
+    const mapped = await toTokensmithError(error, 'device access token request');
+    if (mapped.code === 'timeout') return 'connection_timeout';
+    if (!(mapped instanceof OAuthResponseError) || mapped.status >= 500) throw mapped;
+    switch (mapped.error) {
+      case 'authorization_pending':
+        return 'authorization_pending';
+      case 'slow_down':
+        return 'slow_down';
+      case 'access_denied':
+        throw new TokensmithError('authorization_denied', 'authorization was denied on the verification page (access_denied); nothing was stored', { cause: mapped });
+      case 'expired_token':
+        throw expired(context.loginCommand, mapped);
+      case 'invalid_grant':
+        throw new TokensmithError(
+          'login_required',
+          `the authorization server refused the device code (invalid_grant: already used, or not issued to this client); nothing was stored. Run \`${context.loginCommand}\` again.`,
+          { cause: mapped },
+        );
+      default:
+        throw mapped;
+    }
+  }
+  return context.toCredentials(response);
+}
+
+/**
+ * Polls the token endpoint until the person approves, denies, or the code expires (RFC 8628 3.4,
+ * 3.5): never before the schedule allows (the interval grows by 5 s on `slow_down` and doubles on
+ * a connection timeout), never after the code's expiry. Aborting `signal` stops the wait and the
+ * request in flight.
+ *
+ * @example
+ * ```ts
+ * const credentials = await pollForApproval(context, await requestDeviceAuthorization(config, params, now));
+ * ```
+ */
+export async function pollForApproval(context: PollContext, authorization: DeviceAuthorization): Promise<BearerCredentials> {
+  const { now, signal } = context;
+  let schedule = authorization.schedule;
+  for (;;) {
+    if (isExpired(schedule)) throw expired(context.loginCommand);
+    try {
+      await context.sleep(Math.max(0, schedule.nextPollAt - now()), signal);
+    } catch (error) {
+      if (signal?.aborted) throw abortError(signal, 'login');
+      throw error;
+    }
+    if (signal?.aborted) throw abortError(signal, 'login');
+    const result = await pollOnce(context, authorization);
+    if (typeof result !== 'string') {
+      context.progress({ type: 'approved', message: 'Approved; tokens received' });
+      return result;
+    }
+    schedule = nextPoll(schedule, result, now());
+    const interval = schedule.intervalMs / 1000;
+    if (result === 'slow_down') {
+      context.progress({ type: 'slow-down', message: `The server asked to poll less often; now every ${interval} s`, expiresAt: schedule.expiresAt, interval });
+    } else {
+      context.progress({ type: 'waiting', message: 'Waiting for approval on the verification page', expiresAt: schedule.expiresAt, interval });
+    }
+  }
+}

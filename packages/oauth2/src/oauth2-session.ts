@@ -1,0 +1,113 @@
+import type * as oidc from 'openid-client';
+import {
+  bearerHeaders,
+  createTokenManager,
+  type AuthorizeRequest,
+  type BearerCredentials,
+  type GetTokenOptions,
+  type LoginOptions,
+  type TokenManager,
+} from '@tokensmith/core/kit';
+import { configure } from './client-config.js';
+import type { OAuth2Settings } from './client-options.js';
+import { toTokensmithError } from './openid-errors.js';
+import type { OAuth2Progress } from './progress.js';
+import { refreshTokens, toBearerCredentials } from './refresh.js';
+import { revokeTokens } from './revocation.js';
+import { resolveServer, type ResolvedServer } from './server-metadata.js';
+
+/**
+ * The token lifecycle an OAuth 2 user strategy shares, over one set of {@link OAuth2Settings}:
+ * the server resolved once, refresh with rotation under the store lock, the interactive flow
+ * single-flight outside it, RFC 7009 logout. A strategy adds only its interactive flow.
+ */
+export interface OAuth2Session {
+  readonly settings: OAuth2Settings;
+  readonly tokens: TokenManager<BearerCredentials>;
+  /** The authorization server, discovered once (a failed discovery is retried on the next call). */
+  server(): Promise<ResolvedServer>;
+  /** A fresh openid-client configuration for one operation against `server` (`fetch` overridable, e.g. to add a signal). */
+  configure(server: ResolvedServer, overrides?: { fetch?: typeof fetch }): oidc.Configuration;
+  /** A token response as credentials, `expiresAt` from the injected clock. */
+  toCredentials(response: unknown): BearerCredentials;
+  /** The `TokenProvider` and `InteractiveTokenProvider` methods, to spread into the provider. */
+  readonly methods: {
+    getToken(options?: GetTokenOptions): Promise<BearerCredentials>;
+    authorize(request: AuthorizeRequest, options?: GetTokenOptions): Promise<Record<string, string>>;
+    invalidate(): Promise<void>;
+    login(options?: LoginOptions): Promise<BearerCredentials>;
+    logout(): Promise<void>;
+    peek(): Promise<BearerCredentials | undefined>;
+  };
+}
+
+/**
+ * Creates the shared lifecycle. `interactive` is the strategy's person-in-the-loop flow (the
+ * browser, the device code); it returns credentials and stores nothing: the token manager stores
+ * them once it resolves.
+ *
+ * @example
+ * ```ts
+ * const session = createOAuth2Session(settings, { progress, interactive: (signal) => pollForApproval(signal) });
+ * return defineProvider({ strategy: 'device-code', ...session.methods }, settings.description);
+ * ```
+ */
+export function createOAuth2Session(
+  settings: OAuth2Settings,
+  hooks: { interactive: (signal: AbortSignal | undefined) => Promise<BearerCredentials>; progress: (event: OAuth2Progress) => void },
+): OAuth2Session {
+  const { client, endpoints, progress } = { ...settings, progress: hooks.progress };
+  let serverPromise: Promise<ResolvedServer> | undefined;
+  const server = (): Promise<ResolvedServer> => {
+    if (!serverPromise) {
+      if (endpoints.issuer) progress({ type: 'discovery', message: `Discovering the authorization server at ${endpoints.issuer.origin}` });
+      serverPromise = resolveServer(endpoints, client).catch((error: unknown) => {
+        serverPromise = undefined;
+        throw error;
+      });
+    }
+    return serverPromise;
+  };
+  const config = (resolved: ResolvedServer, overrides: { fetch?: typeof fetch } = {}) => configure(resolved, { ...client, ...overrides });
+
+  const tokens = createTokenManager<BearerCredentials>({
+    key: settings.key,
+    store: settings.store,
+    now: client.now,
+    ...(settings.skewMs === undefined ? {} : { skewMs: settings.skewMs }),
+    // A refresh runs under the store lock; the interactive login (nothing to refresh) outside it.
+    obtain: async ({ current, drop }) => {
+      if (!current?.refreshToken) return undefined;
+      const resolved = await server();
+      progress({ type: 'refresh', message: 'Refreshing the access token' });
+      return refreshTokens(config(resolved), current, { drop, now: client.now(), loginCommand: settings.loginCommand, tokenParams: settings.tokenParams });
+    },
+    interactive: ({ signal }) => hooks.interactive(signal),
+  });
+
+  return {
+    settings,
+    tokens,
+    server,
+    configure: config,
+    toCredentials: (response) => toBearerCredentials(response, client.now()),
+    methods: {
+      getToken: (options) => tokens.get(options),
+      authorize: async (_request, options) => bearerHeaders(await tokens.get(options)),
+      invalidate: () => tokens.invalidate(),
+      login: (options) => tokens.login(({ signal }) => hooks.interactive(signal), options),
+      logout: async () => {
+        try {
+          const current = await tokens.peek();
+          if (current) await revokeTokens(config(await server()), current, progress);
+        } catch (error) {
+          const mapped = await toTokensmithError(error, 'token revocation');
+          progress({ type: 'revoke-failed', message: `Could not revoke the tokens (${mapped.message}); they are forgotten locally anyway` });
+        } finally {
+          await tokens.drop();
+        }
+      },
+      peek: () => tokens.peek(),
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import * as oidc from 'openid-client';
+import { OAuthResponseError, TokensmithError, parseTokenResponse, type BearerCredentials } from '@tokensmith/core/kit';
+import { toTokensmithError } from './openid-errors.js';
+
+/**
+ * Turns a token endpoint response (openid-client's parsed one) into stored credentials, with an
+ * absolute `expiresAt` from `now`.
+ *
+ * @example
+ * ```ts
+ * const credentials = toBearerCredentials(await oidc.refreshTokenGrant(config, refreshToken), Date.now());
+ * ```
+ */
+export function toBearerCredentials(response: unknown, now: number): BearerCredentials {
+  return parseTokenResponse(response, { status: 200, now });
+}
+
+/**
+ * Merges a refresh response with what it replaces (rotation, RFC 6749 6): a response without
+ * `refresh_token` keeps the old one (simple-oauth2 and naive code lose it), and one without
+ * `id_token` or `scope` keeps those (RFC 6749 5.1: an unchanged scope may be omitted).
+ *
+ * @example
+ * ```ts
+ * mergeRefreshed({ type: 'bearer', accessToken: 'old', refreshToken: 'r1' }, { type: 'bearer', accessToken: 'new' });
+ * // { type: 'bearer', accessToken: 'new', refreshToken: 'r1' }
+ * ```
+ */
+export function mergeRefreshed(current: BearerCredentials, fresh: BearerCredentials): BearerCredentials {
+  const merged: BearerCredentials = { ...fresh };
+  const refreshToken = fresh.refreshToken ?? current.refreshToken;
+  if (refreshToken !== undefined) merged.refreshToken = refreshToken;
+  const idToken = fresh.idToken ?? current.idToken;
+  if (idToken !== undefined) merged.idToken = idToken;
+  const scope = fresh.scope ?? current.scope;
+  if (scope !== undefined) merged.scope = scope;
+  return merged;
+}
+
+/**
+ * Refreshes `current` (RFC 6749 6) with rotation handled by {@link mergeRefreshed}. A refresh
+ * token the server no longer accepts (`invalid_grant`) drops the stored tokens and throws
+ * `login_required` naming the command to run; any other failure keeps them.
+ *
+ * @example
+ * ```ts
+ * obtain: async ({ current, drop }) =>
+ *   current?.refreshToken ? refreshTokens(configure(server, client), current, { drop, now: Date.now(), loginCommand, tokenParams: [] }) : undefined,
+ * ```
+ */
+export async function refreshTokens(
+  config: oidc.Configuration,
+  current: BearerCredentials,
+  options: { drop: () => Promise<void>; now: number; loginCommand: string; tokenParams: Array<[string, string]> },
+): Promise<BearerCredentials> {
+  if (current.refreshToken === undefined) throw new TokensmithError('login_required', `no refresh token is stored; run \`${options.loginCommand}\``);
+  let fresh: BearerCredentials;
+  try {
+    fresh = toBearerCredentials(await oidc.refreshTokenGrant(config, current.refreshToken, new URLSearchParams(options.tokenParams)), options.now);
+  } catch (error) {
+    const mapped = await toTokensmithError(error, 'refresh token request');
+    if (mapped instanceof OAuthResponseError && mapped.error === 'invalid_grant') {
+      await options.drop();
+      throw new TokensmithError(
+        'login_required',
+        `the authorization server no longer accepts the refresh token (invalid_grant); the stored tokens were dropped. Run \`${options.loginCommand}\` again.`,
+        { cause: mapped },
+      );
+    }
+    throw mapped;
+  }
+  return mergeRefreshed(current, fresh);
+}
