@@ -16,7 +16,7 @@ export type { OAuth1SandboxStore, SandboxRequestToken, SandboxAccessToken } from
 export { installOAuth2User, oauth2Metadata } from './oauth2-user.js';
 export { redirectUriMatches, CODE_TTL_MS } from './oauth2-authorize.js';
 export { OAUTH2_USER_SCOPES, DEVICE_CODE_GRANT_TYPE, DEFAULT_USER_TOKEN_TTL_SECONDS } from './oauth2-grants.js';
-export { USER_CODE_ALPHABET, normalizeUserCode, formatUserCode } from './oauth2-device.js';
+export { USER_CODE_ALPHABET, MAX_WRONG_USER_CODES, normalizeUserCode, formatUserCode } from './oauth2-user-codes.js';
 export { sandboxResources } from './oauth2-resources.js';
 export { createFaultInjector } from './faults.js';
 export type { Fault, FaultRule, FaultInjector } from './faults.js';

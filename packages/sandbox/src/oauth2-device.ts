@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { sendHtml, sendJson, type SandboxRequest } from './http-util.js';
 import { secretEquals } from './oauth2-app.js';
@@ -8,59 +7,11 @@ import { DEVICE_CODE_GRANT_TYPE, authenticateClient, clientMayUse, issueTokens, 
 import { idToken } from './oauth2-id-token.js';
 import { oauth2Data, type DeviceRecord } from './oauth2-records.js';
 import { parseResources } from './oauth2-resources.js';
+import { USER_CODE_LOCKED, findByUserCode, formatUserCode, newUserCode } from './oauth2-user-codes.js';
 import { randomToken, type SandboxState } from './state.js';
 
 // The device authorization grant (RFC 8628): the device authorization endpoint (3.1-3.2), the
 // verification pages (3.3) and the token endpoint's device_code grant (3.4-3.5).
-
-/**
- * The user code alphabet of RFC 8628 6.1: 20 consonants, no vowels (no words), no digits (no 0/O, 1/I).
- *
- * @example
- * ```ts
- * USER_CODE_ALPHABET.length ** 8; // 2.56e10 codes of 8 characters (34.5 bits)
- * ```
- */
-export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
-const USER_CODE_LENGTH = 8;
-
-/**
- * Normalises what a person typed as a user code: case-insensitive, dashes and spaces ignored
- * (RFC 8628 6.1). Undefined when it cannot be a code of this sandbox.
- *
- * @example
- * ```ts
- * normalizeUserCode('wdjb-mjht'); // 'WDJBMJHT'
- * normalizeUserCode('WDJB MJH0'); // undefined
- * ```
- */
-export function normalizeUserCode(typed: string): string | undefined {
-  const code = typed.toUpperCase().replace(/[\s-]/g, '');
-  if (code.length !== USER_CODE_LENGTH || [...code].some((c) => !USER_CODE_ALPHABET.includes(c))) return undefined;
-  return code;
-}
-
-/**
- * A user code as shown to people: two groups of four, `WDJB-MJHT`.
- *
- * @example
- * ```ts
- * formatUserCode('WDJBMJHT'); // 'WDJB-MJHT'
- * ```
- */
-export function formatUserCode(code: string): string {
-  return `${code.slice(0, 4)}-${code.slice(4)}`;
-}
-
-/** A user code never seen in this sandbox (codes stay mapped, so a late visitor learns it was used or expired). */
-function newUserCode(state: SandboxState): string {
-  const taken = oauth2Data(state).userCodes;
-  for (;;) {
-    let code = '';
-    for (let i = 0; i < USER_CODE_LENGTH; i++) code += USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)];
-    if (!taken.has(code)) return code;
-  }
-}
 
 /**
  * `POST /oauth2/device_authorization` (RFC 8628 3.1): client authentication as at the token
@@ -154,18 +105,6 @@ export function deviceCodeGrant(req: SandboxRequest, res: ServerResponse, state:
   sendJson(res, 200, body);
 }
 
-/** The live device record of a user code, or why there is none. */
-function findByUserCode(state: SandboxState, typed: string): { deviceCode: string; record: DeviceRecord } | string {
-  const code = normalizeUserCode(typed);
-  const store = oauth2Data(state);
-  const deviceCode = code === undefined ? undefined : store.userCodes.get(code);
-  const record = deviceCode === undefined ? undefined : store.deviceCodes.get(deviceCode);
-  if (deviceCode === undefined || !record) return 'That code is not valid. Check the code on your device and try again.';
-  if (record.expiresAt <= state.now()) return 'That code expired. Start again on your device to get a new code.';
-  if (record.status !== 'pending') return 'That code was already used. Start again on your device to get a new code.';
-  return { deviceCode, record };
-}
-
 function appName(state: SandboxState, record: DeviceRecord): string {
   return state.oauth2Clients.find((c) => c.clientId === record.clientId)?.name ?? record.clientId;
 }
@@ -190,7 +129,7 @@ export function devicePage(req: SandboxRequest, res: ServerResponse, state: Sand
   const found = findByUserCode(state, typed);
   if (typeof found === 'string') {
     state.stats.rejected++;
-    return sendHtml(res, 400, deviceEntryPage(found, typed.slice(0, 20)));
+    return sendHtml(res, found === USER_CODE_LOCKED ? 429 : 400, deviceEntryPage(found, typed.slice(0, 20)));
   }
   sendDeviceConsent(res, 200, state, found.record);
 }
@@ -208,7 +147,7 @@ export function deviceDecision(req: SandboxRequest, res: ServerResponse, state: 
   const found = findByUserCode(state, form?.get('user_code') ?? '');
   if (typeof found === 'string') {
     state.stats.rejected++;
-    return sendHtml(res, 400, deviceEntryPage(found));
+    return sendHtml(res, found === USER_CODE_LOCKED ? 429 : 400, deviceEntryPage(found));
   }
   const { record } = found;
   if (!record.formToken || !secretEquals(record.formToken, form?.get('form_token') ?? '')) {

@@ -9,6 +9,9 @@ import { DEMO_CREDENTIALS, type SandboxApp, type SandboxConsumer, type SandboxOA
 import { installTimeline } from './timeline.js';
 import { installOtherTimelines, matchPatternRoute } from './timelines-v2-mastodon.js';
 import { installOAuth2User } from './oauth2-user.js';
+import { sandboxEndpoints, type SandboxEndpoints } from './endpoints.js';
+
+export { sandboxEndpoints, type SandboxEndpoints } from './endpoints.js';
 
 /**
  * Options of {@link startSandbox}.
@@ -73,27 +76,6 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
-/** Every endpoint URL of a sandbox. */
-export interface SandboxEndpoints {
-  tokenUrl: string;
-  invalidateTokenUrl: string;
-  timelineUrl: string;
-  requestTokenUrl: string;
-  authorizeUrl: string;
-  accessTokenUrl: string;
-  oauth2AuthorizeUrl: string;
-  revocationUrl: string;
-  /** RFC 7662 introspection (shows `aud` of audience-bound tokens). */
-  introspectionUrl: string;
-  /** RFC 8628 device authorization endpoint. */
-  deviceAuthorizationUrl: string;
-  /** The page where a person enters a device's user code (`verification_uri`). */
-  deviceVerificationUrl: string;
-  /** The RFC 8707 resource indicator of the v1.1 API (the timeline). */
-  apiResource: string;
-  issuer: string;
-}
-
 /**
  * The modules of a default sandbox: app-only tokens, the timelines, the OAuth 2 user grants
  * (authorization code, device code) and OAuth 1.0a. Frozen: pass `modules` to change the set.
@@ -104,33 +86,6 @@ export interface SandboxEndpoints {
  * ```
  */
 export const DEFAULT_SANDBOX_MODULES: readonly SandboxModule[] = Object.freeze([installOAuth2App, installTimeline, installOtherTimelines, installOAuth2User, installOAuth1]);
-
-/**
- * Builds the endpoint URLs for a base URL.
- *
- * @example
- * ```ts
- * sandboxEndpoints('http://127.0.0.1:8787').tokenUrl; // 'http://127.0.0.1:8787/oauth2/token'
- * ```
- */
-export function sandboxEndpoints(baseUrl: string): SandboxEndpoints {
-  const at = (path: string) => new URL(path, baseUrl).href;
-  return {
-    tokenUrl: at('/oauth2/token'),
-    invalidateTokenUrl: at('/oauth2/invalidate_token'),
-    timelineUrl: at('/1.1/statuses/user_timeline.json'),
-    requestTokenUrl: at('/oauth/request_token'),
-    authorizeUrl: at('/oauth/authorize'),
-    accessTokenUrl: at('/oauth/access_token'),
-    oauth2AuthorizeUrl: at('/oauth2/authorize'),
-    revocationUrl: at('/oauth2/revoke'),
-    introspectionUrl: at('/oauth2/introspect'),
-    deviceAuthorizationUrl: at('/oauth2/device_authorization'),
-    deviceVerificationUrl: at('/device'),
-    apiResource: at('/1.1/'),
-    issuer: baseUrl.replace(/\/$/, ''),
-  };
-}
 
 function nonNegative(value: number | undefined, name: string): number | undefined {
   if (value !== undefined && !(Number.isInteger(value) && value >= 0)) throw new Error(`${name} must be a whole number of seconds >= 0`);

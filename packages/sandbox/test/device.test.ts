@@ -1,4 +1,4 @@
-import { DEMO_CREDENTIALS, DEVICE_CODE_GRANT_TYPE, decideOnAuthorizePage, normalizeUserCode, startSandbox, type Sandbox } from '../src/index.js';
+import { DEMO_CREDENTIALS, DEVICE_CODE_GRANT_TYPE, MAX_WRONG_USER_CODES, decideOnAuthorizePage, normalizeUserCode, startSandbox, type Sandbox } from '../src/index.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const DEVICE_CLIENT = DEMO_CREDENTIALS.device.clientId;
@@ -206,6 +206,16 @@ describe('sandbox: device verification page (RFC 8628 3.3)', () => {
     const reused = await fetch(auth.verification_uri_complete);
     expect(reused.status).toBe(400);
     expect(await reused.text()).toContain('already used');
+  });
+
+  it('pauses the page for a minute after MAX_WRONG_USER_CODES wrong codes in a row (RFC 8628 5.1)', async () => {
+    const auth = await authorizeDevice();
+    for (let i = 0; i < MAX_WRONG_USER_CODES; i++) expect((await fetch(`${sandbox.endpoints.deviceVerificationUrl}?user_code=BBBB-BBBB`)).status).toBe(400);
+    const locked = await fetch(auth.verification_uri_complete);
+    expect(locked.status).toBe(429);
+    expect(await locked.text()).toContain('Too many wrong codes');
+    clock += 60_000;
+    expect((await fetch(auth.verification_uri_complete)).status).toBe(200);
   });
 
   it('refuses a decision without the form token of the page it came from (CSRF)', async () => {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
   DEMO_CREDENTIALS,
+  DEMO_LOGIN_HINT,
   oauth1BaseString,
   oauth1HmacSha1,
   oauth1Store,
@@ -309,6 +310,7 @@ describe('sandbox authorize page', () => {
     expect(html).toContain(`<title>Authorize ${DEMO_CREDENTIALS.oauth1.name} to access your account? - tokensmith sandbox</title>`);
     expect(html).toContain(`<h1>Authorize ${DEMO_CREDENTIALS.oauth1.name} to access your account?</h1>`);
     expect(html).toContain('<label for="username">Username</label>');
+    expect(html).toContain(DEMO_LOGIN_HINT);
     expect(html).toMatch(/<input id="username" name="username"[^>]*autocomplete="username"/);
     expect(html).toContain('<label for="password">Password</label>');
     expect(html).toMatch(/<input id="password" name="password" type="password"/);
