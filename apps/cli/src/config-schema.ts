@@ -139,8 +139,8 @@ export const providerSchema = v.variant('strategy', [clientCredentials, oauth1Pi
 export const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
 
 const storeSetting = v.pipe(
-  v.string("must be 'file', 'memory' or a redis:// URL"),
-  v.check((s) => s === 'file' || s === 'memory' || /^rediss?:\/\//.test(s), "must be 'file', 'memory' or a redis:// URL"),
+  v.string("must be 'auto', 'keychain', 'file', 'memory' or a redis:// URL"),
+  v.check((s) => ['auto', 'keychain', 'file', 'memory'].includes(s) || /^rediss?:\/\//.test(s), "must be 'auto', 'keychain', 'file', 'memory' or a redis:// URL"),
 );
 
 /** The config file's schema (`tokensmith.config.yaml` / `.json`). */

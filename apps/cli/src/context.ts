@@ -46,14 +46,17 @@ export async function openContext(options: GlobalOptions, io: CliIO, allowDemo =
     source = `built-in demo (embedded sandbox at ${sandbox.url})`;
   }
   let opened: Promise<OpenedStore> | undefined;
-  const setting = options.store ?? config.store ?? 'file';
+  const setting = options.store ?? config.store ?? 'auto';
   return {
     config,
     source,
     demo: !loaded,
     store() {
       if (!opened) {
-        opened = loaded ? openStore(setting, io.env) : import('./demo-sandbox.js').then(({ demoTokenFile }) => openStore(setting, { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }));
+        const notice = (line: string) => io.stderr.write(`${line}\n`);
+        opened = loaded
+          ? openStore(setting, io.env, notice)
+          : import('./demo-sandbox.js').then(({ demoTokenFile }) => openStore(setting, { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }, notice));
         const pending = opened;
         closers.unshift(async () => (await pending.catch(() => undefined))?.close());
       }

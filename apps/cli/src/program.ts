@@ -36,7 +36,7 @@ export function buildProgram(io: CliIO): Command {
     .description('Log in to OAuth APIs with the strategy each provider needs, keep the tokens safe, and call a timeline.')
     .version(VERSION)
     .option('-c, --config <path>', 'config file (default: tokensmith.config.yaml|.yml|.json in the working directory)')
-    .addOption(new Option('--store <store>', "token store: 'file' (default), 'memory' or a redis:// URL"))
+    .addOption(new Option('--store <store>', "token store: 'auto' (default: the OS keychain if one answers, else the file), 'keychain', 'file', 'memory' or a redis:// URL"))
     .option('-v, --verbose', 'log requests (secrets masked)')
     .option('--no-input', 'never wait for a person: a command that needs a login fails at once (also when stdin is not a terminal, or CI is set)')
     .showHelpAfterError('(run with --help for usage)')

@@ -1,19 +1,32 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { startSandbox, DEMO_CREDENTIALS, type Sandbox } from '@tokensmith/sandbox';
 import { startRedisServer, type RedisServer } from '@tokensmith/store-redis/testing';
+import { startKeyringSession, type KeyringSession } from '@tokensmith/store-keychain/testing';
 import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
 
 let sandbox: Sandbox;
 let redis: RedisServer;
-beforeAll(async () => { redis = await startRedisServer(); });
-afterAll(async () => { await redis.stop(); });
+let keyring: KeyringSession;
+beforeAll(async () => { [redis, keyring] = await Promise.all([startRedisServer(), startKeyringSession()]); });
+afterAll(async () => { await Promise.all([redis?.stop(), keyring?.stop()]); });
 beforeEach(async () => { sandbox = await startSandbox(); });
 afterEach(async () => { await sandbox.stop(); });
 
-// No store setting: the CLI's default (file) unless --store says otherwise.
+// No store setting: the CLI's default (auto) unless --store says otherwise. runBinary's environment
+// has no D-Bus session bus unless a test passes one: there `auto` is the file.
 const config = () => sandboxConfig([sandboxProvider(sandbox, 'client-credentials', { user: 'twitterapi' })]).replace('store: file\n', '');
 const env = SANDBOX_ENV;
+const withKeyring = () => ({ ...SANDBOX_ENV, DBUS_SESSION_BUS_ADDRESS: keyring.address });
+
+/** Every regular file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(path) : entry.isFile() ? [path] : [];
+  });
+}
 
 async function status(dir: string, store: string[] = []) {
   const result = await runBinary([...store, 'status', '--json'], { cwd: dir, env });
@@ -22,16 +35,21 @@ async function status(dir: string, store: string[] = []) {
 }
 
 describe('token stores from the CLI', () => {
-  it('file (default): a token survives the process, lives in a 0600 file in a 0700 dir, status shows no secret, logout forgets it', async () => {
+  it('auto with no keychain (no D-Bus session): the file, a 0600 file in a 0700 dir, one notice naming it; status shows no secret, logout forgets it', async () => {
     const dir = tempDir();
     writeConfig(dir, config());
+    const file = join(dir, '.config', 'tokensmith', 'tokens.json');
     const first = await runBinary(['timeline', '--count', '1'], { cwd: dir, env });
     expect(first.code).toBe(0);
+    const notices = first.stderr.split('\n').filter((line) => line.startsWith('notice:'));
+    expect(notices).toEqual([expect.stringContaining(`no OS keychain answered (no D-Bus session bus`)]);
+    expect(notices[0]).toContain(`tokens are stored in the file ${file} (mode 0600)`);
     const second = await runBinary(['timeline', '--count', '1'], { cwd: dir, env });
     expect(second.code).toBe(0);
+    // Nothing was stored this time, so nothing to tell.
+    expect(second.stderr).not.toContain('notice:');
     expect(sandbox.stats.tokenRequests).toBe(1);
 
-    const file = join(dir, '.config', 'tokensmith', 'tokens.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, '.config', 'tokensmith')).mode & 0o777).toBe(0o700);
     const token = [...sandbox.state.appTokens.keys()][0]!;
@@ -94,6 +112,64 @@ describe('token stores from the CLI', () => {
     writeConfig(dir, config());
     const bad = await runBinary(['--store', 'sqlite', 'status'], { cwd: dir, env });
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain("--store must be 'file', 'memory' or a redis:// URL");
+    expect(bad.stderr).toContain("--store must be 'auto' (the default), 'keychain', 'file', 'memory' or a redis:// URL");
+  });
+});
+
+describe('the OS keychain from the CLI (a real gnome-keyring in a private D-Bus session)', () => {
+  it('--store keychain: logs in with no token in any file under $HOME, a new process prints a timeline, logout leaves no item', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const login = await runBinary(['--store', 'keychain', 'login', 'app'], { cwd: dir, env: withKeyring() });
+    expect(login.code).toBe(0);
+    expect(sandbox.stats.tokenRequests).toBe(1);
+    const token = [...sandbox.state.appTokens.keys()][0]!;
+    for (const path of filesUnder(dir)) expect(readFileSync(path, 'latin1')).not.toContain(token);
+    expect(filesUnder(dir).filter((path) => path.includes('tokens.json'))).toEqual([]);
+    // One item, under service tokensmith, labelled with the token key (secret-tool prints attributes on stderr).
+    const item = await keyring.secretTool(['search', '--all', 'service', 'tokensmith']);
+    expect(item.match(/^label = /gm)).toHaveLength(1);
+    expect(item).toContain(`label = keyring:${sandbox.endpoints.tokenUrl}#`);
+    expect(item).toContain(token);
+
+    const timeline = await runBinary(['--store', 'keychain', 'timeline', '--count', '1'], { cwd: dir, env: withKeyring() });
+    expect(timeline.code).toBe(0);
+    expect(timeline.stdout).toMatch(/Tweet:/);
+    expect(sandbox.stats.tokenRequests).toBe(1);
+
+    const shown = await runBinary(['--store', 'keychain', 'status', '--json'], { cwd: dir, env: withKeyring() });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ store: 'keychain (service tokensmith)', providers: [{ provider: 'app', loggedIn: true }] });
+    expect(shown.stdout).not.toContain(token);
+
+    expect((await runBinary(['--store', 'keychain', 'logout', 'app'], { cwd: dir, env: withKeyring() })).code).toBe(0);
+    expect(await keyring.secretTool(['search', '--all', 'service', 'tokensmith'])).toBe('');
+  });
+
+  it('auto with a keychain that answers: the keychain, no notice; TOKENSMITH_TOKEN_FILE still means the file', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const run = await runBinary(['token'], { cwd: dir, env: withKeyring() });
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain('notice:');
+    const status = JSON.parse((await runBinary(['status', '--json'], { cwd: dir, env: withKeyring() })).stdout) as { store: string; providers: Array<{ loggedIn: boolean }> };
+    expect(status).toMatchObject({ store: 'keychain (service tokensmith)', providers: [{ loggedIn: true }] });
+    // Moving between stores is a new login, never a silent copy: the file starts empty.
+    const file = join(dir, 'explicit', 'tokens.json');
+    const inFile = JSON.parse((await runBinary(['status', '--json'], { cwd: dir, env: { ...withKeyring(), TOKENSMITH_TOKEN_FILE: file } })).stdout) as typeof status;
+    expect(inFile).toMatchObject({ store: `file ${file}`, providers: [{ loggedIn: false }] });
+    expect((await runBinary(['logout', 'app'], { cwd: dir, env: withKeyring() })).code).toBe(0);
+    expect(await keyring.secretTool(['search', '--all', 'service', 'tokensmith'])).toBe('');
+  });
+
+  it('--store keychain with no D-Bus session: exit 3 at once, naming the way out', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const started = performance.now();
+    const run = await runBinary(['--store', 'keychain', 'token'], { cwd: dir, env });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/no D-Bus session bus/);
+    expect(run.stderr).toMatch(/--store file/);
+    expect(sandbox.stats.tokenRequests).toBe(0);
+    expect(performance.now() - started).toBeLessThan(30_000);
   });
 });
