@@ -17,6 +17,11 @@ export class CliError extends Error {
   }
 }
 
+/** The exit code of an error category. */
+export function exitCodeForCategory(category: ErrorCategory): number {
+  return EXIT_BY_CATEGORY[category];
+}
+
 /** Maps any error to its exit code through its category: 1 usage/config, 2 auth, 3 network or provider. */
 export function exitCodeFor(error: unknown): number {
   return EXIT_BY_CATEGORY[error instanceof CliError ? error.category : errorCategory(error)];

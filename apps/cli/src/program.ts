@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, exitCodeFor, messageFor } from './cli-error.js';
+import { EXIT, exitCodeForCategory } from './cli-error.js';
+import { explain, recallProvider } from './hints.js';
+import { findConfigFile } from './config-load.js';
 import { styler, useColor, type CliIO } from './io.js';
 import { sanitizeForTerminal } from './terminal-safety.js';
 import type { GlobalOptions } from './context.js';
@@ -11,6 +13,7 @@ import { registerLogoutCommand } from './commands/logout.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerInitCommand } from './commands/init-command.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
+import { registerTrustCommand } from './commands/trust.js';
 
 /** The version printed by `--version`. */
 export const VERSION = '0.1.0';
@@ -29,29 +32,40 @@ that needs a login fails at once with exit 2 and the login command to run.`;
 /** The exit code of a run cancelled by Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_CANCELLED = 130;
 
+/** The top-level examples: with no config file, the built-in demo's provider names, so each line works as shown. */
+function examplesHelp(io: CliIO): string {
+  const demo = findConfigFile(undefined, io.cwd, io.env) === undefined;
+  const lines = demo
+    ? [
+        '  $ tokensmith timeline                       # no config file: the built-in demo (embedded sandbox)',
+        '  $ tokensmith timeline sandbox-app --user twitterapi --count 5',
+        '  $ tokensmith login sandbox-oauth1           # the demo\'s OAuth 1.0a PIN provider',
+        '  $ tokensmith status',
+        '  $ tokensmith init                           # then: your own providers (twitter, mastodon, ...)',
+      ]
+    : [
+        '  $ tokensmith timeline twitter --user twitterapi --count 5',
+        '  $ tokensmith login twitter-user             # OAuth 1.0a PIN or authorization code, per config',
+        '  $ tokensmith status',
+        '  $ tokensmith providers                      # which config file is read, and its providers',
+      ];
+  return `\nExamples:\n${lines.join('\n')}\n${EXIT_CODES_HELP}`;
+}
+
 /** Builds the `tokensmith` command for one run. */
 export function buildProgram(io: CliIO): Command {
   const style = styler(useColor(io));
   const program = new Command('tokensmith')
     .description('Log in to OAuth APIs with the strategy each provider needs, keep the tokens safe, and call a timeline.')
     .version(VERSION)
-    .option('-c, --config <path>', 'config file (default: tokensmith.config.yaml|.yml|.json in the working directory)')
+    .option('-c, --config <path>', 'config file (default: ./tokensmith.config.yaml|.yml|.json, else $XDG_CONFIG_HOME/tokensmith/config.yaml)')
     .addOption(new Option('--store <store>', "token store: 'auto' (default: the OS keychain if one answers, else the file), 'keychain', 'file', 'memory' or a redis:// URL"))
     .option('-v, --verbose', 'log requests (secrets masked)')
     .option('--no-input', 'never wait for a person: a command that needs a login fails at once (also when stdin is not a terminal, or CI is set)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ tokensmith timeline                       # no config: the embedded sandbox's demo
-  $ tokensmith timeline twitter --user twitterapi --count 5
-  $ tokensmith login twitter-user             # OAuth 1.0a PIN or authorization code, per config
-  $ tokensmith status
-${EXIT_CODES_HELP}`,
-    );
+    .addHelpText('after', () => examplesHelp(io));
   const global = () => program.opts<GlobalOptions>();
 
   const context = { program, io, global, style };
@@ -63,6 +77,7 @@ ${EXIT_CODES_HELP}`,
   registerStatusCommand(context);
   registerInitCommand(context);
   registerSandboxCommand(context);
+  registerTrustCommand(context);
 
   return program;
 }
@@ -83,8 +98,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
     }
     const style = styler(useColor(io));
+    const { message, hint, category } = explain(error, recallProvider(io));
     // Messages quote servers (error_description, a scope): neutralise escapes, keep our own line breaks.
-    io.stderr.write(`${style.red('error:')} ${sanitizeForTerminal(messageFor(error), { keepNewlines: true })}\n`);
-    return exitCodeFor(error);
+    const safe = (text: string) => sanitizeForTerminal(text, { keepNewlines: true });
+    io.stderr.write(`${style.red('error:')} ${safe(message)}\n${hint ? `${style.dim('hint:')} ${safe(hint)}\n` : ''}`);
+    return exitCodeForCategory(category);
   }
 }

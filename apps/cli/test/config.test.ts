@@ -1,3 +1,5 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { runInProcess, tempDir, writeConfig } from './helpers.js';
 
 const SECRET = 'SUPER-SECRET-VALUE-123';
@@ -57,7 +59,8 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
 
   it('a missing environment variable names the provider, the field and the fix', async () => {
     const stderr = await configError(appProvider(), {});
-    expect(stderr).toContain('providers.twitter.clientSecret: environment variable APP_SECRET is not set (provider twitter, field clientSecret); export APP_SECRET=...');
+    expect(stderr).toContain('provider twitter needs environment variable APP_SECRET, which is not set (providers.twitter.clientSecret in ');
+    expect(stderr).toContain('export APP_SECRET=...');
   });
 
   it('invalid YAML and a non-mapping file', async () => {
@@ -93,7 +96,7 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
     writeConfig(dir, JSON.stringify({ providers: { x: { strategy: 'client-credentials', tokenUrl: endpoints.tokenUrl, clientId: 'id', clientSecret: '${S}' } } }), 'tokensmith.config.json');
     const result = await runInProcess(['providers', '--json'], { cwd: dir, env: { S: SECRET } });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).providers).toEqual([{ name: 'x', strategy: 'client-credentials', default: false, timeline: null }]);
+    expect(JSON.parse(result.stdout).providers).toEqual([{ name: 'x', strategy: 'client-credentials', default: false, timeline: null, resolved: true, missingVariables: [] }]);
     expect(result.stdout + result.stderr).not.toContain(SECRET);
   });
 
@@ -117,5 +120,94 @@ describe('help', () => {
     const timeline = await runInProcess(['timeline', '--help'], { cwd: dir });
     expect(timeline.stdout).toContain('Examples:');
     expect(timeline.stdout).toContain('--user <name>');
+  });
+});
+
+describe('${ENV} per provider, every error at once, and where the config is found', () => {
+  const two = `defaultProvider: good
+providers:
+  good:
+    strategy: client-credentials
+    tokenUrl: https://api.example.com/oauth2/token
+    clientId: id
+    clientSecret: \${GOOD_SECRET}
+  other:
+    strategy: oauth1-pin
+    consumerKey: \${OTHER_KEY}
+    consumerSecret: \${OTHER_SECRET}
+    requestTokenUrl: \${OTHER_BASE}/oauth/request_token
+    authorizeUrl: https://api.example.com/oauth/authorize
+    accessTokenUrl: https://api.example.com/oauth/access_token
+`;
+  const env = { GOOD_SECRET: SECRET, TOKENSMITH_TRUSTED_VARIABLES: 'GOOD_SECRET,OTHER_KEY,OTHER_SECRET,OTHER_BASE' };
+
+  it('a missing variable in one provider blocks neither providers, status nor the other provider', async () => {
+    const dir = tempDir();
+    writeConfig(dir, two);
+    const listed = await runInProcess(['providers'], { cwd: dir, env });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/other\s+oauth1-pin\s+unresolved: set OTHER_KEY, OTHER_SECRET, OTHER_BASE/);
+    const json = JSON.parse((await runInProcess(['providers', '--json'], { cwd: dir, env })).stdout);
+    expect(json.source).toBe(join(dir, 'tokensmith.config.yaml'));
+    expect(json.origin).toBe('working-directory');
+    expect(json.providers.map((p: { name: string; resolved: boolean; missingVariables: string[] }) => [p.name, p.resolved, p.missingVariables])).toEqual([['good', true, []], ['other', false, ['OTHER_KEY', 'OTHER_SECRET', 'OTHER_BASE']]]);
+    const status = await runInProcess(['--store', 'memory', 'status', '--json'], { cwd: dir, env });
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).providers).toEqual([
+      { provider: 'good', strategy: 'client-credentials', loggedIn: false },
+      { provider: 'other', strategy: 'oauth1-pin', loggedIn: false, missingVariables: ['OTHER_KEY', 'OTHER_SECRET', 'OTHER_BASE'] },
+    ]);
+    // The good provider gets past variable resolution (to the missing timeline setting)...
+    const good = await runInProcess(['timeline', 'good'], { cwd: dir, env });
+    expect(good.stderr).toContain('providers.good.timeline is not set');
+    // ...and the other one names its variables and fields.
+    const other = await runInProcess(['timeline', 'other'], { cwd: dir, env });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('provider other needs environment variables OTHER_KEY, OTHER_SECRET, OTHER_BASE, which are not set (providers.other.consumerKey, providers.other.consumerSecret, providers.other.requestTokenUrl in');
+    expect(listed.stdout + listed.stderr + status.stdout + good.stderr + other.stderr).not.toContain(SECRET);
+  });
+
+  it('reports every schema error of the file in one run, before any variable is set', async () => {
+    const dir = tempDir();
+    writeConfig(dir, two.replace('clientId: id', 'clientId: ""').replace('authorizeUrl: https://api.example.com/oauth/authorize', 'authorizeUrl: ftp://x').replace('defaultProvider: good', 'defaultProvider: good\nstorage: file'));
+    const result = await runInProcess(['providers'], { cwd: dir, env: {} });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('(top level): unknown field storage');
+    expect(result.stderr).toContain('providers.good.clientId: must not be empty');
+    expect(result.stderr).toContain('providers.other.authorizeUrl: must be a URL (http:// or https://)');
+    // A field whose variable is unset is checked once it is set, not reported as a bad URL now.
+    expect(result.stderr).not.toContain('providers.other.requestTokenUrl');
+  });
+
+  it('looks in --config, then ./tokensmith.config.*, then $XDG_CONFIG_HOME/tokensmith/config.yaml; init --global writes there', async () => {
+    const dir = tempDir();
+    const xdg = join(dir, 'xdg');
+    const userEnv = { XDG_CONFIG_HOME: xdg, GOOD_SECRET: SECRET };
+    const none = await runInProcess(['providers', '--json'], { cwd: dir, env: userEnv });
+    expect(JSON.parse(none.stdout).origin).toBe('demo');
+    const init = await runInProcess(['init', '--global'], { cwd: dir, env: userEnv });
+    expect(init.code).toBe(0);
+    const userPath = join(xdg, 'tokensmith', 'config.yaml');
+    expect(init.stderr).toContain(`wrote ${userPath} (mode 600)`);
+    expect(statSync(userPath).mode & 0o777).toBe(0o600);
+    expect(statSync(join(xdg, 'tokensmith')).mode & 0o777).toBe(0o700);
+    const user = JSON.parse((await runInProcess(['providers', '--json'], { cwd: dir, env: userEnv })).stdout);
+    expect([user.source, user.origin, user.providers[0].name]).toEqual([userPath, 'user', 'twitter']);
+    expect((await runInProcess(['providers'], { cwd: dir, env: userEnv })).stdout).toContain(`from ${userPath}`);
+    writeConfig(dir, two);
+    const local = JSON.parse((await runInProcess(['providers', '--json'], { cwd: dir, env: userEnv })).stdout);
+    expect([local.origin, local.providers[0].name]).toEqual(['working-directory', 'good']);
+    writeConfig(dir, two.replace(/good/g, 'picked'), 'picked.yaml');
+    const explicit = JSON.parse((await runInProcess(['--config', 'picked.yaml', 'providers', '--json'], { cwd: dir, env: userEnv })).stdout);
+    expect([explicit.origin, explicit.providers[0].name]).toEqual(['explicit', 'picked']);
+  });
+
+  it('defaults XDG_CONFIG_HOME to ~/.config, as gh does', async () => {
+    const dir = tempDir();
+    const home = join(dir, 'home');
+    mkdirSync(join(home, '.config', 'tokensmith'), { recursive: true });
+    writeConfig(join(home, '.config', 'tokensmith'), two, 'config.yaml');
+    const result = await runInProcess(['providers', '--json'], { cwd: dir, env: { HOME: home, XDG_CONFIG_HOME: '' } });
+    expect(JSON.parse(result.stdout).source).toBe(join(home, '.config', 'tokensmith', 'config.yaml'));
   });
 });

@@ -68,23 +68,24 @@ describe('tokensmith (built binary) against a real sandbox', () => {
     writeConfig(dir, config('WRONG-SECRET-abc123'));
     const result = await runBinary(['timeline', '--user', 'twitterapi'], { cwd: dir });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('error: client credentials token request failed with HTTP 403 authenticity_token_error: Unable to verify your credentials');
+    expect(result.stderr).toContain('HTTP 403 authenticity_token_error: Unable to verify your credentials');
+    expect(result.stderr).toContain('check providers.sandbox.clientId and providers.sandbox.clientSecret');
     expect(result.stdout + result.stderr).not.toContain('WRONG-SECRET-abc123');
   });
 
-  it('an unknown user exits 2 with the API error; an unreachable token URL exits 3', async () => {
+  it('an unknown user exits 1 naming the user; an unreachable token URL exits 3 naming the field', async () => {
     const dir = tempDir();
     writeConfig(dir, config());
     const unknown = await runBinary(['timeline', '--user', 'nobody'], { cwd: dir, env });
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('HTTP 404');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('user @nobody not found');
     const closed = await startSandbox();
     const deadUrl = closed.endpoints.tokenUrl;
     await closed.stop();
     writeConfig(dir, config(undefined, deadUrl));
     const down = await runBinary(['timeline', '--user', 'twitterapi'], { cwd: dir, env });
     expect(down.code).toBe(3);
-    expect(down.stderr).toContain('client credentials token request failed');
+    expect(down.stderr).toContain('cannot reach providers.sandbox.tokenUrl');
   });
 
   it('re-authenticates once when the app token is invalidated between calls (401 retry)', async () => {

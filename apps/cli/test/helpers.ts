@@ -25,6 +25,12 @@ export function writeConfig(dir: string, text: string, name = 'tokensmith.config
   return path;
 }
 
+/**
+ * The variable names the sandbox configs reference, allowed as a user would allow them for CI
+ * (a working-directory config referencing other names needs `tokensmith trust`; see trust.ts).
+ */
+export const TRUSTED_TEST_VARIABLES = { TOKENSMITH_TRUSTED_VARIABLES: 'APP_SECRET,CONSUMER_SECRET,CLIENT_SECRET' };
+
 /** Runs the CLI in this process with captured streams (fast; for config and usage paths). */
 export async function runInProcess(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: string }): Promise<RunResult> {
   const stdout = new PassThrough();
@@ -36,7 +42,7 @@ export async function runInProcess(argv: string[], options: { cwd: string; env?:
   const code = await run(argv, {
     stdout, stderr,
     stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]),
-    env: { XDG_CONFIG_HOME: join(options.cwd, '.config'), ...options.env },
+    env: { XDG_CONFIG_HOME: join(options.cwd, '.config'), ...TRUSTED_TEST_VARIABLES, ...options.env },
     cwd: options.cwd,
   });
   return { code, stdout: out, stderr: err };
@@ -64,7 +70,7 @@ export function runBinary(argv: string[], options: { cwd: string; env?: NodeJS.P
 export function spawnCli(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
   return spawn(process.execPath, [BIN, ...argv], {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin', HOME: options.cwd, XDG_CONFIG_HOME: join(options.cwd, '.config'), CI: 'true', ...options.env },
+    env: { PATH: process.env.PATH ?? '/usr/bin', HOME: options.cwd, XDG_CONFIG_HOME: join(options.cwd, '.config'), CI: 'true', ...TRUSTED_TEST_VARIABLES, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
 }

@@ -43,10 +43,13 @@ describe('timeline adapters against the sandbox emulating each API', () => {
     }
   });
 
-  it('maps an unknown user to an error with the status in every format', async () => {
+  it('maps an unknown user to "user not found", a usage error naming --user and the timeline url, in every format', async () => {
     const provider = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, ...DEMO_CREDENTIALS.app });
     for (const [format, url] of cases()) {
-      await expect(fetchTimeline('p', providerFor(format, url), provider, { user: 'nobody', count: 2 }, quiet)).rejects.toMatchObject({ status: 404 });
+      const error = await fetchTimeline('p', providerFor(format, url), provider, { user: 'nobody', count: 2 }, quiet).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'CliError', category: 'usage' });
+      expect((error as Error).message).toContain('user @nobody not found');
+      expect((error as Error).message).toContain('providers.p.timeline.url');
     }
   });
 

@@ -1,7 +1,9 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { CliError } from '../cli-error.js';
 import type { StrategyName } from '../config-schema.js';
+import { userConfigPath } from '../config-load.js';
+import { pathKind, writeFileAtomic } from '../safe-write.js';
 
 const HEADER = `# tokensmith config. Docs: README.md, "Config file".
 # Keep secrets out of this file: write \${ENV_NAME} and export the variable.
@@ -84,11 +86,25 @@ export function starterConfig(strategy: StrategyName): string {
   return HEADER + STARTERS[strategy];
 }
 
-/** Writes a starter config (mode 0600); refuses to overwrite without `force`. Returns the path. */
-export function writeStarterConfig(cwd: string, strategy: string, options: { path?: string; force?: boolean }): string {
-  if (!(strategy in STARTERS)) throw new CliError('usage', `--strategy must be one of ${Object.keys(STARTERS).join(', ')}`);
-  const path = resolve(cwd, options.path ?? 'tokensmith.config.yaml');
-  if (existsSync(path) && !options.force) throw new CliError('usage', `${path} already exists; pass --force to overwrite it`);
-  writeFileSync(path, starterConfig(strategy as StrategyName), { mode: 0o600 });
-  return path;
+/** Where `init` wrote, and the mode the file really has. */
+export interface WrittenConfig {
+  path: string;
+  mode: number;
+}
+
+/**
+ * Writes a starter config with mode 0600, via a temp file renamed into place: never through a
+ * symbolic link (a dangling one included), never keeping an old file's looser mode. Refuses to
+ * overwrite without `force`. `global` writes the user-level `$XDG_CONFIG_HOME/tokensmith/config.yaml`.
+ */
+export function writeStarterConfig(cwd: string, strategy: string, options: { path?: string; force?: boolean; global?: boolean; env?: NodeJS.ProcessEnv }): WrittenConfig {
+  if (!Object.hasOwn(STARTERS, strategy)) throw new CliError('usage', `--strategy must be one of ${Object.keys(STARTERS).join(', ')}`);
+  const path = options.global ? userConfigPath(options.env ?? {}) : resolve(cwd, options.path ?? 'tokensmith.config.yaml');
+  const kind = pathKind(path);
+  if (kind === 'symlink') throw new CliError('usage', `${path} is a symbolic link; tokensmith init never writes through links. Remove the link, or write elsewhere with --output PATH`);
+  if (kind === 'other') throw new CliError('usage', `${path} exists and is not a regular file; choose another --output PATH`);
+  if (kind === 'file' && !options.force) throw new CliError('usage', `${path} already exists; pass --force to overwrite it`);
+  if (options.global) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const mode = writeFileAtomic(path, starterConfig(strategy as StrategyName), 0o600);
+  return { path, mode };
 }

@@ -1,22 +1,32 @@
 import type { CommandContext } from '../command-context.js';
 
-
 /** Registers `tokensmith providers`. */
 export function registerProvidersCommand({ program, io, global, style }: CommandContext): void {
   program
     .command('providers')
-    .description('list the configured providers and their strategies')
+    .description('list the configured providers and their strategies, and which config file was read')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  $ tokensmith providers\n  $ tokensmith --config work.yaml providers --json')
     .action(async (flags: { json?: boolean }) => {
       const { openContext } = await import('../context.js');
-      const context = await openContext(global(), io);
+      // Listing sends nothing anywhere: it needs neither the variables nor the file's trust.
+      const context = await openContext(global(), io, { purpose: 'inspect' });
       try {
-        const rows = Object.entries(context.config.providers).map(([name, p]) => ({ name, strategy: p.strategy, default: name === context.config.defaultProvider, timeline: p.timeline?.url ?? null }));
-        if (flags.json) io.stdout.write(JSON.stringify({ source: context.source, providers: rows }, null, 2) + '\n');
+        const rows = context.entries.map((entry) => ({
+          name: entry.name,
+          strategy: entry.strategy,
+          default: entry.name === context.config.defaultProvider,
+          timeline: entry.config?.timeline?.url ?? null,
+          resolved: entry.config !== undefined,
+          missingVariables: entry.missing,
+        }));
+        if (flags.json) io.stdout.write(JSON.stringify({ source: context.source, origin: context.origin ?? 'demo', providers: rows }, null, 2) + '\n');
         else {
           io.stdout.write(`${style.dim(`from ${context.source}`)}\n`);
-          for (const row of rows) io.stdout.write(`${row.default ? '*' : ' '} ${style.bold(row.name.padEnd(20))} ${row.strategy}\n`);
+          for (const row of rows) {
+            const missing = row.resolved ? '' : `  ${style.yellow(`unresolved: set ${row.missingVariables.join(', ')}`)}`;
+            io.stdout.write(`${row.default ? '*' : ' '} ${style.bold(row.name.padEnd(20))} ${row.strategy}${missing}\n`);
+          }
         }
       } finally {
         await context.close();

@@ -1,7 +1,7 @@
-import { OAuthResponseError, TokensmithError, createAuthenticatedFetch, parseOAuthError, type AuthenticatedFetchOptions } from '@tokensmith/core/kit';
+import { OAuthResponseError, TokensmithError, createAuthenticatedFetch, limitResponseBody, parseOAuthError, type AuthenticatedFetchOptions } from '@tokensmith/core/kit';
 import { CliError } from '../cli-error.js';
 import { TIMELINE_ADAPTERS, formatPosts, type Post } from '../timeline-format.js';
-import type { ProviderConfig } from '../config-schema.js';
+import { DEFAULT_TIMELINE_MAX_BYTES, type ProviderConfig } from '../config-schema.js';
 import type { BuiltProvider } from '../build-provider.js';
 import type { Progress } from '../io.js';
 
@@ -21,6 +21,11 @@ export async function fetchTimeline(
     throw new CliError('usage', `--user is required for app-only provider ${name} (or set providers.${name}.timeline.user)`);
   }
   const host = new URL(config.timeline.url).host;
+  const maxBytes = config.timeline.maxResponseBytes ?? DEFAULT_TIMELINE_MAX_BYTES;
+  // The body is read through a cap counted on the decompressed bytes (fetch inflates gzip before the
+  // stream), so a gzip bomb or an endless stream fails at the cap instead of exhausting memory.
+  // TODO(core): use the kit's general body-cap function once wt/core lands it (limitResponseBody is the auth-sized one).
+  const capped = limitResponseBody(fetchOptions.fetch ?? fetch, maxBytes);
   const api = createAuthenticatedFetch(provider, {
     ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
     onRetry: (event) => {
@@ -29,10 +34,36 @@ export async function fetchTimeline(
       progress.start(event.reason === 'unauthorized' ? `${why}; getting a fresh one` : `${why}; retrying in ${wait} (attempt ${event.attempt + 1})`);
     },
     ...fetchOptions,
+    fetch: capped,
   });
+  // While the body streams, the only such error is the cap's; before it, the cap refuses a declared
+  // Content-Length with the same code, which a token request (run by the strategy) may also throw.
+  const overCap = (error: unknown, reading: boolean) =>
+    error instanceof TokensmithError && error.code === 'invalid_token_response' && (reading || error.message.endsWith(`larger than ${maxBytes} bytes`))
+      ? new CliError('provider', `the timeline response from ${host} is larger than ${maxBytes} bytes (after decompression); stopped reading it. If the provider really sends that much, raise providers.${name}.timeline.maxResponseBytes`)
+      : error;
   const get = async (url: string): Promise<unknown> => {
-    const response = await api(url, { headers: { accept: 'application/json' } });
-    const text = await response.text();
+    let response: Response;
+    let text: string;
+    try {
+      response = await api(url, { headers: { accept: 'application/json' } });
+    } catch (error) {
+      throw overCap(error, false);
+    }
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw overCap(error, true);
+    }
+    if (response.status === 404) {
+      const fields = parseOAuthError(response.status, text);
+      throw new CliError(
+        'usage',
+        user
+          ? `user @${user} not found at ${host} (HTTP 404 ${fields.error}); check the name given to --user${config.timeline?.user ? ` or providers.${name}.timeline.user` : ''}, and providers.${name}.timeline.url`
+          : `the timeline at ${host} was not found (HTTP 404 ${fields.error}); check providers.${name}.timeline.url`,
+      );
+    }
     if (!response.ok) throw new OAuthResponseError(`timeline request to ${host}`, parseOAuthError(response.status, text));
     try {
       return JSON.parse(text) as unknown;

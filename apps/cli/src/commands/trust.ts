@@ -1,0 +1,44 @@
+import type { CommandContext } from '../command-context.js';
+import { CliError } from '../cli-error.js';
+
+/** Registers `tokensmith trust`: allow a working-directory config at its current content (as `direnv allow`). */
+export function registerTrustCommand({ program, io, style }: CommandContext): void {
+  program
+    .command('trust')
+    .description('allow the config in the working directory (at its current content) to use your environment variables')
+    .argument('[path]', 'the config file (default: tokensmith.config.yaml|.yml|.json in the working directory)')
+    .option('--revoke', 'forget that the file was trusted')
+    .addHelpText(
+      'after',
+      `
+A config found in the working directory (a cloned repository, say) may name any environment variable
+and any URL. Unless it is yours and references only TOKENSMITH_* variables, tokensmith uses it only
+once you have read it and run tokensmith trust; any change to the file asks again.
+--config PATH and $XDG_CONFIG_HOME/tokensmith/config.yaml are always trusted.
+
+Examples:
+  $ tokensmith trust
+  $ tokensmith trust ./tokensmith.config.yaml --revoke`,
+    )
+    .action(async (path: string | undefined, flags: { revoke?: boolean }) => {
+      const { findConfigFile, parseConfig } = await import('../config-load.js');
+      const { checkTrust, trustFile, revokeTrust } = await import('../trust.js');
+      const { readFileSync } = await import('node:fs');
+      const found = findConfigFile(path, io.cwd, {});
+      if (!found) throw new CliError('usage', `no config file in ${io.cwd} to trust; pass its path: tokensmith trust PATH`);
+      if (found.origin === 'user') {
+        io.stderr.write(`${found.path} is your user-level config, which is always trusted; nothing to do\n`);
+        return;
+      }
+      if (flags.revoke) {
+        const revoked = revokeTrust(found.path, io.env);
+        io.stderr.write(revoked ? `${style.green('✔')} ${found.path} is no longer trusted\n` : `${found.path} was not trusted; nothing to do\n`);
+        return;
+      }
+      const parsed = await parseConfig(readFileSync(found.path, 'utf8'), found.path, io.env);
+      const check = checkTrust({ ...parsed, path: found.path, origin: 'working-directory' }, io.env);
+      const real = trustFile(found.path, io.env);
+      const variables = check.allVariables.length ? `environment variables ${check.allVariables.join(', ')}` : 'no environment variables';
+      io.stderr.write(`${style.green('✔')} trusted ${real} at its current content: it may use ${variables}${check.hosts.length ? ` with ${check.hosts.join(', ')}` : ''}\n`);
+    });
+}
