@@ -5,6 +5,7 @@ export interface DemoCredentials {
   app: { clientId: string; clientSecret: string };
   oauth1: { consumerKey: string; consumerSecret: string };
   oauth2: { clientId: string };
+  device: { clientId: string };
 }
 
 /**
@@ -40,6 +41,13 @@ export function demoConfig(baseUrl: string, credentials: DemoCredentials): Token
         clientId: credentials.oauth2.clientId,
         scopes: ['tweet.read', 'users.read', 'offline.access'],
         redirectUri: 'http://127.0.0.1/callback',
+        timeline,
+      },
+      'sandbox-device': {
+        strategy: 'device-code',
+        issuer: baseUrl.replace(/\/$/, ''),
+        clientId: credentials.device.clientId,
+        scopes: ['tweet.read', 'users.read', 'offline.access'],
         timeline,
       },
     },

@@ -60,7 +60,7 @@ export function createProgress(io: CliIO, quiet = false): Progress {
       }
       // One terminal row at most: a wrapped spinner line cannot be cleared with \r and would stay
       // frozen in the scrollback.
-      const columns = (io.stderr as { columns?: number }).columns ?? 80;
+      const columns = (io.stderr as { columns?: number }).columns || 80; // 0 when the terminal reports no size
       const room = Math.max(10, columns - 3);
       const line = text.length > room ? `${text.slice(0, room - 1)}…` : text;
       let frame = 0;
