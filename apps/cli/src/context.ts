@@ -1,6 +1,7 @@
 import type { TokensmithConfig, ProviderConfig } from './config-schema.js';
 import { loadConfig, isReadableByOthers, configSearchPath, type ConfigOrigin, type ProviderEntry } from './config-load.js';
 import { CliError } from './cli-error.js';
+import { interactionMode } from './interactive.js';
 import type { CliIO } from './io.js';
 import { rememberProvider } from './hints.js';
 import { openStore, type OpenedStore } from './store.js';
@@ -34,17 +35,18 @@ export interface CliContext {
 /** What a command does with the config: `use` contacts providers (a working-directory file must be trusted); `inspect` only lists. */
 export type ContextPurpose = 'use' | 'inspect';
 
-function canAsk(io: CliIO): boolean {
-  return Boolean(io.stdin.isTTY && io.stderr.isTTY) && !io.env.CI;
+function canAsk(io: CliIO, options: GlobalOptions): boolean {
+  // One rule for "a person can answer" (interactive.ts): a TTY, no CI, no --no-input.
+  return interactionMode(io, options as { input?: boolean }).interactive && Boolean(io.stderr.isTTY);
 }
 
 /** Refuses a working-directory config that needs trust, or asks on a terminal (as direnv's allow does). */
-async function requireTrust(io: CliIO, loaded: NonNullable<Awaited<ReturnType<typeof loadConfig>>>): Promise<void> {
+async function requireTrust(io: CliIO, options: GlobalOptions, loaded: NonNullable<Awaited<ReturnType<typeof loadConfig>>>): Promise<void> {
   const { checkTrust, trustFile, trustReason } = await import('./trust.js');
   const check = checkTrust(loaded, io.env);
   if (!check.required) return;
   const reason = trustReason(loaded.path, check);
-  if (canAsk(io)) {
+  if (canAsk(io, options)) {
     const { createPrompter } = await import('./interactive.js');
     const prompter = createPrompter(io);
     try {
@@ -75,7 +77,7 @@ export async function openContext(options: GlobalOptions, io: CliIO, settings: {
     if (loaded.literalSecrets.length > 0 && isReadableByOthers(loaded.path)) {
       io.stderr.write(`warning: ${loaded.path} holds literal secrets (${loaded.literalSecrets.join(', ')}) and is readable by other users; run chmod 600 on it or use \${ENV} references\n`);
     }
-    if ((settings.purpose ?? 'use') === 'use') await requireTrust(io, loaded);
+    if ((settings.purpose ?? 'use') === 'use') await requireTrust(io, options, loaded);
   } else {
     if (settings.allowDemo === false) throw new CliError('usage', `no config file found (looked for ${configSearchPath(io.cwd, io.env).join(', ')}); pass --config PATH or run tokensmith init`);
     const { DEMO_CREDENTIALS } = await import('@tokensmith/sandbox');

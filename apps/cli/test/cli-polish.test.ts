@@ -19,7 +19,7 @@ describe('tokensmith sandbox', () => {
     try {
       await listening;
       const config = JSON.parse(stdout) as { providers: Record<string, { strategy: string }> };
-      expect(Object.values(config.providers).map((p) => p.strategy)).toEqual(['client-credentials', 'oauth1-pin', 'authorization-code']);
+      expect(Object.values(config.providers).map((p) => p.strategy)).toEqual(['client-credentials', 'oauth1-pin', 'authorization-code', 'device-code']);
       const dir = tempDir();
       writeConfig(dir, JSON.stringify(config), 'tokensmith.config.json');
       const timeline = await runBinary(['timeline', '--count', '1'], { cwd: dir });
@@ -66,7 +66,7 @@ describe('tokensmith sandbox', () => {
   it('prints YAML that validates as a config', async () => {
     const yaml = demoConfigYaml('http://127.0.0.1:9', DEMO_CREDENTIALS);
     const { config } = await parseConfig(yaml, 'sandbox.yaml', {});
-    expect(Object.keys(config.providers)).toEqual(['sandbox-app', 'sandbox-oauth1', 'sandbox-oauth2']);
+    expect(Object.keys(config.providers)).toEqual(['sandbox-app', 'sandbox-oauth1', 'sandbox-oauth2', 'sandbox-device']);
   });
 });
 

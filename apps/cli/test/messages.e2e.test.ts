@@ -65,7 +65,7 @@ const rows: Row[] = [
   },
   {
     name: 'a wrong consumer secret (OAuth 1.0a, 401 code 32) names consumerKey/consumerSecret',
-    providers: () => [oauth1()], argv: () => ['login', 'user', '--no-browser', '--pin', '1234567'], env: { CONSUMER_SECRET: WRONG_SECRET }, code: 2,
+    providers: () => [oauth1()], argv: () => ['login', 'user', '--no-browser'], env: { CONSUMER_SECRET: WRONG_SECRET }, code: 2,
     fragments: () => ['providers.user.requestTokenUrl', 'check providers.user.consumerKey and providers.user.consumerSecret'],
   },
   {

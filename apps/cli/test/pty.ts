@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { BIN } from './helpers.js';
+import { BIN, TRUSTED_TEST_VARIABLES } from './helpers.js';
 
 // The built binary in a real pseudo-terminal (util-linux `script`), as a person runs it: stdin is a
 // TTY, CI is unset, and what we write is what the person types (Ctrl-C is the byte \x03, which the
@@ -28,7 +28,7 @@ export function runInPty(argv: string[], options: { cwd: string; env?: NodeJS.Pr
   const command = [process.execPath, BIN, ...argv].map(quote).join(' ');
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin', HOME: options.cwd, XDG_CONFIG_HOME: join(options.cwd, '.config'), TERM: 'xterm', ...options.env },
+    env: { PATH: process.env.PATH ?? '/usr/bin', HOME: options.cwd, XDG_CONFIG_HOME: join(options.cwd, '.config'), TERM: 'xterm', ...TRUSTED_TEST_VARIABLES, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let screen = '';

@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { startSandbox, decideOnAuthorizePage, type Sandbox } from '@tokensmith/sandbox';
 import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
@@ -9,14 +8,12 @@ let sandbox: Sandbox;
 beforeAll(async () => { sandbox = await startSandbox(); });
 afterAll(async () => { await sandbox.stop(); });
 
-function approve() {
-  let started = false;
-  return (stderr: string, child: ChildProcess) => {
-    const url = /Open this URL to authorize:\n\s+(\S+)/.exec(stderr)?.[1];
-    if (!url || started || !stderr.includes('PIN: ')) return;
-    started = true;
-    void decideOnAuthorizePage(url, 'approve').then((decision) => child.stdin!.end(`${decision.pin}\n`));
-  };
+/** The scriptable OAuth 1.0a login: step 1 prints the URL, the person approves, step 2 brings the PIN. */
+async function twoStepLogin(dir: string, env: NodeJS.ProcessEnv) {
+  const start = await runBinary(['login', 'user', '--no-browser'], { cwd: dir, env });
+  const url = /Open this URL to authorize:\n\s+(\S+)/.exec(start.stderr)![1]!;
+  const { pin } = await decideOnAuthorizePage(url, 'approve');
+  return runBinary(['login', 'user', '--pin', pin!], { cwd: dir, env });
 }
 
 describe('tokensmith status (plain)', () => {
@@ -26,7 +23,7 @@ describe('tokensmith status (plain)', () => {
     const env = { ...SANDBOX_ENV, TOKENSMITH_TOKEN_FILE: join(dir, 'tokens.json') };
     const before = await runBinary(['status'], { cwd: dir, env });
     expect(before.stdout).toMatch(/user\s+oauth1-pin\s+not logged in/);
-    expect((await runBinary(['login', 'user', '--no-browser'], { cwd: dir, env, onStderr: approve() })).code).toBe(0);
+    expect((await twoStepLogin(dir, env)).code).toBe(0);
     expect((await runBinary(['token', 'app'], { cwd: dir, env })).code).toBe(0);
     const after = await runBinary(['status'], { cwd: dir, env });
     expect(after.code).toBe(0);
