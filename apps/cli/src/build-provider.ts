@@ -79,6 +79,8 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
         ...fetchOption,
         ...skew,
         ...timeout,
+        // Logout reports an invalidation that failed here (tokens are forgotten locally anyway).
+        onProgress: (message: string) => progress.start(message),
       });
     }
     case 'oauth1-pin': {

@@ -112,3 +112,25 @@ describe('logout', () => {
     expect(result.stderr).not.toContain('Logged out');
   });
 });
+
+describe('logout of a client-credentials provider', () => {
+  it('invalidates the token at invalidateUrl (Twitter oauth2/invalidate_token), so it no longer works', async () => {
+    const { startSandbox } = await import('@tokensmith/sandbox');
+    const { SANDBOX_ENV, sandboxConfig, sandboxProvider } = await import('./helpers.js');
+    const sandbox = await startSandbox();
+    try {
+      const dir = tempDir();
+      const block = sandboxProvider(sandbox, 'client-credentials').replace('    timeline:', `    invalidateUrl: ${sandbox.endpoints.invalidateTokenUrl}\n    timeline:`);
+      writeConfig(dir, sandboxConfig([block]));
+      const token = await runBinary(['token', 'app'], { cwd: dir, env: SANDBOX_ENV });
+      expect(token.code).toBe(0);
+      expect(sandbox.state.appTokens.has(token.stdout.trim())).toBe(true);
+      const logout = await runBinary(['logout', 'app'], { cwd: dir, env: SANDBOX_ENV });
+      expect(logout.code).toBe(0);
+      expect(logout.stderr).toContain('Logged out of app');
+      expect(sandbox.state.appTokens.has(token.stdout.trim())).toBe(false);
+    } finally {
+      await sandbox.stop();
+    }
+  });
+});
