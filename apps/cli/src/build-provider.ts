@@ -55,6 +55,24 @@ function refuseLoginWithoutPerson<P extends InteractiveTokenProvider>(provider: 
   });
 }
 
+/** The config fields the two OAuth 2 user strategies share (authorization code, device code), as their common options. */
+function oauth2ClientOptions(config: Extract<ProviderConfig, { strategy: 'authorization-code' | 'device-code' }>, store: TokenStore, providerName: string) {
+  return {
+    clientId: config.clientId,
+    scopes: config.scopes,
+    store,
+    providerName,
+    ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
+    ...(config.tokenUrl === undefined ? {} : { tokenUrl: config.tokenUrl }),
+    ...(config.revocationUrl === undefined ? {} : { revocationUrl: config.revocationUrl }),
+    ...(config.clientSecret === undefined ? {} : { clientSecret: config.clientSecret }),
+    ...(config.authMethod === undefined ? {} : { authMethod: config.authMethod }),
+    ...(config.authorizationParams === undefined ? {} : { authorizationParams: config.authorizationParams }),
+    ...(config.refreshSkewSeconds === undefined ? {} : { refreshSkewSeconds: config.refreshSkewSeconds }),
+    ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
+  };
+}
+
 /** Builds the strategy named by the provider's config; each strategy package is loaded only when used. */
 export async function buildProvider(config: ProviderConfig, store: TokenStore, interaction: InteractionOptions): Promise<BuiltProvider> {
   const { io, progress, prompter } = interaction;
@@ -113,21 +131,10 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
       const { createAuthorizationCodeProvider } = await import('@tokensmith/authorization-code');
       const askPerson = !unattended;
       const provider = createAuthorizationCodeProvider({
-        clientId: config.clientId,
-        scopes: config.scopes,
-        store,
-        providerName: person.providerName,
-        ...fetchOption,
-        ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
+        ...oauth2ClientOptions(config, store, person.providerName),
         ...(config.authorizationUrl === undefined ? {} : { authorizationUrl: config.authorizationUrl }),
-        ...(config.tokenUrl === undefined ? {} : { tokenUrl: config.tokenUrl }),
-        ...(config.revocationUrl === undefined ? {} : { revocationUrl: config.revocationUrl }),
-        ...(config.clientSecret === undefined ? {} : { clientSecret: config.clientSecret }),
         ...(config.redirectUri === undefined ? {} : { redirectUri: config.redirectUri }),
-        ...(config.authMethod === undefined ? {} : { authMethod: config.authMethod }),
-        ...(config.authorizationParams === undefined ? {} : { authorizationParams: config.authorizationParams }),
-        ...skew,
-        ...timeout,
+        ...fetchOption,
         // This CLI prints the URL and the browser's fate itself (once); the rest is progress.
         onProgress: (message: string, event: { type: string }) => {
           if (!['open-browser', 'browser-failed', 'prompt'].includes(event.type)) progress.start(message);
@@ -154,27 +161,15 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
       });
       return unattended ? refuseLoginWithoutPerson(provider, person, {}) : provider;
     }
-    // Placeholder until the device-code strategy is wired in (the clilogin helper maps it).
     case 'device-code': {
       const { createDeviceCodeProvider } = await import('@tokensmith/device-code');
       const { deviceLoginDisplay } = await import('./device-login.js');
       // No terminal needed: the person approves on any device, which is the point of this grant.
       const display = deviceLoginDisplay({ person, json: interaction.json === true });
       const provider = createDeviceCodeProvider({
-        clientId: config.clientId,
-        scopes: config.scopes,
-        store,
-        providerName: person.providerName,
-        ...fetchOption,
-        ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
+        ...oauth2ClientOptions(config, store, person.providerName),
         ...(config.deviceAuthorizationUrl === undefined ? {} : { deviceAuthorizationUrl: config.deviceAuthorizationUrl }),
-        ...(config.tokenUrl === undefined ? {} : { tokenUrl: config.tokenUrl }),
-        ...(config.revocationUrl === undefined ? {} : { revocationUrl: config.revocationUrl }),
-        ...(config.clientSecret === undefined ? {} : { clientSecret: config.clientSecret }),
-        ...(config.authMethod === undefined ? {} : { authMethod: config.authMethod }),
-        ...(config.authorizationParams === undefined ? {} : { authorizationParams: config.authorizationParams }),
-        ...skew,
-        ...timeout,
+        ...fetchOption,
         onProgress: display.onProgress,
         ...(unattended ? {} : { onCode: display.onCode }),
       });

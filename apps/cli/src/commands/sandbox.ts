@@ -1,30 +1,18 @@
 import type { CommandContext } from '../command-context.js';
 import { CliError } from '../cli-error.js';
 
-/** Writes `text` to `path` as a new 0600 file (through a temp file and a rename, never through a link). */
-async function writePrivateFile(path: string, text: string): Promise<string> {
-  const { randomBytes } = await import('node:crypto');
-  const { closeSync, constants, lstatSync, openSync, renameSync, writeSync } = await import('node:fs');
-  const { dirname, resolve, basename, join } = await import('node:path');
+/** Writes the config for `--write`, mode 0600 (private-file.ts), with a usage error a person can act on. */
+async function writeConfigFile(path: string, text: string): Promise<string> {
+  const { resolve, dirname } = await import('node:path');
+  const { writePrivateFile } = await import('../private-file.js');
   const target = resolve(path);
   try {
-    if (lstatSync(target).isSymbolicLink()) throw new CliError('usage', `--write ${path}: it is a symbolic link; write to a regular path`);
+    writePrivateFile(target, text);
   } catch (error) {
-    if (error instanceof CliError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new CliError('usage', `--write ${path}: it is a symbolic link; write to a regular path`);
+    throw new CliError('usage', `--write ${path}: cannot write a file in ${dirname(target)} (${code ?? 'error'})`);
   }
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  let fd: number;
-  try {
-    fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  } catch (error) {
-    throw new CliError('usage', `--write ${path}: cannot create a file in ${dirname(target)} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  try {
-    writeSync(fd, text);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, target);
   return target;
 }
 
@@ -56,7 +44,7 @@ export function registerSandboxCommand({ program, io }: CommandContext): void {
       }
       try {
         const text = flags.json ? JSON.stringify(demoConfig(sandbox.url, DEMO_CREDENTIALS), null, 2) + '\n' : demoConfigYaml(sandbox.url, DEMO_CREDENTIALS);
-        if (flags.write) io.stderr.write(`wrote the config to ${await writePrivateFile(flags.write, text)} (mode 600)\n`);
+        if (flags.write) io.stderr.write(`wrote the config to ${await writeConfigFile(flags.write, text)} (mode 600)\n`);
         else io.stdout.write(text);
         io.stderr.write(`sandbox listening on ${sandbox.url}\n${DEMO_LOGIN_HINT} (on the sandbox's login pages)\nCtrl-C to stop\n`);
         await new Promise<void>((resolve) => {
