@@ -83,6 +83,15 @@ describe('tokensmith login (authorization code + PKCE) against the sandbox', () 
     expect(result.stderr).not.toContain('Open this URL');
   });
 
+  it('login with --no-input does not wait for a browser: exit 2 at once, no listener started', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const result = await runBinary(['--no-input', 'login', 'me'], { cwd: dir, stdin: '' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('a login needs a person (--no-input was given)');
+    expect(result.stderr).not.toContain('Open this URL');
+  });
+
   it('refuses a plain http:// issuer that is not loopback, saying why, with exit 1', async () => {
     const dir = tempDir();
     writeConfig(dir, config('http://auth.example.com'));
