@@ -12,7 +12,7 @@ export function startSandboxProcess(): Promise<SandboxProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_BIN, 'sandbox'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr!.on('data', (chunk) => {
+    child.stderr.on('data', (chunk) => {
       stderr += String(chunk);
       const match = /sandbox listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
       if (match) resolve({ url: match[1]!, child, stop: () => new Promise((done) => { child.once('exit', () => done()); child.kill('SIGTERM'); }) });

@@ -1,7 +1,6 @@
 import type { TokensmithConfig, ProviderConfig } from './config-schema.js';
 import { loadConfig, isReadableByOthers, configSearchPath, type ConfigOrigin, type ProviderEntry } from './config-load.js';
 import { CliError } from './cli-error.js';
-import { interactionMode } from './interactive.js';
 import type { CliIO } from './io.js';
 import { rememberProvider } from './hints.js';
 import { openStore, type OpenedStore } from './store.js';
@@ -25,7 +24,7 @@ export interface CliContext {
   origin: ConfigOrigin | undefined;
   demo: boolean;
   io: CliIO;
-  /** The store setting in effect (`--store`, else the config's, else `file`). */
+  /** The store setting in effect (`--store`, else the config's, else `auto`). */
   storeSetting: string;
   /** Opens the token store on first use (so config and usage errors come first). */
   store(): Promise<OpenedStore>;
@@ -35,19 +34,15 @@ export interface CliContext {
 /** What a command does with the config: `use` contacts providers (a working-directory file must be trusted); `inspect` only lists. */
 export type ContextPurpose = 'use' | 'inspect';
 
-function canAsk(io: CliIO, options: GlobalOptions): boolean {
-  // One rule for "a person can answer" (interactive.ts): a TTY, no CI, no --no-input.
-  return interactionMode(io, options as { input?: boolean }).interactive && Boolean(io.stderr.isTTY);
-}
-
 /** Refuses a working-directory config that needs trust, or asks on a terminal (as direnv's allow does). */
-async function requireTrust(io: CliIO, options: GlobalOptions, loaded: NonNullable<Awaited<ReturnType<typeof loadConfig>>>): Promise<void> {
+async function requireTrust(io: CliIO, loaded: NonNullable<Awaited<ReturnType<typeof loadConfig>>>, options: GlobalOptions): Promise<void> {
   const { checkTrust, trustFile, trustReason } = await import('./trust.js');
   const check = checkTrust(loaded, io.env);
   if (!check.required) return;
   const reason = trustReason(loaded.path, check);
-  if (canAsk(io, options)) {
-    const { createPrompter } = await import('./interactive.js');
+  const { createPrompter, interactionMode } = await import('./interactive.js');
+  // Never wait for a person who cannot answer (no terminal, CI, --no-input): fail with the command to run.
+  if (interactionMode(io, options as { input?: boolean }).interactive && io.stderr.isTTY) {
     const prompter = createPrompter(io);
     try {
       const answer = await prompter.ask(`${reason}.\nRead it first. Trust this file (at its current content) and use it? [y/N] `);
@@ -77,7 +72,7 @@ export async function openContext(options: GlobalOptions, io: CliIO, settings: {
     if (loaded.literalSecrets.length > 0 && isReadableByOthers(loaded.path)) {
       io.stderr.write(`warning: ${loaded.path} holds literal secrets (${loaded.literalSecrets.join(', ')}) and is readable by other users; run chmod 600 on it or use \${ENV} references\n`);
     }
-    if ((settings.purpose ?? 'use') === 'use') await requireTrust(io, options, loaded);
+    if ((settings.purpose ?? 'use') === 'use') await requireTrust(io, loaded, options);
   } else {
     if (settings.allowDemo === false) throw new CliError('usage', `no config file found (looked for ${configSearchPath(io.cwd, io.env).join(', ')}); pass --config PATH or run tokensmith init`);
     const { DEMO_CREDENTIALS } = await import('@tokensmith/sandbox');
@@ -102,10 +97,12 @@ export async function openContext(options: GlobalOptions, io: CliIO, settings: {
     storeSetting: setting,
     store() {
       if (!opened) {
-        const notice = (line: string) => io.stderr.write(`${line}\n`);
+        const notice = (line: string) => io.stderr.write(`${line}
+`);
+        // The demo keeps its tokens in a file of its own (never mixed with real ones), unless --store says otherwise.
         opened = loaded
           ? openStore(setting, io.env, notice)
-          : import('./demo-sandbox.js').then(({ demoTokenFile }) => openStore(setting, { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }, notice));
+          : import('./demo-sandbox.js').then(({ demoTokenFile }) => openStore(options.store ?? 'file', { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }, notice));
         const pending = opened;
         closers.unshift(async () => (await pending.catch(() => undefined))?.close());
       }

@@ -137,7 +137,7 @@ function explainStore(error: unknown, setting: string): Explanation | undefined 
 function explainOAuth(error: OAuthResponseError, scope: ProviderScope): Explanation {
   const endpoint = endpointOf(scope, error.message);
   const where = endpoint ? ` (${endpoint[0]} = ${printable(endpoint[1])})` : '';
-  // TODO(sanitize): error_description is the server's text; print it through clilogin's sanitizer once it lands.
+  // error_description is the server's text: run() prints every message through sanitizeForTerminal.
   const said = error.error_description ? `: ${error.error_description}` : '';
   if (error.status === 404) {
     return {

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { userConfigDir, type LoadedConfig } from './config-load.js';
 import { writeFileAtomic } from './safe-write.js';
+import { CliError } from './cli-error.js';
 
 // A config in the working directory may be a cloned repository's: it can name any environment
 // variable (`clientSecret: ${AWS_SECRET_ACCESS_KEY}`) and any URL. As direnv does with `.envrc`,
@@ -97,6 +98,17 @@ export function trustFile(path: string, env: NodeJS.ProcessEnv): string {
   mkdirSync(userConfigDir(env), { recursive: true, mode: 0o700 });
   writeFileAtomic(trustFilePath(env), JSON.stringify({ ...trust, files }, null, 2) + '\n');
   return real;
+}
+
+/** Adds variable names to the user's allow-list (any config may reference them). Returns the names added. */
+export function allowVariables(names: string[], env: NodeJS.ProcessEnv): string[] {
+  const bad = names.find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
+  if (bad !== undefined) throw new CliError('usage', `--allow-variable ${bad}: not a variable name (letters, digits and _)`);
+  const trust = readTrust(env);
+  const variables = [...new Set([...trust.variables, ...names])];
+  mkdirSync(userConfigDir(env), { recursive: true, mode: 0o700 });
+  writeFileAtomic(trustFilePath(env), JSON.stringify({ ...trust, variables }, null, 2) + '\n');
+  return names;
 }
 
 /** Forgets a trusted config file (`tokensmith trust --revoke`); resolves whether it was trusted. */

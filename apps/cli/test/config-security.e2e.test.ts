@@ -66,6 +66,15 @@ describe('hole 9: a working-directory config does not silently send environment 
     expect(prefixed.stderr).toContain('environment variables TOKENSMITH_APP_SECRET');
   });
 
+  it('tokensmith trust --allow-variable allows a name in any config (kept in the user config dir)', async () => {
+    const dir = tempDir();
+    clonedConfig(dir);
+    const env = { ...untrusting, AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.app.clientSecret };
+    expect((await runBinary(['trust', '--allow-variable', 'AWS_SECRET_ACCESS_KEY'], { cwd: dir, env })).code).toBe(0);
+    expect((await runBinary(['timeline', 'app', '--count', '1'], { cwd: dir, env })).code).toBe(0);
+    expect((await runBinary(['trust', '--allow-variable', 'NOT-A-NAME'], { cwd: dir, env })).code).toBe(1);
+  });
+
   it('a file owned by another user needs trust even without variables', async () => {
     const dir = tempDir();
     const path = writeConfig(dir, sandboxConfig([sandboxProvider(sandbox, 'client-credentials', { secretRef: DEMO_CREDENTIALS.app.clientSecret, user: 'twitterapi' })], { store: 'memory' }));

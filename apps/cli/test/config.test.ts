@@ -111,12 +111,23 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
 });
 
 describe('help', () => {
+  it('in demo mode an unknown provider says the names are the built-in demo\'s', async () => {
+    const result = await runInProcess(['--store', 'memory', 'token', 'twitter'], { cwd: tempDir() });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('unknown provider twitter; configured: sandbox-app, sandbox-oauth1, sandbox-oauth2 (no config file found, so these are the built-in demo\'s; run tokensmith init');
+  });
+
   it('documents every command with examples and the exit codes', async () => {
     const dir = tempDir();
     const top = await runInProcess(['--help'], { cwd: dir });
     expect(top.code).toBe(0);
     for (const command of ['timeline', 'token', 'providers', 'login', 'logout', 'status', 'sandbox']) expect(top.stdout).toContain(command);
     expect(top.stdout).toContain('Exit codes:');
+    // No config file here: the examples use the built-in demo's names, so each works as shown.
+    expect(top.stdout).toContain('tokensmith timeline sandbox-app --user twitterapi');
+    expect(top.stdout).not.toContain('tokensmith timeline twitter');
+    writeConfig(dir, appProvider());
+    expect((await runInProcess(['--help'], { cwd: dir })).stdout).toContain('tokensmith timeline twitter --user twitterapi');
     const timeline = await runInProcess(['timeline', '--help'], { cwd: dir });
     expect(timeline.stdout).toContain('Examples:');
     expect(timeline.stdout).toContain('--user <name>');

@@ -8,12 +8,13 @@ let sandbox: Sandbox;
 beforeAll(async () => { sandbox = await startSandbox(); });
 afterAll(async () => { await sandbox.stop(); });
 
-/** The scriptable OAuth 1.0a login: step 1 prints the URL, the person approves, step 2 brings the PIN. */
-async function twoStepLogin(dir: string, env: NodeJS.ProcessEnv) {
+/** The two-step OAuth 1.0a login a script does: print the URL, approve it as the person, give the PIN. */
+async function loginOAuth1(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
   const start = await runBinary(['login', 'user', '--no-browser'], { cwd: dir, env });
-  const url = /Open this URL to authorize:\n\s+(\S+)/.exec(start.stderr)![1]!;
-  const { pin } = await decideOnAuthorizePage(url, 'approve');
-  return runBinary(['login', 'user', '--pin', pin!], { cwd: dir, env });
+  const url = /Open this URL to authorize:\n {2}(\S+)/.exec(start.stderr)?.[1];
+  expect(url).toBeDefined();
+  const { pin } = await decideOnAuthorizePage(url!, 'approve');
+  expect((await runBinary(['login', 'user', '--pin', pin!], { cwd: dir, env })).code).toBe(0);
 }
 
 describe('tokensmith status (plain)', () => {
@@ -23,7 +24,7 @@ describe('tokensmith status (plain)', () => {
     const env = { ...SANDBOX_ENV, TOKENSMITH_TOKEN_FILE: join(dir, 'tokens.json') };
     const before = await runBinary(['status'], { cwd: dir, env });
     expect(before.stdout).toMatch(/user\s+oauth1-pin\s+not logged in/);
-    expect((await twoStepLogin(dir, env)).code).toBe(0);
+    await loginOAuth1(dir, env);
     expect((await runBinary(['token', 'app'], { cwd: dir, env })).code).toBe(0);
     const after = await runBinary(['status'], { cwd: dir, env });
     expect(after.code).toBe(0);

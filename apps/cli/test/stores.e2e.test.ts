@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startSandbox, DEMO_CREDENTIALS, type Sandbox } from '@tokensmith/sandbox';
@@ -105,6 +106,36 @@ describe('token stores from the CLI', () => {
     expect(shown.providers[0]!.loggedIn).toBe(true);
     expect((await runBinary(['--store', url, 'logout', 'app'], { cwd: dir, env })).code).toBe(0);
     expect((await status(dir, ['--store', url])).providers[0]!.loggedIn).toBe(false);
+  });
+
+  it('redis:// that is down: exit 3, the URL with its password masked, the next step, no ioredis advice', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const down = await runBinary(['--store', 'redis://:hunter2@127.0.0.1:1', 'token'], { cwd: dir, env });
+    expect(down.code).toBe(3);
+    expect(down.stderr).toContain('Redis redis://:***@127.0.0.1:1 ');
+    expect(down.stderr).toMatch(/ECONNREFUSED\); is the server running\?/);
+    expect(down.stderr + down.stdout).not.toMatch(/hunter2|maxRetriesPerRequest/);
+  });
+
+  it('redis:// that accepts connections and never answers: status fails within a few seconds (exit 3), never hangs', async () => {
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const dir = tempDir();
+      writeConfig(dir, config());
+      const url = `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const started = performance.now();
+      const run = await runBinary(['--store', url, 'status'], { cwd: dir, env });
+      const elapsed = performance.now() - started;
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain(`Redis ${url} did not answer`);
+      expect(elapsed).toBeLessThan(15_000);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('rejects an unknown --store with exit 1', async () => {

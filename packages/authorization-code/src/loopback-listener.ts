@@ -152,14 +152,14 @@ export async function startLoopbackListener(redirectUri: string | URL): Promise<
   let deliver!: (callback: LoopbackCallback) => void;
   let abandon!: (error: TokensmithError) => void;
   let received!: Promise<LoopbackCallback>;
-  const expect = () => {
+  const awaitNextCallback = () => {
     received = new Promise<LoopbackCallback>((resolve, reject) => {
       deliver = resolve;
       abandon = reject;
     });
     received.catch(() => undefined); // closing before any wait is not an unhandled rejection
   };
-  expect();
+  awaitNextCallback();
   /** The callback taken (before a wait said which state to expect, or the one that matched). */
   let taken: { url: URL; res: ServerResponse } | undefined;
   let expected: WaitOptions | undefined;
@@ -248,7 +248,7 @@ export async function startLoopbackListener(redirectUri: string | URL): Promise<
         const { res } = taken;
         taken = undefined;
         unanswered = undefined;
-        expect();
+        awaitNextCallback();
         ignore(res);
       }
       const { timeoutMs, signal } = options;

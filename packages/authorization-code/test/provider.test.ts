@@ -95,16 +95,16 @@ describe('createAuthorizationCodeProvider: token endpoint (nock)', () => {
   it('keeps the old refresh token when a refresh response has none, and refreshes once for many callers', async () => {
     const p = provider();
     const { token } = await loggedIn(p);
-    expect(token).toEqual({ type: 'bearer', accessToken: ACCESS, refreshToken: REFRESH, expiresAt: clock + 60_000 });
+    expect(token).toEqual({ type: 'bearer', accessToken: ACCESS, refreshToken: REFRESH, expiresAt: clock + 60_000, obtainedAt: clock });
 
-    clock += 45_000; // within the 30 s skew window
+    clock += 55_000; // within the default skew window: min(30 s, a tenth of the 60 s lifetime) = 6 s
     const first = nock(AS)
       .post('/token', (body: Record<string, string>) => body.grant_type === 'refresh_token' && body.refresh_token === REFRESH && body.client_id === 'my-cli')
       .once()
       .reply(200, { token_type: 'bearer', access_token: 'AT-2', expires_in: 60, scope: 'tweet.read' });
     const results = await Promise.all(Array.from({ length: 5 }, () => p.getToken()));
     expect(first.isDone()).toBe(true);
-    for (const result of results) expect(result).toEqual({ type: 'bearer', accessToken: 'AT-2', refreshToken: REFRESH, expiresAt: clock + 60_000, scope: ['tweet.read'] });
+    for (const result of results) expect(result).toEqual({ type: 'bearer', accessToken: 'AT-2', refreshToken: REFRESH, expiresAt: clock + 60_000, obtainedAt: clock, scope: ['tweet.read'] });
     expect((await p.peek())?.refreshToken).toBe(REFRESH);
 
     clock += 60_000;
@@ -209,5 +209,33 @@ describe('createAuthorizationCodeProvider: token endpoint (nock)', () => {
     const pending = await p.startAuthorization();
     nock(AS).post('/token').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
     await expect(p.completeAuthorization(pending, callback(pending))).rejects.toMatchObject({ code: 'network_error', message: 'authorization code exchange failed: error ECONNRESET' });
+  });
+});
+
+
+describe('createAuthorizationCodeProvider: refreshSkewSeconds', () => {
+  const refreshed = () =>
+    nock(AS)
+      .post('/token', (body: Record<string, string>) => body.grant_type === 'refresh_token')
+      .reply(200, { token_type: 'bearer', access_token: 'AT-2', expires_in: 60 });
+
+  it('uses a 60 s token until its last 6 s by default (a tenth of its lifetime)', async () => {
+    const p = provider();
+    await loggedIn(p);
+    clock += 50_000;
+    expect((await p.getToken()).accessToken).toBe(ACCESS);
+    const scope = refreshed();
+    clock += 5_000;
+    expect((await p.getToken()).accessToken).toBe('AT-2');
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('refreshes refreshSkewSeconds before expiry when configured', async () => {
+    const p = provider({ refreshSkewSeconds: 20 });
+    await loggedIn(p);
+    const scope = refreshed();
+    clock += 41_000;
+    expect((await p.getToken()).accessToken).toBe('AT-2');
+    expect(scope.isDone()).toBe(true);
   });
 });

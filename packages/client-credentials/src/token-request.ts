@@ -32,12 +32,16 @@ function payloadText(payload: unknown): string {
  * library's wording is copied: Joi quotes the offending value (maybe the secret) and wreck's JSON
  * errors quote the body (maybe the token).
  */
-function toTokenRequestError(error: unknown, settings: ClientCredentialsSettings, signal: AbortSignal, cutShort: boolean): TokensmithError {
+function toTokenRequestError(error: unknown, settings: ClientCredentialsSettings, signal: AbortSignal | undefined, cutShort: boolean): TokensmithError {
   if (error instanceof TokensmithError) return error;
   const shape = error as WreckError | null;
   if (shape?.isJoi) return new TokensmithError('invalid_options', 'simple-oauth2 rejected the client options (check tokenUrl, clientId and clientSecret)');
+  // redirects: 0 makes wreck fail a 3xx with 'Maximum redirections reached', its trace as data.
+  if (!signal?.aborted && shape?.isBoom && Array.isArray(shape.data as unknown)) {
+    return new TokensmithError('http_error', `${OPERATION} to ${settings.tokenUrl.href} was answered with a redirect, which a token request never follows: tokenUrl must be the token endpoint's exact URL (check tokenUrl: scheme, host and path)`);
+  }
   const status = shape?.data?.res?.statusCode;
-  if (!signal.aborted && shape?.isBoom && status !== undefined) {
+  if (!signal?.aborted && shape?.isBoom && status !== undefined) {
     if (shape.output?.statusCode === 413 || cutShort) {
       return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is larger than ${MAX_AUTH_RESPONSE_BYTES} bytes; nothing past the limit was read`);
     }
@@ -46,7 +50,7 @@ function toTokenRequestError(error: unknown, settings: ClientCredentialsSettings
     if (shape.output?.statusCode === 406) return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is not JSON (content-type ${contentType})`);
     if (shape.output?.statusCode === 502) return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is not valid JSON`);
   }
-  return toTransportError(error, { operation: OPERATION, endpoint: settings.tokenUrl, field: 'tokenUrl', signal, timeoutMs: settings.timeoutMs });
+  return toTransportError(error, { operation: OPERATION, endpoint: settings.tokenUrl, field: 'tokenUrl', ...(signal ? { signal } : {}), timeoutMs: settings.timeoutMs });
 }
 
 /**
@@ -82,6 +86,11 @@ export function createTokenRequester(settings: ClientCredentialsSettings): () =>
     }));
 
   return async () => {
+    // Loading simple-oauth2 is not network: the deadline starts with the request itself.
+    const simpleClient = await getClient().catch((error: unknown) => {
+      client = undefined;
+      throw toTokenRequestError(error, settings, undefined, false);
+    });
     const deadline = new AbortController();
     const timer = setTimeout(() => {
       deadline.abort(new DOMException(`${OPERATION} timed out`, 'TimeoutError'));
@@ -91,7 +100,7 @@ export function createTokenRequester(settings: ClientCredentialsSettings): () =>
     let raw: unknown;
     transport.takeCutShort();
     try {
-      const request = getClient().then((c) => c.getToken(scope ? { scope } : {}));
+      const request = simpleClient.getToken(scope ? { scope } : {});
       request.catch(() => undefined); // after a deadline its rejection is expected and ignored
       raw = (await Promise.race([request, expired])).token;
     } catch (error) {

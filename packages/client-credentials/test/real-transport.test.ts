@@ -84,7 +84,7 @@ describe('the token request through simple-oauth2, bounded and logged (real sock
     server = undefined;
     const error = await rejection(against(origin).getToken());
     expect(error.code).toBe('network_error');
-    expect(error.message).toBe(`client credentials token request to ${origin}/oauth2/token failed: connection refused by ${origin.slice(7)}: is the server running? check tokenUrl`);
+    expect(error.message).toBe(`client credentials token request failed: connection to ${origin}/oauth2/token refused: is the server running? check tokenUrl`);
     expect(error.message).not.toMatch(/Client request error/);
   });
 
@@ -101,10 +101,35 @@ describe('the token request through simple-oauth2, bounded and logged (real sock
     for (const error of [first, second]) expect(`${error.message}\n${inspect(error, { depth: 10 })}`).not.toContain('SECRET-AT');
   });
 
+  it('names tokenUrl when the token endpoint redirects (a wrong URL), never following it', async () => {
+    server = await startServer((_req, res) => res.writeHead(301, { location: '/oauth2/token/' }).end());
+    const error = await rejection(against(server.origin).getToken());
+    expect(error.code).toBe('http_error');
+    expect(error.message).toBe(`client credentials token request to ${server.origin}/oauth2/token was answered with a redirect, which a token request never follows: tokenUrl must be the token endpoint's exact URL (check tokenUrl: scheme, host and path)`);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('clamps expires_in: 1e306 to one year instead of storing Infinity', async () => {
     server = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"token_type":"bearer","access_token":"AT","expires_in":1e306}'));
     const token = await against(server.origin, { now: () => 0 }).getToken();
     expect(token.expiresAt).toBe(365 * 24 * 3600 * 1000);
+  });
+});
+
+describe('expiry skew (issue 12)', () => {
+  it('uses a token living 10 s for 9 s instead of renewing it on every call', async () => {
+    let clock = Date.UTC(2026, 11, 1);
+    sandbox = await startSandbox({ apps: [APP], appTokenTtlSeconds: 10, now: () => clock });
+    const provider = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, ...APP, now: () => clock });
+    const first = await provider.getToken();
+    for (let i = 0; i < 8; i++) {
+      clock += 1_000;
+      expect((await provider.getToken()).accessToken).toBe(first.accessToken);
+    }
+    expect(sandbox.stats.tokenRequests).toBe(1);
+    clock += 1_000; // 9 s in: inside the 1 s skew (a tenth of 10 s)
+    await provider.getToken();
+    expect(sandbox.stats.tokenRequests).toBe(2);
   });
 });
 

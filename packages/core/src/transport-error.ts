@@ -68,9 +68,8 @@ function seconds(ms: number): string {
 
 /**
  * Maps what `fetch` (undici), `node:http`, wreck or a socket threw into a {@link TokensmithError}
- * whose message names the endpoint and the next step, e.g. `client credentials token request to
- * http://127.0.0.1:9/token failed: connection refused by 127.0.0.1:9: is the server running?
- * check tokenUrl`. Errors are matched by shape (`code`, `name`, `cause`), never `instanceof`: under
+ * whose message names the endpoint and the next step, e.g. `client credentials token request
+ * failed: connection to http://127.0.0.1:9/token refused: is the server running? check tokenUrl`. Errors are matched by shape (`code`, `name`, `cause`), never `instanceof`: under
  * Jest they come from another realm. A foreign error's message is never copied (a header
  * construction error quotes the token); only its code is. A `TokensmithError` passes through.
  *
@@ -108,19 +107,20 @@ export function toTransportError(error: unknown, context: TransportContext): Tok
   }
   if (isTimeoutName(chain)) return timedOut(context.timeoutMs === undefined ? '' : ` after ${seconds(context.timeoutMs)}`);
   if (chain.some((shape) => shape.name === 'AbortError')) return new TokensmithError('aborted', `${prefix} was aborted`, options);
+  const failed = `${context.operation} failed`;
   if (code !== undefined) {
-    if (REFUSED.has(code)) return new TokensmithError('network_error', `${prefix} failed: connection refused by ${host}: is the server running? ${check}`, options);
-    if (NOT_FOUND.has(code)) return new TokensmithError('network_error', `${prefix} failed: host ${hostname(host)} not found (DNS): ${check}`, options);
-    if (DNS_TEMPORARY.has(code)) return new TokensmithError('network_error', `${prefix} failed: DNS lookup of ${hostname(host)} failed for now: check your network and try again`, options);
-    if (RESET.has(code)) return new TokensmithError('network_error', `${prefix} failed: the connection to ${host} was closed or reset (${code}): try again; if it persists, ${check} (is it the right port and scheme?)`, options);
-    if (UNREACHABLE.has(code)) return new TokensmithError('network_error', `${prefix} failed: ${host} is unreachable (${code}): check your network, or ${check}`, options);
+    if (REFUSED.has(code)) return new TokensmithError('network_error', `${failed}: connection to ${endpoint} refused: is the server running? ${check}`, options);
+    if (NOT_FOUND.has(code)) return new TokensmithError('network_error', `${failed}: host ${hostname(host)} not found (DNS) for ${endpoint}: ${check}`, options);
+    if (DNS_TEMPORARY.has(code)) return new TokensmithError('network_error', `${failed}: DNS lookup of ${hostname(host)} failed for now (${endpoint}): check your network and try again`, options);
+    if (RESET.has(code)) return new TokensmithError('network_error', `${failed}: the connection to ${endpoint} was closed or reset (${code}): try again; if it persists, ${check} (is it the right port and scheme?)`, options);
+    if (UNREACHABLE.has(code)) return new TokensmithError('network_error', `${failed}: ${endpoint} is unreachable (${code}): check your network, or ${check}`, options);
     if (TIMED_OUT.has(code)) return timedOut(` (${code})`);
-    if (TLS_CODES.test(code)) return new TokensmithError('network_error', `${prefix} failed: TLS with ${host} failed (${code}): check the server's certificate, or that ${context.field ?? 'the URL'} uses https:// on a TLS port`, options);
-    return new TokensmithError('network_error', `${prefix} failed (${code}): ${check}`, options);
+    if (TLS_CODES.test(code)) return new TokensmithError('network_error', `${failed}: TLS with ${endpoint} failed (${code}): check the server's certificate, or that ${context.field ?? 'the URL'} uses https:// on a TLS port`, options);
+    return new TokensmithError('network_error', `${failed} (${code}) at ${endpoint}: ${check}`, options);
   }
   // No code to go by: the error may be anything, even a header-construction TypeError quoting a
   // token, so it is not kept as the cause (inspect() would print its message).
-  return new TokensmithError('network_error', `${prefix} failed: the connection could not be made or was lost: ${check}`);
+  return new TokensmithError('network_error', `${failed}: the connection to ${endpoint} could not be made or was lost: ${check}`);
 }
 
 function hostname(host: string): string {

@@ -100,6 +100,6 @@ describe('createAuthenticatedFetch: token hygiene and the timeout rule', () => {
       throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) });
     }) as typeof fetch;
     const error = await createAuthenticatedFetch(fakeProvider(), { fetch: failing })('https://api.example.com/1.1/x.json', { method: 'POST' }).catch((e: unknown) => e as Error);
-    expect(error).toMatchObject({ code: 'network_error', message: 'POST request to https://api.example.com/1.1/x.json failed: connection refused by api.example.com: is the server running? check the URL' });
+    expect(error).toMatchObject({ code: 'network_error', message: 'POST request failed: connection to https://api.example.com/1.1/x.json refused: is the server running? check the URL' });
   });
 });

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { MemoryStore, TokensmithError, type BearerCredentials } from '@tokensmith/core/kit';
+import { MemoryStore, TokensmithError, createLoggingFetch, type BearerCredentials } from '@tokensmith/core/kit';
 import { DEMO_CREDENTIALS, decideOnAuthorizePage, startSandbox, type Sandbox } from '@tokensmith/sandbox';
 import { createDeviceCodeProvider, type DeviceCodeInfo, type DeviceCodeOptions, type DeviceCodeProgress } from '../src/index.js';
 
@@ -110,7 +110,7 @@ describe('device-code against the sandbox (RFC 8628)', () => {
     const error = await p.login().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokensmithError);
     expect(error).toMatchObject({ code: 'authorization_denied', message: expect.stringContaining('access_denied') });
-    expect(await h.store.get((await h.store.entries?.())?.[0]?.[0] ?? 'none')).toBeUndefined();
+    expect((await h.store.entries?.())?.length ?? 0).toBe(0);
     expect(await p.peek()).toBeUndefined();
     expect(sandbox.stats.devicePolls).toBe(2);
   });
@@ -147,6 +147,30 @@ describe('device-code against the sandbox (RFC 8628)', () => {
     expect(await p.peek()).toBeUndefined();
   });
 
+  it('stops a poll in flight on abort (Ctrl-C during a hanging request), not only the wait between polls', async () => {
+    sandbox.faults.add({ path: '/oauth2/token', fault: { type: 'hang' }, times: 1 });
+    const controller = new AbortController();
+    const pollSignals: AbortSignal[] = [];
+    const { p } = provider({
+      overrides: {
+        fetch: (input, init) => {
+          if (String(input).endsWith('/oauth2/token')) {
+            pollSignals.push(init!.signal!);
+            setTimeout(() => controller.abort(), 200);
+          }
+          return fetch(input, init);
+        },
+      },
+    });
+    const started = Date.now();
+    await expect(p.login({ signal: controller.signal })).rejects.toMatchObject({ code: 'aborted' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(pollSignals).toHaveLength(1);
+    // The request itself was cancelled (it would otherwise hang until its 30 s timeout).
+    expect(pollSignals[0]!.aborted).toBe(true);
+    expect(await p.peek()).toBeUndefined();
+  });
+
   it('throws login_required from getToken() without onCode, without asking for a code', async () => {
     const { p } = provider({ overrides: { onCode: undefined } });
     await expect(p.getToken()).rejects.toMatchObject({ code: 'login_required', message: expect.stringContaining('tokensmith login sandbox-device') });
@@ -172,6 +196,23 @@ describe('device-code against the sandbox (RFC 8628)', () => {
     ].join('\n');
     for (const deviceCode of deviceCodes) expect(seen).not.toContain(deviceCode);
     expect(seen).toContain(approved.h.codes[0]!.userCode);
+  });
+
+  it('masks the device code in --verbose request logs (core logging fetch)', async () => {
+    const lines: string[] = [];
+    const bodies: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).endsWith('/oauth2/device_authorization')) bodies.push(await response.clone().text());
+      return response;
+    };
+    const { p } = provider({ decide: 'approve', afterSleeps: 2, overrides: { fetch: createLoggingFetch((line) => void lines.push(line), recording) } });
+    await p.login();
+    const deviceCode = (JSON.parse(bodies[0]!) as { device_code: string }).device_code;
+    const polls = lines.filter((line) => line.includes('grant_type=urn'));
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    expect(lines.join('\n')).not.toContain(deviceCode);
+    for (const line of polls) expect(line).toMatch(/device_code=(\[redacted\]|%5Bredacted%5D)/);
   });
 
   it('sends RFC 8707 resource on the device authorization, token and refresh requests', async () => {

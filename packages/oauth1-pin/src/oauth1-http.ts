@@ -118,6 +118,12 @@ export async function postSigned(transport: OAuth1Transport, post: SignedPost): 
   } catch (error) {
     throw toTransportError(error, { operation: what, endpoint: url, field: post.field, signal: requestSignal, timeoutMs: transport.timeoutMs });
   }
+  if (response.status >= 300 && response.status <= 399) {
+    throw new TokensmithError(
+      'http_error',
+      `${what} to ${url.origin}${url.pathname} was answered with a redirect (HTTP ${response.status}), which a signed request never follows: ${post.field} must be the endpoint's exact URL (check ${post.field}: scheme, host and path)`,
+    );
+  }
   if (response.status < 200 || response.status > 299) {
     throw new OAuthResponseError(what, parseOAuth1Error(response.status, text));
   }

@@ -57,8 +57,18 @@ describe('OAuth 1.0a requests against hostile servers (real sockets)', () => {
     const error = await rejection(requestToken(client(origin)));
     expect(error.code).toBe('network_error');
     expect(error.message).toBe(
-      `OAuth 1.0a request token request to ${origin}/oauth/request_token failed: connection refused by ${origin.slice(7)}: is the server running? check requestTokenUrl`,
+      `OAuth 1.0a request token request failed: connection to ${origin}/oauth/request_token refused: is the server running? check requestTokenUrl`,
     );
+  });
+
+  it('names the field when an endpoint redirects (a wrong URL), never following it', async () => {
+    server = await startServer((_req, res) => res.writeHead(302, { location: 'https://elsewhere.example/login' }).end());
+    const error = await rejection(requestToken(client(server.origin)));
+    expect(error.code).toBe('http_error');
+    expect(error.message).toBe(
+      `OAuth 1.0a request token request to ${server.origin}/oauth/request_token was answered with a redirect (HTTP 302), which a signed request never follows: requestTokenUrl must be the endpoint's exact URL (check requestTokenUrl: scheme, host and path)`,
+    );
+    expect(server.requests).toHaveLength(1);
   });
 
   it('refuses an oauth_token with CR/LF, never echoing it', async () => {

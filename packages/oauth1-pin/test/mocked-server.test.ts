@@ -72,7 +72,7 @@ describe('requestToken on the wire', () => {
 
   it('does not follow a redirect', async () => {
     nock(API).post('/oauth/request_token').reply(302, '', { location: 'https://evil.example/steal' });
-    expect(await rejection(requestToken(CLIENT))).toMatchObject({ status: 302, error: 'http_302' });
+    expect(await rejection(requestToken(CLIENT))).toMatchObject({ code: 'http_error', message: expect.stringContaining('check requestTokenUrl') });
   });
 });
 

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from './http-util.js';
+import { appTokenValid } from './oauth2-app.js';
+import { USER_TIMELINE_LIMITS } from './rate-limits.js';
 import type { SandboxState } from './state.js';
 
 /** One kind of failure the sandbox can inject. */
@@ -14,8 +16,12 @@ export type Fault =
   | { type: 'reset' }
   /** A broken body with status 200 (or `status`): an HTML page, truncated JSON, binary bytes or a huge body. */
   | { type: 'garbage'; kind: 'html' | 'truncated-json' | 'binary' | 'huge'; status?: number }
-  /** Twitter's 429 (code 88) with `x-rate-limit-*` headers, and `Retry-After` unless turned off. */
-  | { type: 'rate-limit'; resetInSeconds?: number; retryAfter?: boolean };
+  /**
+   * Twitter's 429 (code 88) with `x-rate-limit-*` headers, and `Retry-After` unless turned off.
+   * `limit` defaults to Twitter's user_timeline limit for the request's auth: 1500 for an app-only
+   * bearer token, 900 otherwise.
+   */
+  | { type: 'rate-limit'; resetInSeconds?: number; retryAfter?: boolean; limit?: number };
 
 /** Where and how often a fault applies. */
 export interface FaultRule {
@@ -36,7 +42,9 @@ export interface FaultInjector {
   readonly served: number;
 }
 
-interface ActiveRule extends FaultRule { remaining: number }
+interface ActiveRule extends FaultRule {
+  remaining: number;
+}
 
 /**
  * Creates the fault list kept in `state.extensions.faults`.
@@ -80,7 +88,13 @@ export function createFaultInjector(state: SandboxState, initial: FaultRule[] = 
  * if ((await applyFault(state, raw, res, 'GET', '/1.1/statuses/user_timeline.json')) === 'handled') return;
  * ```
  */
-export async function applyFault(state: SandboxState, raw: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<'handled' | 'continue'> {
+export async function applyFault(
+  state: SandboxState,
+  raw: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  path: string,
+): Promise<'handled' | 'continue'> {
   const injector = state.extensions.faults as (FaultInjector & { take(m: string, p: string): Fault | undefined }) | undefined;
   const fault = injector?.take(method, path);
   if (!fault) return 'continue';
@@ -99,7 +113,15 @@ export async function applyFault(state: SandboxState, raw: IncomingMessage, res:
       return 'handled';
     case 'rate-limit': {
       const reset = Math.floor(state.now() / 1000) + (fault.resetInSeconds ?? 1);
-      const headers: Record<string, string> = { 'x-rate-limit-limit': '900', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(reset) };
+      const appOnly = /^Bearer\s+(\S+)\s*$/i.exec(raw.headers.authorization ?? '')?.[1];
+      const limit =
+        fault.limit ??
+        (appOnly !== undefined && appTokenValid(state, appOnly) !== undefined ? USER_TIMELINE_LIMITS.app : USER_TIMELINE_LIMITS.user);
+      const headers: Record<string, string> = {
+        'x-rate-limit-limit': String(limit),
+        'x-rate-limit-remaining': '0',
+        'x-rate-limit-reset': String(reset),
+      };
       if (fault.retryAfter !== false) headers['retry-after'] = String(fault.resetInSeconds ?? 1);
       sendJson(res, 429, { errors: [{ code: 88, message: 'Rate limit exceeded' }] }, headers);
       return 'handled';

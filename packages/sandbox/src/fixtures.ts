@@ -1,163 +1,11 @@
-// The sandbox's tweets and users, in the shape of Twitter's documented v1.1 user_timeline sample
-// response. Ids are Snowflake ids (64-bit, above 2^53) held as bigint, so that the JSON carries
-// the exact digits of `id_str` (see twitter-json.ts); every tweet has its own id.
+import { deepFreeze } from './state.js';
+import { makeTweet, twitterDate, twitterUser, type Tweet } from './tweets.js';
 
-/** A user object of the v1.1 API (the fields of the documented sample response). */
-export interface TwitterUser {
-  id: bigint;
-  id_str: string;
-  name: string;
-  screen_name: string;
-  location: string;
-  description: string;
-  url: string | null;
-  protected: boolean;
-  verified: boolean;
-  followers_count: number;
-  friends_count: number;
-  listed_count: number;
-  favourites_count: number;
-  statuses_count: number;
-  created_at: string;
-  geo_enabled: boolean;
-  lang: string | null;
-  profile_image_url_https: string;
-  following: boolean | null;
-}
+// The sandbox's default timelines: the demo user, a Unicode user with a 64-bit id, and a hostile
+// user whose strings attack terminals.
 
-/** A tweet of the v1.1 API (the fields of the documented sample response). */
-export interface Tweet {
-  created_at: string;
-  id: bigint;
-  id_str: string;
-  text: string;
-  truncated: boolean;
-  entities: { hashtags: unknown[]; symbols: unknown[]; user_mentions: Array<{ screen_name: string; name: string; id: bigint; id_str: string; indices: [number, number] }>; urls: unknown[] };
-  source: string;
-  in_reply_to_status_id: bigint | null;
-  in_reply_to_status_id_str: string | null;
-  in_reply_to_user_id: bigint | null;
-  in_reply_to_user_id_str: string | null;
-  in_reply_to_screen_name: string | null;
-  user: TwitterUser;
-  geo: null;
-  coordinates: null;
-  place: null;
-  contributors: null;
-  retweeted_status?: Tweet;
-  is_quote_status: boolean;
-  retweet_count: number;
-  favorite_count: number;
-  favorited: boolean;
-  retweeted: boolean;
-  lang: string;
-}
-
-/**
- * Twitter's created_at format: `Wed Oct 10 20:19:24 +0000 2018`.
- *
- * @example
- * ```ts
- * twitterDate(Date.UTC(2018, 9, 10, 20, 19, 24)); // 'Wed Oct 10 20:19:24 +0000 2018'
- * ```
- */
-export function twitterDate(epochMs: number): string {
-  const d = new Date(epochMs);
-  const day = d.toUTCString().slice(0, 3);
-  const month = d.toUTCString().slice(8, 11);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${day} ${month} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000 ${d.getUTCFullYear()}`;
-}
-
-const TWITTER_EPOCH_MS = 1_288_834_974_657n;
-
-/**
- * A Snowflake id: milliseconds since Twitter's epoch in the top bits, a sequence number below.
- *
- * @example
- * ```ts
- * snowflake(Date.UTC(2026, 10, 20), 1) > 2n ** 53n; // true
- * ```
- */
-export function snowflake(epochMs: number, sequence: number): bigint {
-  return ((BigInt(epochMs) - TWITTER_EPOCH_MS) << 22n) | BigInt(sequence & 0xfff);
-}
-
-/**
- * A user object with the sample response's defaults.
- *
- * @example
- * ```ts
- * const user = twitterUser({ id: 42n, name: 'Ada', screen_name: 'ada' });
- * ```
- */
-export function twitterUser(fields: Pick<TwitterUser, 'id' | 'name' | 'screen_name'> & Partial<TwitterUser>): TwitterUser {
-  const { id, name, screen_name, ...rest } = fields;
-  return {
-    id,
-    id_str: id.toString(),
-    name,
-    screen_name,
-    location: '',
-    description: '',
-    url: null,
-    protected: false,
-    verified: false,
-    followers_count: 0,
-    friends_count: 0,
-    listed_count: 0,
-    favourites_count: 0,
-    statuses_count: 0,
-    created_at: twitterDate(Date.UTC(2007, 4, 23, 6, 1, 13)),
-    geo_enabled: false,
-    lang: null,
-    profile_image_url_https: `https://pbs.twimg.com/profile_images/${id}/default_normal.png`,
-    following: null,
-    ...rest,
-  };
-}
-
-const BASE_TIME = Date.UTC(2026, 10, 20, 9, 30, 0);
-
-/**
- * A tweet `hoursAgo` hours before the fixtures' reference time, with the sample response's
- * defaults; `sequence` keeps ids distinct. Text is as the API sends it (`&`, `<`, `>` escaped).
- *
- * @example
- * ```ts
- * const t = makeTweet(1, user, 'Hello'); // t.id_str === t.id.toString()
- * ```
- */
-export function makeTweet(hoursAgo: number, user: TwitterUser, text: string, extra: Partial<Tweet> = {}, sequence = hoursAgo): Tweet {
-  const createdAt = BASE_TIME - hoursAgo * 3_600_000;
-  const id = snowflake(createdAt, sequence);
-  return {
-    created_at: twitterDate(createdAt),
-    id,
-    id_str: id.toString(),
-    text,
-    truncated: false,
-    entities: { hashtags: [], symbols: [], user_mentions: [], urls: [] },
-    source: '<a href="https://github.com/tokensmith" rel="nofollow">tokensmith sandbox</a>',
-    in_reply_to_status_id: null,
-    in_reply_to_status_id_str: null,
-    in_reply_to_user_id: null,
-    in_reply_to_user_id_str: null,
-    in_reply_to_screen_name: null,
-    user,
-    geo: null,
-    coordinates: null,
-    place: null,
-    contributors: null,
-    is_quote_status: false,
-    retweet_count: hoursAgo * 3,
-    favorite_count: hoursAgo * 7,
-    favorited: false,
-    retweeted: false,
-    lang: 'en',
-    ...extra,
-  };
-}
+export { makeTweet, snowflake, twitterDate, twitterUser } from './tweets.js';
+export type { Tweet, TwitterUser } from './tweets.js';
 
 const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -175,7 +23,14 @@ const api = twitterUser({
   favourites_count: 31,
   statuses_count: 3_656,
 });
-const cafe = twitterUser({ id: 1_590_000_000_000_000_042n, name: 'Zoë Ĉafé ☕', screen_name: 'cafe_dev', location: 'Zürich', created_at: twitterDate(Date.UTC(2022, 10, 8, 12, 0, 0)), statuses_count: 2 });
+const cafe = twitterUser({
+  id: 1_590_000_000_000_000_042n,
+  name: 'Zoë Ĉafé ☕',
+  screen_name: 'cafe_dev',
+  location: 'Zürich',
+  created_at: twitterDate(Date.UTC(2022, 10, 8, 12, 0, 0)),
+  statuses_count: 2,
+});
 
 /**
  * A user whose names and tweets carry terminal escape sequences (ESC/CSI, OSC 52 clipboard
@@ -218,7 +73,7 @@ const mention = { screen_name: 'cafe_dev', name: cafe.name, id: cafe.id, id_str:
  * TIMELINES.twitterapi[0].id_str; // '2046...' (a Snowflake id)
  * ```
  */
-export const TIMELINES: Readonly<Record<string, readonly Tweet[]>> = Object.freeze({
+export const TIMELINES: Readonly<Record<string, readonly Tweet[]>> = deepFreeze({
   twitterapi: [
     makeTweet(1, api, escapeText('Hello from the tokensmith sandbox 👋 — offline, strict & "quoted" <tags>')),
     makeTweet(2, api, '@cafe_dev thanks! Replies are hidden with exclude_replies=true', {
@@ -229,7 +84,11 @@ export const TIMELINES: Readonly<Record<string, readonly Tweet[]>> = Object.free
       in_reply_to_screen_name: 'cafe_dev',
       entities: { hashtags: [], symbols: [], user_mentions: [mention], urls: [] },
     }),
-    makeTweet(3, api, `RT @cafe_dev: ${cafeFirst.text}`, { retweeted_status: cafeFirst, retweet_count: cafeFirst.retweet_count, entities: { hashtags: [], symbols: [], user_mentions: [{ ...mention, indices: [3, 12] }], urls: [] } }),
+    makeTweet(3, api, `RT @cafe_dev: ${cafeFirst.text}`, {
+      retweeted_status: cafeFirst,
+      retweet_count: cafeFirst.retweet_count,
+      entities: { hashtags: [], symbols: [], user_mentions: [{ ...mention, indices: [3, 12] }], urls: [] },
+    }),
     makeTweet(4, api, 'Rate limits: 900 requests / 15 min for user auth, 1500 for app auth (100% true in the sandbox)'),
     makeTweet(5, api, "Percent-encoding corner cases: !*'() + % = ? / # are all fine here"),
     makeTweet(6, api, 'Line one\nLine two, with a tab\tand a backslash \\ in it'),

@@ -32,7 +32,13 @@ export async function readRequest(req: IncomingMessage, base: string): Promise<S
   }
   const body = Buffer.concat(chunks).toString('utf8');
   const isForm = (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
-  return { method: req.method ?? 'GET', url: new URL(req.url ?? '/', base), headers: req.headers, body, form: isForm ? new URLSearchParams(body) : undefined };
+  return {
+    method: req.method ?? 'GET',
+    url: new URL(req.url ?? '/', base),
+    headers: req.headers,
+    body,
+    form: isForm ? new URLSearchParams(body) : undefined,
+  };
 }
 
 /**
@@ -45,7 +51,12 @@ export async function readRequest(req: IncomingMessage, base: string): Promise<S
  */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -59,7 +70,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
  */
 export function sendForm(res: ServerResponse, status: number, params: Record<string, string>): void {
   const text = new URLSearchParams(params).toString();
-  res.writeHead(status, { 'content-type': 'application/x-www-form-urlencoded', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/x-www-form-urlencoded',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

@@ -1,7 +1,17 @@
 export { startSandbox, sandboxEndpoints, DEFAULT_SANDBOX_MODULES } from './server.js';
 export type { Sandbox, SandboxOptions, SandboxEndpoints, SandboxModule } from './server.js';
 export { DEMO_CREDENTIALS, addRoute, randomToken } from './state.js';
-export type { SandboxState, SandboxStats, SandboxApp, SandboxConsumer, SandboxOAuth2Client, Principal, Authenticator, Handler, UserToken } from './state.js';
+export type {
+  SandboxState,
+  SandboxStats,
+  SandboxApp,
+  SandboxConsumer,
+  SandboxOAuth2Client,
+  Principal,
+  Authenticator,
+  Handler,
+  UserToken,
+} from './state.js';
 export { DEMO_LOGIN_HINT } from './pages.js';
 export { TIMELINES, HOSTILE_SCREEN_NAME, twitterDate, makeTweet, twitterUser, snowflake } from './fixtures.js';
 export type { Tweet, TwitterUser } from './fixtures.js';
@@ -11,7 +21,20 @@ export { TWITTER_ERRORS, sendJson, sendForm, sendHtml, sendTwitterError, sendOAu
 export type { SandboxRequest } from './http-util.js';
 export { authenticate, installTimeline } from './timeline.js';
 export { clientFromRequest, secretEquals, installOAuth2App } from './oauth2-app.js';
-export { installOAuth1, oauth1Store, oauth1Authenticator, verifyOAuth1Signature, oauth1BaseString, oauth1HmacSha1, parseOAuthHeader, parseFormPairs, splitUrl, rfc3986Encode, OAUTH1_TIMESTAMP_WINDOW_SECONDS, REQUEST_TOKEN_TTL_MS } from './oauth1.js';
+export {
+  installOAuth1,
+  oauth1Store,
+  oauth1Authenticator,
+  verifyOAuth1Signature,
+  oauth1BaseString,
+  oauth1HmacSha1,
+  parseOAuthHeader,
+  parseFormPairs,
+  splitUrl,
+  rfc3986Encode,
+  OAUTH1_TIMESTAMP_WINDOW_SECONDS,
+  REQUEST_TOKEN_TTL_MS,
+} from './oauth1.js';
 export type { OAuth1SandboxStore, SandboxRequestToken, SandboxAccessToken } from './oauth1.js';
 export { installOAuth2User, oauth2Metadata } from './oauth2-user.js';
 export { redirectUriMatches, CODE_TTL_MS } from './oauth2-authorize.js';

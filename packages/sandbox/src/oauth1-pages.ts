@@ -12,7 +12,13 @@ import { decisionButtons, loginFields, page } from './pages.js';
  * sendHtml(res, 200, oauth1AuthorizePage('tokensmith demo', oauthToken, authenticityToken));
  * ```
  */
-export function oauth1AuthorizePage(appName: string, oauthToken: string, authenticityToken: string, error?: string): string {
+export function oauth1AuthorizePage(
+  appName: string,
+  oauthToken: string,
+  authenticityToken: string,
+  error?: string,
+  username?: string,
+): string {
   const app = escapeHtml(appName);
   return page(
     `Authorize ${appName} to access your account?`,
@@ -26,7 +32,7 @@ export function oauth1AuthorizePage(appName: string, oauthToken: string, authent
 <form method="post" action="/oauth/authorize">
 <input type="hidden" name="oauth_token" value="${escapeHtml(oauthToken)}">
 <input type="hidden" name="authenticity_token" value="${escapeHtml(authenticityToken)}">
-${loginFields(error)}
+${loginFields(error, username)}
 ${decisionButtons()}
 </form>`,
   );
@@ -57,7 +63,10 @@ export function oauth1InvalidRequestPage(): string {
  * ```
  */
 export function oauth1DeniedPage(appName: string): string {
-  return page('Authorization denied', `<h1>Authorization denied</h1>\n<p>You did not authorize ${escapeHtml(appName)} to access your account. You can close this page.</p>`);
+  return page(
+    'Authorization denied',
+    `<h1>Authorization denied</h1>\n<p>You did not authorize ${escapeHtml(appName)} to access your account. You can close this page.</p>`,
+  );
 }
 
 /**

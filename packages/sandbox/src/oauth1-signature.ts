@@ -18,7 +18,8 @@ const UNRESERVED = new Set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 export function rfc3986Encode(text: string): string {
   const bytes = Buffer.from(text, 'utf8');
   const out: string[] = [];
-  for (const byte of bytes) out.push(UNRESERVED.has(byte) ? String.fromCharCode(byte) : `%${byte < 16 ? '0' : ''}${byte.toString(16).toUpperCase()}`);
+  for (const byte of bytes)
+    out.push(UNRESERVED.has(byte) ? String.fromCharCode(byte) : `%${byte < 16 ? '0' : ''}${byte.toString(16).toUpperCase()}`);
   return out.join('');
 }
 
@@ -121,7 +122,12 @@ export function parseOAuthHeader(header: string | undefined): Map<string, string
  * oauth1BaseString({ method: 'GET', url: 'http://photos.example.net/photos?size=original', protocolParams: params });
  * ```
  */
-export function oauth1BaseString(request: { method: string; url: string; formBody?: string | undefined; protocolParams: Map<string, string> | Record<string, string> }): string {
+export function oauth1BaseString(request: {
+  method: string;
+  url: string;
+  formBody?: string | undefined;
+  protocolParams: Map<string, string> | Record<string, string>;
+}): string {
   const parts = splitUrl(request.url);
   if (!parts) throw new Error('not an absolute URL');
   const protocol = request.protocolParams instanceof Map ? [...request.protocolParams] : Object.entries(request.protocolParams);
@@ -145,7 +151,9 @@ export function oauth1BaseString(request: { method: string; url: string; formBod
  * ```
  */
 export function oauth1HmacSha1(baseString: string, consumerSecret: string, tokenSecret = ''): string {
-  return createHmac('sha1', `${rfc3986Encode(consumerSecret)}&${rfc3986Encode(tokenSecret)}`).update(baseString, 'utf8').digest('base64');
+  return createHmac('sha1', `${rfc3986Encode(consumerSecret)}&${rfc3986Encode(tokenSecret)}`)
+    .update(baseString, 'utf8')
+    .digest('base64');
 }
 
 /**
@@ -157,13 +165,24 @@ export function oauth1HmacSha1(baseString: string, consumerSecret: string, token
  * verifyOAuth1Signature({ method: 'GET', url, authorization: req.headers.authorization, consumerSecret, tokenSecret }); // true or false
  * ```
  */
-export function verifyOAuth1Signature(request: { method: string; url: string; formBody?: string | undefined; authorization: string | undefined; consumerSecret: string; tokenSecret?: string }): boolean {
+export function verifyOAuth1Signature(request: {
+  method: string;
+  url: string;
+  formBody?: string | undefined;
+  authorization: string | undefined;
+  consumerSecret: string;
+  tokenSecret?: string;
+}): boolean {
   const params = parseOAuthHeader(request.authorization);
   const given = params?.get('oauth_signature');
   if (!params || given === undefined || params.get('oauth_signature_method') !== 'HMAC-SHA1') return false;
   let expected: string;
   try {
-    expected = oauth1HmacSha1(oauth1BaseString({ method: request.method, url: request.url, formBody: request.formBody, protocolParams: params }), request.consumerSecret, request.tokenSecret ?? '');
+    expected = oauth1HmacSha1(
+      oauth1BaseString({ method: request.method, url: request.url, formBody: request.formBody, protocolParams: params }),
+      request.consumerSecret,
+      request.tokenSecret ?? '',
+    );
   } catch {
     return false;
   }

@@ -73,7 +73,16 @@ export function checkSigned(
     return twitterError(TWITTER_ERRORS.timestampOutOfBounds);
   }
   const url = `${state.baseUrl}${req.url.pathname}${req.url.search}`;
-  if (!verifyOAuth1Signature({ method: req.method, url, formBody, authorization: req.headers.authorization, consumerSecret: consumer.consumerSecret, tokenSecret: secret })) {
+  if (
+    !verifyOAuth1Signature({
+      method: req.method,
+      url,
+      formBody,
+      authorization: req.headers.authorization,
+      consumerSecret: consumer.consumerSecret,
+      tokenSecret: secret,
+    })
+  ) {
     return twitterError(TWITTER_ERRORS.couldNotAuthenticate);
   }
   const store = oauth1Store(state);

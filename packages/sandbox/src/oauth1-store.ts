@@ -18,7 +18,12 @@ export interface SandboxRequestToken {
 }
 
 /** An issued OAuth 1.0a access token (token credentials). */
-export interface SandboxAccessToken { consumerKey: string; secret: string; screenName: string; userId: string }
+export interface SandboxAccessToken {
+  consumerKey: string;
+  secret: string;
+  screenName: string;
+  userId: string;
+}
 
 /** The OAuth 1.0a module's memory inside `state.extensions.oauth1`. */
 export interface OAuth1SandboxStore {

@@ -14,7 +14,15 @@ import { DEMO_CREDENTIALS, addRoute, randomToken, type SandboxState } from './st
 
 export { OAUTH1_TIMESTAMP_WINDOW_SECONDS, REQUEST_TOKEN_TTL_MS, oauth1Store } from './oauth1-store.js';
 export type { OAuth1SandboxStore, SandboxRequestToken, SandboxAccessToken } from './oauth1-store.js';
-export { oauth1BaseString, oauth1HmacSha1, parseFormPairs, parseOAuthHeader, rfc3986Encode, splitUrl, verifyOAuth1Signature } from './oauth1-signature.js';
+export {
+  oauth1BaseString,
+  oauth1HmacSha1,
+  parseFormPairs,
+  parseOAuthHeader,
+  rfc3986Encode,
+  splitUrl,
+  verifyOAuth1Signature,
+} from './oauth1-signature.js';
 export { oauth1Authenticator } from './oauth1-signed-request.js';
 
 function consumerName(state: SandboxState, consumerKey: string): string {
@@ -22,7 +30,15 @@ function consumerName(state: SandboxState, consumerKey: string): string {
 }
 
 function sendCallbackNotApproved(res: ServerResponse): void {
-  sendJson(res, 403, { errors: [{ code: 415, message: 'Callback URL not approved for this client application. Approved callback URLs can be adjusted in your application settings' }] });
+  sendJson(res, 403, {
+    errors: [
+      {
+        code: 415,
+        message:
+          'Callback URL not approved for this client application. Approved callback URLs can be adjusted in your application settings',
+      },
+    ],
+  });
 }
 
 /** `POST /oauth/request_token`: temporary credentials for `oauth_callback=oob` (RFC 5849 2.1). */
@@ -37,7 +53,9 @@ function requestTokenEndpoint(req: SandboxRequest, res: ServerResponse, state: S
   const callback = checked.params.get('oauth_callback');
   if (callback === undefined) {
     state.stats.rejected++;
-    problem(400, 'parameter_absent', 'oauth_callback is required (use oob for the PIN flow)', { oauth_parameters_absent: 'oauth_callback' }).send(res);
+    problem(400, 'parameter_absent', 'oauth_callback is required (use oob for the PIN flow)', {
+      oauth_parameters_absent: 'oauth_callback',
+    }).send(res);
     return;
   }
   if (callback !== 'oob') {
@@ -93,7 +111,17 @@ function authorizeDecision(req: SandboxRequest, res: ServerResponse, state: Sand
   if (!isDemoUser(form)) {
     state.stats.rejected++;
     record.authenticityToken = randomToken(16);
-    sendHtml(res, 401, oauth1AuthorizePage(app, token, record.authenticityToken, 'The username and password you entered did not match our records.'));
+    sendHtml(
+      res,
+      401,
+      oauth1AuthorizePage(
+        app,
+        token,
+        record.authenticityToken,
+        'The username and password you entered did not match our records.',
+        form.get('username') ?? '',
+      ),
+    );
     return;
   }
   const verifier = String(randomInt(0, 10_000_000)).padStart(7, '0');
@@ -139,12 +167,21 @@ function accessTokenEndpoint(req: SandboxRequest, res: ServerResponse, state: Sa
   }
   if (!decision || !secretEquals(decision.verifier, verifier)) {
     state.stats.rejected++;
-    problem(401, 'verifier_invalid', 'The PIN is wrong (or the request was never approved); start the authorization again for a new PIN.').send(res);
+    problem(
+      401,
+      'verifier_invalid',
+      'The PIN is wrong (or the request was never approved); start the authorization again for a new PIN.',
+    ).send(res);
     return;
   }
   const accessToken = `${decision.userId}-${randomToken(24)}`;
   const secret = randomToken(32);
-  store.accessTokens.set(accessToken, { consumerKey: checked.consumer.consumerKey, secret, screenName: decision.screenName, userId: decision.userId });
+  store.accessTokens.set(accessToken, {
+    consumerKey: checked.consumer.consumerKey,
+    secret,
+    screenName: decision.screenName,
+    userId: decision.userId,
+  });
   sendForm(res, 200, { oauth_token: accessToken, oauth_token_secret: secret, user_id: decision.userId, screen_name: decision.screenName });
 }
 

@@ -25,7 +25,9 @@ export function secretEquals(a: string, b: string): boolean {
  * const client = clientFromRequest(req); // { id, secret, method: 'basic' } | 'ambiguous' | undefined
  * ```
  */
-export function clientFromRequest(req: SandboxRequest): { id: string; secret: string | undefined; method: 'basic' | 'body' | 'none' } | 'ambiguous' | undefined {
+export function clientFromRequest(
+  req: SandboxRequest,
+): { id: string; secret: string | undefined; method: 'basic' | 'body' | 'none' } | 'ambiguous' | undefined {
   const basic = parseBasicAuth(req.headers.authorization);
   const bodySecret = req.form?.get('client_secret') ?? undefined;
   if (basic && bodySecret !== undefined) return 'ambiguous';
@@ -113,7 +115,9 @@ export function installOAuth2App(state: SandboxState): void {
       sendTwitterError(res, TWITTER_ERRORS.missingGrantType);
       return;
     }
-    const grant = (s.extensions.grants as Map<string, (r: SandboxRequest, w: ServerResponse, st: SandboxState) => void | Promise<void>>).get(grantType);
+    const grant = (
+      s.extensions.grants as Map<string, (r: SandboxRequest, w: ServerResponse, st: SandboxState) => void | Promise<void>>
+    ).get(grantType);
     if (!grant) {
       s.stats.rejected++;
       sendJson(res, 400, { error: 'unsupported_grant_type', error_description: `grant_type ${grantType.slice(0, 40)} is not supported` });

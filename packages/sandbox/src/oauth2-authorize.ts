@@ -90,7 +90,12 @@ export function authorizeGet(req: SandboxRequest, res: ServerResponse, state: Sa
   const redirectUri = params.get('redirect_uri');
   if (!redirectUri || params.getAll('redirect_uri').length > 1 || !client.redirectUris.some((r) => redirectUriMatches(r, redirectUri))) {
     state.stats.rejected++;
-    return sendErrorPage(res, 400, 'Invalid redirect URI', 'The redirect_uri is missing or does not match one registered for this application.');
+    return sendErrorPage(
+      res,
+      400,
+      'Invalid redirect URI',
+      'The redirect_uri is missing or does not match one registered for this application.',
+    );
   }
   const clientState = params.get('state') ?? undefined;
   const fail = (error: string, description: string) => {
@@ -100,10 +105,12 @@ export function authorizeGet(req: SandboxRequest, res: ServerResponse, state: Sa
   const repeated = [...new Set(params.keys())].find((name) => name !== 'resource' && params.getAll(name).length > 1);
   if (repeated) return fail('invalid_request', `parameter ${repeated.slice(0, 40)} is repeated`);
   if (params.get('response_type') !== 'code') return fail('unsupported_response_type', 'response_type must be code');
-  if (!clientMayUse(client, 'authorization_code')) return fail('unauthorized_client', 'this client may not use the authorization code grant');
+  if (!clientMayUse(client, 'authorization_code'))
+    return fail('unauthorized_client', 'this client may not use the authorization code grant');
   const challenge = params.get('code_challenge');
   if (!challenge) return fail('invalid_request', 'code_challenge is required (PKCE, RFC 7636)');
-  if (params.get('code_challenge_method') !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256; plain is not accepted');
+  if (params.get('code_challenge_method') !== 'S256')
+    return fail('invalid_request', 'code_challenge_method must be S256; plain is not accepted');
   if (!S256_CHALLENGE.test(challenge)) return fail('invalid_request', 'code_challenge must be a base64url SHA-256 (43 characters)');
   let scopes = parseScopes(params.get('scope'));
   if (!scopes) return fail('invalid_scope', `supported scopes: ${Object.keys(OAUTH2_USER_SCOPES).join(' ')}`);
@@ -139,7 +146,9 @@ export function authorizeGet(req: SandboxRequest, res: ServerResponse, state: Sa
  */
 export function isDemoUser(form: URLSearchParams | undefined): boolean {
   const username = (form?.get('username') ?? '').trim().replace(/^@/, '').toLowerCase();
-  return username === DEMO_CREDENTIALS.user.screenName.toLowerCase() && secretEquals(form?.get('password') ?? '', DEMO_CREDENTIALS.user.password);
+  return (
+    username === DEMO_CREDENTIALS.user.screenName.toLowerCase() && secretEquals(form?.get('password') ?? '', DEMO_CREDENTIALS.user.password)
+  );
 }
 
 /**
@@ -163,12 +172,17 @@ export function authorizePost(req: SandboxRequest, res: ServerResponse, state: S
   const decision = req.form?.get('action');
   if (decision === 'deny') {
     store.requests.delete(requestId);
-    return redirect(res, request.redirectUri, { error: 'access_denied', error_description: 'The user denied the request', state: request.state, iss: state.baseUrl });
+    return redirect(res, request.redirectUri, {
+      error: 'access_denied',
+      error_description: 'The user denied the request',
+      state: request.state,
+      iss: state.baseUrl,
+    });
   }
   if (decision !== 'approve') return sendErrorPage(res, 400, 'No decision', 'Choose Approve or Deny.');
   if (!isDemoUser(req.form)) {
     state.stats.rejected++;
-    return sendConsentPage(res, 401, client, request, requestId, 'Wrong username or password. Try again.');
+    return sendConsentPage(res, 401, client, request, requestId, 'Wrong username or password. Try again.', req.form?.get('username') ?? '');
   }
   store.requests.delete(requestId);
   const code = randomToken(32);

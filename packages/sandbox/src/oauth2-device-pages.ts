@@ -38,7 +38,11 @@ ${error ? `<p role="alert" id="form-error">${escapeHtml(error)}</p>\n` : ''}<for
  * sendHtml(res, 200, deviceConsentPage({ appName: 'tokensmith demo device', userCode: 'WDJB-MJHT', scopes: ['tweet.read'], formToken }));
  * ```
  */
-export function deviceConsentPage(view: { appName: string; userCode: string; scopes: string[]; formToken: string }, error?: string): string {
+export function deviceConsentPage(
+  view: { appName: string; userCode: string; scopes: string[]; formToken: string },
+  error?: string,
+  username?: string,
+): string {
   const app = escapeHtml(view.appName);
   return page(
     `Connect ${view.appName}`,
@@ -50,7 +54,7 @@ ${scopeList(view.scopes)}
 <form method="post" action="/device">
 <input type="hidden" name="user_code" value="${escapeHtml(view.userCode)}">
 <input type="hidden" name="form_token" value="${escapeHtml(view.formToken)}">
-${loginFields(error)}
+${loginFields(error, username)}
 ${decisionButtons()}
 </form>
 <p>If you did not start this on a device of yours, choose Deny.</p>`,
@@ -68,6 +72,12 @@ ${decisionButtons()}
 export function deviceDonePage(appName: string, approved: boolean): string {
   const app = escapeHtml(appName);
   return approved
-    ? page('Device connected', `<h1>Device connected</h1>\n<p role="status">${app} is now connected to your account. Return to your device; you can close this page.</p>`)
-    : page('Device not connected', `<h1>Device not connected</h1>\n<p role="status">You denied ${app} access to your account. You can close this page.</p>`);
+    ? page(
+        'Device connected',
+        `<h1>Device connected</h1>\n<p role="status">${app} is now connected to your account. Return to your device; you can close this page.</p>`,
+      )
+    : page(
+        'Device not connected',
+        `<h1>Device not connected</h1>\n<p role="status">You denied ${app} access to your account. You can close this page.</p>`,
+      );
 }

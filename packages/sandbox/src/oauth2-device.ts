@@ -3,7 +3,16 @@ import { sendHtml, sendJson, type SandboxRequest } from './http-util.js';
 import { secretEquals } from './oauth2-app.js';
 import { isDemoUser } from './oauth2-authorize.js';
 import { deviceConsentPage, deviceDonePage, deviceEntryPage } from './oauth2-device-pages.js';
-import { DEVICE_CODE_GRANT_TYPE, authenticateClient, clientMayUse, issueTokens, parseScopes, reject, startGrant, OAUTH2_USER_SCOPES } from './oauth2-grants.js';
+import {
+  DEVICE_CODE_GRANT_TYPE,
+  authenticateClient,
+  clientMayUse,
+  issueTokens,
+  parseScopes,
+  reject,
+  startGrant,
+  OAUTH2_USER_SCOPES,
+} from './oauth2-grants.js';
 import { idToken } from './oauth2-id-token.js';
 import { oauth2Data, type DeviceRecord } from './oauth2-records.js';
 import { parseResources } from './oauth2-resources.js';
@@ -28,7 +37,8 @@ export function deviceAuthorization(req: SandboxRequest, res: ServerResponse, st
   if (!req.form) return void reject(state, res, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
   const client = authenticateClient(req, res, state);
   if (!client) return;
-  if (!clientMayUse(client, DEVICE_CODE_GRANT_TYPE)) return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the device authorization grant');
+  if (!clientMayUse(client, DEVICE_CODE_GRANT_TYPE))
+    return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the device authorization grant');
   const scopes = parseScopes(req.form.get('scope'));
   if (!scopes) return void reject(state, res, 400, 'invalid_scope', `supported scopes: ${Object.keys(OAUTH2_USER_SCOPES).join(' ')}`);
   const resources = parseResources(state, req.form.getAll('resource'));
@@ -78,7 +88,8 @@ export function deviceCodeGrant(req: SandboxRequest, res: ServerResponse, state:
   state.stats.devicePolls++;
   const client = authenticateClient(req, res, state);
   if (!client) return;
-  if (!clientMayUse(client, DEVICE_CODE_GRANT_TYPE)) return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the device authorization grant');
+  if (!clientMayUse(client, DEVICE_CODE_GRANT_TYPE))
+    return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the device authorization grant');
   const deviceCode = req.form!.get('device_code');
   if (!deviceCode) return void reject(state, res, 400, 'invalid_request', 'device_code is required');
   const store = oauth2Data(state);
@@ -86,7 +97,8 @@ export function deviceCodeGrant(req: SandboxRequest, res: ServerResponse, state:
   if (!record || record.clientId !== client.clientId) return void reject(state, res, 400, 'invalid_grant', 'the device code is invalid');
   if (record.status === 'used') return void reject(state, res, 400, 'invalid_grant', 'the device code was already used');
   const now = state.now();
-  if (record.expiresAt <= now) return void reject(state, res, 400, 'expired_token', 'the device code expired; start the device authorization again');
+  if (record.expiresAt <= now)
+    return void reject(state, res, 400, 'expired_token', 'the device code expired; start the device authorization again');
   if (record.status === 'denied') return void reject(state, res, 400, 'access_denied', 'the user denied the authorization');
   const previous = record.lastPollAt;
   record.lastPollAt = now;
@@ -94,14 +106,21 @@ export function deviceCodeGrant(req: SandboxRequest, res: ServerResponse, state:
     if (previous !== undefined && now - previous < record.intervalSeconds * 1000) {
       record.intervalSeconds += 5;
       state.stats.deviceSlowDowns++;
-      return void reject(state, res, 400, 'slow_down', `polled too often; wait at least ${record.intervalSeconds} seconds between requests`);
+      return void reject(
+        state,
+        res,
+        400,
+        'slow_down',
+        `polled too often; wait at least ${record.intervalSeconds} seconds between requests`,
+      );
     }
     return void reject(state, res, 400, 'authorization_pending', 'the user has not yet approved or denied the request');
   }
   record.status = 'used';
   const grantId = startGrant(state, client.clientId, record.scopes, record.resources);
   const body = issueTokens(state, grantId, record.scopes, record.resources);
-  if (record.scopes.includes('openid')) body.id_token = idToken(state, client.clientId, { scopes: record.scopes, nonce: undefined, authTime: record.authTime ?? now });
+  if (record.scopes.includes('openid'))
+    body.id_token = idToken(state, client.clientId, { scopes: record.scopes, nonce: undefined, authTime: record.authTime ?? now });
   sendJson(res, 200, body);
 }
 
@@ -109,9 +128,24 @@ function appName(state: SandboxState, record: DeviceRecord): string {
   return state.oauth2Clients.find((c) => c.clientId === record.clientId)?.name ?? record.clientId;
 }
 
-function sendDeviceConsent(res: ServerResponse, status: number, state: SandboxState, record: DeviceRecord, error?: string): void {
+function sendDeviceConsent(
+  res: ServerResponse,
+  status: number,
+  state: SandboxState,
+  record: DeviceRecord,
+  error?: string,
+  username?: string,
+): void {
   record.formToken = randomToken(16);
-  sendHtml(res, status, deviceConsentPage({ appName: appName(state, record), userCode: formatUserCode(record.userCode), scopes: record.scopes, formToken: record.formToken }, error));
+  sendHtml(
+    res,
+    status,
+    deviceConsentPage(
+      { appName: appName(state, record), userCode: formatUserCode(record.userCode), scopes: record.scopes, formToken: record.formToken },
+      error,
+      username,
+    ),
+  );
 }
 
 /**
@@ -163,7 +197,7 @@ export function deviceDecision(req: SandboxRequest, res: ServerResponse, state: 
   if (action !== 'approve') return sendDeviceConsent(res, 400, state, record, 'Choose Approve or Deny.');
   if (!isDemoUser(form)) {
     state.stats.rejected++;
-    return sendDeviceConsent(res, 401, state, record, 'Wrong username or password. Try again.');
+    return sendDeviceConsent(res, 401, state, record, 'Wrong username or password. Try again.', form?.get('username') ?? '');
   }
   record.status = 'approved';
   record.formToken = undefined;

@@ -112,7 +112,8 @@ export function authenticateClient(req: SandboxRequest, res: ServerResponse, sta
   const client = state.oauth2Clients.find((c) => c.clientId === presented.id);
   if (!client) return reject(state, res, 401, 'invalid_client', 'unknown client');
   if (client.clientSecret === undefined) {
-    if (presented.method !== 'none') return reject(state, res, 401, 'invalid_client', 'this is a public client: send client_id only, without a secret');
+    if (presented.method !== 'none')
+      return reject(state, res, 401, 'invalid_client', 'this is a public client: send client_id only, without a secret');
   } else if (presented.secret === undefined || !secretEquals(client.clientSecret, presented.secret)) {
     return reject(state, res, 401, 'invalid_client', 'client authentication failed');
   }
@@ -143,7 +144,14 @@ export function clientMayUse(client: SandboxOAuth2Client, grantType: string): bo
  */
 export function startGrant(state: SandboxState, clientId: string, scopes: string[], resources: string[]): string {
   const grantId = randomToken(16);
-  oauth2Data(state).grants.set(grantId, { clientId, scopes, resources, offline: grantsRefreshTokens(scopes), accessTokens: new Set(), refreshTokens: new Set() });
+  oauth2Data(state).grants.set(grantId, {
+    clientId,
+    scopes,
+    resources,
+    offline: grantsRefreshTokens(scopes),
+    accessTokens: new Set(),
+    refreshTokens: new Set(),
+  });
   return grantId;
 }
 

@@ -26,7 +26,9 @@ export function signingKey(state: SandboxState): SigningKey {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const { n, e } = publicKey.export({ format: 'jwk' });
     // RFC 7638 thumbprint as the key id.
-    const kid = createHash('sha256').update(JSON.stringify({ e, kty: 'RSA', n })).digest('base64url');
+    const kid = createHash('sha256')
+      .update(JSON.stringify({ e, kty: 'RSA', n }))
+      .digest('base64url');
     key = { privateKey, kid, jwk: { kty: 'RSA', n, e, kid, use: 'sig', alg: 'RS256' } };
     state.extensions.signingKey = key;
   }
@@ -41,7 +43,11 @@ export function signingKey(state: SandboxState): SigningKey {
  * body.id_token = idToken(state, client.clientId, { scopes, nonce, authTime });
  * ```
  */
-export function idToken(state: SandboxState, clientId: string, auth: { scopes: string[]; nonce: string | undefined; authTime: number }): string {
+export function idToken(
+  state: SandboxState,
+  clientId: string,
+  auth: { scopes: string[]; nonce: string | undefined; authTime: number },
+): string {
   const key = signingKey(state);
   const iat = Math.floor(state.now() / 1000);
   const claims: Record<string, unknown> = {

@@ -28,7 +28,15 @@ export function scopeList(scopes: string[]): string {
  * sendConsentPage(res, 200, client, { redirectUri, scopes }, requestId);
  * ```
  */
-export function sendConsentPage(res: ServerResponse, status: number, client: SandboxOAuth2Client, request: { redirectUri: string; scopes: string[] }, requestId: string, error?: string): void {
+export function sendConsentPage(
+  res: ServerResponse,
+  status: number,
+  client: SandboxOAuth2Client,
+  request: { redirectUri: string; scopes: string[] },
+  requestId: string,
+  error?: string,
+  username?: string,
+): void {
   const target = new URL(request.redirectUri);
   const formActionOrigins = /^https?:$/.test(target.protocol) ? [target.origin] : [];
   const app = escapeHtml(client.name);
@@ -39,7 +47,7 @@ export function sendConsentPage(res: ServerResponse, status: number, client: San
 ${scopeList(request.scopes)}
 <form method="post" action="/oauth2/authorize">
 <input type="hidden" name="request_id" value="${escapeHtml(requestId)}">
-${loginFields(error)}
+${loginFields(error, username)}
 ${decisionButtons()}
 </form>
 <p>After you decide, you will be sent back to <code>${escapeHtml(target.origin + target.pathname)}</code>.</p>`,

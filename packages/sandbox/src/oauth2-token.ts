@@ -37,23 +37,28 @@ function requestedAudience(req: SandboxRequest, res: ServerResponse, state: Sand
 export function authorizationCodeGrant(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
   const client = authenticateClient(req, res, state);
   if (!client) return;
-  if (!clientMayUse(client, 'authorization_code')) return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the authorization code grant');
+  if (!clientMayUse(client, 'authorization_code'))
+    return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the authorization code grant');
   const store = oauth2Data(state);
   const form = req.form!;
   const code = form.get('code');
   if (!code) return void reject(state, res, 400, 'invalid_request', 'code is required');
   const record = store.codes.get(code);
-  if (!record || record.clientId !== client.clientId) return void reject(state, res, 400, 'invalid_grant', 'the authorization code is invalid');
+  if (!record || record.clientId !== client.clientId)
+    return void reject(state, res, 400, 'invalid_grant', 'the authorization code is invalid');
   if (record.used) {
     if (record.grantId !== undefined) revokeGrant(state, record.grantId);
     return void reject(state, res, 400, 'invalid_grant', 'the authorization code was already used; the tokens issued from it are revoked');
   }
   record.used = true;
   if (record.expiresAt <= state.now()) return void reject(state, res, 400, 'invalid_grant', 'the authorization code expired');
-  if (form.get('redirect_uri') !== record.redirectUri) return void reject(state, res, 400, 'invalid_grant', 'redirect_uri does not match the authorization request');
+  if (form.get('redirect_uri') !== record.redirectUri)
+    return void reject(state, res, 400, 'invalid_grant', 'redirect_uri does not match the authorization request');
   const verifier = form.get('code_verifier');
-  if (!verifier || !PKCE_VALUE.test(verifier)) return void reject(state, res, 400, 'invalid_request', 'code_verifier is required: 43-128 characters [A-Za-z0-9._~-] (RFC 7636 4.1)');
-  if (!secretEquals(s256(verifier), record.codeChallenge)) return void reject(state, res, 400, 'invalid_grant', 'code_verifier does not match the code_challenge (PKCE)');
+  if (!verifier || !PKCE_VALUE.test(verifier))
+    return void reject(state, res, 400, 'invalid_request', 'code_verifier is required: 43-128 characters [A-Za-z0-9._~-] (RFC 7636 4.1)');
+  if (!secretEquals(s256(verifier), record.codeChallenge))
+    return void reject(state, res, 400, 'invalid_grant', 'code_verifier does not match the code_challenge (PKCE)');
   const audience = requestedAudience(req, res, state, record.resources);
   if (!audience) return;
   const grantId = startGrant(state, client.clientId, record.scopes, record.resources);
@@ -76,7 +81,8 @@ export function refreshTokenGrant(req: SandboxRequest, res: ServerResponse, stat
   state.stats.refreshRequests++;
   const client = authenticateClient(req, res, state);
   if (!client) return;
-  if (!clientMayUse(client, 'refresh_token')) return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the refresh token grant');
+  if (!clientMayUse(client, 'refresh_token'))
+    return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the refresh token grant');
   const store = oauth2Data(state);
   const form = req.form!;
   const token = form.get('refresh_token');
@@ -89,7 +95,8 @@ export function refreshTokenGrant(req: SandboxRequest, res: ServerResponse, stat
   let scopes = grant.scopes;
   if (form.get('scope') !== null) {
     const requested = parseScopes(form.get('scope'));
-    if (!requested || requested.some((s) => !grant.scopes.includes(s))) return void reject(state, res, 400, 'invalid_scope', 'the scope exceeds what was granted');
+    if (!requested || requested.some((s) => !grant.scopes.includes(s)))
+      return void reject(state, res, 400, 'invalid_scope', 'the scope exceeds what was granted');
     scopes = requested;
   }
   const audience = requestedAudience(req, res, state, grant.resources);
@@ -119,7 +126,8 @@ export function revoke(req: SandboxRequest, res: ServerResponse, state: SandboxS
   const grantId = refreshGrant ?? accessGrant;
   const grant = grantId === undefined ? undefined : store.grants.get(grantId);
   if (grantId !== undefined && grant) {
-    if (grant.clientId !== client.clientId) return void reject(state, res, 400, 'unauthorized_client', 'the token was not issued to this client');
+    if (grant.clientId !== client.clientId)
+      return void reject(state, res, 400, 'unauthorized_client', 'the token was not issued to this client');
     if (refreshGrant !== undefined) revokeGrant(state, grantId);
     else {
       state.userTokens.delete(token);
@@ -164,7 +172,8 @@ export function introspect(req: SandboxRequest, res: ServerResponse, state: Sand
     if (access.audience) body.aud = access.audience.length === 1 ? access.audience[0] : access.audience;
   } else {
     body.scope = refreshGrant!.scopes.join(' ');
-    if (refreshGrant!.resources.length) body.aud = refreshGrant!.resources.length === 1 ? refreshGrant!.resources[0] : refreshGrant!.resources;
+    if (refreshGrant!.resources.length)
+      body.aud = refreshGrant!.resources.length === 1 ? refreshGrant!.resources[0] : refreshGrant!.resources;
   }
   sendJson(res, 200, body);
 }

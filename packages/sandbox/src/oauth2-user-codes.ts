@@ -74,7 +74,10 @@ export function newUserCode(state: SandboxState): string {
 export const MAX_WRONG_USER_CODES = 10;
 const USER_CODE_LOCKOUT_MS = 60_000;
 
-interface Guesses { wrong: number; lockedUntil: number }
+interface Guesses {
+  wrong: number;
+  lockedUntil: number;
+}
 
 /**
  * The live device record of a user code, or why there is none (what the page says); wrong
@@ -118,4 +121,3 @@ function lookUpUserCode(state: SandboxState, typed: string): { deviceCode: strin
   if (record.status !== 'pending') return 'That code was already used. Start again on your device to get a new code.';
   return { deviceCode, record };
 }
-

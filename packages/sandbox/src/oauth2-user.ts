@@ -75,7 +75,9 @@ export function installOAuth2User(state: SandboxState): void {
   addRoute(state, 'POST', '/device', deviceDecision);
   addRoute(state, 'POST', '/oauth2/revoke', revoke);
   addRoute(state, 'POST', '/oauth2/introspect', introspect);
-  addRoute(state, 'GET', '/oauth2/jwks', (_req, res, s) => sendJson(res, 200, { keys: [signingKey(s).jwk] }, { 'cache-control': 'public, max-age=300' }));
+  addRoute(state, 'GET', '/oauth2/jwks', (_req, res, s) =>
+    sendJson(res, 200, { keys: [signingKey(s).jwk] }, { 'cache-control': 'public, max-age=300' }),
+  );
   addRoute(state, 'GET', '/.well-known/openid-configuration', (_req, res, s) => sendJson(res, 200, oauth2Metadata(s)));
   addRoute(state, 'GET', '/.well-known/oauth-authorization-server', (_req, res, s) => sendJson(res, 200, oauth2Metadata(s)));
 }

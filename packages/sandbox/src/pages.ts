@@ -56,17 +56,18 @@ ${body}
 
 /**
  * The username and password fields of every login form, with the demo login hint. After a failed
- * attempt (`error` set) the fields point at the alert and are marked invalid.
+ * attempt (`error` set) the fields point at the alert and are marked invalid, and the username
+ * typed before is kept so that only the password needs typing again.
  *
  * @example
  * ```ts
  * `<form method="post" action="/device">${loginFields(error)}...</form>`;
  * ```
  */
-export function loginFields(error?: string): string {
+export function loginFields(error?: string, username = ''): string {
   const invalid = error ? ' aria-invalid="true" aria-describedby="form-error"' : '';
   return `${error ? `<p role="alert" id="form-error">${escapeHtml(error)}</p>\n` : ''}<label for="username">Username</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required${invalid}>
+<input id="username" name="username" type="text" value="${escapeHtml(username.slice(0, 100))}" autocomplete="username" autocapitalize="none" spellcheck="false" required${invalid}>
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${invalid}>
 <p class="hint" id="demo-login">${escapeHtml(DEMO_LOGIN_HINT)}</p>`;
@@ -92,6 +93,16 @@ export function decisionButtons(): string {
  * sendErrorPage(res, 400, 'Unknown application', 'The client_id is not registered with this server.');
  * ```
  */
-export function sendErrorPage(res: ServerResponse, status: number, title: string, message: string, next = 'Nothing was shared with the application. Start again from the application.'): void {
-  sendHtml(res, status, page(title, `<h1>${escapeHtml(title)}</h1>\n<p role="alert">${escapeHtml(message)}</p>\n<p>${escapeHtml(next)}</p>`));
+export function sendErrorPage(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  message: string,
+  next = 'Nothing was shared with the application. Start again from the application.',
+): void {
+  sendHtml(
+    res,
+    status,
+    page(title, `<h1>${escapeHtml(title)}</h1>\n<p role="alert">${escapeHtml(message)}</p>\n<p>${escapeHtml(next)}</p>`),
+  );
 }

@@ -16,7 +16,10 @@ const WINDOW_SECONDS = 15 * 60;
  */
 export const USER_TIMELINE_LIMITS = { user: 900, app: 1500 } as const;
 
-interface Window { resetAt: number; used: number }
+interface Window {
+  resetAt: number;
+  used: number;
+}
 
 /**
  * Counts one request of `principal` on `endpoint` and returns the `x-rate-limit-*` headers, and
@@ -27,21 +30,30 @@ interface Window { resetAt: number; used: number }
  * const { headers, exceeded } = takeRateLimit(state, 'statuses/user_timeline', principal, USER_TIMELINE_LIMITS);
  * ```
  */
-export function takeRateLimit(state: SandboxState, endpoint: string, principal: Principal, limits: { user: number; app: number }): { headers: Record<string, string>; exceeded: boolean } {
-  const windows = ((state.extensions.rateLimits as Map<string, Window> | undefined) ??= new Map());
+export function takeRateLimit(
+  state: SandboxState,
+  endpoint: string,
+  principal: Principal,
+  limits: { user: number; app: number },
+): { headers: Record<string, string>; exceeded: boolean } {
+  const windows = ((state.extensions.rateLimits as Map<string, Window> | undefined) ??= new Map<string, Window>());
   const who = principal.kind === 'app' ? `app:${principal.clientId}` : `user:${principal.clientId}:${principal.screenName}`;
   const key = `${endpoint} ${who}`;
   const nowSeconds = Math.floor(state.now() / 1000);
-  let window = windows.get(key);
-  if (!window || window.resetAt <= nowSeconds) {
-    window = { resetAt: nowSeconds + WINDOW_SECONDS, used: 0 };
-    windows.set(key, window);
+  let current = windows.get(key);
+  if (!current || current.resetAt <= nowSeconds) {
+    current = { resetAt: nowSeconds + WINDOW_SECONDS, used: 0 };
+    windows.set(key, current);
   }
   const limit = limits[principal.kind];
-  const exceeded = window.used >= limit;
-  if (!exceeded) window.used++;
+  const exceeded = current.used >= limit;
+  if (!exceeded) current.used++;
   return {
     exceeded,
-    headers: { 'x-rate-limit-limit': String(limit), 'x-rate-limit-remaining': String(Math.max(0, limit - window.used)), 'x-rate-limit-reset': String(window.resetAt) },
+    headers: {
+      'x-rate-limit-limit': String(limit),
+      'x-rate-limit-remaining': String(Math.max(0, limit - current.used)),
+      'x-rate-limit-reset': String(current.resetAt),
+    },
   };
 }

@@ -5,7 +5,14 @@ import { applyFault, createFaultInjector, type FaultInjector, type FaultRule } f
 import { readRequest, sendJson } from './http-util.js';
 import { installOAuth1 } from './oauth1.js';
 import { installOAuth2App } from './oauth2-app.js';
-import { DEMO_CREDENTIALS, type SandboxApp, type SandboxConsumer, type SandboxOAuth2Client, type SandboxState, type SandboxStats } from './state.js';
+import {
+  DEMO_CREDENTIALS,
+  type SandboxApp,
+  type SandboxConsumer,
+  type SandboxOAuth2Client,
+  type SandboxState,
+  type SandboxStats,
+} from './state.js';
 import { installTimeline } from './timeline.js';
 import { installOtherTimelines, matchPatternRoute } from './timelines-v2-mastodon.js';
 import { installOAuth2User } from './oauth2-user.js';
@@ -85,7 +92,13 @@ export interface Sandbox {
  * await startSandbox({ modules: DEFAULT_SANDBOX_MODULES.filter((m) => m !== installOAuth1) });
  * ```
  */
-export const DEFAULT_SANDBOX_MODULES: readonly SandboxModule[] = Object.freeze([installOAuth2App, installTimeline, installOtherTimelines, installOAuth2User, installOAuth1]);
+export const DEFAULT_SANDBOX_MODULES: readonly SandboxModule[] = Object.freeze([
+  installOAuth2App,
+  installTimeline,
+  installOtherTimelines,
+  installOAuth2User,
+  installOAuth1,
+]);
 
 function nonNegative(value: number | undefined, name: string): number | undefined {
   if (value !== undefined && !(Number.isInteger(value) && value >= 0)) throw new Error(`${name} must be a whole number of seconds >= 0`);

@@ -4,24 +4,63 @@ import type { Tweet } from './fixtures.js';
 import type { SandboxRequest } from './http-util.js';
 
 /** An app registered for client credentials (Twitter app-only). */
-export interface SandboxApp { clientId: string; clientSecret: string }
+export interface SandboxApp {
+  clientId: string;
+  clientSecret: string;
+}
 /** A consumer registered for OAuth 1.0a. */
-export interface SandboxConsumer { consumerKey: string; consumerSecret: string; name: string }
+export interface SandboxConsumer {
+  consumerKey: string;
+  consumerSecret: string;
+  name: string;
+}
 /**
  * A client registered for the OAuth 2 user grants. `clientSecret` absent = public client.
  * `grantTypes` absent = authorization code, device code (RFC 8628) and refresh token.
  */
-export interface SandboxOAuth2Client { clientId: string; clientSecret?: string; redirectUris: string[]; name: string; grantTypes?: string[] }
+export interface SandboxOAuth2Client {
+  clientId: string;
+  clientSecret?: string;
+  redirectUris: string[];
+  name: string;
+  grantTypes?: string[];
+}
+
+/**
+ * Freezes a value and everything reachable from it, so that module-level fixtures stay the same
+ * for every sandbox of a process.
+ *
+ * @example
+ * ```ts
+ * const FIXED = deepFreeze({ user: { name: 'x' } }); // FIXED.user.name = 'y' throws in strict mode
+ * ```
+ */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
 
 /** The credentials the sandbox accepts out of the box (local demo values, not secrets of anyone). */
-export const DEMO_CREDENTIALS = {
+export const DEMO_CREDENTIALS = deepFreeze({
   app: { clientId: 'sandbox-app-key', clientSecret: 'sandbox-app-secret-do-not-use-elsewhere' },
-  oauth1: { consumerKey: 'sandbox-consumer-key', consumerSecret: 'sandbox-consumer-secret-do-not-use-elsewhere', name: 'tokensmith demo (OAuth 1.0a)' },
+  oauth1: {
+    consumerKey: 'sandbox-consumer-key',
+    consumerSecret: 'sandbox-consumer-secret-do-not-use-elsewhere',
+    name: 'tokensmith demo (OAuth 1.0a)',
+  },
   oauth2: { clientId: 'sandbox-cli', redirectUris: ['http://127.0.0.1/callback'], name: 'tokensmith demo CLI' },
   /** A public client for the device authorization grant (RFC 8628) only, as a TV or an SSH session would be. */
-  device: { clientId: 'sandbox-device', redirectUris: [], name: 'tokensmith demo device', grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'] },
+  device: {
+    clientId: 'sandbox-device',
+    redirectUris: [],
+    name: 'tokensmith demo device',
+    grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+  },
   user: { screenName: 'twitterapi', userId: '6253282', password: 'sandbox-password' },
-} as const;
+} as const);
 
 /** Counters the tests read to prove how many requests reached the sandbox. */
 export interface SandboxStats {
@@ -40,21 +79,26 @@ export interface SandboxStats {
 }
 
 /** What a resource request was authenticated as. */
-export type Principal =
-  | { kind: 'app'; clientId: string }
-  | { kind: 'user'; clientId: string; screenName: string; scopes: string[] };
+export type Principal = { kind: 'app'; clientId: string } | { kind: 'user'; clientId: string; screenName: string; scopes: string[] };
 
 /** An authenticator answers for the requests whose Authorization scheme it knows. */
-export type Authenticator = (req: SandboxRequest, state: SandboxState) =>
-  | { ok: true; principal: Principal }
-  | { ok: false; send: (res: ServerResponse) => void }
-  | undefined;
+export type Authenticator = (
+  req: SandboxRequest,
+  state: SandboxState,
+) => { ok: true; principal: Principal } | { ok: false; send: (res: ServerResponse) => void } | undefined;
 
 /** A route handler. */
 export type Handler = (req: SandboxRequest, res: ServerResponse, state: SandboxState, raw: IncomingMessage) => void | Promise<void>;
 
 /** An issued OAuth 2 user token. `audience`: the RFC 8707 resources it is bound to (absent: any). */
-export interface UserToken { clientId: string; screenName: string; scopes: string[]; expiresAt: number; issuedAt?: number; audience?: string[] }
+export interface UserToken {
+  clientId: string;
+  screenName: string;
+  scopes: string[];
+  expiresAt: number;
+  issuedAt?: number;
+  audience?: string[];
+}
 
 /** The sandbox's whole memory: registrations, issued tokens, counters. */
 export interface SandboxState {

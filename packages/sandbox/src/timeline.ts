@@ -79,14 +79,20 @@ export function installTimeline(state: SandboxState): void {
     if (exceeded && s.enforceRateLimits) return sendJson(res, 429, { errors: [{ code: 88, message: 'Rate limit exceeded' }] }, headers);
     const params = req.url.searchParams;
     const timeline = findTimeline(s, params, principal);
-    if (timeline === 'missing') return sendJson(res, 400, { errors: [{ code: 44, message: 'screen_name parameter is missing.' }] }, headers);
+    if (timeline === 'missing')
+      return sendJson(res, 400, { errors: [{ code: 44, message: 'screen_name parameter is missing.' }] }, headers);
     if (!timeline) return sendJson(res, 404, { errors: [{ code: 34, message: 'Sorry, that page does not exist.' }] }, headers);
     const countText = params.get('count') ?? '20';
     const count = /^\d+$/.test(countText) ? Math.min(200, Math.max(1, Number(countText))) : 20;
     const sinceId = params.get('since_id');
     const maxId = params.get('max_id');
     // Twitter applies count first, then drops replies and retweets, so fewer may come back.
-    let tweets = timeline.filter((t) => (sinceId === null || !ID.test(sinceId) || t.id > BigInt(sinceId)) && (maxId === null || !ID.test(maxId) || t.id <= BigInt(maxId))).slice(0, count);
+    let tweets = timeline
+      .filter(
+        (t) =>
+          (sinceId === null || !ID.test(sinceId) || t.id > BigInt(sinceId)) && (maxId === null || !ID.test(maxId) || t.id <= BigInt(maxId)),
+      )
+      .slice(0, count);
     if (flag(params.get('exclude_replies'))) tweets = tweets.filter((t) => t.in_reply_to_status_id_str === null);
     if (params.get('include_rts') !== null && !flag(params.get('include_rts'))) tweets = tweets.filter((t) => !t.retweeted_status);
     const body = flag(params.get('trim_user')) ? tweets.map((t) => ({ ...t, user: { id: t.user.id, id_str: t.user.id_str } })) : tweets;

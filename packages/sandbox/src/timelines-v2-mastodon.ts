@@ -29,18 +29,37 @@ const byId = (state: SandboxState, id: string) => users(state).find((u) => u.id_
 const self = (state: SandboxState, principal: Principal) => (principal.kind === 'user' ? byName(state, principal.screenName) : undefined);
 
 function v2Tweet(tweet: Tweet) {
-  return { id: tweet.id_str, text: tweet.text.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'), created_at: new Date(Date.parse(tweet.created_at.replace(/^(\w+) (\w+) (\d+) ([\d:]+) \+0000 (\d+)$/, '$2 $3 $5 $4 UTC'))).toISOString(), author_id: tweet.user.id_str };
+  return {
+    id: tweet.id_str,
+    text: tweet.text.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'),
+    created_at: new Date(
+      Date.parse(tweet.created_at.replace(/^(\w+) (\w+) (\d+) ([\d:]+) \+0000 (\d+)$/, '$2 $3 $5 $4 UTC')),
+    ).toISOString(),
+    author_id: tweet.user.id_str,
+  };
 }
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function mastodonAccount(user: Tweet['user']) {
-  return { id: user.id_str, username: user.screen_name, acct: user.screen_name, display_name: user.name, url: `https://sandbox.invalid/@${user.screen_name}` };
+  return {
+    id: user.id_str,
+    username: user.screen_name,
+    acct: user.screen_name,
+    display_name: user.name,
+    url: `https://sandbox.invalid/@${user.screen_name}`,
+  };
 }
 
 function mastodonStatus(tweet: Tweet) {
   const v2 = v2Tweet(tweet);
-  return { id: tweet.id_str, created_at: v2.created_at, content: `<p>${escape(v2.text).replace(/\n/g, '<br>')}</p>`, visibility: 'public', account: mastodonAccount(tweet.user) };
+  return {
+    id: tweet.id_str,
+    created_at: v2.created_at,
+    content: `<p>${escape(v2.text).replace(/\n/g, '<br>')}</p>`,
+    visibility: 'public',
+    account: mastodonAccount(tweet.user),
+  };
 }
 
 const v2Error = (res: ServerResponse, status: number, title: string, detail: string) =>
@@ -74,7 +93,12 @@ export function installOtherTimelines(state: SandboxState): void {
         const principal = authenticate(req, res, s);
         if (!principal) return;
         const user = self(s, principal);
-        if (!user) return sendJson(res, 403, { title: 'Unsupported Authentication', detail: 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.', status: 403 });
+        if (!user)
+          return sendJson(res, 403, {
+            title: 'Unsupported Authentication',
+            detail: 'Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.',
+            status: 403,
+          });
         sendJson(res, 200, { data: { id: user.id_str, name: user.name, username: user.screen_name } });
       },
     },
@@ -87,7 +111,17 @@ export function installOtherTimelines(state: SandboxState): void {
         if (!user) return v2Error(res, 404, 'Not Found Error', `Could not find user with id: [${id}].`);
         const max = Number(req.url.searchParams.get('max_results') ?? '10');
         if (!Number.isInteger(max) || max < 5 || max > 100) {
-          return sendJson(res, 400, { errors: [{ parameters: { max_results: [String(max)] }, message: 'The `max_results` query parameter value [' + max + '] is not between 5 and 100' }], title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.twitter.com/2/problems/invalid-request' });
+          return sendJson(res, 400, {
+            errors: [
+              {
+                parameters: { max_results: [String(max)] },
+                message: 'The `max_results` query parameter value [' + max + '] is not between 5 and 100',
+              },
+            ],
+            title: 'Invalid Request',
+            detail: 'One or more parameters to your request was invalid.',
+            type: 'https://api.twitter.com/2/problems/invalid-request',
+          });
         }
         const tweets = (s.timelines[user.screen_name.toLowerCase()] ?? []).slice(0, max).map(v2Tweet);
         const wantsUsers = (req.url.searchParams.get('expansions') ?? '').split(',').includes('author_id');
@@ -141,7 +175,11 @@ export function installOtherTimelines(state: SandboxState): void {
  * matchPatternRoute(state, 'GET', '/2/users/6253282/tweets'); // { route, params: ['6253282'] }
  * ```
  */
-export function matchPatternRoute(state: SandboxState, method: string, path: string): { route: PatternRoute; params: string[] } | undefined {
+export function matchPatternRoute(
+  state: SandboxState,
+  method: string,
+  path: string,
+): { route: PatternRoute; params: string[] } | undefined {
   for (const route of patternRoutes(state)) {
     if (route.method !== method) continue;
     const match = route.pattern.exec(path);

@@ -14,7 +14,8 @@ import type { ServerResponse } from 'node:http';
  */
 export function toJsonWithBigInts(value: unknown): string {
   if (typeof value === 'bigint') return value.toString();
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined || typeof item === 'function' ? 'null' : toJsonWithBigInts(item))).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined || typeof item === 'function' ? 'null' : toJsonWithBigInts(item))).join(',')}]`;
   if (value !== null && typeof value === 'object' && !('toJSON' in value)) {
     const members: string[] = [];
     for (const [key, item] of Object.entries(value)) {
@@ -36,6 +37,11 @@ export function toJsonWithBigInts(value: unknown): string {
  */
 export function sendTwitterJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = toJsonWithBigInts(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }

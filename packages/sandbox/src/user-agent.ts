@@ -11,18 +11,23 @@ export interface AuthorizeDecision {
 }
 
 function unescapeHtml(text: string): string {
-  return text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+  return text
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"');
 }
 
 /**
  * Plays a person on a sandbox authorize page, the way a browser would: opens the page, fills in
  * the demo user's name and password, presses Approve or Deny, and reports the PIN or redirect.
+ * Works on the device consent page too (`verification_uri_complete`, or `/device?user_code=...`).
  * For tests and demos of the interactive strategies without a real browser.
  *
  * @example
  * ```ts
  * const { pin } = await decideOnAuthorizePage(authorizeUrl, 'approve'); // OAuth 1.0a PIN
  * const { location } = await decideOnAuthorizePage(oauth2Url, 'approve'); // http://127.0.0.1:PORT/callback?code=...&state=...
+ * const { status } = await decideOnAuthorizePage(verification_uri_complete, 'deny'); // RFC 8628: the device is then told access_denied
  * ```
  */
 export async function decideOnAuthorizePage(
@@ -36,7 +41,8 @@ export async function decideOnAuthorizePage(
   const target = /<form method="post" action="([^"]+)"/.exec(form)?.[1];
   if (!target) throw new Error('the authorize page has no form');
   const fields = new URLSearchParams();
-  for (const match of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields.append(match[1]!, unescapeHtml(match[2]!));
+  for (const match of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
+    fields.append(match[1]!, unescapeHtml(match[2]!));
   fields.set('username', login.username);
   fields.set('password', login.password);
   fields.set('action', action);

@@ -1,4 +1,12 @@
-import { DEMO_CREDENTIALS, DEVICE_CODE_GRANT_TYPE, MAX_WRONG_USER_CODES, decideOnAuthorizePage, normalizeUserCode, startSandbox, type Sandbox } from '../src/index.js';
+import {
+  DEMO_CREDENTIALS,
+  DEVICE_CODE_GRANT_TYPE,
+  MAX_WRONG_USER_CODES,
+  decideOnAuthorizePage,
+  normalizeUserCode,
+  startSandbox,
+  type Sandbox,
+} from '../src/index.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const DEVICE_CLIENT = DEMO_CREDENTIALS.device.clientId;
@@ -26,7 +34,10 @@ afterEach(async () => {
 const post = (url: string, params: Record<string, string>, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { ...FORM, ...headers }, body: new URLSearchParams(params), redirect: 'manual' });
 
-async function authorizeDevice(scope = 'tweet.read users.read offline.access', extra: Record<string, string> = {}): Promise<DeviceAuthorization> {
+async function authorizeDevice(
+  scope = 'tweet.read users.read offline.access',
+  extra: Record<string, string> = {},
+): Promise<DeviceAuthorization> {
   const res = await post(sandbox.endpoints.deviceAuthorizationUrl, { client_id: DEVICE_CLIENT, scope, ...extra });
   expect(res.status).toBe(200);
   expect(res.headers.get('cache-control')).toBe('no-store');
@@ -38,7 +49,8 @@ async function poll(deviceCode: string, clientId: string = DEVICE_CLIENT): Promi
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-const timeline = (accessToken: string) => fetch(`${sandbox.endpoints.timelineUrl}?count=1`, { headers: { authorization: `Bearer ${accessToken}` } });
+const timeline = (accessToken: string) =>
+  fetch(`${sandbox.endpoints.timelineUrl}?count=1`, { headers: { authorization: `Bearer ${accessToken}` } });
 
 describe('sandbox: device authorization endpoint (RFC 8628 3.1-3.2)', () => {
   it('is advertised in discovery with its grant type', async () => {
@@ -78,13 +90,22 @@ describe('sandbox: device authorization endpoint (RFC 8628 3.1-3.2)', () => {
       [{ client_id: 'tv' }, {}, 401, 'invalid_client'],
       [{ client_id: 'tv', client_secret: 'wrong' }, {}, 401, 'invalid_client'],
       [{ scope: 'admin' }, { authorization: `Basic ${Buffer.from('tv:tv-secret').toString('base64')}` }, 400, 'invalid_scope'],
-      [{ resource: 'https://elsewhere.example/' }, { authorization: `Basic ${Buffer.from('tv:tv-secret').toString('base64')}` }, 400, 'invalid_target'],
+      [
+        { resource: 'https://elsewhere.example/' },
+        { authorization: `Basic ${Buffer.from('tv:tv-secret').toString('base64')}` },
+        400,
+        'invalid_target',
+      ],
     ];
     for (const [params, headers, status, error] of cases) {
       const res = await post(sandbox.endpoints.deviceAuthorizationUrl, params, headers);
       expect([status, ((await res.json()) as { error: string }).error]).toEqual([status, error]);
     }
-    const ok = await post(sandbox.endpoints.deviceAuthorizationUrl, { scope: 'tweet.read' }, { authorization: `Basic ${Buffer.from('tv:tv-secret').toString('base64')}` });
+    const ok = await post(
+      sandbox.endpoints.deviceAuthorizationUrl,
+      { scope: 'tweet.read' },
+      { authorization: `Basic ${Buffer.from('tv:tv-secret').toString('base64')}` },
+    );
     expect(ok.status).toBe(200);
   });
 });
@@ -113,11 +134,20 @@ describe('sandbox: device code polling (RFC 8628 3.4-3.5)', () => {
     expect(decision.html).toContain('<h1>Device connected</h1>');
     const tokens = await poll(auth.device_code);
     expect(tokens.status).toBe(200);
-    expect(tokens.body).toMatchObject({ token_type: 'bearer', expires_in: 7200, scope: 'tweet.read users.read offline.access', refresh_token: expect.any(String) });
+    expect(tokens.body).toMatchObject({
+      token_type: 'bearer',
+      expires_in: 7200,
+      scope: 'tweet.read users.read offline.access',
+      refresh_token: expect.any(String),
+    });
     expect((await timeline(tokens.body.access_token as string)).status).toBe(200);
     const again = await poll(auth.device_code);
     expect([again.status, again.body.error]).toEqual([400, 'invalid_grant']);
-    const refreshed = await post(sandbox.endpoints.tokenUrl, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string, client_id: DEVICE_CLIENT });
+    const refreshed = await post(sandbox.endpoints.tokenUrl, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.body.refresh_token as string,
+      client_id: DEVICE_CLIENT,
+    });
     expect(refreshed.status).toBe(200);
     const next = (await refreshed.json()) as { access_token: string; refresh_token: string };
     expect(next.refresh_token).not.toBe(tokens.body.refresh_token);
@@ -131,7 +161,10 @@ describe('sandbox: device code polling (RFC 8628 3.4-3.5)', () => {
     const tokens = await poll(auth.device_code);
     expect(tokens.status).toBe(200);
     expect(tokens.body).not.toHaveProperty('refresh_token');
-    const claims = JSON.parse(Buffer.from((tokens.body.id_token as string).split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from((tokens.body.id_token as string).split('.')[1]!, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     expect(claims).toMatchObject({ iss: sandbox.endpoints.issuer, aud: DEVICE_CLIENT, sub: DEMO_CREDENTIALS.user.userId });
   });
 
@@ -156,7 +189,9 @@ describe('sandbox: device code polling (RFC 8628 3.4-3.5)', () => {
     const auth = await authorizeDevice();
     expect([auth.interval, auth.expires_in]).toEqual([0, 30]);
     for (let i = 0; i < 3; i++) expect((await poll(auth.device_code)).body.error).toBe('authorization_pending');
-    await expect(startSandbox({ deviceIntervalSeconds: 1.5 })).rejects.toThrow('deviceIntervalSeconds must be a whole number of seconds >= 0');
+    await expect(startSandbox({ deviceIntervalSeconds: 1.5 })).rejects.toThrow(
+      'deviceIntervalSeconds must be a whole number of seconds >= 0',
+    );
   });
 });
 
@@ -177,7 +212,12 @@ describe('sandbox: device verification page (RFC 8628 3.3)', () => {
 
   it('takes the code case-insensitively with or without the dash, and shows it with the app, scopes and demo login hint', async () => {
     const auth = await authorizeDevice();
-    for (const typed of [auth.user_code, auth.user_code.toLowerCase(), auth.user_code.replace('-', ''), ` ${auth.user_code.toLowerCase().replace('-', ' ')} `]) {
+    for (const typed of [
+      auth.user_code,
+      auth.user_code.toLowerCase(),
+      auth.user_code.replace('-', ''),
+      ` ${auth.user_code.toLowerCase().replace('-', ' ')} `,
+    ]) {
       const res = await fetch(`${sandbox.endpoints.deviceVerificationUrl}?user_code=${encodeURIComponent(typed)}`);
       expect(res.status).toBe(200);
       const html = await res.text();
@@ -198,7 +238,10 @@ describe('sandbox: device verification page (RFC 8628 3.3)', () => {
     const wrongHtml = await wrongCode.text();
     expect(wrongHtml).toContain('<p role="alert" id="form-error">That code is not valid.');
     expect(wrongHtml).toContain('value="BBBB-BBBB"');
-    const wrongPassword = await decideOnAuthorizePage(auth.verification_uri_complete, 'approve', { username: 'twitterapi', password: 'nope' });
+    const wrongPassword = await decideOnAuthorizePage(auth.verification_uri_complete, 'approve', {
+      username: 'twitterapi',
+      password: 'nope',
+    });
     expect(wrongPassword.status).toBe(401);
     expect(wrongPassword.html).toContain('Wrong username or password');
     expect((await poll(auth.device_code)).body.error).toBe('authorization_pending');
@@ -210,7 +253,8 @@ describe('sandbox: device verification page (RFC 8628 3.3)', () => {
 
   it('pauses the page for a minute after MAX_WRONG_USER_CODES wrong codes in a row (RFC 8628 5.1)', async () => {
     const auth = await authorizeDevice();
-    for (let i = 0; i < MAX_WRONG_USER_CODES; i++) expect((await fetch(`${sandbox.endpoints.deviceVerificationUrl}?user_code=BBBB-BBBB`)).status).toBe(400);
+    for (let i = 0; i < MAX_WRONG_USER_CODES; i++)
+      expect((await fetch(`${sandbox.endpoints.deviceVerificationUrl}?user_code=BBBB-BBBB`)).status).toBe(400);
     const locked = await fetch(auth.verification_uri_complete);
     expect(locked.status).toBe(429);
     expect(await locked.text()).toContain('Too many wrong codes');
@@ -220,7 +264,12 @@ describe('sandbox: device verification page (RFC 8628 3.3)', () => {
 
   it('refuses a decision without the form token of the page it came from (CSRF)', async () => {
     const auth = await authorizeDevice();
-    const forged = await post(sandbox.endpoints.deviceVerificationUrl, { user_code: auth.user_code, action: 'approve', username: 'twitterapi', password: DEMO_CREDENTIALS.user.password });
+    const forged = await post(sandbox.endpoints.deviceVerificationUrl, {
+      user_code: auth.user_code,
+      action: 'approve',
+      username: 'twitterapi',
+      password: DEMO_CREDENTIALS.user.password,
+    });
     expect(forged.status).toBe(400);
     expect((await poll(auth.device_code)).body.error).toBe('authorization_pending');
   });
@@ -241,7 +290,11 @@ describe('sandbox: device grant faults and isolation', () => {
     const other = await startSandbox({ now: () => clock });
     try {
       const auth = await authorizeDevice();
-      const foreign = await post(other.endpoints.tokenUrl, { grant_type: DEVICE_CODE_GRANT_TYPE, device_code: auth.device_code, client_id: DEVICE_CLIENT });
+      const foreign = await post(other.endpoints.tokenUrl, {
+        grant_type: DEVICE_CODE_GRANT_TYPE,
+        device_code: auth.device_code,
+        client_id: DEVICE_CLIENT,
+      });
       expect(((await foreign.json()) as { error: string }).error).toBe('invalid_grant');
       other.faults.add({ path: '/oauth2/device_authorization', fault: { type: 'status', status: 500 } });
       expect((await post(sandbox.endpoints.deviceAuthorizationUrl, { client_id: DEVICE_CLIENT })).status).toBe(200);

@@ -27,7 +27,13 @@ describe('the sandbox verifier on public vectors', () => {
         oauth_timestamp="137131202",
         oauth_nonce="chapoH",
         oauth_signature="MdpQcU8iPSUjWoN%2FUDMsK2sui9I%3D"`;
-    const request = { method: 'GET', url: 'http://photos.example.net/photos?file=vacation.jpg&size=original', authorization, consumerSecret: RFC_SECRET, tokenSecret: 'pfkkdhi9sl3r4s00' };
+    const request = {
+      method: 'GET',
+      url: 'http://photos.example.net/photos?file=vacation.jpg&size=original',
+      authorization,
+      consumerSecret: RFC_SECRET,
+      tokenSecret: 'pfkkdhi9sl3r4s00',
+    };
     expect(verifyOAuth1Signature(request)).toBe(true);
     expect(verifyOAuth1Signature({ ...request, tokenSecret: 'pfkkdhi9sl3r4s01' })).toBe(false);
     expect(verifyOAuth1Signature({ ...request, url: 'http://photos.example.net/photos?file=vacation.jpg&size=large' })).toBe(false);
@@ -40,7 +46,8 @@ describe('the sandbox verifier on public vectors', () => {
       verifyOAuth1Signature({
         method: 'POST',
         url: 'https://photos.example.net/initiate',
-        authorization: 'OAuth realm="Photos", oauth_consumer_key="dpf43f3p2l4k3l03", oauth_signature_method="HMAC-SHA1", oauth_timestamp="137131200", oauth_nonce="wIjqoS", oauth_callback="http%3A%2F%2Fprinter.example.com%2Fready", oauth_signature="74KNZJeDHnMBp0EMJ9ZHt%2FXKycU%3D"',
+        authorization:
+          'OAuth realm="Photos", oauth_consumer_key="dpf43f3p2l4k3l03", oauth_signature_method="HMAC-SHA1", oauth_timestamp="137131200", oauth_nonce="wIjqoS", oauth_callback="http%3A%2F%2Fprinter.example.com%2Fready", oauth_signature="74KNZJeDHnMBp0EMJ9ZHt%2FXKycU%3D"',
         consumerSecret: RFC_SECRET,
       }),
     ).toBe(true);
@@ -48,7 +55,8 @@ describe('the sandbox verifier on public vectors', () => {
       verifyOAuth1Signature({
         method: 'POST',
         url: 'https://photos.example.net/token',
-        authorization: 'OAuth realm="Photos", oauth_consumer_key="dpf43f3p2l4k3l03", oauth_token="hh5s93j4hdidpola", oauth_signature_method="HMAC-SHA1", oauth_timestamp="137131201", oauth_nonce="walatlh", oauth_verifier="hfdp7dh39dks9884", oauth_signature="gKgrFCywp7rO0OXSjdot%2FIHF7IU%3D"',
+        authorization:
+          'OAuth realm="Photos", oauth_consumer_key="dpf43f3p2l4k3l03", oauth_token="hh5s93j4hdidpola", oauth_signature_method="HMAC-SHA1", oauth_timestamp="137131201", oauth_nonce="walatlh", oauth_verifier="hfdp7dh39dks9884", oauth_signature="gKgrFCywp7rO0OXSjdot%2FIHF7IU%3D"',
         consumerSecret: RFC_SECRET,
         tokenSecret: 'hdhd0244k9j7ao03',
       }),
@@ -71,7 +79,11 @@ describe('the sandbox verifier on public vectors', () => {
     expect(verifyOAuth1Signature({ ...request, formBody: undefined })).toBe(false);
     expect(
       oauth1HmacSha1(
-        oauth1BaseString({ ...request, url: 'https://api.twitter.com/1.1/statuses/update.json?include_entities=true', protocolParams: parseOAuthHeader(authorization)! }),
+        oauth1BaseString({
+          ...request,
+          url: 'https://api.twitter.com/1.1/statuses/update.json?include_entities=true',
+          protocolParams: parseOAuthHeader(authorization)!,
+        }),
         request.consumerSecret,
         request.tokenSecret,
       ),
@@ -91,7 +103,14 @@ describe('the sandbox verifier on public vectors', () => {
     const expected =
       'POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q%26a3%3Da%26b5%3D%253D%25253D%26c%2540%3D%26c2%3D%26oauth_consumer_key%3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk9d7dh3k39sjv7';
     for (const origin of ['http://example.com', 'HTTP://Example.COM:80']) {
-      expect(oauth1BaseString({ method: 'post', url: `${origin}/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b`, formBody: 'c2&a3=2+q', protocolParams })).toBe(expected);
+      expect(
+        oauth1BaseString({
+          method: 'post',
+          url: `${origin}/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b`,
+          formBody: 'c2&a3=2+q',
+          protocolParams,
+        }),
+      ).toBe(expected);
     }
   });
 
@@ -100,8 +119,21 @@ describe('the sandbox verifier on public vectors', () => {
   });
 
   it('parses OAuth headers strictly', () => {
-    expect(parseOAuthHeader('OAuth oauth_nonce="a%20b", realm="r"')).toEqual(new Map([['oauth_nonce', 'a b'], ['realm', 'r']]));
-    for (const bad of ['Bearer x', 'OAuth', 'OAuth oauth_nonce=abc', 'OAuth a="1", a="2"', 'OAuth a="1",', 'OAuth a="1" b="2"', undefined]) {
+    expect(parseOAuthHeader('OAuth oauth_nonce="a%20b", realm="r"')).toEqual(
+      new Map([
+        ['oauth_nonce', 'a b'],
+        ['realm', 'r'],
+      ]),
+    );
+    for (const bad of [
+      'Bearer x',
+      'OAuth',
+      'OAuth oauth_nonce=abc',
+      'OAuth a="1", a="2"',
+      'OAuth a="1",',
+      'OAuth a="1" b="2"',
+      undefined,
+    ]) {
       expect(parseOAuthHeader(bad)).toBeUndefined();
     }
   });
@@ -144,11 +176,18 @@ function sign(method: string, url: string, options: SignOptions = {}): string {
     ...(options.token ? { oauth_token: options.token } : {}),
     ...options.extra,
   };
-  params.oauth_signature = oauth1HmacSha1(oauth1BaseString({ method, url, formBody: options.formBody, protocolParams: params }), consumerSecret, options.tokenSecret ?? '');
-  return `OAuth ${Object.entries(params).map(([k, v]) => `${rfc3986Encode(k)}="${rfc3986Encode(v)}"`).join(', ')}`;
+  params.oauth_signature = oauth1HmacSha1(
+    oauth1BaseString({ method, url, formBody: options.formBody, protocolParams: params }),
+    consumerSecret,
+    options.tokenSecret ?? '',
+  );
+  return `OAuth ${Object.entries(params)
+    .map(([k, v]) => `${rfc3986Encode(k)}="${rfc3986Encode(v)}"`)
+    .join(', ')}`;
 }
 
-const post = (url: string, authorization: string, body?: string) => fetch(url, { method: 'POST', headers: { authorization, ...(body === undefined ? {} : FORM) }, ...(body === undefined ? {} : { body }) });
+const post = (url: string, authorization: string, body?: string) =>
+  fetch(url, { method: 'POST', headers: { authorization, ...(body === undefined ? {} : FORM) }, ...(body === undefined ? {} : { body }) });
 const form = async (res: Response) => Object.fromEntries(new URLSearchParams(await res.text()));
 
 async function requestTokenPair(options: SignOptions = {}): Promise<{ token: string; secret: string }> {
@@ -167,9 +206,16 @@ async function authorizePage(token: string): Promise<{ status: number; html: str
   return { status: res.status, html, hidden };
 }
 
-async function decide(token: string, action: 'approve' | 'deny', password: string = DEMO_CREDENTIALS.user.password): Promise<{ status: number; html: string; pin: string | undefined }> {
+async function decide(
+  token: string,
+  action: 'approve' | 'deny',
+  password: string = DEMO_CREDENTIALS.user.password,
+): Promise<{ status: number; html: string; pin: string | undefined }> {
   const { hidden } = await authorizePage(token);
-  const res = await fetch(sandbox.endpoints.authorizeUrl, { method: 'POST', body: new URLSearchParams({ ...hidden, username: 'TwitterAPI', password, action }) });
+  const res = await fetch(sandbox.endpoints.authorizeUrl, {
+    method: 'POST',
+    body: new URLSearchParams({ ...hidden, username: 'TwitterAPI', password, action }),
+  });
   const html = await res.text();
   return { status: res.status, html, pin: /<output id="pin"[^>]*>(\d{7})<\/output>/.exec(html)?.[1] };
 }
@@ -187,10 +233,17 @@ describe('sandbox OAuth 1.0a endpoints', () => {
     const res = await exchange(pair, pin!);
     expect(res.status).toBe(200);
     const access = await form(res);
-    expect(access).toEqual({ oauth_token: expect.stringMatching(/^6253282-/), oauth_token_secret: expect.any(String), user_id: '6253282', screen_name: 'twitterapi' });
+    expect(access).toEqual({
+      oauth_token: expect.stringMatching(/^6253282-/),
+      oauth_token_secret: expect.any(String),
+      user_id: '6253282',
+      screen_name: 'twitterapi',
+    });
 
     const url = `${sandbox.endpoints.timelineUrl}?count=1`;
-    const timeline = await fetch(url, { headers: { authorization: sign('GET', url, { token: access.oauth_token, tokenSecret: access.oauth_token_secret }) } });
+    const timeline = await fetch(url, {
+      headers: { authorization: sign('GET', url, { token: access.oauth_token, tokenSecret: access.oauth_token_secret }) },
+    });
     expect(timeline.status).toBe(200);
     expect(((await timeline.json()) as Array<{ user: { screen_name: string } }>)[0]!.user.screen_name).toBe('twitterapi');
     expect(sandbox.stats).toMatchObject({ requestTokenRequests: 1, accessTokenRequests: 1, rejected: 0 });
@@ -235,11 +288,29 @@ describe('sandbox OAuth 1.0a endpoints', () => {
     const wrongSig = good.replace(/oauth_signature="[^"]+"/, 'oauth_signature="AAAAAAAAAAAAAAAAAAAAAAAAAAA%3D"');
     const cases: Array<[string, RequestInit & { url?: string }, number, number]> = [
       ['wrong signature', { headers: { authorization: wrongSig } }, 401, 32],
-      ['PLAINTEXT', { headers: { authorization: sign('POST', url, { extra: { oauth_callback: 'oob' }, signatureMethod: 'PLAINTEXT' }) } }, 401, 32],
-      ['oauth_version 2.0', { headers: { authorization: sign('POST', url, { extra: { oauth_callback: 'oob', oauth_version: '2.0' } }) } }, 401, 32],
+      [
+        'PLAINTEXT',
+        { headers: { authorization: sign('POST', url, { extra: { oauth_callback: 'oob' }, signatureMethod: 'PLAINTEXT' }) } },
+        401,
+        32,
+      ],
+      [
+        'oauth_version 2.0',
+        { headers: { authorization: sign('POST', url, { extra: { oauth_callback: 'oob', oauth_version: '2.0' } }) } },
+        401,
+        32,
+      ],
       ['no header', {}, 400, 215],
       ['unknown consumer', { headers: { authorization: good.replace(consumerKey, 'someone-else') } }, 401, 32],
-      ['oauth_* in the query too', { url: `${url}?oauth_callback=oob`, headers: { authorization: sign('POST', `${url}?oauth_callback=oob`, { extra: { oauth_callback: 'oob' } }) } }, 400, 215],
+      [
+        'oauth_* in the query too',
+        {
+          url: `${url}?oauth_callback=oob`,
+          headers: { authorization: sign('POST', `${url}?oauth_callback=oob`, { extra: { oauth_callback: 'oob' } }) },
+        },
+        400,
+        215,
+      ],
     ];
     for (const [name, init, status, code] of cases) {
       const res = await fetch(init.url ?? url, { method: 'POST', ...init });
@@ -324,7 +395,10 @@ describe('sandbox authorize page', () => {
 
   it('escapes the app name', async () => {
     await sandbox.stop();
-    sandbox = await startSandbox({ now: () => clock, consumers: [{ consumerKey, consumerSecret, name: '<script>alert("x")</script> & co' }] });
+    sandbox = await startSandbox({
+      now: () => clock,
+      consumers: [{ consumerKey, consumerSecret, name: '<script>alert("x")</script> & co' }],
+    });
     const pair = await requestTokenPair();
     const { html } = await authorizePage(pair.token);
     expect(html).not.toContain('<script>');
@@ -339,7 +413,13 @@ describe('sandbox authorize page', () => {
     expect(wrong.pin).toBeUndefined();
     const forged = await fetch(sandbox.endpoints.authorizeUrl, {
       method: 'POST',
-      body: new URLSearchParams({ oauth_token: pair.token, authenticity_token: 'guessed', username: 'twitterapi', password: DEMO_CREDENTIALS.user.password, action: 'approve' }),
+      body: new URLSearchParams({
+        oauth_token: pair.token,
+        authenticity_token: 'guessed',
+        username: 'twitterapi',
+        password: DEMO_CREDENTIALS.user.password,
+        action: 'approve',
+      }),
     });
     expect(forged.status).toBe(400);
     expect((await authorizePage('never-issued')).status).toBe(400);
@@ -383,12 +463,25 @@ else:
     print(r.status_code); print(r.text.count('oauth_callback_confirmed=true'))
 `;
   const run = async (step: string, env: Record<string, string>) =>
-    (await promisify(execFile)('/usr/bin/python3', ['-c', script, step], { env: { PATH: process.env.PATH ?? '/usr/bin', ...env }, timeout: 15_000 })).stdout.trim().split('\n');
+    (
+      await promisify(execFile)('/usr/bin/python3', ['-c', script, step], {
+        env: { PATH: process.env.PATH ?? '/usr/bin', ...env },
+        timeout: 15_000,
+      })
+    ).stdout
+      .trim()
+      .split('\n');
 
   it('completes the PIN flow, a signed timeline query and a signed form body against the sandbox (real clock)', async () => {
     await sandbox.stop();
     sandbox = await startSandbox();
-    const env = { CK: consumerKey, CS: consumerSecret, REQUEST_TOKEN_URL: sandbox.endpoints.requestTokenUrl, ACCESS_TOKEN_URL: sandbox.endpoints.accessTokenUrl, TIMELINE_URL: sandbox.endpoints.timelineUrl };
+    const env = {
+      CK: consumerKey,
+      CS: consumerSecret,
+      REQUEST_TOKEN_URL: sandbox.endpoints.requestTokenUrl,
+      ACCESS_TOKEN_URL: sandbox.endpoints.accessTokenUrl,
+      TIMELINE_URL: sandbox.endpoints.timelineUrl,
+    };
     const [token, secret] = await run('request', env);
     const { pin } = await decide(token!, 'approve');
     expect(await run('access', { ...env, RT: token!, RTS: secret!, PIN: pin! })).toEqual(['twitterapi', '200', 'twitterapi', '200', '1']);

@@ -14,11 +14,23 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
-interface Tokens { access_token: string; refresh_token?: string; scope: string }
+interface Tokens {
+  access_token: string;
+  refresh_token?: string;
+  scope: string;
+}
 
 function authorizeUrl(params: Record<string, string | string[]>, challenge: string): string {
   const url = new URL(sandbox.endpoints.oauth2AuthorizeUrl);
-  const all = { response_type: 'code', client_id: CLIENT_ID, redirect_uri: REDIRECT, state: 's', code_challenge: challenge, code_challenge_method: 'S256', ...params };
+  const all = {
+    response_type: 'code',
+    client_id: CLIENT_ID,
+    redirect_uri: REDIRECT,
+    state: 's',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...params,
+  };
   for (const [name, value] of Object.entries(all)) for (const one of [value].flat()) url.searchParams.append(name, one);
   return url.href;
 }
@@ -35,7 +47,14 @@ async function login(params: Record<string, string | string[]>, tokenParams: Rec
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const decision = await decideOnAuthorizePage(authorizeUrl(params, challenge), 'approve');
   const code = new URL(decision.location!).searchParams.get('code')!;
-  return token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: CLIENT_ID, ...tokenParams });
+  return token({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: REDIRECT,
+    code_verifier: verifier,
+    client_id: CLIENT_ID,
+    ...tokenParams,
+  });
 }
 
 async function redirectError(params: Record<string, string>): Promise<{ error: string | null; description: string | null }> {
@@ -46,7 +65,13 @@ async function redirectError(params: Record<string, string>): Promise<{ error: s
 }
 
 const introspect = async (value: string, clientId: string = CLIENT_ID) =>
-  (await (await fetch(sandbox.endpoints.introspectionUrl, { method: 'POST', headers: FORM, body: new URLSearchParams({ token: value, client_id: clientId }) })).json()) as Record<string, unknown>;
+  (await (
+    await fetch(sandbox.endpoints.introspectionUrl, {
+      method: 'POST',
+      headers: FORM,
+      body: new URLSearchParams({ token: value, client_id: clientId }),
+    })
+  ).json()) as Record<string, unknown>;
 
 const bearer = (url: string, accessToken: string) => fetch(url, { headers: { authorization: `Bearer ${accessToken}` } });
 
@@ -82,7 +107,13 @@ describe('sandbox: RFC 8707 resource indicators', () => {
     const res = await login({ scope: 'tweet.read offline.access', resource: sandbox.endpoints.apiResource });
     expect(res.status).toBe(200);
     const tokens = (await res.json()) as Tokens;
-    expect(await introspect(tokens.access_token)).toMatchObject({ active: true, aud: sandbox.endpoints.apiResource, client_id: CLIENT_ID, scope: 'tweet.read offline.access', username: 'twitterapi' });
+    expect(await introspect(tokens.access_token)).toMatchObject({
+      active: true,
+      aud: sandbox.endpoints.apiResource,
+      client_id: CLIENT_ID,
+      scope: 'tweet.read offline.access',
+      username: 'twitterapi',
+    });
     expect(await introspect(tokens.refresh_token!)).toMatchObject({ active: true, aud: sandbox.endpoints.apiResource });
     expect((await bearer(`${sandbox.endpoints.timelineUrl}?count=1`, tokens.access_token)).status).toBe(200);
     expect((await bearer(v2Me(), tokens.access_token)).status).toBe(401);
@@ -95,10 +126,20 @@ describe('sandbox: RFC 8707 resource indicators', () => {
     expect((await introspect(tokens.access_token)).aud).toBe(v2);
     expect((await bearer(v2Me(), tokens.access_token)).status).toBe(200);
     expect((await bearer(`${sandbox.endpoints.timelineUrl}?count=1`, tokens.access_token)).status).toBe(401);
-    const refreshed = await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: CLIENT_ID, resource: sandbox.endpoints.apiResource });
+    const refreshed = await token({
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token!,
+      client_id: CLIENT_ID,
+      resource: sandbox.endpoints.apiResource,
+    });
     const next = (await refreshed.json()) as Tokens;
     expect((await introspect(next.access_token)).aud).toBe(sandbox.endpoints.apiResource);
-    const outside = await token({ grant_type: 'refresh_token', refresh_token: next.refresh_token!, client_id: CLIENT_ID, resource: `${sandbox.url}/api/v1/` });
+    const outside = await token({
+      grant_type: 'refresh_token',
+      refresh_token: next.refresh_token!,
+      client_id: CLIENT_ID,
+      resource: `${sandbox.url}/api/v1/`,
+    });
     expect([outside.status, ((await outside.json()) as { error: string }).error]).toEqual([400, 'invalid_target']);
     const narrow = await login({ scope: 'tweet.read', resource: v2 }, { resource: sandbox.endpoints.apiResource });
     expect(((await narrow.json()) as { error: string }).error).toBe('invalid_target');

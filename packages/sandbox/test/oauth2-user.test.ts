@@ -42,7 +42,13 @@ async function consent(url: string, form: Record<string, string> = {}): Promise<
   const html = await page.text();
   const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
   expect(requestId).toBeDefined();
-  const body = new URLSearchParams({ request_id: requestId!, action: 'approve', username: 'twitterapi', password: DEMO_CREDENTIALS.user.password, ...form });
+  const body = new URLSearchParams({
+    request_id: requestId!,
+    action: 'approve',
+    username: 'twitterapi',
+    password: DEMO_CREDENTIALS.user.password,
+    ...form,
+  });
   return fetch(sandbox.endpoints.oauth2AuthorizeUrl, { method: 'POST', headers: FORM, body, redirect: 'manual' });
 }
 
@@ -60,7 +66,8 @@ async function exchange(code: string, verifier: string, redirectUri = REDIRECT):
   return token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: CLIENT_ID });
 }
 
-const timeline = (accessToken: string) => fetch(`${sandbox.endpoints.timelineUrl}?count=1`, { headers: { authorization: `Bearer ${accessToken}` } });
+const timeline = (accessToken: string) =>
+  fetch(`${sandbox.endpoints.timelineUrl}?count=1`, { headers: { authorization: `Bearer ${accessToken}` } });
 
 describe('sandbox: authorization endpoint', () => {
   it('shows an accessible login + consent page with the app name and every scope, and no external assets', async () => {
@@ -85,7 +92,11 @@ describe('sandbox: authorization endpoint', () => {
     expect(location.searchParams.get('state')).toBe('st-123');
     expect(location.searchParams.get('iss')).toBe(sandbox.endpoints.issuer);
 
-    const denied = await consent(authorizeUrl({ code_challenge: pkce().challenge, state: 'st-deny' }), { action: 'deny', username: '', password: '' });
+    const denied = await consent(authorizeUrl({ code_challenge: pkce().challenge, state: 'st-deny' }), {
+      action: 'deny',
+      username: '',
+      password: '',
+    });
     expect(denied.status).toBe(302);
     const params = new URL(denied.headers.get('location')!).searchParams;
     expect(params.get('error')).toBe('access_denied');
@@ -97,18 +108,49 @@ describe('sandbox: authorization endpoint', () => {
   it('answers a wrong password with the form again (401, alert) and then accepts the right one', async () => {
     const page = await (await fetch(authorizeUrl({ code_challenge: pkce().challenge }))).text();
     const requestId = /name="request_id" value="([^"]+)"/.exec(page)![1]!;
-    const wrong = await fetch(sandbox.endpoints.oauth2AuthorizeUrl, { method: 'POST', headers: FORM, body: new URLSearchParams({ request_id: requestId, action: 'approve', username: 'twitterapi', password: 'nope' }), redirect: 'manual' });
+    const wrong = await fetch(sandbox.endpoints.oauth2AuthorizeUrl, {
+      method: 'POST',
+      headers: FORM,
+      body: new URLSearchParams({ request_id: requestId, action: 'approve', username: 'twitterapi', password: 'nope' }),
+      redirect: 'manual',
+    });
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).toContain('role="alert"');
-    const right = await fetch(sandbox.endpoints.oauth2AuthorizeUrl, { method: 'POST', headers: FORM, body: new URLSearchParams({ request_id: requestId, action: 'approve', username: 'twitterapi', password: DEMO_CREDENTIALS.user.password }), redirect: 'manual' });
+    const right = await fetch(sandbox.endpoints.oauth2AuthorizeUrl, {
+      method: 'POST',
+      headers: FORM,
+      body: new URLSearchParams({
+        request_id: requestId,
+        action: 'approve',
+        username: 'twitterapi',
+        password: DEMO_CREDENTIALS.user.password,
+      }),
+      redirect: 'manual',
+    });
     expect(right.status).toBe(302);
-    const again = await fetch(sandbox.endpoints.oauth2AuthorizeUrl, { method: 'POST', headers: FORM, body: new URLSearchParams({ request_id: requestId, action: 'approve', username: 'twitterapi', password: DEMO_CREDENTIALS.user.password }), redirect: 'manual' });
+    const again = await fetch(sandbox.endpoints.oauth2AuthorizeUrl, {
+      method: 'POST',
+      headers: FORM,
+      body: new URLSearchParams({
+        request_id: requestId,
+        action: 'approve',
+        username: 'twitterapi',
+        password: DEMO_CREDENTIALS.user.password,
+      }),
+      redirect: 'manual',
+    });
     expect(again.status).toBe(400);
   });
 
   it('never redirects to an unregistered redirect_uri; a loopback IP may change only its port (RFC 8252 7.3)', async () => {
     const { challenge } = pkce();
-    for (const redirectUri of ['http://127.0.0.1:8123/other', 'http://localhost:8123/callback', 'https://127.0.0.1/callback', 'http://127.0.0.1:8123/callback/', undefined]) {
+    for (const redirectUri of [
+      'http://127.0.0.1:8123/other',
+      'http://localhost:8123/callback',
+      'https://127.0.0.1/callback',
+      'http://127.0.0.1:8123/callback/',
+      undefined,
+    ]) {
       const res = await fetch(authorizeUrl({ code_challenge: challenge, redirect_uri: redirectUri }), { redirect: 'manual' });
       expect(res.status).toBe(400);
       expect(res.headers.get('location')).toBeNull();
@@ -168,7 +210,13 @@ describe('sandbox: authorization_code and refresh_token grants', () => {
     expect(verify('sha256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
     expect(verify('sha256', Buffer.from(`${header}.${payload}x`), publicKey, Buffer.from(signature, 'base64url'))).toBe(false);
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
-    expect(claims).toMatchObject({ iss: sandbox.endpoints.issuer, aud: CLIENT_ID, sub: DEMO_CREDENTIALS.user.userId, nonce: 'n-0S6_WzA2Mj', iat: Math.floor(clock / 1000) });
+    expect(claims).toMatchObject({
+      iss: sandbox.endpoints.issuer,
+      aud: CLIENT_ID,
+      sub: DEMO_CREDENTIALS.user.userId,
+      nonce: 'n-0S6_WzA2Mj',
+      iat: Math.floor(clock / 1000),
+    });
   });
 
   it('issues no ID token without openid', async () => {
@@ -246,17 +294,43 @@ describe('sandbox: authorization_code and refresh_token grants', () => {
   it('authenticates clients strictly: a public client sends no secret; a confidential one needs its secret (RFC 6749 2.3.1 Basic)', async () => {
     await sandbox.stop();
     const secret = "s3cr:t w!th'(odd)*";
-    sandbox = await startSandbox({ now: () => clock, oauth2Clients: [{ ...DEMO_CREDENTIALS.oauth2, redirectUris: [REDIRECT] }, { clientId: 'web app', clientSecret: secret, redirectUris: [REDIRECT], name: 'Web' }] });
+    sandbox = await startSandbox({
+      now: () => clock,
+      oauth2Clients: [
+        { ...DEMO_CREDENTIALS.oauth2, redirectUris: [REDIRECT] },
+        { clientId: 'web app', clientSecret: secret, redirectUris: [REDIRECT], name: 'Web' },
+      ],
+    });
     const { verifier, challenge } = pkce();
-    const withSecret = await token({ grant_type: 'authorization_code', code: 'x', redirect_uri: REDIRECT, code_verifier: verifier, client_id: CLIENT_ID, client_secret: 'x' });
+    const withSecret = await token({
+      grant_type: 'authorization_code',
+      code: 'x',
+      redirect_uri: REDIRECT,
+      code_verifier: verifier,
+      client_id: CLIENT_ID,
+      client_secret: 'x',
+    });
     expect(withSecret.status).toBe(401);
     expect(await withSecret.json()).toMatchObject({ error: 'invalid_client' });
 
     const code = (await approvedCode(challenge, { client_id: 'web app' })).searchParams.get('code')!;
-    const noSecret = await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: 'web app' });
+    const noSecret = await token({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+      code_verifier: verifier,
+      client_id: 'web app',
+    });
     expect(noSecret.status).toBe(401);
-    const basic = `Basic ${Buffer.from(`web+app:${encodeURIComponent(secret).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+')}`).toString('base64')}`;
-    const ok = await token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }, { authorization: basic });
+    const basic = `Basic ${Buffer.from(
+      `web+app:${encodeURIComponent(secret)
+        .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+        .replace(/%20/g, '+')}`,
+    ).toString('base64')}`;
+    const ok = await token(
+      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier },
+      { authorization: basic },
+    );
     expect(ok.status).toBe(200);
   });
 });
@@ -266,7 +340,8 @@ describe('sandbox: revocation (RFC 7009) and discovery', () => {
     const { verifier, challenge } = pkce();
     const code = (await approvedCode(challenge)).searchParams.get('code')!;
     const tokens = (await (await exchange(code, verifier)).json()) as { access_token: string; refresh_token: string };
-    const revoke = (body: Record<string, string>) => fetch(sandbox.endpoints.revocationUrl, { method: 'POST', headers: FORM, body: new URLSearchParams(body) });
+    const revoke = (body: Record<string, string>) =>
+      fetch(sandbox.endpoints.revocationUrl, { method: 'POST', headers: FORM, body: new URLSearchParams(body) });
     expect((await revoke({ token: tokens.refresh_token })).status).toBe(401);
     expect((await revoke({ token: tokens.refresh_token, token_type_hint: 'refresh_token', client_id: CLIENT_ID })).status).toBe(200);
     expect((await timeline(tokens.access_token)).status).toBe(401);
@@ -279,7 +354,11 @@ describe('sandbox: revocation (RFC 7009) and discovery', () => {
     const { verifier, challenge } = pkce();
     const code = (await approvedCode(challenge)).searchParams.get('code')!;
     const tokens = (await (await exchange(code, verifier)).json()) as { access_token: string; refresh_token: string };
-    const res = await fetch(sandbox.endpoints.revocationUrl, { method: 'POST', headers: FORM, body: new URLSearchParams({ token: tokens.access_token, token_type_hint: 'access_token', client_id: CLIENT_ID }) });
+    const res = await fetch(sandbox.endpoints.revocationUrl, {
+      method: 'POST',
+      headers: FORM,
+      body: new URLSearchParams({ token: tokens.access_token, token_type_hint: 'access_token', client_id: CLIENT_ID }),
+    });
     expect(res.status).toBe(200);
     expect((await timeline(tokens.access_token)).status).toBe(401);
   });

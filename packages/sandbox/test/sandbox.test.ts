@@ -4,15 +4,24 @@ import { promisify } from 'node:util';
 import { DEMO_CREDENTIALS, startSandbox, type Sandbox } from '../src/index.js';
 
 const { clientId, clientSecret } = DEMO_CREDENTIALS.app;
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 const FORM = { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' };
 
 let sandbox: Sandbox;
-beforeEach(async () => { sandbox = await startSandbox(); });
-afterEach(async () => { await sandbox.stop(); });
+beforeEach(async () => {
+  sandbox = await startSandbox();
+});
+afterEach(async () => {
+  await sandbox.stop();
+});
 
 async function appToken(): Promise<string> {
-  const res = await fetch(sandbox.endpoints.tokenUrl, { method: 'POST', headers: { ...FORM, authorization: basic(clientId, clientSecret) }, body: 'grant_type=client_credentials' });
+  const res = await fetch(sandbox.endpoints.tokenUrl, {
+    method: 'POST',
+    headers: { ...FORM, authorization: basic(clientId, clientSecret) },
+    body: 'grant_type=client_credentials',
+  });
   expect(res.status).toBe(200);
   const body = (await res.json()) as { token_type: string; access_token: string; expires_in?: number };
   expect(body.token_type).toBe('bearer');
@@ -28,22 +37,40 @@ describe('sandbox: app-only token endpoint', () => {
   it('issues a bearer token without expires_in, and the same one until it is invalidated (like Twitter)', async () => {
     const first = await appToken();
     expect(await appToken()).toBe(first);
-    const res = await fetch(sandbox.endpoints.invalidateTokenUrl, { method: 'POST', headers: { ...FORM, authorization: basic(clientId, clientSecret) }, body: `access_token=${first}` });
+    const res = await fetch(sandbox.endpoints.invalidateTokenUrl, {
+      method: 'POST',
+      headers: { ...FORM, authorization: basic(clientId, clientSecret) },
+      body: `access_token=${first}`,
+    });
     expect(res.status).toBe(200);
     expect(await appToken()).not.toBe(first);
   });
 
   it("rejects a wrong secret with 403 and Twitter's error shape", async () => {
-    const res = await fetch(sandbox.endpoints.tokenUrl, { method: 'POST', headers: { ...FORM, authorization: basic(clientId, 'wrong') }, body: 'grant_type=client_credentials' });
+    const res = await fetch(sandbox.endpoints.tokenUrl, {
+      method: 'POST',
+      headers: { ...FORM, authorization: basic(clientId, 'wrong') },
+      body: 'grant_type=client_credentials',
+    });
     expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ errors: [{ code: 99, label: 'authenticity_token_error', message: 'Unable to verify your credentials' }] });
+    expect(await res.json()).toEqual({
+      errors: [{ code: 99, label: 'authenticity_token_error', message: 'Unable to verify your credentials' }],
+    });
     expect(sandbox.stats.rejected).toBe(1);
   });
 
   it('rejects a body without grant_type, a non-form body, and a GET', async () => {
-    const noGrant = await fetch(sandbox.endpoints.tokenUrl, { method: 'POST', headers: { ...FORM, authorization: basic(clientId, clientSecret) }, body: '' });
+    const noGrant = await fetch(sandbox.endpoints.tokenUrl, {
+      method: 'POST',
+      headers: { ...FORM, authorization: basic(clientId, clientSecret) },
+      body: '',
+    });
     expect(noGrant.status).toBe(400);
-    const json = await fetch(sandbox.endpoints.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(clientId, clientSecret) }, body: '{"grant_type":"client_credentials"}' });
+    const json = await fetch(sandbox.endpoints.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic(clientId, clientSecret) },
+      body: '{"grant_type":"client_credentials"}',
+    });
     expect(json.status).toBe(400);
     expect((await fetch(sandbox.endpoints.tokenUrl)).status).toBe(405);
   });
@@ -51,8 +78,12 @@ describe('sandbox: app-only token endpoint', () => {
   it('decodes form-urlencoded Basic credentials (RFC 6749 2.3.1)', async () => {
     await sandbox.stop();
     sandbox = await startSandbox({ apps: [{ clientId: 'id with space', clientSecret: "p:s!w'(d)*" }] });
-    const encoded = `Basic ${Buffer.from("id+with+space:p%3As%21w%27%28d%29%2A").toString('base64')}`;
-    const res = await fetch(sandbox.endpoints.tokenUrl, { method: 'POST', headers: { ...FORM, authorization: encoded }, body: 'grant_type=client_credentials' });
+    const encoded = `Basic ${Buffer.from('id+with+space:p%3As%21w%27%28d%29%2A').toString('base64')}`;
+    const res = await fetch(sandbox.endpoints.tokenUrl, {
+      method: 'POST',
+      headers: { ...FORM, authorization: encoded },
+      body: 'grant_type=client_credentials',
+    });
     expect(res.status).toBe(200);
   });
 
@@ -60,19 +91,38 @@ describe('sandbox: app-only token endpoint', () => {
     await sandbox.stop();
     let clock = 1_000_000;
     sandbox = await startSandbox({ appTokenTtlSeconds: 60, now: () => clock });
-    const res = await fetch(sandbox.endpoints.tokenUrl, { method: 'POST', headers: { ...FORM, authorization: basic(clientId, clientSecret) }, body: 'grant_type=client_credentials' });
+    const res = await fetch(sandbox.endpoints.tokenUrl, {
+      method: 'POST',
+      headers: { ...FORM, authorization: basic(clientId, clientSecret) },
+      body: 'grant_type=client_credentials',
+    });
     const { access_token, expires_in } = (await res.json()) as { access_token: string; expires_in: number };
     expect(expires_in).toBe(60);
     clock += 61_000;
-    const timeline = await fetch(`${sandbox.endpoints.timelineUrl}?screen_name=twitterapi`, { headers: { authorization: `Bearer ${access_token}` } });
+    const timeline = await fetch(`${sandbox.endpoints.timelineUrl}?screen_name=twitterapi`, {
+      headers: { authorization: `Bearer ${access_token}` },
+    });
     expect(timeline.status).toBe(401);
     // After expiry the next token request issues a new, live token (not the dead one again).
-    const again = await fetch(sandbox.endpoints.tokenUrl, { method: 'POST', headers: { ...FORM, authorization: basic(clientId, clientSecret) }, body: 'grant_type=client_credentials' });
+    const again = await fetch(sandbox.endpoints.tokenUrl, {
+      method: 'POST',
+      headers: { ...FORM, authorization: basic(clientId, clientSecret) },
+      body: 'grant_type=client_credentials',
+    });
     const renewed = (await again.json()) as { access_token: string; expires_in: number };
     expect(renewed.access_token).not.toBe(access_token);
     expect(renewed.expires_in).toBe(60);
   });
 });
+
+type TweetJson = {
+  created_at: string;
+  id_str: string;
+  text: string;
+  user: unknown;
+  in_reply_to_status_id_str: string | null;
+  retweeted_status?: unknown;
+};
 
 describe('sandbox: user timeline', () => {
   const timeline = (query: string, headers: Record<string, string>) => fetch(`${sandbox.endpoints.timelineUrl}?${query}`, { headers });
@@ -88,7 +138,7 @@ describe('sandbox: user timeline', () => {
 
   it("serves tweets in Twitter's v1.1 shape, with unicode, and honours count, exclude_replies and include_rts", async () => {
     const auth = { authorization: `Bearer ${await appToken()}` };
-    const all = (await (await timeline('screen_name=TwitterAPI&count=200', auth)).json()) as Array<Record<string, any>>;
+    const all = (await (await timeline('screen_name=TwitterAPI&count=200', auth)).json()) as TweetJson[];
     expect(all).toHaveLength(6);
     for (const tweet of all) {
       expect(tweet.created_at).toMatch(/^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} \+0000 \d{4}$/);
@@ -97,9 +147,9 @@ describe('sandbox: user timeline', () => {
     }
     expect(all.map((t) => t.text).join('\n')).toContain('café ☕ 日本語 🚀');
     expect((await (await timeline('screen_name=twitterapi&count=2', auth)).json()) as unknown[]).toHaveLength(2);
-    const noReplies = (await (await timeline('screen_name=twitterapi&exclude_replies=true', auth)).json()) as Array<Record<string, any>>;
+    const noReplies = (await (await timeline('screen_name=twitterapi&exclude_replies=true', auth)).json()) as TweetJson[];
     expect(noReplies.some((t) => t.in_reply_to_status_id_str)).toBe(false);
-    const noRts = (await (await timeline('screen_name=twitterapi&include_rts=false', auth)).json()) as Array<Record<string, any>>;
+    const noRts = (await (await timeline('screen_name=twitterapi&include_rts=false', auth)).json()) as TweetJson[];
     expect(noRts.some((t) => t.retweeted_status)).toBe(false);
     expect(noRts).toHaveLength(5);
   });

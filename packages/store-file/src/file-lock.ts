@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
@@ -76,19 +77,28 @@ function parseInfo(text: string): LockInfo | undefined {
   return undefined;
 }
 
+/** A lock file is a few hundred bytes; more than this is not ours (and `/dev/zero` never ends). */
+const MAX_LOCK_BYTES = 4096;
+const unusable = (lockPath: string, what: string) =>
+  storeError(`lock file ${lockPath} is ${what}, which tokensmith never creates; if no tokensmith process is running, delete it`);
+
 async function snapshot(lockPath: string): Promise<LockSnapshot | undefined> {
   let handle: FileHandle;
   try {
-    handle = await open(lockPath, 'r');
+    // No symlink followed, no blocking open: a FIFO or a link to /dev/zero planted here fails at once.
+    handle = await open(lockPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return undefined;
+    if (errorCode(error) === 'ELOOP') throw unusable(lockPath, 'a symbolic link');
     throw storeError(`cannot read lock file ${lockPath} (${errorCode(error)})`, error);
   }
   try {
     // One descriptor for both: the inode, heartbeat and content belong to the same lock.
     const stats = await handle.stat();
-    const text = await handle.readFile('utf8');
-    return { ino: stats.ino, heartbeat: stats.mtimeMs, info: parseInfo(text) };
+    if (!stats.isFile()) throw unusable(lockPath, stats.isFIFO() ? 'a FIFO' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file');
+    const buffer = Buffer.alloc(MAX_LOCK_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, MAX_LOCK_BYTES, 0);
+    return { ino: stats.ino, heartbeat: stats.mtimeMs, info: parseInfo(buffer.subarray(0, bytesRead).toString('utf8')) };
   } finally {
     await handle.close().catch(() => undefined);
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
 import { chmod, mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -31,8 +32,27 @@ export interface FileStoreOptions {
 /** What the file holds. `version` lets a later release change the layout without misreading it. */
 interface TokenFile {
   version: 1;
-  tokens: Record<string, Credentials>;
+  tokens: Record<string, unknown>;
 }
+
+/**
+ * The file as read: usable tokens, and entries that are not (an `expiresAt` of `null`, a shape
+ * this release does not know). Those read as absent for their own key only, and are written back
+ * as they were until that key is logged in again or out: one bad entry never costs the others.
+ */
+interface Contents {
+  tokens: Map<string, Credentials>;
+  unreadable: Map<string, unknown>;
+}
+
+/**
+ * Opens without following a final symlink (no chmod or read of another file through it) and
+ * without blocking (a FIFO planted at the path must not hang the process).
+ */
+const SAFE_READ = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+const myUid = () => (typeof process.getuid === 'function' ? process.getuid() : undefined);
+const kind = (stats: { isFIFO(): boolean; isDirectory(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }) =>
+  stats.isFIFO() ? 'a FIFO' : stats.isDirectory() ? 'a directory' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
 
 const RESET_HINT = 'to reset it, delete the file or run `tokensmith logout`';
 
@@ -72,8 +92,14 @@ const mutexes = new Map<string, KeyedMutex>();
  *   host and a random token; a holder renews its lease while `fn` runs; a waiter breaks a lock
  *   whose holder died (same host) or whose lease expired, gives up after `lockTimeoutMs` with a
  *   `store_error`, and a holder deletes the lock file only while it still holds its own token.
- * - A corrupt or unreadable file is never overwritten: every operation throws a `store_error`
- *   naming the path and how to reset it, and the other providers' tokens stay on disk.
+ * - The file is opened with O_NOFOLLOW and O_NONBLOCK and judged on its descriptor before anything
+ *   is read or changed: a symlink, a FIFO, a device or a file owned by another user is refused with
+ *   a `store_error` naming it (never chmod-ed, never read, never a hang). A directory owned by
+ *   another user draws a warning. Lock files get the same care (a FIFO or `/dev/zero` fails at once).
+ * - A corrupt file (not JSON, another shape or version) is never overwritten: every operation
+ *   throws a `store_error` naming the path and how to reset it. One unreadable entry (say an
+ *   `expiresAt` of `null`) reads as absent for its own key only, with a warning; it is written back
+ *   as it was until that provider logs in (replacing it) or out.
  *
  * @example
  * ```ts
@@ -120,7 +146,7 @@ export class FileStore implements TokenStore {
    * ```
    */
   async get(key: string): Promise<Credentials | undefined> {
-    return (await this.#read()).get(key);
+    return (await this.#read()).tokens.get(key);
   }
 
   /**
@@ -133,7 +159,8 @@ export class FileStore implements TokenStore {
    */
   async set(key: string, credentials: Credentials): Promise<void> {
     if (!isCredentials(credentials)) throw new TokensmithError('invalid_options', 'credentials must be bearer or oauth1 credentials');
-    await this.#update((tokens) => {
+    await this.#update(({ tokens, unreadable }) => {
+      unreadable.delete(key);
       tokens.set(key, structuredClone(credentials));
       return true;
     });
@@ -148,8 +175,14 @@ export class FileStore implements TokenStore {
    * ```
    */
   async delete(key: string): Promise<void> {
-    if (!(await this.#read()).has(key)) return;
-    await this.#update((tokens) => tokens.delete(key));
+    const has = ({ tokens, unreadable }: Contents) => tokens.has(key) || unreadable.has(key);
+    if (!has(await this.#read())) return;
+    await this.#update((contents) => {
+      const found = has(contents);
+      contents.tokens.delete(key);
+      contents.unreadable.delete(key);
+      return found;
+    });
   }
 
   /**
@@ -180,7 +213,7 @@ export class FileStore implements TokenStore {
    * ```
    */
   async entries(): Promise<StoredEntry[]> {
-    const tokens = await this.#read();
+    const { tokens } = await this.#read();
     return [...tokens.keys()].sort().map((key) => ({ key, credentials: tokens.get(key) as Credentials }));
   }
 
@@ -217,10 +250,10 @@ export class FileStore implements TokenStore {
   }
 
   /** Read-modify-write under the write lock; `change` returns whether anything changed. */
-  async #update(change: (tokens: Map<string, Credentials>) => boolean): Promise<void> {
+  async #update(change: (contents: Contents) => boolean): Promise<void> {
     await this.#withWriteLock(async () => {
-      const tokens = await this.#read();
-      if (change(tokens)) await this.#write(tokens);
+      const contents = await this.#read();
+      if (change(contents)) await this.#write(contents);
     });
   }
 
@@ -247,6 +280,11 @@ export class FileStore implements TokenStore {
         if ((stats.mode & 0o022) !== 0 && (stats.mode & 0o1000) === 0) {
           this.#warnOnce(`token store directory ${dir} is writable by other users (mode ${octal(stats.mode)}); use a directory only you can write, e.g. chmod 700 it`);
         }
+        // Its owner can replace the token file at will (root can anyway).
+        const uid = myUid();
+        if (uid !== undefined && stats.uid !== uid && stats.uid !== 0) {
+          this.#warnOnce(`token store directory ${dir} is owned by another user (uid ${stats.uid}), who can replace or read your token file; use a directory of your own (e.g. unset TOKENSMITH_TOKEN_FILE)`);
+        }
       }
     } catch (error) {
       if (error instanceof TokensmithError) throw error;
@@ -254,18 +292,29 @@ export class FileStore implements TokenStore {
     }
   }
 
-  async #read(): Promise<Map<string, Credentials>> {
+  async #read(): Promise<Contents> {
     let handle: FileHandle;
     try {
-      handle = await open(this.path, 'r');
+      handle = await open(this.path, SAFE_READ);
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') return new Map();
+      if (errorCode(error) === 'ENOENT') return { tokens: new Map(), unreadable: new Map() };
+      if (errorCode(error) === 'ELOOP') {
+        throw storeError(`token file ${this.path} is a symbolic link, which tokensmith does not follow (nothing was read or changed through it); replace it with a regular file or ${RESET_HINT}`);
+      }
       throw storeError(`cannot read token file ${this.path} (${errorCode(error)}); check its permissions, or ${RESET_HINT}`, error);
     }
     let text: string;
     try {
+      // Judged on the open descriptor, before anything is read or changed: no race with a rename.
       const stats = await handle.stat();
-      if (!stats.isFile()) throw storeError(`token file ${this.path} is not a regular file; ${RESET_HINT}`);
+      if (!stats.isFile()) throw storeError(`token file ${this.path} is ${kind(stats)}, not a regular file; nothing was read from it; ${RESET_HINT}`);
+      const uid = myUid();
+      if (uid !== undefined && stats.uid !== uid) {
+        throw storeError(
+          `token file ${this.path} is owned by another user (uid ${stats.uid}), so its tokens are not used: anyone who planted it chooses your tokens; ` +
+            'delete it, or point TOKENSMITH_TOKEN_FILE at a file of your own',
+        );
+      }
       if ((stats.mode & 0o077) !== 0) await this.#tighten(handle, stats.mode);
       text = await handle.readFile('utf8');
     } catch (error) {
@@ -291,9 +340,9 @@ export class FileStore implements TokenStore {
     );
   }
 
-  #parse(text: string): Map<string, Credentials> {
+  #parse(text: string): Contents {
     // A blank file (e.g. `touch`ed) holds nothing to lose.
-    if (text.trim() === '') return new Map();
+    if (text.trim() === '') return { tokens: new Map(), unreadable: new Map() };
     const corrupt = (what: string) => storeError(`token file ${this.path} ${what} and was left untouched; ${RESET_HINT}`);
     let json: unknown;
     try {
@@ -306,19 +355,26 @@ export class FileStore implements TokenStore {
     if (json.version !== 1) {
       throw corrupt(`has format version ${typeof json.version === 'number' ? json.version : 'unknown'}, which this tokensmith does not read`);
     }
-    const tokens = new Map<string, Credentials>();
+    const contents: Contents = { tokens: new Map(), unreadable: new Map() };
     for (const [key, value] of Object.entries(json.tokens)) {
-      if (!isCredentials(value)) throw corrupt(`has a malformed entry (key ${JSON.stringify(key.slice(0, 200))})`);
-      tokens.set(key, value);
+      if (isCredentials(value)) {
+        contents.tokens.set(key, value);
+        continue;
+      }
+      contents.unreadable.set(key, value);
+      this.#warnOnce(
+        `token file ${this.path} has an unreadable entry (key ${JSON.stringify(key.slice(0, 200))}); it counts as logged out, ` +
+          'and the next login of that provider replaces it; the other providers are unaffected',
+      );
     }
-    return tokens;
+    return contents;
   }
 
-  async #write(tokens: Map<string, Credentials>): Promise<void> {
+  async #write({ tokens, unreadable }: Contents): Promise<void> {
     const dir = dirname(this.path);
     const base = basename(this.path);
     await this.#sweepTemporaryFiles(dir, base);
-    const body: TokenFile = { version: 1, tokens: Object.fromEntries(tokens) };
+    const body: TokenFile = { version: 1, tokens: Object.fromEntries([...unreadable, ...tokens]) };
     const temporary = join(dir, `.${base}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
     let handle: FileHandle;
     try {

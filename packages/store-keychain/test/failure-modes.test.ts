@@ -8,24 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { TokensmithError, type BearerCredentials } from '@tokensmith/core/kit';
+import { type BearerCredentials } from '@tokensmith/core/kit';
 import { KeychainStore, probeKeychain } from '../src/index.js';
 import { startKeyringSession, type KeyringSession } from '../src/testing/keyring-session.js';
 import { keyring, lockDir, uniqueService } from './keyring.js';
+import { caughtTokensmithError } from '@tokensmith/core/testing';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 const bearer = (accessToken: string): BearerCredentials => ({ type: 'bearer', accessToken, expiresAt: 1_900_000_000_000 });
 
-async function caught(promise: Promise<unknown>): Promise<TokensmithError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TokensmithError) return error;
-    throw error;
-  }
-  throw new Error('expected a TokensmithError');
-}
+const caught = caughtTokensmithError;
 
 /** Runs `fn` with the JS-visible bus address changed (the store asks the bus in JS before the binding). */
 async function withBusAddress<T>(address: string | undefined, fn: () => Promise<T>): Promise<T> {

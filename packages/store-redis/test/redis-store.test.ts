@@ -1,21 +1,16 @@
 import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { TokensmithError, createTokenManager, type BearerCredentials } from '@tokensmith/core/kit';
-import { RedisStore } from '../src/index.js';
+import { createTokenManager, type BearerCredentials } from '@tokensmith/core/kit';
+import { RedisStore, type RedisClientLike } from '../src/index.js';
 import { startRedisServer, type RedisServer } from '../src/testing/redis-server.js';
+import { caughtTokensmithError } from '@tokensmith/core/testing';
 
 const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({ type: 'bearer', accessToken, ...extra });
 
-async function caught(promise: Promise<unknown>): Promise<TokensmithError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TokensmithError) return error;
-    throw error;
-  }
-  throw new Error('expected a TokensmithError');
-}
+const caught = caughtTokensmithError;
 
 let server: RedisServer;
 let redis: Redis;
@@ -85,11 +80,13 @@ describe('RedisStore: tokens', () => {
     expect(await redis.exists(`${prefix}token:k`)).toBe(0);
   });
 
-  it('a value that is not credentials gives a store_error naming the key, and stays as it is', async () => {
+  it('a value that is not credentials gives a store_error naming the key on get, is skipped by entries(), and stays as it is', async () => {
     const store = open();
     await redis.set(`${prefix}token:k`, '{"type":"bearer","accessToken":"precious-abc"');
-    for (const operation of [store.get('k'), store.entries()]) {
-      const error = await caught(operation);
+    await store.set('good', bearer('good-token'));
+    expect(await store.entries()).toEqual([{ key: 'good', credentials: bearer('good-token') }]);
+    {
+      const error = await caught(store.get('k'));
       expect(error.code).toBe('store_error');
       expect(error.message).toContain(`"${prefix}token:k"`);
       expect(error.message).toContain('DEL');
@@ -105,24 +102,86 @@ describe('RedisStore: tokens', () => {
     expect(() => new RedisStore(server.url, { lockLeaseMs: -5 })).toThrow('lockLeaseMs must be a finite number >= 0');
   });
 
-  it('a Redis that cannot be reached gives a store_error without the password', async () => {
+  it('a Redis that refuses connections: store_unavailable naming the URL with the password masked, no ioredis advice', async () => {
     const closed = server.port === 1 ? 2 : 1;
     const store = new RedisStore(`redis://user:hunter2@127.0.0.1:${closed}`, { keyPrefix: prefix });
     try {
       const error = await caught(store.get('k'));
-      expect(error.code).toBe('store_error');
-      expect(error.message).toMatch(new RegExp(`^Redis GET on 127.0.0.1:${closed} failed: `));
-      expect(error.message).not.toContain('hunter2');
+      expect(error.code).toBe('store_unavailable');
+      expect(error.message).toBe(`Redis redis://***:***@127.0.0.1:${closed} GET failed (ECONNREFUSED); is the server running? Check the store URL`);
+      expect(error.message).not.toMatch(/hunter2|maxRetriesPerRequest/);
     } finally {
       await store.close();
     }
+  });
+
+  describe('a Redis that accepts connections and never answers (a real TCP server)', () => {
+    let silent: Server;
+    let port: number;
+    const sockets: Socket[] = [];
+    beforeAll(async () => {
+      silent = createServer((socket) => sockets.push(socket));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      port = (silent.address() as AddressInfo).port;
+    });
+    afterAll(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    });
+
+    it('every command fails within its bound with store_unavailable, for a store opened from a URL', async () => {
+      const store = new RedisStore(`redis://:hunter2@127.0.0.1:${port}`, { keyPrefix: prefix, commandTimeoutMs: 1_000 });
+      try {
+        for (const attempt of [() => store.get('k'), () => store.set('k', bearer('t')), () => store.entries(), () => store.lock('k', async () => undefined)]) {
+          const started = performance.now();
+          const error = await caught(attempt());
+          expect(performance.now() - started).toBeLessThan(4_000);
+          expect(error.code).toBe('store_unavailable');
+          expect(error.message).toMatch(new RegExp(`^Redis redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} did not answer \\S+.* within 1000 ms; is the server running and reachable\\?`));
+          expect(error.message).not.toContain('hunter2');
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('and for a client you pass in that has no timeout of its own', async () => {
+      const client = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: null, disconnectTimeout: 100 });
+      client.on('error', () => undefined);
+      const store = new RedisStore(client, { keyPrefix: prefix, commandTimeoutMs: 500 });
+      try {
+        const error = await caught(store.get('k'));
+        expect(error.code).toBe('store_unavailable');
+        expect(error.message).toBe(`Redis redis://127.0.0.1:${port} did not answer GET within 500 ms; is the server running and reachable? Check the store URL`);
+      } finally {
+        client.disconnect();
+      }
+    });
+  });
+
+  it('takes any client by its shape (call), so another copy or major of ioredis type-checks', async () => {
+    const seen: string[] = [];
+    // Not ioredis at all: only the shape the store needs.
+    const client: RedisClientLike = {
+      call: async (command: string, ...args: (string | number)[]) => {
+        seen.push([command, ...args].join(' '));
+        return command === 'GET' ? JSON.stringify(bearer('from-shape')) : 'OK';
+      },
+    };
+    const store = new RedisStore(client, { keyPrefix: 'shape:' });
+    expect(await store.get('k')).toEqual(bearer('from-shape'));
+    await store.set('k', bearer('t'));
+    expect(seen).toEqual(['GET shape:token:k', `SET shape:token:k ${JSON.stringify(bearer('t'))}`]);
+    // The real ioredis client satisfies the same shape.
+    const real: RedisClientLike = redis;
+    expect(typeof real.call).toBe('function');
   });
 
   it('close() closes the connection it opened, and leaves a client you passed in open', async () => {
     const own = new RedisStore(server.url, { keyPrefix: prefix });
     await own.get('k');
     await own.close();
-    await expect(own.get('k')).rejects.toMatchObject({ code: 'store_error' });
+    await expect(own.get('k')).rejects.toMatchObject({ code: 'store_unavailable' });
     const client = new Redis(server.url);
     const borrowed = new RedisStore(client, { keyPrefix: prefix });
     await borrowed.close();
@@ -170,7 +229,10 @@ describe('RedisStore: locks', () => {
     const error = await caught(store.lock('k', async () => { ran = true; }));
     expect(ran).toBe(false);
     expect(error.code).toBe('store_error');
-    expect(error.message).toContain(`timed out after 5000 ms waiting for the Redis lock "${prefix}lock:k"`);
+    expect(error.message).toContain(`timed out after 5000 ms waiting for the refresh lock "${prefix}lock:k" on Redis ${server.url}`);
+    // The lock key's own expiry, never a token "lease" (tokens without expiresAt have no TTL).
+    expect(error.message).toContain('That lock key expires by itself at most 30000 ms after its holder stops');
+    expect(error.message).not.toMatch(/holder's lease/);
     expect(await redis.get(`${prefix}lock:k`)).toBe('someone-else');
   });
 

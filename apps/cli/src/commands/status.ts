@@ -1,7 +1,7 @@
 import type { CommandContext } from '../command-context.js';
-import { sanitizeForTerminal } from '../terminal-safety.js';
 import { describeCredentials, type CredentialStatus } from '../session.js';
 import { createProgress } from '../io.js';
+import { sanitizeForTerminal } from '../terminal-safety.js';
 
 /** One row of `tokensmith status`. */
 interface StatusRow extends CredentialStatus {
@@ -27,11 +27,11 @@ function idTokenUser(idToken: string | undefined): string | undefined {
 function detailOf(row: StatusRow): string {
   if (row.missingVariables) return `unresolved: set ${row.missingVariables.join(', ')}`;
   if (!row.loggedIn) return 'not logged in';
-  const parts = [row.user ? `logged in as @${row.user}` : 'logged in'];
+  // The user and the scopes come from the token response: remote text, neutralised for the terminal.
+  const parts = [row.user ? `logged in as @${sanitizeForTerminal(row.user)}` : 'logged in'];
   parts.push(row.expiresAt ? `expires ${row.expiresAt}` : 'no expiry');
-  if (row.scopes?.length) parts.push(`scopes ${row.scopes.join(' ')}`);
-  // The user and the scopes come from the token response: remote text (terminal-safety.ts).
-  return sanitizeForTerminal(parts.join(', '));
+  if (row.scopes?.length) parts.push(`scopes ${sanitizeForTerminal(row.scopes.join(' '))}`);
+  return parts.join(', ');
 }
 
 /** Registers `tokensmith status`. */

@@ -1,4 +1,4 @@
-import { OAuthResponseError, TokensmithError, createAuthenticatedFetch, limitResponseBody, parseOAuthError, type AuthenticatedFetchOptions } from '@tokensmith/core/kit';
+import { OAuthResponseError, TokensmithError, createAuthenticatedFetch, parseOAuthError, readBodyText, type AuthenticatedFetchOptions } from '@tokensmith/core/kit';
 import { CliError } from '../cli-error.js';
 import { TIMELINE_ADAPTERS, formatPosts, type Post } from '../timeline-format.js';
 import { DEFAULT_TIMELINE_MAX_BYTES, type ProviderConfig } from '../config-schema.js';
@@ -22,10 +22,8 @@ export async function fetchTimeline(
   }
   const host = new URL(config.timeline.url).host;
   const maxBytes = config.timeline.maxResponseBytes ?? DEFAULT_TIMELINE_MAX_BYTES;
-  // The body is read through a cap counted on the decompressed bytes (fetch inflates gzip before the
-  // stream), so a gzip bomb or an endless stream fails at the cap instead of exhausting memory.
-  // TODO(core): use the kit's general body-cap function once wt/core lands it (limitResponseBody is the auth-sized one).
-  const capped = limitResponseBody(fetchOptions.fetch ?? fetch, maxBytes);
+  // The body is read through the kit's cap, counted on the decompressed bytes (fetch inflates gzip
+  // before the stream), so a gzip bomb or an endless stream stops at the cap instead of exhausting memory.
   const api = createAuthenticatedFetch(provider, {
     ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
     onRetry: (event) => {
@@ -34,26 +32,17 @@ export async function fetchTimeline(
       progress.start(event.reason === 'unauthorized' ? `${why}; getting a fresh one` : `${why}; retrying in ${wait} (attempt ${event.attempt + 1})`);
     },
     ...fetchOptions,
-    fetch: capped,
   });
-  // While the body streams, the only such error is the cap's; before it, the cap refuses a declared
-  // Content-Length with the same code, which a token request (run by the strategy) may also throw.
-  const overCap = (error: unknown, reading: boolean) =>
-    error instanceof TokensmithError && error.code === 'invalid_token_response' && (reading || error.message.endsWith(`larger than ${maxBytes} bytes`))
-      ? new CliError('provider', `the timeline response from ${host} is larger than ${maxBytes} bytes (after decompression); stopped reading it. If the provider really sends that much, raise providers.${name}.timeline.maxResponseBytes`)
-      : error;
   const get = async (url: string): Promise<unknown> => {
-    let response: Response;
+    const response = await api(url, { headers: { accept: 'application/json' } });
     let text: string;
     try {
-      response = await api(url, { headers: { accept: 'application/json' } });
+      text = await readBodyText(response, { what: `timeline response from ${host}`, maxBytes, code: 'response_too_large' });
     } catch (error) {
-      throw overCap(error, false);
-    }
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw overCap(error, true);
+      if (error instanceof TokensmithError && error.code === 'response_too_large') {
+        throw new CliError('provider', `the timeline response from ${host} is larger than ${maxBytes} bytes (after decompression); stopped reading it. If the provider really sends that much, raise providers.${name}.timeline.maxResponseBytes`);
+      }
+      throw error;
     }
     if (response.status === 404) {
       const fields = parseOAuthError(response.status, text);

@@ -8,6 +8,7 @@ export function registerTrustCommand({ program, io, style }: CommandContext): vo
     .description('allow the config in the working directory (at its current content) to use your environment variables')
     .argument('[path]', 'the config file (default: tokensmith.config.yaml|.yml|.json in the working directory)')
     .option('--revoke', 'forget that the file was trusted')
+    .option('--allow-variable <name...>', 'allow these variable names in any config, without trusting a file (kept in your config dir)')
     .addHelpText(
       'after',
       `
@@ -18,11 +19,17 @@ once you have read it and run tokensmith trust; any change to the file asks agai
 
 Examples:
   $ tokensmith trust
-  $ tokensmith trust ./tokensmith.config.yaml --revoke`,
+  $ tokensmith trust ./tokensmith.config.yaml --revoke
+  $ tokensmith trust --allow-variable GITHUB_CLIENT_ID`,
     )
-    .action(async (path: string | undefined, flags: { revoke?: boolean }) => {
+    .action(async (path: string | undefined, flags: { revoke?: boolean; allowVariable?: string[] }) => {
       const { findConfigFile, parseConfig } = await import('../config-load.js');
-      const { checkTrust, trustFile, revokeTrust } = await import('../trust.js');
+      const { checkTrust, trustFile, revokeTrust, allowVariables } = await import('../trust.js');
+      if (flags.allowVariable) {
+        const names = allowVariables(flags.allowVariable, io.env);
+        io.stderr.write(`${style.green('✔')} any config may now reference ${names.join(', ')} (edit or remove in ${(await import('../trust.js')).trustFilePath(io.env)})\n`);
+        return;
+      }
       const { readFileSync } = await import('node:fs');
       const found = findConfigFile(path, io.cwd, {});
       if (!found) throw new CliError('usage', `no config file in ${io.cwd} to trust; pass its path: tokensmith trust PATH`);

@@ -4,3 +4,4 @@ export { describeTokenStore } from './describe-token-store.js';
 export type { TokenStoreSuiteOptions } from './describe-token-store.js';
 export { describeStoreAcrossProcesses } from './describe-store-across-processes.js';
 export type { StoreProcessesOptions } from './describe-store-across-processes.js';
+export { caughtTokensmithError } from './caught.js';

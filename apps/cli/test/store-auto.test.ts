@@ -1,0 +1,46 @@
+// How the CLI chooses a store (apps/cli/src/store.ts), in process: `auto` without a D-Bus session
+// bus is the file, chosen fast, with one notice on the first token stored; TOKENSMITH_TOKEN_FILE
+// means the file. (The keychain side runs against a real gnome-keyring in stores.e2e.test.ts.)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openStore } from '../src/store.js';
+
+let home: string;
+beforeEach(() => { home = mkdtempSync(join(tmpdir(), 'tokensmith-auto-')); });
+afterEach(() => { rmSync(home, { recursive: true, force: true }); });
+const noBus = () => ({ HOME: home, XDG_CONFIG_HOME: join(home, '.config'), PATH: process.env.PATH });
+
+describe('openStore: auto', () => {
+  it('with no D-Bus session bus: the file, chosen in well under 100 ms, one notice naming it on the first token stored', async () => {
+    await openStore('auto', noBus(), () => undefined); // module loading is not the choice
+    const notices: string[] = [];
+    const started = performance.now();
+    const opened = await openStore('auto', noBus(), (line) => notices.push(line));
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeLessThan(100);
+    const file = join(home, '.config', 'tokensmith', 'tokens.json');
+    expect(opened.description).toBe(`file ${file}`);
+    expect(notices).toEqual([]);
+    await opened.store.set('k#c#', { type: 'bearer', accessToken: 't' });
+    await opened.store.set('k2#c#', { type: 'bearer', accessToken: 't2' });
+    expect(notices).toEqual([`notice: no OS keychain answered (no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)); tokens are stored in the file ${file} (mode 0600). Set \`store: file\` to choose it explicitly.`]);
+    expect(await opened.store.entries?.()).toHaveLength(2);
+    expect(await opened.store.reset?.()).toMatch(/tokens\.json\.bak-\d+$/);
+  });
+
+  it('TOKENSMITH_TOKEN_FILE means the file, without a probe or a notice', async () => {
+    const file = join(home, 'chosen.json');
+    const notices: string[] = [];
+    const opened = await openStore('auto', { ...noBus(), TOKENSMITH_TOKEN_FILE: file, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' }, (line) => notices.push(line));
+    expect(opened.description).toBe(`file ${file}`);
+    await opened.store.set('k#c#', { type: 'bearer', accessToken: 't' });
+    expect(notices).toEqual([]);
+  });
+
+  it('keychain names the store; an unknown setting is a usage error listing the choices', async () => {
+    expect((await openStore('keychain', noBus())).description).toBe('keychain (service tokensmith)');
+    await expect(openStore('sqlite', noBus())).rejects.toMatchObject({ message: "--store must be 'auto' (the default), 'keychain', 'file', 'memory' or a redis:// URL" });
+  });
+});

@@ -1,0 +1,52 @@
+// typescript-eslint, type-aware, for every workspace's src/ and test/ (run per workspace by
+// scripts/lint.mjs when LINT_STRICT=1; `npx eslint packages/core/src` works from the root too).
+// The project's own rules (TSDoc, no Math.random, no console in libraries, no focused tests) stay
+// in scripts/lint.mjs; formatting is prettier's (.prettierrc.json), so no stylistic rules here.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '**/test-artifacts/**', '**/results/**', '**/coverage/**', '**/*.d.ts'],
+  },
+  js.configs.recommended,
+  // recommended-type-checked: the rules that need types are the ones that catch real bugs in this
+  // code (floating promises around locks and servers, misused promises in callbacks, unsafe any
+  // from JSON bodies). The stricter `strict-type-checked` adds mostly style; not now.
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        // Each workspace's tsconfig.json (src + test), found per file.
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      // TypeScript checks undefined names itself (and knows `NodeJS.*` types): typescript-eslint's advice.
+      'no-undef': 'off',
+      // `_`-prefixed parameters are deliberate (a callback's shape).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    // Tests read untyped JSON and mock shapes on purpose; `expect(...)` rejections are awaited by jest.
+    files: ['**/test/**/*.ts', '**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // Plain JavaScript (configs, scripts, the CLI's launcher): no type information.
+    files: ['**/*.mjs', '**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+);
