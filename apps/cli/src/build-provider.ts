@@ -22,6 +22,8 @@ export interface InteractionOptions {
    * `login_required` instead of starting a login nobody can finish. `login`: the login command.
    */
   purpose?: 'use' | 'login';
+  /** `--json`: a device code is announced as one line of JSON on stdout. */
+  json?: boolean;
 }
 
 /** A provider built from config, interactive or not; every strategy stores its tokens. */
@@ -37,11 +39,11 @@ export function isInteractive(provider: BuiltProvider): provider is InteractiveT
  * `login_required` (and the command to run) instead of requesting a token nobody will approve.
  * Stored tokens are still used and refreshed.
  */
-function refuseLoginWithoutPerson(provider: InteractiveTokenProvider, person: Person, twoStep: boolean): InteractiveTokenProvider {
+function refuseLoginWithoutPerson<P extends InteractiveTokenProvider>(provider: P, person: Person, advice: { twoStep?: boolean; anywhere?: boolean }): P {
   const guard = async () => {
-    if ((await provider.peek()) === undefined) throw loginRequired(person, { twoStep });
+    if ((await provider.peek()) === undefined) throw loginRequired(person, advice);
   };
-  return Object.assign(Object.create(provider) as InteractiveTokenProvider, {
+  return Object.assign(Object.create(provider) as P, {
     getToken: async (options?: Parameters<InteractiveTokenProvider['getToken']>[0]) => {
       await guard();
       return provider.getToken(options);
@@ -53,11 +55,30 @@ function refuseLoginWithoutPerson(provider: InteractiveTokenProvider, person: Pe
   });
 }
 
+/** The config fields the two OAuth 2 user strategies share (authorization code, device code), as their common options. */
+function oauth2ClientOptions(config: Extract<ProviderConfig, { strategy: 'authorization-code' | 'device-code' }>, store: TokenStore, providerName: string) {
+  return {
+    clientId: config.clientId,
+    scopes: config.scopes,
+    store,
+    providerName,
+    ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
+    ...(config.tokenUrl === undefined ? {} : { tokenUrl: config.tokenUrl }),
+    ...(config.revocationUrl === undefined ? {} : { revocationUrl: config.revocationUrl }),
+    ...(config.clientSecret === undefined ? {} : { clientSecret: config.clientSecret }),
+    ...(config.authMethod === undefined ? {} : { authMethod: config.authMethod }),
+    ...(config.authorizationParams === undefined ? {} : { authorizationParams: config.authorizationParams }),
+    ...(config.refreshSkewSeconds === undefined ? {} : { refreshSkewSeconds: config.refreshSkewSeconds }),
+    ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
+  };
+}
+
 /** Builds the strategy named by the provider's config; each strategy package is loaded only when used. */
 export async function buildProvider(config: ProviderConfig, store: TokenStore, interaction: InteractionOptions): Promise<BuiltProvider> {
   const { io, progress, prompter } = interaction;
   const timeout = config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs };
   const fetchOption = interaction.fetch === undefined ? {} : { fetch: interaction.fetch };
+  const skew = config.refreshSkewSeconds === undefined ? {} : { refreshSkewSeconds: config.refreshSkewSeconds };
   const mode = interaction.mode ?? interactionMode(io);
   const purpose = interaction.purpose ?? 'use';
   const person: Person = { io, progress, prompter, mode, providerName: interaction.providerName ?? '<provider>', browser: interaction.browser, signal: io.signal, shown: new Set() };
@@ -72,7 +93,12 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
         store,
         ...(config.scope === undefined ? {} : { scope: config.scope }),
         ...(config.authMethod === undefined ? {} : { authMethod: config.authMethod }),
+        ...(config.invalidateUrl === undefined ? {} : { invalidateUrl: config.invalidateUrl }),
+        ...fetchOption,
+        ...skew,
         ...timeout,
+        // Logout reports an invalidation that failed here (tokens are forgotten locally anyway).
+        onProgress: (message: string) => progress.start(message),
       });
     }
     case 'oauth1-pin': {
@@ -84,6 +110,7 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
         authorizeUrl: config.authorizeUrl,
         accessTokenUrl: config.accessTokenUrl,
         store,
+        ...skew,
         ...timeout,
         ...fetchOption,
         // The URL and the browser are handled in promptPin (printed once, "Opening" only when tried).
@@ -98,24 +125,16 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
           return prompter.ask('PIN: ', { secret: true, ...(io.signal ? { signal: io.signal } : {}) });
         },
       });
-      return unattended ? refuseLoginWithoutPerson(provider, person, true) : provider;
+      return unattended ? refuseLoginWithoutPerson(provider, person, { twoStep: true }) : provider;
     }
     case 'authorization-code': {
       const { createAuthorizationCodeProvider } = await import('@tokensmith/authorization-code');
       const askPerson = !unattended;
       const provider = createAuthorizationCodeProvider({
-        clientId: config.clientId,
-        scopes: config.scopes,
-        store,
-        providerName: person.providerName,
-        ...fetchOption,
-        ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
+        ...oauth2ClientOptions(config, store, person.providerName),
         ...(config.authorizationUrl === undefined ? {} : { authorizationUrl: config.authorizationUrl }),
-        ...(config.tokenUrl === undefined ? {} : { tokenUrl: config.tokenUrl }),
-        ...(config.revocationUrl === undefined ? {} : { revocationUrl: config.revocationUrl }),
-        ...(config.clientSecret === undefined ? {} : { clientSecret: config.clientSecret }),
         ...(config.redirectUri === undefined ? {} : { redirectUri: config.redirectUri }),
-        ...timeout,
+        ...fetchOption,
         // This CLI prints the URL and the browser's fate itself (once); the rest is progress.
         onProgress: (message: string, event: { type: string }) => {
           if (!['open-browser', 'browser-failed', 'prompt'].includes(event.type)) progress.start(message);
@@ -140,10 +159,26 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
             }
           : {}),
       });
-      return unattended ? refuseLoginWithoutPerson(provider, person, false) : provider;
+      return unattended ? refuseLoginWithoutPerson(provider, person, {}) : provider;
     }
-    // Placeholder until the device-code strategy is wired in (the clilogin helper maps it).
-    case 'device-code':
-      throw new TokensmithError('config_error', `strategy device-code is not available in this build of tokensmith`);
+    case 'device-code': {
+      const { createDeviceCodeProvider } = await import('@tokensmith/device-code');
+      const { deviceLoginDisplay } = await import('./device-login.js');
+      // No terminal needed: the person approves on any device, which is the point of this grant.
+      const display = deviceLoginDisplay({ person, json: interaction.json === true });
+      const provider = createDeviceCodeProvider({
+        ...oauth2ClientOptions(config, store, person.providerName),
+        ...(config.deviceAuthorizationUrl === undefined ? {} : { deviceAuthorizationUrl: config.deviceAuthorizationUrl }),
+        ...fetchOption,
+        onProgress: display.onProgress,
+        ...(unattended ? {} : { onCode: display.onCode }),
+      });
+      const stopping = <T>(run: Promise<T>) => run.finally(display.stop);
+      const shown = Object.assign(Object.create(provider) as typeof provider, {
+        login: (options?: Parameters<typeof provider.login>[0]) => stopping(provider.login(options)),
+        getToken: (options?: Parameters<typeof provider.getToken>[0]) => stopping(provider.getToken(options)),
+      });
+      return unattended ? refuseLoginWithoutPerson(shown, person, { anywhere: true }) : shown;
+    }
   }
 }

@@ -5,6 +5,7 @@ export interface DemoCredentials {
   app: { clientId: string; clientSecret: string };
   oauth1: { consumerKey: string; consumerSecret: string };
   oauth2: { clientId: string };
+  device: { clientId: string };
 }
 
 /**
@@ -42,6 +43,13 @@ export function demoConfig(baseUrl: string, credentials: DemoCredentials): Token
         redirectUri: 'http://127.0.0.1/callback',
         timeline,
       },
+      'sandbox-device': {
+        strategy: 'device-code',
+        issuer: baseUrl.replace(/\/$/, ''),
+        clientId: credentials.device.clientId,
+        scopes: ['tweet.read', 'users.read', 'offline.access'],
+        timeline,
+      },
     },
   };
 }
@@ -51,9 +59,10 @@ export function demoConfigYaml(baseUrl: string, credentials: DemoCredentials): s
   const config = demoConfig(baseUrl, credentials);
   const lines = [
     '# tokensmith config for the sandbox running at ' + baseUrl,
-    '# Save as tokensmith.config.yaml. These are the sandbox\'s local demo credentials, not real secrets.',
+    '# Written by `tokensmith sandbox --write tokensmith.config.yaml` (mode 600). These are the sandbox\'s',
+    '# local demo credentials, not real secrets. Tokens go to the file store; they last while this sandbox runs.',
     `defaultProvider: ${config.defaultProvider}`,
-    'store: memory',
+    `store: ${config.store}`,
     'providers:',
   ];
   for (const [name, provider] of Object.entries(config.providers)) {

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { Sandbox } from '@tokensmith/sandbox';
+import { writePrivateFile } from './private-file.js';
 
 /**
  * The built-in demo (no config file) runs an embedded sandbox inside each `tokensmith` process. For
@@ -99,16 +99,7 @@ function readSnapshot(env: NodeJS.ProcessEnv): Snapshot | undefined {
 }
 
 function writeSnapshot(env: NodeJS.ProcessEnv, snapshot: Snapshot): void {
-  const path = stateFile(env);
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  try {
-    writeSync(fd, JSON.stringify(snapshot));
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
+  writePrivateFile(stateFile(env), JSON.stringify(snapshot), { dirMode: 0o700 });
 }
 
 /**

@@ -58,8 +58,13 @@ export function createProgress(io: CliIO, quiet = false): Progress {
         io.stderr.write(`${style.dim('…')} ${text}\n`);
         return;
       }
+      // One terminal row at most: a wrapped spinner line cannot be cleared with \r and would stay
+      // frozen in the scrollback.
+      const columns = (io.stderr as { columns?: number }).columns || 80; // 0 when the terminal reports no size
+      const room = Math.max(10, columns - 3);
+      const line = text.length > room ? `${text.slice(0, room - 1)}…` : text;
       let frame = 0;
-      const draw = () => io.stderr.write(`\r\u001b[2K${style.cyan(FRAMES[frame++ % FRAMES.length] ?? '-')} ${text}`);
+      const draw = () => io.stderr.write(`\r\u001b[2K${style.cyan(FRAMES[frame++ % FRAMES.length] ?? '-')} ${line}`);
       draw();
       timer = setInterval(draw, 80);
       timer.unref();

@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { TokensmithError } from '@tokensmith/core';
+import { writePrivateFile } from './private-file.js';
 
 /**
  * The state an OAuth 1.0a login keeps between its two CLI runs (`login P --no-browser` without a
@@ -60,14 +61,7 @@ export function savePendingLogin(env: NodeJS.ProcessEnv, pending: PendingLogin):
   const info = lstatSync(dir);
   if (!info.isDirectory()) throw unsafe(dir, 'it is not a directory');
   if (typeof process.getuid === 'function' && info.uid !== process.getuid()) throw unsafe(dir, 'the directory belongs to another user');
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  try {
-    writeSync(fd, JSON.stringify(pending));
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
+  writePrivateFile(path, JSON.stringify(pending));
   return path;
 }
 

@@ -101,9 +101,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const { message, hint, category } = explain(error, recallProvider(io));
     // Messages quote servers (error_description, a scope): neutralise escapes, keep our own line breaks.
     const safe = (text: string) => sanitizeForTerminal(text, { keepNewlines: true });
-    io.stderr.write(`${style.red('error:')} ${safe(message)}
-${hint ? `${style.dim('hint:')} ${safe(hint)}
-` : ''}`);
+    io.stderr.write(`${style.red('error:')} ${safe(message)}\n${hint ? `${style.dim('hint:')} ${safe(hint)}\n` : ''}`);
     return exitCodeForCategory(category);
   }
 }

@@ -46,6 +46,7 @@ export async function withProvider<T>(
       mode: interactionMode(io, global as { input?: boolean }),
       providerName: picked.name,
       purpose: flags.login ? 'login' : 'use',
+      json: flags.json === true,
       ...(httpLog === undefined ? {} : { fetch: httpLog }),
       ...flags.prepare?.(picked),
     });

@@ -72,6 +72,26 @@ describe('tokensmith login (authorization code + PKCE) against the sandbox', () 
     expect(status.providers[0]!.loggedIn).toBe(false);
   });
 
+  it('timeline without a login, with CI=true and no stdin, fails at once with the login command (measured: 300 s, then exit 3)', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const started = Date.now();
+    const result = await runBinary(['timeline', 'me'], { cwd: dir, stdin: '' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('not logged in to me, and a login needs a person (CI is set): run `tokensmith login me` in a terminal');
+    expect(result.stderr).not.toContain('Open this URL');
+  });
+
+  it('login with --no-input does not wait for a browser: exit 2 at once, no listener started', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const result = await runBinary(['--no-input', 'login', 'me'], { cwd: dir, stdin: '' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('a login needs a person (--no-input was given)');
+    expect(result.stderr).not.toContain('Open this URL');
+  });
+
   it('refuses a plain http:// issuer that is not loopback, saying why, with exit 1', async () => {
     const dir = tempDir();
     writeConfig(dir, config('http://auth.example.com'));

@@ -104,23 +104,23 @@ describe('OAuth 1.0a PIN flow in Chromium', () => {
   const env = SANDBOX_ENV;
   const appName = DEMO_CREDENTIALS.oauth1.name;
 
-  /** Starts the login and opens the authorize URL it prints once it asks for the PIN. */
+  /** Step 1 of the login without a terminal: it prints the authorize URL and exits 0; Chromium opens it. */
   async function openAuthorizePage(dir: string) {
-    const login = cli(['login', 'user', '--no-browser'], dir, env);
-    const [, url] = await login.waitForStderr(AUTHORIZE_URL);
-    await login.waitForStderr(/PIN: $/);
+    const start = await runBinary(['login', 'user', '--no-browser'], { cwd: dir, env });
+    expect(start.code).toBe(0);
+    const url = AUTHORIZE_URL.exec(start.stderr)?.[1];
     expect(url!.startsWith(`${sb().endpoints.authorizeUrl}?oauth_token=`)).toBe(true);
     const browsing = await session();
     const response = await browsing.page.goto(url!);
     expect(response?.status()).toBe(200);
     await expect(browsing.page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(appName);
-    return { login, browsing };
+    return { browsing };
   }
 
-  it('approve: labelled login, PIN read off the page into the CLI, then the timeline', async () => {
+  it('approve: labelled login, PIN read off the page into the CLI (login --pin), then the timeline', async () => {
     const dir = tempDir();
     writeConfig(dir, config());
-    const { login, browsing } = await openAuthorizePage(dir);
+    const { browsing } = await openAuthorizePage(dir);
     const { page } = browsing;
     const authorize = await expectAccessible(browsing, 'oauth1-authorize');
     expect(authorize.fields).toEqual([{ name: 'username', label: 'Username' }, { name: 'password', label: 'Password' }]);
@@ -144,8 +144,7 @@ describe('OAuth 1.0a PIN flow in Chromium', () => {
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(appName);
     await expectAccessible(browsing, 'oauth1-pin');
 
-    login.child.stdin!.end(`${pin}\n`);
-    const result = await login.done;
+    const result = await runBinary(['login', 'user', '--pin', pin], { cwd: dir, env });
     expect(result.stderr).toContain('Logged in to user');
     expect(result.code).toBe(0);
     expect(result.stdout + result.stderr).not.toContain(pin);
@@ -156,10 +155,10 @@ describe('OAuth 1.0a PIN flow in Chromium', () => {
     expectLoopbackOnly(browsing);
   }, TEST_TIMEOUT_MS);
 
-  it('deny: the page says so, no PIN; an empty answer makes the CLI exit 2 as denied', async () => {
+  it('deny: the page says so, no PIN; finishing the login anyway exits 2 as denied', async () => {
     const dir = tempDir();
     writeConfig(dir, config());
-    const { login, browsing } = await openAuthorizePage(dir);
+    const { browsing } = await openAuthorizePage(dir);
     const { page } = browsing;
     await page.getByRole('button', { name: 'Deny' }).click();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Authorization denied');
@@ -167,10 +166,9 @@ describe('OAuth 1.0a PIN flow in Chromium', () => {
     expect(await page.locator('#pin').count()).toBe(0);
     await expectAccessible(browsing, 'oauth1-denied');
 
-    login.child.stdin!.end('\n');
-    const result = await login.done;
+    const result = await runBinary(['login', 'user', '--pin', '0000000'], { cwd: dir, env });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/error: .*no PIN was entered: authorization was denied or cancelled/);
+    expect(result.stderr).toMatch(/error: .*(denied|not accepted)/);
     expect(await loggedIn(dir, env)).toBe(false);
     expectLoopbackOnly(browsing);
   }, TEST_TIMEOUT_MS);
@@ -242,6 +240,69 @@ describe('authorization code flow in Chromium, redirected to the CLI on loopback
     const result = await login.done;
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/error: .*denied.*access_denied/);
+    expect(await loggedIn(dir)).toBe(false);
+    expectLoopbackOnly(browsing);
+  }, TEST_TIMEOUT_MS);
+});
+
+describe('device code flow in Chromium: the person types the code on the sandbox page', () => {
+  const config = () => `store: file
+providers:
+  tv:
+    strategy: device-code
+    issuer: ${sb().endpoints.issuer}
+    clientId: ${DEMO_CREDENTIALS.device.clientId}
+    scopes: [tweet.read, users.read, offline.access]
+    timeoutMs: 20000
+    timeline: { url: ${sb().endpoints.timelineUrl} }
+`;
+  const CODE = /and enter the code:\n\n\s+(\S+)\n/;
+
+  /** Starts `login tv` (no terminal, no browser here) and types its code into the /device page. */
+  async function typeTheCode(dir: string) {
+    const login = cli(['login', 'tv', '--no-browser'], dir);
+    const [, userCode] = await login.waitForStderr(CODE);
+    const [, page] = await login.waitForStderr(/open this page on any device:\n {2}(\S+)\n/);
+    const browsing = await session();
+    expect((await browsing.page.goto(page!))?.status()).toBe(200);
+    await expectAccessible(browsing, 'device-entry');
+    // As a person would: lower case, without the dash (RFC 8628 6.1: both are accepted).
+    await browsing.page.getByLabel('Code').fill(userCode!.replace('-', '').toLowerCase());
+    await browsing.page.getByRole('button', { name: 'Continue' }).click();
+    await expect(browsing.page.locator('#user-code').textContent()).resolves.toBe(userCode);
+    await expectAccessible(browsing, 'device-consent');
+    return { login, browsing };
+  }
+
+  it('approve: the code typed, login and consent; the CLI (still polling) logs in, then prints the timeline', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const { login, browsing } = await typeTheCode(dir);
+    const { page } = browsing;
+    await page.getByLabel('Username').fill(USER.screenName);
+    await page.getByLabel('Password').fill(USER.password);
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/connected|approved|done/i);
+    await expectAccessible(browsing, 'device-approved');
+
+    const result = await login.done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Logged in to tv');
+    const timeline = await runBinary(['timeline', 'tv', '--count', '1'], { cwd: dir });
+    expect(timeline.code).toBe(0);
+    expect(timeline.stdout).toMatch(/^Tweet: .+\nOn: .+\nBy: Twitter API \(@twitterapi\)\n$/);
+    expectLoopbackOnly(browsing);
+  }, TEST_TIMEOUT_MS);
+
+  it('deny: the page says so and the CLI exits 2 as denied, storing nothing', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const { login, browsing } = await typeTheCode(dir);
+    await browsing.page.getByRole('button', { name: 'Deny' }).click();
+    await expectAccessible(browsing, 'device-denied');
+    const result = await login.done;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/error: .*denied/i);
     expect(await loggedIn(dir)).toBe(false);
     expectLoopbackOnly(browsing);
   }, TEST_TIMEOUT_MS);

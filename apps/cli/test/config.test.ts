@@ -114,7 +114,7 @@ describe('help', () => {
   it('in demo mode an unknown provider says the names are the built-in demo\'s', async () => {
     const result = await runInProcess(['--store', 'memory', 'token', 'twitter'], { cwd: tempDir() });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('unknown provider twitter; configured: sandbox-app, sandbox-oauth1, sandbox-oauth2 (no config file found, so these are the built-in demo\'s; run tokensmith init');
+    expect(result.stderr).toContain('unknown provider twitter; configured: sandbox-app, sandbox-oauth1, sandbox-oauth2, sandbox-device (no config file found, so these are the built-in demo\'s; run tokensmith init');
   });
 
   it('documents every command with examples and the exit codes', async () => {

@@ -64,7 +64,9 @@ Examples:
         const config = context.config.providers[providerName]!;
         const print = (credentials: Parameters<typeof describeCredentials>[0]) => {
           progress.succeed(`Logged in to ${providerName}`);
-          if (flags.json) io.stdout.write(JSON.stringify({ provider: providerName, strategy: provider.strategy, ...describeCredentials(credentials) }, null, 2) + '\n');
+          const result = { provider: providerName, strategy: provider.strategy, ...describeCredentials(credentials) };
+          // A device login's --json is line-delimited: the code event, then this result, one line each.
+          if (flags.json) io.stdout.write((config.strategy === 'device-code' ? JSON.stringify({ event: 'logged_in', ...result }) : JSON.stringify(result, null, 2)) + '\n');
         };
 
         const oauth1 = provider as import('@tokensmith/oauth1-pin').OAuth1PinProvider;

@@ -10,6 +10,19 @@ export function registerLogoutCommand({ program, io, global, style }: CommandCon
     .addHelpText('after', '\nExamples:\n  $ tokensmith logout twitter-user\n  $ tokensmith --store redis://127.0.0.1:6379 logout app')
     .action(async (name: string) => {
       await withProvider(io, global(), name, {}, async ({ name: providerName, provider, progress, context }) => {
+        // A pending two-step login (OAuth 1.0a) is part of the login: forget it too.
+        const { removePendingLogin } = await import('../pending-login.js');
+        removePendingLogin(io.env, providerName);
+        let stored: unknown;
+        try {
+          stored = await provider.peek();
+        } catch {
+          stored = 'unreadable'; // a corrupt store: logout below is the documented way out
+        }
+        if (stored === undefined) {
+          progress.succeed(`Not logged in to ${providerName}; nothing to do`);
+          return;
+        }
         progress.start(`Logging out of ${providerName}`);
         try {
           await provider.logout();

@@ -1,26 +1,63 @@
 import type { CommandContext } from '../command-context.js';
 import { CliError } from '../cli-error.js';
 
+/** Writes the config for `--write`, mode 0600 (private-file.ts), with a usage error a person can act on. */
+async function writeConfigFile(path: string, text: string): Promise<string> {
+  const { resolve, dirname } = await import('node:path');
+  const { writePrivateFile } = await import('../private-file.js');
+  const target = resolve(path);
+  try {
+    writePrivateFile(target, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new CliError('usage', `--write ${path}: it is a symbolic link; write to a regular path`);
+    throw new CliError('usage', `--write ${path}: cannot write a file in ${dirname(target)} (${code ?? 'error'})`);
+  }
+  return target;
+}
+
 /** Registers `tokensmith sandbox`. */
-export function registerSandboxCommand({ program, io, global, style }: CommandContext): void {
+export function registerSandboxCommand({ program, io }: CommandContext): void {
   program
     .command('sandbox')
     .description('run the local sandbox provider in the foreground and print a config that points at it')
     .option('-p, --port <port>', 'port on 127.0.0.1 (default: a free one)', '0')
     .option('--json', 'print the config as JSON instead of YAML')
-    .addHelpText('after', '\nExamples:\n  $ tokensmith sandbox > tokensmith.config.yaml   # then, in another terminal: tokensmith timeline\n  $ tokensmith sandbox --port 8787 --json')
-    .action(async (flags: { port: string; json?: boolean }) => {
+    .option('-w, --write <path>', 'write the config to PATH (mode 0600) instead of printing it')
+    .addHelpText(
+      'after',
+      '\nThe config uses the file token store, so a login lasts while this sandbox runs.\n\nExamples:\n  $ tokensmith sandbox --write tokensmith.config.yaml   # then, in another terminal: tokensmith timeline\n  $ tokensmith sandbox --port 8787 --json',
+    )
+    .action(async (flags: { port: string; json?: boolean; write?: string }) => {
       const port = Number(flags.port);
       if (!/^\d+$/.test(flags.port) || port > 65535) throw new CliError('usage', '--port must be a number from 0 to 65535');
-      const { startSandbox, DEMO_CREDENTIALS } = await import('@tokensmith/sandbox');
+      const { startSandbox, DEMO_CREDENTIALS, DEMO_LOGIN_HINT } = await import('@tokensmith/sandbox');
       const { demoConfig, demoConfigYaml } = await import('../demo-config.js');
-      const sandbox = await startSandbox({ port });
-      io.stdout.write(flags.json ? JSON.stringify(demoConfig(sandbox.url, DEMO_CREDENTIALS), null, 2) + '\n' : demoConfigYaml(sandbox.url, DEMO_CREDENTIALS));
-      io.stderr.write(`sandbox listening on ${sandbox.url} (demo user ${DEMO_CREDENTIALS.user.screenName}); Ctrl-C to stop\n`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await sandbox.stop();
+      let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+      try {
+        sandbox = await startSandbox({ port });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE') throw new CliError('usage', `port ${port} on 127.0.0.1 is already in use: pick another with --port, or --port 0 for a free one`);
+        if (code === 'EACCES') throw new CliError('usage', `port ${port} needs privileges to listen on: pick one above 1023, or --port 0 for a free one`);
+        throw error;
+      }
+      try {
+        const text = flags.json ? JSON.stringify(demoConfig(sandbox.url, DEMO_CREDENTIALS), null, 2) + '\n' : demoConfigYaml(sandbox.url, DEMO_CREDENTIALS);
+        if (flags.write) io.stderr.write(`wrote the config to ${await writeConfigFile(flags.write, text)} (mode 600)\n`);
+        else io.stdout.write(text);
+        io.stderr.write(`sandbox listening on ${sandbox.url}\n${DEMO_LOGIN_HINT} (on the sandbox's login pages)\nCtrl-C to stop\n`);
+        await new Promise<void>((resolve) => {
+          if (io.signal) {
+            if (io.signal.aborted) return resolve();
+            io.signal.addEventListener('abort', () => resolve(), { once: true });
+          } else {
+            process.once('SIGINT', () => resolve());
+            process.once('SIGTERM', () => resolve());
+          }
+        });
+      } finally {
+        await sandbox.stop();
+      }
     });
 }
