@@ -13,14 +13,43 @@ const path = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(path, 'utf8'));
 const packages = lock.packages;
 
-const OS = [['darwin', 'darwin'], ['windows', 'win32'], ['win32', 'win32'], ['linux', 'linux'], ['freebsd', 'freebsd'], ['android', 'android'], ['openharmony', 'openharmony'], ['sunos', 'sunos'], ['aix', 'aix'], ['netbsd', 'netbsd'], ['openbsd', 'openbsd']];
-const CPU = [['arm64', 'arm64'], ['aarch64', 'arm64'], ['x64', 'x64'], ['64', 'x64'], ['ia32', 'ia32'], ['arm', 'arm'], ['loong64', 'loong64'], ['ppc64', 'ppc64'], ['riscv64', 'riscv64'], ['s390x', 's390x'], ['wasm32', 'wasm32']];
+const OS = [
+  ['darwin', 'darwin'],
+  ['windows', 'win32'],
+  ['win32', 'win32'],
+  ['linux', 'linux'],
+  ['freebsd', 'freebsd'],
+  ['android', 'android'],
+  ['openharmony', 'openharmony'],
+  ['sunos', 'sunos'],
+  ['aix', 'aix'],
+  ['netbsd', 'netbsd'],
+  ['openbsd', 'openbsd'],
+];
+const CPU = [
+  ['arm64', 'arm64'],
+  ['aarch64', 'arm64'],
+  ['x64', 'x64'],
+  ['64', 'x64'],
+  ['ia32', 'ia32'],
+  ['arm', 'arm'],
+  ['loong64', 'loong64'],
+  ['ppc64', 'ppc64'],
+  ['riscv64', 'riscv64'],
+  ['s390x', 's390x'],
+  ['wasm32', 'wasm32'],
+];
 
 function platformOf(name) {
   const parts = name.split('/').pop().split('-');
   const os = OS.find(([token]) => parts.includes(token))?.[1];
   const cpu = CPU.find(([token]) => parts.includes(token))?.[1];
-  const libc = parts.includes('musl') || parts.includes('musleabihf') ? 'musl' : parts.includes('gnu') || parts.includes('gnueabihf') ? 'glibc' : undefined;
+  const libc =
+    parts.includes('musl') || parts.includes('musleabihf')
+      ? 'musl'
+      : parts.includes('gnu') || parts.includes('gnueabihf')
+        ? 'glibc'
+        : undefined;
   return { os, cpu, libc };
 }
 

@@ -20,7 +20,11 @@ const findings = [];
 function files(dir) {
   let out = [];
   let entries;
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out = out.concat(files(path));
@@ -44,24 +48,36 @@ function publicDeclarations() {
     if (visitedStars.has(file) || !existsSync(file)) return;
     visitedStars.add(file);
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/^export (?:async )?(?:function|class|const|interface|type|abstract class) (\w+)/gm)) reached.add(`${file}#${match[1]}`);
+    for (const match of text.matchAll(/^export (?:async )?(?:function|class|const|interface|type|abstract class) (\w+)/gm))
+      reached.add(`${file}#${match[1]}`);
     follow(file, text);
   }
   function follow(file, text) {
     for (const match of text.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g)) {
       const target = source(file, match[2]);
-      for (const item of match[1].split(',').map((s) => s.trim().replace(/^type\s+/, '')).filter(Boolean)) {
+      for (const item of match[1]
+        .split(',')
+        .map((s) => s.trim().replace(/^type\s+/, ''))
+        .filter(Boolean)) {
         const local = item.split(/\s+as\s+/)[0];
         reached.add(`${target}#${local}`);
         // A name re-exported again from its module: follow it one more hop.
-        if (existsSync(target)) follow(target, readFileSync(target, 'utf8').split('\n').filter((l) => new RegExp(`\\b${local}\\b`).test(l) && /^export\s.*from/.test(l)).join('\n'));
+        if (existsSync(target))
+          follow(
+            target,
+            readFileSync(target, 'utf8')
+              .split('\n')
+              .filter((l) => new RegExp(`\\b${local}\\b`).test(l) && /^export\s.*from/.test(l))
+              .join('\n'),
+          );
       }
     }
     for (const match of text.matchAll(/export\s+\*\s+(?:as\s+\w+\s+)?from\s*['"]([^'"]+)['"]/g)) exportAll(source(file, match[1]));
   }
   for (const file of files(join(root, 'src')).filter((f) => /[\\/]index\.ts$/.test(f))) {
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/^export (?:async )?(?:function|class|const|interface|type|abstract class) (\w+)/gm)) reached.add(`${file}#${match[1]}`);
+    for (const match of text.matchAll(/^export (?:async )?(?:function|class|const|interface|type|abstract class) (\w+)/gm))
+      reached.add(`${file}#${match[1]}`);
     follow(file, text);
   }
   return reached;
@@ -86,15 +102,19 @@ for (const file of files(join(root, 'src'))) {
     let start = j;
     while (start > 0 && !/\/\*\*/.test(lines[start])) start--;
     const doc = lines.slice(start, j + 1).join('\n');
-    const needsExample = isLibrary && /^export (?:async )?(?:abstract )?(?:function|class)/.test(line) && exported.has(`${file}#${match[1]}`);
+    const needsExample =
+      isLibrary && /^export (?:async )?(?:abstract )?(?:function|class)/.test(line) && exported.has(`${file}#${match[1]}`);
     if (needsExample && !doc.includes('@example')) findings.push(`${where}: export ${match[1]} has no @example in its TSDoc`);
   });
 }
 
 for (const file of files(join(root, 'test'))) {
-  readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-    if (/\b(it|test|describe)\.(only|skip)\(|\bx(it|describe)\(/.test(line)) findings.push(`${relative(root, file)}:${i + 1}: focused or skipped test`);
-  });
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (/\b(it|test|describe)\.(only|skip)\(|\bx(it|describe)\(/.test(line))
+        findings.push(`${relative(root, file)}:${i + 1}: focused or skipped test`);
+    });
 }
 
 for (const finding of findings) console.error(finding);

@@ -4,7 +4,9 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const missing = [];
 for (const group of ['packages', 'apps']) {
   for (const name of readdirSync(join(root, group))) {
@@ -12,9 +14,14 @@ for (const group of ['packages', 'apps']) {
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     if (!pkg.scripts?.test) continue;
     const file = join(dir, 'test-results.json');
-    if (!existsSync(file)) { missing.push(pkg.name); continue; }
+    if (!existsSync(file)) {
+      missing.push(pkg.name);
+      continue;
+    }
     const r = JSON.parse(readFileSync(file, 'utf8'));
-    passed += r.passed; failed += r.failed; skipped += r.skipped;
+    passed += r.passed;
+    failed += r.failed;
+    skipped += r.skipped;
     if (r.passed === 0) missing.push(pkg.name);
   }
 }

@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 export const CLI_BIN = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
 
 /** A sandbox in its own process (so the server does not share the benchmark's event loop or core). */
-export interface SandboxProcess { url: string; child: ChildProcess; stop(): Promise<void> }
+export interface SandboxProcess {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
 
 /** Starts `tokensmith sandbox` and waits for its URL. */
 export function startSandboxProcess(): Promise<SandboxProcess> {
@@ -15,7 +19,16 @@ export function startSandboxProcess(): Promise<SandboxProcess> {
     child.stderr.on('data', (chunk) => {
       stderr += String(chunk);
       const match = /sandbox listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-      if (match) resolve({ url: match[1]!, child, stop: () => new Promise((done) => { child.once('exit', () => done()); child.kill('SIGTERM'); }) });
+      if (match)
+        resolve({
+          url: match[1]!,
+          child,
+          stop: () =>
+            new Promise((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
     });
     child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}: ${stderr}`)));
   });

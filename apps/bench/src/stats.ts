@@ -1,5 +1,10 @@
 /** Summary statistics of a sample (nanoseconds or any unit). */
-export interface Summary { median: number; p99: number; mean: number; n: number }
+export interface Summary {
+  median: number;
+  p99: number;
+  mean: number;
+  n: number;
+}
 
 /** Median, p99 and mean of a sample. */
 export function summarize(samples: number[]): Summary {

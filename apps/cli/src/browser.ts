@@ -25,7 +25,8 @@ export interface OpenBrowserOptions {
 /** Why no default opener should be tried here, or undefined when one may. */
 export function headlessReason(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
   if (env.SSH_CONNECTION || env.SSH_TTY) return 'this is an SSH session (a browser would open on the remote machine, if anywhere)';
-  if (platform !== 'darwin' && platform !== 'win32' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return 'no display (DISPLAY and WAYLAND_DISPLAY are unset)';
+  if (platform !== 'darwin' && platform !== 'win32' && !env.DISPLAY && !env.WAYLAND_DISPLAY)
+    return 'no display (DISPLAY and WAYLAND_DISPLAY are unset)';
   return undefined;
 }
 
@@ -61,7 +62,11 @@ export function splitCommandLine(line: string): string[] {
 }
 
 /** The launcher command and arguments for `url`, or why there is none. */
-export function browserCommand(url: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): { command: string; args: string[] } | { reason: string } {
+export function browserCommand(
+  url: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+): { command: string; args: string[] } | { reason: string } {
   const custom = env.BROWSER?.trim();
   if (custom) {
     const words = splitCommandLine(custom);
@@ -111,7 +116,9 @@ export function openBrowser(url: string, options: OpenBrowserOptions): Promise<B
       settle({ opened: true });
     }, options.settleMs ?? 3000);
     timer.unref();
-    child.once('error', (error: NodeJS.ErrnoException) => settle({ opened: false, reason: error.code === 'ENOENT' ? `${name} was not found` : `${name} could not be started` }));
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      settle({ opened: false, reason: error.code === 'ENOENT' ? `${name} was not found` : `${name} could not be started` }),
+    );
     child.once('exit', (code, signal) => {
       if (code === 0) settle({ opened: true });
       else settle({ opened: false, reason: signal ? `${name} was killed by ${signal}` : `${name} exited with status ${code}` });

@@ -39,7 +39,11 @@ export function isInteractive(provider: BuiltProvider): provider is InteractiveT
  * `login_required` (and the command to run) instead of requesting a token nobody will approve.
  * Stored tokens are still used and refreshed.
  */
-function refuseLoginWithoutPerson<P extends InteractiveTokenProvider>(provider: P, person: Person, advice: { twoStep?: boolean; anywhere?: boolean }): P {
+function refuseLoginWithoutPerson<P extends InteractiveTokenProvider>(
+  provider: P,
+  person: Person,
+  advice: { twoStep?: boolean; anywhere?: boolean },
+): P {
   const guard = async () => {
     if ((await provider.peek()) === undefined) throw loginRequired(person, advice);
   };
@@ -56,7 +60,11 @@ function refuseLoginWithoutPerson<P extends InteractiveTokenProvider>(provider: 
 }
 
 /** The config fields the two OAuth 2 user strategies share (authorization code, device code), as their common options. */
-function oauth2ClientOptions(config: Extract<ProviderConfig, { strategy: 'authorization-code' | 'device-code' }>, store: TokenStore, providerName: string) {
+function oauth2ClientOptions(
+  config: Extract<ProviderConfig, { strategy: 'authorization-code' | 'device-code' }>,
+  store: TokenStore,
+  providerName: string,
+) {
   return {
     clientId: config.clientId,
     scopes: config.scopes,
@@ -81,7 +89,16 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
   const skew = config.refreshSkewSeconds === undefined ? {} : { refreshSkewSeconds: config.refreshSkewSeconds };
   const mode = interaction.mode ?? interactionMode(io);
   const purpose = interaction.purpose ?? 'use';
-  const person: Person = { io, progress, prompter, mode, providerName: interaction.providerName ?? '<provider>', browser: interaction.browser, signal: io.signal, shown: new Set() };
+  const person: Person = {
+    io,
+    progress,
+    prompter,
+    mode,
+    providerName: interaction.providerName ?? '<provider>',
+    browser: interaction.browser,
+    signal: io.signal,
+    shown: new Set(),
+  };
   const unattended = !mode.interactive && purpose === 'use';
   switch (config.strategy) {
     case 'client-credentials': {
@@ -150,11 +167,14 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
               promptRedirect: async ({ authorizeUrl, signal }: { authorizeUrl: string; signal: AbortSignal }) => {
                 progress.stop();
                 await showAuthorizeUrl({ ...person, browser: false }, authorizeUrl);
-                if (mode.interactive) return prompter.ask('Waiting for the browser; or paste the URL it was redirected to (or the code): ', { signal });
+                if (mode.interactive)
+                  return prompter.ask('Waiting for the browser; or paste the URL it was redirected to (or the code): ', { signal });
                 // No terminal to paste into (kubelogin does the same): wait for the browser to reach the
                 // loopback listener, bounded by the callback timeout; Ctrl-C cancels.
                 progress.start('Waiting for a browser to reach the redirect (Ctrl-C to cancel)');
-                return new Promise<string>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+                return new Promise<string>((_resolve, reject) =>
+                  signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+                );
               },
             }
           : {}),

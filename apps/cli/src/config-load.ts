@@ -64,7 +64,11 @@ export function configSearchPath(cwd: string, env: NodeJS.ProcessEnv): string[] 
  * Finds the config file: `--config PATH`, else the first of {@link CONFIG_FILE_NAMES} in `cwd`, else
  * the user-level `$XDG_CONFIG_HOME/tokensmith/config.yaml`.
  */
-export function findConfigFile(explicit: string | undefined, cwd: string, env: NodeJS.ProcessEnv = {}): { path: string; origin: ConfigOrigin } | undefined {
+export function findConfigFile(
+  explicit: string | undefined,
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): { path: string; origin: ConfigOrigin } | undefined {
   if (explicit !== undefined) {
     const path = resolve(cwd, explicit);
     if (!existsSync(path)) throw new CliError('usage', `config file ${path} does not exist (check --config)`);
@@ -99,7 +103,12 @@ interface Substitution {
  * Replaces `${NAME}` references in every string. A missing variable is recorded (with the field's
  * path) instead of thrown, so one provider's missing variable does not block the others.
  */
-export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: string[] = [], found: Substitution = { variables: [], missing: [], unresolvedPaths: [], literalSecrets: [] }): unknown {
+export function substituteEnv(
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  path: string[] = [],
+  found: Substitution = { variables: [], missing: [], unresolvedPaths: [], literalSecrets: [] },
+): unknown {
   if (typeof value === 'string') {
     const key = path[path.length - 1];
     const names = envReferences(value);
@@ -159,7 +168,10 @@ function valueDepth(root: unknown): number {
 }
 
 function tooDeep(path: string): CliError {
-  return new CliError('usage', `${path} nests deeper than ${MAX_CONFIG_DEPTH} levels; a tokensmith config is a few levels deep (check the file is the config you meant)`);
+  return new CliError(
+    'usage',
+    `${path} nests deeper than ${MAX_CONFIG_DEPTH} levels; a tokensmith config is a few levels deep (check the file is the config you meant)`,
+  );
 }
 
 async function parseText(text: string, path: string): Promise<unknown> {
@@ -187,7 +199,8 @@ async function parseText(text: string, path: string): Promise<unknown> {
  */
 export async function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv): Promise<Omit<LoadedConfig, 'path' | 'origin'>> {
   const raw = await parseText(text, path);
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new CliError('usage', `${path}: the config must be a mapping with a providers key`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new CliError('usage', `${path}: the config must be a mapping with a providers key`);
   const rawProviders = (raw as Record<string, unknown>).providers;
   const problems: string[] = [];
   const literalSecrets: string[] = [];
@@ -214,7 +227,8 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
     // Top-level settings (store, defaultProvider) concern every command: resolve them now.
     const found: Substitution = { variables: [], missing: [], unresolvedPaths: [], literalSecrets: [] };
     substituted[key] = substituteEnv(value, env, [key], found);
-    for (const name of found.missing) problems.push(`${key}: environment variable ${name} is not set; export ${name}=... or write the value in the config`);
+    for (const name of found.missing)
+      problems.push(`${key}: environment variable ${name} is not set; export ${name}=... or write the value in the config`);
   }
   // The schema (and valibot) load only when a config is read, not for --help or init.
   const [{ safeParse }, { configSchema, PROVIDER_NAME }] = await Promise.all([import('valibot'), import('./config-schema.js')]);
@@ -224,7 +238,8 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
   for (const issue of result.issues ?? []) {
     const issuePath = (issue.path ?? []).map((item) => item.key as PropertyKey);
     if (waiting(pathText(issuePath))) continue;
-    if (issue.expected === 'never') problems.push(`${pathText(issuePath.slice(0, -1))}: unknown field ${String(issuePath[issuePath.length - 1])}`);
+    if (issue.expected === 'never')
+      problems.push(`${pathText(issuePath.slice(0, -1))}: unknown field ${String(issuePath[issuePath.length - 1])}`);
     else if (issue.kind === 'schema' && valueAt(substituted, issuePath) === undefined) problems.push(`${pathText(issuePath)}: is required`);
     else problems.push(`${pathText(issuePath)}: ${issue.message}`);
   }
@@ -235,7 +250,14 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
   for (const [name, config] of Object.entries(validated.providers)) {
     if (!PROVIDER_NAME.test(name)) continue;
     const found = perProvider.get(name) ?? { variables: [], missing: [], unresolvedPaths: [], literalSecrets: [] };
-    entries.push({ name, strategy: config.strategy, config: found.missing.length === 0 ? config : undefined, missing: found.missing, missingFields: found.unresolvedPaths, variables: found.variables });
+    entries.push({
+      name,
+      strategy: config.strategy,
+      config: found.missing.length === 0 ? config : undefined,
+      missing: found.missing,
+      missingFields: found.unresolvedPaths,
+      variables: found.variables,
+    });
     if (found.missing.length === 0) resolved[name] = config;
   }
   return { config: { ...validated, providers: resolved }, entries, literalSecrets };

@@ -35,7 +35,9 @@ const timeline = v.strictObject({
   format: v.optional(v.picklist(TIMELINE_FORMATS, `must be one of ${TIMELINE_FORMATS.join(', ')}`), 'twitter-v1'),
   user: v.optional(nonEmpty),
   /** Largest response body read, in bytes after decompression (default {@link DEFAULT_TIMELINE_MAX_BYTES}). */
-  maxResponseBytes: v.optional(v.pipe(v.number('must be a number of bytes'), v.integer('must be a whole number of bytes'), v.minValue(1024, 'must be at least 1024'))),
+  maxResponseBytes: v.optional(
+    v.pipe(v.number('must be a number of bytes'), v.integer('must be a whole number of bytes'), v.minValue(1024, 'must be at least 1024')),
+  ),
 });
 
 const stringMap = v.record(
@@ -45,7 +47,16 @@ const stringMap = v.record(
 );
 
 // Parameters the strategy sets itself: overriding them would break the flow or its security (PKCE, state).
-const RESERVED_AUTHORIZATION_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method', 'scope', 'nonce'];
+const RESERVED_AUTHORIZATION_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'scope',
+  'nonce',
+];
 const authorizationParams = v.pipe(
   stringMap,
   v.check(
@@ -56,7 +67,9 @@ const authorizationParams = v.pipe(
 
 const common = {
   timeline: v.optional(timeline),
-  timeoutMs: v.optional(v.pipe(v.number('must be a number of milliseconds'), v.integer('must be a whole number of milliseconds'), v.minValue(1, 'must be > 0'))),
+  timeoutMs: v.optional(
+    v.pipe(v.number('must be a number of milliseconds'), v.integer('must be a whole number of milliseconds'), v.minValue(1, 'must be > 0')),
+  ),
   /** Renew a token this many seconds before it expires (default: the smaller of 30 s and a tenth of its lifetime). */
   refreshSkewSeconds: v.optional(v.pipe(v.number('must be a number of seconds'), v.minValue(0, 'must be >= 0'))),
 };
@@ -106,7 +119,10 @@ const authorizationCode = v.pipe(
     redirectUri: v.optional(url),
     ...common,
   }),
-  v.check((p) => p.issuer !== undefined || (p.authorizationUrl !== undefined && p.tokenUrl !== undefined), 'needs either issuer (for discovery) or both authorizationUrl and tokenUrl'),
+  v.check(
+    (p) => p.issuer !== undefined || (p.authorizationUrl !== undefined && p.tokenUrl !== undefined),
+    'needs either issuer (for discovery) or both authorizationUrl and tokenUrl',
+  ),
   v.check((p) => needsSecretUnlessNone(p), secretMessage),
 );
 
@@ -125,7 +141,10 @@ const deviceCode = v.pipe(
     scopes,
     ...common,
   }),
-  v.check((p) => p.issuer !== undefined || (p.deviceAuthorizationUrl !== undefined && p.tokenUrl !== undefined), 'needs either issuer (for discovery) or both deviceAuthorizationUrl and tokenUrl'),
+  v.check(
+    (p) => p.issuer !== undefined || (p.deviceAuthorizationUrl !== undefined && p.tokenUrl !== undefined),
+    'needs either issuer (for discovery) or both deviceAuthorizationUrl and tokenUrl',
+  ),
   v.check((p) => needsSecretUnlessNone(p), secretMessage),
 );
 
@@ -133,14 +152,21 @@ const deviceCode = v.pipe(
 export const STRATEGIES = ['client-credentials', 'oauth1-pin', 'authorization-code', 'device-code'] as const;
 
 /** One provider's settings (validated per provider, so one bad or unresolved provider does not hide the others). */
-export const providerSchema = v.variant('strategy', [clientCredentials, oauth1Pin, authorizationCode, deviceCode], `strategy must be one of ${STRATEGIES.join(', ')}`);
+export const providerSchema = v.variant(
+  'strategy',
+  [clientCredentials, oauth1Pin, authorizationCode, deviceCode],
+  `strategy must be one of ${STRATEGIES.join(', ')}`,
+);
 
 /** Provider names: letters, digits, `-` and `_`. */
 export const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
 
 const storeSetting = v.pipe(
   v.string("must be 'auto', 'keychain', 'file', 'memory' or a redis:// URL"),
-  v.check((s) => ['auto', 'keychain', 'file', 'memory'].includes(s) || /^rediss?:\/\//.test(s), "must be 'auto', 'keychain', 'file', 'memory' or a redis:// URL"),
+  v.check(
+    (s) => ['auto', 'keychain', 'file', 'memory'].includes(s) || /^rediss?:\/\//.test(s),
+    "must be 'auto', 'keychain', 'file', 'memory' or a redis:// URL",
+  ),
 );
 
 /** The config file's schema (`tokensmith.config.yaml` / `.json`). */
@@ -148,11 +174,24 @@ export const configSchema = v.pipe(
   v.strictObject({
     defaultProvider: v.optional(nonEmpty),
     store: v.optional(storeSetting),
-    providers: v.record(v.pipe(v.string(), v.regex(PROVIDER_NAME, 'provider names use letters, digits, - and _')), providerSchema, 'must be a map of provider name to provider settings'),
+    providers: v.record(
+      v.pipe(v.string(), v.regex(PROVIDER_NAME, 'provider names use letters, digits, - and _')),
+      providerSchema,
+      'must be a map of provider name to provider settings',
+    ),
   }),
-  v.forward(v.check((c) => Object.keys(c.providers).length > 0, 'providers must name at least one provider'), ['providers']),
+  v.forward(
+    v.check((c) => Object.keys(c.providers).length > 0, 'providers must name at least one provider'),
+    ['providers'],
+  ),
   // Own properties only: `toString` or `constructor` is not a provider because every object inherits it.
-  v.forward(v.check((c) => c.defaultProvider === undefined || Object.hasOwn(c.providers, c.defaultProvider), 'defaultProvider must be one of the names under providers'), ['defaultProvider']),
+  v.forward(
+    v.check(
+      (c) => c.defaultProvider === undefined || Object.hasOwn(c.providers, c.defaultProvider),
+      'defaultProvider must be one of the names under providers',
+    ),
+    ['defaultProvider'],
+  ),
 );
 
 /** A validated config. */

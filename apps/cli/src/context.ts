@@ -53,13 +53,23 @@ async function requireTrust(io: CliIO, loaded: NonNullable<Awaited<ReturnType<ty
     } finally {
       prompter.close();
     }
-    throw new CliError('usage', `not using ${loaded.path}: not trusted. Run tokensmith trust once you have read it, or pass --config PATH for a config of your own`);
+    throw new CliError(
+      'usage',
+      `not using ${loaded.path}: not trusted. Run tokensmith trust once you have read it, or pass --config PATH for a config of your own`,
+    );
   }
-  throw new CliError('usage', `${reason}; tokensmith uses such a file only once you trust it. Read it, then run: tokensmith trust (or pass --config ${loaded.path} to use it this time)`);
+  throw new CliError(
+    'usage',
+    `${reason}; tokensmith uses such a file only once you trust it. Read it, then run: tokensmith trust (or pass --config ${loaded.path} to use it this time)`,
+  );
 }
 
 /** Loads the config, or starts the embedded sandbox with the demo config when there is no config file. */
-export async function openContext(options: GlobalOptions, io: CliIO, settings: { allowDemo?: boolean; purpose?: ContextPurpose } = {}): Promise<CliContext> {
+export async function openContext(
+  options: GlobalOptions,
+  io: CliIO,
+  settings: { allowDemo?: boolean; purpose?: ContextPurpose } = {},
+): Promise<CliContext> {
   const loaded = await loadConfig(options.config, io.cwd, io.env);
   const closers: Array<() => Promise<void>> = [];
   let config: TokensmithConfig;
@@ -70,11 +80,17 @@ export async function openContext(options: GlobalOptions, io: CliIO, settings: {
     entries = loaded.entries;
     source = loaded.path;
     if (loaded.literalSecrets.length > 0 && isReadableByOthers(loaded.path)) {
-      io.stderr.write(`warning: ${loaded.path} holds literal secrets (${loaded.literalSecrets.join(', ')}) and is readable by other users; run chmod 600 on it or use \${ENV} references\n`);
+      io.stderr.write(
+        `warning: ${loaded.path} holds literal secrets (${loaded.literalSecrets.join(', ')}) and is readable by other users; run chmod 600 on it or use \${ENV} references\n`,
+      );
     }
     if ((settings.purpose ?? 'use') === 'use') await requireTrust(io, loaded, options);
   } else {
-    if (settings.allowDemo === false) throw new CliError('usage', `no config file found (looked for ${configSearchPath(io.cwd, io.env).join(', ')}); pass --config PATH or run tokensmith init`);
+    if (settings.allowDemo === false)
+      throw new CliError(
+        'usage',
+        `no config file found (looked for ${configSearchPath(io.cwd, io.env).join(', ')}); pass --config PATH or run tokensmith init`,
+      );
     const { DEMO_CREDENTIALS } = await import('@tokensmith/sandbox');
     const { demoConfig } = await import('./demo-config.js');
     // The demo persists between runs: its own token file, and the embedded sandbox's memory (demo-sandbox.ts).
@@ -82,7 +98,14 @@ export async function openContext(options: GlobalOptions, io: CliIO, settings: {
     const sandbox = await startDemoSandbox(io.env);
     closers.push(() => sandbox.stop());
     config = demoConfig(sandbox.url, DEMO_CREDENTIALS);
-    entries = Object.entries(config.providers).map(([name, provider]) => ({ name, strategy: provider.strategy, config: provider, missing: [], missingFields: [], variables: [] }));
+    entries = Object.entries(config.providers).map(([name, provider]) => ({
+      name,
+      strategy: provider.strategy,
+      config: provider,
+      missing: [],
+      missingFields: [],
+      variables: [],
+    }));
     source = `built-in demo (embedded sandbox at ${sandbox.url})`;
   }
   let opened: Promise<OpenedStore> | undefined;
@@ -97,12 +120,15 @@ export async function openContext(options: GlobalOptions, io: CliIO, settings: {
     storeSetting: setting,
     store() {
       if (!opened) {
-        const notice = (line: string) => io.stderr.write(`${line}
+        const notice = (line: string) =>
+          io.stderr.write(`${line}
 `);
         // The demo keeps its tokens in a file of its own (never mixed with real ones), unless --store says otherwise.
         opened = loaded
           ? openStore(setting, io.env, notice)
-          : import('./demo-sandbox.js').then(({ demoTokenFile }) => openStore(options.store ?? 'file', { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }, notice));
+          : import('./demo-sandbox.js').then(({ demoTokenFile }) =>
+              openStore(options.store ?? 'file', { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }, notice),
+            );
         const pending = opened;
         closers.unshift(async () => (await pending.catch(() => undefined))?.close());
       }
@@ -122,7 +148,8 @@ export async function openContext(options: GlobalOptions, io: CliIO, settings: {
 export function pickProvider(context: CliContext, name: string | undefined): { name: string; provider: ProviderConfig } {
   const names = context.entries.map((entry) => entry.name);
   const chosen = name ?? context.config.defaultProvider ?? (names.length === 1 ? names[0] : undefined);
-  if (chosen === undefined) throw new CliError('usage', `name a provider (one of ${names.join(', ')}) or set defaultProvider in ${context.source}`);
+  if (chosen === undefined)
+    throw new CliError('usage', `name a provider (one of ${names.join(', ')}) or set defaultProvider in ${context.source}`);
   const entry = context.entries.find((candidate) => candidate.name === chosen);
   if (!entry) {
     const demo = context.demo ? ` (no config file found, so these are the built-in demo's; run tokensmith init to configure your own)` : '';
@@ -130,10 +157,15 @@ export function pickProvider(context: CliContext, name: string | undefined): { n
   }
   if (!entry.config) {
     const list = entry.missing.join(', ');
-    throw new CliError('usage', `provider ${chosen} needs environment variable${entry.missing.length === 1 ? '' : 's'} ${list}, which ${entry.missing.length === 1 ? 'is' : 'are'} not set (${entry.missingFields.join(', ')} in ${context.source}); export ${entry.missing.map((v) => `${v}=...`).join(' ')} or write the value in the config`);
+    throw new CliError(
+      'usage',
+      `provider ${chosen} needs environment variable${entry.missing.length === 1 ? '' : 's'} ${list}, which ${entry.missing.length === 1 ? 'is' : 'are'} not set (${entry.missingFields.join(', ')} in ${context.source}); export ${entry.missing.map((v) => `${v}=...`).join(' ')} or write the value in the config`,
+    );
   }
   if (context.origin === 'working-directory') {
-    context.io.stderr.write(`using ${context.source}${entry.variables.length ? ` (provider ${chosen}; environment variables ${entry.variables.join(', ')})` : ` (provider ${chosen})`}\n`);
+    context.io.stderr.write(
+      `using ${context.source}${entry.variables.length ? ` (provider ${chosen}; environment variables ${entry.variables.join(', ')})` : ` (provider ${chosen})`}\n`,
+    );
   }
   rememberProvider(context.io, chosen, entry.config, context.storeSetting);
   return { name: chosen, provider: entry.config };

@@ -59,7 +59,7 @@ export function demoConfigYaml(baseUrl: string, credentials: DemoCredentials): s
   const config = demoConfig(baseUrl, credentials);
   const lines = [
     '# tokensmith config for the sandbox running at ' + baseUrl,
-    '# Written by `tokensmith sandbox --write tokensmith.config.yaml` (mode 600). These are the sandbox\'s',
+    "# Written by `tokensmith sandbox --write tokensmith.config.yaml` (mode 600). These are the sandbox's",
     '# local demo credentials, not real secrets. Tokens go to the file store; they last while this sandbox runs.',
     `defaultProvider: ${config.defaultProvider}`,
     `store: ${config.store}`,

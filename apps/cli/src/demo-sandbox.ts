@@ -46,7 +46,12 @@ function freeze(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(freeze);
   if (isPlain(value)) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) if (typeof item !== 'function' && (!item || typeof item !== 'object' || item instanceof Map || item instanceof Set || Array.isArray(item) || isPlain(item))) out[key] = freeze(item);
+    for (const [key, item] of Object.entries(value))
+      if (
+        typeof item !== 'function' &&
+        (!item || typeof item !== 'object' || item instanceof Map || item instanceof Set || Array.isArray(item) || isPlain(item))
+      )
+        out[key] = freeze(item);
     return out;
   }
   return typeof value === 'function' ? undefined : value;
@@ -72,8 +77,7 @@ function restoreInto(target: Record<string, unknown>, saved: Record<string, unkn
     try {
       if (current instanceof Map && value instanceof Map) {
         for (const [k, v] of value) if (!current.has(k)) current.set(k, v);
-      }
-      else if (current instanceof Set && value instanceof Set) for (const v of value) current.add(v);
+      } else if (current instanceof Set && value instanceof Set) for (const v of value) current.add(v);
       else if (isPlain(current) && isPlain(value)) restoreInto(current, value);
       else if (current === undefined) target[key] = value;
     } catch {
@@ -87,7 +91,8 @@ function readSnapshot(env: NodeJS.ProcessEnv): Snapshot | undefined {
     const fd = openSync(stateFile(env), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     try {
       const info = fstatSync(fd);
-      if (!info.isFile() || (typeof process.getuid === 'function' && info.uid !== process.getuid()) || info.size > 4 * 1024 * 1024) return undefined;
+      if (!info.isFile() || (typeof process.getuid === 'function' && info.uid !== process.getuid()) || info.size > 4 * 1024 * 1024)
+        return undefined;
       const parsed = JSON.parse(readFileSync(fd, 'utf8')) as Snapshot;
       return Number.isInteger(parsed.port) && isPlain(parsed.state) ? parsed : undefined;
     } finally {

@@ -46,7 +46,8 @@ export function deviceLoginDisplay(display: DeviceDisplay) {
   let ticker: NodeJS.Timeout | undefined;
   let shown: DeviceCodeShown | undefined;
 
-  const waitingLine = () => `Waiting for approval of code ${sanitizeForTerminal(shown!.userCode)} (${timeLeft(shown!.expiresAt, now())} left; Ctrl-C to cancel)`;
+  const waitingLine = () =>
+    `Waiting for approval of code ${sanitizeForTerminal(shown!.userCode)} (${timeLeft(shown!.expiresAt, now())} left; Ctrl-C to cancel)`;
   const stop = () => {
     if (ticker) clearInterval(ticker);
     ticker = undefined;
@@ -73,7 +74,9 @@ export function deviceLoginDisplay(display: DeviceDisplay) {
       io.stderr.write(
         `\nTo sign in, open this page on any device:\n  ${sanitizeForTerminal(info.verificationUri)}\n` +
           `and enter the code:\n\n      ${style.bold(code)}\n\n` +
-          (info.verificationUriComplete ? `(or open ${sanitizeForTerminal(info.verificationUriComplete)}, which has the code filled in)\n` : '') +
+          (info.verificationUriComplete
+            ? `(or open ${sanitizeForTerminal(info.verificationUriComplete)}, which has the code filled in)\n`
+            : '') +
           `The code expires in ${timeLeft(info.expiresAt, now())}.\n`,
       );
     }

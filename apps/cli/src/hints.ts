@@ -84,15 +84,21 @@ function endpointFields(scope: ProviderScope): Array<[string, string]> {
 function endpointOf(scope: ProviderScope, message: string, address?: string): [string, string] | undefined {
   const fields = endpointFields(scope);
   const byName = (key: string) => fields.find(([path]) => path.endsWith(`.${key}`));
-  const keyword =
-    /request token/i.test(message) ? byName('requestTokenUrl')
-    : /access token/i.test(message) ? byName('accessTokenUrl')
-    : /device authorization/i.test(message) ? byName('deviceAuthorizationUrl')
-    : /revoc|invalidat/i.test(message) ? (byName('revocationUrl') ?? byName('invalidateUrl'))
-    : /discovery|metadata|issuer/i.test(message) ? byName('issuer')
-    : /timeline/i.test(message) ? byName('url')
-    : /token/i.test(message) ? (byName('tokenUrl') ?? byName('issuer'))
-    : undefined;
+  const keyword = /request token/i.test(message)
+    ? byName('requestTokenUrl')
+    : /access token/i.test(message)
+      ? byName('accessTokenUrl')
+      : /device authorization/i.test(message)
+        ? byName('deviceAuthorizationUrl')
+        : /revoc|invalidat/i.test(message)
+          ? (byName('revocationUrl') ?? byName('invalidateUrl'))
+          : /discovery|metadata|issuer/i.test(message)
+            ? byName('issuer')
+            : /timeline/i.test(message)
+              ? byName('url')
+              : /token/i.test(message)
+                ? (byName('tokenUrl') ?? byName('issuer'))
+                : undefined;
   if (keyword) return keyword;
   if (address) return fields.find(([, url]) => URL.canParse(url) && new URL(url).host === address);
   return undefined;
@@ -121,17 +127,28 @@ const CONNECT_REASONS: Record<string, string> = {
 function explainStore(error: unknown, setting: string): Explanation | undefined {
   const redis = /^rediss?:\/\//.test(setting);
   const unavailable = error instanceof TokensmithError && error.code === 'store_unavailable';
-  if (!unavailable && !(redis && error instanceof TokensmithError && (error.code === 'store_error' || error.code === 'timeout') && /redis/i.test(error.message))) return undefined;
+  if (
+    !unavailable &&
+    !(
+      redis &&
+      error instanceof TokensmithError &&
+      (error.code === 'store_error' || error.code === 'timeout') &&
+      /redis/i.test(error.message)
+    )
+  )
+    return undefined;
   if (redis && (unavailable || /max retries|ECONNREFUSED|connect|timed out|not answer/i.test(error.message))) {
     const sys = systemError(error);
     const why = sys?.code ? (CONNECT_REASONS[sys.code] ?? sys.code) : 'it did not answer';
     return {
       message: `the token store ${maskStoreUrl(setting)} is not reachable (${why})`,
-      hint: 'is Redis running at that address? Check --store or the config\'s store setting, or use --store file',
+      hint: "is Redis running at that address? Check --store or the config's store setting, or use --store file",
       category: 'provider',
     };
   }
-  return unavailable ? { message: error.message, hint: 'check the token store (--store or the config\'s store setting) and try again', category: 'provider' } : undefined;
+  return unavailable
+    ? { message: error.message, hint: "check the token store (--store or the config's store setting) and try again", category: 'provider' }
+    : undefined;
 }
 
 function explainOAuth(error: OAuthResponseError, scope: ProviderScope): Explanation {
@@ -147,9 +164,20 @@ function explainOAuth(error: OAuthResponseError, scope: ProviderScope): Explanat
     };
   }
   if (error.status >= 500 || error.status === 429) {
-    return { message: `${scope.name}: the server${where} answered HTTP ${error.status} ${error.error}${said}`, hint: 'the provider is failing or rate limiting: try again later', category: errorCategory(error) };
+    return {
+      message: `${scope.name}: the server${where} answered HTTP ${error.status} ${error.error}${said}`,
+      hint: 'the provider is failing or rate limiting: try again later',
+      category: errorCategory(error),
+    };
   }
-  if (error.error === 'invalid_client' || error.error === 'unauthorized_client' || error.error === 'authenticity_token_error' || error.error === 'twitter_99' || error.error === 'twitter_32' || (error.status === 401 && !/timeline/i.test(error.message))) {
+  if (
+    error.error === 'invalid_client' ||
+    error.error === 'unauthorized_client' ||
+    error.error === 'authenticity_token_error' ||
+    error.error === 'twitter_99' ||
+    error.error === 'twitter_32' ||
+    (error.status === 401 && !/timeline/i.test(error.message))
+  ) {
     return {
       message: `${scope.name}: the provider refused the app's credentials${where} (HTTP ${error.status} ${error.error}${said})`,
       hint: `check ${credentialFields(scope)} (and the environment variables they reference)`,
@@ -157,12 +185,24 @@ function explainOAuth(error: OAuthResponseError, scope: ProviderScope): Explanat
     };
   }
   if (error.error === 'invalid_grant') {
-    return { message: `${scope.name}: the provider refused the stored grant (HTTP ${error.status} invalid_grant${said})`, hint: `log in again: tokensmith login ${scope.name}`, category: 'auth' };
+    return {
+      message: `${scope.name}: the provider refused the stored grant (HTTP ${error.status} invalid_grant${said})`,
+      hint: `log in again: tokensmith login ${scope.name}`,
+      category: 'auth',
+    };
   }
   if (error.error === 'invalid_scope') {
-    return { message: `${scope.name}: the provider refused the scopes (HTTP ${error.status} invalid_scope${said})`, hint: `check providers.${scope.name}.scope${scope.config.strategy === 'client-credentials' ? '' : 's'}`, category: 'auth' };
+    return {
+      message: `${scope.name}: the provider refused the scopes (HTTP ${error.status} invalid_scope${said})`,
+      hint: `check providers.${scope.name}.scope${scope.config.strategy === 'client-credentials' ? '' : 's'}`,
+      category: 'auth',
+    };
   }
-  return { message: `${scope.name}: ${error.message}`, hint: `check the settings under providers.${scope.name}, or log in again: tokensmith login ${scope.name}`, category: errorCategory(error) };
+  return {
+    message: `${scope.name}: ${error.message}`,
+    hint: `check the settings under providers.${scope.name}, or log in again: tokensmith login ${scope.name}`,
+    category: errorCategory(error),
+  };
 }
 
 function explainProvider(error: TokensmithError, scope: ProviderScope): Explanation {
@@ -170,13 +210,16 @@ function explainProvider(error: TokensmithError, scope: ProviderScope): Explanat
   const sys = systemError(error);
   const address = sys?.address && sys.port ? `${sys.address}:${sys.port}` : undefined;
   const endpoint = endpointOf(scope, error.message, address);
-  const where = endpoint ? `${endpoint[0]} = ${printable(endpoint[1])}` : address ?? 'the server';
+  const where = endpoint ? `${endpoint[0]} = ${printable(endpoint[1])}` : (address ?? 'the server');
   switch (error.code) {
     case 'network_error': {
       const why = sys?.code ? (CONNECT_REASONS[sys.code] ?? `the connection failed (${sys.code})`) : 'the connection failed';
       return {
         message: `${scope.name}: cannot reach ${where}: ${why}`,
-        hint: sys?.code === 'ENOTFOUND' || sys?.code === 'EAI_AGAIN' ? `check the host name in ${endpoint?.[0] ?? `providers.${scope.name}`}` : `is the server running at that address? Check ${endpoint?.[0] ?? `the URLs under providers.${scope.name}`}`,
+        hint:
+          sys?.code === 'ENOTFOUND' || sys?.code === 'EAI_AGAIN'
+            ? `check the host name in ${endpoint?.[0] ?? `providers.${scope.name}`}`
+            : `is the server running at that address? Check ${endpoint?.[0] ?? `the URLs under providers.${scope.name}`}`,
         category: errorCategory(error),
       };
     }
@@ -187,11 +230,23 @@ function explainProvider(error: TokensmithError, scope: ProviderScope): Explanat
         category: errorCategory(error),
       };
     case 'invalid_token_response':
-      return { message: `${scope.name}: ${error.message}`, hint: `check ${endpoint?.[0] ?? `providers.${scope.name}`} points at the provider's token endpoint`, category: errorCategory(error) };
+      return {
+        message: `${scope.name}: ${error.message}`,
+        hint: `check ${endpoint?.[0] ?? `providers.${scope.name}`} points at the provider's token endpoint`,
+        category: errorCategory(error),
+      };
     case 'http_error':
-      return { message: `${scope.name}: ${error.message}`, hint: `check ${endpoint?.[0] ?? `the URLs under providers.${scope.name}`}`, category: errorCategory(error) };
+      return {
+        message: `${scope.name}: ${error.message}`,
+        hint: `check ${endpoint?.[0] ?? `the URLs under providers.${scope.name}`}`,
+        category: errorCategory(error),
+      };
     case 'insecure_endpoint':
-      return { message: `${scope.name}: ${endpoint ? `${endpoint[0]}: ` : ''}${error.message}`, hint: 'use the https:// URL the provider documents', category: 'usage' };
+      return {
+        message: `${scope.name}: ${endpoint ? `${endpoint[0]}: ` : ''}${error.message}`,
+        hint: 'use the https:// URL the provider documents',
+        category: 'usage',
+      };
     case 'login_required':
     case 'callback_timeout':
     case 'state_mismatch':
@@ -227,7 +282,13 @@ export function explain(error: unknown, scope?: ProviderScope): Explanation {
   if (error instanceof Error && 'category' in error && typeof (error as { category: unknown }).category === 'string') {
     return { message: error.message, category: (error as { category: ErrorCategory }).category };
   }
-  if (sys?.code) return { message: `${sys.syscall ?? 'a system call'} failed: ${CONNECT_REASONS[sys.code] ?? sys.code}`, category: 'provider' };
-  if (error instanceof Error) return { message: `unexpected error (${error.name}): ${error.message.split('\n')[0]}`, hint: 'run again with --verbose; if it persists, report it', category: 'provider' };
+  if (sys?.code)
+    return { message: `${sys.syscall ?? 'a system call'} failed: ${CONNECT_REASONS[sys.code] ?? sys.code}`, category: 'provider' };
+  if (error instanceof Error)
+    return {
+      message: `unexpected error (${error.name}): ${error.message.split('\n')[0]}`,
+      hint: 'run again with --verbose; if it persists, report it',
+      category: 'provider',
+    };
   return { message: 'unexpected error', category: 'provider' };
 }

@@ -15,7 +15,8 @@ export interface InteractionMode {
 export function interactionMode(io: CliIO, options: { input?: boolean } = {}): InteractionMode {
   if (options.input === false) return { interactive: false, why: '--no-input was given' };
   // CI=false (some tools export it) is not a CI run.
-  if (io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false' && io.env.CI !== '0') return { interactive: false, why: 'CI is set' };
+  if (io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false' && io.env.CI !== '0')
+    return { interactive: false, why: 'CI is set' };
   if (!io.stdin.isTTY) return { interactive: false, why: 'standard input is not a terminal' };
   return { interactive: true };
 }

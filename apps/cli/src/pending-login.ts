@@ -69,7 +69,12 @@ export function savePendingLogin(env: NodeJS.ProcessEnv, pending: PendingLogin):
  * Reads the pending login for `provider`, or undefined when there is none, it has expired, or it
  * was made for another config (the stale file is removed then).
  */
-export function readPendingLogin<S>(env: NodeJS.ProcessEnv, provider: string, identity: string, now = Date.now()): PendingLogin<S> | undefined {
+export function readPendingLogin<S>(
+  env: NodeJS.ProcessEnv,
+  provider: string,
+  identity: string,
+  now = Date.now(),
+): PendingLogin<S> | undefined {
   const path = fileFor(env, provider);
   let fd: number;
   try {
@@ -98,7 +103,13 @@ export function readPendingLogin<S>(env: NodeJS.ProcessEnv, provider: string, id
     removePendingLogin(env, provider);
     return undefined;
   }
-  if (!pending || typeof pending !== 'object' || pending.identity !== identity || typeof pending.expiresAt !== 'number' || !(pending.expiresAt > now)) {
+  if (
+    !pending ||
+    typeof pending !== 'object' ||
+    pending.identity !== identity ||
+    typeof pending.expiresAt !== 'number' ||
+    !(pending.expiresAt > now)
+  ) {
     removePendingLogin(env, provider);
     return undefined;
   }

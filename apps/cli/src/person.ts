@@ -46,13 +46,24 @@ export async function showAuthorizeUrl(person: Person, url: string, heading = 'O
  * The error for "this needs a person and none can answer": exit 2 and the exact command to run.
  * `twoStep` adds the scriptable OAuth 1.0a login.
  */
-export function loginRequired(person: Pick<Person, 'providerName' | 'mode'>, options: { twoStep?: boolean; loggedIn?: boolean; anywhere?: boolean } = {}): TokensmithError {
+export function loginRequired(
+  person: Pick<Person, 'providerName' | 'mode'>,
+  options: { twoStep?: boolean; loggedIn?: boolean; anywhere?: boolean } = {},
+): TokensmithError {
   const name = person.providerName;
   const why = person.mode.why ?? 'no one can answer here';
   const state = options.loggedIn ? `the stored login for ${name} can no longer be used` : `not logged in to ${name}`;
   if (options.anywhere) {
-    return new TokensmithError('login_required', `${state}, and this command does not wait for a person (${why}): run \`tokensmith login ${name}\` (it shows a code to approve on any device, and needs no terminal)`);
+    return new TokensmithError(
+      'login_required',
+      `${state}, and this command does not wait for a person (${why}): run \`tokensmith login ${name}\` (it shows a code to approve on any device, and needs no terminal)`,
+    );
   }
-  const script = options.twoStep ? `; in a script, log in in two steps: \`tokensmith login ${name} --no-browser\` prints the URL to approve, then \`tokensmith login ${name} --pin PIN\`` : '';
-  return new TokensmithError('login_required', `${state}, and a login needs a person (${why}): run \`tokensmith login ${name}\` in a terminal${script}`);
+  const script = options.twoStep
+    ? `; in a script, log in in two steps: \`tokensmith login ${name} --no-browser\` prints the URL to approve, then \`tokensmith login ${name} --pin PIN\``
+    : '';
+  return new TokensmithError(
+    'login_required',
+    `${state}, and a login needs a person (${why}): run \`tokensmith login ${name}\` in a terminal${script}`,
+  );
 }

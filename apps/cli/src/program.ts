@@ -39,7 +39,7 @@ function examplesHelp(io: CliIO): string {
     ? [
         '  $ tokensmith timeline                       # no config file: the built-in demo (embedded sandbox)',
         '  $ tokensmith timeline sandbox-app --user twitterapi --count 5',
-        '  $ tokensmith login sandbox-oauth1           # the demo\'s OAuth 1.0a PIN provider',
+        "  $ tokensmith login sandbox-oauth1           # the demo's OAuth 1.0a PIN provider",
         '  $ tokensmith status',
         '  $ tokensmith init                           # then: your own providers (twitter, mastodon, ...)',
       ]
@@ -58,10 +58,21 @@ export function buildProgram(io: CliIO): Command {
   const program = new Command('tokensmith')
     .description('Log in to OAuth APIs with the strategy each provider needs, keep the tokens safe, and call a timeline.')
     .version(VERSION)
-    .option('-c, --config <path>', 'config file (default: ./tokensmith.config.yaml|.yml|.json, else $XDG_CONFIG_HOME/tokensmith/config.yaml)')
-    .addOption(new Option('--store <store>', "token store: 'auto' (default: the OS keychain if one answers, else the file), 'keychain', 'file', 'memory' or a redis:// URL"))
+    .option(
+      '-c, --config <path>',
+      'config file (default: ./tokensmith.config.yaml|.yml|.json, else $XDG_CONFIG_HOME/tokensmith/config.yaml)',
+    )
+    .addOption(
+      new Option(
+        '--store <store>',
+        "token store: 'auto' (default: the OS keychain if one answers, else the file), 'keychain', 'file', 'memory' or a redis:// URL",
+      ),
+    )
     .option('-v, --verbose', 'log requests (secrets masked)')
-    .option('--no-input', 'never wait for a person: a command that needs a login fails at once (also when stdin is not a terminal, or CI is set)')
+    .option(
+      '--no-input',
+      'never wait for a person: a command that needs a login fails at once (also when stdin is not a terminal, or CI is set)',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
@@ -95,7 +106,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       return EXIT_CANCELLED;
     }
     if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help'
+        ? EXIT.ok
+        : EXIT.usage;
     }
     const style = styler(useColor(io));
     const { message, hint, category } = explain(error, recallProvider(io));

@@ -24,7 +24,16 @@ export async function withProvider<T>(
   io: CliIO,
   global: GlobalOptions,
   name: string | undefined,
-  flags: { json?: boolean; browser?: boolean; pin?: string; login?: boolean; prepare?: (picked: { name: string; provider: import('./config-schema.js').ProviderConfig }) => Partial<import('./build-provider.js').InteractionOptions> },
+  flags: {
+    json?: boolean;
+    browser?: boolean;
+    pin?: string;
+    login?: boolean;
+    prepare?: (picked: {
+      name: string;
+      provider: import('./config-schema.js').ProviderConfig;
+    }) => Partial<import('./build-provider.js').InteractionOptions>;
+  },
   fn: (session: ProviderSession) => Promise<T>,
 ): Promise<T> {
   const { openContext, pickProvider } = await import('./context.js');
@@ -71,7 +80,8 @@ export interface CredentialStatus {
 /** Describes stored credentials without revealing them. */
 export function describeCredentials(credentials: Credentials | undefined): CredentialStatus {
   if (!credentials) return { loggedIn: false };
-  if (credentials.type === 'oauth1') return { loggedIn: true, type: 'oauth1', expiresAt: null, user: credentials.extra?.screen_name ?? null };
+  if (credentials.type === 'oauth1')
+    return { loggedIn: true, type: 'oauth1', expiresAt: null, user: credentials.extra?.screen_name ?? null };
   return {
     loggedIn: true,
     type: 'bearer',
@@ -80,4 +90,3 @@ export function describeCredentials(credentials: Credentials | undefined): Crede
     scopes: credentials.scope ?? [],
   };
 }
-

@@ -24,7 +24,11 @@ export const STORE_CHOICES = "'auto' (the default), 'keychain', 'file', 'memory'
  * - `keychain`: the OS keychain (an error with the next step when none answers); `file`: the token
  *   file (`TOKENSMITH_TOKEN_FILE` or `~/.config/tokensmith/tokens.json`); `memory`; `redis://...`.
  */
-export async function openStore(setting: string, env: NodeJS.ProcessEnv, notice: Notice = (line) => process.stderr.write(`${line}\n`)): Promise<OpenedStore> {
+export async function openStore(
+  setting: string,
+  env: NodeJS.ProcessEnv,
+  notice: Notice = (line) => process.stderr.write(`${line}\n`),
+): Promise<OpenedStore> {
   if (setting === 'memory') return { store: new MemoryStore(), description: 'memory (this process only)', close: async () => {} };
   if (setting === 'file') return openFileStore(env);
   if (setting === 'keychain') return openKeychainStore(env);
@@ -44,7 +48,10 @@ async function openFileStore(env: NodeJS.ProcessEnv) {
 }
 
 async function openKeychainStore(env: NodeJS.ProcessEnv): Promise<OpenedStore> {
-  const [{ KeychainStore }, { defaultTokenFilePath }] = await Promise.all([import('@tokensmith/store-keychain'), import('@tokensmith/store-file')]);
+  const [{ KeychainStore }, { defaultTokenFilePath }] = await Promise.all([
+    import('@tokensmith/store-keychain'),
+    import('@tokensmith/store-file'),
+  ]);
   // The cross-process refresh locks live beside where the token file would be (the keychain has no lock).
   const store = new KeychainStore({ lockDir: dirname(defaultTokenFilePath(env)) });
   return { store, description: `keychain (service ${store.service})`, close: async () => {} };
@@ -57,7 +64,14 @@ async function openAutoStore(env: NodeJS.ProcessEnv, notice: Notice): Promise<Op
   if (probe.available) return openKeychainStore(env);
   const opened = await openFileStore(env);
   const reason = probe.reason.replace(/^no OS keychain: /, '').split(';')[0];
-  return { ...opened, store: noticeOnFirstWrite(opened.store, () => notice(`notice: no OS keychain answered (${reason}); tokens are stored in the file ${opened.description.slice(5)} (mode 0600). Set \`store: file\` to choose it explicitly.`)) };
+  return {
+    ...opened,
+    store: noticeOnFirstWrite(opened.store, () =>
+      notice(
+        `notice: no OS keychain answered (${reason}); tokens are stored in the file ${opened.description.slice(5)} (mode 0600). Set \`store: file\` to choose it explicitly.`,
+      ),
+    ),
+  };
 }
 
 /** The store, telling the user (once) where the first token it stores goes. */

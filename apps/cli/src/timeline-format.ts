@@ -64,17 +64,37 @@ const twitterV1: TimelineAdapter = {
 /** Twitter API v2: `timeline.url` is the API base (`https://api.twitter.com/2`); the user is looked up first. */
 const twitterV2: TimelineAdapter = {
   async fetchPosts(get, base, { user, count }) {
-    const lookup = record(await get(withQuery(base, user ? `/users/by/username/${encodeURIComponent(user)}` : '/users/me', {})), 'user lookup');
+    const lookup = record(
+      await get(withQuery(base, user ? `/users/by/username/${encodeURIComponent(user)}` : '/users/me', {})),
+      'user lookup',
+    );
     const me = record(lookup.data, 'user');
     const id = str(me.id, 'data.id');
-    const body = record(await get(withQuery(base, `/users/${id}/tweets`, { max_results: String(Math.min(100, Math.max(5, count))), 'tweet.fields': 'created_at', expansions: 'author_id', 'user.fields': 'username,name' })), 'tweets');
-    const users = Array.isArray(record(body.includes ?? {}, 'includes').users) ? (record(body.includes, 'includes').users as unknown[]).map((u) => record(u, 'user')) : [];
+    const body = record(
+      await get(
+        withQuery(base, `/users/${id}/tweets`, {
+          max_results: String(Math.min(100, Math.max(5, count))),
+          'tweet.fields': 'created_at',
+          expansions: 'author_id',
+          'user.fields': 'username,name',
+        }),
+      ),
+      'tweets',
+    );
+    const users = Array.isArray(record(body.includes ?? {}, 'includes').users)
+      ? (record(body.includes, 'includes').users as unknown[]).map((u) => record(u, 'user'))
+      : [];
     const data = body.data === undefined ? [] : body.data;
     if (!Array.isArray(data)) throw new Error('timeline response data is not a list');
     return data.slice(0, count).map((item) => {
       const tweet = record(item, 'tweet');
       const author = users.find((u) => u.id === tweet.author_id) ?? me;
-      return { id: str(tweet.id, 'id'), text: str(tweet.text, 'text'), createdAt: str(tweet.created_at, 'created_at'), author: { name: str(author.name, 'name'), handle: str(author.username, 'username') } };
+      return {
+        id: str(tweet.id, 'id'),
+        text: str(tweet.text, 'text'),
+        createdAt: str(tweet.created_at, 'created_at'),
+        author: { name: str(author.name, 'name'), handle: str(author.username, 'username') },
+      };
     });
   },
 };
@@ -82,20 +102,39 @@ const twitterV2: TimelineAdapter = {
 /** Mastodon: `timeline.url` is the instance (`https://mastodon.social`); statuses are HTML, shown as text. */
 const mastodon: TimelineAdapter = {
   async fetchPosts(get, base, { user, count }) {
-    const account = record(await get(user ? withQuery(base, '/api/v1/accounts/lookup', { acct: user }) : withQuery(base, '/api/v1/accounts/verify_credentials', {})), 'account');
-    const body = await get(withQuery(base, `/api/v1/accounts/${encodeURIComponent(str(account.id, 'account id'))}/statuses`, { limit: String(Math.min(40, count)) }));
+    const account = record(
+      await get(
+        user ? withQuery(base, '/api/v1/accounts/lookup', { acct: user }) : withQuery(base, '/api/v1/accounts/verify_credentials', {}),
+      ),
+      'account',
+    );
+    const body = await get(
+      withQuery(base, `/api/v1/accounts/${encodeURIComponent(str(account.id, 'account id'))}/statuses`, {
+        limit: String(Math.min(40, count)),
+      }),
+    );
     if (!Array.isArray(body)) throw new Error('timeline response is not a list of statuses');
     return body.slice(0, count).map((item) => {
       const status = record(item, 'status');
       const author = record(status.account, 'status account');
-      return { id: str(status.id, 'id'), text: htmlToText(str(status.content, 'content')), createdAt: str(status.created_at, 'created_at'), author: { name: str(author.display_name, 'display_name') || str(author.username, 'username'), handle: str(author.acct, 'acct') } };
+      return {
+        id: str(status.id, 'id'),
+        text: htmlToText(str(status.content, 'content')),
+        createdAt: str(status.created_at, 'created_at'),
+        author: { name: str(author.display_name, 'display_name') || str(author.username, 'username'), handle: str(author.acct, 'acct') },
+      };
     });
   },
 };
 
 /** Mastodon status HTML to plain text: line breaks kept, tags dropped, entities decoded. */
 export function htmlToText(html: string): string {
-  return decodeEntities(html.replace(/<br\s*\/?>/gi, '\n').replace(/<\/p>\s*<p>/gi, '\n\n').replace(/<[^>]*>/g, '')).trim();
+  return decodeEntities(
+    html
+      .replace(/<br\s*\/?>/gi, '\n')
+      .replace(/<\/p>\s*<p>/gi, '\n\n')
+      .replace(/<[^>]*>/g, ''),
+  ).trim();
 }
 
 /** The adapters by `timeline.format`. */
@@ -113,6 +152,9 @@ export function formatPosts(posts: Post[]): string {
   if (posts.length === 0) return 'No tweets.\n';
   const safe = (text: string) => sanitizeForTerminal(text);
   return posts
-    .map((p) => `Tweet: ${sanitizeForTerminal(p.text, { keepNewlines: true })}\nOn: ${safe(p.createdAt)}\nBy: ${safe(p.author.name)} (@${safe(p.author.handle)})\n`)
+    .map(
+      (p) =>
+        `Tweet: ${sanitizeForTerminal(p.text, { keepNewlines: true })}\nOn: ${safe(p.createdAt)}\nBy: ${safe(p.author.name)} (@${safe(p.author.handle)})\n`,
+    )
     .join('\n');
 }

@@ -78,7 +78,13 @@ export function checkTrust(loaded: LoadedConfig, env: NodeJS.ProcessEnv): TrustC
   const none: TrustCheck = { required: false, foreignOwner: false, variables: [], allVariables, hosts: [] };
   if (loaded.origin !== 'working-directory') return none;
   const trust = readTrust(env);
-  const listed = new Set([...trust.variables, ...(env[TRUSTED_VARIABLES_ENV] ?? '').split(',').map((name) => name.trim()).filter(Boolean)]);
+  const listed = new Set([
+    ...trust.variables,
+    ...(env[TRUSTED_VARIABLES_ENV] ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  ]);
   const variables = allVariables.filter((name) => !ALWAYS_ALLOWED_VARIABLE.test(name) && !listed.has(name));
   const uid = process.getuid?.();
   const foreignOwner = uid !== undefined && statSync(loaded.path).uid !== uid;
@@ -130,6 +136,9 @@ export function revokeTrust(path: string, env: NodeJS.ProcessEnv): boolean {
 export function trustReason(path: string, check: TrustCheck): string {
   const parts: string[] = [];
   if (check.foreignOwner) parts.push('is owned by another user');
-  if (check.variables.length > 0) parts.push(`sends environment variable${check.variables.length === 1 ? '' : 's'} ${check.variables.join(', ')}${check.hosts.length ? ` to ${check.hosts.join(', ')}` : ''}`);
+  if (check.variables.length > 0)
+    parts.push(
+      `sends environment variable${check.variables.length === 1 ? '' : 's'} ${check.variables.join(', ')}${check.hosts.length ? ` to ${check.hosts.join(', ')}` : ''}`,
+    );
   return `${path} (found in the working directory) ${parts.join(' and ')}`;
 }

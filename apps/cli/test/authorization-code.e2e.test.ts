@@ -5,8 +5,12 @@ import { startSandbox, DEMO_CREDENTIALS, decideOnAuthorizePage, type Sandbox } f
 import { runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
 
 let sandbox: Sandbox;
-beforeEach(async () => { sandbox = await startSandbox(); });
-afterEach(async () => { await sandbox.stop(); });
+beforeEach(async () => {
+  sandbox = await startSandbox();
+});
+afterEach(async () => {
+  await sandbox.stop();
+});
 
 const config = (issuer?: string) => sandboxConfig([sandboxProvider(sandbox, 'authorization-code', issuer ? { issuer } : {})]);
 
@@ -33,7 +37,9 @@ describe('tokensmith login (authorization code + PKCE) against the sandbox', () 
     writeConfig(dir, config());
     const seen: { page?: string } = {};
     const login = await runBinary(['login', 'me', '--no-browser'], { cwd: dir, onStderr: browser('approve', seen) });
-    expect(login.stderr).toMatch(new RegExp(`Open this URL to authorize:\\n  ${sandbox.endpoints.oauth2AuthorizeUrl.replace(/[.?]/g, '\\$&')}\\?`));
+    expect(login.stderr).toMatch(
+      new RegExp(`Open this URL to authorize:\\n  ${sandbox.endpoints.oauth2AuthorizeUrl.replace(/[.?]/g, '\\$&')}\\?`),
+    );
     expect(login.code).toBe(0);
     expect(login.stderr).toContain('Logged in to me');
     expect(seen.page).toMatch(/close this (tab|window)/i);
@@ -52,8 +58,14 @@ describe('tokensmith login (authorization code + PKCE) against the sandbox', () 
     expect(later.stderr).not.toContain('Open this URL');
     expect(sandbox.stats.refreshRequests).toBe(1);
 
-    const status = JSON.parse((await runBinary(['status', '--json'], { cwd: dir })).stdout) as { providers: Array<{ loggedIn: boolean; refreshable: boolean; scopes: string[] }> };
-    expect(status.providers[0]).toMatchObject({ loggedIn: true, refreshable: true, scopes: ['tweet.read', 'users.read', 'offline.access'] });
+    const status = JSON.parse((await runBinary(['status', '--json'], { cwd: dir })).stdout) as {
+      providers: Array<{ loggedIn: boolean; refreshable: boolean; scopes: string[] }>;
+    };
+    expect(status.providers[0]).toMatchObject({
+      loggedIn: true,
+      refreshable: true,
+      scopes: ['tweet.read', 'users.read', 'offline.access'],
+    });
 
     const logout = await runBinary(['logout', 'me'], { cwd: dir });
     expect(logout.code).toBe(0);

@@ -9,8 +9,12 @@ import { runInPty } from './pty.js';
 // fails, no display or an SSH session is said in one line and the paste prompt comes at once; the
 // URL is printed exactly once; --no-browser never says "Opening".
 let sandbox: Sandbox;
-beforeEach(async () => { sandbox = await startSandbox(); });
-afterEach(async () => { await sandbox.stop(); });
+beforeEach(async () => {
+  sandbox = await startSandbox();
+});
+afterEach(async () => {
+  await sandbox.stop();
+});
 
 const SANDBOX_DIST = fileURLToPath(new URL('../../../packages/sandbox/dist/index.js', import.meta.url));
 
@@ -45,7 +49,11 @@ describe('opening the browser, through the binary', () => {
   });
 
   it.each([
-    ['BROWSER=false', { BROWSER: 'false', DISPLAY: ':0' }, 'Could not open a browser: BROWSER command false exited with status 1. Open the URL above yourself.'],
+    [
+      'BROWSER=false',
+      { BROWSER: 'false', DISPLAY: ':0' },
+      'Could not open a browser: BROWSER command false exited with status 1. Open the URL above yourself.',
+    ],
     ['no display', {}, 'Could not open a browser: no display (DISPLAY and WAYLAND_DISPLAY are unset). Open the URL above yourself.'],
     ['an SSH session', { DISPLAY: ':0', SSH_CONNECTION: '10.0.0.1 50000 10.0.0.2 22' }, 'Could not open a browser: this is an SSH session'],
   ])('with %s, says so in one line and offers the paste prompt at once; the URL printed once', async (_name, env, line) => {

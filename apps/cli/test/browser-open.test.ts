@@ -25,12 +25,21 @@ describe('openBrowser', () => {
 
   it('counts a non-zero exit as failure, with the status (xdg-open says 3 when it has no method)', async () => {
     const dir = tempDir();
-    expect(await openBrowser(URL_WITH_QUERY, { env: { ...desktop, BROWSER: launcher(dir, 3) } })).toEqual({ opened: false, reason: `BROWSER command ${join(dir, 'launcher-3.sh')} exited with status 3` });
-    expect(await openBrowser(URL_WITH_QUERY, { env: { ...desktop, BROWSER: 'false' } })).toEqual({ opened: false, reason: 'BROWSER command false exited with status 1' });
+    expect(await openBrowser(URL_WITH_QUERY, { env: { ...desktop, BROWSER: launcher(dir, 3) } })).toEqual({
+      opened: false,
+      reason: `BROWSER command ${join(dir, 'launcher-3.sh')} exited with status 3`,
+    });
+    expect(await openBrowser(URL_WITH_QUERY, { env: { ...desktop, BROWSER: 'false' } })).toEqual({
+      opened: false,
+      reason: 'BROWSER command false exited with status 1',
+    });
   });
 
   it('reports a launcher that does not exist', async () => {
-    expect(await openBrowser(URL_WITH_QUERY, { env: { ...desktop, BROWSER: '/nonexistent/browser' } })).toEqual({ opened: false, reason: 'BROWSER command /nonexistent/browser was not found' });
+    expect(await openBrowser(URL_WITH_QUERY, { env: { ...desktop, BROWSER: '/nonexistent/browser' } })).toEqual({
+      opened: false,
+      reason: 'BROWSER command /nonexistent/browser was not found',
+    });
   });
 
   it('counts a launcher still running after settleMs as opened (a browser that stays in the foreground)', async () => {
@@ -42,12 +51,18 @@ describe('openBrowser', () => {
   });
 
   it('does not try a default opener without a display or over SSH; BROWSER still wins', async () => {
-    expect(await openBrowser(URL_WITH_QUERY, { env: { PATH: desktop.PATH }, platform: 'linux' })).toEqual({ opened: false, reason: 'no display (DISPLAY and WAYLAND_DISPLAY are unset)' });
+    expect(await openBrowser(URL_WITH_QUERY, { env: { PATH: desktop.PATH }, platform: 'linux' })).toEqual({
+      opened: false,
+      reason: 'no display (DISPLAY and WAYLAND_DISPLAY are unset)',
+    });
     expect(headlessReason({ DISPLAY: ':0', SSH_CONNECTION: '10.0.0.1 5 10.0.0.2 22' }, 'linux')).toMatch(/SSH session/);
     expect(headlessReason({ SSH_TTY: '/dev/pts/1' }, 'darwin')).toMatch(/SSH session/);
     expect(headlessReason({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toBeUndefined();
     expect(headlessReason({}, 'darwin')).toBeUndefined();
-    expect(browserCommand(URL_WITH_QUERY, { BROWSER: 'firefox --new-tab', SSH_TTY: '/dev/pts/1' }, 'linux')).toEqual({ command: 'firefox', args: ['--new-tab', URL_WITH_QUERY] });
+    expect(browserCommand(URL_WITH_QUERY, { BROWSER: 'firefox --new-tab', SSH_TTY: '/dev/pts/1' }, 'linux')).toEqual({
+      command: 'firefox',
+      args: ['--new-tab', URL_WITH_QUERY],
+    });
   });
 
   it('picks the platform opener and substitutes %s', () => {
@@ -57,6 +72,12 @@ describe('openBrowser', () => {
   });
 
   it('splits a command line the way a shell would', () => {
-    expect(splitCommandLine(`"/Applications/My Browser" --flag 'a b' c\\ d ""`)).toEqual(['/Applications/My Browser', '--flag', 'a b', 'c d', '']);
+    expect(splitCommandLine(`"/Applications/My Browser" --flag 'a b' c\\ d ""`)).toEqual([
+      '/Applications/My Browser',
+      '--flag',
+      'a b',
+      'c d',
+      '',
+    ]);
   });
 });

@@ -69,8 +69,11 @@ async function clickThroughTo(browsing: BrowserSession, button: 'Approve' | 'Den
     ]);
   } catch (error) {
     // A blocked redirect (a CSP form-action violation, say) only shows in the console, just after the abort.
-    if (browsing.errors.length === 0) await browsing.page.waitForEvent('console', { predicate: (m) => m.type() === 'error', timeout: 2_000 }).catch(() => undefined);
-    throw new Error(`Chromium did not reach ${target.href} after ${button}: ${(error as Error).message}\nconsole: ${browsing.errors.join('\n') || '(nothing)'}`);
+    if (browsing.errors.length === 0)
+      await browsing.page.waitForEvent('console', { predicate: (m) => m.type() === 'error', timeout: 2_000 }).catch(() => undefined);
+    throw new Error(
+      `Chromium did not reach ${target.href} after ${button}: ${(error as Error).message}\nconsole: ${browsing.errors.join('\n') || '(nothing)'}`,
+    );
   }
 }
 
@@ -117,61 +120,72 @@ describe('OAuth 1.0a PIN flow in Chromium', () => {
     return { browsing };
   }
 
-  it('approve: labelled login, PIN read off the page into the CLI (login --pin), then the timeline', async () => {
-    const dir = tempDir();
-    writeConfig(dir, config());
-    const { browsing } = await openAuthorizePage(dir);
-    const { page } = browsing;
-    const authorize = await expectAccessible(browsing, 'oauth1-authorize');
-    expect(authorize.fields).toEqual([{ name: 'username', label: 'Username' }, { name: 'password', label: 'Password' }]);
-    expect(authorize.buttons).toEqual(['Approve', 'Deny']);
+  it(
+    'approve: labelled login, PIN read off the page into the CLI (login --pin), then the timeline',
+    async () => {
+      const dir = tempDir();
+      writeConfig(dir, config());
+      const { browsing } = await openAuthorizePage(dir);
+      const { page } = browsing;
+      const authorize = await expectAccessible(browsing, 'oauth1-authorize');
+      expect(authorize.fields).toEqual([
+        { name: 'username', label: 'Username' },
+        { name: 'password', label: 'Password' },
+      ]);
+      expect(authorize.buttons).toEqual(['Approve', 'Deny']);
 
-    // A wrong password first: the page says so, and stays usable.
-    await page.getByLabel('Username').fill(USER.screenName);
-    await page.getByLabel('Password').fill('not-the-password');
-    await page.getByRole('button', { name: 'Approve' }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/did not match/);
-    await expectFieldsFlagged(browsing, /did not match/);
-    await expectAccessible(browsing, 'oauth1-authorize-wrong-password');
+      // A wrong password first: the page says so, and stays usable.
+      await page.getByLabel('Username').fill(USER.screenName);
+      await page.getByLabel('Password').fill('not-the-password');
+      await page.getByRole('button', { name: 'Approve' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toMatch(/did not match/);
+      await expectFieldsFlagged(browsing, /did not match/);
+      await expectAccessible(browsing, 'oauth1-authorize-wrong-password');
 
-    await page.getByLabel('Username').fill(USER.screenName);
-    await page.getByLabel('Password').fill(USER.password);
-    await page.getByRole('button', { name: 'Approve' }).click();
-    const pin = (await page.locator('output#pin').textContent())?.trim() ?? '';
-    expect(pin).toMatch(/^\d{7}$/);
-    // The PIN is announced with its instruction as its accessible name.
-    await expect(page.getByRole('status', { name: /enter this PIN/ }).textContent()).resolves.toBe(pin);
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(appName);
-    await expectAccessible(browsing, 'oauth1-pin');
+      await page.getByLabel('Username').fill(USER.screenName);
+      await page.getByLabel('Password').fill(USER.password);
+      await page.getByRole('button', { name: 'Approve' }).click();
+      const pin = (await page.locator('output#pin').textContent())?.trim() ?? '';
+      expect(pin).toMatch(/^\d{7}$/);
+      // The PIN is announced with its instruction as its accessible name.
+      await expect(page.getByRole('status', { name: /enter this PIN/ }).textContent()).resolves.toBe(pin);
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(appName);
+      await expectAccessible(browsing, 'oauth1-pin');
 
-    const result = await runBinary(['login', 'user', '--pin', pin], { cwd: dir, env });
-    expect(result.stderr).toContain('Logged in to user');
-    expect(result.code).toBe(0);
-    expect(result.stdout + result.stderr).not.toContain(pin);
+      const result = await runBinary(['login', 'user', '--pin', pin], { cwd: dir, env });
+      expect(result.stderr).toContain('Logged in to user');
+      expect(result.code).toBe(0);
+      expect(result.stdout + result.stderr).not.toContain(pin);
 
-    const timeline = await runBinary(['timeline', 'user', '--count', '2'], { cwd: dir, env, stdin: '' });
-    expect(timeline.code).toBe(0);
-    expect(timeline.stdout).toMatch(/^Tweet: .+\nOn: .+\nBy: Twitter API \(@twitterapi\)\n/);
-    expectLoopbackOnly(browsing);
-  }, TEST_TIMEOUT_MS);
+      const timeline = await runBinary(['timeline', 'user', '--count', '2'], { cwd: dir, env, stdin: '' });
+      expect(timeline.code).toBe(0);
+      expect(timeline.stdout).toMatch(/^Tweet: .+\nOn: .+\nBy: Twitter API \(@twitterapi\)\n/);
+      expectLoopbackOnly(browsing);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('deny: the page says so, no PIN; finishing the login anyway exits 2 as denied', async () => {
-    const dir = tempDir();
-    writeConfig(dir, config());
-    const { browsing } = await openAuthorizePage(dir);
-    const { page } = browsing;
-    await page.getByRole('button', { name: 'Deny' }).click();
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Authorization denied');
-    await expect(page.locator('main').textContent()).resolves.toContain(`You did not authorize ${appName}`);
-    expect(await page.locator('#pin').count()).toBe(0);
-    await expectAccessible(browsing, 'oauth1-denied');
+  it(
+    'deny: the page says so, no PIN; finishing the login anyway exits 2 as denied',
+    async () => {
+      const dir = tempDir();
+      writeConfig(dir, config());
+      const { browsing } = await openAuthorizePage(dir);
+      const { page } = browsing;
+      await page.getByRole('button', { name: 'Deny' }).click();
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Authorization denied');
+      await expect(page.locator('main').textContent()).resolves.toContain(`You did not authorize ${appName}`);
+      expect(await page.locator('#pin').count()).toBe(0);
+      await expectAccessible(browsing, 'oauth1-denied');
 
-    const result = await runBinary(['login', 'user', '--pin', '0000000'], { cwd: dir, env });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/error: .*(denied|not accepted)/);
-    expect(await loggedIn(dir, env)).toBe(false);
-    expectLoopbackOnly(browsing);
-  }, TEST_TIMEOUT_MS);
+      const result = await runBinary(['login', 'user', '--pin', '0000000'], { cwd: dir, env });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/error: .*(denied|not accepted)/);
+      expect(await loggedIn(dir, env)).toBe(false);
+      expectLoopbackOnly(browsing);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
 
 describe('authorization code flow in Chromium, redirected to the CLI on loopback', () => {
@@ -194,55 +208,66 @@ describe('authorization code flow in Chromium, redirected to the CLI on loopback
     return { login, browsing, redirectUri };
   }
 
-  it('approve: login + consent, Chromium follows the redirect to the CLI, which shows "close this tab"; then the timeline', async () => {
-    const dir = tempDir();
-    writeConfig(dir, config());
-    const { login, browsing, redirectUri } = await openConsentPage(dir);
-    const { page } = browsing;
-    const consent = await expectAccessible(browsing, 'oauth2-consent');
-    expect(consent.fields).toEqual([{ name: 'username', label: 'Username' }, { name: 'password', label: 'Password' }]);
-    expect(consent.buttons).toEqual(['Approve', 'Deny']);
+  it(
+    'approve: login + consent, Chromium follows the redirect to the CLI, which shows "close this tab"; then the timeline',
+    async () => {
+      const dir = tempDir();
+      writeConfig(dir, config());
+      const { login, browsing, redirectUri } = await openConsentPage(dir);
+      const { page } = browsing;
+      const consent = await expectAccessible(browsing, 'oauth2-consent');
+      expect(consent.fields).toEqual([
+        { name: 'username', label: 'Username' },
+        { name: 'password', label: 'Password' },
+      ]);
+      expect(consent.buttons).toEqual(['Approve', 'Deny']);
 
-    await page.getByLabel('Username').fill(USER.screenName);
-    await page.getByLabel('Password').fill('not-the-password');
-    await page.getByRole('button', { name: 'Approve' }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/Wrong username or password/);
-    await expectFieldsFlagged(browsing, /Wrong username or password/);
-    await expectAccessible(browsing, 'oauth2-consent-wrong-password');
+      await page.getByLabel('Username').fill(USER.screenName);
+      await page.getByLabel('Password').fill('not-the-password');
+      await page.getByRole('button', { name: 'Approve' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toMatch(/Wrong username or password/);
+      await expectFieldsFlagged(browsing, /Wrong username or password/);
+      await expectAccessible(browsing, 'oauth2-consent-wrong-password');
 
-    await page.getByLabel('Username').fill(USER.screenName);
-    await page.getByLabel('Password').fill(USER.password);
-    await clickThroughTo(browsing, 'Approve', redirectUri);
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('You are signed in');
-    await expect(page.getByRole('status').textContent()).resolves.toMatch(/close this tab/i);
-    await expectAccessible(browsing, 'oauth2-signed-in');
+      await page.getByLabel('Username').fill(USER.screenName);
+      await page.getByLabel('Password').fill(USER.password);
+      await clickThroughTo(browsing, 'Approve', redirectUri);
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('You are signed in');
+      await expect(page.getByRole('status').textContent()).resolves.toMatch(/close this tab/i);
+      await expectAccessible(browsing, 'oauth2-signed-in');
 
-    const result = await login.done;
-    expect(result.stderr).toContain('Logged in to me');
-    expect(result.code).toBe(0);
+      const result = await login.done;
+      expect(result.stderr).toContain('Logged in to me');
+      expect(result.code).toBe(0);
 
-    const timeline = await runBinary(['timeline', 'me', '--count', '2'], { cwd: dir, stdin: '' });
-    expect(timeline.code).toBe(0);
-    expect(timeline.stdout).toMatch(/^Tweet: .+\nOn: .+\nBy: Twitter API \(@twitterapi\)\n/);
-    expectLoopbackOnly(browsing);
-  }, TEST_TIMEOUT_MS);
+      const timeline = await runBinary(['timeline', 'me', '--count', '2'], { cwd: dir, stdin: '' });
+      expect(timeline.code).toBe(0);
+      expect(timeline.stdout).toMatch(/^Tweet: .+\nOn: .+\nBy: Twitter API \(@twitterapi\)\n/);
+      expectLoopbackOnly(browsing);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('deny: Chromium lands on the CLI page saying it was denied; the CLI exits 2 with access_denied', async () => {
-    const dir = tempDir();
-    writeConfig(dir, config());
-    const { login, browsing, redirectUri } = await openConsentPage(dir);
-    const { page } = browsing;
-    await clickThroughTo(browsing, 'Deny', redirectUri);
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Sign-in failed');
-    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/denied.*access_denied/);
-    await expectAccessible(browsing, 'oauth2-denied');
+  it(
+    'deny: Chromium lands on the CLI page saying it was denied; the CLI exits 2 with access_denied',
+    async () => {
+      const dir = tempDir();
+      writeConfig(dir, config());
+      const { login, browsing, redirectUri } = await openConsentPage(dir);
+      const { page } = browsing;
+      await clickThroughTo(browsing, 'Deny', redirectUri);
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Sign-in failed');
+      await expect(page.getByRole('alert').textContent()).resolves.toMatch(/denied.*access_denied/);
+      await expectAccessible(browsing, 'oauth2-denied');
 
-    const result = await login.done;
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/error: .*denied.*access_denied/);
-    expect(await loggedIn(dir)).toBe(false);
-    expectLoopbackOnly(browsing);
-  }, TEST_TIMEOUT_MS);
+      const result = await login.done;
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/error: .*denied.*access_denied/);
+      expect(await loggedIn(dir)).toBe(false);
+      expectLoopbackOnly(browsing);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
 
 describe('device code flow in Chromium: the person types the code on the sandbox page', () => {
@@ -274,36 +299,44 @@ providers:
     return { login, browsing };
   }
 
-  it('approve: the code typed, login and consent; the CLI (still polling) logs in, then prints the timeline', async () => {
-    const dir = tempDir();
-    writeConfig(dir, config());
-    const { login, browsing } = await typeTheCode(dir);
-    const { page } = browsing;
-    await page.getByLabel('Username').fill(USER.screenName);
-    await page.getByLabel('Password').fill(USER.password);
-    await page.getByRole('button', { name: 'Approve' }).click();
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/connected|approved|done/i);
-    await expectAccessible(browsing, 'device-approved');
+  it(
+    'approve: the code typed, login and consent; the CLI (still polling) logs in, then prints the timeline',
+    async () => {
+      const dir = tempDir();
+      writeConfig(dir, config());
+      const { login, browsing } = await typeTheCode(dir);
+      const { page } = browsing;
+      await page.getByLabel('Username').fill(USER.screenName);
+      await page.getByLabel('Password').fill(USER.password);
+      await page.getByRole('button', { name: 'Approve' }).click();
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/connected|approved|done/i);
+      await expectAccessible(browsing, 'device-approved');
 
-    const result = await login.done;
-    expect(result.code).toBe(0);
-    expect(result.stderr).toContain('Logged in to tv');
-    const timeline = await runBinary(['timeline', 'tv', '--count', '1'], { cwd: dir });
-    expect(timeline.code).toBe(0);
-    expect(timeline.stdout).toMatch(/^Tweet: .+\nOn: .+\nBy: Twitter API \(@twitterapi\)\n$/);
-    expectLoopbackOnly(browsing);
-  }, TEST_TIMEOUT_MS);
+      const result = await login.done;
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('Logged in to tv');
+      const timeline = await runBinary(['timeline', 'tv', '--count', '1'], { cwd: dir });
+      expect(timeline.code).toBe(0);
+      expect(timeline.stdout).toMatch(/^Tweet: .+\nOn: .+\nBy: Twitter API \(@twitterapi\)\n$/);
+      expectLoopbackOnly(browsing);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('deny: the page says so and the CLI exits 2 as denied, storing nothing', async () => {
-    const dir = tempDir();
-    writeConfig(dir, config());
-    const { login, browsing } = await typeTheCode(dir);
-    await browsing.page.getByRole('button', { name: 'Deny' }).click();
-    await expectAccessible(browsing, 'device-denied');
-    const result = await login.done;
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/error: .*denied/i);
-    expect(await loggedIn(dir)).toBe(false);
-    expectLoopbackOnly(browsing);
-  }, TEST_TIMEOUT_MS);
+  it(
+    'deny: the page says so and the CLI exits 2 as denied, storing nothing',
+    async () => {
+      const dir = tempDir();
+      writeConfig(dir, config());
+      const { login, browsing } = await typeTheCode(dir);
+      await browsing.page.getByRole('button', { name: 'Deny' }).click();
+      await expectAccessible(browsing, 'device-denied');
+      const result = await login.done;
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/error: .*denied/i);
+      expect(await loggedIn(dir)).toBe(false);
+      expectLoopbackOnly(browsing);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -16,13 +16,26 @@ export const SCREENSHOTS = fileURLToPath(new URL('../test-artifacts/screenshots/
 /** Launches headless Chromium; fails (never skips) when it is not installed. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`bash scripts/setup-test-deps.sh\` (from the repository root) to install the test dependencies`);
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: run \`bash scripts/setup-test-deps.sh\` (from the repository root) to install the test dependencies`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     timeout: 45_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps', '--metrics-recording-only', '--disable-features=Translate,MediaRouter,OptimizationHints'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-default-apps',
+      '--metrics-recording-only',
+      '--disable-features=Translate,MediaRouter,OptimizationHints',
+    ],
   });
 }
 
@@ -57,7 +70,8 @@ export async function openSession(browser: Browser, actionTimeoutMs = 20_000): P
   page.on('request', (request) => requests.push(request.url()));
   page.on('console', (message) => {
     // A 401/400 page (wrong password, denied) is expected; the status is asserted by the tests themselves.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource: the server responded with a status of')) errors.push(message.text());
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource: the server responded with a status of'))
+      errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(error.message));
   return { context, page, requests, blocked, errors };
@@ -91,7 +105,13 @@ export interface AccessibilityReport {
 export async function checkAccessibility(page: Page): Promise<AccessibilityReport> {
   const report = await page.evaluate(() => {
     const text = (el: Element | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
-    const byIds = (ids: string | null) => (ids ?? '').split(/\s+/).filter(Boolean).map((id) => text(document.getElementById(id))).join(' ').trim();
+    const byIds = (ids: string | null) =>
+      (ids ?? '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((id) => text(document.getElementById(id)))
+        .join(' ')
+        .trim();
     const problems: string[] = [];
     const lang = document.documentElement.getAttribute('lang') ?? '';
     if (!/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/.test(lang)) problems.push(`<html lang> is missing or invalid (${JSON.stringify(lang)})`);
@@ -104,13 +124,26 @@ export async function checkAccessibility(page: Page): Promise<AccessibilityRepor
     const fields: Array<{ name: string; label: string }> = [];
     for (const el of document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')) {
       if (el instanceof HTMLInputElement && ['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type)) continue;
-      const label = byIds(el.getAttribute('aria-labelledby')) || (el.getAttribute('aria-label') ?? '').trim() || [...(el.labels ?? [])].map((l) => text(l)).join(' ').trim();
+      const label =
+        byIds(el.getAttribute('aria-labelledby')) ||
+        (el.getAttribute('aria-label') ?? '').trim() ||
+        [...(el.labels ?? [])]
+          .map((l) => text(l))
+          .join(' ')
+          .trim();
       fields.push({ name: el.name || el.id, label });
       if (!label) problems.push(`form control ${el.name || el.id || el.tagName} has no associated label`);
     }
     const buttons: string[] = [];
-    for (const el of document.querySelectorAll<HTMLElement>('button, input[type=submit], input[type=button], input[type=reset], [role=button]')) {
-      const name = byIds(el.getAttribute('aria-labelledby')) || (el.getAttribute('aria-label') ?? '').trim() || text(el) || (el instanceof HTMLInputElement ? el.value.trim() : '') || (el.getAttribute('title') ?? '').trim();
+    for (const el of document.querySelectorAll<HTMLElement>(
+      'button, input[type=submit], input[type=button], input[type=reset], [role=button]',
+    )) {
+      const name =
+        byIds(el.getAttribute('aria-labelledby')) ||
+        (el.getAttribute('aria-label') ?? '').trim() ||
+        text(el) ||
+        (el instanceof HTMLInputElement ? el.value.trim() : '') ||
+        (el.getAttribute('title') ?? '').trim();
       buttons.push(name);
       if (!name) problems.push(`a button (${el.outerHTML.slice(0, 60)}) has no accessible name`);
     }
@@ -119,14 +152,18 @@ export async function checkAccessibility(page: Page): Promise<AccessibilityRepor
     for (const el of document.querySelectorAll('[src]')) pointers.push([el.tagName, (el as HTMLImageElement).src]);
     for (const el of document.querySelectorAll('link[href]')) pointers.push(['LINK', (el as HTMLLinkElement).href]);
     for (const el of document.querySelectorAll('form')) pointers.push(['FORM', el.action]);
-    for (const [tag, url] of pointers) if (new URL(url, location.href).hostname !== '127.0.0.1') problems.push(`${tag} points off 127.0.0.1: ${url}`);
+    for (const [tag, url] of pointers)
+      if (new URL(url, location.href).hostname !== '127.0.0.1') problems.push(`${tag} points off 127.0.0.1: ${url}`);
     if (document.querySelector('script')) problems.push('the page has a <script>');
-    for (const el of document.querySelectorAll('style')) if (/@import|url\(/i.test(el.textContent ?? '')) problems.push('a <style> loads something (@import or url())');
+    for (const el of document.querySelectorAll('style'))
+      if (/@import|url\(/i.test(el.textContent ?? '')) problems.push('a <style> loads something (@import or url())');
     return { lang, title, h1, fields, buttons, problems };
   });
 
   // Visible focus: Tab through every focusable control; each must match :focus-visible and draw an outline.
-  const focusable = await page.locator('a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])').count();
+  const focusable = await page
+    .locator('a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])')
+    .count();
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   for (let i = 0; i < focusable; i++) {
     await page.keyboard.press('Tab');
@@ -135,7 +172,10 @@ export async function checkAccessibility(page: Page): Promise<AccessibilityRepor
       if (!el || el === document.body) return undefined;
       const style = getComputedStyle(el);
       const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
-      return { what: el.getAttribute('name') ?? el.tagName, visible: el.matches(':focus-visible') && (outline || style.boxShadow !== 'none') };
+      return {
+        what: el.getAttribute('name') ?? el.tagName,
+        visible: el.matches(':focus-visible') && (outline || style.boxShadow !== 'none'),
+      };
     });
     if (!focus) report.problems.push(`Tab ${i + 1} of ${focusable} focused nothing`);
     else if (!focus.visible) report.problems.push(`no visible focus indicator on ${focus.what}`);

@@ -9,8 +9,12 @@ import { runInPty } from './pty.js';
 // and the process exits 130, leaving no lock file, no listener and no partial file. And a person
 // typing holds no lock: another process gets its token meanwhile.
 let sandbox: Sandbox;
-beforeEach(async () => { sandbox = await startSandbox(); });
-afterEach(async () => { await sandbox.stop(); });
+beforeEach(async () => {
+  sandbox = await startSandbox();
+});
+afterEach(async () => {
+  await sandbox.stop();
+});
 
 const env = SANDBOX_ENV;
 const tokenDir = (dir: string) => join(dir, '.config', 'tokensmith');

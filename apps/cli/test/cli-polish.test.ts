@@ -10,16 +10,29 @@ import { BIN, runBinary, tempDir, writeConfig } from './helpers.js';
 
 describe('tokensmith sandbox', () => {
   it('runs in the foreground, prints a config another process can use, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'sandbox', '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
+    const child = spawn(process.execPath, [BIN, 'sandbox', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += String(c)));
-    const listening = new Promise<void>((resolve) => child.stderr.on('data', (c) => { stderr += String(c); if (stderr.includes('listening on')) resolve(); }));
+    const listening = new Promise<void>((resolve) =>
+      child.stderr.on('data', (c) => {
+        stderr += String(c);
+        if (stderr.includes('listening on')) resolve();
+      }),
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       await listening;
       const config = JSON.parse(stdout) as { providers: Record<string, { strategy: string }> };
-      expect(Object.values(config.providers).map((p) => p.strategy)).toEqual(['client-credentials', 'oauth1-pin', 'authorization-code', 'device-code']);
+      expect(Object.values(config.providers).map((p) => p.strategy)).toEqual([
+        'client-credentials',
+        'oauth1-pin',
+        'authorization-code',
+        'device-code',
+      ]);
       const dir = tempDir();
       writeConfig(dir, JSON.stringify(config), 'tokensmith.config.json');
       const timeline = await runBinary(['timeline', '--count', '1'], { cwd: dir });
@@ -36,11 +49,19 @@ describe('tokensmith sandbox', () => {
     const dir = tempDir();
     const path = join(dir, 'tokensmith.config.yaml');
     writeFileSync(path, 'old', { mode: 0o644 });
-    const child = spawn(process.execPath, [BIN, 'sandbox', '--write', path], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
+    const child = spawn(process.execPath, [BIN, 'sandbox', '--write', path], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '' },
+    });
     let stderr = '';
     let stdout = '';
     child.stdout.on('data', (c) => (stdout += String(c)));
-    const listening = new Promise<void>((resolve) => child.stderr.on('data', (c) => { stderr += String(c); if (stderr.includes('Ctrl-C to stop')) resolve(); }));
+    const listening = new Promise<void>((resolve) =>
+      child.stderr.on('data', (c) => {
+        stderr += String(c);
+        if (stderr.includes('Ctrl-C to stop')) resolve();
+      }),
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       await listening;
@@ -56,7 +77,9 @@ describe('tokensmith sandbox', () => {
       const port = /sandbox listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)![1]!;
       const busy = await runBinary(['sandbox', '--port', port], { cwd: dir });
       expect(busy.code).toBe(1);
-      expect(busy.stderr).toBe(`error: port ${port} on 127.0.0.1 is already in use: pick another with --port, or --port 0 for a free one\n`);
+      expect(busy.stderr).toBe(
+        `error: port ${port} on 127.0.0.1 is already in use: pick another with --port, or --port 0 for a free one\n`,
+      );
     } finally {
       child.kill('SIGINT');
     }
@@ -120,7 +143,10 @@ describe('logout of a client-credentials provider', () => {
     const sandbox = await startSandbox();
     try {
       const dir = tempDir();
-      const block = sandboxProvider(sandbox, 'client-credentials').replace('    timeline:', `    invalidateUrl: ${sandbox.endpoints.invalidateTokenUrl}\n    timeline:`);
+      const block = sandboxProvider(sandbox, 'client-credentials').replace(
+        '    timeline:',
+        `    invalidateUrl: ${sandbox.endpoints.invalidateTokenUrl}\n    timeline:`,
+      );
       writeConfig(dir, sandboxConfig([block]));
       const token = await runBinary(['token', 'app'], { cwd: dir, env: SANDBOX_ENV });
       expect(token.code).toBe(0);

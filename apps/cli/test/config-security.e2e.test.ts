@@ -9,8 +9,12 @@ import { runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from 
 // socket that counts what it receives.
 
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await startSandbox(); });
-afterAll(async () => { await sandbox.stop(); });
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox.stop();
+});
 
 const AWS = 'AWS-SECRET-never-send-7c1e';
 /** No allow-listed names: the user has allowed nothing yet. */
@@ -18,7 +22,10 @@ const untrusting = { TOKENSMITH_TRUSTED_VARIABLES: '' };
 
 /** A cloned repository's config: the sandbox's app, with its secret read from an unrelated variable. */
 function clonedConfig(dir: string, secretRef = '${AWS_SECRET_ACCESS_KEY}'): string {
-  return writeConfig(dir, sandboxConfig([sandboxProvider(sandbox, 'client-credentials', { secretRef, user: 'twitterapi' })], { store: 'memory' }));
+  return writeConfig(
+    dir,
+    sandboxConfig([sandboxProvider(sandbox, 'client-credentials', { secretRef, user: 'twitterapi' })], { store: 'memory' }),
+  );
 }
 
 describe('hole 9: a working-directory config does not silently send environment variables', () => {
@@ -28,7 +35,9 @@ describe('hole 9: a working-directory config does not silently send environment 
     const before = sandbox.stats.tokenRequests;
     const result = await runBinary(['timeline', 'app'], { cwd: dir, env: { ...untrusting, AWS_SECRET_ACCESS_KEY: AWS } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`${join(dir, 'tokensmith.config.yaml')} (found in the working directory) sends environment variable AWS_SECRET_ACCESS_KEY to ${new URL(sandbox.url).host}`);
+    expect(result.stderr).toContain(
+      `${join(dir, 'tokensmith.config.yaml')} (found in the working directory) sends environment variable AWS_SECRET_ACCESS_KEY to ${new URL(sandbox.url).host}`,
+    );
     expect(result.stderr).toContain('run: tokensmith trust');
     expect(result.stderr).toContain('--config');
     expect(sandbox.stats.tokenRequests).toBe(before);
@@ -41,7 +50,9 @@ describe('hole 9: a working-directory config does not silently send environment 
     const env = { ...untrusting, AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.app.clientSecret };
     const trust = await runBinary(['trust'], { cwd: dir, env });
     expect(trust.code).toBe(0);
-    expect(trust.stderr).toContain(`trusted ${path} at its current content: it may use environment variables AWS_SECRET_ACCESS_KEY with ${new URL(sandbox.url).host}`);
+    expect(trust.stderr).toContain(
+      `trusted ${path} at its current content: it may use environment variables AWS_SECRET_ACCESS_KEY with ${new URL(sandbox.url).host}`,
+    );
     expect(statSync(join(dir, '.config', 'tokensmith', 'trust.json')).mode & 0o777).toBe(0o600);
     const used = await runBinary(['timeline', 'app', '--count', '1'], { cwd: dir, env });
     expect(used.code).toBe(0);
@@ -57,11 +68,17 @@ describe('hole 9: a working-directory config does not silently send environment 
   it('--config PATH (the user named it) and TOKENSMITH_* variables need no trust', async () => {
     const dir = tempDir();
     const path = clonedConfig(dir);
-    const explicit = await runBinary(['--config', path, 'timeline', 'app', '--count', '1'], { cwd: dir, env: { ...untrusting, AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.app.clientSecret } });
+    const explicit = await runBinary(['--config', path, 'timeline', 'app', '--count', '1'], {
+      cwd: dir,
+      env: { ...untrusting, AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.app.clientSecret },
+    });
     expect(explicit.code).toBe(0);
     const own = tempDir();
     clonedConfig(own, '${TOKENSMITH_APP_SECRET}');
-    const prefixed = await runBinary(['timeline', 'app', '--count', '1'], { cwd: own, env: { ...untrusting, TOKENSMITH_APP_SECRET: DEMO_CREDENTIALS.app.clientSecret } });
+    const prefixed = await runBinary(['timeline', 'app', '--count', '1'], {
+      cwd: own,
+      env: { ...untrusting, TOKENSMITH_APP_SECRET: DEMO_CREDENTIALS.app.clientSecret },
+    });
     expect(prefixed.code).toBe(0);
     expect(prefixed.stderr).toContain('environment variables TOKENSMITH_APP_SECRET');
   });
@@ -77,7 +94,13 @@ describe('hole 9: a working-directory config does not silently send environment 
 
   it('a file owned by another user needs trust even without variables', async () => {
     const dir = tempDir();
-    const path = writeConfig(dir, sandboxConfig([sandboxProvider(sandbox, 'client-credentials', { secretRef: DEMO_CREDENTIALS.app.clientSecret, user: 'twitterapi' })], { store: 'memory' }));
+    const path = writeConfig(
+      dir,
+      sandboxConfig(
+        [sandboxProvider(sandbox, 'client-credentials', { secretRef: DEMO_CREDENTIALS.app.clientSecret, user: 'twitterapi' })],
+        { store: 'memory' },
+      ),
+    );
     if (process.getuid?.() !== 0) return; // only root can hand a file to another user here
     chownSync(path, 65534, 65534);
     const result = await runBinary(['timeline', 'app'], { cwd: dir });
@@ -94,7 +117,9 @@ describe('hole 9: a working-directory config does not silently send environment 
       let err = '';
       stderr.on('data', (c) => (err += String(c)));
       const code = await run(['--store', 'memory', 'timeline', 'app', '--count', '1'], {
-        stdout: new PassThrough(), stderr, stdin,
+        stdout: new PassThrough(),
+        stderr,
+        stdin,
         env: { XDG_CONFIG_HOME: join(dir, '.config'), NO_COLOR: '1', AWS_SECRET_ACCESS_KEY: DEMO_CREDENTIALS.app.clientSecret },
         cwd: dir,
       });
@@ -156,13 +181,16 @@ describe('hole 10: init never writes through links and leaves 0600', () => {
 });
 
 describe('hole 11: provider names by own property, bounded config depth', () => {
-  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('tokensmith token %s is an unknown provider, exit 1', async (name) => {
-    const dir = tempDir();
-    clonedConfig(dir, '${APP_SECRET}');
-    const result = await runBinary(['token', name], { cwd: dir });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`unknown provider ${name}; configured: app`);
-  });
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])(
+    'tokensmith token %s is an unknown provider, exit 1',
+    async (name) => {
+      const dir = tempDir();
+      clonedConfig(dir, '${APP_SECRET}');
+      const result = await runBinary(['token', name], { cwd: dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`unknown provider ${name}; configured: app`);
+    },
+  );
 
   it('defaultProvider: toString fails validation', async () => {
     const dir = tempDir();

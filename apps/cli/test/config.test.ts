@@ -4,7 +4,10 @@ import { runInProcess, tempDir, writeConfig } from './helpers.js';
 
 const SECRET = 'SUPER-SECRET-VALUE-123';
 // Config checks happen before any request, so these URLs are never contacted.
-const endpoints = { tokenUrl: 'https://api.twitter.com/oauth2/token', timelineUrl: 'https://api.twitter.com/1.1/statuses/user_timeline.json' };
+const endpoints = {
+  tokenUrl: 'https://api.twitter.com/oauth2/token',
+  timelineUrl: 'https://api.twitter.com/1.1/statuses/user_timeline.json',
+};
 
 function appProvider(overrides = ''): string {
   return `providers:
@@ -31,35 +34,93 @@ async function configError(yaml: string, env: NodeJS.ProcessEnv = { APP_SECRET: 
 
 describe('config errors name the path and the fix, exit 1, and print no secret', () => {
   it.each([
-    ['a field that is not a URL', appProvider().replace(/tokenUrl: .*/, 'tokenUrl: not-a-url'), 'providers.twitter.tokenUrl: must be a URL (http:// or https://)'],
+    [
+      'a field that is not a URL',
+      appProvider().replace(/tokenUrl: .*/, 'tokenUrl: not-a-url'),
+      'providers.twitter.tokenUrl: must be a URL (http:// or https://)',
+    ],
     ['a missing required field', appProvider().replace(/ {4}clientId: .*\n/, ''), 'providers.twitter.clientId: is required'],
-    ['an unknown strategy', appProvider().replace('client-credentials', 'magic'), 'providers.twitter.strategy: strategy must be one of client-credentials, oauth1-pin, authorization-code, device-code'],
+    [
+      'an unknown strategy',
+      appProvider().replace('client-credentials', 'magic'),
+      'providers.twitter.strategy: strategy must be one of client-credentials, oauth1-pin, authorization-code, device-code',
+    ],
     ['an unknown field', appProvider('    clientSecrett: oops\n'), 'providers.twitter: unknown field clientSecrett'],
-    ['a bad timeline format', appProvider().replace('user: twitterapi', 'user: twitterapi\n      format: rss'), 'providers.twitter.timeline.format: must be one of twitter-v1, twitter-v2, mastodon'],
+    [
+      'a bad timeline format',
+      appProvider().replace('user: twitterapi', 'user: twitterapi\n      format: rss'),
+      'providers.twitter.timeline.format: must be one of twitter-v1, twitter-v2, mastodon',
+    ],
     ['an empty providers map', 'providers: {}\n', 'providers: providers must name at least one provider'],
     ['no providers key', 'store: file\n', 'providers: is required'],
-    ['a defaultProvider that does not exist', `defaultProvider: nope\n${appProvider()}`, 'defaultProvider: defaultProvider must be one of the names under providers'],
+    [
+      'a defaultProvider that does not exist',
+      `defaultProvider: nope\n${appProvider()}`,
+      'defaultProvider: defaultProvider must be one of the names under providers',
+    ],
     ['a bad store', `store: ftp://x\n${appProvider()}`, "store: must be 'auto', 'keychain', 'file', 'memory' or a redis:// URL"],
-    ['an authorization-code provider without endpoints', 'providers:\n  m:\n    strategy: authorization-code\n    clientId: cli\n    scopes: [read]\n', 'providers.m: needs either issuer (for discovery) or both authorizationUrl and tokenUrl'],
-    ['an authorization-code provider without scopes', 'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n', 'providers.m.scopes: is required'],
+    [
+      'an authorization-code provider without endpoints',
+      'providers:\n  m:\n    strategy: authorization-code\n    clientId: cli\n    scopes: [read]\n',
+      'providers.m: needs either issuer (for discovery) or both authorizationUrl and tokenUrl',
+    ],
+    [
+      'an authorization-code provider without scopes',
+      'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n',
+      'providers.m.scopes: is required',
+    ],
     ['a wrong type', appProvider('    timeoutMs: soon\n'), 'providers.twitter.timeoutMs: must be a number of milliseconds'],
     ['a negative refreshSkewSeconds', appProvider('    refreshSkewSeconds: -1\n'), 'providers.twitter.refreshSkewSeconds: must be >= 0'],
-    ['an http:// tokenUrl off loopback', appProvider().replace(/tokenUrl: .*/, 'tokenUrl: http://api.twitter.com/oauth2/token'), 'providers.twitter.tokenUrl: must use https:// (plain http:// is allowed only on loopback'],
+    [
+      'an http:// tokenUrl off loopback',
+      appProvider().replace(/tokenUrl: .*/, 'tokenUrl: http://api.twitter.com/oauth2/token'),
+      'providers.twitter.tokenUrl: must use https:// (plain http:// is allowed only on loopback',
+    ],
     ['a bad invalidateUrl', appProvider('    invalidateUrl: nope\n'), 'providers.twitter.invalidateUrl: must be a URL'],
-    ['an unknown authMethod', 'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n    scopes: [read]\n    authMethod: jwt\n', "providers.m.authMethod: must be 'basic', 'post' or 'none'"],
-    ['authorizationParams that are not strings', 'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n    scopes: [read]\n    authorizationParams: { prompt: [consent] }\n', 'providers.m.authorizationParams.prompt: must be a string'],
-    ['authorizationParams overriding state', 'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n    scopes: [read]\n    authorizationParams: { state: x }\n', 'providers.m.authorizationParams: must not set response_type'],
-    ['authMethod post without a secret', 'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n    scopes: [read]\n    authMethod: post\n', "providers.m: needs clientSecret for authMethod 'basic' or 'post'"],
-    ['a device-code provider without endpoints', 'providers:\n  d:\n    strategy: device-code\n    clientId: cli\n    scopes: [read]\n', 'providers.d: needs either issuer (for discovery) or both deviceAuthorizationUrl and tokenUrl'],
-    ['a defaultProvider inherited from Object (toString)', `defaultProvider: toString\n${appProvider()}`, 'defaultProvider: defaultProvider must be one of the names under providers'],
-    ['a timeline cap below 1 KiB', appProvider().replace('user: twitterapi', 'user: twitterapi\n      maxResponseBytes: 10'), 'providers.twitter.timeline.maxResponseBytes: must be at least 1024'],
+    [
+      'an unknown authMethod',
+      'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n    scopes: [read]\n    authMethod: jwt\n',
+      "providers.m.authMethod: must be 'basic', 'post' or 'none'",
+    ],
+    [
+      'authorizationParams that are not strings',
+      'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n    scopes: [read]\n    authorizationParams: { prompt: [consent] }\n',
+      'providers.m.authorizationParams.prompt: must be a string',
+    ],
+    [
+      'authorizationParams overriding state',
+      'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n    scopes: [read]\n    authorizationParams: { state: x }\n',
+      'providers.m.authorizationParams: must not set response_type',
+    ],
+    [
+      'authMethod post without a secret',
+      'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n    scopes: [read]\n    authMethod: post\n',
+      "providers.m: needs clientSecret for authMethod 'basic' or 'post'",
+    ],
+    [
+      'a device-code provider without endpoints',
+      'providers:\n  d:\n    strategy: device-code\n    clientId: cli\n    scopes: [read]\n',
+      'providers.d: needs either issuer (for discovery) or both deviceAuthorizationUrl and tokenUrl',
+    ],
+    [
+      'a defaultProvider inherited from Object (toString)',
+      `defaultProvider: toString\n${appProvider()}`,
+      'defaultProvider: defaultProvider must be one of the names under providers',
+    ],
+    [
+      'a timeline cap below 1 KiB',
+      appProvider().replace('user: twitterapi', 'user: twitterapi\n      maxResponseBytes: 10'),
+      'providers.twitter.timeline.maxResponseBytes: must be at least 1024',
+    ],
   ])('%s', async (_name, yaml, expected) => {
     expect(await configError(yaml)).toContain(expected);
   });
 
   it('a missing environment variable names the provider, the field and the fix', async () => {
     const stderr = await configError(appProvider(), {});
-    expect(stderr).toContain('provider twitter needs environment variable APP_SECRET, which is not set (providers.twitter.clientSecret in ');
+    expect(stderr).toContain(
+      'provider twitter needs environment variable APP_SECRET, which is not set (providers.twitter.clientSecret in ',
+    );
     expect(stderr).toContain('export APP_SECRET=...');
   });
 
@@ -80,12 +141,16 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
   });
 
   it('an unknown provider name lists the configured ones', async () => {
-    expect(await configError(appProvider(), { APP_SECRET: SECRET }, ['timeline', 'mastodon'])).toContain('unknown provider mastodon; configured: twitter');
+    expect(await configError(appProvider(), { APP_SECRET: SECRET }, ['timeline', 'mastodon'])).toContain(
+      'unknown provider mastodon; configured: twitter',
+    );
   });
 
   it('usage errors: a bad --count and an unknown command', async () => {
     const dir = tempDir();
-    expect((await runInProcess(['timeline', '--count', '0'], { cwd: dir })).stderr).toContain('--count must be a whole number from 1 to 200');
+    expect((await runInProcess(['timeline', '--count', '0'], { cwd: dir })).stderr).toContain(
+      '--count must be a whole number from 1 to 200',
+    );
     const unknown = await runInProcess(['frobnicate'], { cwd: dir });
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("unknown command 'frobnicate'");
@@ -93,10 +158,18 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
 
   it('reads a JSON config, substitutes ${ENV} and lists providers', async () => {
     const dir = tempDir();
-    writeConfig(dir, JSON.stringify({ providers: { x: { strategy: 'client-credentials', tokenUrl: endpoints.tokenUrl, clientId: 'id', clientSecret: '${S}' } } }), 'tokensmith.config.json');
+    writeConfig(
+      dir,
+      JSON.stringify({
+        providers: { x: { strategy: 'client-credentials', tokenUrl: endpoints.tokenUrl, clientId: 'id', clientSecret: '${S}' } },
+      }),
+      'tokensmith.config.json',
+    );
     const result = await runInProcess(['providers', '--json'], { cwd: dir, env: { S: SECRET } });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).providers).toEqual([{ name: 'x', strategy: 'client-credentials', default: false, timeline: null, resolved: true, missingVariables: [] }]);
+    expect(JSON.parse(result.stdout).providers).toEqual([
+      { name: 'x', strategy: 'client-credentials', default: false, timeline: null, resolved: true, missingVariables: [] },
+    ]);
     expect(result.stdout + result.stderr).not.toContain(SECRET);
   });
 
@@ -111,10 +184,12 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
 });
 
 describe('help', () => {
-  it('in demo mode an unknown provider says the names are the built-in demo\'s', async () => {
+  it("in demo mode an unknown provider says the names are the built-in demo's", async () => {
     const result = await runInProcess(['--store', 'memory', 'token', 'twitter'], { cwd: tempDir() });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('unknown provider twitter; configured: sandbox-app, sandbox-oauth1, sandbox-oauth2, sandbox-device (no config file found, so these are the built-in demo\'s; run tokensmith init');
+    expect(result.stderr).toContain(
+      "unknown provider twitter; configured: sandbox-app, sandbox-oauth1, sandbox-oauth2, sandbox-device (no config file found, so these are the built-in demo's; run tokensmith init",
+    );
   });
 
   it('documents every command with examples and the exit codes', async () => {
@@ -161,7 +236,12 @@ providers:
     const json = JSON.parse((await runInProcess(['providers', '--json'], { cwd: dir, env })).stdout);
     expect(json.source).toBe(join(dir, 'tokensmith.config.yaml'));
     expect(json.origin).toBe('working-directory');
-    expect(json.providers.map((p: { name: string; resolved: boolean; missingVariables: string[] }) => [p.name, p.resolved, p.missingVariables])).toEqual([['good', true, []], ['other', false, ['OTHER_KEY', 'OTHER_SECRET', 'OTHER_BASE']]]);
+    expect(
+      json.providers.map((p: { name: string; resolved: boolean; missingVariables: string[] }) => [p.name, p.resolved, p.missingVariables]),
+    ).toEqual([
+      ['good', true, []],
+      ['other', false, ['OTHER_KEY', 'OTHER_SECRET', 'OTHER_BASE']],
+    ]);
     const status = await runInProcess(['--store', 'memory', 'status', '--json'], { cwd: dir, env });
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).providers).toEqual([
@@ -174,13 +254,21 @@ providers:
     // ...and the other one names its variables and fields.
     const other = await runInProcess(['timeline', 'other'], { cwd: dir, env });
     expect(other.code).toBe(1);
-    expect(other.stderr).toContain('provider other needs environment variables OTHER_KEY, OTHER_SECRET, OTHER_BASE, which are not set (providers.other.consumerKey, providers.other.consumerSecret, providers.other.requestTokenUrl in');
+    expect(other.stderr).toContain(
+      'provider other needs environment variables OTHER_KEY, OTHER_SECRET, OTHER_BASE, which are not set (providers.other.consumerKey, providers.other.consumerSecret, providers.other.requestTokenUrl in',
+    );
     expect(listed.stdout + listed.stderr + status.stdout + good.stderr + other.stderr).not.toContain(SECRET);
   });
 
   it('reports every schema error of the file in one run, before any variable is set', async () => {
     const dir = tempDir();
-    writeConfig(dir, two.replace('clientId: id', 'clientId: ""').replace('authorizeUrl: https://api.example.com/oauth/authorize', 'authorizeUrl: ftp://x').replace('defaultProvider: good', 'defaultProvider: good\nstorage: file'));
+    writeConfig(
+      dir,
+      two
+        .replace('clientId: id', 'clientId: ""')
+        .replace('authorizeUrl: https://api.example.com/oauth/authorize', 'authorizeUrl: ftp://x')
+        .replace('defaultProvider: good', 'defaultProvider: good\nstorage: file'),
+    );
     const result = await runInProcess(['providers'], { cwd: dir, env: {} });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('(top level): unknown field storage');
@@ -209,7 +297,9 @@ providers:
     const local = JSON.parse((await runInProcess(['providers', '--json'], { cwd: dir, env: userEnv })).stdout);
     expect([local.origin, local.providers[0].name]).toEqual(['working-directory', 'good']);
     writeConfig(dir, two.replace(/good/g, 'picked'), 'picked.yaml');
-    const explicit = JSON.parse((await runInProcess(['--config', 'picked.yaml', 'providers', '--json'], { cwd: dir, env: userEnv })).stdout);
+    const explicit = JSON.parse(
+      (await runInProcess(['--config', 'picked.yaml', 'providers', '--json'], { cwd: dir, env: userEnv })).stdout,
+    );
     expect([explicit.origin, explicit.providers[0].name]).toEqual(['explicit', 'picked']);
   });
 

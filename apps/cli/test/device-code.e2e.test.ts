@@ -8,8 +8,12 @@ import { runInPty } from './pty.js';
 // terminal and no browser needed; a person (here an HTTP client playing the browser) approves on
 // the sandbox's /device page.
 let sandbox: Sandbox;
-beforeEach(async () => { sandbox = await startSandbox({ deviceIntervalSeconds: 1 }); });
-afterEach(async () => { await sandbox.stop(); });
+beforeEach(async () => {
+  sandbox = await startSandbox({ deviceIntervalSeconds: 1 });
+});
+afterEach(async () => {
+  await sandbox.stop();
+});
 
 const config = () => `store: file
 providers:
@@ -89,7 +93,10 @@ describe('tokensmith login (device code) against the sandbox', () => {
     expect(login.out.stdout.split('\n').filter(Boolean)).toHaveLength(1); // still polling
     await decideOnAuthorizePage(page, 'approve');
     expect(await login.exited).toBe(0);
-    const lines = login.out.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = login.out.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ event: 'device_code', provider: 'tv', verificationUri: `${sandbox.url}/device`, interval: 1 });
     expect(lines[1]).toMatchObject({ event: 'logged_in', provider: 'tv', loggedIn: true, refreshable: true });

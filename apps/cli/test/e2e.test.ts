@@ -3,12 +3,25 @@ import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeC
 import { runInPty } from './pty.js';
 
 let sandbox: Sandbox;
-beforeEach(async () => { sandbox = await startSandbox(); });
-afterEach(async () => { await sandbox.stop(); });
+beforeEach(async () => {
+  sandbox = await startSandbox();
+});
+afterEach(async () => {
+  await sandbox.stop();
+});
 
 /** An app-only provider named `sandbox` (the default) against the test's sandbox, tokens in memory. */
 const config = (secretRef?: string, tokenUrl?: string) =>
-  sandboxConfig([sandboxProvider(sandbox, 'client-credentials', { name: 'sandbox', ...(secretRef ? { secretRef } : {}), ...(tokenUrl ? { tokenUrl } : {}) })], { store: 'memory', defaultProvider: 'sandbox' });
+  sandboxConfig(
+    [
+      sandboxProvider(sandbox, 'client-credentials', {
+        name: 'sandbox',
+        ...(secretRef ? { secretRef } : {}),
+        ...(tokenUrl ? { tokenUrl } : {}),
+      }),
+    ],
+    { store: 'memory', defaultProvider: 'sandbox' },
+  );
 const env = SANDBOX_ENV;
 
 describe('tokensmith (built binary) against a real sandbox', () => {
@@ -20,7 +33,8 @@ describe('tokensmith (built binary) against a real sandbox', () => {
     expect(result.code).toBe(0);
     const blocks = result.stdout.trim().split('\n\n');
     expect(blocks).toHaveLength(3);
-    for (const block of blocks) expect(block).toMatch(/^Tweet: .+\nOn: \w{3} \w{3} \d{2} \d{2}:\d{2}:\d{2} \+0000 \d{4}\nBy: Twitter API \(@twitterapi\)$/);
+    for (const block of blocks)
+      expect(block).toMatch(/^Tweet: .+\nOn: \w{3} \w{3} \d{2} \d{2}:\d{2}:\d{2} \+0000 \d{4}\nBy: Twitter API \(@twitterapi\)$/);
     expect(result.stdout).toContain('strict & "quoted" <tags>');
     expect(sandbox.stats.tokenRequests).toBe(1);
     expect(result.stdout + result.stderr).not.toContain(DEMO_CREDENTIALS.app.clientSecret);
@@ -52,7 +66,7 @@ describe('tokensmith (built binary) against a real sandbox', () => {
   it.each([
     ['sandbox-oauth1', 'PIN'],
     ['sandbox-oauth2', 'browser redirect'],
-  ])('runs the embedded demo\'s %s provider through its %s login in one process, on a terminal', async (provider, how) => {
+  ])("runs the embedded demo's %s provider through its %s login in one process, on a terminal", async (provider, how) => {
     const pty = runInPty(['timeline', provider, '--no-browser', '--count', '2'], { cwd: tempDir() });
     const screen = await pty.waitFor(how === 'PIN' ? 'PIN: ' : 'paste the URL');
     const url = /Open this URL to authorize:\r?\n\s+(\S+)/.exec(screen)![1]!;

@@ -8,8 +8,12 @@ import { startSandbox, DEMO_CREDENTIALS, decideOnAuthorizePage, type Fault, type
 // Token exchanges are POSTs and are never retried.
 const TIMEOUT_MS = 300;
 let sandbox: Sandbox;
-beforeEach(async () => { sandbox = await startSandbox(); });
-afterEach(async () => { await sandbox.stop(); });
+beforeEach(async () => {
+  sandbox = await startSandbox();
+});
+afterEach(async () => {
+  await sandbox.stop();
+});
 
 function oauth1(store: MemoryStore): InteractiveTokenProvider {
   return createOAuth1PinProvider({
@@ -88,23 +92,30 @@ matrix.push(
 );
 
 describe('fault matrix (interactive flows, real sandbox socket)', () => {
-  it.each(matrix)('%s %j: %j', async (flow, paths, fault, expected) => {
-    for (const path of paths) sandbox.faults.add({ path, fault, times: Infinity });
-    const store = new MemoryStore();
-    const provider = flow === 'oauth1' ? oauth1(store) : authorizationCode(store);
-    const started = performance.now();
-    const outcome = await provider.login().then(() => 'tokens' as const, (error: unknown) => error);
-    expect(performance.now() - started).toBeLessThan(10_000);
-    if (expected === 'tokens') {
-      expect(outcome).toBe('tokens');
-      expect(await provider.peek()).toBeDefined();
-      return;
-    }
-    expect(outcome).toBeInstanceOf(TokensmithError);
-    expect(outcome).toMatchObject(expected);
-    expect((outcome as Error).message).not.toContain(DEMO_CREDENTIALS.oauth1.consumerSecret);
-    expect(await provider.peek()).toBeUndefined();
-  }, 30_000);
+  it.each(matrix)(
+    '%s %j: %j',
+    async (flow, paths, fault, expected) => {
+      for (const path of paths) sandbox.faults.add({ path, fault, times: Infinity });
+      const store = new MemoryStore();
+      const provider = flow === 'oauth1' ? oauth1(store) : authorizationCode(store);
+      const started = performance.now();
+      const outcome = await provider.login().then(
+        () => 'tokens' as const,
+        (error: unknown) => error,
+      );
+      expect(performance.now() - started).toBeLessThan(10_000);
+      if (expected === 'tokens') {
+        expect(outcome).toBe('tokens');
+        expect(await provider.peek()).toBeDefined();
+        return;
+      }
+      expect(outcome).toBeInstanceOf(TokensmithError);
+      expect(outcome).toMatchObject(expected);
+      expect((outcome as Error).message).not.toContain(DEMO_CREDENTIALS.oauth1.consumerSecret);
+      expect(await provider.peek()).toBeUndefined();
+    },
+    30_000,
+  );
 });
 
 describe('fault matrix: revocation (logout always forgets locally)', () => {
@@ -114,16 +125,20 @@ describe('fault matrix: revocation (logout always forgets locally)', () => {
     ['hang', { type: 'hang' }],
     ['reset', { type: 'reset' }],
     ['garbage', { type: 'garbage', kind: 'html' }],
-  ])('%s on /oauth2/revoke: logout ends logged out, in bounded time', async (_name, fault) => {
-    const store = new MemoryStore();
-    const provider = authorizationCode(store);
-    await provider.login();
-    sandbox.faults.add({ path: '/oauth2/revoke', fault, times: Infinity });
-    const started = performance.now();
-    // A failed revocation is reported through onProgress, not thrown: the user asked to log out.
-    await expect(provider.logout()).resolves.toBeUndefined();
-    expect(performance.now() - started).toBeLessThan(10_000);
-    expect(await provider.peek()).toBeUndefined();
-    expect(sandbox.faults.served).toBeGreaterThan(0);
-  }, 30_000);
+  ])(
+    '%s on /oauth2/revoke: logout ends logged out, in bounded time',
+    async (_name, fault) => {
+      const store = new MemoryStore();
+      const provider = authorizationCode(store);
+      await provider.login();
+      sandbox.faults.add({ path: '/oauth2/revoke', fault, times: Infinity });
+      const started = performance.now();
+      // A failed revocation is reported through onProgress, not thrown: the user asked to log out.
+      await expect(provider.logout()).resolves.toBeUndefined();
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(await provider.peek()).toBeUndefined();
+      expect(sandbox.faults.served).toBeGreaterThan(0);
+    },
+    30_000,
+  );
 });

@@ -13,15 +13,26 @@ const quiet = createProgress({ stdout: new PassThrough(), stderr: new PassThroug
 const noWait: AuthenticatedFetchOptions = { sleep: async () => {}, timeoutMs: TIMEOUT_MS };
 
 let sandbox: Sandbox;
-beforeEach(async () => { sandbox = await startSandbox(); });
-afterEach(async () => { await sandbox.stop(); });
+beforeEach(async () => {
+  sandbox = await startSandbox();
+});
+afterEach(async () => {
+  await sandbox.stop();
+});
 
 async function timeline() {
   const config: ProviderConfig = {
-    strategy: 'client-credentials', tokenUrl: sandbox.endpoints.tokenUrl, ...DEMO_CREDENTIALS.app, timeoutMs: TIMEOUT_MS,
+    strategy: 'client-credentials',
+    tokenUrl: sandbox.endpoints.tokenUrl,
+    ...DEMO_CREDENTIALS.app,
+    timeoutMs: TIMEOUT_MS,
     timeline: { url: sandbox.endpoints.timelineUrl, format: 'twitter-v1', user: 'twitterapi' },
   };
-  const provider = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, ...DEMO_CREDENTIALS.app, timeoutMs: TIMEOUT_MS });
+  const provider = createClientCredentialsProvider({
+    tokenUrl: sandbox.endpoints.tokenUrl,
+    ...DEMO_CREDENTIALS.app,
+    timeoutMs: TIMEOUT_MS,
+  });
   return fetchTimeline('sandbox', config, provider, { count: 2 }, quiet, noWait);
 }
 
@@ -33,7 +44,13 @@ const TIMELINE = '/1.1/statuses/user_timeline.json';
 const matrix: Array<[string, string, Fault, number, Outcome]> = [
   // token endpoint: never retried (a token POST is not idempotent); each fault is one named error
   ['token', TOKEN, { type: 'status', status: 500 }, 1, { error: 'OAuthResponseError', code: 'provider_error', status: 500 }],
-  ['token', TOKEN, { type: 'status', status: 503, body: '<html>maintenance</html>', headers: { 'content-type': 'text/html' } }, 1, { error: 'OAuthResponseError', code: 'provider_error', status: 503 }],
+  [
+    'token',
+    TOKEN,
+    { type: 'status', status: 503, body: '<html>maintenance</html>', headers: { 'content-type': 'text/html' } },
+    1,
+    { error: 'OAuthResponseError', code: 'provider_error', status: 503 },
+  ],
   ['token', TOKEN, { type: 'rate-limit' }, 1, { error: 'OAuthResponseError', code: 'provider_error', status: 429 }],
   ['token', TOKEN, { type: 'delay', ms: 50 }, 1, { data: true, tokenRequests: 1 }],
   ['token', TOKEN, { type: 'hang' }, 1, { error: 'TokensmithError', code: 'timeout' }],
@@ -46,12 +63,24 @@ const matrix: Array<[string, string, Fault, number, Outcome]> = [
   ['timeline', TIMELINE, { type: 'status', status: 503 }, 2, { data: true, faultsServed: 2 }],
   ['timeline', TIMELINE, { type: 'status', status: 500 }, Infinity, { error: 'OAuthResponseError', code: 'provider_error', status: 500 }],
   ['timeline', TIMELINE, { type: 'rate-limit', resetInSeconds: 1 }, 1, { data: true, faultsServed: 1 }],
-  ['timeline', TIMELINE, { type: 'rate-limit', resetInSeconds: 3600 }, 1, { error: 'OAuthResponseError', code: 'provider_error', status: 429 }],
+  [
+    'timeline',
+    TIMELINE,
+    { type: 'rate-limit', resetInSeconds: 3600 },
+    1,
+    { error: 'OAuthResponseError', code: 'provider_error', status: 429 },
+  ],
   ['timeline', TIMELINE, { type: 'delay', ms: 50 }, 1, { data: true }],
   ['timeline', TIMELINE, { type: 'hang' }, 1, { error: 'TokensmithError', code: 'timeout' }],
   ['timeline', TIMELINE, { type: 'reset' }, 1, { data: true, faultsServed: 1 }],
   ['timeline', TIMELINE, { type: 'reset' }, Infinity, { error: 'TokensmithError', code: 'network_error' }],
-  ['timeline', TIMELINE, { type: 'status', status: 401, body: '{"errors":[{"code":89,"message":"Invalid or expired token."}]}' }, 1, { data: true, tokenRequests: 2 }],
+  [
+    'timeline',
+    TIMELINE,
+    { type: 'status', status: 401, body: '{"errors":[{"code":89,"message":"Invalid or expired token."}]}' },
+    1,
+    { data: true, tokenRequests: 2 },
+  ],
   ['timeline', TIMELINE, { type: 'garbage', kind: 'html' }, 1, { error: 'CliError', code: 'provider' }],
   ['timeline', TIMELINE, { type: 'garbage', kind: 'truncated-json' }, 1, { error: 'CliError', code: 'provider' }],
 ];

@@ -10,7 +10,11 @@ import { run } from '../src/program.js';
 /** The built binary, as users run it. */
 export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
-export interface RunResult { code: number; stdout: string; stderr: string }
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** A fresh working directory with an isolated HOME/XDG config dir. */
 export function tempDir(): string {
@@ -40,7 +44,8 @@ export async function runInProcess(argv: string[], options: { cwd: string; env?:
   stdout.on('data', (c) => (out += String(c)));
   stderr.on('data', (c) => (err += String(c)));
   const code = await run(argv, {
-    stdout, stderr,
+    stdout,
+    stderr,
     stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]),
     env: { XDG_CONFIG_HOME: join(options.cwd, '.config'), ...TRUSTED_TEST_VARIABLES, ...options.env },
     cwd: options.cwd,
@@ -49,7 +54,15 @@ export async function runInProcess(argv: string[], options: { cwd: string; env?:
 }
 
 /** Runs the built binary in a child process, the way a user does. */
-export function runBinary(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: string; onStderr?: (text: string, child: import('node:child_process').ChildProcess) => void }): Promise<RunResult> {
+export function runBinary(
+  argv: string[],
+  options: {
+    cwd: string;
+    env?: NodeJS.ProcessEnv;
+    stdin?: string;
+    onStderr?: (text: string, child: import('node:child_process').ChildProcess) => void;
+  },
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawnCli(argv, options);
     let stdout = '';
@@ -70,7 +83,14 @@ export function runBinary(argv: string[], options: { cwd: string; env?: NodeJS.P
 export function spawnCli(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
   return spawn(process.execPath, [BIN, ...argv], {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin', HOME: options.cwd, XDG_CONFIG_HOME: join(options.cwd, '.config'), CI: 'true', ...TRUSTED_TEST_VARIABLES, ...options.env },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin',
+      HOME: options.cwd,
+      XDG_CONFIG_HOME: join(options.cwd, '.config'),
+      CI: 'true',
+      ...TRUSTED_TEST_VARIABLES,
+      ...options.env,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
@@ -84,7 +104,15 @@ type Strategy = 'client-credentials' | 'oauth1-pin' | 'authorization-code';
 export function sandboxProvider(
   sandbox: Sandbox,
   strategy: Strategy,
-  options: { name?: string; secretRef?: string; tokenUrl?: string; issuer?: string; clientId?: string; timeoutMs?: number; user?: string } = {},
+  options: {
+    name?: string;
+    secretRef?: string;
+    tokenUrl?: string;
+    issuer?: string;
+    clientId?: string;
+    timeoutMs?: number;
+    user?: string;
+  } = {},
 ): string {
   const lines: Record<Strategy, string[]> = {
     'client-credentials': [
@@ -109,7 +137,13 @@ export function sandboxProvider(
   };
   const name = options.name ?? { 'client-credentials': 'app', 'oauth1-pin': 'user', 'authorization-code': 'me' }[strategy];
   const timeline = `timeline: { url: ${sandbox.endpoints.timelineUrl}${options.user ? `, user: ${options.user}` : ''} }`;
-  return [`  ${name}:`, `    strategy: ${strategy}`, ...[...lines[strategy], ...(options.timeoutMs ? [`timeoutMs: ${options.timeoutMs}`] : []), timeline].map((l) => `    ${l}`)].join('\n') + '\n';
+  return (
+    [
+      `  ${name}:`,
+      `    strategy: ${strategy}`,
+      ...[...lines[strategy], ...(options.timeoutMs ? [`timeoutMs: ${options.timeoutMs}`] : []), timeline].map((l) => `    ${l}`),
+    ].join('\n') + '\n'
+  );
 }
 
 /** A whole test config from provider blocks. */

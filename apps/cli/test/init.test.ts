@@ -6,18 +6,21 @@ import { runInProcess, tempDir } from './helpers.js';
 const ENV = { TWITTER_API_KEY: 'k', TWITTER_API_SECRET: 's', MASTODON_CLIENT_ID: 'c', GITHUB_CLIENT_ID: 'g' };
 
 describe('tokensmith init', () => {
-  it.each(['client-credentials', 'oauth1-pin', 'authorization-code', 'device-code'])('writes a valid, commented %s starter with mode 600', async (strategy) => {
-    const dir = tempDir();
-    const result = await runInProcess(['init', '--strategy', strategy], { cwd: dir });
-    expect(result.code).toBe(0);
-    const path = join(dir, 'tokensmith.config.yaml');
-    expect(statSync(path).mode & 0o777).toBe(0o600);
-    const text = readFileSync(path, 'utf8');
-    expect(text).toMatch(/^# tokensmith config/);
-    const { config, literalSecrets } = await parseConfig(text, path, ENV);
-    expect(Object.values(config.providers).map((p) => p.strategy)).toEqual([strategy]);
-    expect(literalSecrets).toEqual([]);
-  });
+  it.each(['client-credentials', 'oauth1-pin', 'authorization-code', 'device-code'])(
+    'writes a valid, commented %s starter with mode 600',
+    async (strategy) => {
+      const dir = tempDir();
+      const result = await runInProcess(['init', '--strategy', strategy], { cwd: dir });
+      expect(result.code).toBe(0);
+      const path = join(dir, 'tokensmith.config.yaml');
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      const text = readFileSync(path, 'utf8');
+      expect(text).toMatch(/^# tokensmith config/);
+      const { config, literalSecrets } = await parseConfig(text, path, ENV);
+      expect(Object.values(config.providers).map((p) => p.strategy)).toEqual([strategy]);
+      expect(literalSecrets).toEqual([]);
+    },
+  );
 
   it('refuses to overwrite without --force, and rejects an unknown strategy', async () => {
     const dir = tempDir();

@@ -38,65 +38,105 @@ interface Row {
   fragments: () => string[];
 }
 
-const app = (options: Parameters<typeof sandboxProvider>[2] = {}) => sandboxProvider(sandbox, 'client-credentials', { user: 'twitterapi', ...options });
+const app = (options: Parameters<typeof sandboxProvider>[2] = {}) =>
+  sandboxProvider(sandbox, 'client-credentials', { user: 'twitterapi', ...options });
 const oauth1 = () => sandboxProvider(sandbox, 'oauth1-pin');
 
 const rows: Row[] = [
   {
     name: 'an unknown --user (Twitter 404 code 34) is "user not found", a usage error',
-    providers: () => [app()], argv: () => ['timeline', 'app', '--user', 'nobody_here'], code: 1,
+    providers: () => [app()],
+    argv: () => ['timeline', 'app', '--user', 'nobody_here'],
+    code: 1,
     fragments: () => ['user @nobody_here not found', 'check the name given to --user or providers.app.timeline.user'],
   },
   {
     name: 'a wrong tokenUrl path (404 from the token endpoint) names providers.app.tokenUrl',
-    providers: () => [app({ tokenUrl: `${sandbox.url}/oauth2/tokn` })], argv: () => ['timeline', 'app'], code: 1,
+    providers: () => [app({ tokenUrl: `${sandbox.url}/oauth2/tokn` })],
+    argv: () => ['timeline', 'app'],
+    code: 1,
     fragments: () => ['answered HTTP 404 Not Found', 'check providers.app.tokenUrl'],
   },
   {
     name: 'a wrong client secret (403 code 99 authenticity_token_error) names clientId/clientSecret',
-    providers: () => [app()], argv: () => ['timeline', 'app'], env: { APP_SECRET: WRONG_SECRET }, code: 2,
-    fragments: () => ['refused the app\'s credentials', 'HTTP 403 authenticity_token_error', 'check providers.app.clientId and providers.app.clientSecret'],
+    providers: () => [app()],
+    argv: () => ['timeline', 'app'],
+    env: { APP_SECRET: WRONG_SECRET },
+    code: 2,
+    fragments: () => [
+      "refused the app's credentials",
+      'HTTP 403 authenticity_token_error',
+      'check providers.app.clientId and providers.app.clientSecret',
+    ],
   },
   {
     name: 'a 401 invalid_client names clientId/clientSecret',
-    providers: () => [app()], argv: () => ['token', 'app'], code: 2,
-    fault: { path: '/oauth2/token', fault: { type: 'status', status: 401, body: '{"error":"invalid_client","error_description":"Client authentication failed"}', headers: { 'content-type': 'application/json' } } },
+    providers: () => [app()],
+    argv: () => ['token', 'app'],
+    code: 2,
+    fault: {
+      path: '/oauth2/token',
+      fault: {
+        type: 'status',
+        status: 401,
+        body: '{"error":"invalid_client","error_description":"Client authentication failed"}',
+        headers: { 'content-type': 'application/json' },
+      },
+    },
     fragments: () => ['HTTP 401 invalid_client', 'check providers.app.clientId and providers.app.clientSecret'],
   },
   {
     name: 'a wrong consumer secret (OAuth 1.0a, 401 code 32) names consumerKey/consumerSecret',
-    providers: () => [oauth1()], argv: () => ['login', 'user', '--no-browser'], env: { CONSUMER_SECRET: WRONG_SECRET }, code: 2,
+    providers: () => [oauth1()],
+    argv: () => ['login', 'user', '--no-browser'],
+    env: { CONSUMER_SECRET: WRONG_SECRET },
+    code: 2,
     fragments: () => ['providers.user.requestTokenUrl', 'check providers.user.consumerKey and providers.user.consumerSecret'],
   },
   {
     name: 'a refused connection names the endpoint and asks whether the server is running',
-    providers: () => [app({ tokenUrl: `http://127.0.0.1:${deadPort}/oauth2/token` })], argv: () => ['timeline', 'app'], code: 3,
-    fragments: () => [`cannot reach providers.app.tokenUrl = http://127.0.0.1:${deadPort}/oauth2/token: the connection was refused`, 'is the server running at that address?'],
+    providers: () => [app({ tokenUrl: `http://127.0.0.1:${deadPort}/oauth2/token` })],
+    argv: () => ['timeline', 'app'],
+    code: 3,
+    fragments: () => [
+      `cannot reach providers.app.tokenUrl = http://127.0.0.1:${deadPort}/oauth2/token: the connection was refused`,
+      'is the server running at that address?',
+    ],
   },
   {
     name: 'a token endpoint answering 503 is a provider failure: try again later',
-    providers: () => [app()], argv: () => ['token', 'app'], code: 3,
+    providers: () => [app()],
+    argv: () => ['token', 'app'],
+    code: 3,
     fault: { path: '/oauth2/token', fault: { type: 'status', status: 503 } },
     fragments: () => ['answered HTTP 503', 'try again later'],
   },
   {
     name: 'Redis down names the URL with the password masked, exit 3',
-    providers: () => [app()], argv: () => ['--store', `redis://:${REDIS_PASSWORD}@127.0.0.1:${deadPort}/0`, 'token', 'app'], code: 3,
+    providers: () => [app()],
+    argv: () => ['--store', `redis://:${REDIS_PASSWORD}@127.0.0.1:${deadPort}/0`, 'token', 'app'],
+    code: 3,
     fragments: () => [`redis://:***@127.0.0.1:${deadPort}/0`, 'is Redis running'],
   },
   {
     name: 'sandbox --port on a busy port suggests --port 0',
-    providers: () => [app()], argv: () => ['sandbox', '--port', String((busy.address() as { port: number }).port)], code: 1,
+    providers: () => [app()],
+    argv: () => ['sandbox', '--port', String((busy.address() as { port: number }).port)],
+    code: 1,
     fragments: () => [`port ${(busy.address() as { port: number }).port} on 127.0.0.1 is already in use`, '--port 0'],
   },
   {
     name: 'an http:// tokenUrl off loopback names providers.app.tokenUrl like the other validation errors',
-    providers: () => [app({ tokenUrl: 'http://api.example.com/oauth2/token' })], argv: () => ['timeline', 'app'], code: 1,
+    providers: () => [app({ tokenUrl: 'http://api.example.com/oauth2/token' })],
+    argv: () => ['timeline', 'app'],
+    code: 1,
     fragments: () => ['providers.app.tokenUrl: must use https:// (plain http:// is allowed only on loopback'],
   },
   {
     name: 'an unknown provider lists the configured ones',
-    providers: () => [app()], argv: () => ['token', 'twitter'], code: 1,
+    providers: () => [app()],
+    argv: () => ['token', 'twitter'],
+    code: 1,
     fragments: () => ['unknown provider twitter; configured: app'],
   },
 ];

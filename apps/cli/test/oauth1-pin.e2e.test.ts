@@ -5,13 +5,18 @@ import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeC
 import { runInPty } from './pty.js';
 
 let sandbox: Sandbox;
-beforeEach(async () => { sandbox = await startSandbox(); });
-afterEach(async () => { await sandbox.stop(); });
+beforeEach(async () => {
+  sandbox = await startSandbox();
+});
+afterEach(async () => {
+  await sandbox.stop();
+});
 
 const config = () => sandboxConfig([sandboxProvider(sandbox, 'oauth1-pin')]);
 const env = SANDBOX_ENV;
 const pendingDir = (dir: string) => join(dir, '.config', 'tokensmith', 'pending');
-const pendingFiles = (dir: string) => (existsSync(pendingDir(dir)) ? readdirSync(pendingDir(dir)).map((name) => join(pendingDir(dir), name)) : []);
+const pendingFiles = (dir: string) =>
+  existsSync(pendingDir(dir)) ? readdirSync(pendingDir(dir)).map((name) => join(pendingDir(dir), name)) : [];
 
 async function status(dir: string) {
   const result = await runBinary(['status', '--json'], { cwd: dir, env });
@@ -123,14 +128,21 @@ describe('tokensmith login (OAuth 1.0a PIN) against the sandbox', () => {
   it('timeline and token without a terminal fail at once with the login command, before any request (measured: 300 s wait)', async () => {
     const dir = tempDir();
     writeConfig(dir, config());
-    for (const argv of [['timeline', 'user'], ['token', 'user']]) {
+    for (const argv of [
+      ['timeline', 'user'],
+      ['token', 'user'],
+    ]) {
       const started = Date.now();
       const result = await runBinary(argv, { cwd: dir, env, stdin: '' });
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain('error: not logged in to user, and a login needs a person (CI is set): run `tokensmith login user` in a terminal');
+      expect(result.stderr).toContain(
+        'error: not logged in to user, and a login needs a person (CI is set): run `tokensmith login user` in a terminal',
+      );
       // The advice is the two-step login, never a --pin that cannot work on its own.
-      expect(result.stderr).toContain('`tokensmith login user --no-browser` prints the URL to approve, then `tokensmith login user --pin PIN`');
+      expect(result.stderr).toContain(
+        '`tokensmith login user --no-browser` prints the URL to approve, then `tokensmith login user --pin PIN`',
+      );
     }
     expect(sandbox.stats.requestTokenRequests).toBe(0);
   });

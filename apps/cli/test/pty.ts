@@ -28,7 +28,14 @@ export function runInPty(argv: string[], options: { cwd: string; env?: NodeJS.Pr
   const command = [process.execPath, BIN, ...argv].map(quote).join(' ');
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin', HOME: options.cwd, XDG_CONFIG_HOME: join(options.cwd, '.config'), TERM: 'xterm', ...TRUSTED_TEST_VARIABLES, ...options.env },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin',
+      HOME: options.cwd,
+      XDG_CONFIG_HOME: join(options.cwd, '.config'),
+      TERM: 'xterm',
+      ...TRUSTED_TEST_VARIABLES,
+      ...options.env,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let screen = '';

@@ -21,11 +21,18 @@ function harvest(): void {
   const state = sandbox.state;
   for (const token of state.appTokens.keys()) secrets.add(token);
   for (const token of state.userTokens.keys()) secrets.add(token);
-  const oauth2 = state.extensions.oauth2User as { codes: Map<string, unknown>; refreshTokens: Map<string, string>; grants: Map<string, { accessTokens: Set<string>; refreshTokens: Set<string> }> };
+  const oauth2 = state.extensions.oauth2User as {
+    codes: Map<string, unknown>;
+    refreshTokens: Map<string, string>;
+    grants: Map<string, { accessTokens: Set<string>; refreshTokens: Set<string> }>;
+  };
   for (const code of oauth2.codes.keys()) secrets.add(code);
   for (const token of oauth2.refreshTokens.keys()) secrets.add(token);
   for (const grant of oauth2.grants.values()) for (const token of [...grant.accessTokens, ...grant.refreshTokens]) secrets.add(token);
-  const oauth1 = state.extensions.oauth1 as { accessTokens: Map<string, { secret: string }>; requestTokens: Map<string, { secret?: string; tokenSecret?: string }> };
+  const oauth1 = state.extensions.oauth1 as {
+    accessTokens: Map<string, { secret: string }>;
+    requestTokens: Map<string, { secret?: string; tokenSecret?: string }>;
+  };
   for (const [token, record] of oauth1.accessTokens) secrets.add(token).add(record.secret);
   for (const record of oauth1.requestTokens.values()) {
     const secret = record.secret ?? record.tokenSecret;
@@ -86,10 +93,14 @@ beforeAll(async () => {
   sandbox = await startSandbox({
     apps: [{ clientId: DEMO_CREDENTIALS.app.clientId, clientSecret: APP_SECRET }],
     consumers: [{ ...DEMO_CREDENTIALS.oauth1, consumerSecret: CONSUMER_SECRET }],
-    oauth2Clients: [{ clientId: 'confidential-cli', clientSecret: CLIENT_SECRET, redirectUris: ['http://127.0.0.1/callback'], name: 'Confidential CLI' }],
+    oauth2Clients: [
+      { clientId: 'confidential-cli', clientSecret: CLIENT_SECRET, redirectUris: ['http://127.0.0.1/callback'], name: 'Confidential CLI' },
+    ],
   });
 });
-afterAll(async () => { await sandbox.stop(); });
+afterAll(async () => {
+  await sandbox.stop();
+});
 
 describe('no secret in any output, with --verbose and DEBUG=tokensmith*', () => {
   it('runs every command and error path, then checks every output against every secret', async () => {
@@ -115,13 +126,23 @@ describe('no secret in any output, with --verbose and DEBUG=tokensmith*', () => 
     expect((await run('timeline me (refresh)', ['timeline', 'me', '--count', '1'], { ...cwd, stdin: '' })).code).toBe(0);
     expect(sandbox.stats.refreshRequests).toBe(1);
     expect((await run('status --json', ['status', '--json'], cwd)).code).toBe(0);
-    sandbox.faults.add({ path: '/1.1/statuses/user_timeline.json', fault: { type: 'status', status: 401, body: '{"errors":[{"code":89,"message":"Invalid or expired token."}]}' } });
+    sandbox.faults.add({
+      path: '/1.1/statuses/user_timeline.json',
+      fault: { type: 'status', status: 401, body: '{"errors":[{"code":89,"message":"Invalid or expired token."}]}' },
+    });
     expect((await run('timeline app (401, re-auth)', ['timeline', 'app', '--count', '1'], cwd)).code).toBe(0);
 
     // Error paths.
     expect((await twoStepLogin(cwd, (pin) => (pin === '1111111' ? '2222222' : '1111111'), ' (wrong PIN)')).code).toBe(2);
     expect((await run('login me (denied)', ['login', 'me', '--no-browser'], { ...cwd, onStderr: person('deny') })).code).toBe(2);
-    expect((await run('timeline app (wrong secret)', ['--store', 'memory', 'timeline', 'app'], { ...cwd, env: { APP_SECRET: 'KNOWN-wrong-secret-0d9e' } })).code).toBe(2);
+    expect(
+      (
+        await run('timeline app (wrong secret)', ['--store', 'memory', 'timeline', 'app'], {
+          ...cwd,
+          env: { APP_SECRET: 'KNOWN-wrong-secret-0d9e' },
+        })
+      ).code,
+    ).toBe(2);
     secrets.add('KNOWN-wrong-secret-0d9e');
     const down = await startSandbox();
     const deadUrl = down.endpoints.tokenUrl;
@@ -150,7 +171,8 @@ describe('no secret in any output, with --verbose and DEBUG=tokensmith*', () => 
     for (const output of outputs) {
       for (const secret of secrets) {
         if (secret === output.allowed) continue;
-        if (output.text.includes(secret)) leaks.push(`${output.command}: leaks a secret of ${secret.length} chars starting ${secret.slice(0, 4)}`);
+        if (output.text.includes(secret))
+          leaks.push(`${output.command}: leaks a secret of ${secret.length} chars starting ${secret.slice(0, 4)}`);
       }
     }
     expect(leaks).toEqual([]);

@@ -5,8 +5,12 @@ import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeC
 // Issue 13 cosmetics: plain `status` names the logged-in user and the store holding the tokens.
 
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await startSandbox(); });
-afterAll(async () => { await sandbox.stop(); });
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox.stop();
+});
 
 /** The two-step OAuth 1.0a login a script does: print the URL, approve it as the person, give the PIN. */
 async function loginOAuth1(dir: string, env: NodeJS.ProcessEnv): Promise<void> {

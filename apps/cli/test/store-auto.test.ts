@@ -8,8 +8,12 @@ import { performance } from 'node:perf_hooks';
 import { openStore } from '../src/store.js';
 
 let home: string;
-beforeEach(() => { home = mkdtempSync(join(tmpdir(), 'tokensmith-auto-')); });
-afterEach(() => { rmSync(home, { recursive: true, force: true }); });
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'tokensmith-auto-'));
+});
+afterEach(() => {
+  rmSync(home, { recursive: true, force: true });
+});
 const noBus = () => ({ HOME: home, XDG_CONFIG_HOME: join(home, '.config'), PATH: process.env.PATH });
 
 describe('openStore: auto', () => {
@@ -25,7 +29,9 @@ describe('openStore: auto', () => {
     expect(notices).toEqual([]);
     await opened.store.set('k#c#', { type: 'bearer', accessToken: 't' });
     await opened.store.set('k2#c#', { type: 'bearer', accessToken: 't2' });
-    expect(notices).toEqual([`notice: no OS keychain answered (no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)); tokens are stored in the file ${file} (mode 0600). Set \`store: file\` to choose it explicitly.`]);
+    expect(notices).toEqual([
+      `notice: no OS keychain answered (no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)); tokens are stored in the file ${file} (mode 0600). Set \`store: file\` to choose it explicitly.`,
+    ]);
     expect(await opened.store.entries?.()).toHaveLength(2);
     expect(await opened.store.reset?.()).toMatch(/tokens\.json\.bak-\d+$/);
   });
@@ -33,7 +39,11 @@ describe('openStore: auto', () => {
   it('TOKENSMITH_TOKEN_FILE means the file, without a probe or a notice', async () => {
     const file = join(home, 'chosen.json');
     const notices: string[] = [];
-    const opened = await openStore('auto', { ...noBus(), TOKENSMITH_TOKEN_FILE: file, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' }, (line) => notices.push(line));
+    const opened = await openStore(
+      'auto',
+      { ...noBus(), TOKENSMITH_TOKEN_FILE: file, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' },
+      (line) => notices.push(line),
+    );
     expect(opened.description).toBe(`file ${file}`);
     await opened.store.set('k#c#', { type: 'bearer', accessToken: 't' });
     expect(notices).toEqual([]);
@@ -41,6 +51,8 @@ describe('openStore: auto', () => {
 
   it('keychain names the store; an unknown setting is a usage error listing the choices', async () => {
     expect((await openStore('keychain', noBus())).description).toBe('keychain (service tokensmith)');
-    await expect(openStore('sqlite', noBus())).rejects.toMatchObject({ message: "--store must be 'auto' (the default), 'keychain', 'file', 'memory' or a redis:// URL" });
+    await expect(openStore('sqlite', noBus())).rejects.toMatchObject({
+      message: "--store must be 'auto' (the default), 'keychain', 'file', 'memory' or a redis:// URL",
+    });
   });
 });

@@ -10,10 +10,18 @@ import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeC
 let sandbox: Sandbox;
 let redis: RedisServer;
 let keyring: KeyringSession;
-beforeAll(async () => { [redis, keyring] = await Promise.all([startRedisServer(), startKeyringSession()]); });
-afterAll(async () => { await Promise.all([redis?.stop(), keyring?.stop()]); });
-beforeEach(async () => { sandbox = await startSandbox(); });
-afterEach(async () => { await sandbox.stop(); });
+beforeAll(async () => {
+  [redis, keyring] = await Promise.all([startRedisServer(), startKeyringSession()]);
+});
+afterAll(async () => {
+  await Promise.all([redis?.stop(), keyring?.stop()]);
+});
+beforeEach(async () => {
+  sandbox = await startSandbox();
+});
+afterEach(async () => {
+  await sandbox.stop();
+});
 
 // No store setting: the CLI's default (auto) unless --store says otherwise. runBinary's environment
 // has no D-Bus session bus unless a test passes one: there `auto` is the file.
@@ -32,7 +40,10 @@ function filesUnder(dir: string): string[] {
 async function status(dir: string, store: string[] = []) {
   const result = await runBinary([...store, 'status', '--json'], { cwd: dir, env });
   expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as { store: string; providers: Array<{ provider: string; loggedIn: boolean; expiresAt?: string | null }> };
+  return JSON.parse(result.stdout) as {
+    store: string;
+    providers: Array<{ provider: string; loggedIn: boolean; expiresAt?: string | null }>;
+  };
 }
 
 describe('token stores from the CLI', () => {
@@ -58,7 +69,9 @@ describe('token stores from the CLI', () => {
 
     const shown = await status(dir);
     expect(shown.store).toBe(`file ${file}`);
-    expect(shown.providers).toEqual([{ provider: 'app', strategy: 'client-credentials', loggedIn: true, type: 'bearer', expiresAt: null, refreshable: false, scopes: [] }]);
+    expect(shown.providers).toEqual([
+      { provider: 'app', strategy: 'client-credentials', loggedIn: true, type: 'bearer', expiresAt: null, refreshable: false, scopes: [] },
+    ]);
     const human = await runBinary(['status'], { cwd: dir, env });
     expect(human.stdout).toMatch(/app\s+client-credentials\s+logged in, no expiry/);
     expect(human.stdout + JSON.stringify(shown)).not.toContain(token);
@@ -98,7 +111,9 @@ describe('token stores from the CLI', () => {
     const dir = tempDir();
     writeConfig(dir, config());
     const url = redis.url;
-    const runs = await Promise.all(Array.from({ length: 4 }, () => runBinary(['--store', url, 'timeline', '--count', '1'], { cwd: dir, env })));
+    const runs = await Promise.all(
+      Array.from({ length: 4 }, () => runBinary(['--store', url, 'timeline', '--count', '1'], { cwd: dir, env })),
+    );
     for (const run of runs) expect(run.code).toBe(0);
     expect(sandbox.stats.tokenRequests).toBe(1);
     const shown = await status(dir, ['--store', url]);
@@ -169,7 +184,10 @@ describe('the OS keychain from the CLI (a real gnome-keyring in a private D-Bus 
     expect(sandbox.stats.tokenRequests).toBe(1);
 
     const shown = await runBinary(['--store', 'keychain', 'status', '--json'], { cwd: dir, env: withKeyring() });
-    expect(JSON.parse(shown.stdout)).toMatchObject({ store: 'keychain (service tokensmith)', providers: [{ provider: 'app', loggedIn: true }] });
+    expect(JSON.parse(shown.stdout)).toMatchObject({
+      store: 'keychain (service tokensmith)',
+      providers: [{ provider: 'app', loggedIn: true }],
+    });
     expect(shown.stdout).not.toContain(token);
 
     expect((await runBinary(['--store', 'keychain', 'logout', 'app'], { cwd: dir, env: withKeyring() })).code).toBe(0);
@@ -182,11 +200,16 @@ describe('the OS keychain from the CLI (a real gnome-keyring in a private D-Bus 
     const run = await runBinary(['token'], { cwd: dir, env: withKeyring() });
     expect(run.code).toBe(0);
     expect(run.stderr).not.toContain('notice:');
-    const status = JSON.parse((await runBinary(['status', '--json'], { cwd: dir, env: withKeyring() })).stdout) as { store: string; providers: Array<{ loggedIn: boolean }> };
+    const status = JSON.parse((await runBinary(['status', '--json'], { cwd: dir, env: withKeyring() })).stdout) as {
+      store: string;
+      providers: Array<{ loggedIn: boolean }>;
+    };
     expect(status).toMatchObject({ store: 'keychain (service tokensmith)', providers: [{ loggedIn: true }] });
     // Moving between stores is a new login, never a silent copy: the file starts empty.
     const file = join(dir, 'explicit', 'tokens.json');
-    const inFile = JSON.parse((await runBinary(['status', '--json'], { cwd: dir, env: { ...withKeyring(), TOKENSMITH_TOKEN_FILE: file } })).stdout) as typeof status;
+    const inFile = JSON.parse(
+      (await runBinary(['status', '--json'], { cwd: dir, env: { ...withKeyring(), TOKENSMITH_TOKEN_FILE: file } })).stdout,
+    ) as typeof status;
     expect(inFile).toMatchObject({ store: `file ${file}`, providers: [{ loggedIn: false }] });
     expect((await runBinary(['logout', 'app'], { cwd: dir, env: withKeyring() })).code).toBe(0);
     expect(await keyring.secretTool(['search', '--all', 'service', 'tokensmith'])).toBe('');

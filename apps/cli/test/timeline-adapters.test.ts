@@ -8,18 +8,23 @@ import { formatPosts, htmlToText } from '../src/timeline-format.js';
 
 const quiet = createProgress({ stdout: new PassThrough(), stderr: new PassThrough(), stdin: Readable.from([]), env: {}, cwd: '/' }, true);
 let sandbox: Sandbox;
-beforeAll(async () => { sandbox = await startSandbox(); });
-afterAll(async () => { await sandbox.stop(); });
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox.stop();
+});
 
 function providerFor(format: 'twitter-v1' | 'twitter-v2' | 'mastodon', url: string): ProviderConfig {
   return { strategy: 'client-credentials', tokenUrl: sandbox.endpoints.tokenUrl, ...DEMO_CREDENTIALS.app, timeline: { url, format } };
 }
 
-const cases = () => [
-  ['twitter-v1', sandbox.endpoints.timelineUrl],
-  ['twitter-v2', `${sandbox.url}/2`],
-  ['mastodon', sandbox.url],
-] as const;
+const cases = () =>
+  [
+    ['twitter-v1', sandbox.endpoints.timelineUrl],
+    ['twitter-v2', `${sandbox.url}/2`],
+    ['mastodon', sandbox.url],
+  ] as const;
 
 describe('timeline adapters against the sandbox emulating each API', () => {
   it.each([0, 1, 2])('format #%i gives the same posts in the same order', async (index) => {
@@ -46,7 +51,9 @@ describe('timeline adapters against the sandbox emulating each API', () => {
   it('maps an unknown user to "user not found", a usage error naming --user and the timeline url, in every format', async () => {
     const provider = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, ...DEMO_CREDENTIALS.app });
     for (const [format, url] of cases()) {
-      const error = await fetchTimeline('p', providerFor(format, url), provider, { user: 'nobody', count: 2 }, quiet).catch((e: unknown) => e);
+      const error = await fetchTimeline('p', providerFor(format, url), provider, { user: 'nobody', count: 2 }, quiet).catch(
+        (e: unknown) => e,
+      );
       expect(error).toMatchObject({ name: 'CliError', category: 'usage' });
       expect((error as Error).message).toContain('user @nobody not found');
       expect((error as Error).message).toContain('providers.p.timeline.url');
@@ -55,7 +62,13 @@ describe('timeline adapters against the sandbox emulating each API', () => {
 
   it('asks Twitter v2 for at least 5 results (its minimum) and trims to --count', async () => {
     const provider = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, ...DEMO_CREDENTIALS.app });
-    const posts = await fetchTimeline('p', providerFor('twitter-v2', `${sandbox.url}/2`), provider, { user: 'twitterapi', count: 1 }, quiet);
+    const posts = await fetchTimeline(
+      'p',
+      providerFor('twitter-v2', `${sandbox.url}/2`),
+      provider,
+      { user: 'twitterapi', count: 1 },
+      quiet,
+    );
     expect(posts).toHaveLength(1);
   });
 
@@ -63,7 +76,10 @@ describe('timeline adapters against the sandbox emulating each API', () => {
     const provider = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, ...DEMO_CREDENTIALS.app });
     // Without --user the adapters ask for the logged-in user; the config check that demands --user for
     // app-only providers is bypassed here by labelling the provider as a user strategy.
-    for (const [format, url] of [['twitter-v2', `${sandbox.url}/2`], ['mastodon', sandbox.url]] as const) {
+    for (const [format, url] of [
+      ['twitter-v2', `${sandbox.url}/2`],
+      ['mastodon', sandbox.url],
+    ] as const) {
       const config = { ...providerFor(format, url), strategy: 'oauth1-pin' } as unknown as ProviderConfig;
       await expect(fetchTimeline('p', config, provider, { count: 2 }, quiet)).rejects.toMatchObject({ status: 403 });
     }
@@ -72,7 +88,9 @@ describe('timeline adapters against the sandbox emulating each API', () => {
 
 describe('rendering', () => {
   it('prints the recipe lines', () => {
-    expect(formatPosts([{ id: '1', text: 'hi', createdAt: 'Fri Nov 20 08:30:00 +0000 2026', author: { name: 'A', handle: 'a' } }])).toBe('Tweet: hi\nOn: Fri Nov 20 08:30:00 +0000 2026\nBy: A (@a)\n');
+    expect(formatPosts([{ id: '1', text: 'hi', createdAt: 'Fri Nov 20 08:30:00 +0000 2026', author: { name: 'A', handle: 'a' } }])).toBe(
+      'Tweet: hi\nOn: Fri Nov 20 08:30:00 +0000 2026\nBy: A (@a)\n',
+    );
     expect(formatPosts([])).toBe('No tweets.\n');
   });
   it('turns Mastodon HTML into text', () => {

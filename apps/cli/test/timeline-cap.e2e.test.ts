@@ -15,7 +15,11 @@ let bytesSent = 0;
 
 /** An endless stream of a JSON-looking array, `chunk` bytes at a time, until the client goes away. */
 function endless(response: ServerResponse, chunk: Buffer): Readable {
-  const source = new Readable({ read() { this.push(chunk); } });
+  const source = new Readable({
+    read() {
+      this.push(chunk);
+    },
+  });
   response.on('close', () => source.destroy());
   return source;
 }
@@ -49,17 +53,20 @@ afterAll(async () => {
 
 function config(path: string, maxResponseBytes?: number): string {
   const { port } = hostile.address() as { port: number };
-  return sandboxConfig([
+  return sandboxConfig(
     [
-      '  app:',
-      '    strategy: client-credentials',
-      `    tokenUrl: ${sandbox.endpoints.tokenUrl}`,
-      `    clientId: ${'${APP_CLIENT_ID}'}`,
-      '    clientSecret: ${APP_SECRET}',
-      `    timeline: { url: http://127.0.0.1:${port}${path}, user: twitterapi${maxResponseBytes ? `, maxResponseBytes: ${maxResponseBytes}` : ''} }`,
-      '',
-    ].join('\n'),
-  ], { store: 'memory' });
+      [
+        '  app:',
+        '    strategy: client-credentials',
+        `    tokenUrl: ${sandbox.endpoints.tokenUrl}`,
+        `    clientId: ${'${APP_CLIENT_ID}'}`,
+        '    clientSecret: ${APP_SECRET}',
+        `    timeline: { url: http://127.0.0.1:${port}${path}, user: twitterapi${maxResponseBytes ? `, maxResponseBytes: ${maxResponseBytes}` : ''} }`,
+        '',
+      ].join('\n'),
+    ],
+    { store: 'memory' },
+  );
 }
 
 describe('the timeline body is read through a cap (built binary, hostile local server)', () => {
@@ -75,7 +82,12 @@ describe('the timeline body is read through a cap (built binary, hostile local s
     const { DEMO_CREDENTIALS } = await import('@tokensmith/sandbox');
     const result = await runBinary(['timeline', 'app'], {
       cwd: dir,
-      env: { ...SANDBOX_ENV, APP_CLIENT_ID: DEMO_CREDENTIALS.app.clientId, TOKENSMITH_TRUSTED_VARIABLES: 'APP_SECRET,APP_CLIENT_ID', NODE_OPTIONS: '--max-old-space-size=96' },
+      env: {
+        ...SANDBOX_ENV,
+        APP_CLIENT_ID: DEMO_CREDENTIALS.app.clientId,
+        TOKENSMITH_TRUSTED_VARIABLES: 'APP_SECRET,APP_CLIENT_ID',
+        NODE_OPTIONS: '--max-old-space-size=96',
+      },
     });
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(result.code).toBe(3);

@@ -1,5 +1,11 @@
 import { TokensmithError, isLoopbackHost, optionalFunction, optionalNumber, requireEndpoint } from '@tokensmith/core/kit';
-import { progressReporter, readClientOptions, type OAuth2ClientOptions, type OAuth2Progress, type OAuth2Settings } from '@tokensmith/oauth2';
+import {
+  progressReporter,
+  readClientOptions,
+  type OAuth2ClientOptions,
+  type OAuth2Progress,
+  type OAuth2Settings,
+} from '@tokensmith/oauth2';
 import { isLoopbackRedirectUri } from './loopback-listener.js';
 
 /**
@@ -23,7 +29,16 @@ export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1/callback';
 export const DEFAULT_CALLBACK_TIMEOUT_MS = 5 * 60_000;
 
 /** The authorization request parameters the flow sets itself; `authorizationParams` cannot override them. */
-export const FLOW_OWNED_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'scope'] as const;
+export const FLOW_OWNED_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'nonce',
+  'scope',
+] as const;
 
 /**
  * What {@link AuthorizationCodeOptions.onProgress} reports; messages never hold a secret.
@@ -103,7 +118,8 @@ function invalid(message: string): TokensmithError {
  * ```
  */
 export function readRedirectUri(value: unknown, field: string): URL {
-  if (!(value instanceof URL) && (typeof value !== 'string' || value.trim() === '')) throw invalid(`${field} must be a URL, e.g. ${DEFAULT_REDIRECT_URI}`);
+  if (!(value instanceof URL) && (typeof value !== 'string' || value.trim() === ''))
+    throw invalid(`${field} must be a URL, e.g. ${DEFAULT_REDIRECT_URI}`);
   let url: URL;
   try {
     url = new URL(value);
@@ -112,7 +128,9 @@ export function readRedirectUri(value: unknown, field: string): URL {
   }
   if (url.search || url.hash) throw invalid(`${field} must not have a query or fragment`);
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname) && url.hostname !== '127.0.0.1') {
-    throw invalid(`${field} must use 127.0.0.1, not ${url.hostname}: the listener binds 127.0.0.1 only and servers match loopback redirect URIs literally (RFC 8252 7.3, 8.3)`);
+    throw invalid(
+      `${field} must use 127.0.0.1, not ${url.hostname}: the listener binds 127.0.0.1 only and servers match loopback redirect URIs literally (RFC 8252 7.3, 8.3)`,
+    );
   }
   return requireEndpoint({ [field]: url }, field);
 }

@@ -1,4 +1,10 @@
-import { TokensmithError, defineProvider, requireOptions, type BearerCredentials, type InteractiveTokenProvider } from '@tokensmith/core/kit';
+import {
+  TokensmithError,
+  defineProvider,
+  requireOptions,
+  type BearerCredentials,
+  type InteractiveTokenProvider,
+} from '@tokensmith/core/kit';
 import { createOAuth2Session } from '@tokensmith/oauth2';
 import { readAuthorizationCodeOptions, readRedirectUri, type AuthorizationCodeOptions } from './authorization-code-options.js';
 import { exchangeCode, startAuthorization, type FlowContext, type PendingAuthorization } from './authorization-flow.js';
@@ -66,7 +72,10 @@ export function createAuthorizationCodeProvider(options: AuthorizationCodeOption
 
   const interactive = async (signal: AbortSignal | undefined): Promise<BearerCredentials> => {
     if (!settings.openBrowser && !settings.promptRedirect) {
-      throw new TokensmithError('login_required', `no usable tokens are stored; run \`${loginCommand}\` to sign in (this provider has no openBrowser or promptRedirect)`);
+      throw new TokensmithError(
+        'login_required',
+        `no usable tokens are stored; run \`${loginCommand}\` to sign in (this provider has no openBrowser or promptRedirect)`,
+      );
     }
     await session.server();
     return settings.useListener ? loginViaListener(context, signal) : loginViaPaste(context, signal);
@@ -79,7 +88,10 @@ export function createAuthorizationCodeProvider(options: AuthorizationCodeOption
       strategy: 'authorization-code' as const,
       ...session.methods,
       startAuthorization: (start = {}) =>
-        startAuthorization(context, start.redirectUri === undefined ? settings.redirectUri : readRedirectUri(start.redirectUri, 'redirectUri')),
+        startAuthorization(
+          context,
+          start.redirectUri === undefined ? settings.redirectUri : readRedirectUri(start.redirectUri, 'redirectUri'),
+        ),
       completeAuthorization: async (pending, callbackUrl) => session.tokens.replace(await exchangeCode(context, pending, callbackUrl)),
     } satisfies AuthorizationCodeProvider,
     settings.oauth2.description,

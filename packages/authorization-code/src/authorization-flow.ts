@@ -58,7 +58,9 @@ function pendingOf(fields: PendingAuthorization): PendingAuthorization {
  * ```
  */
 export function issuerParam(resolved: ResolvedServer): string | undefined {
-  return resolved.issuerKnown && resolved.metadata.authorization_response_iss_parameter_supported === true ? resolved.metadata.issuer : undefined;
+  return resolved.issuerKnown && resolved.metadata.authorization_response_iss_parameter_supported === true
+    ? resolved.metadata.issuer
+    : undefined;
 }
 
 /**
@@ -76,7 +78,10 @@ export async function startAuthorization(context: FlowContext, redirectUri: URL)
   const resolved = await session.server();
   const methods = resolved.metadata.code_challenge_methods_supported;
   if (Array.isArray(methods) && !methods.includes('S256')) {
-    throw new TokensmithError('config_error', 'the authorization server does not list S256 in code_challenge_methods_supported; tokensmith always uses PKCE S256');
+    throw new TokensmithError(
+      'config_error',
+      'the authorization server does not list S256 in code_challenge_methods_supported; tokensmith always uses PKCE S256',
+    );
   }
   const { scopes, client } = settings.oauth2;
   const codeVerifier = createCodeVerifier();
@@ -119,14 +124,19 @@ export function hasState(callback: URL, state: string): boolean {
  * await tokens.replace(credentials);
  * ```
  */
-export async function exchangeCode(context: FlowContext, pending: PendingAuthorization, callbackUrl: string | URL): Promise<BearerCredentials> {
+export async function exchangeCode(
+  context: FlowContext,
+  pending: PendingAuthorization,
+  callbackUrl: string | URL,
+): Promise<BearerCredentials> {
   const { session, settings } = context;
   const { client, tokenParams } = settings.oauth2;
   const invalid = (message: string) => new TokensmithError('invalid_options', message);
   if (!pending || typeof pending !== 'object' || typeof pending.state !== 'string' || typeof pending.redirectUri !== 'string') {
     throw invalid('pending must be what startAuthorization returned');
   }
-  if (!isCodeVerifier(pending.codeVerifier)) throw invalid('pending.codeVerifier must be 43-128 characters of [A-Za-z0-9._~-] (RFC 7636 4.1)');
+  if (!isCodeVerifier(pending.codeVerifier))
+    throw invalid('pending.codeVerifier must be 43-128 characters of [A-Za-z0-9._~-] (RFC 7636 4.1)');
   if (client.openid && typeof pending.nonce !== 'string') throw invalid('pending.nonce is required with scope openid');
   const redirect = readRedirectUri(pending.redirectUri, 'pending.redirectUri');
   let callback: URL;
@@ -142,7 +152,8 @@ export async function exchangeCode(context: FlowContext, pending: PendingAuthori
       'the authorization response does not belong to this login attempt (its state does not match: a stale tab or a forged redirect); nothing was stored. Run the login again.',
     );
   }
-  if (!params.has('code') && !params.has('error')) throw new TokensmithError('oauth_response', 'the authorization response has neither a code nor an error');
+  if (!params.has('code') && !params.has('error'))
+    throw new TokensmithError('oauth_response', 'the authorization response has neither a code nor an error');
   const resolved = await session.server();
   if (resolved.issuerKnown) {
     const iss = params.get('iss');
@@ -160,7 +171,9 @@ export async function exchangeCode(context: FlowContext, pending: PendingAuthori
   if (client.openid) checks.expectedNonce = pending.nonce!;
   if (params.has('code')) settings.progress({ type: 'exchange', message: 'Exchanging the authorization code for tokens' });
   try {
-    return session.toCredentials(await oidc.authorizationCodeGrant(session.configure(resolved), current, checks, new URLSearchParams(tokenParams)));
+    return session.toCredentials(
+      await oidc.authorizationCodeGrant(session.configure(resolved), current, checks, new URLSearchParams(tokenParams)),
+    );
   } catch (error) {
     throw await toTokensmithError(error, params.has('code') ? 'authorization code exchange' : 'authorization response');
   }

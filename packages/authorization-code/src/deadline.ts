@@ -9,7 +9,10 @@ import { TokensmithError, abortError } from '@tokensmith/core/kit';
  * const input = await withDeadline(promptRedirect(info), { timeoutMs: 300_000, what: 'the pasted redirect URL' });
  * ```
  */
-export function withDeadline<T>(promise: Promise<T>, options: { timeoutMs: number; signal?: AbortSignal | undefined; what: string; onExpire?: () => void }): Promise<T> {
+export function withDeadline<T>(
+  promise: Promise<T>,
+  options: { timeoutMs: number; signal?: AbortSignal | undefined; what: string; onExpire?: () => void },
+): Promise<T> {
   const { timeoutMs, signal, what } = options;
   if (signal?.aborted) return Promise.reject(abortError(signal, 'login'));
   return new Promise<T>((resolve, reject) => {
@@ -25,7 +28,9 @@ export function withDeadline<T>(promise: Promise<T>, options: { timeoutMs: numbe
     const timer = setTimeout(() => {
       finish();
       options.onExpire?.();
-      reject(new TokensmithError('callback_timeout', `no ${what} within ${formatDuration(timeoutMs)}; nothing was stored. Run the login again.`));
+      reject(
+        new TokensmithError('callback_timeout', `no ${what} within ${formatDuration(timeoutMs)}; nothing was stored. Run the login again.`),
+      );
     }, timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
     promise.then(

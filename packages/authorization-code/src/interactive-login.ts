@@ -19,7 +19,11 @@ function openInBrowser(context: FlowContext, authorizeUrl: string): Promise<bool
 }
 
 function reportBrowserFailed(context: FlowContext, authorizeUrl: string): void {
-  context.settings.progress({ type: 'browser-failed', message: `Could not open a browser; open this URL yourself: ${authorizeUrl}`, authorizeUrl });
+  context.settings.progress({
+    type: 'browser-failed',
+    message: `Could not open a browser; open this URL yourself: ${authorizeUrl}`,
+    authorizeUrl,
+  });
 }
 
 /**
@@ -48,7 +52,11 @@ export async function loginViaListener(context: FlowContext, signal: AbortSignal
         timeoutMs: callbackTimeoutMs,
         signal,
         state: pending.state,
-        onIgnored: () => progress({ type: 'ignored-callback', message: 'Ignored a callback that does not belong to this sign-in (wrong state); still waiting' }),
+        onIgnored: () =>
+          progress({
+            type: 'ignored-callback',
+            message: 'Ignored a callback that does not belong to this sign-in (wrong state); still waiting',
+          }),
       })
       .then((received) => ({ callback: received }));
     progress({ type: 'listening', message: `Waiting for the browser on ${listener.redirectUri}`, redirectUri: listener.redirectUri });
@@ -67,7 +75,11 @@ export async function loginViaListener(context: FlowContext, signal: AbortSignal
     const received = await Promise.race(waiting);
     stopPrompt.abort();
     if ('input' in received) {
-      return await exchangeCode(context, pending, callbackFromInput(received.input, pending, { iss: issuerParam(await context.session.server()) }));
+      return await exchangeCode(
+        context,
+        pending,
+        callbackFromInput(received.input, pending, { iss: issuerParam(await context.session.server()) }),
+      );
     }
     progress({ type: 'callback', message: 'Received the authorization response from the browser' });
     let credentials: BearerCredentials;
@@ -101,7 +113,11 @@ export async function loginViaPaste(context: FlowContext, signal: AbortSignal | 
   const { authorizeUrl } = pending;
   const stop = new AbortController();
   const promptSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  settings.progress({ type: 'prompt', message: `Open this URL to authorize, then paste the address your browser was sent to (or the code): ${authorizeUrl}`, authorizeUrl });
+  settings.progress({
+    type: 'prompt',
+    message: `Open this URL to authorize, then paste the address your browser was sent to (or the code): ${authorizeUrl}`,
+    authorizeUrl,
+  });
   if (settings.openBrowser) {
     void openInBrowser(context, authorizeUrl).then((opened) => {
       if (!opened) reportBrowserFailed(context, authorizeUrl);

@@ -121,7 +121,11 @@ function stateOf(url: URL, state: string): boolean {
   return returned !== null && sameText(returned, state);
 }
 
-const IGNORED_PAGE = callbackPage({ ok: false, message: 'This response does not belong to the sign-in in progress (its state does not match), so it was ignored. If you started the sign-in, use the tab it opened.' });
+const IGNORED_PAGE = callbackPage({
+  ok: false,
+  message:
+    'This response does not belong to the sign-in in progress (its state does not match), so it was ignored. If you started the sign-in, use the tab it opened.',
+});
 
 /**
  * Starts the loopback listener for `redirectUri` (`http://127.0.0.1[:port]/path`): binds 127.0.0.1
@@ -143,7 +147,10 @@ export async function startLoopbackListener(redirectUri: string | URL): Promise<
     throw new TokensmithError('invalid_options', 'redirectUri must be an absolute URL');
   }
   if (!isLoopbackRedirectUri(configured) || configured.hash || configured.username || configured.password) {
-    throw new TokensmithError('invalid_options', `redirectUri must look like http://${LOOPBACK_HOST}[:port]/path to receive the callback on loopback (RFC 8252 7.3)`);
+    throw new TokensmithError(
+      'invalid_options',
+      `redirectUri must look like http://${LOOPBACK_HOST}[:port]/path to receive the callback on loopback (RFC 8252 7.3)`,
+    );
   }
   const path = configured.pathname;
   const port = configured.port === '' ? 0 : Number(configured.port);
@@ -252,7 +259,12 @@ export async function startLoopbackListener(redirectUri: string | URL): Promise<
         ignore(res);
       }
       const { timeoutMs, signal } = options;
-      return withDeadline(received, { timeoutMs, signal, what: `browser callback on ${actual.origin}${path}`, onExpire: () => void close() });
+      return withDeadline(received, {
+        timeoutMs,
+        signal,
+        what: `browser callback on ${actual.origin}${path}`,
+        onExpire: () => void close(),
+      });
     },
     close,
   };

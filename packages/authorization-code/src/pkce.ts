@@ -14,7 +14,8 @@ const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
  * ```
  */
 export function createCodeVerifier(bytes = 32): string {
-  if (!Number.isInteger(bytes) || bytes < 32 || bytes > 96) throw new TokensmithError('invalid_options', 'bytes must be an integer from 32 to 96 (RFC 7636 4.1)');
+  if (!Number.isInteger(bytes) || bytes < 32 || bytes > 96)
+    throw new TokensmithError('invalid_options', 'bytes must be an integer from 32 to 96 (RFC 7636 4.1)');
   return randomBytes(bytes).toString('base64url');
 }
 
@@ -42,7 +43,8 @@ export function isCodeVerifier(value: unknown): value is string {
  * ```
  */
 export function codeChallengeS256(codeVerifier: string): string {
-  if (!isCodeVerifier(codeVerifier)) throw new TokensmithError('invalid_options', 'codeVerifier must be 43-128 characters of [A-Za-z0-9._~-] (RFC 7636 4.1)');
+  if (!isCodeVerifier(codeVerifier))
+    throw new TokensmithError('invalid_options', 'codeVerifier must be 43-128 characters of [A-Za-z0-9._~-] (RFC 7636 4.1)');
   return createHash('sha256').update(codeVerifier, 'ascii').digest('base64url');
 }
 

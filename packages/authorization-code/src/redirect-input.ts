@@ -14,7 +14,11 @@ const BARE_CODE = /^[\x21-\x7E]+$/;
  * callbackFromInput('abc', pending); // URL on pending.redirectUri with code=abc&state=<pending.state>
  * ```
  */
-export function callbackFromInput(input: unknown, pending: { redirectUri: string; state: string }, options: { iss?: string | undefined } = {}): URL {
+export function callbackFromInput(
+  input: unknown,
+  pending: { redirectUri: string; state: string },
+  options: { iss?: string | undefined } = {},
+): URL {
   const text = typeof input === 'string' ? input.trim() : '';
   const unusable = (why: string) => new TokensmithError('login_required', `${why}; nothing was stored. Run the login again.`);
   if (!text) throw unusable('nothing was pasted (expected the URL the browser was sent to, or the code)');
@@ -35,7 +39,8 @@ export function callbackFromInput(input: unknown, pending: { redirectUri: string
   } else {
     throw unusable('the pasted text is neither a URL nor a code');
   }
-  if (!params.has('code') && !params.has('error')) throw unusable('the pasted URL has no code (paste the address the browser was sent to after you approved)');
+  if (!params.has('code') && !params.has('error'))
+    throw unusable('the pasted URL has no code (paste the address the browser was sent to after you approved)');
   const callback = new URL(pending.redirectUri);
   callback.search = params.toString();
   return callback;

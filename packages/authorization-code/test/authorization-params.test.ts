@@ -11,7 +11,11 @@ beforeEach(async () => {
   sandbox = await startSandbox({
     now: () => clock,
     oauth2Clients: [
-      { clientId: DEMO_CREDENTIALS.oauth2.clientId, redirectUris: [...DEMO_CREDENTIALS.oauth2.redirectUris], name: DEMO_CREDENTIALS.oauth2.name },
+      {
+        clientId: DEMO_CREDENTIALS.oauth2.clientId,
+        redirectUris: [...DEMO_CREDENTIALS.oauth2.redirectUris],
+        name: DEMO_CREDENTIALS.oauth2.name,
+      },
       { clientId: 'web-app', clientSecret: SECRET, redirectUris: ['http://127.0.0.1/callback'], name: 'Web app' },
     ],
   });
@@ -71,7 +75,16 @@ describe('authorizationParams', () => {
   });
 
   it('refuses to override what the flow owns, naming the parameter', () => {
-    for (const name of ['state', 'redirect_uri', 'code_challenge', 'code_challenge_method', 'nonce', 'scope', 'response_type', 'client_id']) {
+    for (const name of [
+      'state',
+      'redirect_uri',
+      'code_challenge',
+      'code_challenge_method',
+      'nonce',
+      'scope',
+      'response_type',
+      'client_id',
+    ]) {
       expect(() => provider({ authorizationParams: { [name]: 'x' } })).toThrow(`authorizationParams.${name} is set by the flow itself`);
     }
   });

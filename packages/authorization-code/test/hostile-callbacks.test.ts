@@ -62,13 +62,14 @@ describe('the loopback listener against hostile callbacks (issue 17 hole 6)', ()
     let browser: Promise<void> = Promise.resolve();
     const p = provider({
       onProgress: (_message, event) => events.push(event.type),
-      openBrowser: (authorizeUrl) => (browser = (async () => {
-        const url = new URL(authorizeUrl);
-        const redirectUri = url.searchParams.get('redirect_uri')!;
-        for (const forged of forgeries(redirectUri, url.searchParams.get('state')!)) pages.push(await rawGet(forged));
-        const decision = await decideOnAuthorizePage(authorizeUrl, 'approve');
-        pages.push(await rawGet(decision.location!));
-      })()),
+      openBrowser: (authorizeUrl) =>
+        (browser = (async () => {
+          const url = new URL(authorizeUrl);
+          const redirectUri = url.searchParams.get('redirect_uri')!;
+          for (const forged of forgeries(redirectUri, url.searchParams.get('state')!)) pages.push(await rawGet(forged));
+          const decision = await decideOnAuthorizePage(authorizeUrl, 'approve');
+          pages.push(await rawGet(decision.location!));
+        })()),
     });
     const token = await p.login();
     await browser;

@@ -26,7 +26,10 @@ describe('startLoopbackListener (RFC 8252)', () => {
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as AddressInfo;
-    await expect(startLoopbackListener(`http://127.0.0.1:${port}/cb`)).rejects.toMatchObject({ code: 'config_error', message: expect.stringContaining(`127.0.0.1:${port}`) });
+    await expect(startLoopbackListener(`http://127.0.0.1:${port}/cb`)).rejects.toMatchObject({
+      code: 'config_error',
+      message: expect.stringContaining(`127.0.0.1:${port}`),
+    });
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const listener = await listen(`http://127.0.0.1:${port}/cb`);
     expect(listener.redirectUri).toBe(`http://127.0.0.1:${port}/cb`);
@@ -88,7 +91,10 @@ describe('startLoopbackListener (RFC 8252)', () => {
   it('times out with callback_timeout and closes', async () => {
     const listener = await listen();
     const started = Date.now();
-    await expect(listener.waitForCallback({ timeoutMs: 100 })).rejects.toMatchObject({ code: 'callback_timeout', message: expect.stringContaining(listener.redirectUri) });
+    await expect(listener.waitForCallback({ timeoutMs: 100 })).rejects.toMatchObject({
+      code: 'callback_timeout',
+      message: expect.stringContaining(listener.redirectUri),
+    });
     expect(Date.now() - started).toBeLessThan(2_000);
     await listener.close();
     expect(await refused(listener.redirectUri)).toBe(true);
@@ -114,9 +120,13 @@ describe('startLoopbackListener (RFC 8252)', () => {
 describe('callbackFromInput (paste-the-code mode)', () => {
   const pending = { redirectUri: 'http://127.0.0.1/callback', state: 'st' };
   it('accepts the redirected URL, its query, or a bare code (with the pending state and iss filled in)', () => {
-    expect(callbackFromInput(' http://127.0.0.1:5555/callback?code=abc&state=zz \n', pending).href).toBe('http://127.0.0.1/callback?code=abc&state=zz');
+    expect(callbackFromInput(' http://127.0.0.1:5555/callback?code=abc&state=zz \n', pending).href).toBe(
+      'http://127.0.0.1/callback?code=abc&state=zz',
+    );
     expect(callbackFromInput('?code=abc&state=zz', pending).href).toBe('http://127.0.0.1/callback?code=abc&state=zz');
-    expect(callbackFromInput('abc.DEF-1', pending, { iss: 'https://issuer.example' }).href).toBe('http://127.0.0.1/callback?code=abc.DEF-1&state=st&iss=https%3A%2F%2Fissuer.example');
+    expect(callbackFromInput('abc.DEF-1', pending, { iss: 'https://issuer.example' }).href).toBe(
+      'http://127.0.0.1/callback?code=abc.DEF-1&state=st&iss=https%3A%2F%2Fissuer.example',
+    );
   });
   it('refuses empty text, text with spaces and URLs without a code, without echoing them', () => {
     for (const input of ['', '   ', 'two words', 'https://auth.example.com/authorize?client_id=x']) {

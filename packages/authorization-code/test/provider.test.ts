@@ -25,7 +25,14 @@ beforeEach(() => {
 });
 
 function provider(overrides: Partial<AuthorizationCodeOptions> = {}) {
-  return createAuthorizationCodeProvider({ ...ENDPOINTS, clientId: 'my-cli', scopes: ['tweet.read', 'offline.access'], now: () => clock, providerName: 'my-provider', ...overrides });
+  return createAuthorizationCodeProvider({
+    ...ENDPOINTS,
+    clientId: 'my-cli',
+    scopes: ['tweet.read', 'offline.access'],
+    now: () => clock,
+    providerName: 'my-provider',
+    ...overrides,
+  });
 }
 
 function callback(pending: PendingAuthorization, code = CODE): string {
@@ -33,10 +40,22 @@ function callback(pending: PendingAuthorization, code = CODE): string {
 }
 
 /** Logs in through the two-step API against a nock'ed token endpoint. */
-async function loggedIn(p: ReturnType<typeof provider>, tokenBody: Record<string, unknown> = { token_type: 'Bearer', access_token: ACCESS, refresh_token: REFRESH, expires_in: 60 }, clientId: string | null = 'my-cli') {
+async function loggedIn(
+  p: ReturnType<typeof provider>,
+  tokenBody: Record<string, unknown> = { token_type: 'Bearer', access_token: ACCESS, refresh_token: REFRESH, expires_in: 60 },
+  clientId: string | null = 'my-cli',
+) {
   const pending = await p.startAuthorization();
   const scope = nock(AS)
-    .post('/token', (body: Record<string, string>) => body.grant_type === 'authorization_code' && body.code === CODE && body.code_verifier === pending.codeVerifier && body.redirect_uri === pending.redirectUri && (body.client_id ?? null) === clientId)
+    .post(
+      '/token',
+      (body: Record<string, string>) =>
+        body.grant_type === 'authorization_code' &&
+        body.code === CODE &&
+        body.code_verifier === pending.codeVerifier &&
+        body.redirect_uri === pending.redirectUri &&
+        (body.client_id ?? null) === clientId,
+    )
     .reply(200, tokenBody);
   const token = await p.completeAuthorization(pending, callback(pending));
   expect(scope.isDone()).toBe(true);
@@ -55,26 +74,52 @@ describe('createAuthorizationCodeProvider: options', () => {
   };
 
   it('refuses plain http:// endpoints except on loopback, naming the field', () => {
-    expect(code(() => createAuthorizationCodeProvider({ ...base, issuer: 'http://auth.example.com' }))).toMatch(/^insecure_endpoint: issuer must use https:\/\//);
-    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, tokenUrl: 'http://auth.example.com/token' }))).toMatch(/^insecure_endpoint: tokenUrl /);
-    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, redirectUri: 'http://app.example.com/cb' }))).toMatch(/^insecure_endpoint: redirectUri /);
+    expect(code(() => createAuthorizationCodeProvider({ ...base, issuer: 'http://auth.example.com' }))).toMatch(
+      /^insecure_endpoint: issuer must use https:\/\//,
+    );
+    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, tokenUrl: 'http://auth.example.com/token' }))).toMatch(
+      /^insecure_endpoint: tokenUrl /,
+    );
+    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, redirectUri: 'http://app.example.com/cb' }))).toMatch(
+      /^insecure_endpoint: redirectUri /,
+    );
     expect(code(() => createAuthorizationCodeProvider({ ...base, issuer: 'http://127.0.0.1:8080' }))).toBe('no error');
   });
 
   it('asks for 127.0.0.1 instead of localhost (RFC 8252 7.3, 8.3), and refuses a query in the redirect URI', () => {
-    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, redirectUri: 'http://localhost:8080/callback' }))).toMatch(/^invalid_options: redirectUri must use 127\.0\.0\.1, not localhost/);
-    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, redirectUri: 'http://127.0.0.1/cb?x=1' }))).toMatch(/query or fragment/);
+    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, redirectUri: 'http://localhost:8080/callback' }))).toMatch(
+      /^invalid_options: redirectUri must use 127\.0\.0\.1, not localhost/,
+    );
+    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, redirectUri: 'http://127.0.0.1/cb?x=1' }))).toMatch(
+      /query or fragment/,
+    );
   });
 
   it('names every bad option without echoing secrets', () => {
-    expect(code(() => createAuthorizationCodeProvider({ ...base, clientId: '' }))).toBe('invalid_options: clientId must be a non-empty string');
-    expect(code(() => createAuthorizationCodeProvider({ ...base, clientId: 'c' }))).toMatch(/authorizationUrl and tokenUrl are required unless issuer/);
+    expect(code(() => createAuthorizationCodeProvider({ ...base, clientId: '' }))).toBe(
+      'invalid_options: clientId must be a non-empty string',
+    );
+    expect(code(() => createAuthorizationCodeProvider({ ...base, clientId: 'c' }))).toMatch(
+      /authorizationUrl and tokenUrl are required unless issuer/,
+    );
     expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, scopes: ['openid'] }))).toMatch(/scope openid needs issuer/);
-    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, scopes: ['two words'] }))).toMatch(/^invalid_options: scopes must be/);
-    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, clientSecret: 'bad\nsecret-VALUE' }))).toBe('invalid_options: clientSecret must be printable ASCII (RFC 6749 Appendix A)');
-    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, callbackTimeoutMs: 0 }))).toMatch(/callbackTimeoutMs must be a number > 0/);
-    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, openBrowser: () => undefined, redirectUri: 'https://app.example.com/cb' }))).toMatch(/promptRedirect is required/);
-    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, redirectMode: 'paste' }))).toMatch(/promptRedirect is required with redirectMode 'paste'/);
+    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, scopes: ['two words'] }))).toMatch(
+      /^invalid_options: scopes must be/,
+    );
+    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, clientSecret: 'bad\nsecret-VALUE' }))).toBe(
+      'invalid_options: clientSecret must be printable ASCII (RFC 6749 Appendix A)',
+    );
+    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, callbackTimeoutMs: 0 }))).toMatch(
+      /callbackTimeoutMs must be a number > 0/,
+    );
+    expect(
+      code(() =>
+        createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, openBrowser: () => undefined, redirectUri: 'https://app.example.com/cb' }),
+      ),
+    ).toMatch(/promptRedirect is required/);
+    expect(code(() => createAuthorizationCodeProvider({ ...base, ...ENDPOINTS, redirectMode: 'paste' }))).toMatch(
+      /promptRedirect is required with redirectMode 'paste'/,
+    );
   });
 });
 
@@ -85,7 +130,10 @@ describe('createAuthorizationCodeProvider: token endpoint (nock)', () => {
     const p = provider({ clientId: 'my client', clientSecret: secret });
     const pending = await p.startAuthorization();
     const scope = nock(AS)
-      .post('/token', (body: Record<string, string>) => body.client_id === undefined && body.client_secret === undefined && body.code === CODE)
+      .post(
+        '/token',
+        (body: Record<string, string>) => body.client_id === undefined && body.client_secret === undefined && body.code === CODE,
+      )
       .matchHeader('authorization', `Basic ${Buffer.from('my+client:p%3As%21w%27%28d%29%2A').toString('base64')}`)
       .reply(200, { token_type: 'bearer', access_token: ACCESS });
     await p.completeAuthorization(pending, callback(pending));
@@ -99,12 +147,24 @@ describe('createAuthorizationCodeProvider: token endpoint (nock)', () => {
 
     clock += 55_000; // within the default skew window: min(30 s, a tenth of the 60 s lifetime) = 6 s
     const first = nock(AS)
-      .post('/token', (body: Record<string, string>) => body.grant_type === 'refresh_token' && body.refresh_token === REFRESH && body.client_id === 'my-cli')
+      .post(
+        '/token',
+        (body: Record<string, string>) =>
+          body.grant_type === 'refresh_token' && body.refresh_token === REFRESH && body.client_id === 'my-cli',
+      )
       .once()
       .reply(200, { token_type: 'bearer', access_token: 'AT-2', expires_in: 60, scope: 'tweet.read' });
     const results = await Promise.all(Array.from({ length: 5 }, () => p.getToken()));
     expect(first.isDone()).toBe(true);
-    for (const result of results) expect(result).toEqual({ type: 'bearer', accessToken: 'AT-2', refreshToken: REFRESH, expiresAt: clock + 60_000, obtainedAt: clock, scope: ['tweet.read'] });
+    for (const result of results)
+      expect(result).toEqual({
+        type: 'bearer',
+        accessToken: 'AT-2',
+        refreshToken: REFRESH,
+        expiresAt: clock + 60_000,
+        obtainedAt: clock,
+        scope: ['tweet.read'],
+      });
     expect((await p.peek())?.refreshToken).toBe(REFRESH);
 
     clock += 60_000;
@@ -135,14 +195,22 @@ describe('createAuthorizationCodeProvider: token endpoint (nock)', () => {
     await loggedIn(p);
     clock += 120_000;
     nock(AS).post('/token').reply(503, { error: 'temporarily_unavailable' });
-    await expect(p.getToken()).rejects.toMatchObject({ status: 503, error: 'temporarily_unavailable', message: 'refresh token request failed with HTTP 503 temporarily_unavailable' });
+    await expect(p.getToken()).rejects.toMatchObject({
+      status: 503,
+      error: 'temporarily_unavailable',
+      message: 'refresh token request failed with HTTP 503 temporarily_unavailable',
+    });
     expect((await p.peek())?.refreshToken).toBe(REFRESH);
   });
 
   it('never shows the client secret, tokens, code or verifier in messages, progress, errors or inspect()', async () => {
     const shown: string[] = [];
     const p = provider({ clientSecret: CLIENT_SECRET, onProgress: (message, event) => shown.push(message, JSON.stringify(event)) });
-    const { pending, token } = await loggedIn(p, { token_type: 'bearer', access_token: ACCESS, refresh_token: REFRESH, expires_in: 60 }, null);
+    const { pending, token } = await loggedIn(
+      p,
+      { token_type: 'bearer', access_token: ACCESS, refresh_token: REFRESH, expires_in: 60 },
+      null,
+    );
     shown.push(inspect(p), JSON.stringify(p), inspect(pending, { depth: 5 }));
     expect(inspect(pending)).toContain('[redacted]');
     expect(JSON.parse(JSON.stringify(pending)).codeVerifier).toBe(pending.codeVerifier);
@@ -178,29 +246,52 @@ describe('createAuthorizationCodeProvider: token endpoint (nock)', () => {
   });
 
   it('checks discovered endpoints too: a plain http:// one off loopback is refused', async () => {
-    const metadata = { issuer: AS, authorization_endpoint: `${AS}/authorize`, token_endpoint: 'http://tokens.example.net/token', code_challenge_methods_supported: ['S256'] };
+    const metadata = {
+      issuer: AS,
+      authorization_endpoint: `${AS}/authorize`,
+      token_endpoint: 'http://tokens.example.net/token',
+      code_challenge_methods_supported: ['S256'],
+    };
     const fetchImpl = jest.fn(async (url: string | URL | Request) => {
       expect(String(url)).toBe(`${AS}/.well-known/oauth-authorization-server`);
       return new Response(JSON.stringify(metadata), { headers: { 'content-type': 'application/json' } });
     });
     const p = createAuthorizationCodeProvider({ issuer: AS, clientId: 'c', scopes: ['tweet.read'], fetch: fetchImpl as typeof fetch });
-    await expect(p.startAuthorization()).rejects.toMatchObject({ code: 'insecure_endpoint', message: expect.stringMatching(/^token_endpoint \(from discovery\) must use https:\/\/.*http:\/\/tokens\.example\.net/) });
+    await expect(p.startAuthorization()).rejects.toMatchObject({
+      code: 'insecure_endpoint',
+      message: expect.stringMatching(/^token_endpoint \(from discovery\) must use https:\/\/.*http:\/\/tokens\.example\.net/),
+    });
   });
 
   it('refuses a server that does not support S256', async () => {
-    const metadata = { issuer: AS, authorization_endpoint: `${AS}/authorize`, token_endpoint: `${AS}/token`, code_challenge_methods_supported: ['plain'] };
+    const metadata = {
+      issuer: AS,
+      authorization_endpoint: `${AS}/authorize`,
+      token_endpoint: `${AS}/token`,
+      code_challenge_methods_supported: ['plain'],
+    };
     const fetchImpl = async () => new Response(JSON.stringify(metadata), { headers: { 'content-type': 'application/json' } });
     const p = createAuthorizationCodeProvider({ issuer: AS, clientId: 'c', scopes: ['tweet.read'], fetch: fetchImpl as typeof fetch });
     await expect(p.startAuthorization()).rejects.toMatchObject({ code: 'config_error', message: expect.stringContaining('S256') });
   });
 
   it('refuses an authorization response from another issuer, or without the iss the server promises (RFC 9207)', async () => {
-    const metadata = { issuer: AS, authorization_endpoint: `${AS}/authorize`, token_endpoint: `${AS}/token`, authorization_response_iss_parameter_supported: true };
+    const metadata = {
+      issuer: AS,
+      authorization_endpoint: `${AS}/authorize`,
+      token_endpoint: `${AS}/token`,
+      authorization_response_iss_parameter_supported: true,
+    };
     const fetchImpl = async () => new Response(JSON.stringify(metadata), { headers: { 'content-type': 'application/json' } });
     const p = createAuthorizationCodeProvider({ issuer: AS, clientId: 'c', scopes: ['tweet.read'], fetch: fetchImpl as typeof fetch });
     const pending = await p.startAuthorization();
-    await expect(p.completeAuthorization(pending, `${callback(pending)}&iss=${encodeURIComponent('https://evil.example')}`)).rejects.toMatchObject({ code: 'oauth_response', message: expect.stringContaining('another issuer') });
-    await expect(p.completeAuthorization(pending, callback(pending))).rejects.toMatchObject({ code: 'oauth_response', message: expect.stringContaining('lacks the iss') });
+    await expect(
+      p.completeAuthorization(pending, `${callback(pending)}&iss=${encodeURIComponent('https://evil.example')}`),
+    ).rejects.toMatchObject({ code: 'oauth_response', message: expect.stringContaining('another issuer') });
+    await expect(p.completeAuthorization(pending, callback(pending))).rejects.toMatchObject({
+      code: 'oauth_response',
+      message: expect.stringContaining('lacks the iss'),
+    });
     expect(await p.peek()).toBeUndefined();
   });
 
@@ -208,10 +299,12 @@ describe('createAuthorizationCodeProvider: token endpoint (nock)', () => {
     const p = provider();
     const pending = await p.startAuthorization();
     nock(AS).post('/token').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
-    await expect(p.completeAuthorization(pending, callback(pending))).rejects.toMatchObject({ code: 'network_error', message: 'authorization code exchange failed: error ECONNRESET' });
+    await expect(p.completeAuthorization(pending, callback(pending))).rejects.toMatchObject({
+      code: 'network_error',
+      message: 'authorization code exchange failed: error ECONNRESET',
+    });
   });
 });
-
 
 describe('createAuthorizationCodeProvider: refreshSkewSeconds', () => {
   const refreshed = () =>

@@ -63,7 +63,8 @@ function provider(overrides: Partial<AuthorizationCodeOptions> = {}) {
   });
 }
 
-const timeline = (accessToken: string) => fetch(`${sandbox.endpoints.timelineUrl}?count=1`, { headers: { authorization: `Bearer ${accessToken}` } });
+const timeline = (accessToken: string) =>
+  fetch(`${sandbox.endpoints.timelineUrl}?count=1`, { headers: { authorization: `Bearer ${accessToken}` } });
 
 describe('authorization code + PKCE against the sandbox', () => {
   it('logs in through the browser and the loopback listener, calls the timeline, then refreshes after expiry without a browser', async () => {
@@ -110,7 +111,9 @@ describe('authorization code + PKCE against the sandbox', () => {
     expect((await timeline(refreshed.accessToken)).status).toBe(200);
     expect(await p.getToken()).toEqual(refreshed);
     expect(sandbox.stats.refreshRequests).toBe(1);
-    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/Waiting for the browser/), expect.stringMatching(/Refreshing/)]));
+    expect(messages).toEqual(
+      expect.arrayContaining([expect.stringMatching(/Waiting for the browser/), expect.stringMatching(/Refreshing/)]),
+    );
   });
 
   it('refreshes after a 401 (invalidate) and retries the call once', async () => {
@@ -129,7 +132,10 @@ describe('authorization code + PKCE against the sandbox', () => {
   it('works with a confidential client (HTTP Basic) and explicit endpoints, and keeps its secret out of inspect()', async () => {
     await sandbox.stop();
     const secret = "conf:secret w!th'(odd)*chars";
-    sandbox = await startSandbox({ now: () => clock, oauth2Clients: [{ clientId: 'web app', clientSecret: secret, redirectUris: ['http://127.0.0.1/callback'], name: 'Web app' }] });
+    sandbox = await startSandbox({
+      now: () => clock,
+      oauth2Clients: [{ clientId: 'web app', clientSecret: secret, redirectUris: ['http://127.0.0.1/callback'], name: 'Web app' }],
+    });
     const b = browser();
     const p = createAuthorizationCodeProvider({
       authorizationUrl: sandbox.endpoints.oauth2AuthorizeUrl,
@@ -188,7 +194,9 @@ describe('authorization code + PKCE against the sandbox', () => {
 
   it('supports the two-step API with serialisable state; the authorize URL carries S256 of the verifier', async () => {
     const p = provider();
-    const pending = JSON.parse(JSON.stringify(await p.startAuthorization({ redirectUri: 'http://127.0.0.1:8123/callback' }))) as Awaited<ReturnType<typeof p.startAuthorization>>;
+    const pending = JSON.parse(JSON.stringify(await p.startAuthorization({ redirectUri: 'http://127.0.0.1:8123/callback' }))) as Awaited<
+      ReturnType<typeof p.startAuthorization>
+    >;
     expect(Object.keys(pending).sort()).toEqual(['authorizeUrl', 'codeVerifier', 'nonce', 'redirectUri', 'state']);
     expect(new URL(pending.authorizeUrl).searchParams.get('code_challenge')).toBe(codeChallengeS256(pending.codeVerifier));
     const location = await playBrowser(pending.authorizeUrl);
@@ -203,7 +211,10 @@ describe('authorization code: failures store nothing and say what happened', () 
     const p = provider();
     const pending = await p.startAuthorization();
     const location = await playBrowser(pending.authorizeUrl, { tamper: (url) => url.searchParams.set('state', 'forged-state') });
-    await expect(p.completeAuthorization(pending, location)).rejects.toMatchObject({ code: 'state_mismatch', message: expect.stringMatching(/state does not match.*nothing was stored/) });
+    await expect(p.completeAuthorization(pending, location)).rejects.toMatchObject({
+      code: 'state_mismatch',
+      message: expect.stringMatching(/state does not match.*nothing was stored/),
+    });
     expect(await p.peek()).toBeUndefined();
     expect(sandbox.stats.tokenRequests).toBe(0);
   });
@@ -257,14 +268,20 @@ describe('authorization code: failures store nothing and say what happened', () 
     expect((await timeline(token.accessToken)).status).toBe(200);
 
     const second = provider({ store: new MemoryStore() });
-    await expect(second.completeAuthorization(pending, location)).rejects.toMatchObject({ error: 'invalid_grant', message: expect.stringContaining('already used') });
+    await expect(second.completeAuthorization(pending, location)).rejects.toMatchObject({
+      error: 'invalid_grant',
+      message: expect.stringContaining('already used'),
+    });
     expect(await second.peek()).toBeUndefined();
     expect((await timeline(token.accessToken)).status).toBe(401);
   });
 
   it('times out with callback_timeout when no callback comes, and closes the listener', async () => {
     let redirectSent = '';
-    const p = provider({ openBrowser: (url) => void (redirectSent = new URL(url).searchParams.get('redirect_uri')!), callbackTimeoutMs: 150 });
+    const p = provider({
+      openBrowser: (url) => void (redirectSent = new URL(url).searchParams.get('redirect_uri')!),
+      callbackTimeoutMs: 150,
+    });
     const started = Date.now();
     await expect(p.login()).rejects.toMatchObject({ code: 'callback_timeout', message: expect.stringContaining('nothing was stored') });
     expect(Date.now() - started).toBeLessThan(3_000);
@@ -294,7 +311,10 @@ describe('authorization code: failures store nothing and say what happened', () 
       caught = error;
     }
     expect(caught).toBeInstanceOf(TokensmithError);
-    expect(caught).toMatchObject({ code: 'insecure_endpoint', message: expect.stringMatching(/issuer must use https:\/\/.*only on loopback/) });
+    expect(caught).toMatchObject({
+      code: 'insecure_endpoint',
+      message: expect.stringMatching(/issuer must use https:\/\/.*only on loopback/),
+    });
   });
 
   it('throws login_required from getToken() when nothing is stored and nothing can sign in', async () => {
@@ -312,7 +332,11 @@ describe('authorization code: logout', () => {
     await p.logout();
     expect(await p.peek()).toBeUndefined();
     expect((await timeline(token.accessToken)).status).toBe(401);
-    const refresh = await fetch(sandbox.endpoints.tokenUrl, { method: 'POST', headers: FORM, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token.refreshToken!, client_id: CLIENT_ID }) });
+    const refresh = await fetch(sandbox.endpoints.tokenUrl, {
+      method: 'POST',
+      headers: FORM,
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token.refreshToken!, client_id: CLIENT_ID }),
+    });
     expect(refresh.status).toBe(400);
     expect(events.filter((m) => m.startsWith('Revoking'))).toEqual(['Revoking the refresh token', 'Revoking the access token']);
   });

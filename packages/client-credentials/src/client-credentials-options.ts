@@ -98,7 +98,8 @@ export function resolveClientCredentialsOptions(options: ClientCredentialsOption
   const clientSecret = requireVschar(requireString(options, 'clientSecret'), 'clientSecret');
   const authMethod = options.authMethod ?? 'basic';
   if (authMethod !== 'basic' && authMethod !== 'body') throw new TokensmithError('invalid_options', "authMethod must be 'basic' or 'body'");
-  const scope = options.scope === undefined ? undefined : Array.isArray(options.scope) ? options.scope.join(' ') : optionalString(options, 'scope');
+  const scope =
+    options.scope === undefined ? undefined : Array.isArray(options.scope) ? options.scope.join(' ') : optionalString(options, 'scope');
   if (scope !== undefined) requireVschar(scope, 'scope');
   const fetchFn = optionalFunction(options, 'fetch');
   const onProgress = optionalFunction(options, 'onProgress');

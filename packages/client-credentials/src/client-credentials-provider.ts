@@ -56,7 +56,9 @@ export function createClientCredentialsProvider(options: ClientCredentialsOption
         await invalidateToken(settings, invalidateUrl, current);
         settings.progress(`Invalidated the token at ${invalidateUrl.origin}`);
       } catch (error) {
-        settings.progress(`Could not invalidate the token at ${invalidateUrl.origin} (${error instanceof Error ? error.message : 'unknown error'}); it was forgotten here`);
+        settings.progress(
+          `Could not invalidate the token at ${invalidateUrl.origin} (${error instanceof Error ? error.message : 'unknown error'}); it was forgotten here`,
+        );
       }
     }
     await tokens.drop();

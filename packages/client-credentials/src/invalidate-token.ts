@@ -1,4 +1,11 @@
-import { OAuthResponseError, parseOAuthError, readBodyText, timeoutSignal, toTransportError, type BearerCredentials } from '@tokensmith/core/kit';
+import {
+  OAuthResponseError,
+  parseOAuthError,
+  readBodyText,
+  timeoutSignal,
+  toTransportError,
+  type BearerCredentials,
+} from '@tokensmith/core/kit';
 import { basicAuthorization } from './basic-authorization.js';
 import type { ClientCredentialsSettings } from './client-credentials-options.js';
 
@@ -16,7 +23,11 @@ const OPERATION = 'token invalidation';
  * await invalidateToken(settings, invalidateUrl, await provider.peek());
  * ```
  */
-export async function invalidateToken(settings: ClientCredentialsSettings, invalidateUrl: URL, credentials: BearerCredentials): Promise<void> {
+export async function invalidateToken(
+  settings: ClientCredentialsSettings,
+  invalidateUrl: URL,
+  credentials: BearerCredentials,
+): Promise<void> {
   const signal = timeoutSignal(settings.timeoutMs);
   let response: Response;
   let text: string;
@@ -34,7 +45,13 @@ export async function invalidateToken(settings: ClientCredentialsSettings, inval
     });
     text = await readBodyText(response, { what: `${OPERATION} response` });
   } catch (error) {
-    throw toTransportError(error, { operation: OPERATION, endpoint: invalidateUrl, field: 'invalidateUrl', signal, timeoutMs: settings.timeoutMs });
+    throw toTransportError(error, {
+      operation: OPERATION,
+      endpoint: invalidateUrl,
+      field: 'invalidateUrl',
+      signal,
+      timeoutMs: settings.timeoutMs,
+    });
   }
   if (response.status !== 200) throw new OAuthResponseError(OPERATION, parseOAuthError(response.status, text));
 }

@@ -32,25 +32,45 @@ function payloadText(payload: unknown): string {
  * library's wording is copied: Joi quotes the offending value (maybe the secret) and wreck's JSON
  * errors quote the body (maybe the token).
  */
-function toTokenRequestError(error: unknown, settings: ClientCredentialsSettings, signal: AbortSignal | undefined, cutShort: boolean): TokensmithError {
+function toTokenRequestError(
+  error: unknown,
+  settings: ClientCredentialsSettings,
+  signal: AbortSignal | undefined,
+  cutShort: boolean,
+): TokensmithError {
   if (error instanceof TokensmithError) return error;
   const shape = error as WreckError | null;
-  if (shape?.isJoi) return new TokensmithError('invalid_options', 'simple-oauth2 rejected the client options (check tokenUrl, clientId and clientSecret)');
+  if (shape?.isJoi)
+    return new TokensmithError('invalid_options', 'simple-oauth2 rejected the client options (check tokenUrl, clientId and clientSecret)');
   // redirects: 0 makes wreck fail a 3xx with 'Maximum redirections reached', its trace as data.
   if (!signal?.aborted && shape?.isBoom && Array.isArray(shape.data as unknown)) {
-    return new TokensmithError('http_error', `${OPERATION} to ${settings.tokenUrl.href} was answered with a redirect, which a token request never follows: tokenUrl must be the token endpoint's exact URL (check tokenUrl: scheme, host and path)`);
+    return new TokensmithError(
+      'http_error',
+      `${OPERATION} to ${settings.tokenUrl.href} was answered with a redirect, which a token request never follows: tokenUrl must be the token endpoint's exact URL (check tokenUrl: scheme, host and path)`,
+    );
   }
   const status = shape?.data?.res?.statusCode;
   if (!signal?.aborted && shape?.isBoom && status !== undefined) {
     if (shape.output?.statusCode === 413 || cutShort) {
-      return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is larger than ${MAX_AUTH_RESPONSE_BYTES} bytes; nothing past the limit was read`);
+      return new TokensmithError(
+        'invalid_token_response',
+        `token response (HTTP ${status}) is larger than ${MAX_AUTH_RESPONSE_BYTES} bytes; nothing past the limit was read`,
+      );
     }
     if (status >= 400) return new OAuthResponseError(OPERATION, parseOAuthError(status, payloadText(shape.data?.payload)));
     const contentType = (shape.data?.res?.headers?.['content-type'] ?? 'missing').split(';')[0];
-    if (shape.output?.statusCode === 406) return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is not JSON (content-type ${contentType})`);
-    if (shape.output?.statusCode === 502) return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is not valid JSON`);
+    if (shape.output?.statusCode === 406)
+      return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is not JSON (content-type ${contentType})`);
+    if (shape.output?.statusCode === 502)
+      return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is not valid JSON`);
   }
-  return toTransportError(error, { operation: OPERATION, endpoint: settings.tokenUrl, field: 'tokenUrl', ...(signal ? { signal } : {}), timeoutMs: settings.timeoutMs });
+  return toTransportError(error, {
+    operation: OPERATION,
+    endpoint: settings.tokenUrl,
+    field: 'tokenUrl',
+    ...(signal ? { signal } : {}),
+    timeoutMs: settings.timeoutMs,
+  });
 }
 
 /**
@@ -96,7 +116,9 @@ export function createTokenRequester(settings: ClientCredentialsSettings): () =>
       deadline.abort(new DOMException(`${OPERATION} timed out`, 'TimeoutError'));
       transport.destroyOpen();
     }, timeoutMs);
-    const expired = new Promise<never>((_resolve, reject) => deadline.signal.addEventListener('abort', () => reject(deadline.signal.reason), { once: true }));
+    const expired = new Promise<never>((_resolve, reject) =>
+      deadline.signal.addEventListener('abort', () => reject(deadline.signal.reason), { once: true }),
+    );
     let raw: unknown;
     transport.takeCutShort();
     try {

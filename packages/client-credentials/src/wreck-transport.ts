@@ -78,12 +78,15 @@ function logRequest(request: ClientRequest, log: LogLine): void {
   const end = request.end.bind(request) as (...args: unknown[]) => ClientRequest;
   request.end = ((...args: unknown[]) => {
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.getHeaders())) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+    for (const [name, value] of Object.entries(request.getHeaders()))
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
     lines.request(request.method, url, headers, body === '' ? undefined : body);
     return end(...args);
   }) as ClientRequest['end'];
   request.once('response', (response) => lines.response(response.statusCode ?? 0, request.method, url, performance.now() - started));
-  request.once('error', (error: { code?: unknown; name?: unknown }) => lines.failure(request.method, url, performance.now() - started, String(error.code ?? error.name ?? 'Error')));
+  request.once('error', (error: { code?: unknown; name?: unknown }) =>
+    lines.failure(request.method, url, performance.now() - started, String(error.code ?? error.name ?? 'Error')),
+  );
 }
 
 /**

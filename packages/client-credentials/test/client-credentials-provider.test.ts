@@ -49,16 +49,34 @@ describe('createClientCredentialsProvider', () => {
       .post('/token', 'grant_type=client_credentials')
       .matchHeader('authorization', basicAuthorization('id with space', secret))
       .reply(200, { token_type: 'bearer', access_token: 'x' });
-    await createClientCredentialsProvider({ tokenUrl: 'https://auth.example.com/token', clientId: 'id with space', clientSecret: secret }).getToken();
+    await createClientCredentialsProvider({
+      tokenUrl: 'https://auth.example.com/token',
+      clientId: 'id with space',
+      clientSecret: secret,
+    }).getToken();
     expect(scope.isDone()).toBe(true);
   });
 
   it('puts credentials in the body with authMethod "body" and sends the scope', async () => {
     const scope = nock('https://auth.example.com')
-      .post('/token', (body: Record<string, string>) => body.grant_type === 'client_credentials' && body.client_id === 'id' && body.client_secret === 'sec' && body.scope === 'read write')
+      .post(
+        '/token',
+        (body: Record<string, string>) =>
+          body.grant_type === 'client_credentials' &&
+          body.client_id === 'id' &&
+          body.client_secret === 'sec' &&
+          body.scope === 'read write',
+      )
       .matchHeader('authorization', (value) => value === undefined)
       .reply(200, { token_type: 'Bearer', access_token: 'x', expires_in: 3600, scope: 'read write' });
-    const token = await createClientCredentialsProvider({ tokenUrl: 'https://auth.example.com/token', clientId: 'id', clientSecret: 'sec', authMethod: 'body', scope: ['read', 'write'], now: () => 0 }).getToken();
+    const token = await createClientCredentialsProvider({
+      tokenUrl: 'https://auth.example.com/token',
+      clientId: 'id',
+      clientSecret: 'sec',
+      authMethod: 'body',
+      scope: ['read', 'write'],
+      now: () => 0,
+    }).getToken();
     expect(token).toEqual({ type: 'bearer', accessToken: 'x', expiresAt: 3_600_000, obtainedAt: 0, scope: ['read', 'write'] });
     expect(scope.isDone()).toBe(true);
   });
@@ -76,7 +94,13 @@ describe('createClientCredentialsProvider', () => {
     let clock = 0;
     nock('https://auth.example.com').post('/token').reply(200, { token_type: 'bearer', access_token: 'one', expires_in: 120 });
     nock('https://auth.example.com').post('/token').reply(200, { token_type: 'bearer', access_token: 'two', expires_in: 120 });
-    const provider = createClientCredentialsProvider({ tokenUrl: 'https://auth.example.com/token', clientId: 'id', clientSecret: 'sec', now: () => clock, refreshSkewSeconds: 30 });
+    const provider = createClientCredentialsProvider({
+      tokenUrl: 'https://auth.example.com/token',
+      clientId: 'id',
+      clientSecret: 'sec',
+      now: () => clock,
+      refreshSkewSeconds: 30,
+    });
     expect((await provider.getToken()).accessToken).toBe('one');
     clock = 89_000;
     expect((await provider.getToken()).accessToken).toBe('one');
@@ -88,8 +112,14 @@ describe('createClientCredentialsProvider', () => {
     twitterToken().reply(200, { token_type: 'bearer', access_token: 'old' });
     twitterToken().reply(200, { token_type: 'bearer', access_token: 'new' });
     const timeline = nock('https://api.twitter.com')
-      .get('/1.1/statuses/user_timeline.json').query({ screen_name: 'twitterapi' }).matchHeader('authorization', 'Bearer old').reply(401, { errors: [{ code: 89, message: 'Invalid or expired token.' }] })
-      .get('/1.1/statuses/user_timeline.json').query({ screen_name: 'twitterapi' }).matchHeader('authorization', 'Bearer new').reply(200, []);
+      .get('/1.1/statuses/user_timeline.json')
+      .query({ screen_name: 'twitterapi' })
+      .matchHeader('authorization', 'Bearer old')
+      .reply(401, { errors: [{ code: 89, message: 'Invalid or expired token.' }] })
+      .get('/1.1/statuses/user_timeline.json')
+      .query({ screen_name: 'twitterapi' })
+      .matchHeader('authorization', 'Bearer new')
+      .reply(200, []);
     const provider = createClientCredentialsProvider({ tokenUrl: TOKEN_URL, clientId: KEY, clientSecret: SECRET });
     const api = createAuthenticatedFetch(provider);
     const res = await api('https://api.twitter.com/1.1/statuses/user_timeline.json?screen_name=twitterapi');
@@ -99,17 +129,27 @@ describe('createClientCredentialsProvider', () => {
   });
 
   it('turns invalid_client into an OAuthResponseError without the secret', async () => {
-    nock('https://auth.example.com').post('/token').reply(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
-    const provider = createClientCredentialsProvider({ tokenUrl: 'https://auth.example.com/token', clientId: 'id', clientSecret: 'THE-SECRET' });
+    nock('https://auth.example.com')
+      .post('/token')
+      .reply(401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+    const provider = createClientCredentialsProvider({
+      tokenUrl: 'https://auth.example.com/token',
+      clientId: 'id',
+      clientSecret: 'THE-SECRET',
+    });
     const error = await provider.getToken().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OAuthResponseError);
     expect(error).toMatchObject({ status: 401, error: 'invalid_client', error_description: 'Client authentication failed' });
-    expect((error as Error).message).toBe('client credentials token request failed with HTTP 401 invalid_client: Client authentication failed');
+    expect((error as Error).message).toBe(
+      'client credentials token request failed with HTTP 401 invalid_client: Client authentication failed',
+    );
     expect(inspect(error, { depth: 10 })).not.toContain('THE-SECRET');
   });
 
   it("turns Twitter's 403 error shape into an OAuthResponseError", async () => {
-    nock('https://api.twitter.com').post('/oauth2/token').reply(403, { errors: [{ code: 99, label: 'authenticity_token_error', message: 'Unable to verify your credentials' }] });
+    nock('https://api.twitter.com')
+      .post('/oauth2/token')
+      .reply(403, { errors: [{ code: 99, label: 'authenticity_token_error', message: 'Unable to verify your credentials' }] });
     const provider = createClientCredentialsProvider({ tokenUrl: TOKEN_URL, clientId: KEY, clientSecret: 'wrong' });
     await expect(provider.getToken()).rejects.toMatchObject({ code: 'oauth_response', status: 403, error: 'authenticity_token_error' });
   });
@@ -118,7 +158,10 @@ describe('createClientCredentialsProvider', () => {
     nock('https://auth.example.com').post('/token').reply(200, '<html>login</html>', { 'content-type': 'text/html' });
     nock('https://auth.example.com').post('/token').reply(200, { token_type: 'mac', access_token: 'LEAKED' });
     const provider = createClientCredentialsProvider({ tokenUrl: 'https://auth.example.com/token', clientId: 'id', clientSecret: 'sec' });
-    await expect(provider.getToken()).rejects.toMatchObject({ code: 'invalid_token_response', message: 'token response (HTTP 200) is not JSON (content-type text/html)' });
+    await expect(provider.getToken()).rejects.toMatchObject({
+      code: 'invalid_token_response',
+      message: 'token response (HTTP 200) is not JSON (content-type text/html)',
+    });
     const second = await provider.getToken().catch((e: unknown) => e as Error);
     expect(second).toMatchObject({ code: 'invalid_token_response' });
     expect((second as Error).message).not.toContain('LEAKED');
@@ -132,7 +175,12 @@ describe('createClientCredentialsProvider', () => {
     const { port } = server.address() as AddressInfo;
     try {
       const provider = createClientCredentialsProvider({ tokenUrl: `http://127.0.0.1:${port}/token`, clientId: 'id', clientSecret: 'sec' });
-      await expect(provider.getToken()).rejects.toMatchObject({ code: 'network_error', message: expect.stringContaining(`client credentials token request failed: the connection to http://127.0.0.1:${port}/token was closed or reset (ECONNRESET)`) });
+      await expect(provider.getToken()).rejects.toMatchObject({
+        code: 'network_error',
+        message: expect.stringContaining(
+          `client credentials token request failed: the connection to http://127.0.0.1:${port}/token was closed or reset (ECONNRESET)`,
+        ),
+      });
     } finally {
       server.close();
       nock.disableNetConnect();
@@ -156,7 +204,11 @@ describe('createClientCredentialsProvider', () => {
       [{ ...good, scope: 'read\r\nwrite' }, /^scope must be printable ASCII/],
     ])('throws a TokensmithError naming the field (%#)', (options, message) => {
       let caught: unknown;
-      try { createClientCredentialsProvider(options as never); } catch (error) { caught = error; }
+      try {
+        createClientCredentialsProvider(options as never);
+      } catch (error) {
+        caught = error;
+      }
       expect(caught).toBeInstanceOf(TokensmithError);
       expect((caught as Error).message).toMatch(message);
       expect((caught as Error).message).not.toContain(SECRET);

@@ -15,7 +15,10 @@ afterEach(async () => {
 });
 
 async function rejection(promise: Promise<unknown>): Promise<TokensmithError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(TokensmithError);
   return error as TokensmithError;
 }
@@ -27,10 +30,18 @@ describe('the token request through simple-oauth2, bounded and logged (real sock
   it('is logged by --verbose (the injected logging fetch) with Authorization and secrets masked', async () => {
     sandbox = await startSandbox({ apps: [APP] });
     const lines: string[] = [];
-    const provider = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, ...APP, fetch: createLoggingFetch((line) => lines.push(line)) });
+    const provider = createClientCredentialsProvider({
+      tokenUrl: sandbox.endpoints.tokenUrl,
+      ...APP,
+      fetch: createLoggingFetch((line) => lines.push(line)),
+    });
     const { accessToken } = await provider.getToken();
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^→ POST ${sandbox.endpoints.tokenUrl} headers=\\{.*"authorization":"Basic \\[redacted\\]".*\\} body=grant_type=client_credentials$`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^→ POST ${sandbox.endpoints.tokenUrl} headers=\\{.*"authorization":"Basic \\[redacted\\]".*\\} body=grant_type=client_credentials$`,
+      ),
+    );
     expect(lines[1]).toMatch(new RegExp(`^← 200 POST ${sandbox.endpoints.tokenUrl} in \\d+ ms$`));
     const all = lines.join('\n');
     expect(all).not.toContain(APP.clientSecret);
@@ -39,7 +50,9 @@ describe('the token request through simple-oauth2, bounded and logged (real sock
   });
 
   it('masks client_secret in the logged form body with authMethod "body"', async () => {
-    server = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"token_type":"bearer","access_token":"AT-1"}'));
+    server = await startServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"token_type":"bearer","access_token":"AT-1"}'),
+    );
     const lines: string[] = [];
     await against(server.origin, { authMethod: 'body', fetch: createLoggingFetch((line) => lines.push(line)) }).getToken();
     expect(lines[0]).toContain('body=grant_type=client_credentials&client_id=cc-real-key&client_secret=[redacted]');
@@ -51,7 +64,9 @@ describe('the token request through simple-oauth2, bounded and logged (real sock
     server = await startServer((_req, res) => streamChunks(res, { totalBytes: total, chunkBytes: 16 * 1024 }));
     const error = await rejection(against(server.origin).getToken());
     expect(error.code).toBe('invalid_token_response');
-    expect(error.message).toBe(`token response (HTTP 200) is larger than ${MAX_AUTH_RESPONSE_BYTES} bytes; nothing past the limit was read`);
+    expect(error.message).toBe(
+      `token response (HTTP 200) is larger than ${MAX_AUTH_RESPONSE_BYTES} bytes; nothing past the limit was read`,
+    );
     await server.sockets[0]!.closed;
     expect(server.sockets[0]!.bytesWritten()).toBeLessThan(total / 4);
   });
@@ -70,9 +85,13 @@ describe('the token request through simple-oauth2, bounded and logged (real sock
     server = await startServer((_req, res) => drip(res, 100));
     const lines: string[] = [];
     const started = performance.now();
-    const error = await rejection(against(server.origin, { timeoutMs: 600, fetch: createLoggingFetch((line) => lines.push(line)) }).getToken());
+    const error = await rejection(
+      against(server.origin, { timeoutMs: 600, fetch: createLoggingFetch((line) => lines.push(line)) }).getToken(),
+    );
     expect(error.code).toBe('timeout');
-    expect(error.message).toBe(`client credentials token request to ${server.origin}/oauth2/token timed out after 600 ms: the server is slow or not answering; try again, or raise timeoutMs`);
+    expect(error.message).toBe(
+      `client credentials token request to ${server.origin}/oauth2/token timed out after 600 ms: the server is slow or not answering; try again, or raise timeoutMs`,
+    );
     await server.sockets[0]!.closed; // the server sees the client go: nothing keeps the process alive
     expect(performance.now() - started).toBeLessThan(5_000);
   });
@@ -84,7 +103,9 @@ describe('the token request through simple-oauth2, bounded and logged (real sock
     server = undefined;
     const error = await rejection(against(origin).getToken());
     expect(error.code).toBe('network_error');
-    expect(error.message).toBe(`client credentials token request failed: connection to ${origin}/oauth2/token refused: is the server running? check tokenUrl`);
+    expect(error.message).toBe(
+      `client credentials token request failed: connection to ${origin}/oauth2/token refused: is the server running? check tokenUrl`,
+    );
     expect(error.message).not.toMatch(/Client request error/);
   });
 
@@ -105,12 +126,16 @@ describe('the token request through simple-oauth2, bounded and logged (real sock
     server = await startServer((_req, res) => res.writeHead(301, { location: '/oauth2/token/' }).end());
     const error = await rejection(against(server.origin).getToken());
     expect(error.code).toBe('http_error');
-    expect(error.message).toBe(`client credentials token request to ${server.origin}/oauth2/token was answered with a redirect, which a token request never follows: tokenUrl must be the token endpoint's exact URL (check tokenUrl: scheme, host and path)`);
+    expect(error.message).toBe(
+      `client credentials token request to ${server.origin}/oauth2/token was answered with a redirect, which a token request never follows: tokenUrl must be the token endpoint's exact URL (check tokenUrl: scheme, host and path)`,
+    );
     expect(server.requests).toHaveLength(1);
   });
 
   it('clamps expires_in: 1e306 to one year instead of storing Infinity', async () => {
-    server = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"token_type":"bearer","access_token":"AT","expires_in":1e306}'));
+    server = await startServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"token_type":"bearer","access_token":"AT","expires_in":1e306}'),
+    );
     const token = await against(server.origin, { now: () => 0 }).getToken();
     expect(token.expiresAt).toBe(365 * 24 * 3600 * 1000);
   });
@@ -139,7 +164,12 @@ describe('token identity (issue 12)', () => {
     const store = new MemoryStore();
     const right = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, ...APP, store });
     await right.getToken();
-    const wrong = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, clientId: APP.clientId, clientSecret: 'wrong-secret', store });
+    const wrong = createClientCredentialsProvider({
+      tokenUrl: sandbox.endpoints.tokenUrl,
+      clientId: APP.clientId,
+      clientSecret: 'wrong-secret',
+      store,
+    });
     await expect(wrong.getToken()).rejects.toMatchObject({ code: 'oauth_response', status: 403 });
     const narrower = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, ...APP, scope: 'read', store });
     expect(await narrower.peek()).toBeUndefined();
@@ -152,7 +182,11 @@ describe('logout with invalidateUrl (Twitter oauth2/invalidate_token)', () => {
     const store = new MemoryStore();
     const progress: string[] = [];
     const provider = createClientCredentialsProvider({
-      tokenUrl: sandbox.endpoints.tokenUrl, invalidateUrl: sandbox.endpoints.invalidateTokenUrl, ...APP, store, onProgress: (m) => progress.push(m),
+      tokenUrl: sandbox.endpoints.tokenUrl,
+      invalidateUrl: sandbox.endpoints.invalidateTokenUrl,
+      ...APP,
+      store,
+      onProgress: (m) => progress.push(m),
     });
     const { accessToken } = await provider.getToken();
     const timeline = `${sandbox.endpoints.timelineUrl}?screen_name=twitterapi&count=1`;
@@ -171,20 +205,30 @@ describe('logout with invalidateUrl (Twitter oauth2/invalidate_token)', () => {
     const store = new MemoryStore();
     const progress: string[] = [];
     const provider = createClientCredentialsProvider({
-      tokenUrl: sandbox.endpoints.tokenUrl, invalidateUrl: `${sandbox.url}/oauth2/nowhere`, ...APP, store, onProgress: (m) => progress.push(m),
+      tokenUrl: sandbox.endpoints.tokenUrl,
+      invalidateUrl: `${sandbox.url}/oauth2/nowhere`,
+      ...APP,
+      store,
+      onProgress: (m) => progress.push(m),
     });
     const { accessToken } = await provider.getToken();
     await expect(provider.logout()).resolves.toBeUndefined();
     expect(await store.entries()).toEqual([]);
     expect(progress).toHaveLength(1);
-    expect(progress[0]).toMatch(/^Could not invalidate the token at http:\/\/127\.0\.0\.1:\d+ \(token invalidation failed with HTTP 404 .*\); it was forgotten here$/);
+    expect(progress[0]).toMatch(
+      /^Could not invalidate the token at http:\/\/127\.0\.0\.1:\d+ \(token invalidation failed with HTTP 404 .*\); it was forgotten here$/,
+    );
     expect(progress[0]).not.toContain(accessToken);
   });
 
   it('without invalidateUrl, only forgets locally', async () => {
     sandbox = await startSandbox({ apps: [APP] });
     const lines: string[] = [];
-    const provider = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, ...APP, fetch: createLoggingFetch((line) => lines.push(line)) });
+    const provider = createClientCredentialsProvider({
+      tokenUrl: sandbox.endpoints.tokenUrl,
+      ...APP,
+      fetch: createLoggingFetch((line) => lines.push(line)),
+    });
     await provider.getToken();
     await provider.logout();
     expect(lines.filter((line) => line.startsWith('→'))).toHaveLength(1); // the token request only
@@ -198,14 +242,19 @@ describe("simple-oauth2's own debug output (DEBUG=*)", () => {
     const { format } = await import('node:util');
     const require = createRequire(import.meta.url);
     const debug = require(require.resolve('debug', { paths: [require.resolve('simple-oauth2')] })) as {
-      enable(ns: string): void; disable(): string; log: (...args: unknown[]) => void; enabled(ns: string): boolean;
+      enable(ns: string): void;
+      disable(): string;
+      log: (...args: unknown[]) => void;
+      enabled(ns: string): boolean;
     };
     const printed: string[] = [];
     const originalLog = debug.log;
     debug.log = (...args: unknown[]) => void printed.push(format(...args));
     debug.enable('*');
     try {
-      server = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"token_type":"bearer","access_token":"AT"}'));
+      server = await startServer((_req, res) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"token_type":"bearer","access_token":"AT"}'),
+      );
       await against(server.origin).getToken();
       await against(server.origin, { authMethod: 'body' }).getToken();
       const all = printed.join('\n');

@@ -7,12 +7,14 @@ import { createClientCredentialsProvider } from '../src/index.js';
 function prng(seed: number) {
   let s = seed >>> 0;
   const next = () => {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     return s / 0x1_0000_0000;
   };
-  const pick = <T,>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   return { next, pick, int: (max: number) => Math.floor(next() * max) };
 }
 
@@ -23,11 +25,33 @@ type Reply = { status: number; headers: Record<string, string>; body: Buffer };
 
 function randomReply(r: ReturnType<typeof prng>): Reply {
   const status = r.pick([200, 200, 200, 200, 201, 204, 400, 401, 403, 404, 418, 429, 500, 502, 503, 599]);
-  const contentType = r.pick(['application/json', 'application/json; charset=utf-8', 'application/problem+json', 'text/html', 'text/plain', 'application/x-www-form-urlencoded', '']);
-  const anyValue = (): unknown => r.pick<() => unknown>([
-    () => null, () => r.int(1e6) - 5e5, () => r.next() * 1e300, () => -1, () => 0, () => '', () => 'x'.repeat(r.int(50)),
-    () => String(r.int(10000)), () => '3600.5', () => 'NaN', () => true, () => [], () => ({}), () => [r.int(5)], () => ({ nested: 'value' }),
-  ])();
+  const contentType = r.pick([
+    'application/json',
+    'application/json; charset=utf-8',
+    'application/problem+json',
+    'text/html',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    '',
+  ]);
+  const anyValue = (): unknown =>
+    r.pick<() => unknown>([
+      () => null,
+      () => r.int(1e6) - 5e5,
+      () => r.next() * 1e300,
+      () => -1,
+      () => 0,
+      () => '',
+      () => 'x'.repeat(r.int(50)),
+      () => String(r.int(10000)),
+      () => '3600.5',
+      () => 'NaN',
+      () => true,
+      () => [],
+      () => ({}),
+      () => [r.int(5)],
+      () => ({ nested: 'value' }),
+    ])();
   const tokenish = () => {
     const body: Record<string, unknown> = {};
     if (r.next() < 0.85) body.access_token = r.next() < 0.7 ? `tok_${r.int(1e9)}` : anyValue();
@@ -41,7 +65,9 @@ function randomReply(r: ReturnType<typeof prng>): Reply {
     return JSON.stringify(body);
   };
   const body = r.pick<() => string | Buffer>([
-    tokenish, tokenish, tokenish,
+    tokenish,
+    tokenish,
+    tokenish,
     () => JSON.stringify(anyValue()),
     () => tokenish().slice(0, r.int(40)),
     () => '<html><body>Error</body></html>',
@@ -74,7 +100,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth2/token`;
 });
-afterAll(async () => { await new Promise((resolve) => server.close(resolve)); });
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
 
 describe('token response fuzzing (real loopback server)', () => {
   it(`${ITERATIONS} random bodies and headers: each outcome is a valid token or a TokensmithError`, async () => {
@@ -95,7 +123,8 @@ describe('token response fuzzing (real loopback server)', () => {
           expect(next.status).toBeLessThan(300);
           outcomes.token++;
         } catch (error) {
-          if (!(error instanceof TokensmithError)) throw new Error(`iteration ${i}: ${String(error)} is not a TokensmithError (status ${next.status})`);
+          if (!(error instanceof TokensmithError))
+            throw new Error(`iteration ${i}: ${String(error)} is not a TokensmithError (status ${next.status})`);
           expect(error.message).not.toContain(SECRET);
           outcomes.errors.set(error.code, (outcomes.errors.get(error.code) ?? 0) + 1);
         }

@@ -1,7 +1,16 @@
 import { TokensmithError } from './errors.js';
 import { discardBody, requestUrl } from './fetch-input.js';
 import type { AuthorizeRequest, TokenProvider } from './provider.js';
-import { IDEMPOTENT_METHODS, RETRYABLE_STATUSES, backoffDelay, isRetryableNetworkError, rateLimitDelay, retryPolicy, sleep, type RetryOptions } from './retry-policy.js';
+import {
+  IDEMPOTENT_METHODS,
+  RETRYABLE_STATUSES,
+  backoffDelay,
+  isRetryableNetworkError,
+  rateLimitDelay,
+  retryPolicy,
+  sleep,
+  type RetryOptions,
+} from './retry-policy.js';
 import { readBodyText } from './response-limit.js';
 import { abortError, resolveTimeoutMs, timeoutSignal } from './signals.js';
 import { toTransportError } from './transport-error.js';
@@ -50,7 +59,15 @@ function formBodyOf(body: RequestInit['body'], headers: Headers): AuthorizeReque
 }
 
 function isReplayable(body: RequestInit['body']): boolean {
-  return body === undefined || body === null || typeof body === 'string' || body instanceof URLSearchParams || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || body instanceof Blob;
+  return (
+    body === undefined ||
+    body === null ||
+    typeof body === 'string' ||
+    body instanceof URLSearchParams ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) ||
+    body instanceof Blob
+  );
 }
 
 /**
@@ -62,7 +79,10 @@ function setAuthHeaders(headers: Headers, auth: Record<string, string>, strategy
     try {
       headers.set(name, value);
     } catch {
-      throw new TokensmithError('invalid_token_response', `the ${strategy} credentials cannot be sent in an HTTP ${name} header (a control character or non-ASCII in the stored token): log out and obtain a new token`);
+      throw new TokensmithError(
+        'invalid_token_response',
+        `the ${strategy} credentials cannot be sent in an HTTP ${name} header (a control character or non-ASCII in the stored token): log out and obtain a new token`,
+      );
     }
   }
 }
@@ -78,7 +98,9 @@ const TWITTER_TIMESTAMP_OUT_OF_BOUNDS = 135;
 async function isClockRejection(response: Response): Promise<boolean> {
   if (!/json/i.test(response.headers.get('content-type') ?? '')) return false;
   try {
-    const body = JSON.parse(await readBodyText(response.clone(), { what: '401 response', maxBytes: 4096 })) as { errors?: Array<{ code?: unknown }> };
+    const body = JSON.parse(await readBodyText(response.clone(), { what: '401 response', maxBytes: 4096 })) as {
+      errors?: Array<{ code?: unknown }>;
+    };
     return Array.isArray(body.errors) && body.errors.some((item) => item?.code === TWITTER_TIMESTAMP_OUT_OF_BOUNDS);
   } catch {
     return false;
@@ -198,7 +220,10 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
         }
       }
       if (RETRYABLE_STATUSES.has(response.status) && idempotent && retries < policy.maxRetries) {
-        const delayMs = Math.max(backoffDelay(retries, policy, options.random), Math.min(rateLimitDelay(response.headers, now()) ?? 0, policy.maxDelayMs));
+        const delayMs = Math.max(
+          backoffDelay(retries, policy, options.random),
+          Math.min(rateLimitDelay(response.headers, now()) ?? 0, policy.maxDelayMs),
+        );
         retries++;
         await discardBody(response);
         options.onRetry?.({ reason: 'server_error', attempt: retries, delayMs, status: response.status, url });

@@ -126,7 +126,11 @@ export class OAuthResponseError extends TokensmithError implements OAuthErrorFie
 
   constructor(context: string, fields: OAuthErrorFields, options?: { cause?: unknown }) {
     const description = fields.error_description ? `: ${fields.error_description}` : '';
-    super(fields.status >= 500 || fields.status === 429 ? 'provider_error' : 'oauth_response', `${context} failed with HTTP ${fields.status} ${fields.error}${description}`, options);
+    super(
+      fields.status >= 500 || fields.status === 429 ? 'provider_error' : 'oauth_response',
+      `${context} failed with HTTP ${fields.status} ${fields.error}${description}`,
+      options,
+    );
     this.status = fields.status;
     this.error = fields.error;
     if (fields.error_description !== undefined) this.error_description = fields.error_description;

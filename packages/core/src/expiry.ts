@@ -23,7 +23,8 @@ export function expirySkewMs(credentials: Credentials, fixedSkewMs?: number): nu
   if (fixedSkewMs !== undefined) return fixedSkewMs;
   if (credentials.type !== 'bearer') return DEFAULT_EXPIRY_SKEW_MS;
   const { expiresAt, obtainedAt } = credentials;
-  if (typeof expiresAt !== 'number' || typeof obtainedAt !== 'number' || !Number.isFinite(expiresAt) || !Number.isFinite(obtainedAt)) return DEFAULT_EXPIRY_SKEW_MS;
+  if (typeof expiresAt !== 'number' || typeof obtainedAt !== 'number' || !Number.isFinite(expiresAt) || !Number.isFinite(obtainedAt))
+    return DEFAULT_EXPIRY_SKEW_MS;
   const lifetime = Math.max(0, expiresAt - obtainedAt);
   return Math.min(DEFAULT_EXPIRY_SKEW_MS, Math.floor(lifetime / 10));
 }

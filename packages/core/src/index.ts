@@ -1,7 +1,14 @@
 // The public surface: what an application needs to use tokensmith. Helpers for strategy and store
 // authors live in `@tokensmith/core/kit`.
 export type { BearerCredentials, OAuth1Credentials, Credentials } from './credentials.js';
-export type { TokenProvider, ManagedTokenProvider, InteractiveTokenProvider, LoginOptions, GetTokenOptions, AuthorizeRequest } from './provider.js';
+export type {
+  TokenProvider,
+  ManagedTokenProvider,
+  InteractiveTokenProvider,
+  LoginOptions,
+  GetTokenOptions,
+  AuthorizeRequest,
+} from './provider.js';
 export { TokensmithError, OAuthResponseError, ERROR_CATEGORIES, errorCategory } from './errors.js';
 export type { TokensmithErrorCode, ErrorCategory, OAuthErrorFields } from './errors.js';
 export type { TokenStore, StoredEntry } from './token-store.js';

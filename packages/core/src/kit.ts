@@ -11,11 +11,27 @@ export type { TokenIdentity } from './token-key.js';
 export { createTokenManager } from './token-manager.js';
 export type { TokenManager, TokenManagerOptions, ObtainToken, InteractiveFlow } from './token-manager.js';
 export { abortable, timeoutSignal, abortError, resolveTimeoutMs, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS } from './signals.js';
-export { requireOptions, requireString, optionalString, requireEndpoint, optionalNumber, optionalFunction, isLoopbackHost } from './options.js';
+export {
+  requireOptions,
+  requireString,
+  optionalString,
+  requireEndpoint,
+  optionalNumber,
+  optionalFunction,
+  isLoopbackHost,
+} from './options.js';
 export { VSCHAR, HEADER_SAFE_TOKEN, B64TOKEN, isVschar, requireVschar } from './token-chars.js';
 export { parseTokenResponse, expiresInSeconds, MAX_EXPIRES_IN_SECONDS } from './token-response.js';
 export { defineProvider, bearerHeaders } from './define-provider.js';
-export { retryPolicy, backoffDelay, rateLimitDelay, isRetryableNetworkError, sleep, IDEMPOTENT_METHODS, RETRYABLE_STATUSES } from './retry-policy.js';
+export {
+  retryPolicy,
+  backoffDelay,
+  rateLimitDelay,
+  isRetryableNetworkError,
+  sleep,
+  IDEMPOTENT_METHODS,
+  RETRYABLE_STATUSES,
+} from './retry-policy.js';
 export type { RetryPolicy } from './retry-policy.js';
 export { isCredentials, errorCode, storeError, storeUnavailable } from './store-kit.js';
 export { redactUrl, redactForm, debugEnabled, httpLogLines, logSinkOf } from './logging-fetch.js';

@@ -28,7 +28,8 @@ export function redactUrl(input: string | URL): string {
   url.username = '';
   url.password = '';
   const parts: string[] = [];
-  for (const [name, value] of url.searchParams) parts.push(`${encodeURIComponent(name)}=${isSecretParam(name) ? REDACTED : encodeURIComponent(value)}`);
+  for (const [name, value] of url.searchParams)
+    parts.push(`${encodeURIComponent(name)}=${isSecretParam(name) ? REDACTED : encodeURIComponent(value)}`);
   return `${url.origin}${url.pathname}${parts.length ? `?${parts.join('&')}` : ''}`;
 }
 
@@ -107,12 +108,17 @@ export function logSinkOf(fetchFn: unknown): LogLine | undefined {
  * const api = createAuthenticatedFetch(provider, { fetch: loggedFetch });
  * ```
  */
-export function createLoggingFetch(log: LogLine, baseFetch: typeof fetch = globalThis.fetch, now: () => number = () => performance.now()): typeof fetch {
+export function createLoggingFetch(
+  log: LogLine,
+  baseFetch: typeof fetch = globalThis.fetch,
+  now: () => number = () => performance.now(),
+): typeof fetch {
   const lines = httpLogLines(log);
   const loggingFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = requestUrl(input);
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-    const body = typeof init?.body === 'string' || init?.body instanceof URLSearchParams ? init.body : init?.body ? 'not logged' : undefined;
+    const body =
+      typeof init?.body === 'string' || init?.body instanceof URLSearchParams ? init.body : init?.body ? 'not logged' : undefined;
     lines.request(method, url, headersOf(init), body);
     const started = now();
     try {

@@ -45,7 +45,10 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      out[key] = SECRET_FIELD_PATTERN.test(key.replace(/[-\s]/g, '_')) && item !== undefined && item !== null ? REDACTED : redactValue(item, depth + 1);
+      out[key] =
+        SECRET_FIELD_PATTERN.test(key.replace(/[-\s]/g, '_')) && item !== undefined && item !== null
+          ? REDACTED
+          : redactValue(item, depth + 1);
     }
     return out;
   }

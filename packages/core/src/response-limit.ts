@@ -25,7 +25,10 @@ export interface BodyLimit {
 }
 
 function tooLarge(limit: BodyLimit, status: number, maxBytes: number): TokensmithError {
-  return new TokensmithError(limit.code ?? 'invalid_token_response', `${limit.what} (HTTP ${status}) is larger than ${maxBytes} bytes; nothing past the limit was read`);
+  return new TokensmithError(
+    limit.code ?? 'invalid_token_response',
+    `${limit.what} (HTTP ${status}) is larger than ${maxBytes} bytes; nothing past the limit was read`,
+  );
 }
 
 /** Refuses, without reading, a body whose declared size is over the cap. */

@@ -8,7 +8,16 @@ export const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DEL
 export const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
 
 /** Connection-level failure codes worth retrying. */
-const RETRYABLE_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'ECONNABORTED', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+const RETRYABLE_ERRORS = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'ECONNABORTED',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /**
  * Retry settings of `createAuthenticatedFetch`.
@@ -55,7 +64,11 @@ export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
  * backoffDelay(2, retryPolicy(), () => 1); // 1000 (250 * 2^2)
  * ```
  */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = () => randomInt(0, 1_000_001) / 1_000_000): number {
+export function backoffDelay(
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number = () => randomInt(0, 1_000_001) / 1_000_000,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   return Math.round(ceiling * random());
 }

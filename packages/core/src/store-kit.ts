@@ -25,7 +25,8 @@ export function isCredentials(value: unknown): value is Credentials {
   if (!isRecord(value)) return false;
   if (value.type === 'bearer') {
     const expiresAt = value.expiresAt;
-    const expiryOk = expiresAt === undefined || (typeof expiresAt === 'number' && Number.isFinite(expiresAt) && Math.abs(expiresAt) <= MAX_DATE_MS);
+    const expiryOk =
+      expiresAt === undefined || (typeof expiresAt === 'number' && Number.isFinite(expiresAt) && Math.abs(expiresAt) <= MAX_DATE_MS);
     return typeof value.accessToken === 'string' && expiryOk && optional(value.refreshToken, 'string');
   }
   if (value.type === 'oauth1') return typeof value.token === 'string' && typeof value.tokenSecret === 'string';

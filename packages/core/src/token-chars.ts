@@ -59,6 +59,10 @@ export function isVschar(value: unknown): value is string {
  * ```
  */
 export function requireVschar(value: string, field: string): string {
-  if (!isVschar(value)) throw new TokensmithError('invalid_options', `${field} must be printable ASCII (RFC 6749 Appendix A VSCHAR: no control characters, no non-ASCII)`);
+  if (!isVschar(value))
+    throw new TokensmithError(
+      'invalid_options',
+      `${field} must be printable ASCII (RFC 6749 Appendix A VSCHAR: no control characters, no non-ASCII)`,
+    );
   return value;
 }

@@ -142,7 +142,10 @@ export function createTokenManager<C extends Credentials>(options: TokenManagerO
     });
     if (obtained !== undefined) return obtained;
     if (interactive) return login(interactive);
-    throw new TokensmithError('login_required', options.loginHint ?? 'no usable token is stored and this provider cannot obtain one without a login');
+    throw new TokensmithError(
+      'login_required',
+      options.loginHint ?? 'no usable token is stored and this provider cannot obtain one without a login',
+    );
   };
 
   return {

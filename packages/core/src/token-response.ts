@@ -48,9 +48,12 @@ export function parseTokenResponse(body: unknown, context: { status: number; now
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw fail('is not a JSON object');
   const record = body as Record<string, unknown>;
   if (typeof record.access_token !== 'string' || record.access_token === '') throw fail('has no access_token');
-  if (!HEADER_SAFE_TOKEN.test(record.access_token)) throw fail('has an access_token with characters a bearer token cannot have (control characters, spaces or non-ASCII)');
+  if (!HEADER_SAFE_TOKEN.test(record.access_token))
+    throw fail('has an access_token with characters a bearer token cannot have (control characters, spaces or non-ASCII)');
   if (typeof record.token_type !== 'string' || record.token_type.toLowerCase() !== 'bearer') {
-    throw fail(`has token_type ${JSON.stringify(String(record.token_type ?? 'missing').replace(/[^\x20-\x7E]/g, '?')).slice(0, 40)}, expected "bearer"`);
+    throw fail(
+      `has token_type ${JSON.stringify(String(record.token_type ?? 'missing').replace(/[^\x20-\x7E]/g, '?')).slice(0, 40)}, expected "bearer"`,
+    );
   }
   const credentials: BearerCredentials = { type: 'bearer', accessToken: record.access_token };
   let seconds: number | undefined;
@@ -64,7 +67,8 @@ export function parseTokenResponse(body: unknown, context: { status: number; now
     credentials.obtainedAt = context.now;
   }
   if (record.refresh_token !== undefined) {
-    if (typeof record.refresh_token !== 'string' || !HEADER_SAFE_TOKEN.test(record.refresh_token)) throw fail('has an invalid refresh_token (empty, or with control characters, spaces or non-ASCII)');
+    if (typeof record.refresh_token !== 'string' || !HEADER_SAFE_TOKEN.test(record.refresh_token))
+      throw fail('has an invalid refresh_token (empty, or with control characters, spaces or non-ASCII)');
     credentials.refreshToken = record.refresh_token;
   }
   if (typeof record.scope === 'string' && record.scope.trim()) credentials.scope = record.scope.trim().split(/\s+/);

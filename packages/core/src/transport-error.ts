@@ -28,7 +28,8 @@ const DNS_TEMPORARY = new Set(['EAI_AGAIN']);
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
 const TIMED_OUT = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|EPROTO$|HOSTNAME_MISMATCH$)/;
+const TLS_CODES =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|EPROTO$|HOSTNAME_MISMATCH$)/;
 
 interface ErrorShape {
   name?: unknown;
@@ -48,7 +49,10 @@ function causeChain(error: unknown): ErrorShape[] {
     chain.push(shape);
     // AggregateError (happy eyeballs: one error per address) keeps its parts in `errors`.
     const parts = (current as { errors?: unknown }).errors;
-    current = shape.cause ?? (shape.isBoom && typeof shape.data === 'object' && shape.data !== null ? shape.data : undefined) ?? (Array.isArray(parts) ? parts[0] : undefined);
+    current =
+      shape.cause ??
+      (shape.isBoom && typeof shape.data === 'object' && shape.data !== null ? shape.data : undefined) ??
+      (Array.isArray(parts) ? parts[0] : undefined);
   }
   return chain;
 }
@@ -59,7 +63,10 @@ function codeOf(chain: ErrorShape[]): string | undefined {
 }
 
 function isTimeoutName(chain: ErrorShape[]): boolean {
-  return chain.some((shape) => shape.name === 'TimeoutError' || (shape.isBoom === true && (shape.output?.statusCode === 504 || shape.output?.statusCode === 408)));
+  return chain.some(
+    (shape) =>
+      shape.name === 'TimeoutError' || (shape.isBoom === true && (shape.output?.statusCode === 504 || shape.output?.statusCode === 408)),
+  );
 }
 
 function seconds(ms: number): string {
@@ -97,7 +104,12 @@ export function toTransportError(error: unknown, context: TransportContext): Tok
   const code = codeOf(chain);
   const options = { cause: error };
   const signal = context.signal;
-  const timedOut = (why: string) => new TokensmithError('timeout', `${prefix} timed out${why}: the server is slow or not answering; try again, or raise timeoutMs`, options);
+  const timedOut = (why: string) =>
+    new TokensmithError(
+      'timeout',
+      `${prefix} timed out${why}: the server is slow or not answering; try again, or raise timeoutMs`,
+      options,
+    );
 
   if (signal?.aborted) {
     const reason: unknown = signal.reason;
@@ -109,13 +121,35 @@ export function toTransportError(error: unknown, context: TransportContext): Tok
   if (chain.some((shape) => shape.name === 'AbortError')) return new TokensmithError('aborted', `${prefix} was aborted`, options);
   const failed = `${context.operation} failed`;
   if (code !== undefined) {
-    if (REFUSED.has(code)) return new TokensmithError('network_error', `${failed}: connection to ${endpoint} refused: is the server running? ${check}`, options);
-    if (NOT_FOUND.has(code)) return new TokensmithError('network_error', `${failed}: host ${hostname(host)} not found (DNS) for ${endpoint}: ${check}`, options);
-    if (DNS_TEMPORARY.has(code)) return new TokensmithError('network_error', `${failed}: DNS lookup of ${hostname(host)} failed for now (${endpoint}): check your network and try again`, options);
-    if (RESET.has(code)) return new TokensmithError('network_error', `${failed}: the connection to ${endpoint} was closed or reset (${code}): try again; if it persists, ${check} (is it the right port and scheme?)`, options);
-    if (UNREACHABLE.has(code)) return new TokensmithError('network_error', `${failed}: ${endpoint} is unreachable (${code}): check your network, or ${check}`, options);
+    if (REFUSED.has(code))
+      return new TokensmithError('network_error', `${failed}: connection to ${endpoint} refused: is the server running? ${check}`, options);
+    if (NOT_FOUND.has(code))
+      return new TokensmithError('network_error', `${failed}: host ${hostname(host)} not found (DNS) for ${endpoint}: ${check}`, options);
+    if (DNS_TEMPORARY.has(code))
+      return new TokensmithError(
+        'network_error',
+        `${failed}: DNS lookup of ${hostname(host)} failed for now (${endpoint}): check your network and try again`,
+        options,
+      );
+    if (RESET.has(code))
+      return new TokensmithError(
+        'network_error',
+        `${failed}: the connection to ${endpoint} was closed or reset (${code}): try again; if it persists, ${check} (is it the right port and scheme?)`,
+        options,
+      );
+    if (UNREACHABLE.has(code))
+      return new TokensmithError(
+        'network_error',
+        `${failed}: ${endpoint} is unreachable (${code}): check your network, or ${check}`,
+        options,
+      );
     if (TIMED_OUT.has(code)) return timedOut(` (${code})`);
-    if (TLS_CODES.test(code)) return new TokensmithError('network_error', `${failed}: TLS with ${endpoint} failed (${code}): check the server's certificate, or that ${context.field ?? 'the URL'} uses https:// on a TLS port`, options);
+    if (TLS_CODES.test(code))
+      return new TokensmithError(
+        'network_error',
+        `${failed}: TLS with ${endpoint} failed (${code}): check the server's certificate, or that ${context.field ?? 'the URL'} uses https:// on a TLS port`,
+        options,
+      );
     return new TokensmithError('network_error', `${failed} (${code}) at ${endpoint}: ${check}`, options);
   }
   // No code to go by: the error may be anything, even a header-construction TypeError quoting a

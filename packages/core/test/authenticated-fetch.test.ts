@@ -8,8 +8,14 @@ function fakeProvider() {
     seen,
     invalidations: 0,
     getToken: async () => ({ type: 'bearer', accessToken: `t${generation}` }),
-    authorize: async (request) => { seen.push(request); return { authorization: `Bearer t${generation}` }; },
-    invalidate: async () => { provider.invalidations++; generation++; },
+    authorize: async (request) => {
+      seen.push(request);
+      return { authorization: `Bearer t${generation}` };
+    },
+    invalidate: async () => {
+      provider.invalidations++;
+      generation++;
+    },
   };
   return provider;
 }
@@ -85,21 +91,32 @@ describe('createAuthenticatedFetch: token hygiene and the timeout rule', () => {
       authorize: async () => ({ authorization: 'Bearer SECRET-AT\r\nX-Evil: 1' }),
       invalidate: async () => {},
     };
-    const error = await createAuthenticatedFetch(provider, { fetch: fakeFetch(() => 200).impl })('https://api.example.com/x').catch((e: unknown) => e as Error);
+    const error = await createAuthenticatedFetch(provider, { fetch: fakeFetch(() => 200).impl })('https://api.example.com/x').catch(
+      (e: unknown) => e as Error,
+    );
     expect(error).toMatchObject({ code: 'invalid_token_response' });
-    expect((error as Error).message).toBe('the fake credentials cannot be sent in an HTTP authorization header (a control character or non-ASCII in the stored token): log out and obtain a new token');
+    expect((error as Error).message).toBe(
+      'the fake credentials cannot be sent in an HTTP authorization header (a control character or non-ASCII in the stored token): log out and obtain a new token',
+    );
     expect(inspect(error, { depth: 10 })).not.toContain('SECRET-AT');
   });
 
   it('refuses timeoutMs 0 like every strategy does', () => {
-    expect(() => createAuthenticatedFetch(fakeProvider(), { timeoutMs: 0 })).toThrow(/^timeoutMs must be a whole number of milliseconds from 1/);
+    expect(() => createAuthenticatedFetch(fakeProvider(), { timeoutMs: 0 })).toThrow(
+      /^timeoutMs must be a whole number of milliseconds from 1/,
+    );
   });
 
   it('maps a network failure through toTransportError, naming the URL', async () => {
     const failing = (async () => {
       throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) });
     }) as typeof fetch;
-    const error = await createAuthenticatedFetch(fakeProvider(), { fetch: failing })('https://api.example.com/1.1/x.json', { method: 'POST' }).catch((e: unknown) => e as Error);
-    expect(error).toMatchObject({ code: 'network_error', message: 'POST request failed: connection to https://api.example.com/1.1/x.json refused: is the server running? check the URL' });
+    const error = await createAuthenticatedFetch(fakeProvider(), { fetch: failing })('https://api.example.com/1.1/x.json', {
+      method: 'POST',
+    }).catch((e: unknown) => e as Error);
+    expect(error).toMatchObject({
+      code: 'network_error',
+      message: 'POST request failed: connection to https://api.example.com/1.1/x.json refused: is the server running? check the URL',
+    });
   });
 });

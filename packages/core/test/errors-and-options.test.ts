@@ -1,16 +1,29 @@
 import { inspect } from 'node:util';
 import {
-  OAuthResponseError, TokensmithError, parseOAuthError, parseTokenResponse, requireEndpoint, requireString,
-  redactBody, redactHeaders, defineProvider, isLoopbackHost,
+  OAuthResponseError,
+  TokensmithError,
+  parseOAuthError,
+  parseTokenResponse,
+  requireEndpoint,
+  requireString,
+  redactBody,
+  redactHeaders,
+  defineProvider,
+  isLoopbackHost,
 } from '../src/kit.js';
 
 describe('parseOAuthError', () => {
   it('reads RFC 6749 error bodies', () => {
-    expect(parseOAuthError(401, '{"error":"invalid_client","error_description":"bad client"}')).toMatchObject({ status: 401, error: 'invalid_client', error_description: 'bad client' });
+    expect(parseOAuthError(401, '{"error":"invalid_client","error_description":"bad client"}')).toMatchObject({
+      status: 401,
+      error: 'invalid_client',
+      error_description: 'bad client',
+    });
   });
   it("reads Twitter's errors array", () => {
-    expect(parseOAuthError(403, '{"errors":[{"code":99,"label":"authenticity_token_error","message":"Unable to verify your credentials"}]}'))
-      .toMatchObject({ error: 'authenticity_token_error', error_description: 'Unable to verify your credentials' });
+    expect(
+      parseOAuthError(403, '{"errors":[{"code":99,"label":"authenticity_token_error","message":"Unable to verify your credentials"}]}'),
+    ).toMatchObject({ error: 'authenticity_token_error', error_description: 'Unable to verify your credentials' });
     expect(parseOAuthError(401, '{"errors":[{"code":89,"message":"Invalid or expired token."}]}')).toMatchObject({ error: 'twitter_89' });
   });
   it('falls back to http_<status> for HTML and garbage', () => {
@@ -21,7 +34,11 @@ describe('parseOAuthError', () => {
 
 describe('OAuthResponseError', () => {
   it('is a TokensmithError with status and error, and masks tokens in the body', () => {
-    const err = new OAuthResponseError('token request', { status: 400, error: 'invalid_grant', body: '{"error":"invalid_grant","refresh_token":"SECRET-RT"}' });
+    const err = new OAuthResponseError('token request', {
+      status: 400,
+      error: 'invalid_grant',
+      body: '{"error":"invalid_grant","refresh_token":"SECRET-RT"}',
+    });
     expect(err).toBeInstanceOf(TokensmithError);
     expect(err.code).toBe('oauth_response');
     expect(err.message).toBe('token request failed with HTTP 400 invalid_grant');
@@ -32,7 +49,9 @@ describe('OAuthResponseError', () => {
 
 describe('redaction', () => {
   it('masks secrets in JSON and form bodies and in headers', () => {
-    expect(redactBody('{"access_token":"AT","nested":{"client_secret":"CS"},"ok":1}')).toBe('{"access_token":"[redacted]","nested":{"client_secret":"[redacted]"},"ok":1}');
+    expect(redactBody('{"access_token":"AT","nested":{"client_secret":"CS"},"ok":1}')).toBe(
+      '{"access_token":"[redacted]","nested":{"client_secret":"[redacted]"},"ok":1}',
+    );
     expect(redactBody('oauth_token=T&oauth_token_secret=S&user_id=1')).toBe('oauth_token=T&oauth_token_secret=%5Bredacted%5D&user_id=1');
     expect(redactHeaders({ Authorization: 'Bearer AT', accept: 'x' })).toEqual({ Authorization: 'Bearer [redacted]', accept: 'x' });
   });
@@ -48,7 +67,9 @@ describe('option checks', () => {
     expect(() => requireEndpoint({ tokenUrl: 'ftp://x/' }, 'tokenUrl')).toThrow('tokenUrl must be an https:// URL, not ftp:');
   });
   it('refuses plain http except on loopback', () => {
-    expect(() => requireEndpoint({ tokenUrl: 'http://api.example.com/token' }, 'tokenUrl')).toThrow(expect.objectContaining({ code: 'insecure_endpoint' }));
+    expect(() => requireEndpoint({ tokenUrl: 'http://api.example.com/token' }, 'tokenUrl')).toThrow(
+      expect.objectContaining({ code: 'insecure_endpoint' }),
+    );
     expect(requireEndpoint({ tokenUrl: 'http://127.0.0.1:8080/token' }, 'tokenUrl').port).toBe('8080');
     expect(requireEndpoint({ tokenUrl: 'http://[::1]/token' }, 'tokenUrl').hostname).toBe('[::1]');
     expect(isLoopbackHost('127.10.0.1')).toBe(true);
@@ -62,25 +83,66 @@ describe('parseTokenResponse', () => {
     expect(parseTokenResponse({ token_type: 'bearer', access_token: 'AT' }, ctx)).toEqual({ type: 'bearer', accessToken: 'AT' });
   });
   it('computes an absolute expiresAt and splits scopes', () => {
-    expect(parseTokenResponse({ token_type: 'Bearer', access_token: 'AT', expires_in: 60, refresh_token: 'RT', scope: 'a b' }, ctx))
-      .toEqual({ type: 'bearer', accessToken: 'AT', expiresAt: 61_000, obtainedAt: 1_000, refreshToken: 'RT', scope: ['a', 'b'] });
+    expect(
+      parseTokenResponse({ token_type: 'Bearer', access_token: 'AT', expires_in: 60, refresh_token: 'RT', scope: 'a b' }, ctx),
+    ).toEqual({ type: 'bearer', accessToken: 'AT', expiresAt: 61_000, obtainedAt: 1_000, refreshToken: 'RT', scope: ['a', 'b'] });
   });
   it.each([
     ['a non-object', 'nope', 'is not a JSON object'],
     ['no access_token', { token_type: 'bearer' }, 'has no access_token'],
     ['a wrong token_type', { token_type: 'mac', access_token: 'AT' }, 'has token_type "mac", expected "bearer"'],
-    ['a negative expires_in', { token_type: 'bearer', access_token: 'AT', expires_in: -1 }, 'has an expires_in that is not a whole number of seconds >= 0'],
-    ['a non-numeric expires_in', { token_type: 'bearer', access_token: 'AT', expires_in: 'soon' }, 'has an expires_in that is not a whole number of seconds >= 0'],
-    ['a fractional expires_in', { token_type: 'bearer', access_token: 'AT', expires_in: 1.5 }, 'has an expires_in that is not a whole number of seconds >= 0'],
-    ['an infinite expires_in', { token_type: 'bearer', access_token: 'AT', expires_in: Infinity }, 'has an expires_in that is not a whole number of seconds >= 0'],
-    ['an access_token with CR/LF', { token_type: 'bearer', access_token: 'AT\r\nX-Evil: 1' }, 'has an access_token with characters a bearer token cannot have (control characters, spaces or non-ASCII)'],
-    ['an access_token with a space', { token_type: 'bearer', access_token: 'AT AT' }, 'has an access_token with characters a bearer token cannot have (control characters, spaces or non-ASCII)'],
-    ['an access_token with non-ASCII', { token_type: 'bearer', access_token: 'ATé' }, 'has an access_token with characters a bearer token cannot have (control characters, spaces or non-ASCII)'],
-    ['a refresh_token with LF', { token_type: 'bearer', access_token: 'x', refresh_token: 'AT\n' }, 'has an invalid refresh_token (empty, or with control characters, spaces or non-ASCII)'],
-    ['an empty refresh_token', { token_type: 'bearer', access_token: 'x', refresh_token: '' }, 'has an invalid refresh_token (empty, or with control characters, spaces or non-ASCII)'],
+    [
+      'a negative expires_in',
+      { token_type: 'bearer', access_token: 'AT', expires_in: -1 },
+      'has an expires_in that is not a whole number of seconds >= 0',
+    ],
+    [
+      'a non-numeric expires_in',
+      { token_type: 'bearer', access_token: 'AT', expires_in: 'soon' },
+      'has an expires_in that is not a whole number of seconds >= 0',
+    ],
+    [
+      'a fractional expires_in',
+      { token_type: 'bearer', access_token: 'AT', expires_in: 1.5 },
+      'has an expires_in that is not a whole number of seconds >= 0',
+    ],
+    [
+      'an infinite expires_in',
+      { token_type: 'bearer', access_token: 'AT', expires_in: Infinity },
+      'has an expires_in that is not a whole number of seconds >= 0',
+    ],
+    [
+      'an access_token with CR/LF',
+      { token_type: 'bearer', access_token: 'AT\r\nX-Evil: 1' },
+      'has an access_token with characters a bearer token cannot have (control characters, spaces or non-ASCII)',
+    ],
+    [
+      'an access_token with a space',
+      { token_type: 'bearer', access_token: 'AT AT' },
+      'has an access_token with characters a bearer token cannot have (control characters, spaces or non-ASCII)',
+    ],
+    [
+      'an access_token with non-ASCII',
+      { token_type: 'bearer', access_token: 'ATé' },
+      'has an access_token with characters a bearer token cannot have (control characters, spaces or non-ASCII)',
+    ],
+    [
+      'a refresh_token with LF',
+      { token_type: 'bearer', access_token: 'x', refresh_token: 'AT\n' },
+      'has an invalid refresh_token (empty, or with control characters, spaces or non-ASCII)',
+    ],
+    [
+      'an empty refresh_token',
+      { token_type: 'bearer', access_token: 'x', refresh_token: '' },
+      'has an invalid refresh_token (empty, or with control characters, spaces or non-ASCII)',
+    ],
   ])('rejects %s with a typed error and no secret', (_name, body, why) => {
     let caught: unknown;
-    try { parseTokenResponse(body, ctx); } catch (error) { caught = error; }
+    try {
+      parseTokenResponse(body, ctx);
+    } catch (error) {
+      caught = error;
+    }
     expect(caught).toBeInstanceOf(TokensmithError);
     expect((caught as TokensmithError).code).toBe('invalid_token_response');
     expect((caught as Error).message).toBe(`token response (HTTP 200) ${why}`);
@@ -90,13 +152,16 @@ describe('parseTokenResponse', () => {
 
 describe('parseTokenResponse bounds expires_in (issue 17 hole 2)', () => {
   const ctx = { status: 200, now: 1_000 };
-  it.each([1e306, 1e13, Number.MAX_SAFE_INTEGER, '99999999999999999999'])('clamps expires_in %p to one year, a finite safe expiresAt', (expires_in) => {
-    const creds = parseTokenResponse({ token_type: 'bearer', access_token: 'AT', expires_in }, ctx);
-    expect(creds.expiresAt).toBe(1_000 + 365 * 24 * 3600 * 1000);
-    expect(Number.isSafeInteger(creds.expiresAt)).toBe(true);
-    expect(() => new Date(creds.expiresAt as number).toISOString()).not.toThrow();
-    expect(JSON.parse(JSON.stringify(creds)).expiresAt).toBe(creds.expiresAt);
-  });
+  it.each([1e306, 1e13, Number.MAX_SAFE_INTEGER, '99999999999999999999'])(
+    'clamps expires_in %p to one year, a finite safe expiresAt',
+    (expires_in) => {
+      const creds = parseTokenResponse({ token_type: 'bearer', access_token: 'AT', expires_in }, ctx);
+      expect(creds.expiresAt).toBe(1_000 + 365 * 24 * 3600 * 1000);
+      expect(Number.isSafeInteger(creds.expiresAt)).toBe(true);
+      expect(() => new Date(creds.expiresAt as number).toISOString()).not.toThrow();
+      expect(JSON.parse(JSON.stringify(creds)).expiresAt).toBe(creds.expiresAt);
+    },
+  );
   it('accepts expires_in as a string of digits and 0', () => {
     expect(parseTokenResponse({ token_type: 'bearer', access_token: 'AT', expires_in: '3600' }, ctx).expiresAt).toBe(3_601_000);
     expect(parseTokenResponse({ token_type: 'bearer', access_token: 'AT', expires_in: 0 }, ctx).expiresAt).toBe(1_000);
@@ -110,12 +175,15 @@ describe('parseTokenResponse bounds expires_in (issue 17 hole 2)', () => {
 describe('defineProvider', () => {
   it('shows only the public description in inspect() and JSON', () => {
     const secret = 'TOP-SECRET-VALUE';
-    const provider = defineProvider({
-      strategy: 'fake',
-      getToken: async () => ({ type: 'bearer' as const, accessToken: secret }),
-      authorize: async () => ({ authorization: `Bearer ${secret}` }),
-      invalidate: async () => {},
-    }, { clientId: 'app' });
+    const provider = defineProvider(
+      {
+        strategy: 'fake',
+        getToken: async () => ({ type: 'bearer' as const, accessToken: secret }),
+        authorize: async () => ({ authorization: `Bearer ${secret}` }),
+        invalidate: async () => {},
+      },
+      { clientId: 'app' },
+    );
     expect(inspect(provider, { depth: 10, showHidden: true })).not.toContain(secret);
     expect(JSON.stringify(provider)).toBe('{"strategy":"fake","clientId":"app"}');
   });

@@ -1,4 +1,13 @@
-import { createAuthenticatedFetch, TokensmithError, backoffDelay, rateLimitDelay, retryPolicy, type RetryEvent, type TokenProvider, type BearerCredentials } from '../src/kit.js';
+import {
+  createAuthenticatedFetch,
+  TokensmithError,
+  backoffDelay,
+  rateLimitDelay,
+  retryPolicy,
+  type RetryEvent,
+  type TokenProvider,
+  type BearerCredentials,
+} from '../src/kit.js';
 
 function provider(): TokenProvider<BearerCredentials> & { invalidations: number } {
   let generation = 1;
@@ -7,7 +16,10 @@ function provider(): TokenProvider<BearerCredentials> & { invalidations: number 
     invalidations: 0,
     getToken: async () => ({ type: 'bearer' as const, accessToken: `t${generation}` }),
     authorize: async () => ({ authorization: `Bearer t${generation}` }),
-    invalidate: async () => { p.invalidations++; generation++; },
+    invalidate: async () => {
+      p.invalidations++;
+      generation++;
+    },
   };
   return p;
 }
@@ -36,7 +48,9 @@ function harness(steps: Step[], extra: Parameters<typeof createAuthenticatedFetc
   const p = provider();
   const api = createAuthenticatedFetch(p, {
     fetch: impl,
-    sleep: async (ms) => { waits.push(ms); },
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
     random: () => 0.5,
     now: () => 1_700_000_000_000,
     onRetry: (e) => events.push(e),
@@ -52,7 +66,8 @@ const hangUntilAborted = (signal: AbortSignal) =>
     signal.addEventListener('abort', () => reject(signal.reason));
   });
 
-const reset = () => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
+const reset = () =>
+  Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
 
 describe('createAuthenticatedFetch under faults', () => {
   it('waits per Retry-After on a 429 and reports it', async () => {
@@ -64,7 +79,10 @@ describe('createAuthenticatedFetch under faults', () => {
   });
 
   it("waits until Twitter's x-rate-limit-reset", async () => {
-    const h = harness([new Response('', { status: 429, headers: { 'x-rate-limit-reset': String(1_700_000_000 + 7) } }), new Response('ok')]);
+    const h = harness([
+      new Response('', { status: 429, headers: { 'x-rate-limit-reset': String(1_700_000_000 + 7) } }),
+      new Response('ok'),
+    ]);
     await h.api('https://api.example.com/x');
     expect(h.waits).toEqual([7000]);
   });
@@ -76,10 +94,19 @@ describe('createAuthenticatedFetch under faults', () => {
   });
 
   it('retries an idempotent GET on 5xx with capped exponential backoff and jitter', async () => {
-    const h = harness([new Response('', { status: 503 }), new Response('', { status: 502 }), new Response('', { status: 500 }), new Response('ok')]);
+    const h = harness([
+      new Response('', { status: 503 }),
+      new Response('', { status: 502 }),
+      new Response('', { status: 500 }),
+      new Response('ok'),
+    ]);
     expect((await h.api('https://api.example.com/x')).status).toBe(200);
     expect(h.waits).toEqual([125, 250, 500]);
-    expect(h.events.map((e) => [e.reason, e.status])).toEqual([['server_error', 503], ['server_error', 502], ['server_error', 500]]);
+    expect(h.events.map((e) => [e.reason, e.status])).toEqual([
+      ['server_error', 503],
+      ['server_error', 502],
+      ['server_error', 500],
+    ]);
   });
 
   it('gives up after maxRetries and returns the last 5xx', async () => {
@@ -142,7 +169,10 @@ describe('createAuthenticatedFetch under faults', () => {
   it('stops after maxRedirects', async () => {
     const loop = Array.from({ length: 4 }, () => new Response(null, { status: 302, headers: { location: '/again' } }));
     const h = harness(loop, { maxRedirects: 2 });
-    await expect(h.api('https://api.example.com/x')).rejects.toMatchObject({ code: 'http_error', message: 'too many redirects (more than 2) from api.example.com' });
+    await expect(h.api('https://api.example.com/x')).rejects.toMatchObject({
+      code: 'http_error',
+      message: 'too many redirects (more than 2) from api.example.com',
+    });
   });
 });
 

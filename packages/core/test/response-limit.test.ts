@@ -12,7 +12,10 @@ describe('limitResponseBody', () => {
 
   it('refuses a declared Content-Length over the cap before reading', async () => {
     const capped = limitResponseBody(serve('x'.repeat(10), { 'content-length': '5000' }), 100);
-    await expect(capped('https://auth.example.com/token')).rejects.toMatchObject({ code: 'invalid_token_response', message: 'response from auth.example.com (HTTP 200) is larger than 100 bytes; nothing past the limit was read' });
+    await expect(capped('https://auth.example.com/token')).rejects.toMatchObject({
+      code: 'invalid_token_response',
+      message: 'response from auth.example.com (HTTP 200) is larger than 100 bytes; nothing past the limit was read',
+    });
   });
 
   it('fails a streamed body once it passes the cap', async () => {

@@ -1,6 +1,16 @@
 import {
-  MemoryStore, TOKEN_KEY_PREFIX, createTokenManager, expirySkewMs, isFresh, isVschar, requireVschar, resolveSkewMs, secretFingerprint, tokenKey,
-  type BearerCredentials, type TokenIdentity,
+  MemoryStore,
+  TOKEN_KEY_PREFIX,
+  createTokenManager,
+  expirySkewMs,
+  isFresh,
+  isVschar,
+  requireVschar,
+  resolveSkewMs,
+  secretFingerprint,
+  tokenKey,
+  type BearerCredentials,
+  type TokenIdentity,
 } from '../src/kit.js';
 
 const base: TokenIdentity = {
@@ -57,24 +67,47 @@ describe('tokenKey: everything that makes credentials different', () => {
 
   it('serves no token stored under the right secret to a config with a wrong one', async () => {
     const store = new MemoryStore();
-    const right = createTokenManager<BearerCredentials>({ key: tokenKey(base), store, obtain: async () => ({ type: 'bearer', accessToken: 'RIGHT' }) });
+    const right = createTokenManager<BearerCredentials>({
+      key: tokenKey(base),
+      store,
+      obtain: async () => ({ type: 'bearer', accessToken: 'RIGHT' }),
+    });
     await right.get();
     let asked = 0;
-    const wrong = createTokenManager<BearerCredentials>({ key: tokenKey({ ...base, secret: 'wrong' }), store, obtain: async () => { asked++; return undefined; } });
+    const wrong = createTokenManager<BearerCredentials>({
+      key: tokenKey({ ...base, secret: 'wrong' }),
+      store,
+      obtain: async () => {
+        asked++;
+        return undefined;
+      },
+    });
     await expect(wrong.get()).rejects.toMatchObject({ code: 'login_required' });
     expect(asked).toBe(1);
   });
 
   it('ignores an old-format entry in the same store', async () => {
     const store = new MemoryStore();
-    await store.set(tokenKey({ tokenUrl: 'https://api.twitter.com/oauth2/token', clientId: base.clientId }), { type: 'bearer', accessToken: 'OLD' });
-    const tokens = createTokenManager<BearerCredentials>({ key: tokenKey(base), store, obtain: async () => ({ type: 'bearer', accessToken: 'NEW' }) });
+    await store.set(tokenKey({ tokenUrl: 'https://api.twitter.com/oauth2/token', clientId: base.clientId }), {
+      type: 'bearer',
+      accessToken: 'OLD',
+    });
+    const tokens = createTokenManager<BearerCredentials>({
+      key: tokenKey(base),
+      store,
+      obtain: async () => ({ type: 'bearer', accessToken: 'NEW' }),
+    });
     await expect(tokens.get()).resolves.toMatchObject({ accessToken: 'NEW' });
   });
 });
 
 describe('expiry skew: min(30 s, a tenth of the lifetime)', () => {
-  const token = (lifetimeMs: number): BearerCredentials => ({ type: 'bearer', accessToken: 't', obtainedAt: 1_000_000, expiresAt: 1_000_000 + lifetimeMs });
+  const token = (lifetimeMs: number): BearerCredentials => ({
+    type: 'bearer',
+    accessToken: 't',
+    obtainedAt: 1_000_000,
+    expiresAt: 1_000_000 + lifetimeMs,
+  });
   it('sizes the skew from the lifetime', () => {
     expect(expirySkewMs(token(10_000))).toBe(1_000);
     expect(expirySkewMs(token(3_600_000))).toBe(30_000);
@@ -88,7 +121,10 @@ describe('expiry skew: min(30 s, a tenth of the lifetime)', () => {
     const tokens = createTokenManager<BearerCredentials>({
       key: 'k',
       now: () => clock,
-      obtain: async () => { issued++; return { type: 'bearer', accessToken: `t${issued}`, obtainedAt: clock, expiresAt: clock + 10_000 }; },
+      obtain: async () => {
+        issued++;
+        return { type: 'bearer', accessToken: `t${issued}`, obtainedAt: clock, expiresAt: clock + 10_000 };
+      },
     });
     for (clock = 0; clock < 9_000; clock += 1_000) await tokens.get();
     expect(issued).toBe(1);
@@ -102,7 +138,9 @@ describe('expiry skew: min(30 s, a tenth of the lifetime)', () => {
     expect(resolveSkewMs({ refreshSkewSeconds: 0 })).toBe(0);
     expect(resolveSkewMs({ refreshSkewSeconds: 2.5 })).toBe(2_500);
     for (const bad of [-1, Number.NaN, Infinity, 86_401, '5']) {
-      expect(() => resolveSkewMs({ refreshSkewSeconds: bad as number })).toThrow('refreshSkewSeconds must be a number of seconds from 0 to 86400');
+      expect(() => resolveSkewMs({ refreshSkewSeconds: bad as number })).toThrow(
+        'refreshSkewSeconds must be a number of seconds from 0 to 86400',
+      );
     }
   });
 
@@ -115,7 +153,11 @@ describe('expiry skew: min(30 s, a tenth of the lifetime)', () => {
   it('replaces a stored entry with expiresAt null (Infinity after JSON) instead of failing', async () => {
     const store = new MemoryStore();
     await store.set('k', { type: 'bearer', accessToken: 'BAD', expiresAt: null } as unknown as BearerCredentials);
-    const tokens = createTokenManager<BearerCredentials>({ key: 'k', store, obtain: async () => ({ type: 'bearer', accessToken: 'GOOD' }) });
+    const tokens = createTokenManager<BearerCredentials>({
+      key: 'k',
+      store,
+      obtain: async () => ({ type: 'bearer', accessToken: 'GOOD' }),
+    });
     await expect(tokens.get()).resolves.toMatchObject({ accessToken: 'GOOD' });
     await expect(store.get('k')).resolves.toMatchObject({ accessToken: 'GOOD' });
   });

@@ -6,19 +6,38 @@ function countingStore(): TokenStore & { calls: { get: number; set: number; lock
   const calls = { get: 0, set: 0, lock: 0 };
   return {
     calls,
-    get: (key) => { calls.get++; return inner.get(key); },
-    set: (key, value) => { calls.set++; return inner.set(key, value); },
+    get: (key) => {
+      calls.get++;
+      return inner.get(key);
+    },
+    set: (key, value) => {
+      calls.set++;
+      return inner.set(key, value);
+    },
     delete: (key) => inner.delete(key),
-    lock: (key, fn) => { calls.lock++; return inner.lock(key, fn); },
+    lock: (key, fn) => {
+      calls.lock++;
+      return inner.lock(key, fn);
+    },
   };
 }
 
-const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({ type: 'bearer', accessToken, ...extra });
+const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({
+  type: 'bearer',
+  accessToken,
+  ...extra,
+});
 
 describe('createTokenManager', () => {
   it('makes exactly one token request for 1,000 concurrent cold callers', async () => {
     let requests = 0;
-    const tokens = createTokenManager({ key: 'k', obtain: async () => { requests++; return bearer(`t${requests}`); } });
+    const tokens = createTokenManager({
+      key: 'k',
+      obtain: async () => {
+        requests++;
+        return bearer(`t${requests}`);
+      },
+    });
     const results = await Promise.all(Array.from({ length: 1000 }, () => tokens.get()));
     expect(requests).toBe(1);
     expect(new Set(results.map((r) => r.type === 'bearer' && r.accessToken))).toEqual(new Set(['t1']));
@@ -36,7 +55,12 @@ describe('createTokenManager', () => {
   it('renews inside the skew window using the injected clock', async () => {
     let clock = 1_000_000;
     let n = 0;
-    const tokens = createTokenManager({ key: 'k', now: () => clock, skewMs: 30_000, obtain: async () => bearer(`t${++n}`, { expiresAt: clock + 60_000 }) });
+    const tokens = createTokenManager({
+      key: 'k',
+      now: () => clock,
+      skewMs: 30_000,
+      obtain: async () => bearer(`t${++n}`, { expiresAt: clock + 60_000 }),
+    });
     expect((await tokens.get()) as BearerCredentials).toMatchObject({ accessToken: 't1' });
     clock += 29_000;
     expect((await tokens.get()) as BearerCredentials).toMatchObject({ accessToken: 't1' });
@@ -61,7 +85,11 @@ describe('createTokenManager', () => {
     let n = 0;
     const tokens = createTokenManager<BearerCredentials>({
       key: 'k',
-      obtain: async ({ current }) => { seen.push(current); n++; return bearer(`t${n}`, { refreshToken: `r${n}` }); },
+      obtain: async ({ current }) => {
+        seen.push(current);
+        n++;
+        return bearer(`t${n}`, { refreshToken: `r${n}` });
+      },
     });
     await tokens.get();
     const second = await tokens.get({ forceRefresh: true });
@@ -84,7 +112,13 @@ describe('createTokenManager', () => {
 
   it('lets one caller stop waiting without failing the shared request', async () => {
     let release!: (c: BearerCredentials) => void;
-    const tokens = createTokenManager<BearerCredentials>({ key: 'k', obtain: () => new Promise((r) => { release = r; }) });
+    const tokens = createTokenManager<BearerCredentials>({
+      key: 'k',
+      obtain: () =>
+        new Promise((r) => {
+          release = r;
+        }),
+    });
     const controller = new AbortController();
     const impatient = tokens.get({ signal: controller.signal });
     const patient = tokens.get();
@@ -96,9 +130,7 @@ describe('createTokenManager', () => {
   });
 
   it('does not cache a failure: the next call tries again', async () => {
-    const obtain = jest.fn<() => Promise<BearerCredentials>>()
-      .mockRejectedValueOnce(new Error('down'))
-      .mockResolvedValueOnce(bearer('t'));
+    const obtain = jest.fn<() => Promise<BearerCredentials>>().mockRejectedValueOnce(new Error('down')).mockResolvedValueOnce(bearer('t'));
     const tokens = createTokenManager({ key: 'k', obtain });
     await expect(tokens.get()).rejects.toThrow('down');
     await expect(tokens.get()).resolves.toMatchObject({ accessToken: 't' });
@@ -119,14 +151,29 @@ describe('createTokenManager edge cases', () => {
     const store = new MemoryStore();
     await store.set('k', bearer('stored', { refreshToken: 'r0' }));
     const seen: Array<string | undefined> = [];
-    const tokens = createTokenManager<BearerCredentials>({ key: 'k', store, obtain: async ({ current }) => { seen.push(current?.refreshToken); return bearer('fresh'); } });
+    const tokens = createTokenManager<BearerCredentials>({
+      key: 'k',
+      store,
+      obtain: async ({ current }) => {
+        seen.push(current?.refreshToken);
+        return bearer('fresh');
+      },
+    });
     expect((await tokens.get({ forceRefresh: true })).accessToken).toBe('fresh');
     expect(seen).toEqual(['r0']);
   });
 
   it('keeps a freshly obtained token in memory when the store fails to save it, and reports the failure', async () => {
     const inner = new MemoryStore();
-    const store: TokenStore = { ...inner, get: (k) => inner.get(k), delete: (k) => inner.delete(k), lock: (k, fn) => inner.lock(k, fn), set: async () => { throw new Error('disk full'); } };
+    const store: TokenStore = {
+      ...inner,
+      get: (k) => inner.get(k),
+      delete: (k) => inner.delete(k),
+      lock: (k, fn) => inner.lock(k, fn),
+      set: async () => {
+        throw new Error('disk full');
+      },
+    };
     let n = 0;
     const tokens = createTokenManager<BearerCredentials>({ key: 'k', store, obtain: async () => bearer(`t${++n}`) });
     await expect(tokens.get()).rejects.toThrow('disk full');

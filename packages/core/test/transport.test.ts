@@ -2,7 +2,14 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import {
-  DEFAULT_TIMEOUT_MS, MAX_AUTH_RESPONSE_BYTES, TokensmithError, limitResponseBody, readBodyText, resolveTimeoutMs, timeoutSignal, toTransportError,
+  DEFAULT_TIMEOUT_MS,
+  MAX_AUTH_RESPONSE_BYTES,
+  TokensmithError,
+  limitResponseBody,
+  readBodyText,
+  resolveTimeoutMs,
+  timeoutSignal,
+  toTransportError,
 } from '../src/kit.js';
 import { drip, gzipBomb, startServer, streamChunks, type TestServer } from './support/hostile-server.js';
 
@@ -33,7 +40,10 @@ function countingResponse(response: Response) {
 }
 
 async function rejection(promise: Promise<unknown>): Promise<TokensmithError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(TokensmithError);
   return error as TokensmithError;
 }
@@ -46,7 +56,9 @@ describe('readBodyText: one streaming cap', () => {
     const { counted, yielded } = countingResponse(response);
     const error = await rejection(readBodyText(counted, { what: 'token response' }));
     expect(error.code).toBe('invalid_token_response');
-    expect(error.message).toBe(`token response (HTTP 200) is larger than ${MAX_AUTH_RESPONSE_BYTES} bytes; nothing past the limit was read`);
+    expect(error.message).toBe(
+      `token response (HTTP 200) is larger than ${MAX_AUTH_RESPONSE_BYTES} bytes; nothing past the limit was read`,
+    );
     expect(yielded.total - yielded.largest).toBeLessThanOrEqual(MAX_AUTH_RESPONSE_BYTES);
     expect(yielded.total).toBeLessThan(1024 * 1024);
     await server.sockets[0]!.closed; // the client hung up
@@ -117,7 +129,9 @@ describe('toTransportError', () => {
     const raw = await fetch(url).catch((e: unknown) => e);
     const error = toTransportError(raw, { operation: 'token request', endpoint: url });
     expect(error.code).toBe('network_error');
-    expect(error.message).toBe(`token request failed: the connection to ${url} was closed or reset (UND_ERR_SOCKET): try again; if it persists, check the URL (is it the right port and scheme?)`);
+    expect(error.message).toBe(
+      `token request failed: the connection to ${url} was closed or reset (UND_ERR_SOCKET): try again; if it persists, check the URL (is it the right port and scheme?)`,
+    );
   });
 
   it('turns a dripping server into `timeout` within the timeout, the socket destroyed', async () => {
@@ -135,23 +149,41 @@ describe('toTransportError', () => {
       }
     })();
     expect(error?.code).toBe('timeout');
-    expect(error?.message).toBe(`token request to ${url} timed out after 400 ms: the server is slow or not answering; try again, or raise timeoutMs`);
+    expect(error?.message).toBe(
+      `token request to ${url} timed out after 400 ms: the server is slow or not answering; try again, or raise timeoutMs`,
+    );
     await server.sockets[0]!.closed;
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it.each([
-    [{ code: 'ENOTFOUND' }, 'network_error', 'token request failed: host auth.example.com not found (DNS) for https://auth.example.com/token: check tokenUrl'],
+    [
+      { code: 'ENOTFOUND' },
+      'network_error',
+      'token request failed: host auth.example.com not found (DNS) for https://auth.example.com/token: check tokenUrl',
+    ],
     [{ code: 'EAI_AGAIN' }, 'network_error', 'DNS lookup of auth.example.com failed for now'],
-    [{ code: 'CERT_HAS_EXPIRED' }, 'network_error', "TLS with https://auth.example.com/token failed (CERT_HAS_EXPIRED): check the server's certificate, or that tokenUrl uses https:// on a TLS port"],
-    [{ code: 'ERR_SSL_WRONG_VERSION_NUMBER' }, 'network_error', 'TLS with https://auth.example.com/token failed (ERR_SSL_WRONG_VERSION_NUMBER)'],
+    [
+      { code: 'CERT_HAS_EXPIRED' },
+      'network_error',
+      "TLS with https://auth.example.com/token failed (CERT_HAS_EXPIRED): check the server's certificate, or that tokenUrl uses https:// on a TLS port",
+    ],
+    [
+      { code: 'ERR_SSL_WRONG_VERSION_NUMBER' },
+      'network_error',
+      'TLS with https://auth.example.com/token failed (ERR_SSL_WRONG_VERSION_NUMBER)',
+    ],
     [{ code: 'EHOSTUNREACH' }, 'network_error', 'https://auth.example.com/token is unreachable (EHOSTUNREACH)'],
     [{ code: 'UND_ERR_CONNECT_TIMEOUT' }, 'timeout', 'timed out (UND_ERR_CONNECT_TIMEOUT)'],
     [{ name: 'TimeoutError' }, 'timeout', 'timed out'],
     [{ name: 'AbortError' }, 'aborted', 'was aborted'],
     // wreck's shapes: Boom 504 on its own timeout, Boom 502 keeping the socket error in `data`.
     [{ isBoom: true, output: { statusCode: 504 } }, 'timeout', 'timed out'],
-    [{ isBoom: true, output: { statusCode: 502 }, data: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }, 'network_error', 'connection to https://auth.example.com/token refused'],
+    [
+      { isBoom: true, output: { statusCode: 502 }, data: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) },
+      'network_error',
+      'connection to https://auth.example.com/token refused',
+    ],
   ])('maps %j by shape (fetch wraps it as the cause)', (shape, code, fragment) => {
     const wrapped = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('x'), shape) });
     const error = toTransportError(wrapped, { operation: 'token request', endpoint: 'https://auth.example.com/token', field: 'tokenUrl' });
@@ -160,10 +192,15 @@ describe('toTransportError', () => {
   });
 
   it('reads the parts of an AggregateError (happy eyeballs: one error per address)', () => {
-    const parts = [Object.assign(new Error('connect ECONNREFUSED ::1:9'), { code: 'ECONNREFUSED' }), Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })];
+    const parts = [
+      Object.assign(new Error('connect ECONNREFUSED ::1:9'), { code: 'ECONNREFUSED' }),
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }),
+    ];
     const wrapped = Object.assign(new TypeError('fetch failed'), { cause: new AggregateError(parts) });
     const error = toTransportError(wrapped, { operation: 'token request', endpoint: 'http://localhost:9/token', field: 'tokenUrl' });
-    expect(error.message).toBe('token request failed: connection to http://localhost:9/token refused: is the server running? check tokenUrl');
+    expect(error.message).toBe(
+      'token request failed: connection to http://localhost:9/token refused: is the server running? check tokenUrl',
+    );
   });
 
   it('never copies a foreign message: a header error quoting a token leaves no trace', () => {
@@ -185,6 +222,8 @@ describe('resolveTimeoutMs: one rule for every strategy', () => {
     expect(resolveTimeoutMs({ timeoutMs: 1 })).toBe(1);
   });
   it.each([0, -1, 1.5, Number.NaN, Infinity, 2 ** 31, '100'])('refuses %p, naming the field', (timeoutMs) => {
-    expect(() => resolveTimeoutMs({ timeoutMs } as { timeoutMs: number })).toThrow(/^timeoutMs must be a whole number of milliseconds from 1 to 2147483647/);
+    expect(() => resolveTimeoutMs({ timeoutMs } as { timeoutMs: number })).toThrow(
+      /^timeoutMs must be a whole number of milliseconds from 1 to 2147483647/,
+    );
   });
 });

@@ -20,7 +20,10 @@ const USER_CODE = /^[\x21-\x7E](?:[\x20-\x7E]{0,62}[\x21-\x7E])?$/;
 
 function unusable(field: string): TokensmithError {
   // The value is not echoed: it may be a terminal escape sequence or a hostile server's payload.
-  return new TokensmithError('invalid_token_response', `the device authorization response has an unusable ${field} (not printable text, or not an http(s) URL); nothing was stored`);
+  return new TokensmithError(
+    'invalid_token_response',
+    `the device authorization response has an unusable ${field} (not printable text, or not an http(s) URL); nothing was stored`,
+  );
 }
 
 function displayableUrl(value: unknown, field: string): string {
@@ -45,7 +48,11 @@ function displayableUrl(value: unknown, field: string): string {
  * showToPerson(info);
  * ```
  */
-export async function requestDeviceAuthorization(config: oidc.Configuration, params: Array<[string, string]>, now: () => number): Promise<DeviceAuthorization> {
+export async function requestDeviceAuthorization(
+  config: oidc.Configuration,
+  params: Array<[string, string]>,
+  now: () => number,
+): Promise<DeviceAuthorization> {
   let response: oidc.DeviceAuthorizationResponse;
   try {
     response = await oidc.initiateDeviceAuthorization(config, new URLSearchParams(params));
@@ -54,7 +61,10 @@ export async function requestDeviceAuthorization(config: oidc.Configuration, par
   }
   if (typeof response.user_code !== 'string' || !USER_CODE.test(response.user_code)) throw unusable('user_code');
   const verificationUri = displayableUrl(response.verification_uri, 'verification_uri');
-  const complete = response.verification_uri_complete === undefined ? undefined : displayableUrl(response.verification_uri_complete, 'verification_uri_complete');
+  const complete =
+    response.verification_uri_complete === undefined
+      ? undefined
+      : displayableUrl(response.verification_uri_complete, 'verification_uri_complete');
   const schedule = startSchedule(response, now());
   const info: DeviceCodeInfo = {
     userCode: response.user_code,

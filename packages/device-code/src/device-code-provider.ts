@@ -66,22 +66,44 @@ export function createDeviceCodeProvider(options: DeviceCodeOptions): DeviceCode
   const sleep = optionalFunction(options, 'sleep') ?? timerSleep;
   const progress = progressReporter<DeviceCodeProgress>(optionalFunction(options, 'onProgress'));
   const { client, loginCommand } = settings;
-  const authorizationParams: Array<[string, string]> = [...(settings.scopes.length ? [['scope', settings.scopes.join(' ')] as [string, string]] : []), ...settings.authorizationParams];
+  const authorizationParams: Array<[string, string]> = [
+    ...(settings.scopes.length ? [['scope', settings.scopes.join(' ')] as [string, string]] : []),
+    ...settings.authorizationParams,
+  ];
 
   const session = createOAuth2Session(settings, {
     progress,
     interactive: async (signal) => {
-      if (!onCode) throw new TokensmithError('login_required', `no usable tokens are stored; run \`${loginCommand}\` to sign in (this provider has no onCode to show a code)`);
+      if (!onCode)
+        throw new TokensmithError(
+          'login_required',
+          `no usable tokens are stored; run \`${loginCommand}\` to sign in (this provider has no onCode to show a code)`,
+        );
       const server = await session.server();
       // The caller's signal also stops a request in flight, not only the wait between polls.
-      const fetchWithSignal: typeof fetch = (input, init) => client.fetch(input, signal ? { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal } : init);
+      const fetchWithSignal: typeof fetch = (input, init) =>
+        client.fetch(input, signal ? { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal } : init);
       const config = session.configure(server, { fetch: fetchWithSignal });
       progress({ type: 'device-authorization', message: 'Requesting a device code' });
       const authorization = await requestDeviceAuthorization(config, authorizationParams, client.now);
       await onCode({ ...authorization.info });
-      progress({ type: 'waiting', message: 'Waiting for approval on the verification page', expiresAt: authorization.info.expiresAt, interval: authorization.info.interval });
+      progress({
+        type: 'waiting',
+        message: 'Waiting for approval on the verification page',
+        expiresAt: authorization.info.expiresAt,
+        interval: authorization.info.interval,
+      });
       return pollForApproval(
-        { config, tokenParams: settings.tokenParams, now: client.now, sleep, signal, loginCommand, progress, toCredentials: session.toCredentials },
+        {
+          config,
+          tokenParams: settings.tokenParams,
+          now: client.now,
+          sleep,
+          signal,
+          loginCommand,
+          progress,
+          toCredentials: session.toCredentials,
+        },
         authorization,
       );
     },

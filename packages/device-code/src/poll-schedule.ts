@@ -33,7 +33,10 @@ export type PollOutcome = 'authorization_pending' | 'slow_down' | 'connection_ti
  * ```
  */
 export function startSchedule(response: { interval?: number | undefined; expires_in: number }, now: number): PollSchedule {
-  const interval = typeof response.interval === 'number' && Number.isFinite(response.interval) ? Math.max(1, response.interval) : DEFAULT_POLL_INTERVAL_SECONDS;
+  const interval =
+    typeof response.interval === 'number' && Number.isFinite(response.interval)
+      ? Math.max(1, response.interval)
+      : DEFAULT_POLL_INTERVAL_SECONDS;
   const lifetime = Math.min(Math.max(0, response.expires_in), MAX_DEVICE_CODE_LIFETIME_SECONDS);
   const intervalMs = interval * 1000;
   return { intervalMs, nextPollAt: now + intervalMs, expiresAt: now + lifetime * 1000 };
@@ -53,7 +56,11 @@ export function startSchedule(response: { interval?: number | undefined; expires
  */
 export function nextPoll(schedule: PollSchedule, outcome: PollOutcome, now: number): PollSchedule {
   const intervalMs =
-    outcome === 'slow_down' ? schedule.intervalMs + SLOW_DOWN_STEP_SECONDS * 1000 : outcome === 'connection_timeout' ? schedule.intervalMs * 2 : schedule.intervalMs;
+    outcome === 'slow_down'
+      ? schedule.intervalMs + SLOW_DOWN_STEP_SECONDS * 1000
+      : outcome === 'connection_timeout'
+        ? schedule.intervalMs * 2
+        : schedule.intervalMs;
   return { ...schedule, intervalMs, nextPollAt: now + intervalMs };
 }
 

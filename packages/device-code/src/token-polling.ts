@@ -22,7 +22,11 @@ export interface PollContext {
 }
 
 function expired(loginCommand: string, cause?: unknown): TokensmithError {
-  return new TokensmithError('device_code_expired', `the code expired before it was approved; nothing was stored; run \`${loginCommand}\` again`, cause === undefined ? undefined : { cause });
+  return new TokensmithError(
+    'device_code_expired',
+    `the code expired before it was approved; nothing was stored; run \`${loginCommand}\` again`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /**
@@ -40,7 +44,11 @@ function expired(loginCommand: string, cause?: unknown): TokensmithError {
 export async function pollOnce(context: PollContext, authorization: DeviceAuthorization): Promise<BearerCredentials | PollOutcome> {
   let response: unknown;
   try {
-    response = await oidc.genericGrantRequest(context.config, DEVICE_CODE_GRANT_TYPE, new URLSearchParams([['device_code', authorization.deviceCode], ...context.tokenParams]));
+    response = await oidc.genericGrantRequest(
+      context.config,
+      DEVICE_CODE_GRANT_TYPE,
+      new URLSearchParams([['device_code', authorization.deviceCode], ...context.tokenParams]),
+    );
   } catch (error) {
     if (context.signal?.aborted) throw abortError(context.signal, 'login');
     const mapped = await toTokensmithError(error, 'device access token request');
@@ -52,7 +60,11 @@ export async function pollOnce(context: PollContext, authorization: DeviceAuthor
       case 'slow_down':
         return 'slow_down';
       case 'access_denied':
-        throw new TokensmithError('authorization_denied', 'authorization was denied on the verification page (access_denied); nothing was stored', { cause: mapped });
+        throw new TokensmithError(
+          'authorization_denied',
+          'authorization was denied on the verification page (access_denied); nothing was stored',
+          { cause: mapped },
+        );
       case 'expired_token':
         throw expired(context.loginCommand, mapped);
       case 'invalid_grant':
@@ -99,9 +111,19 @@ export async function pollForApproval(context: PollContext, authorization: Devic
     schedule = nextPoll(schedule, result, now());
     const interval = schedule.intervalMs / 1000;
     if (result === 'slow_down') {
-      context.progress({ type: 'slow-down', message: `The server asked to poll less often; now every ${interval} s`, expiresAt: schedule.expiresAt, interval });
+      context.progress({
+        type: 'slow-down',
+        message: `The server asked to poll less often; now every ${interval} s`,
+        expiresAt: schedule.expiresAt,
+        interval,
+      });
     } else {
-      context.progress({ type: 'waiting', message: 'Waiting for approval on the verification page', expiresAt: schedule.expiresAt, interval });
+      context.progress({
+        type: 'waiting',
+        message: 'Waiting for approval on the verification page',
+        expiresAt: schedule.expiresAt,
+        interval,
+      });
     }
   }
 }

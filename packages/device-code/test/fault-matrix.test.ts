@@ -24,9 +24,21 @@ const FAULTS: Array<[string, Fault]> = [
 ];
 
 const EXPECTED: Record<string, Record<string, string>> = {
-  '/oauth2/device_authorization': { hang: 'timeout', '500': 'provider_error', 'html garbage': 'invalid_token_response', '2 MiB body': 'invalid_token_response', reset: 'network_error' },
+  '/oauth2/device_authorization': {
+    hang: 'timeout',
+    '500': 'provider_error',
+    'html garbage': 'invalid_token_response',
+    '2 MiB body': 'invalid_token_response',
+    reset: 'network_error',
+  },
   // A request timeout while polling is a connection timeout (RFC 8628 3.5): back off, until the code runs out.
-  '/oauth2/token': { hang: 'device_code_expired', '500': 'provider_error', 'html garbage': 'invalid_token_response', '2 MiB body': 'invalid_token_response', reset: 'network_error' },
+  '/oauth2/token': {
+    hang: 'device_code_expired',
+    '500': 'provider_error',
+    'html garbage': 'invalid_token_response',
+    '2 MiB body': 'invalid_token_response',
+    reset: 'network_error',
+  },
 };
 
 describe.each(Object.keys(EXPECTED))('device-code fault matrix: %s', (path) => {
@@ -45,7 +57,8 @@ describe.each(Object.keys(EXPECTED))('device-code fault matrix: %s', (path) => {
       onCode: () => undefined,
       fetch: async (input, init) => {
         const response = await fetch(input, init);
-        if (String(input).endsWith('/oauth2/device_authorization') && response.ok && path !== '/oauth2/device_authorization') bodies.push(await response.clone().text());
+        if (String(input).endsWith('/oauth2/device_authorization') && response.ok && path !== '/oauth2/device_authorization')
+          bodies.push(await response.clone().text());
         return response;
       },
     });

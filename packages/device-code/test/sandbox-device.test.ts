@@ -58,7 +58,8 @@ function provider(options: { decide?: 'approve' | 'deny'; afterSleeps?: number; 
   return { p, h };
 }
 
-const timeline = (token: BearerCredentials) => fetch(`${sandbox.endpoints.timelineUrl}?count=1`, { headers: { authorization: `Bearer ${token.accessToken}` } });
+const timeline = (token: BearerCredentials) =>
+  fetch(`${sandbox.endpoints.timelineUrl}?count=1`, { headers: { authorization: `Bearer ${token.accessToken}` } });
 
 describe('device-code against the sandbox (RFC 8628)', () => {
   it('shows the code, polls at exactly the server interval until approved, stores the tokens and calls the timeline', async () => {
@@ -66,7 +67,11 @@ describe('device-code against the sandbox (RFC 8628)', () => {
     const token = await p.login();
     expect(h.codes).toHaveLength(1);
     const [info] = h.codes;
-    expect(info).toMatchObject({ userCode: expect.stringMatching(/^[A-Z]{4}-[A-Z]{4}$/), verificationUri: sandbox.endpoints.deviceVerificationUrl, interval: 5 });
+    expect(info).toMatchObject({
+      userCode: expect.stringMatching(/^[A-Z]{4}-[A-Z]{4}$/),
+      verificationUri: sandbox.endpoints.deviceVerificationUrl,
+      interval: 5,
+    });
     expect(new URL(info!.verificationUriComplete!).searchParams.get('user_code')).toBe(info!.userCode);
     expect(info!.expiresAt).toBe(Date.UTC(2026, 0, 1) + 600_000);
     // Approved during the 3rd wait: polls 1 and 2 were pending, poll 3 got the tokens. The minimum, never early.
@@ -118,7 +123,10 @@ describe('device-code against the sandbox (RFC 8628)', () => {
   it('ends with device_code_expired, naming the command to run, when nobody approves', async () => {
     const { p, h } = provider();
     const error = await p.login().catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'device_code_expired', message: expect.stringContaining('run `tokensmith login sandbox-device` again') });
+    expect(error).toMatchObject({
+      code: 'device_code_expired',
+      message: expect.stringContaining('run `tokensmith login sandbox-device` again'),
+    });
     // 600 s at 5 s: polls at 5, 10, ..., 595 s; the next would be at the expiry, so it is not sent.
     expect(sandbox.stats.devicePolls).toBe(119);
     expect(sandbox.stats.deviceSlowDowns).toBe(0);
@@ -173,7 +181,10 @@ describe('device-code against the sandbox (RFC 8628)', () => {
 
   it('throws login_required from getToken() without onCode, without asking for a code', async () => {
     const { p } = provider({ overrides: { onCode: undefined } });
-    await expect(p.getToken()).rejects.toMatchObject({ code: 'login_required', message: expect.stringContaining('tokensmith login sandbox-device') });
+    await expect(p.getToken()).rejects.toMatchObject({
+      code: 'login_required',
+      message: expect.stringContaining('tokensmith login sandbox-device'),
+    });
     expect(sandbox.stats.deviceAuthorizationRequests).toBe(0);
   });
 
@@ -206,7 +217,11 @@ describe('device-code against the sandbox (RFC 8628)', () => {
       if (String(input).endsWith('/oauth2/device_authorization')) bodies.push(await response.clone().text());
       return response;
     };
-    const { p } = provider({ decide: 'approve', afterSleeps: 2, overrides: { fetch: createLoggingFetch((line) => void lines.push(line), recording) } });
+    const { p } = provider({
+      decide: 'approve',
+      afterSleeps: 2,
+      overrides: { fetch: createLoggingFetch((line) => void lines.push(line), recording) },
+    });
     await p.login();
     const deviceCode = (JSON.parse(bodies[0]!) as { device_code: string }).device_code;
     const polls = lines.filter((line) => line.includes('grant_type=urn'));
@@ -230,7 +245,9 @@ describe('device-code against the sandbox (RFC 8628)', () => {
     const token = await p.login();
     clock = token.expiresAt! + 1;
     await p.getToken();
-    const withResource = sent.filter((line) => line.includes(`resource=${encodeURIComponent(`${sandbox.url}/2/`)}`)).map((line) => line.split(' ')[0]);
+    const withResource = sent
+      .filter((line) => line.includes(`resource=${encodeURIComponent(`${sandbox.url}/2/`)}`))
+      .map((line) => line.split(' ')[0]);
     expect(withResource).toEqual(['/oauth2/device_authorization', '/oauth2/token', '/oauth2/token']);
   });
 });

@@ -35,7 +35,16 @@ beforeEach(async () => {
       recorded.push({ path, at: clock, body: new URLSearchParams(text), authorization: req.headers.authorization });
       const answer =
         path === '/device'
-          ? { status: 200, body: { device_code: 'DEVICE-SECRET-1', user_code: 'WDJB-MJHT', verification_uri: `${base}/activate`, expires_in: 120, interval: 5 } }
+          ? {
+              status: 200,
+              body: {
+                device_code: 'DEVICE-SECRET-1',
+                user_code: 'WDJB-MJHT',
+                verification_uri: `${base}/activate`,
+                expires_in: 120,
+                interval: 5,
+              },
+            }
           : tokenAnswers.length > 1
             ? tokenAnswers.shift()!
             : tokenAnswers[0]!;
@@ -76,7 +85,12 @@ describe('device-code polling against a scripted server (RFC 8628 3.4, 3.5)', ()
     const token = await provider().login();
     expect(token).toMatchObject({ accessToken: 'AT-1', refreshToken: 'RT-1' });
     expect(gaps()).toEqual([5_000, 5_000, 10_000, 10_000, 15_000, 15_000]);
-    expect(polls().every((r) => r.body.get('grant_type') === 'urn:ietf:params:oauth:grant-type:device_code' && r.body.get('device_code') === 'DEVICE-SECRET-1')).toBe(true);
+    expect(
+      polls().every(
+        (r) =>
+          r.body.get('grant_type') === 'urn:ietf:params:oauth:grant-type:device_code' && r.body.get('device_code') === 'DEVICE-SECRET-1',
+      ),
+    ).toBe(true);
   });
 
   it('stops at the local expiry without sending a poll it knows is too late', async () => {
@@ -109,7 +123,9 @@ describe('device-code polling against a scripted server (RFC 8628 3.4, 3.5)', ()
     await provider({ clientSecret: 's3cr:et' }).login();
     // RFC 6749 2.3.1: each part form-urlencoded, then base64; the server decodes them back.
     const basic = recorded.map((r) => {
-      const [id, secret] = Buffer.from(r.authorization!.replace(/^Basic /, ''), 'base64').toString().split(':');
+      const [id, secret] = Buffer.from(r.authorization!.replace(/^Basic /, ''), 'base64')
+        .toString()
+        .split(':');
       return [decodeURIComponent(id!), decodeURIComponent(secret!)];
     });
     expect(basic).toEqual([
@@ -135,9 +151,18 @@ describe('device-code polling against a scripted server (RFC 8628 3.4, 3.5)', ()
     server.removeAllListeners('request');
     server.on('request', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ device_code: 'DEVICE-SECRET-2', user_code: 'AB\u001b]52;c;aGk=\u0007', verification_uri: `${base}/activate`, expires_in: 60 }));
+      res.end(
+        JSON.stringify({
+          device_code: 'DEVICE-SECRET-2',
+          user_code: 'AB\u001b]52;c;aGk=\u0007',
+          verification_uri: `${base}/activate`,
+          expires_in: 60,
+        }),
+      );
     });
-    const error = (await provider().login().catch((e: unknown) => e)) as Error;
+    const error = (await provider()
+      .login()
+      .catch((e: unknown) => e)) as Error;
     expect(error).toMatchObject({ code: 'invalid_token_response', message: expect.stringContaining('user_code') });
     expect(error.message).not.toContain('\u001b');
     expect(error.message).not.toContain('DEVICE-SECRET-2');
@@ -147,12 +172,20 @@ describe('device-code polling against a scripted server (RFC 8628 3.4, 3.5)', ()
 describe('device-code options', () => {
   it('names bad options and refuses parameters the flow owns', () => {
     const base = { deviceAuthorizationUrl: 'https://auth.example/device', tokenUrl: 'https://auth.example/token', clientId: 'cli' };
-    expect(() => createDeviceCodeProvider({ ...base, deviceAuthorizationUrl: undefined })).toThrow('deviceAuthorizationUrl and tokenUrl are required unless issuer is given');
-    expect(() => createDeviceCodeProvider({ ...base, authorizationParams: { scope: 'x' } })).toThrow('authorizationParams.scope is set by the flow itself');
+    expect(() => createDeviceCodeProvider({ ...base, deviceAuthorizationUrl: undefined })).toThrow(
+      'deviceAuthorizationUrl and tokenUrl are required unless issuer is given',
+    );
+    expect(() => createDeviceCodeProvider({ ...base, authorizationParams: { scope: 'x' } })).toThrow(
+      'authorizationParams.scope is set by the flow itself',
+    );
     expect(() => createDeviceCodeProvider({ ...base, authorizationParams: { client_id: 'x' } })).toThrow('authorizationParams.client_id');
     expect(() => createDeviceCodeProvider({ ...base, authMethod: 'post' })).toThrow("authMethod 'post' needs clientSecret");
-    expect(() => createDeviceCodeProvider({ ...base, clientSecret: 'hunter2', authMethod: 'none' })).toThrow("authMethod 'none' is for public clients");
-    expect(() => createDeviceCodeProvider({ ...base, deviceAuthorizationUrl: 'http://auth.example/device' })).toThrow(/deviceAuthorizationUrl/);
+    expect(() => createDeviceCodeProvider({ ...base, clientSecret: 'hunter2', authMethod: 'none' })).toThrow(
+      "authMethod 'none' is for public clients",
+    );
+    expect(() => createDeviceCodeProvider({ ...base, deviceAuthorizationUrl: 'http://auth.example/device' })).toThrow(
+      /deviceAuthorizationUrl/,
+    );
     expect(() => createDeviceCodeProvider({ ...base, refreshSkewSeconds: -1 })).toThrow('refreshSkewSeconds');
     expect(() => createDeviceCodeProvider({ ...base, clientSecret: 'hunter2\n' })).toThrow('clientSecret must be printable ASCII');
     try {

@@ -15,7 +15,8 @@ import { percentEncode } from './percent-encoding.js';
 export function buildAuthorizationHeader(oauthParams: Record<string, string>, options: { realm?: string } = {}): string {
   const parts: string[] = [];
   if (options.realm !== undefined) {
-    if (/["\\\r\n]/.test(options.realm)) throw new TokensmithError('signature_error', 'realm must not contain quotes, backslashes or line breaks');
+    if (/["\\\r\n]/.test(options.realm))
+      throw new TokensmithError('signature_error', 'realm must not contain quotes, backslashes or line breaks');
     parts.push(`realm="${options.realm}"`);
   }
   const names = Object.keys(oauthParams)

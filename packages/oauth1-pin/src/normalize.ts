@@ -49,7 +49,8 @@ function toUrl(url: string | URL): URL {
  * ```
  */
 export function normalizeMethod(method: string): string {
-  if (typeof method !== 'string' || !HTTP_TOKEN.test(method)) throw signatureError('request method must be an HTTP method token such as GET or POST');
+  if (typeof method !== 'string' || !HTTP_TOKEN.test(method))
+    throw signatureError('request method must be an HTTP method token such as GET or POST');
   return method.toUpperCase();
 }
 
@@ -95,8 +96,16 @@ function bodyParameters(body: FormBody | undefined): OAuth1Parameter[] {
     }
     return parseForm(body);
   }
-  if (typeof body !== 'object' || Array.isArray(body) || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || (typeof Blob !== 'undefined' && body instanceof Blob)) {
-    throw signatureError('request body must be URLSearchParams, a form-encoded string or a record of strings (JSON and binary bodies are not signed)');
+  if (
+    typeof body !== 'object' ||
+    Array.isArray(body) ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) ||
+    (typeof Blob !== 'undefined' && body instanceof Blob)
+  ) {
+    throw signatureError(
+      'request body must be URLSearchParams, a form-encoded string or a record of strings (JSON and binary bodies are not signed)',
+    );
   }
   const out: OAuth1Parameter[] = [];
   for (const [name, value] of Object.entries(body)) {
@@ -166,7 +175,12 @@ function protocolParameters(oauthParams: Record<string, string>): OAuth1Paramete
  * // 'GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3D...'
  * ```
  */
-export function signatureBaseString(request: { method: string; url: string | URL; body?: FormBody | undefined; oauthParams: Record<string, string> }): string {
+export function signatureBaseString(request: {
+  method: string;
+  url: string | URL;
+  body?: FormBody | undefined;
+  oauthParams: Record<string, string>;
+}): string {
   const params = [...requestParameters(request), ...protocolParameters(request.oauthParams)];
   return `${normalizeMethod(request.method)}&${percentEncode(baseStringUri(request.url))}&${percentEncode(normalizeParameters(params))}`;
 }

@@ -116,7 +116,13 @@ export async function postSigned(transport: OAuth1Transport, post: SignedPost): 
     // The timeout signal also bounds the body: a server dripping bytes is cut off at timeoutMs.
     text = await readBodyText(response, { what: `${what} response` });
   } catch (error) {
-    throw toTransportError(error, { operation: what, endpoint: url, field: post.field, signal: requestSignal, timeoutMs: transport.timeoutMs });
+    throw toTransportError(error, {
+      operation: what,
+      endpoint: url,
+      field: post.field,
+      signal: requestSignal,
+      timeoutMs: transport.timeoutMs,
+    });
   }
   if (response.status >= 300 && response.status <= 399) {
     throw new TokensmithError(

@@ -16,7 +16,14 @@ import {
   type TokenStore,
 } from '@tokensmith/core/kit';
 import { normalizeMethod, requestParameters } from './normalize.js';
-import { exchangePinWith, requestTokenWith, resolveOAuth1Client, type OAuth1ClientOptions, type OAuth1RequestTokenState, type ResolvedOAuth1Client } from './pin-flow.js';
+import {
+  exchangePinWith,
+  requestTokenWith,
+  resolveOAuth1Client,
+  type OAuth1ClientOptions,
+  type OAuth1RequestTokenState,
+  type ResolvedOAuth1Client,
+} from './pin-flow.js';
 import { signOAuth1Request } from './signature.js';
 
 /**
@@ -72,7 +79,11 @@ export interface OAuth1PinProvider extends InteractiveTokenProvider<OAuth1Creden
 
 function isStore(value: unknown): value is TokenStore {
   const store = value as Partial<Record<keyof TokenStore, unknown>> | null;
-  return !!store && typeof store === 'object' && ['get', 'set', 'delete', 'lock'].every((name) => typeof store[name as keyof TokenStore] === 'function');
+  return (
+    !!store &&
+    typeof store === 'object' &&
+    ['get', 'set', 'delete', 'lock'].every((name) => typeof store[name as keyof TokenStore] === 'function')
+  );
 }
 
 /**
@@ -107,10 +118,12 @@ export function createOAuth1PinProvider(options: OAuth1PinProviderOptions): OAut
   requireOptions(options, 'createOAuth1PinProvider');
   const client: ResolvedOAuth1Client = resolveOAuth1Client(options, 'createOAuth1PinProvider');
   const promptPin = optionalFunction(options, 'promptPin');
-  if (promptPin === undefined) throw new TokensmithError('invalid_options', 'promptPin must be a function that resolves with the PIN the user typed');
+  if (promptPin === undefined)
+    throw new TokensmithError('invalid_options', 'promptPin must be a function that resolves with the PIN the user typed');
   const openBrowser = optionalFunction(options, 'openBrowser');
   const onProgress = optionalFunction(options, 'onProgress');
-  if (options.store !== undefined && !isStore(options.store)) throw new TokensmithError('invalid_options', 'store must be a TokenStore (get, set, delete and lock functions)');
+  if (options.store !== undefined && !isStore(options.store))
+    throw new TokensmithError('invalid_options', 'store must be a TokenStore (get, set, delete and lock functions)');
   const store: TokenStore = options.store ?? new MemoryStore();
   // Everything that makes these credentials different: another consumer secret (a wrong one in a
   // config) or other endpoints never get this token.
@@ -156,7 +169,11 @@ export function createOAuth1PinProvider(options: OAuth1PinProviderOptions): OAut
       pin = await abortable(promptPin({ authorizeUrl: state.authorizeUrl }), signal);
     } catch (error) {
       if (error instanceof TokensmithError) throw error;
-      throw new TokensmithError('authorization_denied', 'no PIN was entered (promptPin rejected): authorization was cancelled; nothing was stored', { cause: error });
+      throw new TokensmithError(
+        'authorization_denied',
+        'no PIN was entered (promptPin rejected): authorization was cancelled; nothing was stored',
+        { cause: error },
+      );
     }
     if (typeof pin !== 'string' || pin.trim() === '') {
       throw new TokensmithError('authorization_denied', 'no PIN was entered: authorization was denied or cancelled; nothing was stored');
@@ -179,12 +196,14 @@ export function createOAuth1PinProvider(options: OAuth1PinProviderOptions): OAut
     tokens.login(({ signal }) => exchange(pending, pin, signal), loginOptions);
 
   const authorize = async (request: AuthorizeRequest, getOptions?: GetTokenOptions): Promise<Record<string, string>> => {
-    if (!request || typeof request !== 'object') throw new TokensmithError('signature_error', 'authorize needs a request { method, url, body? }');
+    if (!request || typeof request !== 'object')
+      throw new TokensmithError('signature_error', 'authorize needs a request { method, url, body? }');
     normalizeMethod(request.method); // reject a malformed request before any login starts
     requestParameters(request);
     const credentials = await tokens.get(getOptions);
     const nonce: unknown = client.randomNonce();
-    if (typeof nonce !== 'string' || nonce === '') throw new TokensmithError('signature_error', 'randomNonce must return a non-empty string');
+    if (typeof nonce !== 'string' || nonce === '')
+      throw new TokensmithError('signature_error', 'randomNonce must return a non-empty string');
     const { authorization } = signOAuth1Request({
       method: request.method,
       url: request.url,

@@ -143,7 +143,13 @@ export async function requestToken(options: OAuth1StepOptions): Promise<OAuth1Re
  */
 export async function requestTokenWith(client: ResolvedOAuth1Client, signal?: AbortSignal): Promise<OAuth1RequestTokenState> {
   const what = 'OAuth 1.0a request token request';
-  const { status, form } = await postSigned(client, { url: client.requestTokenUrl, field: 'requestTokenUrl', what, credentials: { callback: 'oob' }, signal });
+  const { status, form } = await postSigned(client, {
+    url: client.requestTokenUrl,
+    field: 'requestTokenUrl',
+    what,
+    credentials: { callback: 'oob' },
+    signal,
+  });
   const { token: oauthToken, tokenSecret: oauthTokenSecret } = tokenPair(form, 'request token response', status);
   if (form.get('oauth_callback_confirmed') !== 'true') {
     throw new TokensmithError(
@@ -168,9 +174,13 @@ export async function requestTokenWith(client: ResolvedOAuth1Client, signal?: Ab
 function tokenPair(form: URLSearchParams, what: string, status: number): { token: string; tokenSecret: string } {
   const token = form.get('oauth_token');
   const tokenSecret = form.get('oauth_token_secret');
-  if (!token || tokenSecret === null) throw new TokensmithError('invalid_token_response', `${what} (HTTP ${status}) has no oauth_token or oauth_token_secret`);
+  if (!token || tokenSecret === null)
+    throw new TokensmithError('invalid_token_response', `${what} (HTTP ${status}) has no oauth_token or oauth_token_secret`);
   if (!isVschar(token) || (tokenSecret !== '' && !isVschar(tokenSecret))) {
-    throw new TokensmithError('invalid_token_response', `${what} (HTTP ${status}) has an oauth_token or oauth_token_secret with characters a token cannot have (control characters or non-ASCII)`);
+    throw new TokensmithError(
+      'invalid_token_response',
+      `${what} (HTTP ${status}) has an oauth_token or oauth_token_secret with characters a token cannot have (control characters or non-ASCII)`,
+    );
   }
   return { token, tokenSecret };
 }
@@ -202,15 +212,24 @@ export async function exchangePin(state: OAuth1RequestTokenState, pin: string, o
  * const credentials = await exchangePinWith(client, state, pin, signal);
  * ```
  */
-export async function exchangePinWith(client: ResolvedOAuth1Client, state: OAuth1RequestTokenState, pin: string, signal?: AbortSignal): Promise<OAuth1Credentials> {
+export async function exchangePinWith(
+  client: ResolvedOAuth1Client,
+  state: OAuth1RequestTokenState,
+  pin: string,
+  signal?: AbortSignal,
+): Promise<OAuth1Credentials> {
   if (!state || typeof state !== 'object') throw new TokensmithError('invalid_options', 'state must be the object requestToken returned');
-  if (typeof state.oauthToken !== 'string' || state.oauthToken === '') throw new TokensmithError('invalid_options', 'state.oauthToken must be a non-empty string');
+  if (typeof state.oauthToken !== 'string' || state.oauthToken === '')
+    throw new TokensmithError('invalid_options', 'state.oauthToken must be a non-empty string');
   if (typeof state.oauthTokenSecret !== 'string') throw new TokensmithError('invalid_options', 'state.oauthTokenSecret must be a string');
   const verifier = typeof pin === 'string' ? pin.trim() : '';
   if (verifier === '') throw new TokensmithError('invalid_options', 'pin must be a non-empty string');
   if (!isVschar(verifier)) throw new TokensmithError('invalid_options', 'pin must be printable ASCII (the digits shown after you approve)');
   if (state.expiresAt !== undefined && (typeof state.expiresAt !== 'number' || !(state.expiresAt > client.now()))) {
-    throw new TokensmithError('login_required', 'the pending OAuth 1.0a login expired before the PIN was entered; start the login again for a new authorize URL');
+    throw new TokensmithError(
+      'login_required',
+      'the pending OAuth 1.0a login expired before the PIN was entered; start the login again for a new authorize URL',
+    );
   }
 
   const what = 'OAuth 1.0a PIN exchange (access token request)';
@@ -225,7 +244,9 @@ export async function exchangePinWith(client: ResolvedOAuth1Client, state: OAuth
     });
   } catch (error) {
     if (error instanceof OAuthResponseError && DENIED_PROBLEMS.has(error.error)) {
-      throw new TokensmithError('authorization_denied', 'the user denied access on the authorize page; start again to authorize', { cause: error });
+      throw new TokensmithError('authorization_denied', 'the user denied access on the authorize page; start again to authorize', {
+        cause: error,
+      });
     }
     throw error;
   }

@@ -82,7 +82,8 @@ function library(consumerSecret: string, method: OAuth1SignatureMethod): OAuth {
 }
 
 function requireText(value: unknown, field: string, allowEmpty = false): string {
-  if (typeof value !== 'string' || (!allowEmpty && value === '')) throw new TokensmithError('signature_error', `${field} must be a ${allowEmpty ? '' : 'non-empty '}string`);
+  if (typeof value !== 'string' || (!allowEmpty && value === ''))
+    throw new TokensmithError('signature_error', `${field} must be a ${allowEmpty ? '' : 'non-empty '}string`);
   return value;
 }
 
@@ -151,7 +152,8 @@ export function createNonce(): string {
 export function signOAuth1Request(input: OAuth1SignInput): OAuth1SignedRequest {
   if (!input || typeof input !== 'object') throw new TokensmithError('signature_error', 'signOAuth1Request needs an input object');
   const signatureMethod = input.signatureMethod ?? 'HMAC-SHA1';
-  if (signatureMethod !== 'HMAC-SHA1' && signatureMethod !== 'PLAINTEXT') throw new TokensmithError('signature_error', "signatureMethod must be 'HMAC-SHA1' or 'PLAINTEXT'");
+  if (signatureMethod !== 'HMAC-SHA1' && signatureMethod !== 'PLAINTEXT')
+    throw new TokensmithError('signature_error', "signatureMethod must be 'HMAC-SHA1' or 'PLAINTEXT'");
   const consumerKey = requireText(input.consumerKey, 'consumerKey');
   const consumerSecret = requireText(input.consumerSecret, 'consumerSecret', true);
   const nonce = requireText(input.nonce, 'nonce');

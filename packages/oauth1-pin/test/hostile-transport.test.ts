@@ -21,16 +21,22 @@ const client = (origin: string) => ({
 describe('OAuth 1.0a requests against hostile servers (real sockets)', () => {
   it('refuses a huge chunked request-token response with no Content-Length, hanging up early', async () => {
     const total = 256 * 1024 * 1024;
-    server = await startServer((_req, res) => streamChunks(res, { totalBytes: total, chunkBytes: 16 * 1024, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    server = await startServer((_req, res) =>
+      streamChunks(res, { totalBytes: total, chunkBytes: 16 * 1024, headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    );
     const error = await rejection(requestToken(client(server.origin)));
     expect(error.code).toBe('invalid_token_response');
-    expect(error.message).toBe(`OAuth 1.0a request token request response (HTTP 200) is larger than ${MAX_AUTH_RESPONSE_BYTES} bytes; nothing past the limit was read`);
+    expect(error.message).toBe(
+      `OAuth 1.0a request token request response (HTTP 200) is larger than ${MAX_AUTH_RESPONSE_BYTES} bytes; nothing past the limit was read`,
+    );
     await server.sockets[0]!.closed;
     expect(server.sockets[0]!.bytesWritten()).toBeLessThan(total / 4);
   });
 
   it('refuses a gzip bomb (2 MB compressed) on the request-token call cheaply', async () => {
-    server = await startServer((_req, res) => gzipBomb(res, { compressedBytes: 2_000_000, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    server = await startServer((_req, res) =>
+      gzipBomb(res, { compressedBytes: 2_000_000, headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    );
     const before = process.memoryUsage().rss;
     const error = await rejection(requestToken(client(server.origin)));
     expect(error.code).toBe('invalid_token_response');
@@ -93,7 +99,10 @@ describe('a 401 with Twitter code 135 (timestamp out of bounds)', () => {
     const provider = createOAuth1PinProvider({ ...client(server.origin), store, promptPin: async () => (prompts++, '1') });
     const credentials: OAuth1Credentials = { type: 'oauth1', token: 'tok', tokenSecret: 'sec' };
     const { requestTokenUrl, accessTokenUrl } = client(server.origin);
-    await store.set(tokenKey({ strategy: 'oauth1-pin', endpoints: [requestTokenUrl, accessTokenUrl], clientId: 'ck', secret: 'CONSUMER-SECRET-42' }), credentials);
+    await store.set(
+      tokenKey({ strategy: 'oauth1-pin', endpoints: [requestTokenUrl, accessTokenUrl], clientId: 'ck', secret: 'CONSUMER-SECRET-42' }),
+      credentials,
+    );
     const api = createAuthenticatedFetch(provider);
     const response = await api(`${server.origin}/1.1/statuses/home_timeline.json`);
     expect(response.status).toBe(401);

@@ -15,7 +15,11 @@ const CLIENT = {
   now: () => 1_800_000_000_123,
   randomNonce: () => 'fixednonce',
 };
-const STATE = { oauthToken: 'req-token-abc', oauthTokenSecret: 'REQ-secret-def', authorizeUrl: `${API}/oauth/authorize?oauth_token=req-token-abc` };
+const STATE = {
+  oauthToken: 'req-token-abc',
+  oauthTokenSecret: 'REQ-secret-def',
+  authorizeUrl: `${API}/oauth/authorize?oauth_token=req-token-abc`,
+};
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
@@ -26,12 +30,23 @@ afterAll(() => {
 
 describe('requestToken on the wire', () => {
   it('POSTs exactly the signed oauth_callback=oob request and builds the authorize URL', async () => {
-    const expected = signOAuth1Request({ ...CLIENT, method: 'POST', url: CLIENT.requestTokenUrl, callback: 'oob', nonce: 'fixednonce', timestamp: 1_800_000_000 }).authorization;
+    const expected = signOAuth1Request({
+      ...CLIENT,
+      method: 'POST',
+      url: CLIENT.requestTokenUrl,
+      callback: 'oob',
+      nonce: 'fixednonce',
+      timestamp: 1_800_000_000,
+    }).authorization;
     expect(expected).toContain('oauth_callback="oob"');
     const scope = nock(API)
       .post('/oauth/request_token')
       .matchHeader('authorization', expected)
-      .reply(200, 'oauth_token=Z6eEdO8MOmk394WozF5oKyuAv855l4Mlqo7hhlSLik&oauth_token_secret=Kd75W4OQfb2oJTV0vzGzeXftVAwgMnEK9MumzYcM&oauth_callback_confirmed=true', { 'content-type': 'text/html; charset=utf-8' });
+      .reply(
+        200,
+        'oauth_token=Z6eEdO8MOmk394WozF5oKyuAv855l4Mlqo7hhlSLik&oauth_token_secret=Kd75W4OQfb2oJTV0vzGzeXftVAwgMnEK9MumzYcM&oauth_callback_confirmed=true',
+        { 'content-type': 'text/html; charset=utf-8' },
+      );
     const state = await requestToken(CLIENT);
     expect(scope.isDone()).toBe(true);
     expect(state).toEqual({
@@ -57,7 +72,9 @@ describe('requestToken on the wire', () => {
   });
 
   it("turns Twitter's JSON error into OAuthResponseError", async () => {
-    nock(API).post('/oauth/request_token').reply(401, { errors: [{ code: 32, message: 'Could not authenticate you.' }] });
+    nock(API)
+      .post('/oauth/request_token')
+      .reply(401, { errors: [{ code: 32, message: 'Could not authenticate you.' }] });
     const error = await rejection(requestToken(CLIENT));
     expect(error).toBeInstanceOf(OAuthResponseError);
     expect(error).toMatchObject({ status: 401, error: 'twitter_32', error_description: 'Could not authenticate you.' });
@@ -72,7 +89,10 @@ describe('requestToken on the wire', () => {
 
   it('does not follow a redirect', async () => {
     nock(API).post('/oauth/request_token').reply(302, '', { location: 'https://evil.example/steal' });
-    expect(await rejection(requestToken(CLIENT))).toMatchObject({ code: 'http_error', message: expect.stringContaining('check requestTokenUrl') });
+    expect(await rejection(requestToken(CLIENT))).toMatchObject({
+      code: 'http_error',
+      message: expect.stringContaining('check requestTokenUrl'),
+    });
   });
 });
 
@@ -91,7 +111,10 @@ describe('exchangePin on the wire', () => {
     nock(API)
       .post('/oauth/access_token')
       .matchHeader('authorization', expected)
-      .reply(200, 'oauth_token=6253282-eWudHldSbIaelX7swmsiHImEL4KinwaGloHANdrY&oauth_token_secret=2EEfA6BG3ly3sR3RjE0IBSnlQu4ZrUzPiYKmrkVU&user_id=6253282&screen_name=twitterapi');
+      .reply(
+        200,
+        'oauth_token=6253282-eWudHldSbIaelX7swmsiHImEL4KinwaGloHANdrY&oauth_token_secret=2EEfA6BG3ly3sR3RjE0IBSnlQu4ZrUzPiYKmrkVU&user_id=6253282&screen_name=twitterapi',
+      );
     await expect(exchangePin(STATE, '7654321', CLIENT)).resolves.toEqual({
       type: 'oauth1',
       token: '6253282-eWudHldSbIaelX7swmsiHImEL4KinwaGloHANdrY',
@@ -101,15 +124,22 @@ describe('exchangePin on the wire', () => {
   });
 
   it('turns an OAuth Problem Reporting body into OAuthResponseError without leaking the PIN or secrets', async () => {
-    nock(API).post('/oauth/access_token').reply(401, 'oauth_problem=token_rejected&oauth_problem_advice=Unknown+request+token', { 'content-type': 'application/x-www-form-urlencoded' });
+    nock(API)
+      .post('/oauth/access_token')
+      .reply(401, 'oauth_problem=token_rejected&oauth_problem_advice=Unknown+request+token', {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
     const error = await rejection(exchangePin(STATE, '7654321', CLIENT));
     expect(error).toMatchObject({ status: 401, error: 'token_rejected', error_description: 'Unknown request token' });
     const shown = `${error.message}\n${inspect(error, { depth: 10 })}`;
-    for (const secret of ['7654321', CLIENT.consumerSecret, STATE.oauthTokenSecret, 'oauth_signature=']) expect(shown).not.toContain(secret);
+    for (const secret of ['7654321', CLIENT.consumerSecret, STATE.oauthTokenSecret, 'oauth_signature='])
+      expect(shown).not.toContain(secret);
   });
 
   it('masks token secrets a server echoes in an error body', async () => {
-    nock(API).post('/oauth/access_token').reply(400, 'oauth_problem=parameter_rejected&oauth_token_secret=ECHOED-secret&oauth_verifier=7654321');
+    nock(API)
+      .post('/oauth/access_token')
+      .reply(400, 'oauth_problem=parameter_rejected&oauth_token_secret=ECHOED-secret&oauth_verifier=7654321');
     const error = await rejection(exchangePin(STATE, '7654321', CLIENT));
     expect(inspect(error, { depth: 10 })).not.toContain('ECHOED-secret');
     expect(inspect(error, { depth: 10 })).not.toContain('7654321');
@@ -124,15 +154,26 @@ describe('exchangePin on the wire', () => {
 
   it('checks its inputs: an empty PIN or a broken state is invalid_options, before any request', async () => {
     expect((await rejection(exchangePin(STATE, '  ', CLIENT))).code).toBe('invalid_options');
-    expect((await rejection(exchangePin({ ...STATE, oauthToken: '' }, '1', CLIENT))).message).toBe('state.oauthToken must be a non-empty string');
-    expect((await rejection(exchangePin(STATE, '1', { ...CLIENT, consumerKey: '' }))).message).toBe('consumerKey must be a non-empty string');
+    expect((await rejection(exchangePin({ ...STATE, oauthToken: '' }, '1', CLIENT))).message).toBe(
+      'state.oauthToken must be a non-empty string',
+    );
+    expect((await rejection(exchangePin(STATE, '1', { ...CLIENT, consumerKey: '' }))).message).toBe(
+      'consumerKey must be a non-empty string',
+    );
   });
 });
 
 describe('parseOAuth1Error', () => {
   it('reads oauth_problem forms, Twitter JSON and anything else', () => {
-    expect(parseOAuth1Error(401, 'oauth_problem=verifier_invalid')).toEqual({ status: 401, error: 'verifier_invalid', body: 'oauth_problem=verifier_invalid' });
-    expect(parseOAuth1Error(403, '{"errors":[{"code":415,"message":"Callback URL not approved"}]}')).toMatchObject({ error: 'twitter_415', error_description: 'Callback URL not approved' });
+    expect(parseOAuth1Error(401, 'oauth_problem=verifier_invalid')).toEqual({
+      status: 401,
+      error: 'verifier_invalid',
+      body: 'oauth_problem=verifier_invalid',
+    });
+    expect(parseOAuth1Error(403, '{"errors":[{"code":415,"message":"Callback URL not approved"}]}')).toMatchObject({
+      error: 'twitter_415',
+      error_description: 'Callback URL not approved',
+    });
     expect(parseOAuth1Error(401, 'Invalid request token.')).toMatchObject({ error: 'http_401' });
   });
 });

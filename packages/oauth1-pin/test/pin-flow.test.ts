@@ -1,5 +1,12 @@
 import { inspect } from 'node:util';
-import { MemoryStore, OAuthResponseError, TokensmithError, createAuthenticatedFetch, tokenKey, type OAuth1Credentials } from '@tokensmith/core/kit';
+import {
+  MemoryStore,
+  OAuthResponseError,
+  TokensmithError,
+  createAuthenticatedFetch,
+  tokenKey,
+  type OAuth1Credentials,
+} from '@tokensmith/core/kit';
 import { startSandbox, verifyOAuth1Signature, type Sandbox } from '@tokensmith/sandbox';
 import { createOAuth1PinProvider, exchangePin, requestToken, signOAuth1Request, type OAuth1PinProviderOptions } from '../src/index.js';
 import { approveAndReadPin as approve, decideOnAuthorizePage as decide } from '@tokensmith/sandbox';
@@ -63,7 +70,12 @@ describe('the PIN flow against the sandbox', () => {
     expect(p.strategy).toBe('oauth1-pin');
 
     const credentials = await p.getToken();
-    expect(credentials).toEqual({ type: 'oauth1', token: expect.stringMatching(/^6253282-/), tokenSecret: expect.any(String), extra: { user_id: '6253282', screen_name: 'twitterapi' } });
+    expect(credentials).toEqual({
+      type: 'oauth1',
+      token: expect.stringMatching(/^6253282-/),
+      tokenSecret: expect.any(String),
+      extra: { user_id: '6253282', screen_name: 'twitterapi' },
+    });
     expect(prompts).toHaveLength(1);
     expect(prompts[0]).toMatch(new RegExp(`^${sandbox.endpoints.authorizeUrl}\\?oauth_token=[\\w-]+$`));
     expect(opened).toEqual(prompts);
@@ -88,7 +100,13 @@ describe('the PIN flow against the sandbox', () => {
     expect(sandbox.stats.rejected).toBe(0);
 
     expect(progress.length).toBeGreaterThan(2);
-    expectNoSecrets(progress.join('\n'), [CONSUMER.consumerSecret, credentials.token, credentials.tokenSecret, pin, prompts[0]!.split('=')[1]]);
+    expectNoSecrets(progress.join('\n'), [
+      CONSUMER.consumerSecret,
+      credentials.token,
+      credentials.tokenSecret,
+      pin,
+      prompts[0]!.split('=')[1],
+    ]);
   });
 
   it('login() forces a new flow, logout() forgets, and a failed login keeps the previous credentials', async () => {
@@ -170,10 +188,27 @@ describe("parameters with !*'() + % space & = and café ☕ sign and verify agai
   it('in a form body (and the query) of a signed POST, and a changed body is rejected', async () => {
     const url = `${sandbox.endpoints.requestTokenUrl}?q=${encodeURIComponent(VALUE)}`;
     const send = (signedBody: URLSearchParams | string | Record<string, string>, sentBody: string, nonce: string) => {
-      const { authorization } = signOAuth1Request({ ...CONSUMER, method: 'POST', url, body: signedBody, callback: 'oob', nonce, timestamp: Math.floor(clock / 1000) });
-      return fetch(url, { method: 'POST', headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' }, body: sentBody });
+      const { authorization } = signOAuth1Request({
+        ...CONSUMER,
+        method: 'POST',
+        url,
+        body: signedBody,
+        callback: 'oob',
+        nonce,
+        timestamp: Math.floor(clock / 1000),
+      });
+      return fetch(url, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+        body: sentBody,
+      });
     };
-    const params = new URLSearchParams([['note', VALUE], [VALUE, 'key too'], ['note', 'twice'], ['empty', '']]);
+    const params = new URLSearchParams([
+      ['note', VALUE],
+      [VALUE, 'key too'],
+      ['note', 'twice'],
+      ['empty', ''],
+    ]);
     const asUrlSearchParams = await send(params, params.toString(), 'n1');
     expect(asUrlSearchParams.status).toBe(200);
     expect(new URLSearchParams(await asUrlSearchParams.text()).get('oauth_callback_confirmed')).toBe('true');
@@ -194,16 +229,35 @@ describe('provider.authorize() covers query and form body, as the sandbox verifi
     const p = provider();
     const credentials = await p.getToken();
     const url = `${sandbox.endpoints.timelineUrl}?q=${encodeURIComponent(VALUE)}&q=2`;
-    const body = new URLSearchParams([['note', VALUE], [VALUE, '']]);
+    const body = new URLSearchParams([
+      ['note', VALUE],
+      [VALUE, ''],
+    ]);
     const { authorization } = await p.authorize({ method: 'POST', url, body });
     const check = (formBody: string, at = url) =>
-      verifyOAuth1Signature({ method: 'POST', url: at, formBody, authorization, consumerSecret: CONSUMER.consumerSecret, tokenSecret: credentials.tokenSecret });
+      verifyOAuth1Signature({
+        method: 'POST',
+        url: at,
+        formBody,
+        authorization,
+        consumerSecret: CONSUMER.consumerSecret,
+        tokenSecret: credentials.tokenSecret,
+      });
     expect(check(body.toString())).toBe(true);
     expect(check(`note=${encodeURIComponent(VALUE)}&${encodeURIComponent(VALUE)}=`)).toBe(true);
     expect(check(body.toString().replace('note', 'nota'))).toBe(false);
     expect(check(body.toString(), url.replace('&q=2', ''))).toBe(false);
     const asRecord = await p.authorize({ method: 'POST', url: sandbox.endpoints.timelineUrl, body: { note: VALUE } });
-    expect(verifyOAuth1Signature({ method: 'POST', url: sandbox.endpoints.timelineUrl, formBody: `note=${encodeURIComponent(VALUE)}`, authorization: asRecord.authorization, consumerSecret: CONSUMER.consumerSecret, tokenSecret: credentials.tokenSecret })).toBe(true);
+    expect(
+      verifyOAuth1Signature({
+        method: 'POST',
+        url: sandbox.endpoints.timelineUrl,
+        formBody: `note=${encodeURIComponent(VALUE)}`,
+        authorization: asRecord.authorization,
+        consumerSecret: CONSUMER.consumerSecret,
+        tokenSecret: credentials.tokenSecret,
+      }),
+    ).toBe(true);
   });
 });
 
@@ -227,7 +281,9 @@ describe('failures give a clear error and store nothing', () => {
     // The right PIN after a wrong one is too late: the request token was single use.
     const state = await requestToken(client());
     const right = await approve(state.authorizeUrl);
-    await expect(exchangePin(state, '0000000' === right ? '0000001' : '0000000', client())).rejects.toMatchObject({ error: 'verifier_invalid' });
+    await expect(exchangePin(state, '0000000' === right ? '0000001' : '0000000', client())).rejects.toMatchObject({
+      error: 'verifier_invalid',
+    });
     await expect(exchangePin(state, right, client())).rejects.toMatchObject({ status: 401, error: 'token_used' });
   });
 
@@ -292,7 +348,10 @@ describe('failures give a clear error and store nothing', () => {
 
   it('a replayed access token request: refused (the request token was single use), nothing stored', async () => {
     let pin = '';
-    const p = provider({ fetch: replaying('/oauth/access_token'), promptPin: async ({ authorizeUrl }) => (pin = await approve(authorizeUrl)) });
+    const p = provider({
+      fetch: replaying('/oauth/access_token'),
+      promptPin: async ({ authorizeUrl }) => (pin = await approve(authorizeUrl)),
+    });
     const error = await rejection(p.getToken());
     expect(error).toBeInstanceOf(OAuthResponseError);
     expect(error).toMatchObject({ status: 401, error: 'token_used' });
@@ -400,7 +459,9 @@ describe('options', () => {
     expect(() => createOAuth1PinProvider({ ...valid(), requestTokenUrl: 'http://api.twitter.com/oauth/request_token' })).toThrow(
       expect.objectContaining({ code: 'insecure_endpoint' }) as Error,
     );
-    expect(() => createOAuth1PinProvider(undefined as unknown as OAuth1PinProviderOptions)).toThrow(expect.objectContaining({ code: 'invalid_options' }) as Error);
+    expect(() => createOAuth1PinProvider(undefined as unknown as OAuth1PinProviderOptions)).toThrow(
+      expect.objectContaining({ code: 'invalid_options' }) as Error,
+    );
   });
 
   it('rejects a JSON body in authorize() before any login starts', async () => {

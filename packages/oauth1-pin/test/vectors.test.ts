@@ -46,11 +46,17 @@ describe("Twitter's 'Creating a signature' example", () => {
       { url, body: { include_entities: 'true', status: STATUS } },
       { url: `${url}?include_entities=true&status=${encodeURIComponent(STATUS).replace(/%20/g, '+')}` },
     ];
-    for (const variant of variants) expect(signOAuth1Request({ ...TWITTER, method: 'post', ...variant }).signature).toBe('hCtSmYh+iHYCEqBWrE7C7hYmtUk=');
+    for (const variant of variants)
+      expect(signOAuth1Request({ ...TWITTER, method: 'post', ...variant }).signature).toBe('hCtSmYh+iHYCEqBWrE7C7hYmtUk=');
   });
 
   it('signs the 1/ variant as tnnArxj06cWHq44gCs1OSKk/jLY= and builds its documented Authorization header', () => {
-    const signed = signOAuth1Request({ ...TWITTER, method: 'POST', url: 'https://api.twitter.com/1/statuses/update.json?include_entities=true', body: { status: STATUS } });
+    const signed = signOAuth1Request({
+      ...TWITTER,
+      method: 'POST',
+      url: 'https://api.twitter.com/1/statuses/update.json?include_entities=true',
+      body: { status: STATUS },
+    });
     expect(signed.signature).toBe('tnnArxj06cWHq44gCs1OSKk/jLY=');
     expect(signed.authorization).toBe(
       'OAuth oauth_consumer_key="xvz1evFS4wEEPTGEFPHBog", oauth_nonce="kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg", oauth_signature="tnnArxj06cWHq44gCs1OSKk%2FjLY%3D", oauth_signature_method="HMAC-SHA1", oauth_timestamp="1318622958", oauth_token="370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb", oauth_version="1.0"',
@@ -109,7 +115,9 @@ describe('RFC 5849 1.2 example', () => {
     );
     expect(hmacSha1Signature(signed.baseString, RFC.consumerSecret, 'pfkkdhi9sl3r4s00')).toBe('MdpQcU8iPSUjWoN/UDMsK2sui9I=');
     // One changed byte anywhere changes the signature (the assertion above can fail).
-    expect(signOAuth1Request({ ...input, url: 'http://photos.example.net/photos?file=vacation.jpg&size=Original' }).signature).not.toBe('MdpQcU8iPSUjWoN/UDMsK2sui9I=');
+    expect(signOAuth1Request({ ...input, url: 'http://photos.example.net/photos?file=vacation.jpg&size=Original' }).signature).not.toBe(
+      'MdpQcU8iPSUjWoN/UDMsK2sui9I=',
+    );
   });
 });
 
@@ -138,7 +146,13 @@ describe('RFC 5849 3.4.1 normalisation', () => {
   it("gives RFC 3.4.1.1's base string, also from HTTP://Example.COM:80 (and leaves oauth_signature and realm out)", () => {
     const expected = `POST&http%3A%2F%2Fexample.com%2Frequest&${percentEncode(NORMALISED)}`;
     expect(signatureBaseString(request)).toBe(expected);
-    expect(signatureBaseString({ ...request, url: request.url.replace('http://example.com', 'HTTP://Example.COM:80'), oauthParams: { ...request.oauthParams, realm: 'Example' } as Record<string, string> })).toBe(expected);
+    expect(
+      signatureBaseString({
+        ...request,
+        url: request.url.replace('http://example.com', 'HTTP://Example.COM:80'),
+        oauthParams: { ...request.oauthParams, realm: 'Example' } as Record<string, string>,
+      }),
+    ).toBe(expected);
   });
 
   it('is what signOAuth1Request signs, while oauth-1.0a as shipped gets it wrong (the trap it works around)', () => {
@@ -157,10 +171,20 @@ describe('RFC 5849 3.4.1 normalisation', () => {
     expect(signed.baseString).toBe(`POST&http%3A%2F%2Fexample.com%2Frequest&${percentEncode(NORMALISED)}`);
     expect(signed.signature).toBe(hmacSha1Signature(signed.baseString, 'j49sk3j29djd', 'dh893hdasih9'));
 
-    const raw = new OAuth({ consumer: { key: '9djdj82h48djs9d2', secret: 'j49sk3j29djd' }, signature_method: 'HMAC-SHA1', hash_function: (b) => b });
+    const raw = new OAuth({
+      consumer: { key: '9djdj82h48djs9d2', secret: 'j49sk3j29djd' },
+      signature_method: 'HMAC-SHA1',
+      hash_function: (b) => b,
+    });
     const rawBase = raw.getBaseString(
       { method: 'POST', url: 'HTTP://Example.COM:80/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b', data: { c2: '', a3: '2 q' } },
-      { oauth_consumer_key: '9djdj82h48djs9d2', oauth_token: 'kkk9d7dh3k39sjv7', oauth_signature_method: 'HMAC-SHA1', oauth_timestamp: 137131201, oauth_nonce: '7d8f3e4a' } as unknown as OAuth.Data,
+      {
+        oauth_consumer_key: '9djdj82h48djs9d2',
+        oauth_token: 'kkk9d7dh3k39sjv7',
+        oauth_signature_method: 'HMAC-SHA1',
+        oauth_timestamp: 137131201,
+        oauth_nonce: '7d8f3e4a',
+      } as unknown as OAuth.Data,
     );
     expect(rawBase).not.toBe(signed.baseString);
     expect(rawBase).toContain('HTTP%3A%2F%2FExample.COM%3A80'); // keeps scheme, host case and port 80
@@ -170,7 +194,7 @@ describe('RFC 5849 3.4.1 normalisation', () => {
 });
 
 describe('who signs', () => {
-  it('oauth-1.0a derives the key and signs tokensmith\'s RFC base string, once per request', () => {
+  it("oauth-1.0a derives the key and signs tokensmith's RFC base string, once per request", () => {
     const originalKey = OAuth.prototype.getSigningKey;
     const originalBase = OAuth.prototype.getBaseString;
     const keys: string[] = [];
@@ -185,7 +209,12 @@ describe('who signs', () => {
       return originalBase.apply(this, args);
     };
     try {
-      const twitter = signOAuth1Request({ ...TWITTER, method: 'POST', url: 'https://api.twitter.com/1.1/statuses/update.json?include_entities=true', body: { status: STATUS } });
+      const twitter = signOAuth1Request({
+        ...TWITTER,
+        method: 'POST',
+        url: 'https://api.twitter.com/1.1/statuses/update.json?include_entities=true',
+        body: { status: STATUS },
+      });
       expect(twitter.signature).toBe('hCtSmYh+iHYCEqBWrE7C7hYmtUk=');
       signOAuth1Request({ ...RFC, method: 'GET', url: 'https://x.test/p?__proto__=1', nonce: 'n', timestamp: 1 });
       expect(keys).toHaveLength(2);
@@ -259,15 +288,38 @@ describe('normalisation corner cases', () => {
       ['d', '%'],
       ['e', ''],
     ]);
-    expect(normalizeParameters([['a', '1'], ['a', '1']])).toBe('a=1&a=1');
+    expect(
+      normalizeParameters([
+        ['a', '1'],
+        ['a', '1'],
+      ]),
+    ).toBe('a=1&a=1');
   });
 
   it('sorts by encoded bytes, not by decoded text or locale (é is %C3%A9, so before Z)', () => {
-    expect(normalizeParameters([['b', 'x'], ['a', 'é'], ['a', 'z'], ['A', '1'], ['a', 'Z'], ['~', ''], ['-', '']])).toBe('-=&A=1&a=%C3%A9&a=Z&a=z&b=x&~=');
+    expect(
+      normalizeParameters([
+        ['b', 'x'],
+        ['a', 'é'],
+        ['a', 'z'],
+        ['A', '1'],
+        ['a', 'Z'],
+        ['~', ''],
+        ['-', ''],
+      ]),
+    ).toBe('-=&A=1&a=%C3%A9&a=Z&a=z&b=x&~=');
   });
 
   it('signs a parameter named __proto__ (which oauth-1.0a cannot hold) with the RFC base string', () => {
-    const input = { ...RFC, method: 'GET', url: 'https://x.test/p?__proto__=1&a=2', nonce: 'n', timestamp: 1, tokenSecret: 's', token: 't' };
+    const input = {
+      ...RFC,
+      method: 'GET',
+      url: 'https://x.test/p?__proto__=1&a=2',
+      nonce: 'n',
+      timestamp: 1,
+      tokenSecret: 's',
+      token: 't',
+    };
     const signed = signOAuth1Request(input);
     expect(signed.baseString).toContain('__proto__%3D1');
     expect(signed.signature).toBe(hmacSha1Signature(signed.baseString, RFC.consumerSecret, 's'));
@@ -300,9 +352,9 @@ describe('normalisation corner cases', () => {
 
 describe('buildAuthorizationHeader', () => {
   it('quotes and percent-encodes oauth_* values, sorts them, puts realm first and drops other params', () => {
-    expect(buildAuthorizationHeader({ oauth_token: 'a b', status: 'x', oauth_callback: 'oob', oauth_signature: 'x+/=' }, { realm: 'Photos' })).toBe(
-      'OAuth realm="Photos", oauth_callback="oob", oauth_signature="x%2B%2F%3D", oauth_token="a%20b"',
-    );
+    expect(
+      buildAuthorizationHeader({ oauth_token: 'a b', status: 'x', oauth_callback: 'oob', oauth_signature: 'x+/=' }, { realm: 'Photos' }),
+    ).toBe('OAuth realm="Photos", oauth_callback="oob", oauth_signature="x%2B%2F%3D", oauth_token="a%20b"');
     expect(() => buildAuthorizationHeader({}, { realm: 'a"b' })).toThrow(TokensmithError);
   });
 });

@@ -119,7 +119,8 @@ function readScopes(value: unknown, optional: boolean): string[] {
  */
 export function readAuthorizationParams(value: unknown, owned: readonly string[]): Array<[string, string]> {
   if (value === undefined) return [];
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalid('authorizationParams must be an object of parameter names to strings');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw invalid('authorizationParams must be an object of parameter names to strings');
   const pairs: Array<[string, string]> = [];
   for (const [name, raw] of Object.entries(value)) {
     if (!/^[\x21-\x7E]+$/.test(name)) throw invalid('authorizationParams names must be non-empty printable ASCII without spaces');
@@ -128,12 +129,14 @@ export function readAuthorizationParams(value: unknown, owned: readonly string[]
       throw invalid(`authorizationParams.${name} is set by the flow itself and cannot be overridden`);
     }
     const values: unknown[] = Array.isArray(raw) ? raw : [raw];
-    if (values.length === 0 || !values.every((v) => typeof v === 'string')) throw invalid(`authorizationParams.${name} must be a string or an array of strings`);
+    if (values.length === 0 || !values.every((v) => typeof v === 'string'))
+      throw invalid(`authorizationParams.${name} must be a string or an array of strings`);
     for (const v of values as string[]) pairs.push([name, v]);
   }
   for (const [name, v] of pairs) {
     if (name === 'resource') requireEndpoint({ 'authorizationParams.resource': v }, 'authorizationParams.resource');
-    if (name === 'resource' && new URL(v).hash) throw invalid('authorizationParams.resource must be an absolute URI without a fragment (RFC 8707 2)');
+    if (name === 'resource' && new URL(v).hash)
+      throw invalid('authorizationParams.resource must be an absolute URI without a fragment (RFC 8707 2)');
   }
   return pairs;
 }
@@ -166,7 +169,8 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
   const authMethod = options.authMethod ?? (clientSecret === undefined ? 'none' : 'basic');
   if (!AUTH_METHODS.includes(authMethod)) throw invalid("authMethod must be 'basic', 'post' or 'none'");
   if (authMethod !== 'none' && clientSecret === undefined) throw invalid(`authMethod '${authMethod}' needs clientSecret`);
-  if (authMethod === 'none' && clientSecret !== undefined) throw invalid("authMethod 'none' is for public clients: remove clientSecret or use 'basic' or 'post'");
+  if (authMethod === 'none' && clientSecret !== undefined)
+    throw invalid("authMethod 'none' is for public clients: remove clientSecret or use 'basic' or 'post'");
   const scopes = readScopes(options.scopes, flow.scopesOptional === true);
   const openid = scopes.includes('openid');
   const raw = options as unknown as Record<string, unknown>;
@@ -175,7 +179,8 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
   const start = optionalEndpoint({ [flow.endpoint.option]: flow.endpoint.value }, flow.endpoint.option);
   const tokenUrl = optionalEndpoint(raw, 'tokenUrl');
   const revocationUrl = optionalEndpoint(raw, 'revocationUrl');
-  if (!issuer && (!start || !tokenUrl)) throw invalid(`${flow.endpoint.option} and tokenUrl are required unless issuer is given (discovery)`);
+  if (!issuer && (!start || !tokenUrl))
+    throw invalid(`${flow.endpoint.option} and tokenUrl are required unless issuer is given (discovery)`);
   if (openid && !issuer) throw invalid('scope openid needs issuer: the ID token is checked against the discovered issuer and keys');
   const authorizationParams = readAuthorizationParams(options.authorizationParams, [...flow.ownedParams, 'scope']);
   const tokenParams = authorizationParams.filter(([name]) => name === 'resource');

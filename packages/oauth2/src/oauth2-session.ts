@@ -80,7 +80,12 @@ export function createOAuth2Session(
       if (!current?.refreshToken) return undefined;
       const resolved = await server();
       progress({ type: 'refresh', message: 'Refreshing the access token' });
-      return refreshTokens(config(resolved), current, { drop, now: client.now(), loginCommand: settings.loginCommand, tokenParams: settings.tokenParams });
+      return refreshTokens(config(resolved), current, {
+        drop,
+        now: client.now(),
+        loginCommand: settings.loginCommand,
+        tokenParams: settings.tokenParams,
+      });
     },
     interactive: ({ signal }) => hooks.interactive(signal),
   });
@@ -102,7 +107,10 @@ export function createOAuth2Session(
           if (current) await revokeTokens(config(await server()), current, progress);
         } catch (error) {
           const mapped = await toTokensmithError(error, 'token revocation');
-          progress({ type: 'revoke-failed', message: `Could not revoke the tokens (${mapped.message}); they are forgotten locally anyway` });
+          progress({
+            type: 'revoke-failed',
+            message: `Could not revoke the tokens (${mapped.message}); they are forgotten locally anyway`,
+          });
         } finally {
           await tokens.drop();
         }

@@ -43,7 +43,10 @@ export async function toTokensmithError(error: unknown, operation: Operation): P
   }
   if (error instanceof oidc.ResponseBodyError) {
     const fields = { status: error.status, error: error.error, body: JSON.stringify(error.cause ?? {}) };
-    return new OAuthResponseError(operation, error.error_description === undefined ? fields : { ...fields, error_description: clip(error.error_description) });
+    return new OAuthResponseError(
+      operation,
+      error.error_description === undefined ? fields : { ...fields, error_description: clip(error.error_description) },
+    );
   }
   if (error instanceof oidc.WWWAuthenticateChallengeError) {
     const text = await error.response.text().catch(() => '');
@@ -55,14 +58,19 @@ export async function toTokensmithError(error: unknown, operation: Operation): P
   if (error instanceof oidc.AuthorizationResponseError) {
     const description = error.error_description ? `: ${clip(error.error_description)}` : '';
     if (error.error === 'access_denied') {
-      return new TokensmithError('authorization_denied', `authorization was denied at the authorization server (access_denied${description}); nothing was stored`);
+      return new TokensmithError(
+        'authorization_denied',
+        `authorization was denied at the authorization server (access_denied${description}); nothing was stored`,
+      );
     }
     return new TokensmithError('oauth_response', `the authorization server refused the request: ${clip(error.error, 60)}${description}`);
   }
   // Errors from Node's fetch may come from another realm (vm contexts, test runners): match by shape.
   const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return name === 'TimeoutError' ? new TokensmithError('timeout', `${operation} timed out`) : new TokensmithError('aborted', `${operation} was aborted`);
+    return name === 'TimeoutError'
+      ? new TokensmithError('timeout', `${operation} timed out`)
+      : new TokensmithError('aborted', `${operation} was aborted`);
   }
   if (name === 'TypeError' && message === 'fetch failed') {
     const cause = (error as { cause?: { code?: unknown; name?: unknown } }).cause;
@@ -86,7 +94,8 @@ export async function toTokensmithError(error: unknown, operation: Operation): P
       return new TokensmithError(VALIDATION_CODE[operation], `${operation} failed: ${clip(error.message)}: ${clip(cause.message)}`);
     }
     if ((cause as { message?: unknown } | undefined)?.message === 'fetch failed') return toTokensmithError(cause, operation);
-    if (error.code === undefined && cause !== undefined) return new TokensmithError('network_error', `${operation} failed: ${describe(cause)}`);
+    if (error.code === undefined && cause !== undefined)
+      return new TokensmithError('network_error', `${operation} failed: ${describe(cause)}`);
     return new TokensmithError(VALIDATION_CODE[operation], `${operation} failed: ${clip(error.message)}`);
   }
   return new TokensmithError(operation === 'discovery' ? 'config_error' : 'network_error', `${operation} failed: ${describe(error)}`);

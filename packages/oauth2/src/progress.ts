@@ -16,7 +16,9 @@ export interface OAuth2Progress {
  * progress({ type: 'refresh', message: 'Refreshing the access token' });
  * ```
  */
-export function progressReporter<E extends { message: string }>(onProgress: ((message: string, event: E) => void) | undefined): (event: E) => void {
+export function progressReporter<E extends { message: string }>(
+  onProgress: ((message: string, event: E) => void) | undefined,
+): (event: E) => void {
   return (event) => {
     try {
       onProgress?.(event.message, event);

@@ -53,10 +53,14 @@ export async function refreshTokens(
   current: BearerCredentials,
   options: { drop: () => Promise<void>; now: number; loginCommand: string; tokenParams: Array<[string, string]> },
 ): Promise<BearerCredentials> {
-  if (current.refreshToken === undefined) throw new TokensmithError('login_required', `no refresh token is stored; run \`${options.loginCommand}\``);
+  if (current.refreshToken === undefined)
+    throw new TokensmithError('login_required', `no refresh token is stored; run \`${options.loginCommand}\``);
   let fresh: BearerCredentials;
   try {
-    fresh = toBearerCredentials(await oidc.refreshTokenGrant(config, current.refreshToken, new URLSearchParams(options.tokenParams)), options.now);
+    fresh = toBearerCredentials(
+      await oidc.refreshTokenGrant(config, current.refreshToken, new URLSearchParams(options.tokenParams)),
+      options.now,
+    );
   } catch (error) {
     const mapped = await toTokensmithError(error, 'refresh token request');
     if (mapped instanceof OAuthResponseError && mapped.error === 'invalid_grant') {

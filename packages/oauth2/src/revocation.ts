@@ -15,7 +15,11 @@ import type { OAuth2Progress } from './progress.js';
  * await tokens.drop();
  * ```
  */
-export async function revokeTokens(config: oidc.Configuration, current: BearerCredentials, progress: (event: OAuth2Progress) => void): Promise<void> {
+export async function revokeTokens(
+  config: oidc.Configuration,
+  current: BearerCredentials,
+  progress: (event: OAuth2Progress) => void,
+): Promise<void> {
   if (!config.serverMetadata().revocation_endpoint) return;
   const targets: Array<[string | undefined, 'refresh_token' | 'access_token']> = [
     [current.refreshToken, 'refresh_token'],

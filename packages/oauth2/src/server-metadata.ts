@@ -45,7 +45,9 @@ async function discover(issuer: URL, client: ClientSettings): Promise<oidc.Serve
         [oidc.customFetch]: customFetchOf(client.fetch),
       });
       const metadata = config.serverMetadata() as unknown as Record<string, unknown>;
-      return Object.fromEntries(Object.entries(metadata).filter(([, value]) => typeof value !== 'function')) as unknown as oidc.ServerMetadata;
+      return Object.fromEntries(
+        Object.entries(metadata).filter(([, value]) => typeof value !== 'function'),
+      ) as unknown as oidc.ServerMetadata;
     } catch (error) {
       failure = error;
       if (!(error instanceof oidc.ClientError)) break;
@@ -76,7 +78,9 @@ export async function resolveServer(endpoints: EndpointSettings, client: ClientS
     const discovered = await discover(endpoints.issuer, client);
     const start = endpoints.flow.url ?? discoveredEndpoint(discovered, field);
     const token = endpoints.tokenUrl ?? discoveredEndpoint(discovered, 'token_endpoint');
-    const revocation = endpoints.revocationUrl ?? (discovered.revocation_endpoint === undefined ? undefined : discoveredEndpoint(discovered, 'revocation_endpoint'));
+    const revocation =
+      endpoints.revocationUrl ??
+      (discovered.revocation_endpoint === undefined ? undefined : discoveredEndpoint(discovered, 'revocation_endpoint'));
     const jwks = client.openid ? discoveredEndpoint(discovered, 'jwks_uri') : undefined;
     const { revocation_endpoint: _discoveredRevocation, ...rest } = discovered;
     metadata = {

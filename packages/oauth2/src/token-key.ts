@@ -28,7 +28,9 @@ export function credentialsKey(identity: {
   const resource = shaping.filter(([name]) => name === 'resource').map(([, value]) => value);
   const audience = shaping.filter(([name]) => name === 'audience').map(([, value]) => value);
   const others = shaping.filter(([name]) => name !== 'resource' && name !== 'audience');
-  const user = others.length ? new URLSearchParams([...others].sort(([a, x], [b, y]) => (a === b ? x.localeCompare(y) : a.localeCompare(b)))).toString() : undefined;
+  const user = others.length
+    ? new URLSearchParams([...others].sort(([a, x], [b, y]) => (a === b ? x.localeCompare(y) : a.localeCompare(b)))).toString()
+    : undefined;
   return tokenKey({
     strategy: identity.strategy,
     endpoints: identity.endpoints,

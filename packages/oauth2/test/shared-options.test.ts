@@ -1,5 +1,12 @@
 import { MemoryStore, TokensmithError } from '@tokensmith/core/kit';
-import { credentialsKey, mergeRefreshed, readAuthorizationParams, readClientOptions, type FlowDescription, type OAuth2ClientOptions } from '../src/index.js';
+import {
+  credentialsKey,
+  mergeRefreshed,
+  readAuthorizationParams,
+  readClientOptions,
+  type FlowDescription,
+  type OAuth2ClientOptions,
+} from '../src/index.js';
 
 const FLOW: FlowDescription = {
   strategy: 'device-code',
@@ -79,7 +86,13 @@ describe('token identity (the store key)', () => {
   });
 
   it('is the kit key of the identity', () => {
-    const key = credentialsKey({ strategy: 'device-code', endpoints: [new URL('https://auth.example/')], clientId: 'cli', scopes: [], authorizationParams: [] });
+    const key = credentialsKey({
+      strategy: 'device-code',
+      endpoints: [new URL('https://auth.example/')],
+      clientId: 'cli',
+      scopes: [],
+      authorizationParams: [],
+    });
     expect(key).toMatch(/^v2:device-code:cli@auth\.example:[0-9a-f]{32}$/);
   });
 });
@@ -87,7 +100,16 @@ describe('token identity (the store key)', () => {
 describe('mergeRefreshed (rotation)', () => {
   it('keeps the old refresh token, ID token and scope when the refresh response omits them', () => {
     const current = { type: 'bearer' as const, accessToken: 'a1', refreshToken: 'r1', idToken: 'i1', scope: ['read'] };
-    expect(mergeRefreshed(current, { type: 'bearer', accessToken: 'a2' })).toEqual({ type: 'bearer', accessToken: 'a2', refreshToken: 'r1', idToken: 'i1', scope: ['read'] });
-    expect(mergeRefreshed(current, { type: 'bearer', accessToken: 'a2', refreshToken: 'r2', scope: [] })).toMatchObject({ refreshToken: 'r2', scope: [] });
+    expect(mergeRefreshed(current, { type: 'bearer', accessToken: 'a2' })).toEqual({
+      type: 'bearer',
+      accessToken: 'a2',
+      refreshToken: 'r1',
+      idToken: 'i1',
+      scope: ['read'],
+    });
+    expect(mergeRefreshed(current, { type: 'bearer', accessToken: 'a2', refreshToken: 'r2', scope: [] })).toMatchObject({
+      refreshToken: 'r2',
+      scope: [],
+    });
   });
 });

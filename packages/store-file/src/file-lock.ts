@@ -95,7 +95,11 @@ async function snapshot(lockPath: string): Promise<LockSnapshot | undefined> {
   try {
     // One descriptor for both: the inode, heartbeat and content belong to the same lock.
     const stats = await handle.stat();
-    if (!stats.isFile()) throw unusable(lockPath, stats.isFIFO() ? 'a FIFO' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file');
+    if (!stats.isFile())
+      throw unusable(
+        lockPath,
+        stats.isFIFO() ? 'a FIFO' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file',
+      );
     const buffer = Buffer.alloc(MAX_LOCK_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, MAX_LOCK_BYTES, 0);
     return { ino: stats.ino, heartbeat: stats.mtimeMs, info: parseInfo(buffer.subarray(0, bytesRead).toString('utf8')) };
@@ -220,7 +224,9 @@ async function hold(lockPath: string, handle: FileHandle, token: string, options
   };
   try {
     await handle.chmod(0o600);
-    await handle.writeFile(JSON.stringify({ pid: process.pid, thread: threadId, host: HOST, token, acquiredAt: options.now() } satisfies LockInfo));
+    await handle.writeFile(
+      JSON.stringify({ pid: process.pid, thread: threadId, host: HOST, token, acquiredAt: options.now() } satisfies LockInfo),
+    );
     await beat();
   } catch (error) {
     await handle.close().catch(() => undefined);

@@ -3,7 +3,18 @@ import { constants } from 'node:fs';
 import { chmod, mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { KeyedMutex, TokensmithError, errorCode, isCredentials, optionalFunction, optionalNumber, storeError, type Credentials, type StoredEntry, type TokenStore } from '@tokensmith/core/kit';
+import {
+  KeyedMutex,
+  TokensmithError,
+  errorCode,
+  isCredentials,
+  optionalFunction,
+  optionalNumber,
+  storeError,
+  type Credentials,
+  type StoredEntry,
+  type TokenStore,
+} from '@tokensmith/core/kit';
 import { keyLockPath, withFileLock, type FileLockOptions } from './file-lock.js';
 
 /**
@@ -51,8 +62,22 @@ interface Contents {
  */
 const SAFE_READ = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const myUid = () => (typeof process.getuid === 'function' ? process.getuid() : undefined);
-const kind = (stats: { isFIFO(): boolean; isDirectory(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }) =>
-  stats.isFIFO() ? 'a FIFO' : stats.isDirectory() ? 'a directory' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
+const kind = (stats: {
+  isFIFO(): boolean;
+  isDirectory(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}) =>
+  stats.isFIFO()
+    ? 'a FIFO'
+    : stats.isDirectory()
+      ? 'a directory'
+      : stats.isSocket()
+        ? 'a socket'
+        : stats.isCharacterDevice() || stats.isBlockDevice()
+          ? 'a device'
+          : 'not a regular file';
 
 const RESET_HINT = 'to reset it, delete the file or run `tokensmith logout`';
 
@@ -131,7 +156,8 @@ export class FileStore implements TokenStore {
       leaseMs: optionalNumber(options, 'lockLeaseMs', 30_000),
       pollMs: optionalNumber(options, 'lockPollMs', 20),
     };
-    this.#warn = optionalFunction(options, 'onWarning') ?? ((message: string) => process.emitWarning(message, { code: 'TOKENSMITH_FILE_STORE' }));
+    this.#warn =
+      optionalFunction(options, 'onWarning') ?? ((message: string) => process.emitWarning(message, { code: 'TOKENSMITH_FILE_STORE' }));
     let mutex = mutexes.get(this.path);
     if (!mutex) mutexes.set(this.path, (mutex = new KeyedMutex()));
     this.#mutex = mutex;
@@ -278,12 +304,16 @@ export class FileStore implements TokenStore {
         const stats = await stat(dir);
         if (!stats.isDirectory()) throw storeError(`${dir} (the token file's directory) is not a directory`);
         if ((stats.mode & 0o022) !== 0 && (stats.mode & 0o1000) === 0) {
-          this.#warnOnce(`token store directory ${dir} is writable by other users (mode ${octal(stats.mode)}); use a directory only you can write, e.g. chmod 700 it`);
+          this.#warnOnce(
+            `token store directory ${dir} is writable by other users (mode ${octal(stats.mode)}); use a directory only you can write, e.g. chmod 700 it`,
+          );
         }
         // Its owner can replace the token file at will (root can anyway).
         const uid = myUid();
         if (uid !== undefined && stats.uid !== uid && stats.uid !== 0) {
-          this.#warnOnce(`token store directory ${dir} is owned by another user (uid ${stats.uid}), who can replace or read your token file; use a directory of your own (e.g. unset TOKENSMITH_TOKEN_FILE)`);
+          this.#warnOnce(
+            `token store directory ${dir} is owned by another user (uid ${stats.uid}), who can replace or read your token file; use a directory of your own (e.g. unset TOKENSMITH_TOKEN_FILE)`,
+          );
         }
       }
     } catch (error) {
@@ -299,7 +329,9 @@ export class FileStore implements TokenStore {
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return { tokens: new Map(), unreadable: new Map() };
       if (errorCode(error) === 'ELOOP') {
-        throw storeError(`token file ${this.path} is a symbolic link, which tokensmith does not follow (nothing was read or changed through it); replace it with a regular file or ${RESET_HINT}`);
+        throw storeError(
+          `token file ${this.path} is a symbolic link, which tokensmith does not follow (nothing was read or changed through it); replace it with a regular file or ${RESET_HINT}`,
+        );
       }
       throw storeError(`cannot read token file ${this.path} (${errorCode(error)}); check its permissions, or ${RESET_HINT}`, error);
     }
@@ -307,7 +339,8 @@ export class FileStore implements TokenStore {
     try {
       // Judged on the open descriptor, before anything is read or changed: no race with a rename.
       const stats = await handle.stat();
-      if (!stats.isFile()) throw storeError(`token file ${this.path} is ${kind(stats)}, not a regular file; nothing was read from it; ${RESET_HINT}`);
+      if (!stats.isFile())
+        throw storeError(`token file ${this.path} is ${kind(stats)}, not a regular file; nothing was read from it; ${RESET_HINT}`);
       const uid = myUid();
       if (uid !== undefined && stats.uid !== uid) {
         throw storeError(
@@ -353,7 +386,9 @@ export class FileStore implements TokenStore {
     }
     if (!isRecord(json) || !isRecord(json.tokens)) throw corrupt('is not a tokensmith token file');
     if (json.version !== 1) {
-      throw corrupt(`has format version ${typeof json.version === 'number' ? json.version : 'unknown'}, which this tokensmith does not read`);
+      throw corrupt(
+        `has format version ${typeof json.version === 'number' ? json.version : 'unknown'}, which this tokensmith does not read`,
+      );
     }
     const contents: Contents = { tokens: new Map(), unreadable: new Map() };
     for (const [key, value] of Object.entries(json.tokens)) {

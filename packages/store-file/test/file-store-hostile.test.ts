@@ -10,7 +10,11 @@ import { type BearerCredentials } from '@tokensmith/core/kit';
 import { FileStore, keyLockPath } from '../src/index.js';
 import { caughtTokensmithError } from '@tokensmith/core/testing';
 
-const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({ type: 'bearer', accessToken, ...extra });
+const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({
+  type: 'bearer',
+  accessToken,
+  ...extra,
+});
 const NOBODY = 65534;
 
 const caught = caughtTokensmithError;
@@ -18,7 +22,9 @@ const caught = caughtTokensmithError;
 /** Settles within `ms` or fails: a hang is the bug these tests look for. */
 function within<T>(ms: number, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`still pending after ${ms} ms (hung)`)), ms); });
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still pending after ${ms} ms (hung)`)), ms);
+  });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
@@ -26,7 +32,8 @@ let dir: string;
 let tokenDir: string;
 let file: string;
 const warnings: string[] = [];
-const open = (options: ConstructorParameters<typeof FileStore>[0] = {}) => new FileStore({ path: file, onWarning: (m) => warnings.push(m), lockTimeoutMs: 2_000, ...options });
+const open = (options: ConstructorParameters<typeof FileStore>[0] = {}) =>
+  new FileStore({ path: file, onWarning: (m) => warnings.push(m), lockTimeoutMs: 2_000, ...options });
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tokensmith-hostile-'));
   tokenDir = join(dir, 'tokensmith');
@@ -89,7 +96,9 @@ describe('hole 7: the token file is not trusted further than it should be', () =
     for (const attempt of [() => store.set('k', bearer('t')), () => store.lock('k', async () => undefined)]) {
       const error = await caught(within(5_000, attempt()));
       expect(error.code).toBe('store_error');
-      expect(error.message).toMatch(/lock file .* is a FIFO, which tokensmith never creates; if no tokensmith process is running, delete it/);
+      expect(error.message).toMatch(
+        /lock file .* is a FIFO, which tokensmith never creates; if no tokensmith process is running, delete it/,
+      );
     }
     expect(performance.now() - started).toBeLessThan(2_000);
   });

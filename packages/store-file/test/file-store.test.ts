@@ -9,7 +9,11 @@ import { createTokenManager, type BearerCredentials, type Credentials } from '@t
 import { FileStore, defaultTokenFilePath } from '../src/index.js';
 import { caughtTokensmithError } from '@tokensmith/core/testing';
 
-const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({ type: 'bearer', accessToken, ...extra });
+const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({
+  type: 'bearer',
+  accessToken,
+  ...extra,
+});
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
 const lockPathOf = (path: string, key: string) => `${path}.${createHash('sha256').update(key).digest('hex').slice(0, 16)}.lock`;
 
@@ -72,7 +76,7 @@ describe('FileStore: contents and modes', () => {
     expect(await readdir(join(dir, 'config', 'tokensmith'))).toEqual(['tokens.json']);
   });
 
-  it('keeps the other providers\' tokens across set and delete, and lists them', async () => {
+  it("keeps the other providers' tokens across set and delete, and lists them", async () => {
     const a = new FileStore({ path: file });
     const b = new FileStore({ path: file });
     await a.set('twitter#app#', bearer('app-token', { expiresAt: 5 }));
@@ -208,7 +212,12 @@ describe('FileStore: locks', () => {
       return { mode: await mode(path), info: JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown> };
     });
     expect(seen.mode).toBe(0o600);
-    expect(seen.info).toMatchObject({ pid: process.pid, thread: threadId, host: hostname(), token: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(seen.info).toMatchObject({
+      pid: process.pid,
+      thread: threadId,
+      host: hostname(),
+      token: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
     await expect(stat(lockPathOf(file, 'k'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
@@ -237,7 +246,10 @@ describe('FileStore: locks', () => {
     const store = new FileStore({ path: file, now: () => clock, lockTimeoutMs: 0 });
     await mkdir(join(dir, 'config', 'tokensmith'), { recursive: true, mode: 0o700 });
     const lockPath = lockPathOf(file, 'k');
-    await writeFile(lockPath, JSON.stringify({ pid: process.pid, thread: threadId, host: hostname(), token: 'b'.repeat(32), acquiredAt: clock }));
+    await writeFile(
+      lockPath,
+      JSON.stringify({ pid: process.pid, thread: threadId, host: hostname(), token: 'b'.repeat(32), acquiredAt: clock }),
+    );
     await utimes(lockPath, clock / 1000, clock / 1000);
     await expect(store.lock('k', async () => 'ran')).resolves.toBe('ran');
   });
@@ -247,7 +259,10 @@ describe('FileStore: locks', () => {
     const store = new FileStore({ path: file, now: () => clock, lockTimeoutMs: 0 });
     await mkdir(join(dir, 'config', 'tokensmith'), { recursive: true, mode: 0o700 });
     const lockPath = lockPathOf(file, 'k');
-    await writeFile(lockPath, JSON.stringify({ pid: process.pid, thread: threadId + 1, host: hostname(), token: 'e'.repeat(32), acquiredAt: clock }));
+    await writeFile(
+      lockPath,
+      JSON.stringify({ pid: process.pid, thread: threadId + 1, host: hostname(), token: 'e'.repeat(32), acquiredAt: clock }),
+    );
     await utimes(lockPath, clock / 1000, clock / 1000);
     await expect(store.lock('k', async () => 'ran')).rejects.toMatchObject({ code: 'store_error' });
   });
@@ -263,7 +278,11 @@ describe('FileStore: locks', () => {
     await writeFile(lockPath, foreign);
     await utimes(lockPath, (start + 4_000) / 1000, (start + 4_000) / 1000);
     let ran = false;
-    const error = await caught(store.lock('k', async () => { ran = true; }));
+    const error = await caught(
+      store.lock('k', async () => {
+        ran = true;
+      }),
+    );
     expect(ran).toBe(false);
     expect(error.code).toBe('store_error');
     expect(error.message).toContain(`timed out after 5000 ms waiting for the token store lock ${lockPath}, held by pid ${process.ppid}`);
@@ -307,9 +326,13 @@ describe('FileStore: locks', () => {
   it('a set() inside lock() of the same key does not deadlock, and a set() of another key runs meanwhile', async () => {
     const store = new FileStore({ path: file });
     let release!: () => void;
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     let wroteA!: () => void;
-    const aWritten = new Promise<void>((resolve) => { wroteA = resolve; });
+    const aWritten = new Promise<void>((resolve) => {
+      wroteA = resolve;
+    });
     const held = store.lock('a', async () => {
       await store.set('a', bearer('from-a'));
       wroteA();
@@ -325,7 +348,11 @@ describe('FileStore: locks', () => {
   it('gives one obtain() for concurrent managers on one file (in-process)', async () => {
     let obtained = 0;
     const managers = Array.from({ length: 5 }, () =>
-      createTokenManager<BearerCredentials>({ key: 'k', store: new FileStore({ path: file }), obtain: async () => bearer(`t${++obtained}`) }),
+      createTokenManager<BearerCredentials>({
+        key: 'k',
+        store: new FileStore({ path: file }),
+        obtain: async () => bearer(`t${++obtained}`),
+      }),
     );
     const results = await Promise.all(managers.flatMap((m) => [m.get(), m.get()]));
     expect(obtained).toBe(1);

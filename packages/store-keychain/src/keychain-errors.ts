@@ -22,7 +22,10 @@ export function keychainError(operation: string, error: unknown, timeoutMs: numb
   const words = platformWords(error);
   const name = error instanceof Error ? error.name : '';
   if (name === 'AbortError' || /aborted/i.test(words)) {
-    return storeUnavailable(`the OS keychain did not answer (${operation}) within ${timeoutMs} ms; check that its service is running, ${USE_FILE}`, error);
+    return storeUnavailable(
+      `the OS keychain did not answer (${operation}) within ${timeoutMs} ms; check that its service is running, ${USE_FILE}`,
+      error,
+    );
   }
   if (/prompt was dismissed|IsLocked|is locked|locked object/i.test(words)) {
     return storeError(
@@ -32,7 +35,10 @@ export function keychainError(operation: string, error: unknown, timeoutMs: numb
     );
   }
   if (/denied|not allowed|user canceled|user cancelled|interaction is not allowed|errSecAuthFailed/i.test(words)) {
-    return storeError(`access to the OS keychain was denied (${operation}). Allow tokensmith when the keychain asks, and run the command again, ${USE_FILE}. Nothing was changed`, error);
+    return storeError(
+      `access to the OS keychain was denied (${operation}). Allow tokensmith when the keychain asks, and run the command again, ${USE_FILE}. Nothing was changed`,
+      error,
+    );
   }
   if (/no result found|no such object|no default collection|NoSuchObject/i.test(words)) {
     return storeError(
@@ -40,8 +46,15 @@ export function keychainError(operation: string, error: unknown, timeoutMs: numb
       error,
     );
   }
-  if (/dbus|d-bus|autolaunch|failed to connect|ServiceUnknown|not provided by any \.service|no such (file|service)|Platform failure/i.test(words)) {
-    return storeUnavailable(`no OS keychain answers (no Secret Service on the D-Bus session bus: ${words}); start one (e.g. gnome-keyring) in this session, ${USE_FILE}`, error);
+  if (
+    /dbus|d-bus|autolaunch|failed to connect|ServiceUnknown|not provided by any \.service|no such (file|service)|Platform failure/i.test(
+      words,
+    )
+  ) {
+    return storeUnavailable(
+      `no OS keychain answers (no Secret Service on the D-Bus session bus: ${words}); start one (e.g. gnome-keyring) in this session, ${USE_FILE}`,
+      error,
+    );
   }
   return storeUnavailable(`the OS keychain failed (${operation}: ${words}); ${USE_FILE}`, error);
 }

@@ -95,7 +95,8 @@ export class KeychainStore implements TokenStore {
   constructor(options: KeychainStoreOptions = {}) {
     if (!options || typeof options !== 'object') throw new TokensmithError('invalid_options', 'KeychainStore options must be an object');
     const service: unknown = options.service ?? 'tokensmith';
-    if (typeof service !== 'string' || service.trim() === '') throw new TokensmithError('invalid_options', 'service must be a non-empty string');
+    if (typeof service !== 'string' || service.trim() === '')
+      throw new TokensmithError('invalid_options', 'service must be a non-empty string');
     if (options.lockDir !== undefined && (typeof options.lockDir !== 'string' || options.lockDir.trim() === '')) {
       throw new TokensmithError('invalid_options', 'lockDir must be a non-empty string');
     }

@@ -31,14 +31,17 @@ function answers(socket: string, timeoutMs: number): Promise<string | undefined>
       resolve(problem);
     };
     connection.setTimeout(timeoutMs, () => done(`the D-Bus session bus at ${socket} did not answer within ${timeoutMs} ms`));
-    connection.on('error', (error: NodeJS.ErrnoException) => done(`cannot reach the D-Bus session bus at ${socket} (${error.code ?? error.message})`));
+    connection.on('error', (error: NodeJS.ErrnoException) =>
+      done(`cannot reach the D-Bus session bus at ${socket} (${error.code ?? error.message})`),
+    );
     connection.on('connect', () => {
       const uid = String(process.getuid?.() ?? 0);
       connection.write(`\0AUTH EXTERNAL ${Buffer.from(uid).toString('hex')}\r\n`);
     });
     connection.on('data', (chunk: Buffer) => {
       reply += chunk.toString('latin1');
-      if (reply.includes('\r\n')) done(/^(OK|REJECTED|DATA)\b/.test(reply) ? undefined : `the D-Bus session bus at ${socket} answered in a way D-Bus does not`);
+      if (reply.includes('\r\n'))
+        done(/^(OK|REJECTED|DATA)\b/.test(reply) ? undefined : `the D-Bus session bus at ${socket} answered in a way D-Bus does not`);
     });
   });
 }
@@ -54,7 +57,11 @@ function answers(socket: string, timeoutMs: number): Promise<string | undefined>
  * if (problem) throw problem;
  * ```
  */
-export function sessionBusProblem(env: NodeJS.ProcessEnv, timeoutMs: number, platform: string = process.platform): Promise<TokensmithError | undefined> {
+export function sessionBusProblem(
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  platform: string = process.platform,
+): Promise<TokensmithError | undefined> {
   if (!SECRET_SERVICE_PLATFORMS.includes(platform)) return Promise.resolve(undefined);
   let address = env.DBUS_SESSION_BUS_ADDRESS;
   if (!address) {

@@ -36,13 +36,16 @@ async function withBusAddress<T>(address: string | undefined, fn: () => Promise<
   }
 }
 
-describe('KeychainStore: an item that is not tokensmith\'s', () => {
+describe("KeychainStore: an item that is not tokensmith's", () => {
   it('get() names the item and the fix, leaves it as it is; entries() skips it; a new login replaces it', async () => {
     const service = uniqueService();
     const store = new KeychainStore({ service, lockDir: lockDir() });
     // Another program's secret under our service: plain text, not credentials JSON.
     await new KeychainStore({ service, lockDir: lockDir() }).set('good#client#', bearer('good-token'));
-    const stored = spawnSync('secret-tool', ['store', '--label=foreign', 'service', service, 'username', 'foreign#client#'], { input: 'hunter2-not-json', env: process.env });
+    const stored = spawnSync('secret-tool', ['store', '--label=foreign', 'service', service, 'username', 'foreign#client#'], {
+      input: 'hunter2-not-json',
+      env: process.env,
+    });
     expect(stored.status).toBe(0);
 
     const error = await caught(store.get('foreign#client#'));
@@ -63,12 +66,23 @@ describe('KeychainStore: a locked keychain (the unlock prompt dismissed or impos
   // A keyring of its own, reached from a child process: locking the run's keyring would fail the
   // other test files that share it.
   let second: KeyringSession;
-  beforeAll(async () => { second = await startKeyringSession(); });
-  afterAll(async () => { await second?.stop(); });
+  beforeAll(async () => {
+    second = await startKeyringSession();
+  });
+  afterAll(async () => {
+    await second?.stop();
+  });
   const ops = (service: string, ...list: string[]) => {
-    const result = spawnSync(process.execPath, [fixture('store-ops.mjs'), service, lockDir(), ...list], { env: { ...process.env, ...second.env }, encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync(process.execPath, [fixture('store-ops.mjs'), service, lockDir(), ...list], {
+      env: { ...process.env, ...second.env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(result.status).toBe(0);
-    return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { op: string; ok: boolean; code?: string; message?: string });
+    return result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { op: string; ok: boolean; code?: string; message?: string });
   };
 
   it('every operation is a store_error saying how to unlock, and the stored item is still there', async () => {
@@ -138,7 +152,10 @@ describe('KeychainStore: no keychain service', () => {
         expect(elapsed).toBeLessThan(5_000);
         // The event loop kept running while we waited: nothing blocked inside the native binding.
         expect(ticks).toBeGreaterThan(5);
-        expect(await probeKeychain({ timeoutMs: 500 })).toEqual({ available: false, reason: expect.stringMatching(/did not answer within 500 ms/) });
+        expect(await probeKeychain({ timeoutMs: 500 })).toEqual({
+          available: false,
+          reason: expect.stringMatching(/did not answer within 500 ms/),
+        });
       });
     } finally {
       for (const connection of held) connection.destroy();

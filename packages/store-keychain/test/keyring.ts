@@ -8,7 +8,8 @@ import { keyringTools } from '../src/testing/keyring-session.js';
 /** secret-tool, SearchItems and Lock against the run's keyring. */
 export const keyring = () => {
   const address = process.env.DBUS_SESSION_BUS_ADDRESS;
-  if (!address) throw new Error('no DBUS_SESSION_BUS_ADDRESS: run these tests through jest.config.mjs (its global setup starts the keyring)');
+  if (!address)
+    throw new Error('no DBUS_SESSION_BUS_ADDRESS: run these tests through jest.config.mjs (its global setup starts the keyring)');
   return keyringTools(address);
 };
 

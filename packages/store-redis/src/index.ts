@@ -1,6 +1,17 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { KeyedMutex, TokensmithError, isCredentials, optionalFunction, optionalNumber, storeError, storeUnavailable, type Credentials, type StoredEntry, type TokenStore } from '@tokensmith/core/kit';
+import {
+  KeyedMutex,
+  TokensmithError,
+  isCredentials,
+  optionalFunction,
+  optionalNumber,
+  storeError,
+  storeUnavailable,
+  type Credentials,
+  type StoredEntry,
+  type TokenStore,
+} from '@tokensmith/core/kit';
 
 /**
  * The Redis client this store needs, typed by its shape (`call`), not by one copy of ioredis: a
@@ -75,8 +86,12 @@ function reason(error: unknown, lastConnectionError: string | undefined): string
   const message = error instanceof Error ? error.message : String(error);
   // ioredis's "Reached the max retries per request limit ... Refer to maxRetriesPerRequest" and
   // "Connection is closed." mean it could not connect: say why the connection failed instead.
-  if (/max retries per request|Connection is closed|Stream isn't writeable|enableOfflineQueue/i.test(message)) return lastConnectionError ?? 'cannot connect';
-  return message.replace(/\/\/[^/@\s]*@/g, '//***@').replace(/\s+/g, ' ').slice(0, 200);
+  if (/max retries per request|Connection is closed|Stream isn't writeable|enableOfflineQueue/i.test(message))
+    return lastConnectionError ?? 'cannot connect';
+  return message
+    .replace(/\/\/[^/@\s]*@/g, '//***@')
+    .replace(/\s+/g, ' ')
+    .slice(0, 200);
 }
 
 /** Our own command deadline passed (told apart from any error the client throws). */
@@ -206,9 +221,14 @@ export class RedisStore implements TokenStore {
     } catch (error) {
       const timedOut = error instanceof TimeoutMarker || (error instanceof Error && /Command timed out/i.test(error.message));
       if (timedOut) {
-        throw storeUnavailable(`Redis ${this.#where} did not answer ${operation} within ${this.#commandTimeoutMs} ms; is the server running and reachable? Check the store URL`);
+        throw storeUnavailable(
+          `Redis ${this.#where} did not answer ${operation} within ${this.#commandTimeoutMs} ms; is the server running and reachable? Check the store URL`,
+        );
       }
-      throw storeUnavailable(`Redis ${this.#where} ${operation} failed (${reason(error, this.#lastConnectionError)}); is the server running? Check the store URL`, error);
+      throw storeUnavailable(
+        `Redis ${this.#where} ${operation} failed (${reason(error, this.#lastConnectionError)}); is the server running? Check the store URL`,
+        error,
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -314,9 +334,12 @@ export class RedisStore implements TokenStore {
         }
         await pause(this.#pollMs + randomInt(0, Math.max(1, Math.floor(this.#pollMs / 2))));
       }
-      const renewal = setInterval(() => {
-        this.#redis.call('EVAL', RENEW, 1, lockKey, token, this.#leaseMs).catch(() => undefined);
-      }, Math.max(1, Math.floor(this.#leaseMs / 3)));
+      const renewal = setInterval(
+        () => {
+          this.#redis.call('EVAL', RENEW, 1, lockKey, token, this.#leaseMs).catch(() => undefined);
+        },
+        Math.max(1, Math.floor(this.#leaseMs / 3)),
+      );
       renewal.unref();
       try {
         return await fn();
@@ -342,7 +365,8 @@ export class RedisStore implements TokenStore {
     do {
       const reply = await this.#call('SCAN', cursor, 'MATCH', `${escapeGlob(prefix)}*`, 'COUNT', 500);
       const [next, batch] = Array.isArray(reply) ? (reply as [unknown, unknown]) : [];
-      if (typeof next !== 'string' || !Array.isArray(batch)) throw storeError(`Redis ${this.#where} answered SCAN with something that is not a SCAN reply`);
+      if (typeof next !== 'string' || !Array.isArray(batch))
+        throw storeError(`Redis ${this.#where} answered SCAN with something that is not a SCAN reply`);
       cursor = next;
       for (const k of batch) if (typeof k === 'string') redisKeys.add(k);
     } while (cursor !== '0');

@@ -6,8 +6,12 @@ import { RedisStore } from '../src/index.js';
 import { startRedisServer, type RedisServer } from '../src/testing/redis-server.js';
 
 let server: RedisServer;
-beforeAll(async () => { server = await startRedisServer(); });
-afterAll(async () => { await server?.stop(); });
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
 const prefix = () => `conformance-${randomBytes(4).toString('hex')}:`;
 
 describeTokenStore('RedisStore', () => new RedisStore(server.url, { keyPrefix: prefix() }), {

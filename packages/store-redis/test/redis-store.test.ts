@@ -8,7 +8,11 @@ import { RedisStore, type RedisClientLike } from '../src/index.js';
 import { startRedisServer, type RedisServer } from '../src/testing/redis-server.js';
 import { caughtTokensmithError } from '@tokensmith/core/testing';
 
-const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({ type: 'bearer', accessToken, ...extra });
+const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({
+  type: 'bearer',
+  accessToken,
+  ...extra,
+});
 
 const caught = caughtTokensmithError;
 
@@ -108,7 +112,9 @@ describe('RedisStore: tokens', () => {
     try {
       const error = await caught(store.get('k'));
       expect(error.code).toBe('store_unavailable');
-      expect(error.message).toBe(`Redis redis://***:***@127.0.0.1:${closed} GET failed (ECONNREFUSED); is the server running? Check the store URL`);
+      expect(error.message).toBe(
+        `Redis redis://***:***@127.0.0.1:${closed} GET failed (ECONNREFUSED); is the server running? Check the store URL`,
+      );
       expect(error.message).not.toMatch(/hunter2|maxRetriesPerRequest/);
     } finally {
       await store.close();
@@ -132,12 +138,21 @@ describe('RedisStore: tokens', () => {
     it('every command fails within its bound with store_unavailable, for a store opened from a URL', async () => {
       const store = new RedisStore(`redis://:hunter2@127.0.0.1:${port}`, { keyPrefix: prefix, commandTimeoutMs: 1_000 });
       try {
-        for (const attempt of [() => store.get('k'), () => store.set('k', bearer('t')), () => store.entries(), () => store.lock('k', async () => undefined)]) {
+        for (const attempt of [
+          () => store.get('k'),
+          () => store.set('k', bearer('t')),
+          () => store.entries(),
+          () => store.lock('k', async () => undefined),
+        ]) {
           const started = performance.now();
           const error = await caught(attempt());
           expect(performance.now() - started).toBeLessThan(4_000);
           expect(error.code).toBe('store_unavailable');
-          expect(error.message).toMatch(new RegExp(`^Redis redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} did not answer \\S+.* within 1000 ms; is the server running and reachable\\?`));
+          expect(error.message).toMatch(
+            new RegExp(
+              `^Redis redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port} did not answer \\S+.* within 1000 ms; is the server running and reachable\\?`,
+            ),
+          );
           expect(error.message).not.toContain('hunter2');
         }
       } finally {
@@ -152,7 +167,9 @@ describe('RedisStore: tokens', () => {
       try {
         const error = await caught(store.get('k'));
         expect(error.code).toBe('store_unavailable');
-        expect(error.message).toBe(`Redis redis://127.0.0.1:${port} did not answer GET within 500 ms; is the server running and reachable? Check the store URL`);
+        expect(error.message).toBe(
+          `Redis redis://127.0.0.1:${port} did not answer GET within 500 ms; is the server running and reachable? Check the store URL`,
+        );
       } finally {
         client.disconnect();
       }
@@ -214,19 +231,26 @@ describe('RedisStore: locks', () => {
 
   it('holds SET NX PX with a random token and the lease while fn runs', async () => {
     const store = open({ lockLeaseMs: 30_000 });
-    const seen = await store.lock('k', async () => ({ token: await redis.get(`${prefix}lock:k`), ttl: await redis.pttl(`${prefix}lock:k`) }));
+    const seen = await store.lock('k', async () => ({
+      token: await redis.get(`${prefix}lock:k`),
+      ttl: await redis.pttl(`${prefix}lock:k`),
+    }));
     expect(seen.token).toMatch(/^[0-9a-f]{32}$/);
     expect(seen.ttl).toBeGreaterThan(25_000);
     expect(seen.ttl).toBeLessThanOrEqual(30_000);
   });
 
-  it('waits for the holder, then fails with a store_error and leaves the holder\'s lock alone', async () => {
+  it("waits for the holder, then fails with a store_error and leaves the holder's lock alone", async () => {
     let clock = 1_700_000_000_000;
     // Each reading of the clock moves it 1 s on: the 5 s wait runs out after a few polls.
     const store = open({ now: () => (clock += 1_000), lockTimeoutMs: 5_000, lockPollMs: 1 });
     await redis.set(`${prefix}lock:k`, 'someone-else', 'PX', 60_000);
     let ran = false;
-    const error = await caught(store.lock('k', async () => { ran = true; }));
+    const error = await caught(
+      store.lock('k', async () => {
+        ran = true;
+      }),
+    );
     expect(ran).toBe(false);
     expect(error.code).toBe('store_error');
     expect(error.message).toContain(`timed out after 5000 ms waiting for the refresh lock "${prefix}lock:k" on Redis ${server.url}`);
@@ -248,7 +272,23 @@ describe('RedisStore: locks', () => {
     const store = open({ lockLeaseMs: 30_000 });
     const lockKey = `${prefix}lock:k`;
     // Fake setInterval only (ioredis keeps its real timers): the renewal runs when we say so.
-    jest.useFakeTimers({ doNotFake: ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout'] });
+    jest.useFakeTimers({
+      doNotFake: [
+        'Date',
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'requestAnimationFrame',
+        'cancelAnimationFrame',
+        'requestIdleCallback',
+        'cancelIdleCallback',
+        'setImmediate',
+        'clearImmediate',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    });
     try {
       const renewedTo = await store.lock('k', async () => {
         await redis.pexpire(lockKey, 5_000);
@@ -272,7 +312,11 @@ describe('RedisStore: locks', () => {
 
   it('releases the lock when fn throws', async () => {
     const store = open();
-    await expect(store.lock('k', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      store.lock('k', async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(await redis.exists(`${prefix}lock:k`)).toBe(0);
   });
 

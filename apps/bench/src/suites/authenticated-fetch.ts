@@ -3,18 +3,25 @@ import { createAuthenticatedFetch } from '@tokensmith/core/kit';
 import { DEMO_CREDENTIALS } from '@tokensmith/sandbox';
 
 /** Requests per second of `fetcher` for `total` GETs with `concurrency` in flight, and the client's CPU µs per request. */
-async function measure(fetcher: (url: string) => Promise<Response>, url: string, total: number, concurrency: number): Promise<{ rps: number; cpuUs: number }> {
+async function measure(
+  fetcher: (url: string) => Promise<Response>,
+  url: string,
+  total: number,
+  concurrency: number,
+): Promise<{ rps: number; cpuUs: number }> {
   let next = 0;
   const cpu = process.cpuUsage();
   const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) {
-      next++;
-      const res = await fetcher(url);
-      if (res.status !== 200) throw new Error(`unexpected HTTP ${res.status}`);
-      await res.arrayBuffer();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next++;
+        const res = await fetcher(url);
+        if (res.status !== 200) throw new Error(`unexpected HTTP ${res.status}`);
+        await res.arrayBuffer();
+      }
+    }),
+  );
   const used = process.cpuUsage(cpu);
   return { rps: total / ((performance.now() - start) / 1000), cpuUs: (used.user + used.system) / total };
 }
@@ -45,17 +52,19 @@ export async function authenticatedFetchOverhead(baseUrl: string, { total = 5_00
 
   const latency = { plain: 0, plainWithTimeout: 0, ours: 0 };
   let sent = 0;
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    for (let i = worker; sent < total * names.length; i++) {
-      sent++;
-      const name = names[i % names.length]!;
-      const start = performance.now();
-      const res = await variants[name](url);
-      if (res.status !== 200) throw new Error(`unexpected HTTP ${res.status}`);
-      await res.arrayBuffer();
-      latency[name] += performance.now() - start;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = worker; sent < total * names.length; i++) {
+        sent++;
+        const name = names[i % names.length]!;
+        const start = performance.now();
+        const res = await variants[name](url);
+        if (res.status !== 200) throw new Error(`unexpected HTTP ${res.status}`);
+        await res.arrayBuffer();
+        latency[name] += performance.now() - start;
+      }
+    }),
+  );
   const perRequest = (name: keyof typeof latency) => latency[name] / total;
   const rps = (name: keyof typeof latency) => (concurrency * 1000) / perRequest(name);
 

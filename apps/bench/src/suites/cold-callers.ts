@@ -3,7 +3,10 @@ import { createClientCredentialsProvider } from '@tokensmith/client-credentials'
 import { DEMO_CREDENTIALS, type Sandbox } from '@tokensmith/sandbox';
 
 /** Token requests reaching the sandbox when 1,000 callers ask for a token at once, cold. */
-export async function coldCallers(sandbox: Sandbox, callers = 1_000): Promise<{ ours: number; raw: number; oursMs: number; rawMs: number }> {
+export async function coldCallers(
+  sandbox: Sandbox,
+  callers = 1_000,
+): Promise<{ ours: number; raw: number; oursMs: number; rawMs: number }> {
   const before = sandbox.stats.tokenRequests;
   const provider = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, ...DEMO_CREDENTIALS.app });
   let start = performance.now();

@@ -9,8 +9,16 @@ const token = { key: '370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb', secre
 
 /** The same two requests for both signers: a POST with a form body, a GET with a query. */
 const REQUESTS = [
-  { method: 'POST', url: 'https://api.twitter.com/1.1/statuses/update.json?include_entities=true', body: { status: 'Hello Ladies + Gentlemen, a signed OAuth request!' } },
-  { method: 'GET', url: 'https://api.twitter.com/1.1/statuses/user_timeline.json?screen_name=twitterapi&count=5&exclude_replies=true', body: {} },
+  {
+    method: 'POST',
+    url: 'https://api.twitter.com/1.1/statuses/update.json?include_entities=true',
+    body: { status: 'Hello Ladies + Gentlemen, a signed OAuth request!' },
+  },
+  {
+    method: 'GET',
+    url: 'https://api.twitter.com/1.1/statuses/user_timeline.json?screen_name=twitterapi&count=5&exclude_replies=true',
+    body: {},
+  },
 ] as const;
 
 /** Signatures per second: tokensmith's signer against `oauth-1.0a` with node:crypto HMAC used directly. */
@@ -27,9 +35,15 @@ export function signingThroughput() {
   const oursSign = (i: number) => {
     const r = REQUESTS[i % 2]!;
     return signOAuth1Request({
-      method: r.method, url: r.url, body: r.body,
-      consumerKey: consumer.key, consumerSecret: consumer.secret, token: token.key, tokenSecret: token.secret,
-      nonce: createNonce(), timestamp: Math.floor(Date.now() / 1000),
+      method: r.method,
+      url: r.url,
+      body: r.body,
+      consumerKey: consumer.key,
+      consumerSecret: consumer.secret,
+      token: token.key,
+      tokenSecret: token.secret,
+      nonce: createNonce(),
+      timestamp: Math.floor(Date.now() / 1000),
     }).authorization;
   };
   // Interleave rounds so drift hits both alike; keep the best of three each.

@@ -1,6 +1,5 @@
 import type { CommandContext } from '../command-context.js';
 
-
 /** Registers `tokensmith init`. */
 export function registerInitCommand({ program, io, global, style }: CommandContext): void {
   program
@@ -9,11 +8,24 @@ export function registerInitCommand({ program, io, global, style }: CommandConte
     .option('-s, --strategy <strategy>', 'client-credentials, oauth1-pin, authorization-code or device-code', 'client-credentials')
     .option('-o, --output <path>', 'where to write it', 'tokensmith.config.yaml')
     .option('-f, --force', 'overwrite an existing file')
-    .option('-g, --global', 'write the user-level config, $XDG_CONFIG_HOME/tokensmith/config.yaml (default ~/.config), used wherever no local config is found')
-    .addHelpText('after', '\nExamples:\n  $ tokensmith init\n  $ tokensmith init --strategy oauth1-pin\n  $ tokensmith init --strategy authorization-code --output mastodon.yaml\n  $ tokensmith init --global --strategy device-code')
+    .option(
+      '-g, --global',
+      'write the user-level config, $XDG_CONFIG_HOME/tokensmith/config.yaml (default ~/.config), used wherever no local config is found',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ tokensmith init\n  $ tokensmith init --strategy oauth1-pin\n  $ tokensmith init --strategy authorization-code --output mastodon.yaml\n  $ tokensmith init --global --strategy device-code',
+    )
     .action(async (flags: { strategy: string; output: string; force?: boolean; global?: boolean }) => {
       const { writeStarterConfig } = await import('./init.js');
-      const { path, mode } = writeStarterConfig(io.cwd, flags.strategy, { path: flags.output, force: flags.force === true, global: flags.global === true, env: io.env });
-      io.stderr.write(`${style.green('✔')} wrote ${path} (mode ${mode.toString(8)}) for ${flags.strategy}; fill in the \${...} variables, then run tokensmith providers\n`);
+      const { path, mode } = writeStarterConfig(io.cwd, flags.strategy, {
+        path: flags.output,
+        force: flags.force === true,
+        global: flags.global === true,
+        env: io.env,
+      });
+      io.stderr.write(
+        `${style.green('✔')} wrote ${path} (mode ${mode.toString(8)}) for ${flags.strategy}; fill in the \${...} variables, then run tokensmith providers\n`,
+      );
     });
 }

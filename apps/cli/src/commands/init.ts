@@ -97,11 +97,19 @@ export interface WrittenConfig {
  * symbolic link (a dangling one included), never keeping an old file's looser mode. Refuses to
  * overwrite without `force`. `global` writes the user-level `$XDG_CONFIG_HOME/tokensmith/config.yaml`.
  */
-export function writeStarterConfig(cwd: string, strategy: string, options: { path?: string; force?: boolean; global?: boolean; env?: NodeJS.ProcessEnv }): WrittenConfig {
+export function writeStarterConfig(
+  cwd: string,
+  strategy: string,
+  options: { path?: string; force?: boolean; global?: boolean; env?: NodeJS.ProcessEnv },
+): WrittenConfig {
   if (!Object.hasOwn(STARTERS, strategy)) throw new CliError('usage', `--strategy must be one of ${Object.keys(STARTERS).join(', ')}`);
   const path = options.global ? userConfigPath(options.env ?? {}) : resolve(cwd, options.path ?? 'tokensmith.config.yaml');
   const kind = pathKind(path);
-  if (kind === 'symlink') throw new CliError('usage', `${path} is a symbolic link; tokensmith init never writes through links. Remove the link, or write elsewhere with --output PATH`);
+  if (kind === 'symlink')
+    throw new CliError(
+      'usage',
+      `${path} is a symbolic link; tokensmith init never writes through links. Remove the link, or write elsewhere with --output PATH`,
+    );
   if (kind === 'other') throw new CliError('usage', `${path} exists and is not a regular file; choose another --output PATH`);
   if (kind === 'file' && !options.force) throw new CliError('usage', `${path} already exists; pass --force to overwrite it`);
   if (options.global) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });

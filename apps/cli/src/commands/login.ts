@@ -8,7 +8,12 @@ type LoginFlags = { browser?: boolean; pin?: string; json?: boolean };
 
 /** What ties a pending OAuth 1.0a login to one config (no secret in it). */
 function oauth1Identity(config: OAuth1Config): Record<string, string> {
-  return { consumerKey: config.consumerKey, requestTokenUrl: config.requestTokenUrl, authorizeUrl: config.authorizeUrl, accessTokenUrl: config.accessTokenUrl };
+  return {
+    consumerKey: config.consumerKey,
+    requestTokenUrl: config.requestTokenUrl,
+    authorizeUrl: config.authorizeUrl,
+    accessTokenUrl: config.accessTokenUrl,
+  };
 }
 
 /** Registers `tokensmith login`. */
@@ -37,7 +42,8 @@ Examples:
     .action(async (name: string, flags: LoginFlags) => {
       const options = global() as GlobalOptions & { input?: boolean };
       const { interactionMode } = await import('../interactive.js');
-      const { DEFAULT_PENDING_TTL_MS, pendingIdentity, readPendingLogin, removePendingLogin, savePendingLogin } = await import('../pending-login.js');
+      const { DEFAULT_PENDING_TTL_MS, pendingIdentity, readPendingLogin, removePendingLogin, savePendingLogin } =
+        await import('../pending-login.js');
       const { TokensmithError, OAuthResponseError } = await import('@tokensmith/core/kit');
       const mode = interactionMode(io, options);
       const signalOption = io.signal ? { signal: io.signal } : {};
@@ -47,7 +53,10 @@ Examples:
       const prepare = (picked: { name: string; provider: ProviderConfig }) => {
         if (flags.pin === undefined) return {};
         if (picked.provider.strategy !== 'oauth1-pin') {
-          throw new TokensmithError('config_error', `--pin is only for OAuth 1.0a providers; ${picked.name} uses ${picked.provider.strategy}`);
+          throw new TokensmithError(
+            'config_error',
+            `--pin is only for OAuth 1.0a providers; ${picked.name} uses ${picked.provider.strategy}`,
+          );
         }
         pending = readPendingLogin<Pending>(io.env, picked.name, pendingIdentity(oauth1Identity(picked.provider)))?.state;
         if (!pending) {
@@ -59,77 +68,109 @@ Examples:
         return {};
       };
 
-      await withProvider(io, options, name, { ...flags, login: true, prepare }, async ({ name: providerName, provider, progress, context }) => {
-        const { isInteractive } = await import('../build-provider.js');
-        const config = context.config.providers[providerName]!;
-        const print = (credentials: Parameters<typeof describeCredentials>[0]) => {
-          progress.succeed(`Logged in to ${providerName}`);
-          const result = { provider: providerName, strategy: provider.strategy, ...describeCredentials(credentials) };
-          // A device login's --json is line-delimited: the code event, then this result, one line each.
-          if (flags.json) io.stdout.write((config.strategy === 'device-code' ? JSON.stringify({ event: 'logged_in', ...result }) : JSON.stringify(result, null, 2)) + '\n');
-        };
+      await withProvider(
+        io,
+        options,
+        name,
+        { ...flags, login: true, prepare },
+        async ({ name: providerName, provider, progress, context }) => {
+          const { isInteractive } = await import('../build-provider.js');
+          const config = context.config.providers[providerName]!;
+          const print = (credentials: Parameters<typeof describeCredentials>[0]) => {
+            progress.succeed(`Logged in to ${providerName}`);
+            const result = { provider: providerName, strategy: provider.strategy, ...describeCredentials(credentials) };
+            // A device login's --json is line-delimited: the code event, then this result, one line each.
+            if (flags.json)
+              io.stdout.write(
+                (config.strategy === 'device-code' ? JSON.stringify({ event: 'logged_in', ...result }) : JSON.stringify(result, null, 2)) +
+                  '\n',
+              );
+          };
 
-        const oauth1 = provider as import('@tokensmith/oauth1-pin').OAuth1PinProvider;
-        if (config.strategy === 'oauth1-pin' && pending && flags.pin !== undefined) {
-          // Step 2 of the scriptable login: the saved request token and the PIN its page showed.
-          try {
-            print(await oauth1.completeLogin(pending, flags.pin, signalOption));
-          } catch (error) {
-            if (error instanceof OAuthResponseError && error.status === 401) {
-              removePendingLogin(io.env, providerName);
-              throw new TokensmithError(
-                'login_required',
-                `the PIN was not accepted (HTTP 401 ${error.error}): it was mistyped, or the pending request expired or was already used. Start again: \`tokensmith login ${providerName} --no-browser\``,
-                { cause: error },
+          const oauth1 = provider as import('@tokensmith/oauth1-pin').OAuth1PinProvider;
+          if (config.strategy === 'oauth1-pin' && pending && flags.pin !== undefined) {
+            // Step 2 of the scriptable login: the saved request token and the PIN its page showed.
+            try {
+              print(await oauth1.completeLogin(pending, flags.pin, signalOption));
+            } catch (error) {
+              if (error instanceof OAuthResponseError && error.status === 401) {
+                removePendingLogin(io.env, providerName);
+                throw new TokensmithError(
+                  'login_required',
+                  `the PIN was not accepted (HTTP 401 ${error.error}): it was mistyped, or the pending request expired or was already used. Start again: \`tokensmith login ${providerName} --no-browser\``,
+                  { cause: error },
+                );
+              }
+              throw error;
+            }
+            removePendingLogin(io.env, providerName);
+            return;
+          }
+
+          if (config.strategy === 'oauth1-pin' && !mode.interactive && context.demo) {
+            // The embedded sandbox ends with this process: nobody could approve the request token later.
+            throw new TokensmithError(
+              'login_required',
+              `the built-in demo's sandbox runs only while a command runs, so a two-step login cannot work with it (${mode.why}): run \`tokensmith login ${providerName}\` in a terminal, or start \`tokensmith sandbox --write tokensmith.config.yaml\` in another terminal and use that config`,
+            );
+          }
+          if (config.strategy === 'oauth1-pin' && !mode.interactive) {
+            // Step 1 of the scriptable login: nobody can type a PIN here, so keep the request token for
+            // the run that brings it (`--pin`), print what to do, and succeed.
+            const state = await oauth1.startLogin(signalOption);
+            progress.stop();
+            const expiresAt = state.expiresAt ?? Date.now() + DEFAULT_PENDING_TTL_MS;
+            const path = savePendingLogin(io.env, {
+              provider: providerName,
+              identity: pendingIdentity(oauth1Identity(config)),
+              expiresAt,
+              authorizeUrl: state.authorizeUrl,
+              state,
+            });
+            const next = `tokensmith login ${providerName} --pin PIN`;
+            const { showAuthorizeUrl } = await import('../person.js');
+            const { createPrompter } = await import('../interactive.js');
+            if (flags.json) {
+              io.stdout.write(
+                JSON.stringify(
+                  {
+                    provider: providerName,
+                    strategy: 'oauth1-pin',
+                    status: 'pending',
+                    authorizeUrl: state.authorizeUrl,
+                    expiresAt: new Date(expiresAt).toISOString(),
+                    next,
+                  },
+                  null,
+                  2,
+                ) + '\n',
+              );
+              if (flags.browser !== false)
+                await showAuthorizeUrl(
+                  { io, progress, prompter: createPrompter(io), mode, providerName, browser: true, shown: new Set([state.authorizeUrl]) },
+                  state.authorizeUrl,
+                );
+            } else {
+              await showAuthorizeUrl(
+                { io, progress, prompter: createPrompter(io), mode, providerName, browser: flags.browser !== false },
+                state.authorizeUrl,
               );
             }
-            throw error;
+            io.stderr.write(
+              `No terminal to type the PIN into (${mode.why}). Approve on that page, then finish with:\n  ${next}\n` +
+                `The pending request is kept in ${path} until ${new Date(expiresAt).toISOString()}.\n`,
+            );
+            return;
           }
-          removePendingLogin(io.env, providerName);
-          return;
-        }
 
-        if (config.strategy === 'oauth1-pin' && !mode.interactive && context.demo) {
-          // The embedded sandbox ends with this process: nobody could approve the request token later.
-          throw new TokensmithError(
-            'login_required',
-            `the built-in demo's sandbox runs only while a command runs, so a two-step login cannot work with it (${mode.why}): run \`tokensmith login ${providerName}\` in a terminal, or start \`tokensmith sandbox --write tokensmith.config.yaml\` in another terminal and use that config`,
-          );
-        }
-        if (config.strategy === 'oauth1-pin' && !mode.interactive) {
-          // Step 1 of the scriptable login: nobody can type a PIN here, so keep the request token for
-          // the run that brings it (`--pin`), print what to do, and succeed.
-          const state = await oauth1.startLogin(signalOption);
-          progress.stop();
-          const expiresAt = state.expiresAt ?? Date.now() + DEFAULT_PENDING_TTL_MS;
-          const path = savePendingLogin(io.env, {
-            provider: providerName,
-            identity: pendingIdentity(oauth1Identity(config)),
-            expiresAt,
-            authorizeUrl: state.authorizeUrl,
-            state,
-          });
-          const next = `tokensmith login ${providerName} --pin PIN`;
-          const { showAuthorizeUrl } = await import('../person.js');
-          const { createPrompter } = await import('../interactive.js');
-          if (flags.json) {
-            io.stdout.write(JSON.stringify({ provider: providerName, strategy: 'oauth1-pin', status: 'pending', authorizeUrl: state.authorizeUrl, expiresAt: new Date(expiresAt).toISOString(), next }, null, 2) + '\n');
-            if (flags.browser !== false) await showAuthorizeUrl({ io, progress, prompter: createPrompter(io), mode, providerName, browser: true, shown: new Set([state.authorizeUrl]) }, state.authorizeUrl);
-          } else {
-            await showAuthorizeUrl({ io, progress, prompter: createPrompter(io), mode, providerName, browser: flags.browser !== false }, state.authorizeUrl);
+          if (!mode.interactive && options.input === false && config.strategy === 'authorization-code') {
+            const { loginRequired } = await import('../person.js');
+            throw loginRequired({ providerName, mode });
           }
-          io.stderr.write(
-            `No terminal to type the PIN into (${mode.why}). Approve on that page, then finish with:\n  ${next}\n` +
-              `The pending request is kept in ${path} until ${new Date(expiresAt).toISOString()}.\n`,
+          print(
+            isInteractive(provider) ? await provider.login(signalOption) : await provider.getToken({ forceRefresh: true, ...signalOption }),
           );
-          return;
-        }
-
-        if (!mode.interactive && options.input === false && config.strategy === 'authorization-code') {
-          const { loginRequired } = await import('../person.js');
-          throw loginRequired({ providerName, mode });
-        }
-        print(isInteractive(provider) ? await provider.login(signalOption) : await provider.getToken({ forceRefresh: true, ...signalOption }));
-      });
+        },
+      );
     });
 }

@@ -33,7 +33,9 @@ export function registerLogoutCommand({ program, io, global, style }: CommandCon
           const { TokensmithError } = await import('@tokensmith/core');
           if (!(error instanceof TokensmithError) || error.code !== 'store_error' || !reset) throw error;
           const moved = await reset.call(store);
-          progress.succeed(`The token file could not be read; moved it to ${moved ?? '(nothing to move)'}. Every provider is logged out: run tokensmith login again.`);
+          progress.succeed(
+            `The token file could not be read; moved it to ${moved ?? '(nothing to move)'}. Every provider is logged out: run tokensmith login again.`,
+          );
           return;
         }
         progress.succeed(`Logged out of ${providerName} (tokens revoked where supported, and forgotten here)`);

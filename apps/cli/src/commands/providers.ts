@@ -20,7 +20,8 @@ export function registerProvidersCommand({ program, io, global, style }: Command
           resolved: entry.config !== undefined,
           missingVariables: entry.missing,
         }));
-        if (flags.json) io.stdout.write(JSON.stringify({ source: context.source, origin: context.origin ?? 'demo', providers: rows }, null, 2) + '\n');
+        if (flags.json)
+          io.stdout.write(JSON.stringify({ source: context.source, origin: context.origin ?? 'demo', providers: rows }, null, 2) + '\n');
         else {
           io.stdout.write(`${style.dim(`from ${context.source}`)}\n`);
           for (const row of rows) {

@@ -38,12 +38,16 @@ export function registerSandboxCommand({ program, io }: CommandContext): void {
         sandbox = await startSandbox({ port });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') throw new CliError('usage', `port ${port} on 127.0.0.1 is already in use: pick another with --port, or --port 0 for a free one`);
-        if (code === 'EACCES') throw new CliError('usage', `port ${port} needs privileges to listen on: pick one above 1023, or --port 0 for a free one`);
+        if (code === 'EADDRINUSE')
+          throw new CliError('usage', `port ${port} on 127.0.0.1 is already in use: pick another with --port, or --port 0 for a free one`);
+        if (code === 'EACCES')
+          throw new CliError('usage', `port ${port} needs privileges to listen on: pick one above 1023, or --port 0 for a free one`);
         throw error;
       }
       try {
-        const text = flags.json ? JSON.stringify(demoConfig(sandbox.url, DEMO_CREDENTIALS), null, 2) + '\n' : demoConfigYaml(sandbox.url, DEMO_CREDENTIALS);
+        const text = flags.json
+          ? JSON.stringify(demoConfig(sandbox.url, DEMO_CREDENTIALS), null, 2) + '\n'
+          : demoConfigYaml(sandbox.url, DEMO_CREDENTIALS);
         if (flags.write) io.stderr.write(`wrote the config to ${await writeConfigFile(flags.write, text)} (mode 600)\n`);
         else io.stdout.write(text);
         io.stderr.write(`sandbox listening on ${sandbox.url}\n${DEMO_LOGIN_HINT} (on the sandbox's login pages)\nCtrl-C to stop\n`);

@@ -58,13 +58,19 @@ export function registerStatusCommand({ program, io, global, style }: CommandCon
             continue;
           }
           rememberProvider(io, entry.name, entry.config, context.storeSetting);
-          const provider = await buildProvider(entry.config, opened.store, { io, progress: createProgress(io, true), prompter, browser: false });
+          const provider = await buildProvider(entry.config, opened.store, {
+            io,
+            progress: createProgress(io, true),
+            prompter,
+            browser: false,
+          });
           const credentials = await provider.peek();
           const described = describeCredentials(credentials);
           const user = described.user ?? (credentials?.type === 'bearer' ? idTokenUser(credentials.idToken) : undefined);
           rows.push({ provider: entry.name, strategy: entry.strategy, ...described, ...(user ? { user } : {}) });
         }
-        if (flags.json) io.stdout.write(JSON.stringify({ source: context.source, store: opened.description, providers: rows }, null, 2) + '\n');
+        if (flags.json)
+          io.stdout.write(JSON.stringify({ source: context.source, store: opened.description, providers: rows }, null, 2) + '\n');
         else {
           io.stdout.write(`${style.dim(`config ${context.source}; tokens in ${opened.description}`)}\n`);
           for (const row of rows) io.stdout.write(`${style.bold(row.provider.padEnd(20))} ${row.strategy.padEnd(20)} ${detailOf(row)}\n`);

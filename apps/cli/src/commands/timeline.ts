@@ -1,4 +1,11 @@
-import { OAuthResponseError, TokensmithError, createAuthenticatedFetch, parseOAuthError, readBodyText, type AuthenticatedFetchOptions } from '@tokensmith/core/kit';
+import {
+  OAuthResponseError,
+  TokensmithError,
+  createAuthenticatedFetch,
+  parseOAuthError,
+  readBodyText,
+  type AuthenticatedFetchOptions,
+} from '@tokensmith/core/kit';
 import { CliError } from '../cli-error.js';
 import { TIMELINE_ADAPTERS, formatPosts, type Post } from '../timeline-format.js';
 import { DEFAULT_TIMELINE_MAX_BYTES, type ProviderConfig } from '../config-schema.js';
@@ -14,7 +21,8 @@ export async function fetchTimeline(
   progress: Progress,
   fetchOptions: AuthenticatedFetchOptions = {},
 ): Promise<Post[]> {
-  if (!config.timeline) throw new CliError('usage', `providers.${name}.timeline is not set: add timeline.url (and format) to call a timeline`);
+  if (!config.timeline)
+    throw new CliError('usage', `providers.${name}.timeline is not set: add timeline.url (and format) to call a timeline`);
   const adapter = TIMELINE_ADAPTERS[config.timeline.format];
   const user = query.user ?? config.timeline.user;
   if (!user && config.strategy === 'client-credentials') {
@@ -28,8 +36,15 @@ export async function fetchTimeline(
     ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
     onRetry: (event) => {
       const wait = `${Math.ceil(event.delayMs / 100) / 10} s`;
-      const why = { rate_limited: `rate limited by ${host}`, server_error: `${host} answered HTTP ${event.status}`, network_error: `connection to ${host} failed`, unauthorized: `${host} rejected the token` }[event.reason];
-      progress.start(event.reason === 'unauthorized' ? `${why}; getting a fresh one` : `${why}; retrying in ${wait} (attempt ${event.attempt + 1})`);
+      const why = {
+        rate_limited: `rate limited by ${host}`,
+        server_error: `${host} answered HTTP ${event.status}`,
+        network_error: `connection to ${host} failed`,
+        unauthorized: `${host} rejected the token`,
+      }[event.reason];
+      progress.start(
+        event.reason === 'unauthorized' ? `${why}; getting a fresh one` : `${why}; retrying in ${wait} (attempt ${event.attempt + 1})`,
+      );
     },
     ...fetchOptions,
   });
@@ -40,7 +55,10 @@ export async function fetchTimeline(
       text = await readBodyText(response, { what: `timeline response from ${host}`, maxBytes, code: 'response_too_large' });
     } catch (error) {
       if (error instanceof TokensmithError && error.code === 'response_too_large') {
-        throw new CliError('provider', `the timeline response from ${host} is larger than ${maxBytes} bytes (after decompression); stopped reading it. If the provider really sends that much, raise providers.${name}.timeline.maxResponseBytes`);
+        throw new CliError(
+          'provider',
+          `the timeline response from ${host} is larger than ${maxBytes} bytes (after decompression); stopped reading it. If the provider really sends that much, raise providers.${name}.timeline.maxResponseBytes`,
+        );
       }
       throw error;
     }

@@ -27,7 +27,9 @@ Examples:
       const { checkTrust, trustFile, revokeTrust, allowVariables } = await import('../trust.js');
       if (flags.allowVariable) {
         const names = allowVariables(flags.allowVariable, io.env);
-        io.stderr.write(`${style.green('✔')} any config may now reference ${names.join(', ')} (edit or remove in ${(await import('../trust.js')).trustFilePath(io.env)})\n`);
+        io.stderr.write(
+          `${style.green('✔')} any config may now reference ${names.join(', ')} (edit or remove in ${(await import('../trust.js')).trustFilePath(io.env)})\n`,
+        );
         return;
       }
       const { readFileSync } = await import('node:fs');
@@ -39,13 +41,17 @@ Examples:
       }
       if (flags.revoke) {
         const revoked = revokeTrust(found.path, io.env);
-        io.stderr.write(revoked ? `${style.green('✔')} ${found.path} is no longer trusted\n` : `${found.path} was not trusted; nothing to do\n`);
+        io.stderr.write(
+          revoked ? `${style.green('✔')} ${found.path} is no longer trusted\n` : `${found.path} was not trusted; nothing to do\n`,
+        );
         return;
       }
       const parsed = await parseConfig(readFileSync(found.path, 'utf8'), found.path, io.env);
       const check = checkTrust({ ...parsed, path: found.path, origin: 'working-directory' }, io.env);
       const real = trustFile(found.path, io.env);
       const variables = check.allVariables.length ? `environment variables ${check.allVariables.join(', ')}` : 'no environment variables';
-      io.stderr.write(`${style.green('✔')} trusted ${real} at its current content: it may use ${variables}${check.hosts.length ? ` with ${check.hosts.join(', ')}` : ''}\n`);
+      io.stderr.write(
+        `${style.green('✔')} trusted ${real} at its current content: it may use ${variables}${check.hosts.length ? ` with ${check.hosts.join(', ')}` : ''}\n`,
+      );
     });
 }

@@ -62,12 +62,16 @@ interface CountingTokenServer {
 
 async function startTokenServer(): Promise<CountingTokenServer> {
   let release!: () => void;
-  const holdRefreshes = new Promise<void>((resolve) => { release = resolve; });
+  const holdRefreshes = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const grants = { clientCredentials: 0, refresh: 0, invalidGrant: 0 };
   let currentRefreshToken = 'rt-0';
   const server: Server = createServer((req, res) => {
     let body = '';
-    req.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
     req.on('end', async () => {
       const form = new URLSearchParams(body);
       const send = (status: number, json: unknown) =>
@@ -133,10 +137,23 @@ export function describeStoreAcrossProcesses(name: string, options: StoreProcess
     });
 
     const start = (mode: string, key: string, count = 1) =>
-      fork(WORKER, [JSON.stringify({ storeModule: pathToFileURL(options.storeModule).href, storeArgs, key, tokenUrl: server.url, mode, calls: count })], {
-        execArgv: [],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
+      fork(
+        WORKER,
+        [
+          JSON.stringify({
+            storeModule: pathToFileURL(options.storeModule).href,
+            storeArgs,
+            key,
+            tokenUrl: server.url,
+            mode,
+            calls: count,
+          }),
+        ],
+        {
+          execArgv: [],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        },
+      );
 
     async function race(children: ChildProcess[]): Promise<Message[]> {
       await Promise.all(children.map((child) => nextMessage(child, 'ready')));
@@ -156,7 +173,12 @@ export function describeStoreAcrossProcesses(name: string, options: StoreProcess
       expect(server.grants.clientCredentials).toBe(1);
       expect(outcome.reduce((sum, m) => sum + Number(m.calls), 0)).toBe(processes * calls);
       expect(new Set(outcome.flatMap((m) => m.accessTokens as string[]))).toEqual(new Set(['cc-1']));
-      expect(await store.get(key)).toEqual({ type: 'bearer', accessToken: 'cc-1', expiresAt: expect.any(Number), obtainedAt: expect.any(Number) });
+      expect(await store.get(key)).toEqual({
+        type: 'bearer',
+        accessToken: 'cc-1',
+        expiresAt: expect.any(Number),
+        obtainedAt: expect.any(Number),
+      });
       expect(await store.get('other#provider#')).toEqual({ type: 'oauth1', token: 'other-token', tokenSecret: 'other-secret' });
     });
 
@@ -188,7 +210,9 @@ export function describeStoreAcrossProcesses(name: string, options: StoreProcess
     it('(control) locking only inside each process, the same race burns the refresh token: the test can fail', async () => {
       const { outcome } = await rotationRace('rotation-in-process-only');
       expect(server.grants).toEqual({ clientCredentials: 0, refresh: 1, invalidGrant: 1 });
-      expect(outcome.filter((m) => m.type === 'failed')).toEqual([expect.objectContaining({ code: 'oauth_response', error: 'invalid_grant' })]);
+      expect(outcome.filter((m) => m.type === 'failed')).toEqual([
+        expect.objectContaining({ code: 'oauth_response', error: 'invalid_grant' }),
+      ]);
     });
   });
 }

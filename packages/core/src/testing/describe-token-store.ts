@@ -23,14 +23,27 @@ export interface TokenStoreSuiteOptions {
   entries?: boolean;
 }
 
-const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({ type: 'bearer', accessToken, ...extra });
+const bearer = (accessToken: string, extra: Partial<BearerCredentials> = {}): BearerCredentials => ({
+  type: 'bearer',
+  accessToken,
+  ...extra,
+});
 const oauth1: OAuth1Credentials = { type: 'oauth1', token: 'oauth1-token', tokenSecret: 'oauth1-secret' };
 /** Keys as real ones look (URL, client id, user) and as hostile ones might: glob, Unicode, separators. */
-const ODD_KEYS = ['https://api.twitter.com/oauth2/token#abc#', 'https://x.example/token#c#alice@example.com', 'k*ey?[x]\\', 'ключ#日本#', ':', 'a'.repeat(500)];
+const ODD_KEYS = [
+  'https://api.twitter.com/oauth2/token#abc#',
+  'https://x.example/token#c#alice@example.com',
+  'k*ey?[x]\\',
+  'ключ#日本#',
+  ':',
+  'a'.repeat(500),
+];
 
 const deferred = () => {
   let resolve!: () => void;
-  const promise = new Promise<void>((r) => { resolve = r; });
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
   return { promise, resolve };
 };
 
@@ -47,7 +60,11 @@ const deferred = () => {
  * describeTokenStore('MemoryStore', () => new MemoryStore(), { entries: true });
  * ```
  */
-export function describeTokenStore(name: string, makeStore: () => TokenStore | Promise<TokenStore>, options: TokenStoreSuiteOptions = {}): void {
+export function describeTokenStore(
+  name: string,
+  makeStore: () => TokenStore | Promise<TokenStore>,
+  options: TokenStoreSuiteOptions = {},
+): void {
   describe(`${name}: the TokenStore contract`, () => {
     let store: TokenStore;
     const opened: TokenStore[] = [];
@@ -71,7 +88,12 @@ export function describeTokenStore(name: string, makeStore: () => TokenStore | P
     });
 
     it('round-trips bearer and OAuth 1.0a credentials with their extra fields', async () => {
-      const full: Credentials = bearer('at-1', { refreshToken: 'rt-1', expiresAt: 1_900_000_000_000, scope: ['read', 'write'], idToken: 'header.payload.signature' });
+      const full: Credentials = bearer('at-1', {
+        refreshToken: 'rt-1',
+        expiresAt: 1_900_000_000_000,
+        scope: ['read', 'write'],
+        idToken: 'header.payload.signature',
+      });
       await store.set('bearer#client#', full);
       await store.set('oauth1#client#alice', oauth1);
       await store.set('plain#client#', bearer('no-expiry'));
@@ -149,9 +171,13 @@ export function describeTokenStore(name: string, makeStore: () => TokenStore | P
       await a;
     });
 
-    it('lock() passes fn\'s error through and releases the lock', async () => {
+    it("lock() passes fn's error through and releases the lock", async () => {
       const failure = new Error('refresh failed');
-      await expect(store.lock('throw#client#', async () => { throw failure; })).rejects.toBe(failure);
+      await expect(
+        store.lock('throw#client#', async () => {
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
       await expect(store.lock('throw#client#', async () => 'next holder')).resolves.toBe('next holder');
     });
 
@@ -189,7 +215,9 @@ export function describeTokenStore(name: string, makeStore: () => TokenStore | P
           order.push('first out');
         });
         await held.promise;
-        const second = other.lock('cross#client#', async () => { order.push('second in'); });
+        const second = other.lock('cross#client#', async () => {
+          order.push('second in');
+        });
         await new Promise<void>((resolve) => setTimeout(resolve, 100));
         expect(order).toEqual(['first in']);
         release.resolve();

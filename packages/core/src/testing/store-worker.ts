@@ -37,7 +37,10 @@ const tokens = createTokenManager<BearerCredentials>({
   key: args.key,
   store,
   obtain: async ({ current }) => {
-    const form: Record<string, string> = current?.type === 'bearer' && current.refreshToken ? { grant_type: 'refresh_token', refresh_token: current.refreshToken } : { grant_type: 'client_credentials' };
+    const form: Record<string, string> =
+      current?.type === 'bearer' && current.refreshToken
+        ? { grant_type: 'refresh_token', refresh_token: current.refreshToken }
+        : { grant_type: 'client_credentials' };
     const res = await fetch(args.tokenUrl, { method: 'POST', body: new URLSearchParams(form) });
     const text = await res.text();
     if (!res.ok) throw new OAuthResponseError('token request', parseOAuthError(res.status, text));

@@ -62,7 +62,10 @@ export async function startServer(handler: (req: IncomingMessage, res: ServerRes
 }
 
 /** Streams `totalBytes` of `fill` in `chunkBytes` chunks with no Content-Length (chunked), honouring backpressure. */
-export function streamChunks(res: ServerResponse, options: { totalBytes: number; chunkBytes: number; headers?: Record<string, string>; fill?: string }): void {
+export function streamChunks(
+  res: ServerResponse,
+  options: { totalBytes: number; chunkBytes: number; headers?: Record<string, string>; fill?: string },
+): void {
   res.writeHead(200, { 'content-type': 'application/json', ...options.headers });
   const chunk = Buffer.alloc(options.chunkBytes, options.fill ?? 'a');
   let sent = 0;
@@ -103,7 +106,11 @@ export function gzipBomb(res: ServerResponse, options: { compressedBytes: number
 }
 
 /** Sends the headers, then one byte every `intervalMs`, forever (until the client leaves). */
-export function drip(res: ServerResponse, intervalMs: number, headers: Record<string, string> = { 'content-type': 'application/json' }): void {
+export function drip(
+  res: ServerResponse,
+  intervalMs: number,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): void {
   res.writeHead(200, headers);
   res.flushHeaders();
   const timer = setInterval(() => {

@@ -49,10 +49,16 @@ function run(binary: string, args: string[], env: NodeJS.ProcessEnv, stdin?: str
     const child = spawn(binary, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${binary} ${args.join(' ')} exited ${code}: ${stderr.slice(-1_000)}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`${binary} ${args.join(' ')} exited ${code}: ${stderr.slice(-1_000)}`)),
+    );
     child.stdin.end(stdin ?? '');
   });
 }
@@ -97,29 +103,57 @@ export async function startKeyringSession(): Promise<KeyringSession> {
     await rm(home, { recursive: true, force: true });
   };
   try {
-    const bus = spawn(dbusDaemon, ['--session', '--nofork', '--nopidfile', `--address=${address}`, '--print-address=1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const bus = spawn(dbusDaemon, ['--session', '--nofork', '--nopidfile', `--address=${address}`, '--print-address=1'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(bus);
     await new Promise<void>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error('dbus-daemon did not print its address within 10 s')), 10_000);
-      bus.once('error', (error) => { clearTimeout(timer); reject(error); });
-      bus.once('exit', (code) => { clearTimeout(timer); reject(new Error(`dbus-daemon exited early (${code})`)); });
+      bus.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      bus.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`dbus-daemon exited early (${code})`));
+      });
       bus.stdout?.on('data', (c: Buffer) => {
         out += c.toString();
-        if (out.includes('\n')) { clearTimeout(timer); resolve(); }
+        if (out.includes('\n')) {
+          clearTimeout(timer);
+          resolve();
+        }
       });
     });
     const keyring = spawn(keyringDaemon, ['--foreground', '--unlock', '--components=secrets'], { env, stdio: ['pipe', 'ignore', 'pipe'] });
     children.push(keyring);
     let keyringLog = '';
-    keyring.stderr?.on('data', (c: Buffer) => { keyringLog += c.toString(); });
+    keyring.stderr?.on('data', (c: Buffer) => {
+      keyringLog += c.toString();
+    });
     // The password ends at end-of-input; it only protects this throw-away keyring.
     keyring.stdin?.end(`tokensmith-test-${process.pid}-${Date.now()}`);
     const deadline = Date.now() + 15_000;
     for (;;) {
       if (keyring.exitCode !== null) throw new Error(`gnome-keyring-daemon exited (${keyring.exitCode}): ${keyringLog.slice(-1_000)}`);
       // Answers once the daemon owns the name and its login collection exists (the default alias).
-      const ready = await run(gdbus, ['call', '--session', '--dest', 'org.freedesktop.secrets', '--object-path', '/org/freedesktop/secrets', '--method', 'org.freedesktop.Secret.Service.ReadAlias', 'default'], env)
+      const ready = await run(
+        gdbus,
+        [
+          'call',
+          '--session',
+          '--dest',
+          'org.freedesktop.secrets',
+          '--object-path',
+          '/org/freedesktop/secrets',
+          '--method',
+          'org.freedesktop.Secret.Service.ReadAlias',
+          'default',
+        ],
+        env,
+      )
         .then((out) => out.includes('/collection/'))
         .catch(() => false);
       if (ready) break;
@@ -149,18 +183,62 @@ export function keyringTools(address: string): Pick<KeyringSession, 'secretTool'
   return {
     secretTool: (args) => run(secretTool, args, env),
     async searchItems(attributes) {
-      const dict = `{${Object.entries(attributes).map(([k, v]) => `'${k}': '${v}'`).join(', ')}}`;
-      const out = await run(gdbus, ['call', '--session', '--dest', 'org.freedesktop.secrets', '--object-path', '/org/freedesktop/secrets', '--method', 'org.freedesktop.Secret.Service.SearchItems', dict], env);
+      const dict = `{${Object.entries(attributes)
+        .map(([k, v]) => `'${k}': '${v}'`)
+        .join(', ')}}`;
+      const out = await run(
+        gdbus,
+        [
+          'call',
+          '--session',
+          '--dest',
+          'org.freedesktop.secrets',
+          '--object-path',
+          '/org/freedesktop/secrets',
+          '--method',
+          'org.freedesktop.Secret.Service.SearchItems',
+          dict,
+        ],
+        env,
+      );
       // ([unlocked paths], [locked paths]), or `@ao []` for an empty list.
       const lists = /^\((@ao )?\[(.*?)\], (@ao )?\[(.*?)\]\)/.exec(out.trim());
       const count = (list: string | undefined) => (list ? list.split(',').filter((p) => p.includes('/')).length : 0);
       return { unlocked: count(lists?.[2]), locked: count(lists?.[4]) };
     },
     async lock() {
-      const alias = await run(gdbus, ['call', '--session', '--dest', 'org.freedesktop.secrets', '--object-path', '/org/freedesktop/secrets', '--method', 'org.freedesktop.Secret.Service.ReadAlias', 'default'], env);
+      const alias = await run(
+        gdbus,
+        [
+          'call',
+          '--session',
+          '--dest',
+          'org.freedesktop.secrets',
+          '--object-path',
+          '/org/freedesktop/secrets',
+          '--method',
+          'org.freedesktop.Secret.Service.ReadAlias',
+          'default',
+        ],
+        env,
+      );
       const collection = /'(\/org\/freedesktop\/secrets\/collection\/[^']+)'/.exec(alias)?.[1];
       if (!collection) throw new Error(`no default keyring collection: ${alias}`);
-      await run(gdbus, ['call', '--session', '--dest', 'org.freedesktop.secrets', '--object-path', '/org/freedesktop/secrets', '--method', 'org.freedesktop.Secret.Service.Lock', `['${collection}']`], env);
+      await run(
+        gdbus,
+        [
+          'call',
+          '--session',
+          '--dest',
+          'org.freedesktop.secrets',
+          '--object-path',
+          '/org/freedesktop/secrets',
+          '--method',
+          'org.freedesktop.Secret.Service.Lock',
+          `['${collection}']`,
+        ],
+        env,
+      );
     },
   };
 }

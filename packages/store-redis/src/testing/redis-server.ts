@@ -89,11 +89,19 @@ export async function startRedisServer(): Promise<RedisServer> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   let failure: Error | undefined;
-  child.once('error', (error) => { failure = new Error(`cannot start ${binary}: ${error.message}. ${MISSING}`); });
-  child.once('exit', (code, signal) => { failure ??= new Error(`redis-server exited early (${code ?? signal}):\n${output.slice(-2_000)}`); });
+  child.once('error', (error) => {
+    failure = new Error(`cannot start ${binary}: ${error.message}. ${MISSING}`);
+  });
+  child.once('exit', (code, signal) => {
+    failure ??= new Error(`redis-server exited early (${code ?? signal}):\n${output.slice(-2_000)}`);
+  });
 
   const deadline = Date.now() + 10_000;
   for (;;) {
