@@ -100,8 +100,8 @@ export function createTokenRequester(settings: ClientCredentialsSettings): () =>
   // finds its token in the store never pays for it.
   let client: Promise<ClientCredentials> | undefined;
   const getClient = () =>
-    (client ??= import('simple-oauth2').then(({ default: simpleOAuth2 }) => {
-      quietLibraryDebug();
+    (client ??= import('simple-oauth2').then(async ({ default: simpleOAuth2 }) => {
+      await quietLibraryDebug();
       return new simpleOAuth2.ClientCredentials(config);
     }));
 
