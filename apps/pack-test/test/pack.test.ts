@@ -4,8 +4,10 @@
 // that `npm ci` filled, or the registry when the cache lacks a packument: --prefer-offline), then
 // run, import, require and type-check them.
 import { cpSync, mkdtempSync, mkdirSync, realpathSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
+import { DEMO_CREDENTIALS, startSandbox, type Sandbox } from '@tokensmith/sandbox';
 import { ROOT, cleanEnv, publicWorkspaces, run, runOk, specifier, type PublicWorkspace } from './workspaces.js';
 
 interface PackedFile {
@@ -279,6 +281,71 @@ describe('installed from the tarballs', () => {
       const result = await tokensmith(['--store', 'redis://127.0.0.1:1', 'status']);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('npm install -g ioredis');
+    });
+  });
+
+  // @napi-rs/keyring is the CLI's optional peer: not in the tarball, loaded only for the keychain
+  // store. A D-Bus session bus that answers (a socket replying to the SASL opening, as a real bus
+  // does) gets the probe past "no session bus", to the point where the binding is loaded.
+  describe('without the optional @napi-rs/keyring, where a session bus answers', () => {
+    let sandbox: Sandbox;
+    let bus: Server;
+    let busPath: string;
+
+    beforeAll(async () => {
+      sandbox = await startSandbox();
+      busPath = join(work, 'bus.sock');
+      bus = createServer((connection) => connection.on('data', () => connection.write('OK 0123456789abcdef0123456789abcdef\r\n')));
+      await new Promise<void>((resolve) => bus.listen(busPath, resolve));
+    });
+    afterAll(async () => {
+      await sandbox?.stop();
+      await new Promise((resolve) => bus?.close(resolve));
+    });
+
+    const tokensmith = (args: string[], store: string) => {
+      const cwd = mkdtempSync(join(work, 'keyless-'));
+      mkdirSync(join(cwd, '.config', 'tokensmith'), { recursive: true });
+      const timeline = `{ url: ${new URL('/1.1/statuses/user_timeline.json', sandbox.url).href}, format: twitter-v1, user: twitterapi }`;
+      writeFileSync(
+        join(cwd, '.config', 'tokensmith', 'config.yaml'),
+        [
+          `store: ${store}`,
+          'providers:',
+          '  app:',
+          '    strategy: client-credentials',
+          `    tokenUrl: ${sandbox.endpoints.tokenUrl}`,
+          `    clientId: ${DEMO_CREDENTIALS.app.clientId}`,
+          `    clientSecret: ${DEMO_CREDENTIALS.app.clientSecret}`,
+          `    timeline: ${timeline}`,
+          '',
+        ].join('\n'),
+        { mode: 0o600 },
+      );
+      return run(join(globalPrefix, 'bin', 'tokensmith'), args, {
+        cwd,
+        env: cleanEnv({
+          HOME: cwd,
+          XDG_CONFIG_HOME: join(cwd, '.config'),
+          DBUS_SESSION_BUS_ADDRESS: `unix:path=${busPath}`,
+          CI: 'true',
+          PATH: process.env.PATH,
+        }),
+      });
+    };
+
+    test('store auto falls back to the token file, and the notice names the package that is missing', async () => {
+      const result = await tokensmith(['timeline', '--count', '1'], 'auto');
+      expect(result.stdout).toMatch(/^Tweet: /m);
+      expect(result.stderr).toContain('notice: no OS keychain answered');
+      expect(result.stderr).toContain('npm install -g @napi-rs/keyring');
+      expect(result.code).toBe(0);
+    });
+
+    test('store keychain fails with exit 1 naming the package to install', async () => {
+      const result = await tokensmith(['status'], 'keychain');
+      expect(result.stderr).toContain('npm install -g @napi-rs/keyring');
+      expect(result.code).toBe(1);
     });
   });
 
