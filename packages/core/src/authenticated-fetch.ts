@@ -233,5 +233,5 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
       return response;
     }
   };
-  return authenticatedFetch as typeof fetch;
+  return authenticatedFetch;
 }

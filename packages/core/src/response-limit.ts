@@ -125,5 +125,5 @@ export function limitResponseBody(baseFetch: typeof fetch, maxBytes = MAX_AUTH_R
     );
     return new Response(capped, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
-  return limited as typeof fetch;
+  return limited;
 }

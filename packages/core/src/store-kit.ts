@@ -42,7 +42,7 @@ export function isCredentials(value: unknown): value is Credentials {
  * ```
  */
 export function errorCode(error: unknown): string {
-  return error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : 'error';
+  return error && typeof error === 'object' && 'code' in error ? String(error.code) : 'error';
 }
 
 /**

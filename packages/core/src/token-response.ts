@@ -52,6 +52,8 @@ export function parseTokenResponse(body: unknown, context: { status: number; now
     throw fail('has an access_token with characters a bearer token cannot have (control characters, spaces or non-ASCII)');
   if (typeof record.token_type !== 'string' || record.token_type.toLowerCase() !== 'bearer') {
     throw fail(
+      // A non-string token_type is printed as String() gives it: quoted, printable, cut.
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string
       `has token_type ${JSON.stringify(String(record.token_type ?? 'missing').replace(/[^\x20-\x7E]/g, '?')).slice(0, 40)}, expected "bearer"`,
     );
   }

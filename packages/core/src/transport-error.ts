@@ -44,7 +44,7 @@ interface ErrorShape {
 function causeChain(error: unknown): ErrorShape[] {
   const chain: ErrorShape[] = [];
   let current: unknown = error;
-  while (current && typeof current === 'object' && chain.length < 6 && !chain.includes(current as ErrorShape)) {
+  while (current && typeof current === 'object' && chain.length < 6 && !chain.includes(current)) {
     const shape = current as ErrorShape;
     chain.push(shape);
     // AggregateError (happy eyeballs: one error per address) keeps its parts in `errors`.

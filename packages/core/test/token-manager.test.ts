@@ -61,11 +61,11 @@ describe('createTokenManager', () => {
       skewMs: 30_000,
       obtain: async () => bearer(`t${++n}`, { expiresAt: clock + 60_000 }),
     });
-    expect((await tokens.get()) as BearerCredentials).toMatchObject({ accessToken: 't1' });
+    expect(await tokens.get()).toMatchObject({ accessToken: 't1' });
     clock += 29_000;
-    expect((await tokens.get()) as BearerCredentials).toMatchObject({ accessToken: 't1' });
+    expect(await tokens.get()).toMatchObject({ accessToken: 't1' });
     clock += 2_000; // now 31 s into a 60 s token: within 30 s of expiry
-    expect((await tokens.get()) as BearerCredentials).toMatchObject({ accessToken: 't2' });
+    expect(await tokens.get()).toMatchObject({ accessToken: 't2' });
   });
 
   it('keeps a token without expiresAt until it is invalidated', async () => {
@@ -74,9 +74,9 @@ describe('createTokenManager', () => {
     const tokens = createTokenManager({ key: 'k', now: () => clock, obtain: async () => bearer(`t${++n}`) });
     await tokens.get();
     clock += 365 * 24 * 3600_000;
-    expect(((await tokens.get()) as BearerCredentials).accessToken).toBe('t1');
+    expect((await tokens.get()).accessToken).toBe('t1');
     await tokens.invalidate();
-    expect(((await tokens.get()) as BearerCredentials).accessToken).toBe('t2');
+    expect((await tokens.get()).accessToken).toBe('t2');
     expect(n).toBe(2);
   });
 

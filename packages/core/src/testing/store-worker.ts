@@ -52,6 +52,8 @@ const tokens = createTokenManager<BearerCredentials>({
 
 if (args.mode !== 'shared') await tokens.get();
 send({ type: 'ready' });
+// A rejection here (closing the store) fails the worker, which the parent test sees as its exit.
+// eslint-disable-next-line @typescript-eslint/no-misused-promises
 process.once('message', async () => {
   try {
     if (args.mode === 'shared') {
