@@ -131,7 +131,7 @@ export function readAuthorizationParams(value: unknown, owned: readonly string[]
     const values: unknown[] = Array.isArray(raw) ? raw : [raw];
     if (values.length === 0 || !values.every((v) => typeof v === 'string'))
       throw invalid(`authorizationParams.${name} must be a string or an array of strings`);
-    for (const v of values as string[]) pairs.push([name, v]);
+    for (const v of values) pairs.push([name, v]);
   }
   for (const [name, v] of pairs) {
     if (name === 'resource') requireEndpoint({ 'authorizationParams.resource': v }, 'authorizationParams.resource');

@@ -29,7 +29,7 @@ export interface OAuth2Session {
   /** A fresh openid-client configuration for one operation against `server` (`fetch` overridable, e.g. to add a signal). */
   configure(server: ResolvedServer, overrides?: { fetch?: typeof fetch }): oidc.Configuration;
   /** A token response as credentials, `expiresAt` from the injected clock. */
-  toCredentials(response: unknown): BearerCredentials;
+  toCredentials: (response: unknown) => BearerCredentials;
   /** The `TokenProvider` and `InteractiveTokenProvider` methods, to spread into the provider. */
   readonly methods: {
     getToken(options?: GetTokenOptions): Promise<BearerCredentials>;

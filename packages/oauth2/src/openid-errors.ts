@@ -73,7 +73,7 @@ export async function toTokensmithError(error: unknown, operation: Operation): P
       : new TokensmithError('aborted', `${operation} was aborted`);
   }
   if (name === 'TypeError' && message === 'fetch failed') {
-    const cause = (error as { cause?: { code?: unknown; name?: unknown } }).cause;
+    const cause = (error as { cause?: { code?: string; name?: string } }).cause;
     const reason = cause ? `: ${String(cause.code ?? cause.name ?? 'connection error')}` : '';
     return new TokensmithError('network_error', `${operation} failed${reason}`, { cause: error });
   }
