@@ -90,7 +90,7 @@ function bodyParameters(body: FormBody | undefined): OAuth1Parameter[] {
         JSON.parse(trimmed);
         json = true;
       } catch {
-        json = false;
+        // Not JSON: a form body, signed as such.
       }
       if (json) throw signatureError('request body looks like JSON: OAuth 1.0a signs only form-encoded bodies, so pass no body for JSON');
     }

@@ -124,11 +124,9 @@ describe('exchangePin on the wire', () => {
   });
 
   it('turns an OAuth Problem Reporting body into OAuthResponseError without leaking the PIN or secrets', async () => {
-    nock(API)
-      .post('/oauth/access_token')
-      .reply(401, 'oauth_problem=token_rejected&oauth_problem_advice=Unknown+request+token', {
-        'content-type': 'application/x-www-form-urlencoded',
-      });
+    nock(API).post('/oauth/access_token').reply(401, 'oauth_problem=token_rejected&oauth_problem_advice=Unknown+request+token', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     const error = await rejection(exchangePin(STATE, '7654321', CLIENT));
     expect(error).toMatchObject({ status: 401, error: 'token_rejected', error_description: 'Unknown request token' });
     const shown = `${error.message}\n${inspect(error, { depth: 10 })}`;

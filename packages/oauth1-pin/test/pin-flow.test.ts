@@ -445,7 +445,7 @@ describe('options', () => {
   ])('%s is checked and named, its value never echoed', (_field, patch, message) => {
     let caught: unknown;
     try {
-      createOAuth1PinProvider({ ...valid(), ...(patch as object) } as OAuth1PinProviderOptions);
+      createOAuth1PinProvider({ ...valid(), ...(patch as object) });
     } catch (error) {
       caught = error;
     }

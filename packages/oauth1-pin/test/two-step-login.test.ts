@@ -6,7 +6,7 @@ import { rejection, sandboxClient } from './helpers.js';
 
 const CONSUMER = { consumerKey: 'two-step-key', consumerSecret: 'TWO-STEP-SECRET-5150', name: 'Two-step app' };
 let sandbox: Sandbox;
-let clock = Date.UTC(2026, 10, 23, 12, 0, 0);
+const clock = Date.UTC(2026, 10, 23, 12, 0, 0);
 beforeEach(async () => {
   sandbox = await startSandbox({ now: () => clock, consumers: [{ ...CONSUMER }] });
 });

@@ -150,7 +150,7 @@ describe('RFC 5849 3.4.1 normalisation', () => {
       signatureBaseString({
         ...request,
         url: request.url.replace('http://example.com', 'HTTP://Example.COM:80'),
-        oauthParams: { ...request.oauthParams, realm: 'Example' } as Record<string, string>,
+        oauthParams: { ...request.oauthParams, realm: 'Example' },
       }),
     ).toBe(expected);
   });
