@@ -43,7 +43,7 @@ function toTokenRequestError(
   if (shape?.isJoi)
     return new TokensmithError('invalid_options', 'simple-oauth2 rejected the client options (check tokenUrl, clientId and clientSecret)');
   // redirects: 0 makes wreck fail a 3xx with 'Maximum redirections reached', its trace as data.
-  if (!signal?.aborted && shape?.isBoom && Array.isArray(shape.data as unknown)) {
+  if (!signal?.aborted && shape?.isBoom && Array.isArray(shape.data)) {
     return new TokensmithError(
       'http_error',
       `${OPERATION} to ${settings.tokenUrl.href} was answered with a redirect, which a token request never follows: tokenUrl must be the token endpoint's exact URL (check tokenUrl: scheme, host and path)`,

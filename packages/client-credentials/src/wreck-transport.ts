@@ -84,7 +84,7 @@ function logRequest(request: ClientRequest, log: LogLine): void {
     return end(...args);
   }) as ClientRequest['end'];
   request.once('response', (response) => lines.response(response.statusCode ?? 0, request.method, url, performance.now() - started));
-  request.once('error', (error: { code?: unknown; name?: unknown }) =>
+  request.once('error', (error: NodeJS.ErrnoException) =>
     lines.failure(request.method, url, performance.now() - started, String(error.code ?? error.name ?? 'Error')),
   );
 }
@@ -106,11 +106,11 @@ export function createWreckTransport(log: LogLine | undefined): WreckTransport {
     request.once('close', () => open.delete(request));
     request.once('response', (response) => {
       const destroy = response.destroy.bind(response);
-      response.destroy = ((error?: Error) => {
+      response.destroy = (error?: Error) => {
         // Streams destroy themselves once read to the end (autoDestroy): only an early cut counts.
         if (!response.complete) cutShort = true;
         return destroy(error);
-      }) as typeof response.destroy;
+      };
     });
     if (log) logRequest(request, log);
   };

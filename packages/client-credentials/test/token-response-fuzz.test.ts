@@ -124,7 +124,7 @@ describe('token response fuzzing (real loopback server)', () => {
           outcomes.token++;
         } catch (error) {
           if (!(error instanceof TokensmithError))
-            throw new Error(`iteration ${i}: ${String(error)} is not a TokensmithError (status ${next.status})`);
+            throw new Error(`iteration ${i}: ${String(error)} is not a TokensmithError (status ${next.status})`, { cause: error });
           expect(error.message).not.toContain(SECRET);
           outcomes.errors.set(error.code, (outcomes.errors.get(error.code) ?? 0) + 1);
         }
