@@ -256,7 +256,7 @@ describe('createAuthorizationCodeProvider: token endpoint (nock)', () => {
       expect(String(url)).toBe(`${AS}/.well-known/oauth-authorization-server`);
       return new Response(JSON.stringify(metadata), { headers: { 'content-type': 'application/json' } });
     });
-    const p = createAuthorizationCodeProvider({ issuer: AS, clientId: 'c', scopes: ['tweet.read'], fetch: fetchImpl as typeof fetch });
+    const p = createAuthorizationCodeProvider({ issuer: AS, clientId: 'c', scopes: ['tweet.read'], fetch: fetchImpl });
     await expect(p.startAuthorization()).rejects.toMatchObject({
       code: 'insecure_endpoint',
       message: expect.stringMatching(/^token_endpoint \(from discovery\) must use https:\/\/.*http:\/\/tokens\.example\.net/),
@@ -271,7 +271,7 @@ describe('createAuthorizationCodeProvider: token endpoint (nock)', () => {
       code_challenge_methods_supported: ['plain'],
     };
     const fetchImpl = async () => new Response(JSON.stringify(metadata), { headers: { 'content-type': 'application/json' } });
-    const p = createAuthorizationCodeProvider({ issuer: AS, clientId: 'c', scopes: ['tweet.read'], fetch: fetchImpl as typeof fetch });
+    const p = createAuthorizationCodeProvider({ issuer: AS, clientId: 'c', scopes: ['tweet.read'], fetch: fetchImpl });
     await expect(p.startAuthorization()).rejects.toMatchObject({ code: 'config_error', message: expect.stringContaining('S256') });
   });
 
@@ -283,7 +283,7 @@ describe('createAuthorizationCodeProvider: token endpoint (nock)', () => {
       authorization_response_iss_parameter_supported: true,
     };
     const fetchImpl = async () => new Response(JSON.stringify(metadata), { headers: { 'content-type': 'application/json' } });
-    const p = createAuthorizationCodeProvider({ issuer: AS, clientId: 'c', scopes: ['tweet.read'], fetch: fetchImpl as typeof fetch });
+    const p = createAuthorizationCodeProvider({ issuer: AS, clientId: 'c', scopes: ['tweet.read'], fetch: fetchImpl });
     const pending = await p.startAuthorization();
     await expect(
       p.completeAuthorization(pending, `${callback(pending)}&iss=${encodeURIComponent('https://evil.example')}`),
