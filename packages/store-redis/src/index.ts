@@ -81,7 +81,7 @@ export function redactRedisUrl(url: string | URL): string {
 
 /** What went wrong, in our words: a socket error code, or Redis's own reply (never ioredis's advice). */
 function reason(error: unknown, lastConnectionError: string | undefined): string {
-  const code = error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : undefined;
   if (code && /^E[A-Z]+$/.test(code)) return code;
   const message = error instanceof Error ? error.message : String(error);
   // ioredis's "Reached the max retries per request limit ... Refer to maxRetriesPerRequest" and
