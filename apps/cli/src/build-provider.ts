@@ -1,4 +1,4 @@
-import { TokensmithError, type InteractiveTokenProvider, type ManagedTokenProvider, type TokenStore } from '@tokensmith/core';
+import type { InteractiveTokenProvider, ManagedTokenProvider, TokenStore } from '@tokensmith/core';
 import type { ProviderConfig } from './config-schema.js';
 import { interactionMode, type InteractionMode, type Prompter } from './interactive.js';
 import type { CliIO, Progress } from './io.js';

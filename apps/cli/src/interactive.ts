@@ -93,7 +93,7 @@ export function createPrompter(io: CliIO): Prompter {
     const input = io.stdin as RawInput;
     return new Promise<string>((resolve, reject) => {
       let typed = '';
-      const finish = (error: unknown, value?: string) => {
+      const finish = (error: Error | undefined, value?: string) => {
         input.removeListener('data', onData);
         input.removeListener('end', onEnd);
         signal?.removeEventListener('abort', onAbort);

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, DEMO_CREDENTIALS, decideOnAuthorizePage, type Sandbox } from '@tokensmith/sandbox';
+import { startSandbox, decideOnAuthorizePage, type Sandbox } from '@tokensmith/sandbox';
 import { runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
 
 let sandbox: Sandbox;

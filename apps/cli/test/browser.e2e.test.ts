@@ -73,6 +73,7 @@ async function clickThroughTo(browsing: BrowserSession, button: 'Approve' | 'Den
       await browsing.page.waitForEvent('console', { predicate: (m) => m.type() === 'error', timeout: 2_000 }).catch(() => undefined);
     throw new Error(
       `Chromium did not reach ${target.href} after ${button}: ${(error as Error).message}\nconsole: ${browsing.errors.join('\n') || '(nothing)'}`,
+      { cause: error },
     );
   }
 }

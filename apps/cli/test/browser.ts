@@ -202,12 +202,12 @@ export function startCli(argv: string[], options: { cwd: string; env?: NodeJS.Pr
   let stderr = '';
   let exited = false;
   const watchers = new Set<() => void>();
-  child.stdout!.on('data', (c) => (stdout += String(c)));
-  child.stderr!.on('data', (c) => {
+  child.stdout.on('data', (c) => (stdout += String(c)));
+  child.stderr.on('data', (c) => {
     stderr += String(c);
     for (const watch of [...watchers]) watch();
   });
-  child.stdin!.on('error', () => undefined); // writing after the child exited is not a test failure by itself
+  child.stdin.on('error', () => undefined); // writing after the child exited is not a test failure by itself
   const timer = setTimeout(() => {
     stderr += `\n[test] killed after ${options.timeoutMs} ms\n`;
     child.kill('SIGKILL');

@@ -44,8 +44,8 @@ export function runInPty(argv: string[], options: { cwd: string; env?: NodeJS.Pr
     screen += String(chunk);
     for (const listener of listeners) listener();
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
   return {
     child,
@@ -57,7 +57,7 @@ export function runInPty(argv: string[], options: { cwd: string; env?: NodeJS.Pr
       return screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
     },
     type(text) {
-      child.stdin!.write(text);
+      child.stdin.write(text);
     },
     waitFor(pattern, timeoutMs = 30_000) {
       const matches = () => (typeof pattern === 'string' ? screen.includes(pattern) : pattern.test(screen));

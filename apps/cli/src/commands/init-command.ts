@@ -1,7 +1,7 @@
 import type { CommandContext } from '../command-context.js';
 
 /** Registers `tokensmith init`. */
-export function registerInitCommand({ program, io, global, style }: CommandContext): void {
+export function registerInitCommand({ program, io, style }: CommandContext): void {
   program
     .command('init')
     .description('write a commented starter config for a strategy')

@@ -2,7 +2,7 @@ import type { CommandContext } from '../command-context.js';
 import { withProvider } from '../session.js';
 
 /** Registers `tokensmith logout`. */
-export function registerLogoutCommand({ program, io, global, style }: CommandContext): void {
+export function registerLogoutCommand({ program, io, global }: CommandContext): void {
   program
     .command('logout')
     .description("revoke (where supported) and forget a provider's tokens")

@@ -3,6 +3,8 @@ import { CliError } from '../cli-error.js';
 
 /** Writes the config for `--write`, mode 0600 (private-file.ts), with a usage error a person can act on. */
 async function writeConfigFile(path: string, text: string): Promise<string> {
+  // node:path's functions do not use `this`.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const { resolve, dirname } = await import('node:path');
   const { writePrivateFile } = await import('../private-file.js');
   const target = resolve(path);

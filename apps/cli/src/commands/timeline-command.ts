@@ -3,7 +3,7 @@ import { CliError } from '../cli-error.js';
 import { withProvider } from '../session.js';
 
 /** Registers `tokensmith timeline`. */
-export function registerTimelineCommand({ program, io, global, style }: CommandContext): void {
+export function registerTimelineCommand({ program, io, global }: CommandContext): void {
   program
     .command('timeline')
     .description("print a user's timeline (Tweet:, On:, By:) or, with --json, as JSON")

@@ -2,7 +2,7 @@ import type { CommandContext } from '../command-context.js';
 import { withProvider } from '../session.js';
 
 /** Registers `tokensmith token`. */
-export function registerTokenCommand({ program, io, global, style }: CommandContext): void {
+export function registerTokenCommand({ program, io, global }: CommandContext): void {
   program
     .command('token')
     .description('print the current access token (obtaining one if needed)')
