@@ -1,5 +1,5 @@
 // typescript-eslint, type-aware, for every workspace's src/ and test/ (run per workspace by
-// scripts/lint.mjs when LINT_STRICT=1; `npx eslint packages/core/src` works from the root too).
+// scripts/lint.mjs, so by `npm test`; `npx eslint packages/core/src` works from the root too).
 // The project's own rules (TSDoc, no Math.random, no console in libraries, no focused tests) stay
 // in scripts/lint.mjs; formatting is prettier's (.prettierrc.json), so no stylistic rules here.
 import js from '@eslint/js';

@@ -6,8 +6,11 @@
 //   - no focused or skipped tests (.only, .skip, xit, xdescribe) in test/;
 //   - no Math.random in src/ (state, nonces and PKCE come from node:crypto);
 //   - no console.* in packages/*/src (libraries report through errors and callbacks).
-// With LINT_STRICT=1 it also runs typescript-eslint (eslint.config.mjs) and prettier --check on the
-// workspace's src/ and test/ (off by default until the repository is formatted once).
+// Then it runs typescript-eslint (eslint.config.mjs, type-aware: it reads the dependencies' built
+// .d.ts, so turbo's lint task depends on ^build) and prettier --check on the workspace's src/ and
+// test/. No eslint --cache: a type-aware finding can change when a dependency's types do, which
+// eslint's cache (keyed on the file and the config) cannot see; turbo's cache, keyed on the inputs
+// and the dependencies' builds, skips an unchanged workspace instead.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -121,7 +124,7 @@ for (const finding of findings) console.error(finding);
 console.log(`lint: ${findings.length === 0 ? 'ok' : `${findings.length} finding${findings.length === 1 ? '' : 's'}`}`);
 
 let strictFailed = false;
-if (process.env.LINT_STRICT === '1') {
+{
   const bin = (name) => join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.bin', name);
   const targets = ['src', 'test'].filter((dir) => existsSync(join(root, dir)));
   for (const [name, args] of [
