@@ -4,6 +4,7 @@
 // that `npm ci` filled, or the registry when the cache lacks a packument: --prefer-offline), then
 // run, import, require and type-check them.
 import { cpSync, mkdtempSync, mkdirSync, realpathSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -39,7 +40,9 @@ let stage: string;
  */
 function stageRepository(dir: string): string {
   mkdirSync(join(dir, 'scripts'), { recursive: true });
-  for (const file of ['package.json', 'LICENSE', 'scripts/pack-manifest.mjs']) cpSync(join(ROOT, file), join(dir, file));
+  mkdirSync(join(dir, '.changeset'), { recursive: true });
+  for (const file of ['package.json', 'LICENSE', 'scripts/pack-manifest.mjs', '.changeset/config.json'])
+    cpSync(join(ROOT, file), join(dir, file), { recursive: true });
   for (const w of workspaces) {
     cpSync(join(ROOT, w.dir), join(dir, w.dir), {
       recursive: true,
@@ -226,6 +229,44 @@ test('npm publish --dry-run --workspaces lists every public package with LICENSE
     expect(blocks.get(name)).toMatch(/ README\.md\n/);
   }
 });
+
+test('npm run release builds and tests, then changeset publish publishes and tags every public package (dry run, offline)', async () => {
+  const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const steps = root.scripts.release!.split('&&').map((step) => step.trim());
+  // npm test is `turbo run build typecheck lint test`: nothing is published unless all of it passes.
+  expect(steps).toEqual(['npm test', 'changeset publish']);
+  // A loopback registry that knows no package (so changesets publishes every one) and records
+  // every request; npm_config_dry_run makes each `npm publish` changesets runs a dry run.
+  const requests: string[] = [];
+  const registry = createHttpServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
+  });
+  await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+  try {
+    const git = (args: string[]) =>
+      runOk('git', ['-c', 'user.name=pack-test', '-c', 'user.email=pack-test@127.0.0.1', ...args], { cwd: stage });
+    await git(['init', '--quiet']);
+    await git(['commit', '--quiet', '--allow-empty', '-m', 'stage']);
+    const { port } = registry.address() as { port: number };
+    const [command, ...args] = steps[1]!.split(' ');
+    const { stdout, stderr } = await runOk(bin(command!), args, {
+      cwd: stage,
+      env: cleanEnv({ npm_config_dry_run: 'true', npm_config_registry: `http://127.0.0.1:${port}/`, npm_config_fetch_retries: '0' }),
+      timeoutMs: 300_000,
+    });
+    const output = stdout + stderr;
+    const names = workspaces.map((w) => w.name).sort();
+    const published = output.split('packages published successfully:')[1] ?? '';
+    expect([...published.matchAll(/🦋 {2}(\S+)@\d+\.\d+\.\d+\S*$/gm)].map((m) => m[1]).sort()).toEqual(names);
+    // Asked about each package, sent none (the tarballs' contents are the dry run above's test).
+    expect(requests.filter((r) => !r.startsWith('GET '))).toEqual([]);
+    const tags = (await git(['tag', '--list'])).stdout.split('\n').filter(Boolean);
+    expect(tags.sort()).toEqual(workspaces.map((w) => `${w.name}@${w.version}`).sort());
+  } finally {
+    await new Promise((resolve) => registry.close(resolve));
+  }
+}, 300_000);
 
 describe('installed from the tarballs', () => {
   let consumer: string;
