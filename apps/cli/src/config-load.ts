@@ -230,8 +230,8 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
     for (const name of found.missing)
       problems.push(`${key}: environment variable ${name} is not set; export ${name}=... or write the value in the config`);
   }
-  // The schema (and valibot) load only when a config is read, not for --help or init.
-  const [{ safeParse }, { configSchema, PROVIDER_NAME }] = await Promise.all([import('valibot'), import('./config-schema.js')]);
+  // The schema (and the part of valibot it uses) load only when a config is read, not for --help or init.
+  const { safeParse, configSchema, PROVIDER_NAME } = await import('./config-validate.js');
   const result = safeParse(configSchema, substituted);
   // A field whose variable is missing cannot be checked yet: its errors wait until it is set.
   const waiting = (issuePath: string) => unresolvedPaths.some((field) => issuePath === field || issuePath.startsWith(`${field}.`));

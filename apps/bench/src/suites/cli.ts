@@ -100,6 +100,10 @@ providers:
       { mode: 0o600 },
     );
     const env = { PATH: process.env.PATH ?? '/usr/bin', HOME: dir, APP_SECRET: DEMO_CREDENTIALS.app.clientSecret, CI: 'true' };
+    // The config is in the working directory and names APP_SECRET: trusted once, as a user does
+    // (without it every run would refuse the file; the trust check itself is part of each run).
+    const trusted = spawnSync(process.execPath, [USER_BIN, 'trust'], { env, cwd: dir, encoding: 'utf8' });
+    if (trusted.status !== 0) throw new Error(`tokensmith trust exited ${trusted.status}: ${trusted.stderr}`);
     const node = (args: string[]): Contender => ({ command: process.execPath, args: ['--import', PROBE, ...args] });
     const contenders = {
       nodeBaseline: node(['-e', '0']),
