@@ -239,7 +239,7 @@ export const nodeHttpFetch = async (input: FetchInput, init: RequestInit = {}): 
   const options: RequestOptions = { method, headers: sent, ...(signal ? { signal } : {}) };
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
     const request = send(url, options, resolve);
-    request.once('error', (error) => reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error })));
+    request.once('error', (error) => reject(signal?.aborted ? (signal.reason as Error) : new TypeError('fetch failed', { cause: error })));
     request.end(body);
   });
   const status = response.statusCode ?? 0;

@@ -63,7 +63,7 @@ export async function withProvider<T>(
       ...flags.prepare?.(picked),
     });
     const { nodeHttpFetch } = await import('./node-http-fetch.js');
-    const ownFetch = httpLog ?? (nodeHttpFetch as typeof fetch);
+    const ownFetch = httpLog ?? nodeHttpFetch;
     return await fn({ context, name: picked.name, progress, provider, fetch: ownFetch, close: () => context.close() });
   } finally {
     progress.stop();

@@ -51,7 +51,7 @@ export function headerRecord(init: HeadersInit | undefined): Record<string, stri
     record[key] = Object.hasOwn(record, key) ? `${record[key]}, ${normalized}` : normalized;
   };
   if (init === undefined || init === null) return record;
-  if (Array.isArray(init)) for (const [name, value] of init as Array<[string, string]>) append(name, value);
+  if (Array.isArray(init)) for (const [name, value] of init) append(name, value);
   else if (typeof (init as Headers).forEach === 'function') (init as Headers).forEach((value, name) => append(name, value));
   else for (const [name, value] of Object.entries(init as Record<string, string>)) append(name, value);
   return record;
