@@ -4,6 +4,7 @@
 // machine at load average ~14 (so wall times were too noisy to quote); peak memory is the whole
 // process's (kernel maxrss, highest of 3 runs). Baselines in the same rounds: `node -e 0` 38 ms,
 // the requests-oauthlib recipe 151 ms.
+/** One note per idea, printed under the table in results/latest.md. */
 export const STARTUP_NOTES: string[] = [
   'Ideas measured one by one (stored-token timeline / new-token timeline, CPU ms; peak MiB of the stored-token run):',
   '  before: 217 / 279 ms, 91 MiB.',
