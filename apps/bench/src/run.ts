@@ -8,6 +8,9 @@ import { coldCallers } from './suites/cold-callers.js';
 import { authenticatedFetchOverhead } from './suites/authenticated-fetch.js';
 import { signingThroughput } from './suites/signing.js';
 import { cliTimes } from './suites/cli.js';
+import { devicePolling } from './suites/device-polling.js';
+import { STARTUP_NOTES } from './notes.js';
+import { loadavg } from 'node:os';
 
 interface Row {
   figure: string;
@@ -22,6 +25,7 @@ const rows: Row[] = [];
 let startup: ReturnType<typeof cliTimes> | undefined;
 const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
 const ratio = (x: number) => `${x.toFixed(2)}x`;
+const loadBefore = loadavg();
 
 log('cached getToken() latency ...');
 const inProcess = await startSandbox();
@@ -46,6 +50,28 @@ rows.push({
   met: cold.ours === 1,
 });
 await inProcess.stop();
+
+log('device-code polling (RFC 8628) ...');
+const polling = await devicePolling();
+const virtualPolls = polling.virtual.reduce((sum, run) => sum + run.polls, 0);
+const virtualMinimum = polling.virtual.reduce((sum, run) => sum + run.minimumPolls, 0);
+const virtualSlowDowns = polling.virtual.reduce((sum, run) => sum + run.slowDowns, 0);
+rows.push({
+  figure: `device-code polls per approval at the server's 5 s interval (${polling.virtual.length} approvals, ${polling.virtual.map((r) => `${r.approveAfterSeconds} s`).join('/')}, injected clock)`,
+  tokensmith: `${virtualPolls} polls (${polling.virtual.map((r) => r.polls).join('/')}), ${virtualSlowDowns} slow_down`,
+  baseline: `minimum ceil(t / interval): ${virtualMinimum} (${polling.virtual.map((r) => r.minimumPolls).join('/')})`,
+  ratio: ratio(virtualPolls / virtualMinimum),
+  target: 'exactly the minimum, 0 slow_down',
+  met: polling.virtual.every((r) => r.polls === r.minimumPolls && r.slowDowns === 0),
+});
+rows.push({
+  figure: `  same with real timers (sandbox interval ${polling.real.intervalSeconds} s, approved after ${polling.real.approveAfterSeconds} s)`,
+  tokensmith: `${polling.real.polls} polls, ${polling.real.slowDowns} slow_down`,
+  baseline: `minimum: ${polling.real.minimumPolls}`,
+  ratio: ratio(polling.real.polls / polling.real.minimumPolls),
+  target: 'exactly the minimum, 0 slow_down',
+  met: polling.real.polls === polling.real.minimumPolls && polling.real.slowDowns === 0,
+});
 
 log('OAuth 1.0a signing throughput ...');
 const signing = signingThroughput();
@@ -147,16 +173,26 @@ const table = [
     ),
   ),
 ].join('\n');
-process.stdout.write(`${table}\n`);
+const loadAfter = loadavg();
+const cpuCount = (await import('node:os')).cpus().length;
+const notes = [
+  '## Notes',
+  '',
+  `- Run ${new Date().toISOString()} on Node ${process.version}, ${cpuCount} CPUs; load average ${loadBefore.map((x) => x.toFixed(1)).join(' / ')} at the start and ${loadAfter.map((x) => x.toFixed(1)).join(' / ')} at the end (1/5/15 min). Start-up rows are medians of ${startup?.rounds ?? '-'} paired rounds (every command once per round, order rotated), wall time with the child's own CPU time beside it; peak memory is the whole process's (the kernel's maxrss at exit, highest of 3 runs).`,
+  // A note indented by two spaces is a sub-item of the one before.
+  ...STARTUP_NOTES.map((note) => (note.startsWith('  ') ? `  - ${note.trim()}` : `- ${note}`)),
+].join('\n');
+process.stdout.write(`${table}\n\n${notes}\n`);
 const outDir = fileURLToPath(new URL('../results/', import.meta.url));
 mkdirSync(outDir, { recursive: true });
 const result = {
   date: new Date().toISOString(),
   node: process.version,
-  cpus: (await import('node:os')).cpus().length,
+  cpus: cpuCount,
+  load: { before: loadBefore, after: loadAfter },
   rows,
-  raw: { cached, cold, signing, startup },
+  raw: { cached, cold, polling, signing, startup },
 };
 writeFileSync(`${outDir}latest.json`, JSON.stringify(result, null, 2) + '\n');
-writeFileSync(`${outDir}latest.md`, `${table}\n`);
+writeFileSync(`${outDir}latest.md`, `${table}\n\n${notes}\n`);
 log(`wrote ${outDir}latest.json and latest.md`);

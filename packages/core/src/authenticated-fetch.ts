@@ -1,5 +1,6 @@
 import { TokensmithError } from './errors.js';
 import { discardBody, requestUrl } from './fetch-input.js';
+import { headerRecord, isValidHeaderValue, normalizeHeaderValue } from './header-record.js';
 import type { AuthorizeRequest, TokenProvider } from './provider.js';
 import {
   IDEMPOTENT_METHODS,
@@ -52,9 +53,9 @@ export interface AuthenticatedFetchOptions {
 const FORM = 'application/x-www-form-urlencoded';
 
 /** The form body an OAuth 1.0a signature covers; JSON, binary and streamed bodies are not signed. */
-function formBodyOf(body: RequestInit['body'], headers: Headers): AuthorizeRequest['body'] {
+function formBodyOf(body: RequestInit['body'], headers: Record<string, string>): AuthorizeRequest['body'] {
   if (body instanceof URLSearchParams) return body;
-  if (typeof body === 'string' && (headers.get('content-type') ?? '').toLowerCase().startsWith(FORM)) return body;
+  if (typeof body === 'string' && (headers['content-type'] ?? '').toLowerCase().startsWith(FORM)) return body;
   return undefined;
 }
 
@@ -71,14 +72,14 @@ function isReplayable(body: RequestInit['body']): boolean {
 }
 
 /**
- * Copies the provider's headers onto a request. `Headers.set` quotes the whole value when it is
- * invalid (a token with CR/LF), so its error is replaced, never wrapped.
+ * Copies the provider's headers onto a request, refusing what `Headers.set` would (a token with
+ * CR/LF, NUL or a code point above U+00FF) with an error that never quotes the value.
  */
-function setAuthHeaders(headers: Headers, auth: Record<string, string>, strategy: string): void {
+function setAuthHeaders(headers: Record<string, string>, auth: Record<string, string>, strategy: string): void {
   for (const [name, value] of Object.entries(auth)) {
-    try {
-      headers.set(name, value);
-    } catch {
+    const normalized = normalizeHeaderValue(value);
+    if (isValidHeaderValue(normalized)) headers[name.toLowerCase()] = normalized;
+    else {
       throw new TokensmithError(
         'invalid_token_response',
         `the ${strategy} credentials cannot be sent in an HTTP ${name} header (a control character or non-ASCII in the stored token): log out and obtain a new token`,
@@ -138,7 +139,8 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
     let authenticate = true;
     const origin = new URL(url).origin;
     for (let hop = 0; ; hop++) {
-      const headers = new Headers(init.headers);
+      // A record, not a Headers: the global Headers would load undici even when baseFetch is not Node's fetch.
+      const headers = headerRecord(init.headers);
       if (authenticate) {
         const request: AuthorizeRequest = { method, url: currentUrl };
         const form = formBodyOf(body, headers);
@@ -146,7 +148,7 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
         const auth = await provider.authorize(request, forceRefresh ? { forceRefresh: true, signal } : { signal });
         setAuthHeaders(headers, auth, provider.strategy);
       } else {
-        headers.delete('authorization');
+        delete headers.authorization;
       }
       let response: Response;
       try {
@@ -174,7 +176,7 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
   };
 
   const authenticatedFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    if (input instanceof Request) {
+    if (typeof input === 'object' && !(input instanceof URL) && input instanceof Request) {
       init = { method: input.method, headers: input.headers, body: input.body, ...init };
       if (input.body) Object.assign(init, { duplex: 'half' });
     }

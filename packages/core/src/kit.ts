@@ -39,3 +39,4 @@ export { limitResponseBody, readBodyBytes, readBodyText, MAX_AUTH_RESPONSE_BYTES
 export type { BodyLimit } from './response-limit.js';
 export { toTransportError } from './transport-error.js';
 export type { TransportContext } from './transport-error.js';
+export { headerRecord, isValidHeaderValue, normalizeHeaderValue } from './header-record.js';
