@@ -146,7 +146,7 @@ function explainStore(error: unknown, setting: string): Explanation | undefined 
     const why = code ? (CONNECT_REASONS[code] ?? code) : within ? `it did not answer within ${within} ms` : 'it did not answer';
     return {
       message: `the token store, Redis at ${maskStoreUrl(setting)}, is not reachable (${why})`,
-      hint: "is the Redis server running at that address? Start it, or check --store or the config's store setting (--store file uses a local file)",
+      hint: "is Redis running at that address? Start it, or check --store or the config's store setting (--store file keeps tokens in a local file)",
       category: 'provider',
     };
   }

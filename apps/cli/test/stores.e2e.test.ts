@@ -131,7 +131,7 @@ describe('token stores from the CLI', () => {
     expect(down.stderr).toContain(
       'error: the token store, Redis at redis://:***@127.0.0.1:1, is not reachable (the connection was refused)\n',
     );
-    expect(down.stderr).toMatch(/^hint: is the Redis server running at that address\? Start it, or check --store/m);
+    expect(down.stderr).toMatch(/^hint: is Redis running at that address\? Start it, or check --store/m);
     // Said once, in the CLI's words: no second copy of the advice, no ioredis wording, no password.
     expect(down.stderr.match(/running/g)).toHaveLength(1);
     expect(down.stderr + down.stdout).not.toMatch(/hunter2|maxRetriesPerRequest|ioredis/i);
