@@ -209,6 +209,19 @@ function explainOAuth(error: OAuthResponseError, scope: ProviderScope): Explanat
   };
 }
 
+/**
+ * The login to run next, unless the message already names it (the CLI's own login_required
+ * messages do, with the right form for the situation): the advice is given once. An OAuth 1.0a
+ * login also has a two-step form for scripts, where no one can type the PIN.
+ */
+function loginHint(message: string, scope: ProviderScope): { hint?: string } {
+  if (message.includes(`tokensmith login ${scope.name}`)) return {};
+  const login = `tokensmith login ${scope.name}`;
+  return scope.config.strategy === 'oauth1-pin'
+    ? { hint: `run \`${login}\` in a terminal; in a script, log in in two steps: \`${login} --no-browser\`, then \`${login} --pin PIN\`` }
+    : { hint: `run \`${login}\`` };
+}
+
 function explainProvider(error: TokensmithError, scope: ProviderScope): Explanation {
   if (error instanceof OAuthResponseError) return explainOAuth(error, scope);
   const sys = systemError(error);
@@ -256,7 +269,7 @@ function explainProvider(error: TokensmithError, scope: ProviderScope): Explanat
     case 'state_mismatch':
     case 'authorization_denied':
     case 'device_code_expired':
-      return { message: error.message, hint: `run tokensmith login ${scope.name}`, category: errorCategory(error) };
+      return { message: error.message, ...loginHint(error.message, scope), category: errorCategory(error) };
     default:
       return { message: error.message, category: errorCategory(error) };
   }

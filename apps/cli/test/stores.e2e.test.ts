@@ -166,7 +166,9 @@ describe('token stores from the CLI', () => {
     writeConfig(dir, config());
     const bad = await runBinary(['--store', 'sqlite', 'status'], { cwd: dir, env });
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain("--store must be 'auto' (the default), 'keychain', 'file', 'memory' or a redis:// URL");
+    expect(bad.stderr).toContain(
+      "--store must be 'auto' (the default), 'keychain', 'file', 'file:/absolute/path.json' (or file:~/...), 'memory' or a redis:// URL",
+    );
   });
 });
 
