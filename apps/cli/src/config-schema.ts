@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { tokenFileSetting } from './token-file-setting.js';
 
 // The config schema, in valibot: it loads in ~8 ms where zod 4 takes ~50 ms (it imports every
 // locale), and every configured CLI run pays that price.
@@ -161,11 +162,13 @@ export const providerSchema = v.variant(
 /** Provider names: letters, digits, `-` and `_`. */
 export const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
 
+const STORE_SETTINGS = "must be 'auto', 'keychain', 'file', 'file:/absolute/path.json' (or file:~/...), 'memory' or a redis:// URL";
+
 const storeSetting = v.pipe(
-  v.string("must be 'auto', 'keychain', 'file', 'memory' or a redis:// URL"),
+  v.string(STORE_SETTINGS),
   v.check(
-    (s) => ['auto', 'keychain', 'file', 'memory'].includes(s) || /^rediss?:\/\//.test(s),
-    "must be 'auto', 'keychain', 'file', 'memory' or a redis:// URL",
+    (s) => ['auto', 'keychain', 'file', 'memory'].includes(s) || /^rediss?:\/\//.test(s) || tokenFileSetting(s) !== undefined,
+    STORE_SETTINGS,
   ),
 );
 

@@ -10,14 +10,16 @@ export interface DemoCredentials {
 
 /**
  * The built-in config that points at a sandbox: one provider per strategy.
- * `tokensmith` uses it with an embedded sandbox when no config file is found.
+ * `tokensmith` uses it with an embedded sandbox when no config file is found (and opens the demo's
+ * own token file whatever `store` says); `tokensmith sandbox` prints it with `store` naming a token
+ * file of the sandbox's own (`file:/abs/path`), so demo tokens never mix with real ones.
  */
-export function demoConfig(baseUrl: string, credentials: DemoCredentials): TokensmithConfig {
+export function demoConfig(baseUrl: string, credentials: DemoCredentials, store = 'file'): TokensmithConfig {
   const at = (path: string) => new URL(path, baseUrl).href;
   const timeline = { url: at('/1.1/statuses/user_timeline.json'), format: 'twitter-v1' as const };
   return {
     defaultProvider: 'sandbox-app',
-    store: 'file',
+    store,
     providers: {
       'sandbox-app': {
         strategy: 'client-credentials',
@@ -55,14 +57,15 @@ export function demoConfig(baseUrl: string, credentials: DemoCredentials): Token
 }
 
 /** The demo config as commented YAML, for `tokensmith sandbox`. */
-export function demoConfigYaml(baseUrl: string, credentials: DemoCredentials): string {
-  const config = demoConfig(baseUrl, credentials);
+export function demoConfigYaml(baseUrl: string, credentials: DemoCredentials, store = 'file'): string {
+  const config = demoConfig(baseUrl, credentials, store);
   const lines = [
     '# tokensmith config for the sandbox running at ' + baseUrl,
     "# Written by `tokensmith sandbox --write tokensmith.config.yaml` (mode 600). These are the sandbox's",
-    '# local demo credentials, not real secrets. Tokens go to the file store; they last while this sandbox runs.',
+    '# local demo credentials, not real secrets. Tokens go to a token file of their own (never your real',
+    "# tokens.json); they last while this sandbox runs. For real providers, use 'store: auto'.",
     `defaultProvider: ${config.defaultProvider}`,
-    `store: ${config.store}`,
+    `store: ${JSON.stringify(config.store)}`,
     'providers:',
   ];
   for (const [name, provider] of Object.entries(config.providers)) {

@@ -25,6 +25,11 @@ export function demoTokenFile(env: NodeJS.ProcessEnv): string {
   return join(demoDirectory(env), 'demo-tokens.json');
 }
 
+/** The token file of the config `tokensmith sandbox` prints (its own, apart from the built-in demo's and the real one). */
+export function sandboxTokenFile(env: NodeJS.ProcessEnv): string {
+  return join(demoDirectory(env), 'sandbox-tokens.json');
+}
+
 const stateFile = (env: NodeJS.ProcessEnv) => join(demoDirectory(env), 'sandbox-state.json');
 
 type Snapshot = { port: number; state: Record<string, unknown> };

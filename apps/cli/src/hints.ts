@@ -40,7 +40,8 @@ export function maskStoreUrl(setting: string): string {
   if (url.password) url.password = '***';
   if (url.username && url.password) url.username = '***';
   else if (url.username) url.username = '***';
-  return url.href;
+  // URL adds a '/' path to a bare host: print the setting as the user wrote it.
+  return url.href.endsWith('/') && !setting.endsWith('/') ? url.href.slice(0, -1) : url.href;
 }
 
 /** A port already in use by another program (`tokensmith sandbox --port N`). */
@@ -139,10 +140,13 @@ function explainStore(error: unknown, setting: string): Explanation | undefined 
     return undefined;
   if (redis && (unavailable || /max retries|ECONNREFUSED|connect|timed out|not answer/i.test(error.message))) {
     const sys = systemError(error);
-    const why = sys?.code ? (CONNECT_REASONS[sys.code] ?? sys.code) : 'it did not answer';
+    const within = /within (\d+) ms/.exec(error.message)?.[1];
+    // The store names the socket error in its message when ioredis gave up without one attached.
+    const code = sys?.code ?? /\((E[A-Z]+)\)/.exec(error.message)?.[1];
+    const why = code ? (CONNECT_REASONS[code] ?? code) : within ? `it did not answer within ${within} ms` : 'it did not answer';
     return {
-      message: `the token store ${maskStoreUrl(setting)} is not reachable (${why})`,
-      hint: "is Redis running at that address? Check --store or the config's store setting, or use --store file",
+      message: `the token store, Redis at ${maskStoreUrl(setting)}, is not reachable (${why})`,
+      hint: "is Redis running at that address? Start it, or check --store or the config's store setting (--store file keeps tokens in a local file)",
       category: 'provider',
     };
   }
@@ -205,6 +209,19 @@ function explainOAuth(error: OAuthResponseError, scope: ProviderScope): Explanat
   };
 }
 
+/**
+ * The login to run next, unless the message already names it (the CLI's own login_required
+ * messages do, with the right form for the situation): the advice is given once. An OAuth 1.0a
+ * login also has a two-step form for scripts, where no one can type the PIN.
+ */
+function loginHint(message: string, scope: ProviderScope): { hint?: string } {
+  if (message.includes(`tokensmith login ${scope.name}`)) return {};
+  const login = `tokensmith login ${scope.name}`;
+  return scope.config.strategy === 'oauth1-pin'
+    ? { hint: `run \`${login}\` in a terminal; in a script, log in in two steps: \`${login} --no-browser\`, then \`${login} --pin PIN\`` }
+    : { hint: `run \`${login}\`` };
+}
+
 function explainProvider(error: TokensmithError, scope: ProviderScope): Explanation {
   if (error instanceof OAuthResponseError) return explainOAuth(error, scope);
   const sys = systemError(error);
@@ -252,7 +269,7 @@ function explainProvider(error: TokensmithError, scope: ProviderScope): Explanat
     case 'state_mismatch':
     case 'authorization_denied':
     case 'device_code_expired':
-      return { message: error.message, hint: `run tokensmith login ${scope.name}`, category: errorCategory(error) };
+      return { message: error.message, ...loginHint(error.message, scope), category: errorCategory(error) };
     default:
       return { message: error.message, category: errorCategory(error) };
   }

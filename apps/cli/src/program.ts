@@ -65,7 +65,7 @@ export function buildProgram(io: CliIO): Command {
     .addOption(
       new Option(
         '--store <store>',
-        "token store: 'auto' (default: the OS keychain if one answers, else the file), 'keychain', 'file', 'memory' or a redis:// URL",
+        "token store: 'auto' (default: the OS keychain if one answers, else the file), 'keychain', 'file', 'file:PATH' (a token file of its own), 'memory' or a redis:// URL",
       ),
     )
     .option('-v, --verbose', 'log requests (secrets masked)')

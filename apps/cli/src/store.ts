@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { MemoryStore, type TokenStore } from '@tokensmith/core';
 import { CliError } from './cli-error.js';
+import { tokenFilePath, tokenFileSetting } from './token-file-setting.js';
 
 /** A store and how to release it. */
 export interface OpenedStore {
@@ -14,7 +15,8 @@ export interface OpenedStore {
 export type Notice = (line: string) => void;
 
 /** What `--store` and the config's `store` accept. */
-export const STORE_CHOICES = "'auto' (the default), 'keychain', 'file', 'memory' or a redis:// URL";
+export const STORE_CHOICES =
+  "'auto' (the default), 'keychain', 'file', 'file:/absolute/path.json' (or file:~/...), 'memory' or a redis:// URL";
 
 /**
  * Opens the store named by `--store` / the config's `store`:
@@ -22,7 +24,8 @@ export const STORE_CHOICES = "'auto' (the default), 'keychain', 'file', 'memory'
  *   token file, with a one-line notice on stderr when a token is first stored there. An explicit
  *   `TOKENSMITH_TOKEN_FILE` means the file. Nothing is ever copied between stores: moving is a new login.
  * - `keychain`: the OS keychain (an error with the next step when none answers); `file`: the token
- *   file (`TOKENSMITH_TOKEN_FILE` or `~/.config/tokensmith/tokens.json`); `memory`; `redis://...`.
+ *   file (`TOKENSMITH_TOKEN_FILE` or `~/.config/tokensmith/tokens.json`); `file:<path>`: a token file
+ *   of its own (absolute or `~/...`; a demo's, say); `memory`; `redis://...`.
  */
 export async function openStore(
   setting: string,
@@ -31,6 +34,8 @@ export async function openStore(
 ): Promise<OpenedStore> {
   if (setting === 'memory') return { store: new MemoryStore(), description: 'memory (this process only)', close: async () => {} };
   if (setting === 'file') return openFileStore(env);
+  const tokenFile = tokenFileSetting(setting);
+  if (tokenFile !== undefined) return openFileStore({ ...env, TOKENSMITH_TOKEN_FILE: tokenFilePath(tokenFile, env) });
   if (setting === 'keychain') return openKeychainStore(env);
   if (setting === 'auto') return openAutoStore(env, notice);
   if (/^rediss?:\/\//.test(setting)) {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { parseConfig } from '../src/config-load.js';
@@ -10,9 +10,10 @@ import { BIN, runBinary, tempDir, writeConfig } from './helpers.js';
 
 describe('tokensmith sandbox', () => {
   it('runs in the foreground, prints a config another process can use, and stops on SIGTERM', async () => {
+    const dir = tempDir();
     const child = spawn(process.execPath, [BIN, 'sandbox', '--json'], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '' },
+      env: { PATH: process.env.PATH ?? '', HOME: dir, XDG_CONFIG_HOME: join(dir, '.config') },
     });
     let stdout = '';
     let stderr = '';
@@ -26,17 +27,23 @@ describe('tokensmith sandbox', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       await listening;
-      const config = JSON.parse(stdout) as { providers: Record<string, { strategy: string }> };
+      const config = JSON.parse(stdout) as { store: string; providers: Record<string, { strategy: string }> };
       expect(Object.values(config.providers).map((p) => p.strategy)).toEqual([
         'client-credentials',
         'oauth1-pin',
         'authorization-code',
         'device-code',
       ]);
-      const dir = tempDir();
+      // A token file of the sandbox's own, never the user's real tokens.json.
+      const demoTokens = join(dir, '.config', 'tokensmith', 'demo', 'sandbox-tokens.json');
+      expect(config.store).toBe(`file:${demoTokens}`);
       writeConfig(dir, JSON.stringify(config), 'tokensmith.config.json');
       const timeline = await runBinary(['timeline', '--count', '1'], { cwd: dir });
       expect(timeline.code).toBe(0);
+      expect(readFileSync(demoTokens, 'utf8')).toContain('accessToken');
+      expect(existsSync(join(dir, '.config', 'tokensmith', 'tokens.json'))).toBe(false);
+      const status = JSON.parse((await runBinary(['status', '--json'], { cwd: dir })).stdout) as { store: string };
+      expect(status.store).toBe(`file ${demoTokens}`);
       expect(timeline.stdout).toMatch(/^Tweet: /);
       expect(stderr).toMatch(/sandbox listening on http:\/\/127\.0\.0\.1:\d+/);
     } finally {
@@ -51,7 +58,7 @@ describe('tokensmith sandbox', () => {
     writeFileSync(path, 'old', { mode: 0o644 });
     const child = spawn(process.execPath, [BIN, 'sandbox', '--write', path], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? '' },
+      env: { PATH: process.env.PATH ?? '', HOME: dir, XDG_CONFIG_HOME: join(dir, '.config') },
     });
     let stderr = '';
     let stdout = '';
@@ -69,7 +76,7 @@ describe('tokensmith sandbox', () => {
       expect(stderr).toContain(`wrote the config to ${path} (mode 600)`);
       expect(stderr).toContain(`Demo login: username ${DEMO_CREDENTIALS.user.screenName}, password ${DEMO_CREDENTIALS.user.password}`);
       expect(statSync(path).mode & 0o777).toBe(0o600);
-      expect(readFileSync(path, 'utf8')).toContain('store: file');
+      expect(readFileSync(path, 'utf8')).toContain(`store: "file:${join(dir, '.config', 'tokensmith', 'demo', 'sandbox-tokens.json')}"`);
       // The config works from another process, without the literal-secret warning a 0644 file draws.
       const timeline = await runBinary(['timeline', '--count', '1'], { cwd: dir });
       expect(timeline.code).toBe(0);
@@ -87,9 +94,10 @@ describe('tokensmith sandbox', () => {
   });
 
   it('prints YAML that validates as a config', async () => {
-    const yaml = demoConfigYaml('http://127.0.0.1:9', DEMO_CREDENTIALS);
+    const yaml = demoConfigYaml('http://127.0.0.1:9', DEMO_CREDENTIALS, 'file:/tmp/demo dir/sandbox-tokens.json');
     const { config } = await parseConfig(yaml, 'sandbox.yaml', {});
     expect(Object.keys(config.providers)).toEqual(['sandbox-app', 'sandbox-oauth1', 'sandbox-oauth2', 'sandbox-device']);
+    expect(config.store).toBe('file:/tmp/demo dir/sandbox-tokens.json');
   });
 });
 

@@ -58,7 +58,16 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
       `defaultProvider: nope\n${appProvider()}`,
       'defaultProvider: defaultProvider must be one of the names under providers',
     ],
-    ['a bad store', `store: ftp://x\n${appProvider()}`, "store: must be 'auto', 'keychain', 'file', 'memory' or a redis:// URL"],
+    [
+      'a bad store',
+      `store: ftp://x\n${appProvider()}`,
+      "store: must be 'auto', 'keychain', 'file', 'file:/absolute/path.json' (or file:~/...), 'memory' or a redis:// URL",
+    ],
+    [
+      'a token file with a relative path',
+      `store: file:tokens.json\n${appProvider()}`,
+      "store: must be 'auto', 'keychain', 'file', 'file:/absolute",
+    ],
     [
       'an authorization-code provider without endpoints',
       'providers:\n  m:\n    strategy: authorization-code\n    clientId: cli\n    scopes: [read]\n',

@@ -19,6 +19,10 @@ describe('tokensmith init', () => {
       const { config, literalSecrets } = await parseConfig(text, path, ENV);
       expect(Object.values(config.providers).map((p) => p.strategy)).toEqual([strategy]);
       expect(literalSecrets).toEqual([]);
+      // The default store, said explicitly, with every choice listed in a comment.
+      expect(config.store).toBe('auto');
+      for (const choice of ['auto (default)', 'keychain', 'file', 'file:/abs/path', 'memory', 'redis://'])
+        expect(text).toMatch(new RegExp(`^# +${choice.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`, 'm'));
     },
   );
 

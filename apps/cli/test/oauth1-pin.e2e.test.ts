@@ -143,6 +143,8 @@ describe('tokensmith login (OAuth 1.0a PIN) against the sandbox', () => {
       expect(result.stderr).toContain(
         '`tokensmith login user --no-browser` prints the URL to approve, then `tokensmith login user --pin PIN`',
       );
+      // Said once: no generic hint repeating the login after the error.
+      expect(result.stderr).not.toMatch(/^hint:/m);
     }
     expect(sandbox.stats.requestTokenRequests).toBe(0);
   });

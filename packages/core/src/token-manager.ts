@@ -14,6 +14,13 @@ import { abortable } from './signals.js';
  */
 export type ObtainToken<C extends Credentials> = (context: { current: C | undefined; drop: () => Promise<void> }) => Promise<C | undefined>;
 
+/** Whether a flow's failure is its signal's abort (however the flow reported it). */
+function isAbortFailure(error: unknown, signal: AbortSignal): boolean {
+  if (error === signal.reason) return true;
+  if (error instanceof TokensmithError) return error.code === 'aborted' || error.code === 'timeout';
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}
+
 /**
  * An interactive flow (a person approves): it runs outside every lock, once however many callers
  * wait, and its result is stored with {@link TokenManager.replace}.
@@ -90,7 +97,8 @@ export function createTokenManager<C extends Credentials>(options: TokenManagerO
   /** A forced refresh asked for before anything was cached: reject whatever the store holds. */
   let rejectStored = false;
   let inflight: Promise<C> | undefined;
-  let loginInflight: Promise<C> | undefined;
+  /** The interactive flow in progress, and the signal of the caller that started it. */
+  let loginInflight: { promise: Promise<C>; signal: AbortSignal | undefined } | undefined;
 
   const usable = (credentials: Credentials | undefined): credentials is C =>
     credentials !== undefined && isFresh(credentials, now(), skewMs) && tokenIdentity(credentials) !== rejected;
@@ -109,15 +117,34 @@ export function createTokenManager<C extends Credentials>(options: TokenManagerO
     return credentials;
   };
 
-  const login = (flow: InteractiveFlow<C>, loginOptions?: { signal?: AbortSignal }): Promise<C> => {
+  const startLogin = (flow: InteractiveFlow<C>, signal: AbortSignal | undefined) => {
+    const entry = {
+      signal,
+      promise: Promise.resolve()
+        .then(() => flow(signal ? { signal } : {}))
+        .then(replace)
+        .finally(() => {
+          if (loginInflight === entry) loginInflight = undefined;
+        }),
+    };
+    return entry;
+  };
+
+  // Single-flight: a caller joins the flow in progress. That flow runs under the signal of the
+  // caller who started it; when that caller gives up, the others did not: each of them whose own
+  // signal is not aborted starts (or joins) a fresh flow instead of failing with the other's abort.
+  const login = async (flow: InteractiveFlow<C>, loginOptions?: { signal?: AbortSignal }): Promise<C> => {
     const signal = loginOptions?.signal;
-    loginInflight ??= Promise.resolve()
-      .then(() => flow(signal ? { signal } : {}))
-      .then(replace)
-      .finally(() => {
-        loginInflight = undefined;
-      });
-    return abortable(loginInflight, signal);
+    for (;;) {
+      const shared = (loginInflight ??= startLogin(flow, signal));
+      try {
+        return await abortable(shared.promise, signal);
+      } catch (error) {
+        const starter = shared.signal;
+        const abortedByStarter = starter !== undefined && starter !== signal && starter.aborted && isAbortFailure(error, starter);
+        if (!abortedByStarter || signal?.aborted) throw error;
+      }
+    }
   };
 
   const load = async (): Promise<C> => {

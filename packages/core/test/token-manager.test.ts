@@ -181,3 +181,107 @@ describe('createTokenManager edge cases', () => {
     expect(n).toBe(1);
   });
 });
+
+describe('createTokenManager: a shared interactive flow whose starter gives up', () => {
+  /** An injected flow: each run is recorded, waits for its signal or for `approve(n)`. */
+  function interactiveFlows() {
+    const runs: Array<{ signal: AbortSignal | undefined; approve: (token: string) => void }> = [];
+    const started: Array<() => void> = [];
+    const flow = ({ signal }: { signal?: AbortSignal }) =>
+      new Promise<BearerCredentials>((resolve, reject) => {
+        runs.push({ signal, approve: (token) => resolve(bearer(token)) });
+        signal?.addEventListener('abort', () => reject(Object.assign(new Error('login was aborted'), { name: 'AbortError' })), {
+          once: true,
+        });
+        started.shift()?.();
+      });
+    /** Resolves when the next run starts (or at once when `count` runs already have). */
+    const runsStarted = (count: number) =>
+      runs.length >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => started.push(() => (runs.length >= count ? resolve() : undefined)));
+    return { runs, flow, runsStarted };
+  }
+
+  it('login(): a joiner whose own signal is live gets a fresh flow, not the starter’s abort', async () => {
+    const { runs, flow, runsStarted } = interactiveFlows();
+    const tokens = createTokenManager<BearerCredentials>({ key: 'k' });
+    const starter = new AbortController();
+    const first = tokens.login(flow, { signal: starter.signal });
+    await runsStarted(1);
+    const joiner = new AbortController();
+    const second = tokens.login(flow, { signal: joiner.signal });
+    starter.abort();
+    await expect(first).rejects.toMatchObject({ code: 'aborted' });
+    // Raced with the joiner, so that a joiner failing with the starter's abort fails the test at once.
+    await Promise.race([runsStarted(2), second]);
+    expect(runs).toHaveLength(2);
+    expect(runs[1]!.signal).toBe(joiner.signal);
+    runs[1]!.approve('fresh');
+    await expect(second).resolves.toEqual(bearer('fresh'));
+    expect(await tokens.peek()).toEqual(bearer('fresh'));
+  });
+
+  it('get(): a caller waiting on a login whose starter aborts gets the interactive fallback', async () => {
+    const { runs, flow, runsStarted } = interactiveFlows();
+    const inner = new MemoryStore();
+    let lockDone!: () => void;
+    const lockReturned = new Promise<void>((resolve) => (lockDone = resolve));
+    const store: TokenStore = {
+      get: (key) => inner.get(key),
+      set: (key, value) => inner.set(key, value),
+      delete: (key) => inner.delete(key),
+      lock: (key, fn) => inner.lock(key, fn).finally(lockDone),
+    };
+    const tokens = createTokenManager<BearerCredentials>({ key: 'k', interactive: flow, store });
+    const starter = new AbortController();
+    const login = tokens.login(flow, { signal: starter.signal });
+    await runsStarted(1);
+    const get = tokens.get();
+    // get() joins the shared flow right after its store lock (found nothing, no obtain): once the
+    // lock returned and pending callbacks ran, it is waiting on the starter's flow.
+    await lockReturned;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(runs).toHaveLength(1);
+    starter.abort();
+    await expect(login).rejects.toMatchObject({ code: 'aborted' });
+    await Promise.race([runsStarted(2), get]);
+    runs[1]!.approve('for get');
+    await expect(get).resolves.toEqual(bearer('for get'));
+  });
+
+  it('joiners share one fresh flow, and a joiner that aborted itself still fails', async () => {
+    const { runs, flow, runsStarted } = interactiveFlows();
+    const tokens = createTokenManager<BearerCredentials>({ key: 'k' });
+    const starter = new AbortController();
+    const first = tokens.login(flow, { signal: starter.signal });
+    await runsStarted(1);
+    const quitter = new AbortController();
+    const quitting = tokens.login(flow, { signal: quitter.signal }).catch((error: unknown) => error);
+    const patient = [tokens.login(flow), tokens.login(flow)];
+    quitter.abort();
+    starter.abort();
+    await expect(first).rejects.toMatchObject({ code: 'aborted' });
+    expect(await quitting).toMatchObject({ code: 'aborted' });
+    await Promise.race([runsStarted(2), ...patient]);
+    runs[1]!.approve('shared');
+    await expect(Promise.all(patient)).resolves.toEqual([bearer('shared'), bearer('shared')]);
+    expect(runs).toHaveLength(2);
+  });
+
+  it('a failure that is not the starter’s abort reaches every joiner, with no second flow', async () => {
+    const tokens = createTokenManager<BearerCredentials>({ key: 'k' });
+    let runs = 0;
+    const denied = async () => {
+      runs++;
+      throw new Error('the user denied access');
+    };
+    const starter = new AbortController();
+    const both = [tokens.login(denied, { signal: starter.signal }), tokens.login(denied)];
+    await expect(Promise.allSettled(both)).resolves.toMatchObject([
+      { status: 'rejected', reason: { message: 'the user denied access' } },
+      { status: 'rejected', reason: { message: 'the user denied access' } },
+    ]);
+    expect(runs).toBe(1);
+  });
+});

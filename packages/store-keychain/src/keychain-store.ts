@@ -47,8 +47,15 @@ export interface KeychainStoreOptions {
 
 type Binding = typeof import('@napi-rs/keyring');
 let binding: Promise<Binding> | undefined;
-/** The native binding, loaded on first use (a CLI that never touches the keychain never loads it). */
-const loadBinding = () => (binding ??= import('@napi-rs/keyring'));
+/**
+ * The native binding, loaded on first use (a CLI that never touches the keychain never loads it).
+ * The binding is CommonJS: Node's import() lifts its exports to named ones, but a bundle that keeps
+ * it external (the CLI's esbuild bundle) may offer only `default`, so take the functions from there.
+ */
+const loadBinding = () =>
+  (binding ??= import('@napi-rs/keyring').then((module) =>
+    typeof module.findCredentialsAsync === 'function' ? module : ((module as { default?: Binding }).default ?? module),
+  ));
 
 /**
  * On Linux the binding falls back to the kernel keyring when no Secret Service answers: a keyring

@@ -28,7 +28,7 @@ export function registerSandboxCommand({ program, io }: CommandContext): void {
     .option('-w, --write <path>', 'write the config to PATH (mode 0600) instead of printing it')
     .addHelpText(
       'after',
-      '\nThe config uses the file token store, so a login lasts while this sandbox runs.\n\nExamples:\n  $ tokensmith sandbox --write tokensmith.config.yaml   # then, in another terminal: tokensmith timeline\n  $ tokensmith sandbox --port 8787 --json',
+      '\nThe config keeps its tokens in a file of its own (store: file:~/.config/tokensmith/demo/sandbox-tokens.json), apart from your real tokens; a login lasts while this sandbox runs.\n\nExamples:\n  $ tokensmith sandbox --write tokensmith.config.yaml   # then, in another terminal: tokensmith timeline\n  $ tokensmith sandbox --port 8787 --json',
     )
     .action(async (flags: { port: string; json?: boolean; write?: string }) => {
       const port = Number(flags.port);
@@ -47,9 +47,12 @@ export function registerSandboxCommand({ program, io }: CommandContext): void {
         throw error;
       }
       try {
+        // A token file of the sandbox's own: demo tokens never land in the user's real token store.
+        const { sandboxTokenFile } = await import('../demo-sandbox.js');
+        const store = `file:${sandboxTokenFile(io.env)}`;
         const text = flags.json
-          ? JSON.stringify(demoConfig(sandbox.url, DEMO_CREDENTIALS), null, 2) + '\n'
-          : demoConfigYaml(sandbox.url, DEMO_CREDENTIALS);
+          ? JSON.stringify(demoConfig(sandbox.url, DEMO_CREDENTIALS, store), null, 2) + '\n'
+          : demoConfigYaml(sandbox.url, DEMO_CREDENTIALS, store);
         if (flags.write) io.stderr.write(`wrote the config to ${await writeConfigFile(flags.write, text)} (mode 600)\n`);
         else io.stdout.write(text);
         io.stderr.write(`sandbox listening on ${sandbox.url}\n${DEMO_LOGIN_HINT} (on the sandbox's login pages)\nCtrl-C to stop\n`);

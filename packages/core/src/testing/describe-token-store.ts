@@ -39,6 +39,9 @@ const ODD_KEYS = [
   'a'.repeat(500),
 ];
 
+/** Storage round trips the waiting instance makes before the suite judges that its lock attempt is blocked. */
+const ROUND_TRIPS_AFTER_ATTEMPT = 20;
+
 const deferred = () => {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => {
@@ -215,11 +218,20 @@ export function describeTokenStore(
           order.push('first out');
         });
         await held.promise;
-        const second = other.lock('cross#client#', async () => {
-          order.push('second in');
-        });
-        await new Promise<void>((resolve) => setTimeout(resolve, 100));
+        let secondSettled = false;
+        const second = other
+          .lock('cross#client#', async () => {
+            order.push('second in');
+          })
+          .finally(() => {
+            secondSettled = true;
+          });
+        // No clock: the other instance makes round trips to the same storage, issued after its lock
+        // attempt (a Redis connection answers in order; file and keychain locks are a few file
+        // operations), so by the last one a lock that did not exclude would have let it in.
+        for (let roundTrip = 0; roundTrip < ROUND_TRIPS_AFTER_ATTEMPT; roundTrip++) await other.get(`unrelated-${roundTrip}#client#`);
         expect(order).toEqual(['first in']);
+        expect(secondSettled).toBe(false);
         release.resolve();
         await Promise.all([first, second]);
         expect(order).toEqual(['first in', 'first out', 'second in']);

@@ -5,7 +5,7 @@
 // fix, never a skip.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -65,6 +65,21 @@ function run(binary: string, args: string[], env: NodeJS.ProcessEnv, stdin?: str
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A session bus that starts no service by itself (no servicedir), for startKeyringSession. */
+const BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <keep_umask/>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`;
+
 /**
  * Starts `dbus-daemon --session` on a private socket, then `gnome-keyring-daemon --foreground
  * --unlock --components=secrets` on it with a random password on stdin, and waits (bounded: 15 s)
@@ -103,7 +118,14 @@ export async function startKeyringSession(): Promise<KeyringSession> {
     await rm(home, { recursive: true, force: true });
   };
   try {
-    const bus = spawn(dbusDaemon, ['--session', '--nofork', '--nopidfile', `--address=${address}`, '--print-address=1'], {
+    // No D-Bus activation: the readiness check below names org.freedesktop.secrets, and a session
+    // bus activates it from /usr/share/dbus-1/services (always among its standard service dirs)
+    // when ours is slow to claim the name (a loaded machine): a second, locked gnome-keyring-daemon
+    // takes it, ours exits with "another secret service is running", and the collection never
+    // unlocks. This bus has a config of its own, with no service directory at all.
+    const busConfig = join(home, 'bus.conf');
+    await writeFile(busConfig, BUS_CONFIG);
+    const bus = spawn(dbusDaemon, [`--config-file=${busConfig}`, '--nofork', '--nopidfile', `--address=${address}`, '--print-address=1'], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
