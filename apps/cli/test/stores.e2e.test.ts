@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startSandbox, type Sandbox } from '@tokensmith/sandbox';
+import { DEMO_CREDENTIALS, startSandbox, type Sandbox } from '@tokensmith/sandbox';
 import { startRedisServer, type RedisServer } from '@tokensmith/store-redis/testing';
 import { startKeyringSession, type KeyringSession } from '@tokensmith/store-keychain/testing';
 import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
