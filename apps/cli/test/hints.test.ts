@@ -12,7 +12,7 @@ const oauth1: ProviderScope = {
     requestTokenUrl: 'https://api.example/oauth/request_token',
     authorizeUrl: 'https://api.example/oauth/authorize',
     accessTokenUrl: 'https://api.example/oauth/access_token',
-  } as ProviderConfig,
+  },
 };
 const oauth2: ProviderScope = {
   name: 'me',
