@@ -10,7 +10,8 @@ import {
 } from '@tokensmith/core/kit';
 import type { ClientCredentialsSettings } from './client-credentials-options.js';
 import { quietLibraryDebug } from './quiet-library-debug.js';
-import { createWreckTransport } from './wreck-transport.js';
+import { createClientCredentialsGrant } from './simple-oauth2-grant.js';
+import { createWreckTransport, type WreckAgents } from './wreck-transport.js';
 
 const OPERATION = 'client credentials token request';
 
@@ -74,6 +75,26 @@ function toTokenRequestError(
 }
 
 /**
+ * What the strategy gives simple-oauth2 for one client: the token endpoint split into host and
+ * path, the client authentication, strict JSON, the body cap, no redirects, and agents we own.
+ *
+ * @example
+ * ```ts
+ * simpleOAuth2Options(settings, createWreckTransport(settings.log).agents).auth.tokenPath; // '/oauth2/token'
+ * ```
+ */
+export function simpleOAuth2Options(settings: ClientCredentialsSettings, agents: WreckAgents): ModuleOptions {
+  const { tokenUrl, clientId, clientSecret, authMethod } = settings;
+  return {
+    client: { id: clientId, secret: clientSecret },
+    auth: { tokenHost: tokenUrl.origin, tokenPath: tokenUrl.pathname + tokenUrl.search },
+    options: { authorizationMethod: authMethod === 'basic' ? 'header' : 'body', credentialsEncodingMode: 'strict', bodyFormat: 'form' },
+    // No wreck timeout: the token requester's deadline covers the body too and destroys the socket.
+    http: { json: 'strict', maxBytes: MAX_AUTH_RESPONSE_BYTES, redirects: 0, agents } as ModuleOptions['http'],
+  };
+}
+
+/**
  * The client credentials grant (RFC 6749 4.4) through simple-oauth2, bounded and logged like every
  * other tokensmith request: each call has one deadline of `timeoutMs` covering the whole exchange
  * (a server dripping its body ends in `timeout` and the socket is destroyed, so a process can
@@ -87,22 +108,16 @@ function toTokenRequestError(
  * ```
  */
 export function createTokenRequester(settings: ClientCredentialsSettings): () => Promise<BearerCredentials> {
-  const { tokenUrl, clientId, clientSecret, authMethod, scope, timeoutMs } = settings;
+  const { scope, timeoutMs } = settings;
   const transport = createWreckTransport(settings.log);
-  const config: ModuleOptions = {
-    client: { id: clientId, secret: clientSecret },
-    auth: { tokenHost: tokenUrl.origin, tokenPath: tokenUrl.pathname + tokenUrl.search },
-    options: { authorizationMethod: authMethod === 'basic' ? 'header' : 'body', credentialsEncodingMode: 'strict', bodyFormat: 'form' },
-    // No wreck timeout: the deadline below covers the body too and destroys the socket.
-    http: { json: 'strict', maxBytes: MAX_AUTH_RESPONSE_BYTES, redirects: 0, agents: transport.agents } as ModuleOptions['http'],
-  };
-  // simple-oauth2 (and Joi under it) is loaded on the first token request only: a process that
-  // finds its token in the store never pays for it.
+  const config = simpleOAuth2Options(settings, transport.agents);
+  // simple-oauth2 is loaded on the first token request only: a process that finds its token in
+  // the store never pays for it.
   let client: Promise<ClientCredentials> | undefined;
   const getClient = () =>
-    (client ??= import('simple-oauth2').then(async ({ default: simpleOAuth2 }) => {
+    (client ??= createClientCredentialsGrant(config).then(async (grant) => {
       await quietLibraryDebug();
-      return new simpleOAuth2.ClientCredentials(config);
+      return grant;
     }));
 
   return async () => {
