@@ -1,15 +1,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ProviderConfig, TokensmithConfig } from './config-schema.js';
 import { CliError } from './cli-error.js';
 import { parseSimpleYaml } from './yaml-fast-path.js';
+import { findDefaultConfigFile, type ConfigOrigin } from './config-locate.js';
 
-/** File names searched in the working directory, in order. */
-export const CONFIG_FILE_NAMES = ['tokensmith.config.yaml', 'tokensmith.config.yml', 'tokensmith.config.json'];
-
-/** Where a config file was found: trust differs (a working directory may be someone else's clone). */
-export type ConfigOrigin = 'explicit' | 'working-directory' | 'user';
+export { CONFIG_FILE_NAMES, configSearchPath, userConfigDir, userConfigPath, type ConfigOrigin } from './config-locate.js';
 
 /** One provider of a config file: resolved, or waiting for environment variables. */
 export interface ProviderEntry {
@@ -45,22 +41,6 @@ const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 // Every object has these (or valibot drops them): as provider names they would look up the prototype.
 const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** The user-level config directory: `$XDG_CONFIG_HOME/tokensmith`, default `~/.config/tokensmith` (as gh does). */
-export function userConfigDir(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
-  return join(base, 'tokensmith');
-}
-
-/** The user-level config file, `$XDG_CONFIG_HOME/tokensmith/config.yaml`. */
-export function userConfigPath(env: NodeJS.ProcessEnv): string {
-  return join(userConfigDir(env), 'config.yaml');
-}
-
-/** Every place a config is looked for, in order (for messages). */
-export function configSearchPath(cwd: string, env: NodeJS.ProcessEnv): string[] {
-  return [...CONFIG_FILE_NAMES.map((name) => resolve(cwd, name)), userConfigPath(env)];
-}
-
 /**
  * Finds the config file: `--config PATH`, else the first of {@link CONFIG_FILE_NAMES} in `cwd`, else
  * the user-level `$XDG_CONFIG_HOME/tokensmith/config.yaml`.
@@ -70,15 +50,10 @@ export function findConfigFile(
   cwd: string,
   env: NodeJS.ProcessEnv = {},
 ): { path: string; origin: ConfigOrigin } | undefined {
-  if (explicit !== undefined) {
-    const path = resolve(cwd, explicit);
-    if (!existsSync(path)) throw new CliError('usage', `config file ${path} does not exist (check --config)`);
-    return { path, origin: 'explicit' };
-  }
-  const local = CONFIG_FILE_NAMES.map((name) => resolve(cwd, name)).find((path) => existsSync(path));
-  if (local !== undefined) return { path: local, origin: 'working-directory' };
-  const user = userConfigPath(env);
-  return existsSync(user) ? { path: user, origin: 'user' } : undefined;
+  if (explicit === undefined) return findDefaultConfigFile(cwd, env);
+  const path = resolve(cwd, explicit);
+  if (!existsSync(path)) throw new CliError('usage', `config file ${path} does not exist (check --config)`);
+  return { path, origin: 'explicit' };
 }
 
 function pathText(path: ReadonlyArray<PropertyKey>): string {

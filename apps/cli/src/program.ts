@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, exitCodeForCategory } from './cli-error.js';
 import { explain, recallProvider } from './hints.js';
-import { findConfigFile } from './config-load.js';
+import { findDefaultConfigFile } from './config-locate.js';
+import { VERSION } from './version.js';
 import { styler, useColor, type CliIO } from './io.js';
 import { sanitizeForTerminal } from './terminal-safety.js';
 import type { GlobalOptions } from './context.js';
@@ -15,8 +16,7 @@ import { registerInitCommand } from './commands/init-command.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerTrustCommand } from './commands/trust.js';
 
-/** The version printed by `--version`. */
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -34,7 +34,7 @@ export const EXIT_CANCELLED = 130;
 
 /** The top-level examples: with no config file, the built-in demo's provider names, so each line works as shown. */
 function examplesHelp(io: CliIO): string {
-  const demo = findConfigFile(undefined, io.cwd, io.env) === undefined;
+  const demo = findDefaultConfigFile(io.cwd, io.env) === undefined;
   const lines = demo
     ? [
         '  $ tokensmith timeline                       # no config file: the built-in demo (embedded sandbox)',

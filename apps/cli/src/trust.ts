@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { userConfigDir, type LoadedConfig } from './config-load.js';
+import type { LoadedConfig } from './config-load.js';
+import { userConfigDir } from './config-locate.js';
 import { writeFileAtomic } from './safe-write.js';
 import { CliError } from './cli-error.js';
 

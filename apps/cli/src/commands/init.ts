@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CliError } from '../cli-error.js';
 import type { StrategyName } from '../config-schema.js';
-import { userConfigPath } from '../config-load.js';
+import { userConfigPath } from '../config-locate.js';
 import { pathKind, writeFileAtomic } from '../safe-write.js';
 
 const HEADER = `# tokensmith config. Docs: README.md, "Config file".
