@@ -6,6 +6,7 @@ import {
   isCredentials,
   optionalFunction,
   optionalNumber,
+  parseStoredCredentials,
   storeError,
   storeUnavailable,
   type Credentials,
@@ -234,18 +235,8 @@ export class RedisStore implements TokenStore {
     }
   }
 
-  #tryParse(text: string): Credentials | undefined {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      value = undefined;
-    }
-    return isCredentials(value) ? value : undefined;
-  }
-
   #parse(redisKey: string, text: string): Credentials {
-    const value = this.#tryParse(text);
+    const value = parseStoredCredentials(text);
     if (!value) {
       throw storeError(
         `Redis key ${JSON.stringify(redisKey)} does not hold valid tokensmith credentials and was left untouched; ` +
@@ -380,7 +371,7 @@ export class RedisStore implements TokenStore {
       // A key that expired between SCAN and MGET is simply gone.
       if (typeof text !== 'string') return;
       // A value that is not credentials costs only its own key (its own get() names it).
-      const credentials = this.#tryParse(text);
+      const credentials = parseStoredCredentials(text);
       if (credentials) entries.push({ key: redisKey.slice(prefix.length), credentials });
     });
     return entries;
