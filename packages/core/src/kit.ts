@@ -33,7 +33,7 @@ export {
   RETRYABLE_STATUSES,
 } from './retry-policy.js';
 export type { RetryPolicy } from './retry-policy.js';
-export { isCredentials, errorCode, storeError, storeUnavailable } from './store-kit.js';
+export { isCredentials, parseStoredCredentials, errorCode, storeError, storeUnavailable } from './store-kit.js';
 export { redactUrl, redactForm, debugEnabled, httpLogLines, logSinkOf } from './logging-fetch.js';
 export { limitResponseBody, readBodyBytes, readBodyText, MAX_AUTH_RESPONSE_BYTES, DEFAULT_MAX_RESOURCE_BYTES } from './response-limit.js';
 export type { BodyLimit } from './response-limit.js';

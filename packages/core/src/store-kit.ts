@@ -34,6 +34,28 @@ export function isCredentials(value: unknown): value is Credentials {
 }
 
 /**
+ * The {@link Credentials} a store kept as JSON text, or `undefined` when the text is not JSON or not
+ * usable credentials (judged by {@link isCredentials}). It never throws: what to do with a foreign
+ * value (a `store_error` naming the storage, or skipping it in `entries()`) is the store's call. The
+ * `SyntaxError` of bad JSON is dropped on purpose: its message quotes the text, tokens included.
+ *
+ * @example
+ * ```ts
+ * parseStoredCredentials('{"type":"bearer","accessToken":"abc"}'); // { type: 'bearer', accessToken: 'abc' }
+ * parseStoredCredentials('not json'); // undefined
+ * ```
+ */
+export function parseStoredCredentials(text: string): Credentials | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return isCredentials(value) ? value : undefined;
+}
+
+/**
  * The `code` of a Node.js system error (`ENOENT`, `EACCES`, ...), or `'error'` when it has none.
  *
  * @example

@@ -1,8 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { chmod, mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { rename, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import {
   KeyedMutex,
   TokensmithError,
@@ -15,7 +12,11 @@ import {
   type StoredEntry,
   type TokenStore,
 } from '@tokensmith/core/kit';
+import { fsyncDir, writeTokenFileAtomically } from './atomic-write.js';
+import { defaultTokenFilePath } from './default-path.js';
 import { keyLockPath, withFileLock, type FileLockOptions } from './file-lock.js';
+import { ensureTokenFileDir, readTokenFileText } from './file-safety.js';
+import { emptyContents, parseTokenFile, tokenFileText, type Contents } from './token-file.js';
 
 /**
  * Options of {@link FileStore}.
@@ -39,64 +40,6 @@ export interface FileStoreOptions {
   /** Where warnings go (a token file other users could read, a directory others can write). Default `process.emitWarning`. */
   onWarning?: (message: string) => void;
 }
-
-/** What the file holds. `version` lets a later release change the layout without misreading it. */
-interface TokenFile {
-  version: 1;
-  tokens: Record<string, unknown>;
-}
-
-/**
- * The file as read: usable tokens, and entries that are not (an `expiresAt` of `null`, a shape
- * this release does not know). Those read as absent for their own key only, and are written back
- * as they were until that key is logged in again or out: one bad entry never costs the others.
- */
-interface Contents {
-  tokens: Map<string, Credentials>;
-  unreadable: Map<string, unknown>;
-}
-
-/**
- * Opens without following a final symlink (no chmod or read of another file through it) and
- * without blocking (a FIFO planted at the path must not hang the process).
- */
-const SAFE_READ = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-const myUid = () => (typeof process.getuid === 'function' ? process.getuid() : undefined);
-const kind = (stats: {
-  isFIFO(): boolean;
-  isDirectory(): boolean;
-  isSocket(): boolean;
-  isCharacterDevice(): boolean;
-  isBlockDevice(): boolean;
-}) =>
-  stats.isFIFO()
-    ? 'a FIFO'
-    : stats.isDirectory()
-      ? 'a directory'
-      : stats.isSocket()
-        ? 'a socket'
-        : stats.isCharacterDevice() || stats.isBlockDevice()
-          ? 'a device'
-          : 'not a regular file';
-
-const RESET_HINT = 'to reset it, delete the file or run `tokensmith logout`';
-
-/**
- * The default token file: `$TOKENSMITH_TOKEN_FILE` if set, else
- * `${XDG_CONFIG_HOME:-~/.config}/tokensmith/tokens.json` (a relative XDG_CONFIG_HOME is ignored, as the XDG spec asks).
- *
- * @example
- * ```ts
- * defaultTokenFilePath({ HOME: '/home/me' }); // '/home/me/.config/tokensmith/tokens.json'
- * ```
- */
-export function defaultTokenFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.TOKENSMITH_TOKEN_FILE) return resolve(env.TOKENSMITH_TOKEN_FILE);
-  const xdg = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
-  return join(xdg, 'tokensmith', 'tokens.json');
-}
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** One mutex per token file per process, shared by every FileStore on that path. */
 const mutexes = new Map<string, KeyedMutex>();
@@ -225,7 +168,7 @@ export class FileStore implements TokenStore {
    */
   lock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     return this.#mutex.run(`key:${key}`, async () => {
-      await this.#ensureDir();
+      await ensureTokenFileDir(this.path, this.#warnOnce);
       return withFileLock(keyLockPath(this.path, key), this.#lockOptions, fn);
     });
   }
@@ -270,7 +213,7 @@ export class FileStore implements TokenStore {
 
   async #withWriteLock<T>(fn: () => Promise<T>): Promise<T> {
     return this.#mutex.run('write', async () => {
-      await this.#ensureDir();
+      await ensureTokenFileDir(this.path, this.#warnOnce);
       return withFileLock(`${this.path}.lock`, this.#lockOptions, fn);
     });
   }
@@ -279,179 +222,22 @@ export class FileStore implements TokenStore {
   async #update(change: (contents: Contents) => boolean): Promise<void> {
     await this.#withWriteLock(async () => {
       const contents = await this.#read();
-      if (change(contents)) await this.#write(contents);
+      if (change(contents)) await writeTokenFileAtomically(this.path, tokenFileText(contents));
     });
   }
 
-  #warnOnce(message: string): void {
+  /** Each warning once per store: every read judges the file again. */
+  readonly #warnOnce = (message: string): void => {
     if (this.#warned.has(message)) return;
     this.#warned.add(message);
     this.#warn(message);
-  }
-
-  async #ensureDir(): Promise<void> {
-    const dir = dirname(this.path);
-    let first: string | undefined;
-    try {
-      first = await mkdir(dir, { recursive: true, mode: 0o700 });
-      if (first !== undefined) {
-        // mkdir's mode goes through the umask: set 0700 on every directory we created, explicitly.
-        for (let d = dir; ; d = dirname(d)) {
-          await chmod(d, 0o700);
-          if (d === first || dirname(d) === d) break;
-        }
-      } else {
-        const stats = await stat(dir);
-        if (!stats.isDirectory()) throw storeError(`${dir} (the token file's directory) is not a directory`);
-        if ((stats.mode & 0o022) !== 0 && (stats.mode & 0o1000) === 0) {
-          this.#warnOnce(
-            `token store directory ${dir} is writable by other users (mode ${octal(stats.mode)}); use a directory only you can write, e.g. chmod 700 it`,
-          );
-        }
-        // Its owner can replace the token file at will (root can anyway).
-        const uid = myUid();
-        if (uid !== undefined && stats.uid !== uid && stats.uid !== 0) {
-          this.#warnOnce(
-            `token store directory ${dir} is owned by another user (uid ${stats.uid}), who can replace or read your token file; use a directory of your own (e.g. unset TOKENSMITH_TOKEN_FILE)`,
-          );
-        }
-      }
-    } catch (error) {
-      if (error instanceof TokensmithError) throw error;
-      throw storeError(`cannot create the token file's directory ${dir} (${errorCode(error)})`, error);
-    }
-  }
+  };
 
   async #read(): Promise<Contents> {
-    let handle: FileHandle;
-    try {
-      handle = await open(this.path, SAFE_READ);
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return { tokens: new Map(), unreadable: new Map() };
-      if (errorCode(error) === 'ELOOP') {
-        throw storeError(
-          `token file ${this.path} is a symbolic link, which tokensmith does not follow (nothing was read or changed through it); replace it with a regular file or ${RESET_HINT}`,
-        );
-      }
-      throw storeError(`cannot read token file ${this.path} (${errorCode(error)}); check its permissions, or ${RESET_HINT}`, error);
-    }
-    let text: string;
-    try {
-      // Judged on the open descriptor, before anything is read or changed: no race with a rename.
-      const stats = await handle.stat();
-      if (!stats.isFile())
-        throw storeError(`token file ${this.path} is ${kind(stats)}, not a regular file; nothing was read from it; ${RESET_HINT}`);
-      const uid = myUid();
-      if (uid !== undefined && stats.uid !== uid) {
-        throw storeError(
-          `token file ${this.path} is owned by another user (uid ${stats.uid}), so its tokens are not used: anyone who planted it chooses your tokens; ` +
-            'delete it, or point TOKENSMITH_TOKEN_FILE at a file of your own',
-        );
-      }
-      if ((stats.mode & 0o077) !== 0) await this.#tighten(handle, stats.mode);
-      text = await handle.readFile('utf8');
-    } catch (error) {
-      if (error instanceof TokensmithError) throw error;
-      throw storeError(`cannot read token file ${this.path} (${errorCode(error)}); check its permissions, or ${RESET_HINT}`, error);
-    } finally {
-      await handle.close().catch(() => undefined);
-    }
-    return this.#parse(text);
-  }
-
-  async #tighten(handle: FileHandle, mode: number): Promise<void> {
-    let fixed = true;
-    try {
-      await handle.chmod(0o600);
-    } catch {
-      fixed = false;
-    }
-    this.#warnOnce(
-      `token file ${this.path} was accessible to other users (mode ${octal(mode)})` +
-        (fixed ? '; it is now 0600' : `; chmod 600 it`) +
-        '. Its tokens may have been read: consider revoking them',
-    );
-  }
-
-  #parse(text: string): Contents {
-    // A blank file (e.g. `touch`ed) holds nothing to lose.
-    if (text.trim() === '') return { tokens: new Map(), unreadable: new Map() };
-    const corrupt = (what: string) => storeError(`token file ${this.path} ${what} and was left untouched; ${RESET_HINT}`);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      // The SyntaxError is not kept as the cause: its message quotes the file, tokens included.
-      throw corrupt('is corrupt (not valid JSON)');
-    }
-    if (!isRecord(json) || !isRecord(json.tokens)) throw corrupt('is not a tokensmith token file');
-    if (json.version !== 1) {
-      throw corrupt(
-        `has format version ${typeof json.version === 'number' ? json.version : 'unknown'}, which this tokensmith does not read`,
-      );
-    }
-    const contents: Contents = { tokens: new Map(), unreadable: new Map() };
-    for (const [key, value] of Object.entries(json.tokens)) {
-      if (isCredentials(value)) {
-        contents.tokens.set(key, value);
-        continue;
-      }
-      contents.unreadable.set(key, value);
-      this.#warnOnce(
-        `token file ${this.path} has an unreadable entry (key ${JSON.stringify(key.slice(0, 200))}); it counts as logged out, ` +
-          'and the next login of that provider replaces it; the other providers are unaffected',
-      );
-    }
-    return contents;
-  }
-
-  async #write({ tokens, unreadable }: Contents): Promise<void> {
-    const dir = dirname(this.path);
-    const base = basename(this.path);
-    await this.#sweepTemporaryFiles(dir, base);
-    const body: TokenFile = { version: 1, tokens: Object.fromEntries([...unreadable, ...tokens]) };
-    const temporary = join(dir, `.${base}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
-    let handle: FileHandle;
-    try {
-      handle = await open(temporary, 'wx', 0o600);
-    } catch (error) {
-      throw storeError(`cannot write token file ${this.path}: creating a temporary file in ${dir} failed (${errorCode(error)})`, error);
-    }
-    try {
-      await handle.chmod(0o600);
-      await handle.writeFile(`${JSON.stringify(body, null, 2)}\n`);
-      await handle.sync();
-      await handle.close();
-      await rename(temporary, this.path);
-    } catch (error) {
-      await handle.close().catch(() => undefined);
-      await unlink(temporary).catch(() => undefined);
-      throw storeError(`cannot write token file ${this.path} (${errorCode(error)}); the previous file is unchanged`, error);
-    }
-    await fsyncDir(dir);
-  }
-
-  /**
-   * Deletes temporary files a killed writer left. Safe because it runs under the write lock: no
-   * live writer has one open (they are 0600 anyway, so they never exposed a token to others).
-   */
-  async #sweepTemporaryFiles(dir: string, base: string): Promise<void> {
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch {
-      return;
-    }
-    const prefix = `.${base}.`;
-    for (const name of names) {
-      if (name.startsWith(prefix) && /^\d+\.[0-9a-f]+\.tmp$/.test(name.slice(prefix.length))) {
-        await unlink(join(dir, name)).catch(() => undefined);
-      }
-    }
+    const text = await readTokenFileText(this.path, this.#warnOnce);
+    return text === undefined ? emptyContents() : parseTokenFile(this.path, text, this.#warnOnce);
   }
 }
-
-const octal = (mode: number) => `0${(mode & 0o7777).toString(8)}`;
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -459,21 +245,5 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Makes a rename durable: fsync the directory that holds the entry. */
-async function fsyncDir(dir: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch (error) {
-    // Some file systems cannot fsync a directory; the rename itself is already atomic.
-    if (!['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM', 'EBADF'].includes(errorCode(error))) {
-      throw storeError(`cannot sync directory ${dir} after writing the token file (${errorCode(error)})`, error);
-    }
-  } finally {
-    await handle?.close().catch(() => undefined);
   }
 }

@@ -8,6 +8,7 @@ import {
   isCredentials,
   optionalFunction,
   optionalNumber,
+  parseStoredCredentials,
   storeError,
   type Credentials,
   type StoredEntry,
@@ -145,16 +146,6 @@ export class KeychainStore implements TokenStore {
     return new keyring.AsyncEntry(this.service, key, ENTRY_OPTIONS);
   }
 
-  #parse(text: string): Credentials | undefined {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      value = undefined;
-    }
-    return isCredentials(value) ? value : undefined;
-  }
-
   #foreign(key: string): TokensmithError {
     return storeError(
       `the OS keychain item (service ${JSON.stringify(this.service)}, account ${JSON.stringify(key.slice(0, 200))}) does not hold tokensmith's credentials and was left untouched; ` +
@@ -173,7 +164,7 @@ export class KeychainStore implements TokenStore {
   async get(key: string): Promise<Credentials | undefined> {
     const text = await this.#call('read', (keyring, signal) => this.#entry(keyring, key).getPassword(signal));
     if (text === null) return undefined;
-    const credentials = this.#parse(text);
+    const credentials = parseStoredCredentials(text);
     if (!credentials) throw this.#foreign(key);
     return credentials;
   }
@@ -240,7 +231,7 @@ export class KeychainStore implements TokenStore {
     const found = await this.#call('list', (keyring, signal) => keyring.findCredentialsAsync(this.service, undefined, signal));
     const entries: StoredEntry[] = [];
     for (const { account, password } of found) {
-      const credentials = this.#parse(password);
+      const credentials = parseStoredCredentials(password);
       if (credentials) entries.push({ key: account, credentials });
     }
     return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

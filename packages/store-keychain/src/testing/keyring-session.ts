@@ -63,6 +63,12 @@ function run(binary: string, args: string[], env: NodeJS.ProcessEnv, stdin?: str
   });
 }
 
+/** Calls one method of the Secret Service (`org.freedesktop.Secret.Service.<method>`) through gdbus; resolves its reply. */
+function callSecretService(gdbus: string, env: NodeJS.ProcessEnv, method: string, arg: string): Promise<string> {
+  const service = ['--dest', 'org.freedesktop.secrets', '--object-path', '/org/freedesktop/secrets'];
+  return run(gdbus, ['call', '--session', ...service, '--method', `org.freedesktop.Secret.Service.${method}`, arg], env);
+}
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A session bus that starts no service by itself (no servicedir), for startKeyringSession. */
@@ -161,21 +167,7 @@ export async function startKeyringSession(): Promise<KeyringSession> {
     for (;;) {
       if (keyring.exitCode !== null) throw new Error(`gnome-keyring-daemon exited (${keyring.exitCode}): ${keyringLog.slice(-1_000)}`);
       // Answers once the daemon owns the name and its login collection exists (the default alias).
-      const ready = await run(
-        gdbus,
-        [
-          'call',
-          '--session',
-          '--dest',
-          'org.freedesktop.secrets',
-          '--object-path',
-          '/org/freedesktop/secrets',
-          '--method',
-          'org.freedesktop.Secret.Service.ReadAlias',
-          'default',
-        ],
-        env,
-      )
+      const ready = await callSecretService(gdbus, env, 'ReadAlias', 'default')
         .then((out) => out.includes('/collection/'))
         .catch(() => false);
       if (ready) break;
@@ -208,59 +200,17 @@ export function keyringTools(address: string): Pick<KeyringSession, 'secretTool'
       const dict = `{${Object.entries(attributes)
         .map(([k, v]) => `'${k}': '${v}'`)
         .join(', ')}}`;
-      const out = await run(
-        gdbus,
-        [
-          'call',
-          '--session',
-          '--dest',
-          'org.freedesktop.secrets',
-          '--object-path',
-          '/org/freedesktop/secrets',
-          '--method',
-          'org.freedesktop.Secret.Service.SearchItems',
-          dict,
-        ],
-        env,
-      );
+      const out = await callSecretService(gdbus, env, 'SearchItems', dict);
       // ([unlocked paths], [locked paths]), or `@ao []` for an empty list.
       const lists = /^\((@ao )?\[(.*?)\], (@ao )?\[(.*?)\]\)/.exec(out.trim());
       const count = (list: string | undefined) => (list ? list.split(',').filter((p) => p.includes('/')).length : 0);
       return { unlocked: count(lists?.[2]), locked: count(lists?.[4]) };
     },
     async lock() {
-      const alias = await run(
-        gdbus,
-        [
-          'call',
-          '--session',
-          '--dest',
-          'org.freedesktop.secrets',
-          '--object-path',
-          '/org/freedesktop/secrets',
-          '--method',
-          'org.freedesktop.Secret.Service.ReadAlias',
-          'default',
-        ],
-        env,
-      );
+      const alias = await callSecretService(gdbus, env, 'ReadAlias', 'default');
       const collection = /'(\/org\/freedesktop\/secrets\/collection\/[^']+)'/.exec(alias)?.[1];
       if (!collection) throw new Error(`no default keyring collection: ${alias}`);
-      await run(
-        gdbus,
-        [
-          'call',
-          '--session',
-          '--dest',
-          'org.freedesktop.secrets',
-          '--object-path',
-          '/org/freedesktop/secrets',
-          '--method',
-          'org.freedesktop.Secret.Service.Lock',
-          `['${collection}']`,
-        ],
-        env,
-      );
+      await callSecretService(gdbus, env, 'Lock', `['${collection}']`);
     },
   };
 }

@@ -1,0 +1,68 @@
+// The token file's format: what is written, and how text read back is judged (per entry, so one bad
+// entry never costs the others).
+import { isCredentials, storeError, type Credentials } from '@tokensmith/core/kit';
+
+/** How a message about a bad token file tells the user to get out of it. */
+export const RESET_HINT = 'to reset it, delete the file or run `tokensmith logout`';
+
+/** What the file holds. `version` lets a later release change the layout without misreading it. */
+interface TokenFile {
+  version: 1;
+  tokens: Record<string, unknown>;
+}
+
+/**
+ * The file as read: usable tokens, and entries that are not (an `expiresAt` of `null`, a shape
+ * this release does not know). Those read as absent for their own key only, and are written back
+ * as they were until that key is logged in again or out: one bad entry never costs the others.
+ */
+export interface Contents {
+  tokens: Map<string, Credentials>;
+  unreadable: Map<string, unknown>;
+}
+
+/** The contents of a token file that does not exist yet (or is blank). */
+export const emptyContents = (): Contents => ({ tokens: new Map(), unreadable: new Map() });
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Judges the text of the token file at `path`. A file that is not JSON, not a token file, or of
+ * another version throws a `store_error` (it is never overwritten); an unreadable entry goes to
+ * `unreadable`, with a warning through `warn`.
+ */
+export function parseTokenFile(path: string, text: string, warn: (message: string) => void): Contents {
+  // A blank file (e.g. `touch`ed) holds nothing to lose.
+  if (text.trim() === '') return emptyContents();
+  const corrupt = (what: string) => storeError(`token file ${path} ${what} and was left untouched; ${RESET_HINT}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // The SyntaxError is not kept as the cause: its message quotes the file, tokens included.
+    throw corrupt('is corrupt (not valid JSON)');
+  }
+  if (!isRecord(json) || !isRecord(json.tokens)) throw corrupt('is not a tokensmith token file');
+  if (json.version !== 1) {
+    throw corrupt(`has format version ${typeof json.version === 'number' ? json.version : 'unknown'}, which this tokensmith does not read`);
+  }
+  const contents = emptyContents();
+  for (const [key, value] of Object.entries(json.tokens)) {
+    if (isCredentials(value)) {
+      contents.tokens.set(key, value);
+      continue;
+    }
+    contents.unreadable.set(key, value);
+    warn(
+      `token file ${path} has an unreadable entry (key ${JSON.stringify(key.slice(0, 200))}); it counts as logged out, ` +
+        'and the next login of that provider replaces it; the other providers are unaffected',
+    );
+  }
+  return contents;
+}
+
+/** The text of the token file that holds `contents`: unreadable entries kept as they were, usable ones over them. */
+export function tokenFileText({ tokens, unreadable }: Contents): string {
+  const body: TokenFile = { version: 1, tokens: Object.fromEntries([...unreadable, ...tokens]) };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
