@@ -59,6 +59,11 @@ function run(binary: string, args: string[], env: NodeJS.ProcessEnv, stdin?: str
     child.once('close', (code) =>
       code === 0 ? resolve(stdout) : reject(new Error(`${binary} ${args.join(' ')} exited ${code}: ${stderr.slice(-1_000)}`)),
     );
+    // A command that does not read stdin (secret-tool search, gdbus) may exit before it is
+    // written: the EPIPE says nothing its exit code does not, so it must not fail the run.
+    child.stdin.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(stdin ?? '');
   });
 }
