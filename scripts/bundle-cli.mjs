@@ -18,9 +18,9 @@
 //   - A createRequire shim in the banner, because bundled CommonJS packages (commander,
 //     simple-oauth2, oauth-1.0a) call require() for Node built-ins.
 //   - Help pages captured at build time (src/help-capture.ts, from commander itself) into
-//     dist/help-pages.json, so `--help` and `--version` are answered by a few KB of entry
-//     (src/quick-help.ts) without loading commander or any command: measured in paired rounds,
-//     `--help` went from 1.7x to ~1.1x the wall time of `node -e 0`.
+//     dist/help-pages.json, and dist/quick-help.cjs (src/quick-help.ts, CommonJS, a few KB) that
+//     the launcher asks first, so `--help` and `--version` load neither commander, nor any
+//     command, nor Node's ES module loader (see apps/bench's notes for the figures).
 //   - The mode: esbuild, like tsc, writes 0644; a bin must be executable for `npm link`, for a
 //     global install from a local path, and for `./dist/bin.js`.
 import { build } from 'esbuild';
@@ -93,6 +93,15 @@ const result = await build({
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'eof',
   metafile: true,
+});
+
+// `--help` and `--version` for the launcher (bin/tokensmith.cjs): CommonJS, no chunks.
+await build({
+  ...shared,
+  banner: {},
+  format: 'cjs',
+  entryPoints: [resolve(cwd, 'src/quick-help.ts')],
+  outfile: resolve(outdir, 'quick-help.cjs'),
 });
 
 // The help pages, from the same sources, bundled on their own into a temporary module and run.

@@ -178,7 +178,7 @@ const cpuCount = (await import('node:os')).cpus().length;
 const notes = [
   '## Notes',
   '',
-  `- Run ${new Date().toISOString()} on Node ${process.version}, ${cpuCount} CPUs; load average ${loadBefore.map((x) => x.toFixed(1)).join(' / ')} at the start and ${loadAfter.map((x) => x.toFixed(1)).join(' / ')} at the end (1/5/15 min). Start-up rows are medians of ${startup?.rounds ?? '-'} paired rounds (every command once per round, order rotated), wall time with the child's own CPU time beside it; peak memory is the whole process's (the kernel's maxrss at exit, highest of 3 runs).`,
+  `- Run ${new Date().toISOString()} on Node ${process.version}, ${cpuCount} CPUs; load average ${loadBefore.map((x) => x.toFixed(1)).join(' / ')} at the start and ${loadAfter.map((x) => x.toFixed(1)).join(' / ')} at the end (1/5/15 min). Start-up rows are medians of ${startup?.rounds ?? '-'} paired rounds (every command once per round, order rotated), each child measured from outside by a python3 parent that reaps it (os.wait4): wall time from spawn to reap, its CPU (user + system) beside it, and its peak memory (the kernel's maxrss, highest of all rounds); nothing is preloaded into the commands.`,
   // A note indented by two spaces is a sub-item of the one before.
   ...STARTUP_NOTES.map((note) => (note.startsWith('  ') ? `  - ${note.trim()}` : `- ${note}`)),
 ].join('\n');

@@ -1,6 +1,33 @@
 #!/usr/bin/env node
-import { answerHelpQuickly } from './quick-help.js';
+import { EXIT_CANCELLED, run } from './program.js';
 
-// `--help` and `--version` are answered from pages captured at build time; every other command
-// loads the CLI (main.ts).
-if (!answerHelpQuickly(process.argv.slice(2))) await import('./main.js');
+// Ctrl-C and SIGTERM abort the running command through one signal, so a login closes its
+// listener, stops prompting and writes nothing half-done; then the process exits 128 + signal.
+// A second Ctrl-C, or a command that does not finish its cleanup in time, exits at once.
+const controller = new AbortController();
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+let signalled: NodeJS.Signals | undefined;
+const onSignal = (signal: NodeJS.Signals) => {
+  if (signalled) process.exit(SIGNAL_EXIT[signalled]);
+  signalled = signal;
+  controller.abort();
+  setTimeout(() => process.exit(SIGNAL_EXIT[signal]), 5000).unref();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const code = await run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  cwd: process.cwd(),
+  signal: controller.signal,
+});
+
+// Exit once the output is flushed: a socket a library left open (a keep-alive connection, a
+// half-read body) must not keep the process alive after the command is done (issue 17 hole 5).
+const flushed = (stream: NodeJS.WriteStream) =>
+  new Promise<void>((resolve) => (stream.writableLength === 0 ? resolve() : stream.write('', () => resolve())));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(signalled && code === EXIT_CANCELLED ? SIGNAL_EXIT[signalled] : code);

@@ -1,37 +1,67 @@
-import { readFileSync } from 'node:fs';
+import { fstatSync, readFileSync, writeSync } from 'node:fs';
 import { findDefaultConfigFile } from './config-locate.js';
 import { helpRequest, renderHelpPage, type HelpPages } from './help-pages.js';
 import { VERSION } from './version.js';
 
-/** Where the build writes the captured pages: beside the bundle's entry (dist/help-pages.json). */
-const PAGES = new URL('./help-pages.json', import.meta.url);
-
-function readPages(): HelpPages | undefined {
+function readPages(path: string): HelpPages | undefined {
   try {
-    return JSON.parse(readFileSync(PAGES, 'utf8')) as HelpPages;
+    return JSON.parse(readFileSync(path, 'utf8')) as HelpPages;
   } catch {
-    return undefined; // not built (the sources under test): commander answers
+    return undefined; // not built: commander answers
+  }
+}
+
+/**
+ * The width commander wraps stdout's help to: a TTY's columns (undefined when unknown), else 80.
+ * Only a character device can be a terminal; anything else (a pipe, a file) is answered without
+ * loading node:tty, which brings node:net with it (~3 ms).
+ */
+function helpWidth(): number {
+  let characterDevice: boolean;
+  try {
+    characterDevice = fstatSync(1).isCharacterDevice();
+  } catch {
+    characterDevice = false; // no stdout at all
+  }
+  return (characterDevice && process.stdout.isTTY ? process.stdout.columns : undefined) ?? 80;
+}
+
+/**
+ * Writes `text` to stdout. Straight to file descriptor 1: process.stdout is a stream whose set-up
+ * costs more than the rest of `--help`. A full pipe (EAGAIN) falls back to the stream; a reader
+ * that went away (`| head -1`, EPIPE) ends the output, as it does for any command.
+ */
+function writeOut(text: string): void {
+  let rest = Buffer.from(text);
+  try {
+    while (rest.length > 0) rest = rest.subarray(writeSync(1, rest));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EAGAIN') process.stdout.write(rest);
+    else if (code !== 'EPIPE') throw error;
   }
 }
 
 /**
  * Answers `--help`, `<command> --help`, `help <command>` and `--version` without loading the CLI
- * (commander, the commands, the message table): the same text commander prints, at the same width
- * (the terminal's columns on a TTY, else 80), in a few milliseconds. Returns false for anything
- * else, and when the pages were not built, so that commander answers.
+ * (commander, the commands, the message table): the text commander prints, at the width it would
+ * use (the columns of a TTY stdout, else 80), read from the pages the build captured
+ * (`pagesPath`, dist/help-pages.json). Returns false for anything else, and when the pages are
+ * missing, so that commander answers. Bundled on its own as CommonJS (dist/quick-help.cjs), for
+ * the launcher bin/tokensmith.cjs.
  *
  * @example
  * ```ts
- * if (!answerHelpQuickly(process.argv.slice(2))) await import('./main.js');
+ * if (!answerHelpQuickly(process.argv.slice(2), 'dist/help-pages.json')) await import('./bin.js');
  * ```
  */
-export function answerHelpQuickly(argv: readonly string[]): boolean {
+export function answerHelpQuickly(argv: readonly string[], pagesPath: string): boolean {
   if (!argv.some((arg) => arg === '--help' || arg === '-h' || arg === 'help' || arg === '--version' || arg === '-V')) return false;
-  const pages = readPages();
+  const pages = readPages(pagesPath);
   const request = pages && helpRequest(argv, Object.keys(pages.commands));
   if (!pages || !request) return false;
   if ('version' in request) {
-    process.stdout.write(`${VERSION}\n`);
+    writeOut(`${VERSION}\n`);
     return true;
   }
   const segments =
@@ -40,8 +70,6 @@ export function answerHelpQuickly(argv: readonly string[]): boolean {
         ? pages.root.demo
         : pages.root.configured
       : pages.commands[request.page]!;
-  // commander's width: the columns of a TTY stdout, else (and when unknown) 80.
-  const width = (process.stdout.isTTY ? process.stdout.columns : undefined) ?? 80;
-  process.stdout.write(renderHelpPage(segments, width, pages.minWidthToWrap));
+  writeOut(renderHelpPage(segments, helpWidth(), pages.minWidthToWrap));
   return true;
 }

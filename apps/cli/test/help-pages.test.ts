@@ -1,11 +1,32 @@
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PassThrough, Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { captureHelpPages } from '../src/help-capture.js';
 import { helpRequest, renderHelpPage, type HelpSegment } from '../src/help-pages.js';
 import { buildProgram } from '../src/program.js';
-import { runBinary, runInProcess, tempDir } from './helpers.js';
+import { runInProcess, tempDir, type RunResult } from './helpers.js';
+
+/** The command as npm links it: the launcher, which asks dist/quick-help.cjs before loading dist/bin.js. */
+const LAUNCHER = fileURLToPath(new URL('../bin/tokensmith.cjs', import.meta.url));
+
+function runLauncher(argv: string[], cwd: string, launcher = LAUNCHER): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [launcher, ...argv], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '/usr/bin', HOME: cwd, XDG_CONFIG_HOME: join(cwd, '.config') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
 
 // Widths around every boundary commander has: below and at minWidthToWrap (40) for the whole
 // page and for the description column, 80 (no TTY), and wide terminals. undefined is a TTY
@@ -89,14 +110,32 @@ describe('help pages printed without commander', () => {
     [['--version']],
     [['-V']],
   ])(
-    'the built binary prints what commander does: %j',
+    'the launcher prints what commander does: %j',
     async (argv) => {
       for (const cwd of [demoDir, configuredDir]) {
-        const [binary, inProcess] = await Promise.all([runBinary(argv, { cwd }), runInProcess(argv, { cwd })]);
+        const [binary, inProcess] = await Promise.all([runLauncher(argv, cwd), runInProcess(argv, { cwd })]);
         expect(binary).toEqual({ code: 0, stdout: inProcess.stdout, stderr: '' });
         expect(inProcess.code).toBe(0);
       }
     },
     30_000,
   );
+
+  it('are answered without the rest of the CLI: a launcher with only quick-help.cjs and the pages beside it', async () => {
+    const install = tempDir();
+    mkdirSync(join(install, 'bin'));
+    mkdirSync(join(install, 'dist'));
+    copyFileSync(LAUNCHER, join(install, 'bin', 'tokensmith.cjs'));
+    for (const file of ['quick-help.cjs', 'help-pages.json'])
+      copyFileSync(fileURLToPath(new URL(`../dist/${file}`, import.meta.url)), join(install, 'dist', file));
+    const launcher = join(install, 'bin', 'tokensmith.cjs');
+    for (const argv of [['--help'], ['status', '--help'], ['--version']]) {
+      const [stripped, inProcess] = await Promise.all([runLauncher(argv, demoDir, launcher), runInProcess(argv, { cwd: demoDir })]);
+      expect(stripped).toEqual({ code: 0, stdout: inProcess.stdout, stderr: '' });
+    }
+    // Anything else needs dist/bin.js, which this copy does not have.
+    const other = await runLauncher(['providers'], demoDir, launcher);
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toContain('bin.js');
+  }, 30_000);
 });

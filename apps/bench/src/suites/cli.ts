@@ -6,13 +6,40 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_CREDENTIALS } from '@tokensmith/sandbox';
 import { summarize, type Summary } from '../stats.js';
 
-const PROBE = fileURLToPath(new URL('../rss-probe.js', import.meta.url));
-/** The command as users run it: npm links this launcher, which imports the bundle (dist/bin.js). */
-export const USER_BIN = fileURLToPath(new URL('../../../cli/bin/tokensmith.js', import.meta.url));
+/** The command as users run it: npm links this launcher (it answers --help itself, else imports dist/bin.js). */
+export const USER_BIN = fileURLToPath(new URL('../../../cli/bin/tokensmith.cjs', import.meta.url));
+/** Debian's python3: the recipe's interpreter (with python3-requests-oauthlib) and the rounds' parent. */
+const PYTHON = '/usr/bin/python3';
 const RECIPE = fileURLToPath(new URL('../../../../packages/sandbox/test/fixtures/twitter_recipe.py', import.meta.url));
-/** Runs a Python script and reports its peak RSS and CPU time the same way rss-probe does. */
-const PY_RSS =
-  'import resource, runpy, sys; runpy.run_path(sys.argv[1], run_name="__main__"); u = resource.getrusage(resource.RUSAGE_SELF); sys.stderr.write("\\nBENCH_MAXRSS_KB=%d\\nBENCH_CPU_US=%d\\n" % (u.ru_maxrss, (u.ru_utime + u.ru_stime) * 1e6))';
+
+/**
+ * Runs the rounds from a python3 parent that reaps each child with os.wait4, so every figure is the
+ * kernel's own for that one process, measured from outside: wall time from spawn to reap, CPU
+ * (user + system) and peak RSS from its rusage. Nothing is preloaded into the commands measured (a
+ * preloaded ES module would start Node's ES module loader in `node -e 0` too, and hide that cost).
+ * Reads {contenders, order, cwd} as JSON on stdin; writes {name: {wall, cpu, maxrssKb}}.
+ */
+const ROUNDS_RUNNER = `
+import json, os, subprocess, sys, time
+job = json.load(sys.stdin)
+out = {name: {"wall": [], "cpu": [], "maxrssKb": 0} for name in job["contenders"]}
+for measured, name in job["order"]:
+    c = job["contenders"][name]
+    start = time.perf_counter()
+    child = subprocess.Popen(c["argv"], env=c["env"], cwd=job["cwd"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        sys.stderr.write("%s exited %d: %s" % (name, child.returncode, stderr.decode(errors="replace")[-2000:]))
+        sys.exit(1)
+    if measured:
+        out[name]["wall"].append(wall * 1000)
+        out[name]["cpu"].append((usage.ru_utime + usage.ru_stime) * 1000)
+        out[name]["maxrssKb"] = max(out[name]["maxrssKb"], usage.ru_maxrss)
+json.dump(out, sys.stdout)
+`;
 
 /** One command of the comparison. */
 interface Contender {
@@ -21,7 +48,7 @@ interface Contender {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Wall time (ms), child CPU time (user + system, ms) and peak RSS (MiB, the whole process's, see wholeProcessPeakMiB) of one contender. */
+/** Wall time (ms), CPU time (user + system, ms) and peak RSS (MiB, the kernel's maxrss, highest of all rounds) of one contender. */
 export interface StartupFigure {
   wall: Summary;
   cpu: Summary;
@@ -40,64 +67,30 @@ function paired<K extends string>(
   cwd: string,
   baseEnv: NodeJS.ProcessEnv,
 ): Record<K, StartupFigure> {
+  if (!existsSync(PYTHON))
+    throw new Error(`the start-up rows are measured from a ${PYTHON} parent, which is missing: run bash scripts/setup-test-deps.sh`);
   const names = Object.keys(contenders) as K[];
-  const walls = new Map<K, number[]>(names.map((n) => [n, []]));
-  const cpus = new Map<K, number[]>(names.map((n) => [n, []]));
-  const rss = new Map<K, number>(names.map((n) => [n, 0]));
-  for (let round = -1; round < rounds; round++) {
-    for (let i = 0; i < names.length; i++) {
-      const name = names[(Math.max(round, 0) + i) % names.length]!;
-      const { command, args, env } = contenders[name];
-      const start = performance.now();
-      const result = spawnSync(command, args, { env: { ...baseEnv, ...env }, cwd, encoding: 'utf8' });
-      const wall = performance.now() - start;
-      if (result.status !== 0) throw new Error(`${name} exited ${result.status}: ${result.stderr}`);
-      if (round < 0) continue;
-      walls.get(name)!.push(wall);
-      // The child's own CPU (user + system), reported at its exit like its peak RSS: on a shared
-      // machine it moves far less than wall time, which includes waiting for a core.
-      const cpuUs = /BENCH_CPU_US=(\d+)/.exec(result.stderr)?.[1];
-      if (cpuUs) cpus.get(name)!.push(Number(cpuUs) / 1000);
-      const kb = /BENCH_MAXRSS_KB=(\d+)/.exec(result.stderr)?.[1];
-      if (kb) rss.set(name, Math.max(rss.get(name)!, Number(kb) / 1024));
-    }
-  }
-  // Peak memory as the kernel counts it, the highest of three runs per contender (not timed).
-  for (const name of names) {
-    for (let run = 0; run < 3; run++) {
-      const peak = wholeProcessPeakMiB(contenders[name], cwd, baseEnv);
-      if (peak !== undefined) rss.set(name, Math.max(rss.get(name)!, peak));
-    }
-  }
-  return Object.fromEntries(
-    names.map((n) => [
-      n,
-      { wall: summarize(walls.get(n)!), cpu: summarize(cpus.get(n)!.length ? cpus.get(n)! : [Number.NaN]), rssMiB: rss.get(n)! },
-    ]),
-  ) as Record<K, StartupFigure>;
-}
-
-/**
- * Peak RSS (MiB) of a whole process, from the kernel's accounting at its exit (wait4's ru_maxrss,
- * read by a python3 parent): the probe's figure, taken in the `exit` event, misses what happens
- * after it (undici's WebAssembly compile finishing, for one, ~25 MiB). Undefined without python3.
- */
-function wholeProcessPeakMiB(contender: Contender, cwd: string, baseEnv: NodeJS.ProcessEnv): number | undefined {
-  if (!existsSync('/usr/bin/python3')) return undefined;
-  const script =
-    'import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)';
-  const result = spawnSync('/usr/bin/python3', ['-c', script, contender.command, ...contender.args], {
-    env: { ...baseEnv, ...contender.env },
+  const order: Array<[boolean, K]> = [];
+  for (let round = -1; round < rounds; round++)
+    for (let i = 0; i < names.length; i++) order.push([round >= 0, names[(Math.max(round, 0) + i) % names.length]!]);
+  const job = {
     cwd,
-    encoding: 'utf8',
-  });
-  const [code, kb] = result.stdout.trim().split(' ').map(Number);
-  return result.status === 0 && code === 0 && kb !== undefined ? kb / 1024 : undefined;
+    order,
+    contenders: Object.fromEntries(
+      names.map((n) => [n, { argv: [contenders[n].command, ...contenders[n].args], env: { ...baseEnv, ...contenders[n].env } }]),
+    ),
+  };
+  const result = spawnSync(PYTHON, ['-c', ROUNDS_RUNNER], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (result.status !== 0) throw new Error(`start-up rounds failed: ${result.stderr}`);
+  const figures = JSON.parse(result.stdout) as Record<K, { wall: number[]; cpu: number[]; maxrssKb: number }>;
+  return Object.fromEntries(
+    names.map((n) => [n, { wall: summarize(figures[n].wall), cpu: summarize(figures[n].cpu), rssMiB: figures[n].maxrssKb / 1024 }]),
+  ) as Record<K, StartupFigure>;
 }
 
 /** Whether Debian's python3-requests-oauthlib is there to run the recipe. */
 export function hasPythonRecipe(): boolean {
-  return existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import requests_oauthlib']).status === 0;
+  return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import requests_oauthlib']).status === 0;
 }
 
 /**
@@ -129,7 +122,7 @@ providers:
     // (without it every run would refuse the file; the trust check itself is part of each run).
     const trusted = spawnSync(process.execPath, [USER_BIN, 'trust'], { env, cwd: dir, encoding: 'utf8' });
     if (trusted.status !== 0) throw new Error(`tokensmith trust exited ${trusted.status}: ${trusted.stderr}`);
-    const node = (args: string[]): Contender => ({ command: process.execPath, args: ['--import', PROBE, ...args] });
+    const node = (args: string[]): Contender => ({ command: process.execPath, args });
     const contenders = {
       nodeBaseline: node(['-e', '0']),
       help: node([USER_BIN, '--help']),
@@ -138,8 +131,8 @@ providers:
       ...(hasPythonRecipe()
         ? {
             python: {
-              command: '/usr/bin/python3',
-              args: ['-c', PY_RSS, RECIPE],
+              command: PYTHON,
+              args: [RECIPE],
               env: {
                 OAUTHLIB_INSECURE_TRANSPORT: '1',
                 CLIENT_KEY: DEMO_CREDENTIALS.app.clientId,
