@@ -15,6 +15,10 @@
 //     require() the first time a module that imports them is initialised, so a `redis://` store
 //     needs `npm i -g ioredis` and nothing else does; without the package the command fails with a
 //     config_error (exit 1) naming the package to install, instead of a stack trace at start-up.
+//   - commander's `require('node:child_process')` (at load, for executable subcommands, which
+//     tokensmith has none of) resolves to a stand-in that requires the real module on first use
+//     (lazyCommanderChildProcess below): otherwise every command, the stored-token timeline
+//     included, loads child_process and the dgram it pulls in (~1 ms) for nothing.
 //   - A createRequire shim in the banner, because bundled CommonJS packages (commander,
 //     simple-oauth2, oauth-1.0a) call require() for Node built-ins.
 //   - Help pages captured at build time (src/help-capture.ts, from commander itself) into
@@ -69,6 +73,28 @@ try {
   },
 };
 
+/**
+ * commander's lib/command.js requires node:child_process when it loads and calls it only to run an
+ * executable subcommand (`childProcess.spawn`). Its import resolves to a Proxy that requires the
+ * real module the first time a property is read; esbuild keeps that require() where it is written.
+ */
+const lazyCommanderChildProcess = {
+  name: 'lazy-commander-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: args.path, namespace: 'lazy-child-process' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: `
+let real;
+module.exports = new Proxy({}, { get: (_target, key) => (real ??= require('node:child_process'))[key] });
+`,
+      loader: 'js',
+      resolveDir: cwd,
+    }));
+  },
+};
+
 // A clean dist: the tarball ships dist/bin.js only, and no stale tsc output lingers beside it.
 rmSync(resolve(cwd, 'dist'), { recursive: true, force: true });
 
@@ -81,7 +107,7 @@ const shared = {
   banner: {
     js: "import { createRequire as __tokensmithCreateRequire } from 'node:module';\nconst require = __tokensmithCreateRequire(import.meta.url);",
   },
-  plugins: [optionalPackages],
+  plugins: [optionalPackages, lazyCommanderChildProcess],
   logLevel: 'warning',
 };
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 
 /**
  * Opening the user's browser, the way gh does: `BROWSER` (a command line, split like a shell
@@ -91,10 +91,13 @@ export function browserCommand(
  * if (!result.opened) console.error(`Could not open a browser (${result.reason})`);
  * ```
  */
-export function openBrowser(url: string, options: OpenBrowserOptions): Promise<BrowserResult> {
+export async function openBrowser(url: string, options: OpenBrowserOptions): Promise<BrowserResult> {
   const launcher = browserCommand(url, options.env, options.platform);
-  if ('reason' in launcher) return Promise.resolve({ opened: false, reason: launcher.reason });
+  if ('reason' in launcher) return { opened: false, reason: launcher.reason };
   const name = options.env.BROWSER?.trim() ? `BROWSER command ${launcher.command}` : launcher.command;
+  // node:child_process (and the dgram it loads, ~1 ms) only when a launcher is really started:
+  // this module is in every run's graph (through person.ts), a browser in few of them.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     let settled = false;
     const settle = (result: BrowserResult) => {
@@ -103,7 +106,7 @@ export function openBrowser(url: string, options: OpenBrowserOptions): Promise<B
       clearTimeout(timer);
       resolve(result);
     };
-    let child: ReturnType<typeof spawn>;
+    let child: ChildProcess;
     try {
       child = spawn(launcher.command, launcher.args, { stdio: 'ignore', detached: true, env: options.env });
     } catch {

@@ -1,4 +1,5 @@
-import { createInterface, type Interface } from 'node:readline';
+import { createRequire } from 'node:module';
+import type { Interface } from 'node:readline';
 import { TokensmithError } from '@tokensmith/core';
 import type { CliIO } from './io.js';
 
@@ -48,6 +49,10 @@ export function createPrompter(io: CliIO): Prompter {
   let ended = false;
   const open = () => {
     if (rl) return;
+    // node:readline (with readline/promises, ~0.4 ms) is loaded by the first question that reads a
+    // line, not by every run that merely decides whether it could ask one. Synchronously, so the
+    // interface exists before the question returns, as it always has.
+    const { createInterface } = createRequire(import.meta.url)('node:readline') as typeof import('node:readline');
     rl = createInterface({ input: io.stdin, terminal: false });
     rl.on('line', (line) => {
       const waiter = waiters.shift();

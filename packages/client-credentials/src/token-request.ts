@@ -11,7 +11,7 @@ import {
 import type { ClientCredentialsSettings } from './client-credentials-options.js';
 import { quietLibraryDebug } from './quiet-library-debug.js';
 import { createClientCredentialsGrant } from './simple-oauth2-grant.js';
-import { createWreckTransport, type WreckAgents } from './wreck-transport.js';
+import type { WreckAgents, WreckTransport } from './wreck-transport.js';
 
 const OPERATION = 'client credentials token request';
 
@@ -109,20 +109,22 @@ export function simpleOAuth2Options(settings: ClientCredentialsSettings, agents:
  */
 export function createTokenRequester(settings: ClientCredentialsSettings): () => Promise<BearerCredentials> {
   const { scope, timeoutMs } = settings;
-  const transport = createWreckTransport(settings.log);
-  const config = simpleOAuth2Options(settings, transport.agents);
-  // simple-oauth2 is loaded on the first token request only: a process that finds its token in
-  // the store never pays for it.
-  let client: Promise<ClientCredentials> | undefined;
+  // simple-oauth2 and the transport are loaded and created on the first token request only: a
+  // process that finds its token in the store never pays for them. The transport's module imports
+  // node:https, whose TLS stack costs a process ~4 ms to load even when no request is https.
+  // One transport for all of this requester's requests, as one simple-oauth2 client holds it.
+  let client: Promise<{ grant: ClientCredentials; transport: WreckTransport }> | undefined;
   const getClient = () =>
-    (client ??= createClientCredentialsGrant(config).then(async (grant) => {
+    (client ??= import('./wreck-transport.js').then(async ({ createWreckTransport }) => {
+      const transport = createWreckTransport(settings.log);
+      const grant = await createClientCredentialsGrant(simpleOAuth2Options(settings, transport.agents));
       await quietLibraryDebug();
-      return grant;
+      return { grant, transport };
     }));
 
   return async () => {
     // Loading simple-oauth2 is not network: the deadline starts with the request itself.
-    const simpleClient = await getClient().catch((error: unknown) => {
+    const { grant: simpleClient, transport } = await getClient().catch((error: unknown) => {
       client = undefined;
       throw toTokenRequestError(error, settings, undefined, false);
     });

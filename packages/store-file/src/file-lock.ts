@@ -1,8 +1,8 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
-import { threadId } from 'node:worker_threads';
 import { errorCode, storeError } from '@tokensmith/core/kit';
 
 /**
@@ -47,6 +47,15 @@ interface LockSnapshot {
 /** Tokens of the file locks this process holds now (to tell our own pid's leftovers from live locks). */
 const heldTokens = new Set<string>();
 const HOST = hostname();
+
+let ownThread: number | undefined;
+/**
+ * This thread's id (`threadId`, 0 on the main thread), read from node:worker_threads the first time
+ * a lock is taken or judged: a process that only reads its store never loads that module (~0.7 ms).
+ */
+function currentThread(): number {
+  return (ownThread ??= (createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads')).threadId);
+}
 
 /**
  * Whether a process with this pid runs on this host (`EPERM`: it does, as another user).
@@ -115,7 +124,7 @@ function staleReason(lock: LockSnapshot, options: FileLockOptions): string | und
   if (!info || info.host !== HOST) return undefined;
   if (info.pid === process.pid) {
     // Our pid: this thread knows which locks it holds; another thread's is alive (the lease covers a dead one).
-    if (info.thread !== threadId) return undefined;
+    if (info.thread !== currentThread()) return undefined;
     return heldTokens.has(info.token) ? undefined : 'left by an earlier process with our pid';
   }
   return pidAlive(info.pid) ? undefined : `holder pid ${info.pid} is dead`;
@@ -225,7 +234,7 @@ async function hold(lockPath: string, handle: FileHandle, token: string, options
   try {
     await handle.chmod(0o600);
     await handle.writeFile(
-      JSON.stringify({ pid: process.pid, thread: threadId, host: HOST, token, acquiredAt: options.now() } satisfies LockInfo),
+      JSON.stringify({ pid: process.pid, thread: currentThread(), host: HOST, token, acquiredAt: options.now() } satisfies LockInfo),
     );
     await beat();
   } catch (error) {
