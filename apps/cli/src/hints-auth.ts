@@ -1,13 +1,5 @@
-import { errorCategory, type OAuthResponseError } from '@tokensmith/core';
-import {
-  inField,
-  serverSaid,
-  type CodeExplainer,
-  type CodeHints,
-  type EndpointField,
-  type Explanation,
-  type ProviderScope,
-} from './hints-scope.js';
+import { errorCategory } from '@tokensmith/core';
+import { inField, serverSaid, type AnswerExplainer, type CodeExplainer, type CodeHints, type ProviderScope } from './hints-scope.js';
 
 // Failures a person or the app's credentials fix (exit code 2): the provider refused the client,
 // the stored grant or the scopes, or a login is needed (again).
@@ -24,11 +16,7 @@ function credentialFields(scope: ProviderScope): string {
  * An OAuth answer refusing the app's credentials, the stored grant or the scopes; undefined for any
  * other answer. A 401 from the timeline is not about the app's credentials: it is the token's.
  */
-export function explainRefusal(
-  error: OAuthResponseError,
-  scope: ProviderScope,
-  endpoint: EndpointField | undefined,
-): Explanation | undefined {
+export const explainRefusal: AnswerExplainer = (error, scope, endpoint) => {
   const said = serverSaid(error);
   if (REFUSED_CLIENT.has(error.error) || (error.status === 401 && !/timeline/i.test(error.message))) {
     return {
@@ -52,7 +40,7 @@ export function explainRefusal(
     };
   }
   return undefined;
-}
+};
 
 /**
  * The login to run next, unless the message already names it (the CLI's own login_required

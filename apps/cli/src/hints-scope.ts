@@ -22,6 +22,13 @@ export interface Explanation {
 /** Explains one error code of a provider's failure, given the config field the failure concerns. */
 export type CodeExplainer = (error: TokensmithError, scope: ProviderScope, endpoint: EndpointField | undefined) => Explanation;
 
+/** Explains an OAuth error answer when it is of the explainer's kind (a 404, a failing server, a refusal); else undefined. */
+export type AnswerExplainer = (
+  error: OAuthResponseError,
+  scope: ProviderScope,
+  endpoint: EndpointField | undefined,
+) => Explanation | undefined;
+
 /** A family's share of the message table: the error codes it explains. */
 export type CodeHints = Partial<Record<TokensmithErrorCode, CodeExplainer>>;
 

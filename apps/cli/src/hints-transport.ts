@@ -1,14 +1,14 @@
-import { errorCategory, type OAuthResponseError, type TokensmithError } from '@tokensmith/core';
+import { errorCategory, type TokensmithError } from '@tokensmith/core';
 import {
   fieldText,
   inField,
   serverSaid,
   urlsToCheck,
+  type AnswerExplainer,
   type CodeExplainer,
   type CodeHints,
   type EndpointField,
   type Explanation,
-  type ProviderScope,
 } from './hints-scope.js';
 import { CONNECT_REASONS, addressOf, systemError } from './system-error.js';
 
@@ -21,18 +21,14 @@ function placeOf(error: TokensmithError, endpoint: EndpointField | undefined): s
 }
 
 /** An OAuth answer of a failing or rate-limiting server (5xx, 429); undefined for any other answer. */
-export function explainFailingServer(
-  error: OAuthResponseError,
-  scope: ProviderScope,
-  endpoint: EndpointField | undefined,
-): Explanation | undefined {
+export const explainFailingServer: AnswerExplainer = (error, scope, endpoint) => {
   if (error.status < 500 && error.status !== 429) return undefined;
   return {
     message: `${scope.name}: the server${inField(endpoint)} answered HTTP ${error.status} ${error.error}${serverSaid(error)}`,
     hint: 'the provider is failing or rate limiting: try again later',
     category: errorCategory(error),
   };
-}
+};
 
 const explainUnreachable: CodeExplainer = (error, scope, endpoint) => {
   const sys = systemError(error);

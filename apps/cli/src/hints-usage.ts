@@ -1,13 +1,4 @@
-import type { OAuthResponseError } from '@tokensmith/core';
-import {
-  inField,
-  urlsToCheck,
-  type CodeExplainer,
-  type CodeHints,
-  type EndpointField,
-  type Explanation,
-  type ProviderScope,
-} from './hints-scope.js';
+import { inField, urlsToCheck, type AnswerExplainer, type CodeExplainer, type CodeHints, type Explanation } from './hints-scope.js';
 
 // Failures the person running the command fixes in the command line or the config (exit code 1):
 // a port taken by another program, an endpoint path that does not exist, an http:// endpoint.
@@ -22,18 +13,14 @@ export function busyPortHint(port: number | string): Explanation {
 }
 
 /** An HTTP 404 from the provider: the configured path is wrong. Undefined for any other answer. */
-export function explainMissingEndpoint(
-  error: OAuthResponseError,
-  scope: ProviderScope,
-  endpoint: EndpointField | undefined,
-): Explanation | undefined {
+export const explainMissingEndpoint: AnswerExplainer = (error, scope, endpoint) => {
   if (error.status !== 404) return undefined;
   return {
     message: `${scope.name}: the endpoint${inField(endpoint)} answered HTTP 404 Not Found`,
     hint: `check ${urlsToCheck(scope, endpoint)}: the path is probably wrong`,
     category: 'usage',
   };
-}
+};
 
 /** An endpoint refused for its scheme (`insecure_endpoint`): the config names an http:// URL. */
 const explainInsecureEndpoint: CodeExplainer = (error, scope, endpoint) => ({

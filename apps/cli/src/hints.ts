@@ -1,7 +1,7 @@
 import { OAuthResponseError, TokensmithError, errorCategory, type ErrorCategory } from '@tokensmith/core';
 import type { ProviderConfig } from './config-schema.js';
 import { AUTH_HINTS, explainRefusal } from './hints-auth.js';
-import { endpointOf, type CodeHints, type Explanation, type ProviderScope } from './hints-scope.js';
+import { endpointOf, type AnswerExplainer, type CodeHints, type Explanation, type ProviderScope } from './hints-scope.js';
 import { explainStore } from './hints-store.js';
 import { TRANSPORT_HINTS, explainFailingServer, explainSystemFailure } from './hints-transport.js';
 import { USAGE_HINTS, busyPortHint, explainMissingEndpoint } from './hints-usage.js';
@@ -29,18 +29,20 @@ export function recallProvider(io: CliIO): ProviderScope | undefined {
   return scopes.get(io);
 }
 
-/** An OAuth error answer: a wrong path, then a failing server, then a refusal, each checked in that order. */
+/** The explainers of an OAuth error answer, in the order that decides: a wrong path, a failing server, a refusal. */
+const ANSWER_HINTS: readonly AnswerExplainer[] = [explainMissingEndpoint, explainFailingServer, explainRefusal];
+
 function explainAnswer(error: OAuthResponseError, scope: ProviderScope): Explanation {
   const endpoint = endpointOf(scope, error.message);
-  return (
-    explainMissingEndpoint(error, scope, endpoint) ??
-    explainFailingServer(error, scope, endpoint) ??
-    explainRefusal(error, scope, endpoint) ?? {
-      message: `${scope.name}: ${error.message}`,
-      hint: `check the settings under providers.${scope.name}, or log in again: tokensmith login ${scope.name}`,
-      category: errorCategory(error),
-    }
-  );
+  for (const explainer of ANSWER_HINTS) {
+    const explained = explainer(error, scope, endpoint);
+    if (explained) return explained;
+  }
+  return {
+    message: `${scope.name}: ${error.message}`,
+    hint: `check the settings under providers.${scope.name}, or log in again: tokensmith login ${scope.name}`,
+    category: errorCategory(error),
+  };
 }
 
 function explainProvider(error: TokensmithError, scope: ProviderScope): Explanation {
