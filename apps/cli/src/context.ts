@@ -1,5 +1,6 @@
 import type { TokensmithConfig, ProviderConfig } from './config-schema.js';
-import { loadConfig, isReadableByOthers, configSearchPath, type ConfigOrigin, type ProviderEntry } from './config-load.js';
+import { loadConfig, isReadableByOthers, configSearchPath, type ConfigOrigin } from './config-load.js';
+import type { ProviderEntry } from './config-providers.js';
 import { CliError } from './cli-error.js';
 import type { CliIO } from './io.js';
 import { rememberProvider } from './hints.js';

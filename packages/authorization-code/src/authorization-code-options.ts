@@ -6,7 +6,7 @@ import {
   type OAuth2Progress,
   type OAuth2Settings,
 } from '@tokensmith/oauth2';
-import { isLoopbackRedirectUri } from './loopback-listener.js';
+import { isLoopbackRedirectUri } from './loopback-redirect.js';
 
 /**
  * The redirect URI used when none is configured: loopback, any port (RFC 8252 7.3). Register it

@@ -5,7 +5,9 @@ export type { AuthorizationCodeOptions, AuthorizationProgress } from './authoriz
 export type { PendingAuthorization } from './authorization-flow.js';
 export type { ClientAuthMethod } from '@tokensmith/oauth2';
 export { createCodeVerifier, codeChallengeS256, createPkcePair, isCodeVerifier } from './pkce.js';
-export { startLoopbackListener, isLoopbackRedirectUri, LOOPBACK_HOST } from './loopback-listener.js';
-export type { LoopbackListener, LoopbackCallback, CallbackOutcome, WaitOptions } from './loopback-listener.js';
+export { startLoopbackListener } from './loopback-listener.js';
+export { isLoopbackRedirectUri, LOOPBACK_HOST } from './loopback-redirect.js';
+export type { LoopbackListener } from './loopback-listener.js';
+export type { LoopbackCallback, CallbackOutcome, WaitOptions } from './loopback-callback.js';
 export { callbackFromInput } from './redirect-input.js';
 export { callbackPage } from './callback-page.js';

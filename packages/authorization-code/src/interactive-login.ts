@@ -1,7 +1,8 @@
 import { TokensmithError, type BearerCredentials } from '@tokensmith/core/kit';
 import { exchangeCode, issuerParam, startAuthorization, type FlowContext } from './authorization-flow.js';
 import { withDeadline } from './deadline.js';
-import { startLoopbackListener, type LoopbackCallback } from './loopback-listener.js';
+import type { LoopbackCallback } from './loopback-callback.js';
+import { startLoopbackListener } from './loopback-listener.js';
 import { callbackFromInput } from './redirect-input.js';
 
 function browserMessage(error: unknown): string {

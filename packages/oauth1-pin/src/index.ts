@@ -1,7 +1,9 @@
 export { createOAuth1PinProvider } from './oauth1-pin-provider.js';
 export type { OAuth1PinProviderOptions, OAuth1PinProvider } from './oauth1-pin-provider.js';
-export { requestToken, exchangePin } from './pin-flow.js';
-export type { OAuth1ClientOptions, OAuth1StepOptions, OAuth1RequestTokenState } from './pin-flow.js';
+export { requestToken } from './request-token.js';
+export { exchangePin } from './access-token.js';
+export type { OAuth1ClientOptions, OAuth1StepOptions } from './oauth1-client.js';
+export type { OAuth1RequestTokenState } from './request-token.js';
 export { percentEncode } from './percent-encoding.js';
 export { baseStringUri, normalizeMethod, normalizeParameters, requestParameters, signatureBaseString } from './normalize.js';
 export type { FormBody, OAuth1Parameter } from './normalize.js';

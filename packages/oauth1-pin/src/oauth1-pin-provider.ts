@@ -16,14 +16,9 @@ import {
   type TokenStore,
 } from '@tokensmith/core/kit';
 import { normalizeMethod, requestParameters } from './normalize.js';
-import {
-  exchangePinWith,
-  requestTokenWith,
-  resolveOAuth1Client,
-  type OAuth1ClientOptions,
-  type OAuth1RequestTokenState,
-  type ResolvedOAuth1Client,
-} from './pin-flow.js';
+import { exchangePinWith } from './access-token.js';
+import { resolveOAuth1Client, type OAuth1ClientOptions, type ResolvedOAuth1Client } from './oauth1-client.js';
+import { requestTokenWith, type OAuth1RequestTokenState } from './request-token.js';
 import { signOAuth1Request } from './signature.js';
 
 /**

@@ -5,10 +5,9 @@ import {
   decideOnAuthorizePage,
   normalizeUserCode,
   startSandbox,
-  type Sandbox,
 } from '../src/index.js';
+import { FORM, sandboxPerTest } from './support/sandbox-per-test.js';
 
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const DEVICE_CLIENT = DEMO_CREDENTIALS.device.clientId;
 const USER_CODE = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
 
@@ -21,15 +20,7 @@ interface DeviceAuthorization {
   interval: number;
 }
 
-let clock = Date.UTC(2026, 0, 1);
-let sandbox: Sandbox;
-beforeEach(async () => {
-  clock = Date.UTC(2026, 0, 1);
-  sandbox = await startSandbox({ now: () => clock });
-});
-afterEach(async () => {
-  await sandbox.stop();
-});
+const { sandbox, clock } = sandboxPerTest();
 
 const post = (url: string, params: Record<string, string>, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { ...FORM, ...headers }, body: new URLSearchParams(params), redirect: 'manual' });
@@ -76,9 +67,7 @@ describe('sandbox: device authorization endpoint (RFC 8628 3.1-3.2)', () => {
   });
 
   it('authenticates the client as the token endpoint does, and checks grant types, scopes and resources', async () => {
-    await sandbox.stop();
-    sandbox = await startSandbox({
-      now: () => clock,
+    await sandbox.restart({
       oauth2Clients: [
         { clientId: 'web', redirectUris: ['http://127.0.0.1/cb'], name: 'Web', grantTypes: ['authorization_code'] },
         { clientId: 'tv', clientSecret: 'tv-secret', redirectUris: [], name: 'TV' },
@@ -114,14 +103,14 @@ describe('sandbox: device code polling (RFC 8628 3.4-3.5)', () => {
   it('answers authorization_pending, slow_down when polled early (the interval then grows by 5 s), and counts polls', async () => {
     const auth = await authorizeDevice();
     expect((await poll(auth.device_code)).body.error).toBe('authorization_pending');
-    clock += 4_999;
+    clock.now += 4_999;
     const early = await poll(auth.device_code);
     expect([early.status, early.body.error]).toEqual([400, 'slow_down']);
-    clock += 9_999; // the interval is now 10 s
+    clock.now += 9_999; // the interval is now 10 s
     expect((await poll(auth.device_code)).body.error).toBe('slow_down');
-    clock += 15_000; // and now 15 s
+    clock.now += 15_000; // and now 15 s
     expect((await poll(auth.device_code)).body.error).toBe('authorization_pending');
-    clock += 15_000;
+    clock.now += 15_000;
     expect((await poll(auth.device_code)).body.error).toBe('authorization_pending');
     expect(sandbox.stats.devicePolls).toBe(5);
     expect(sandbox.stats.deviceSlowDowns).toBe(2);
@@ -176,7 +165,7 @@ describe('sandbox: device code polling (RFC 8628 3.4-3.5)', () => {
 
     const other = await authorizeDevice();
     expect((await poll(other.device_code, DEMO_CREDENTIALS.oauth2.clientId as string)).body.error).toBe('invalid_grant');
-    clock += 600_000;
+    clock.now += 600_000;
     expect((await poll(other.device_code)).body.error).toBe('expired_token');
     const late = await fetch(other.verification_uri_complete);
     expect(late.status).toBe(400);
@@ -184,8 +173,7 @@ describe('sandbox: device code polling (RFC 8628 3.4-3.5)', () => {
   });
 
   it('honours the deviceIntervalSeconds and deviceCodeTtlSeconds options', async () => {
-    await sandbox.stop();
-    sandbox = await startSandbox({ now: () => clock, deviceIntervalSeconds: 0, deviceCodeTtlSeconds: 30 });
+    await sandbox.restart({ deviceIntervalSeconds: 0, deviceCodeTtlSeconds: 30 });
     const auth = await authorizeDevice();
     expect([auth.interval, auth.expires_in]).toEqual([0, 30]);
     for (let i = 0; i < 3; i++) expect((await poll(auth.device_code)).body.error).toBe('authorization_pending');
@@ -258,7 +246,7 @@ describe('sandbox: device verification page (RFC 8628 3.3)', () => {
     const locked = await fetch(auth.verification_uri_complete);
     expect(locked.status).toBe(429);
     expect(await locked.text()).toContain('Too many wrong codes');
-    clock += 60_000;
+    clock.now += 60_000;
     expect((await fetch(auth.verification_uri_complete)).status).toBe(200);
   });
 
@@ -287,21 +275,17 @@ describe('sandbox: device grant faults and isolation', () => {
   });
 
   it('keeps two sandboxes of one process apart', async () => {
-    const other = await startSandbox({ now: () => clock });
-    try {
-      const auth = await authorizeDevice();
-      const foreign = await post(other.endpoints.tokenUrl, {
-        grant_type: DEVICE_CODE_GRANT_TYPE,
-        device_code: auth.device_code,
-        client_id: DEVICE_CLIENT,
-      });
-      expect(((await foreign.json()) as { error: string }).error).toBe('invalid_grant');
-      other.faults.add({ path: '/oauth2/device_authorization', fault: { type: 'status', status: 500 } });
-      expect((await post(sandbox.endpoints.deviceAuthorizationUrl, { client_id: DEVICE_CLIENT })).status).toBe(200);
-      expect(other.stats.devicePolls).toBe(1);
-      expect(sandbox.stats.devicePolls).toBe(0);
-    } finally {
-      await other.stop();
-    }
+    const other = await sandbox.another();
+    const auth = await authorizeDevice();
+    const foreign = await post(other.endpoints.tokenUrl, {
+      grant_type: DEVICE_CODE_GRANT_TYPE,
+      device_code: auth.device_code,
+      client_id: DEVICE_CLIENT,
+    });
+    expect(((await foreign.json()) as { error: string }).error).toBe('invalid_grant');
+    other.faults.add({ path: '/oauth2/device_authorization', fault: { type: 'status', status: 500 } });
+    expect((await post(sandbox.endpoints.deviceAuthorizationUrl, { client_id: DEVICE_CLIENT })).status).toBe(200);
+    expect(other.stats.devicePolls).toBe(1);
+    expect(sandbox.stats.devicePolls).toBe(0);
   });
 });

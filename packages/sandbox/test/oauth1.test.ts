@@ -8,13 +8,11 @@ import {
   oauth1Store,
   parseOAuthHeader,
   rfc3986Encode,
-  startSandbox,
   verifyOAuth1Signature,
-  type Sandbox,
 } from '../src/index.js';
+import { FORM, sandboxPerTest } from './support/sandbox-per-test.js';
 
 const { consumerKey, consumerSecret } = DEMO_CREDENTIALS.oauth1;
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe('the sandbox verifier on public vectors', () => {
   const RFC_SECRET = 'kd94hf93k423kf44';
@@ -141,18 +139,8 @@ describe('the sandbox verifier on public vectors', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-let clock: number;
-let sandbox: Sandbox;
-const START = Date.UTC(2026, 10, 23, 12, 0, 0);
+const { sandbox, clock } = sandboxPerTest({ start: Date.UTC(2026, 10, 23, 12, 0, 0) });
 let nonceCounter = 0;
-
-beforeEach(async () => {
-  clock = START;
-  sandbox = await startSandbox({ now: () => clock });
-});
-afterEach(async () => {
-  await sandbox.stop();
-});
 
 interface SignOptions {
   token?: string;
@@ -171,7 +159,7 @@ function sign(method: string, url: string, options: SignOptions = {}): string {
     oauth_consumer_key: consumerKey,
     oauth_nonce: options.nonce ?? `nonce${++nonceCounter}`,
     oauth_signature_method: options.signatureMethod ?? 'HMAC-SHA1',
-    oauth_timestamp: String(options.timestamp ?? Math.floor(clock / 1000)),
+    oauth_timestamp: String(options.timestamp ?? Math.floor(clock.now / 1000)),
     oauth_version: '1.0',
     ...(options.token ? { oauth_token: options.token } : {}),
     ...options.extra,
@@ -252,12 +240,15 @@ describe('sandbox OAuth 1.0a endpoints', () => {
   it('rejects timestamps more than 300 s from its clock with 401 code 135, either way', async () => {
     const url = sandbox.endpoints.requestTokenUrl;
     for (const offset of [-301, 301]) {
-      const res = await post(url, sign('POST', url, { extra: { oauth_callback: 'oob' }, timestamp: Math.floor(clock / 1000) + offset }));
+      const res = await post(
+        url,
+        sign('POST', url, { extra: { oauth_callback: 'oob' }, timestamp: Math.floor(clock.now / 1000) + offset }),
+      );
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ errors: [{ code: 135, message: 'Timestamp out of bounds.' }] });
     }
-    await requestTokenPair({ timestamp: Math.floor(clock / 1000) - 300 });
-    await requestTokenPair({ timestamp: Math.floor(clock / 1000) + 300 });
+    await requestTokenPair({ timestamp: Math.floor(clock.now / 1000) - 300 });
+    await requestTokenPair({ timestamp: Math.floor(clock.now / 1000) + 300 });
     expect(sandbox.stats.rejected).toBe(2);
   });
 
@@ -269,7 +260,7 @@ describe('sandbox OAuth 1.0a endpoints', () => {
     expect(replay.status).toBe(401);
     expect(await replay.json()).toEqual({ errors: [{ code: 32, message: 'Could not authenticate you.' }] });
     // The same nonce one second later is another (consumer, token, timestamp) and passes.
-    clock += 1_000;
+    clock.now += 1_000;
     expect((await post(url, sign('POST', url, { extra: { oauth_callback: 'oob' }, nonce: 'once' }))).status).toBe(200);
     expect(sandbox.stats.requestTokenRequests).toBe(3);
   });
@@ -277,7 +268,7 @@ describe('sandbox OAuth 1.0a endpoints', () => {
   it('forgets nonces once their timestamp has left the window (memory stays bounded)', async () => {
     await requestTokenPair();
     expect(oauth1Store(sandbox.state).nonces.size).toBe(1);
-    clock += 301_000;
+    clock.now += 301_000;
     await requestTokenPair();
     expect(oauth1Store(sandbox.state).nonces.size).toBe(1);
   });
@@ -367,7 +358,7 @@ describe('sandbox OAuth 1.0a endpoints', () => {
   it('expires request tokens after 15 minutes', async () => {
     const pair = await requestTokenPair();
     const { pin } = await decide(pair.token, 'approve');
-    clock += 15 * 60_000 + 1;
+    clock.now += 15 * 60_000 + 1;
     expect(await form(await exchange(pair, pin!))).toMatchObject({ oauth_problem: 'token_used' });
   });
 });
@@ -394,9 +385,7 @@ describe('sandbox authorize page', () => {
   });
 
   it('escapes the app name', async () => {
-    await sandbox.stop();
-    sandbox = await startSandbox({
-      now: () => clock,
+    await sandbox.restart({
       consumers: [{ consumerKey, consumerSecret, name: '<script>alert("x")</script> & co' }],
     });
     const pair = await requestTokenPair();
@@ -473,8 +462,7 @@ else:
       .split('\n');
 
   it('completes the PIN flow, a signed timeline query and a signed form body against the sandbox (real clock)', async () => {
-    await sandbox.stop();
-    sandbox = await startSandbox();
+    await sandbox.restart({ now: Date.now });
     const env = {
       CK: consumerKey,
       CS: consumerSecret,

@@ -1,19 +1,11 @@
 import { createHash, createPublicKey, randomBytes, verify, type JsonWebKey } from 'node:crypto';
-import { DEMO_CREDENTIALS, redirectUriMatches, startSandbox, type Sandbox } from '../src/index.js';
+import { DEMO_CREDENTIALS, redirectUriMatches } from '../src/index.js';
+import { FORM, sandboxPerTest } from './support/sandbox-per-test.js';
 
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const CLIENT_ID = DEMO_CREDENTIALS.oauth2.clientId;
 const REDIRECT = 'http://127.0.0.1:8123/callback';
 
-let clock = Date.UTC(2026, 0, 1);
-let sandbox: Sandbox;
-beforeEach(async () => {
-  clock = Date.UTC(2026, 0, 1);
-  sandbox = await startSandbox({ now: () => clock });
-});
-afterEach(async () => {
-  await sandbox.stop();
-});
+const { sandbox, clock } = sandboxPerTest();
 
 function pkce(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
@@ -215,7 +207,7 @@ describe('sandbox: authorization_code and refresh_token grants', () => {
       aud: CLIENT_ID,
       sub: DEMO_CREDENTIALS.user.userId,
       nonce: 'n-0S6_WzA2Mj',
-      iat: Math.floor(clock / 1000),
+      iat: Math.floor(clock.now / 1000),
     });
   });
 
@@ -246,7 +238,7 @@ describe('sandbox: authorization_code and refresh_token grants', () => {
   it('refuses a code older than 60 s (sandbox clock)', async () => {
     const { verifier, challenge } = pkce();
     const code = (await approvedCode(challenge)).searchParams.get('code')!;
-    clock += 60_001;
+    clock.now += 60_001;
     const res = await exchange(code, verifier);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: 'invalid_grant', error_description: expect.stringMatching(/expired/) });
@@ -287,15 +279,13 @@ describe('sandbox: authorization_code and refresh_token grants', () => {
     const code = (await approvedCode(challenge)).searchParams.get('code')!;
     const body = (await (await exchange(code, verifier)).json()) as { access_token: string; expires_in: number };
     expect(body.expires_in).toBe(60);
-    clock += 61_000;
+    clock.now += 61_000;
     expect((await timeline(body.access_token)).status).toBe(401);
   });
 
   it('authenticates clients strictly: a public client sends no secret; a confidential one needs its secret (RFC 6749 2.3.1 Basic)', async () => {
-    await sandbox.stop();
     const secret = "s3cr:t w!th'(odd)*";
-    sandbox = await startSandbox({
-      now: () => clock,
+    await sandbox.restart({
       oauth2Clients: [
         { ...DEMO_CREDENTIALS.oauth2, redirectUris: [REDIRECT] },
         { clientId: 'web app', clientSecret: secret, redirectUris: [REDIRECT], name: 'Web' },

@@ -1,20 +1,14 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { DEMO_CREDENTIALS, startSandbox, type Sandbox } from '../src/index.js';
+import { DEMO_CREDENTIALS } from '../src/index.js';
+import { basic, sandboxPerTest } from './support/sandbox-per-test.js';
 
 const { clientId, clientSecret } = DEMO_CREDENTIALS.app;
-const basic = (id: string, secret: string) =>
-  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 const FORM = { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' };
 
-let sandbox: Sandbox;
-beforeEach(async () => {
-  sandbox = await startSandbox();
-});
-afterEach(async () => {
-  await sandbox.stop();
-});
+// These tests run on the real clock; the one about expiry injects its own.
+const { sandbox } = sandboxPerTest({ now: Date.now });
 
 async function appToken(): Promise<string> {
   const res = await fetch(sandbox.endpoints.tokenUrl, {
@@ -76,8 +70,7 @@ describe('sandbox: app-only token endpoint', () => {
   });
 
   it('decodes form-urlencoded Basic credentials (RFC 6749 2.3.1)', async () => {
-    await sandbox.stop();
-    sandbox = await startSandbox({ apps: [{ clientId: 'id with space', clientSecret: "p:s!w'(d)*" }] });
+    await sandbox.restart({ apps: [{ clientId: 'id with space', clientSecret: "p:s!w'(d)*" }] });
     const encoded = `Basic ${Buffer.from('id+with+space:p%3As%21w%27%28d%29%2A').toString('base64')}`;
     const res = await fetch(sandbox.endpoints.tokenUrl, {
       method: 'POST',
@@ -88,9 +81,8 @@ describe('sandbox: app-only token endpoint', () => {
   });
 
   it('can make app tokens expire for tests (injected clock)', async () => {
-    await sandbox.stop();
     let clock = 1_000_000;
-    sandbox = await startSandbox({ appTokenTtlSeconds: 60, now: () => clock });
+    await sandbox.restart({ appTokenTtlSeconds: 60, now: () => clock });
     const res = await fetch(sandbox.endpoints.tokenUrl, {
       method: 'POST',
       headers: { ...FORM, authorization: basic(clientId, clientSecret) },

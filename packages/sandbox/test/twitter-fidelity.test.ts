@@ -1,34 +1,16 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import {
-  DEMO_CREDENTIALS,
-  HOSTILE_SCREEN_NAME,
-  TIMELINES,
-  makeTweet,
-  startSandbox,
-  toJsonWithBigInts,
-  twitterUser,
-  type Sandbox,
-} from '../src/index.js';
+import { DEMO_CREDENTIALS, HOSTILE_SCREEN_NAME, TIMELINES, makeTweet, toJsonWithBigInts, twitterUser, type Sandbox } from '../src/index.js';
 import { takeRateLimit } from '../src/rate-limits.js';
+import { FORM, basic, sandboxPerTest } from './support/sandbox-per-test.js';
 
 const { clientId, clientSecret } = DEMO_CREDENTIALS.app;
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-const basic = (id: string, secret: string) =>
-  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
-let clock = Date.UTC(2026, 0, 1);
-let sandbox: Sandbox;
-beforeEach(async () => {
-  clock = Date.UTC(2026, 0, 1);
-  sandbox = await startSandbox({ now: () => clock });
-});
-afterEach(async () => {
-  await sandbox.stop();
-});
+const { sandbox, clock } = sandboxPerTest();
 
-async function appToken(): Promise<string> {
-  const res = await fetch(sandbox.endpoints.tokenUrl, {
+/** An app-only bearer token of this test's sandbox, or of another one. */
+async function appToken(of: Pick<Sandbox, 'endpoints'> = sandbox): Promise<string> {
+  const res = await fetch(of.endpoints.tokenUrl, {
     method: 'POST',
     headers: { ...FORM, authorization: basic(clientId, clientSecret) },
     body: 'grant_type=client_credentials',
@@ -144,13 +126,13 @@ describe('sandbox fidelity: the user_timeline request and response', () => {
   it("sends Twitter's rate-limit headers: 1500 per app, 900 per user, counting down per context", async () => {
     const app = await get('screen_name=twitterapi', await appToken());
     expect([app.headers.get('x-rate-limit-limit'), app.headers.get('x-rate-limit-remaining')]).toEqual(['1500', '1499']);
-    expect(app.headers.get('x-rate-limit-reset')).toBe(String(Math.floor(clock / 1000) + 900));
+    expect(app.headers.get('x-rate-limit-reset')).toBe(String(Math.floor(clock.now / 1000) + 900));
     const userToken = 'user-token-for-test';
     sandbox.state.userTokens.set(userToken, {
       clientId: 'c',
       screenName: 'twitterapi',
       scopes: ['tweet.read'],
-      expiresAt: clock + 3_600_000,
+      expiresAt: clock.now + 3_600_000,
     });
     const first = await get('', userToken);
     const second = await get('', userToken);
@@ -159,7 +141,7 @@ describe('sandbox fidelity: the user_timeline request and response', () => {
       first.headers.get('x-rate-limit-remaining'),
       second.headers.get('x-rate-limit-remaining'),
     ]).toEqual(['900', '899', '898']);
-    clock += 900_000;
+    clock.now += 900_000;
     expect((await get('', userToken)).headers.get('x-rate-limit-remaining')).toBe('899');
   });
 
@@ -172,7 +154,7 @@ describe('sandbox fidelity: the user_timeline request and response', () => {
       app.headers.get('x-rate-limit-remaining'),
       app.headers.get('retry-after'),
     ]).toEqual([429, '1500', '0', '60']);
-    expect(app.headers.get('x-rate-limit-reset')).toBe(String(Math.floor(clock / 1000) + 60));
+    expect(app.headers.get('x-rate-limit-reset')).toBe(String(Math.floor(clock.now / 1000) + 60));
     sandbox.faults.add({ path: '/1.1/statuses/user_timeline.json', fault: { type: 'rate-limit' } });
     expect((await get('screen_name=twitterapi', 'some-user-token')).headers.get('x-rate-limit-limit')).toBe('900');
     sandbox.faults.add({ path: '/1.1/statuses/user_timeline.json', fault: { type: 'rate-limit', limit: 75, retryAfter: false } });
@@ -195,8 +177,7 @@ describe('sandbox fidelity: the user_timeline request and response', () => {
     for (const window of (sandbox.state.extensions.rateLimits as Map<string, { used: number }>).values()) window.used = 1500;
     const counted = await get('screen_name=twitterapi', lenient);
     expect([counted.status, counted.headers.get('x-rate-limit-remaining')]).toEqual([200, '0']);
-    await sandbox.stop();
-    sandbox = await startSandbox({ now: () => clock, enforceRateLimits: true });
+    await sandbox.restart({ enforceRateLimits: true });
     const token = await appToken();
     expect((await get('screen_name=twitterapi', token)).status).toBe(200);
     const windows = sandbox.state.extensions.rateLimits as Map<string, { resetAt: number; used: number }>;
@@ -222,27 +203,14 @@ describe('sandbox fidelity: fixtures', () => {
 
   it('serves extra timelines given to one sandbox only', async () => {
     const ada = twitterUser({ id: 1_234_567_890_123_456_789n, name: 'Ada', screen_name: 'Ada' });
-    const own = await startSandbox({ timelines: { Ada: [makeTweet(1, ada, 'first')] } });
-    try {
-      const res = await fetch(`${own.endpoints.timelineUrl}?screen_name=ada`, {
-        headers: { authorization: `Bearer ${await tokenOf(own)}` },
-      });
-      expect(await res.text()).toContain('"id":1234567890123456789,"id_str":"1234567890123456789"');
-      expect((await get('screen_name=ada', await appToken())).status).toBe(404);
-    } finally {
-      await own.stop();
-    }
+    const own = await sandbox.another({ timelines: { Ada: [makeTweet(1, ada, 'first')] } });
+    const res = await fetch(`${own.endpoints.timelineUrl}?screen_name=ada`, {
+      headers: { authorization: `Bearer ${await appToken(own)}` },
+    });
+    expect(await res.text()).toContain('"id":1234567890123456789,"id_str":"1234567890123456789"');
+    expect((await get('screen_name=ada', await appToken())).status).toBe(404);
   });
 });
-
-async function tokenOf(other: Sandbox): Promise<string> {
-  const res = await fetch(other.endpoints.tokenUrl, {
-    method: 'POST',
-    headers: { ...FORM, authorization: basic(clientId, clientSecret) },
-    body: 'grant_type=client_credentials',
-  });
-  return ((await res.json()) as { access_token: string }).access_token;
-}
 
 describe('sandbox fidelity: POST oauth2/invalidate_token', () => {
   const invalidate = (token: string, authorization = basic(clientId, clientSecret)) =>

@@ -1,0 +1,126 @@
+import type { ProviderConfig, TokensmithConfig } from './config-schema.js';
+import { noSubstitution, pathText, substituteEnv, type Substitution } from './config-env.js';
+
+// A config's providers, from the parsed file to the entries commands use: substituted one provider
+// at a time (so one provider's missing variable does not block the others), checked against the
+// schema with the errors of a field that waits for a variable held back, and listed in file order.
+
+/** One provider of a config file: resolved, or waiting for environment variables. */
+export interface ProviderEntry {
+  name: string;
+  strategy: string;
+  /** The validated settings, with `${ENV}` substituted; undefined while a variable is missing. */
+  config: ProviderConfig | undefined;
+  /** Variables it references that are not set. */
+  missing: string[];
+  /** The fields (dotted paths) that reference them. */
+  missingFields: string[];
+  /** Every variable it references, in order of first use. */
+  variables: string[];
+}
+
+/** A parsed config with its `${ENV}` references substituted, and what the substitution found. */
+export interface SubstitutedConfig {
+  value: Record<string, unknown>;
+  /** What each provider references, by provider name. */
+  perProvider: Map<string, Substitution>;
+  /** Problems already known (a reserved provider name, a top-level setting's missing variable). */
+  problems: string[];
+  literalSecrets: string[];
+  /** Fields whose variable is missing: their schema errors wait until it is set. */
+  unresolvedPaths: string[];
+}
+
+/** The parts of a schema issue (valibot's) that a problem line is made of. */
+export interface SchemaIssue {
+  kind: string;
+  expected: string | null;
+  message: string;
+  path?: ReadonlyArray<{ key: unknown }> | undefined;
+}
+
+// Every object has these (or valibot drops them): as provider names they would look up the prototype.
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Substitutes `${ENV}` in a parsed config: each provider on its own, top-level settings (store, defaultProvider) now. */
+export function substituteConfig(raw: object, env: NodeJS.ProcessEnv): SubstitutedConfig {
+  const rawProviders = (raw as Record<string, unknown>).providers;
+  const found: SubstitutedConfig = { value: {}, perProvider: new Map(), problems: [], literalSecrets: [], unresolvedPaths: [] };
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'providers' && rawProviders && typeof rawProviders === 'object' && !Array.isArray(rawProviders)) {
+      const providers: Record<string, unknown> = {};
+      for (const [name, settings] of Object.entries(rawProviders)) {
+        if (RESERVED_NAMES.has(name)) {
+          found.problems.push(`providers.${name}: ${name} cannot be a provider name (every object has it); rename the provider`);
+          continue;
+        }
+        const provider = noSubstitution();
+        providers[name] = substituteEnv(settings, env, ['providers', name], provider);
+        found.perProvider.set(name, provider);
+        found.literalSecrets.push(...provider.literalSecrets);
+        found.unresolvedPaths.push(...provider.unresolvedPaths);
+      }
+      found.value.providers = providers;
+      continue;
+    }
+    // Top-level settings (store, defaultProvider) concern every command: resolve them now.
+    const setting = noSubstitution();
+    found.value[key] = substituteEnv(value, env, [key], setting);
+    for (const name of setting.missing)
+      found.problems.push(`${key}: environment variable ${name} is not set; export ${name}=... or write the value in the config`);
+  }
+  return found;
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = root;
+  for (const key of path) {
+    if (!value || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** The schema's issues as problem lines, each naming its path; those of a field waiting for a variable are left out. */
+export function schemaProblems(issues: readonly SchemaIssue[], substituted: SubstitutedConfig): string[] {
+  const waiting = (issuePath: string) =>
+    substituted.unresolvedPaths.some((field) => issuePath === field || issuePath.startsWith(`${field}.`));
+  const problems: string[] = [];
+  for (const issue of issues) {
+    const issuePath = (issue.path ?? []).map((item) => item.key as PropertyKey);
+    if (waiting(pathText(issuePath))) continue;
+    if (issue.expected === 'never')
+      problems.push(`${pathText(issuePath.slice(0, -1))}: unknown field ${String(issuePath[issuePath.length - 1])}`);
+    else if (issue.kind === 'schema' && valueAt(substituted.value, issuePath) === undefined)
+      problems.push(`${pathText(issuePath)}: is required`);
+    else problems.push(`${pathText(issuePath)}: ${issue.message}`);
+  }
+  return problems;
+}
+
+/**
+ * The validated config's providers in file order (those with a valid name), each resolved or waiting
+ * for its variables, and the resolved ones by name.
+ */
+export function providerEntries(
+  validated: TokensmithConfig,
+  perProvider: ReadonlyMap<string, Substitution>,
+  providerName: RegExp,
+): { entries: ProviderEntry[]; resolved: Record<string, ProviderConfig> } {
+  const entries: ProviderEntry[] = [];
+  const resolved: Record<string, ProviderConfig> = {};
+  for (const [name, config] of Object.entries(validated.providers)) {
+    if (!providerName.test(name)) continue;
+    const found = perProvider.get(name) ?? noSubstitution();
+    entries.push({
+      name,
+      strategy: config.strategy,
+      config: found.missing.length === 0 ? config : undefined,
+      missing: found.missing,
+      missingFields: found.unresolvedPaths,
+      variables: found.variables,
+    });
+    if (found.missing.length === 0) resolved[name] = config;
+  }
+  return { entries, resolved };
+}
