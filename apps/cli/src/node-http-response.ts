@@ -1,3 +1,5 @@
+import { concatBytes } from '@tokensmith/core/kit';
+
 // The Response a fetch caller reads, without undici: status, statusText, ok, case-insensitive
 // headers, a web ReadableStream body read once (text, json, arrayBuffer, bytes) and clone().
 
@@ -94,13 +96,7 @@ export class NodeResponse {
       chunks.push(value);
       total += value.byteLength;
     }
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return bytes;
+    return concatBytes(chunks, total);
   }
 
   async text(): Promise<string> {
