@@ -99,7 +99,7 @@ export function hasPythonRecipe(): boolean {
  * repeat run), `tokensmith timeline` requesting a new token (memory store), and the classic
  * requests-oauthlib recipe (which requests a new token every run) when Python has it.
  */
-export function cliTimes(sandboxUrl: string, rounds = 15) {
+export function cliTimes(sandboxUrl: string, rounds = 25) {
   const dir = mkdtempSync(join(tmpdir(), 'tokensmith-bench-'));
   try {
     writeFileSync(
