@@ -1,4 +1,4 @@
-import { fstatSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { fstatSync, readFileSync, statSync, writeSync, type Stats } from 'node:fs';
 import { findDefaultConfigFile } from './config-locate.js';
 import { helpRequest, renderHelpPage, type HelpPages } from './help-pages.js';
 import { VERSION } from './version.js';
@@ -18,14 +18,18 @@ function readPages(path: string): HelpPages | undefined {
  * and node:net, or a file stream (~3-5 ms, more than the rest of `--help`).
  */
 function helpWidth(): number {
-  let mayBeTerminal: boolean;
-  try {
-    const stdout = fstatSync(1);
-    mayBeTerminal = stdout.isCharacterDevice() && stdout.rdev !== statSync('/dev/null').rdev;
-  } catch {
-    mayBeTerminal = false; // no stdout at all
-  }
+  const stdout = statIfAny(() => fstatSync(1)); // none: stdout closed
+  // No /dev/null to compare with (Windows): every character device is asked.
+  const mayBeTerminal = stdout?.isCharacterDevice() === true && stdout.rdev !== statIfAny(() => statSync('/dev/null'))?.rdev;
   return (mayBeTerminal && process.stdout.isTTY ? process.stdout.columns : undefined) ?? 80;
+}
+
+function statIfAny(stat: () => Stats): Stats | undefined {
+  try {
+    return stat();
+  } catch {
+    return undefined;
+  }
 }
 
 /**
