@@ -42,15 +42,21 @@ export async function readRequest(req: IncomingMessage, base: string): Promise<S
 }
 
 /**
- * Sends a JSON body.
+ * Sends a JSON body, serialized by `stringify` (JSON.stringify unless given).
  *
  * @example
  * ```ts
  * sendJson(res, 200, { token_type: 'bearer', access_token: token });
  * ```
  */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  stringify: (value: unknown) => string = JSON.stringify,
+): void {
+  const text = stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',

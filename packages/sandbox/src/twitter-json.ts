@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { sendJson } from './http-util.js';
 
 // JSON with exact 64-bit integers. JSON.stringify cannot write a bigint (and a JavaScript number
 // cannot hold a Snowflake id), so this writer does: a bigint is written as its decimal digits, as
@@ -36,12 +37,5 @@ export function toJsonWithBigInts(value: unknown): string {
  * ```
  */
 export function sendTwitterJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = toJsonWithBigInts(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
+  sendJson(res, status, body, headers, toJsonWithBigInts);
 }
