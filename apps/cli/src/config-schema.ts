@@ -101,6 +101,18 @@ const oauth1Pin = v.strictObject({
 const oauth2AuthMethod = v.optional(v.picklist(['basic', 'post', 'none'], "must be 'basic', 'post' or 'none'"));
 const scopes = v.pipe(v.array(nonEmpty, 'must be a list of scopes'), v.minLength(1, 'must name at least one scope'));
 
+/** The settings both OAuth 2 user strategies (authorization code, device code) take: the client and its issuer. */
+const oauth2Client = {
+  issuer: v.optional(url),
+  tokenUrl: v.optional(url),
+  revocationUrl: v.optional(url),
+  clientId: nonEmpty,
+  clientSecret: v.optional(nonEmpty),
+  authMethod: oauth2AuthMethod,
+  authorizationParams: v.optional(authorizationParams),
+  scopes,
+};
+
 const needsSecretUnlessNone = (p: { authMethod?: string | undefined; clientSecret?: string | undefined }) =>
   p.authMethod === undefined || p.authMethod === 'none' || p.clientSecret !== undefined;
 const secretMessage = "needs clientSecret for authMethod 'basic' or 'post' (or set authMethod: none for a public client)";
@@ -108,15 +120,8 @@ const secretMessage = "needs clientSecret for authMethod 'basic' or 'post' (or s
 const authorizationCode = v.pipe(
   v.strictObject({
     strategy: v.literal('authorization-code'),
-    issuer: v.optional(url),
+    ...oauth2Client,
     authorizationUrl: v.optional(url),
-    tokenUrl: v.optional(url),
-    revocationUrl: v.optional(url),
-    clientId: nonEmpty,
-    clientSecret: v.optional(nonEmpty),
-    authMethod: oauth2AuthMethod,
-    authorizationParams: v.optional(authorizationParams),
-    scopes,
     redirectUri: v.optional(url),
     ...common,
   }),
@@ -131,15 +136,8 @@ const authorizationCode = v.pipe(
 const deviceCode = v.pipe(
   v.strictObject({
     strategy: v.literal('device-code'),
-    issuer: v.optional(url),
+    ...oauth2Client,
     deviceAuthorizationUrl: v.optional(url),
-    tokenUrl: v.optional(url),
-    revocationUrl: v.optional(url),
-    clientId: nonEmpty,
-    clientSecret: v.optional(nonEmpty),
-    authMethod: oauth2AuthMethod,
-    authorizationParams: v.optional(authorizationParams),
-    scopes,
     ...common,
   }),
   v.check(
