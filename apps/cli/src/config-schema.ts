@@ -47,8 +47,12 @@ const stringMap = v.record(
   'must be a map of parameter name to string value',
 );
 
-// Parameters the strategy sets itself: overriding them would break the flow or its security (PKCE, state).
-const RESERVED_AUTHORIZATION_PARAMS = [
+/**
+ * Parameters the strategy sets itself: overriding them would break the flow or its security (PKCE,
+ * state). The same list as @tokensmith/authorization-code's FLOW_OWNED_PARAMS (a test holds them
+ * equal), kept here so that checking a config does not load the strategy.
+ */
+export const RESERVED_AUTHORIZATION_PARAMS = [
   'response_type',
   'client_id',
   'redirect_uri',

@@ -1,6 +1,8 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInProcess, tempDir, writeConfig } from './helpers.js';
+import { FLOW_OWNED_PARAMS } from '@tokensmith/authorization-code';
+import { RESERVED_AUTHORIZATION_PARAMS } from '../src/config-schema.js';
 
 const SECRET = 'SUPER-SECRET-VALUE-123';
 // Config checks happen before any request, so these URLs are never contacted.
@@ -320,4 +322,8 @@ providers:
     const result = await runInProcess(['providers', '--json'], { cwd: dir, env: { HOME: home, XDG_CONFIG_HOME: '' } });
     expect(JSON.parse(result.stdout).source).toBe(join(home, '.config', 'tokensmith', 'config.yaml'));
   });
+});
+
+test('the config refuses exactly the authorization parameters the strategy owns (the two lists cannot drift)', () => {
+  expect([...RESERVED_AUTHORIZATION_PARAMS].sort()).toEqual([...FLOW_OWNED_PARAMS].sort());
 });
