@@ -1,4 +1,4 @@
-import { concatBytes } from '@tokensmith/core/kit';
+import { DEFAULT_MAX_RESOURCE_BYTES, readBodyBytes } from '@tokensmith/core/kit';
 
 // The Response a fetch caller reads, without undici: status, statusText, ok, case-insensitive
 // headers, a web ReadableStream body read once (text, json, arrayBuffer, bytes) and clone().
@@ -83,20 +83,21 @@ export class NodeResponse {
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 
+  /**
+   * The whole body, read through core's capped reader like every remote body tokensmith reads: at
+   * most {@link DEFAULT_MAX_RESOURCE_BYTES} (decompressed), past which the read is cancelled (the
+   * connection closed) and `response_too_large` thrown. A caller with another cap reads `body` with
+   * readBodyBytes/readBodyText itself, as the timeline does.
+   */
   async bytes(): Promise<Uint8Array> {
     if (this.bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
     this.#used = true;
-    if (!this.#body) return new Uint8Array(0);
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const reader = this.#body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      total += value.byteLength;
-    }
-    return concatBytes(chunks, total);
+    const host = URL.canParse(this.url) ? new URL(this.url).host : 'the server';
+    return readBodyBytes(this as unknown as Response, {
+      what: `response from ${host}`,
+      maxBytes: DEFAULT_MAX_RESOURCE_BYTES,
+      code: 'response_too_large',
+    });
   }
 
   async text(): Promise<string> {

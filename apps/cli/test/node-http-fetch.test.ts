@@ -52,6 +52,25 @@ describe('nodeHttpFetch (the CLI timeline request over node:http)', () => {
     expect(seen[0]!.headers).toMatchObject({ 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', 'content-length': '9' });
   });
 
+  it("reads a whole body through the kit's resource cap: a stream past 4 MiB is cut off, not buffered", async () => {
+    let sent = 0;
+    let closed = false;
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no length to refuse up front
+      res.on('close', () => (closed = true));
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (!closed && sent < 64 * 1024 * 1024 && res.write(chunk)) sent += chunk.length;
+        if (!closed && sent < 64 * 1024 * 1024) res.once('drain', pump);
+      };
+      pump();
+    };
+    const response = await nodeHttpFetch(base, manual);
+    await expect(response.json()).rejects.toMatchObject({ code: 'response_too_large' });
+    // The server was stopped well short of its 64 MiB: the read was cancelled at the cap.
+    expect(sent).toBeLessThan(16 * 1024 * 1024);
+  });
+
   it('decodes a gzip body, and the kit reads it through its cap', async () => {
     handler = (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync('x'.repeat(10_000)));
     const response = await nodeHttpFetch(base, manual);

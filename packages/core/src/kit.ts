@@ -35,14 +35,7 @@ export {
 export type { RetryPolicy } from './retry-policy.js';
 export { isCredentials, parseStoredCredentials, errorCode, storeError, storeUnavailable } from './store-kit.js';
 export { redactUrl, redactForm, debugEnabled, httpLogLines, logSinkOf } from './logging-fetch.js';
-export {
-  concatBytes,
-  limitResponseBody,
-  readBodyBytes,
-  readBodyText,
-  MAX_AUTH_RESPONSE_BYTES,
-  DEFAULT_MAX_RESOURCE_BYTES,
-} from './response-limit.js';
+export { limitResponseBody, readBodyBytes, readBodyText, MAX_AUTH_RESPONSE_BYTES, DEFAULT_MAX_RESOURCE_BYTES } from './response-limit.js';
 export type { BodyLimit } from './response-limit.js';
 export { toTransportError } from './transport-error.js';
 export type { TransportContext } from './transport-error.js';

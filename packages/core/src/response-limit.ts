@@ -75,15 +75,8 @@ export async function readBodyBytes(response: Response, limit: BodyLimit): Promi
   return concatBytes(chunks, total);
 }
 
-/**
- * The chunks of a body, in order, as one array (`total` is their byte length, when known).
- *
- * @example
- * ```ts
- * concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])]); // Uint8Array [1, 2, 3]
- * ```
- */
-export function concatBytes(chunks: readonly Uint8Array[], total = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0)): Uint8Array {
+/** The chunks of a body, in order, as one array of `total` bytes. */
+function concatBytes(chunks: readonly Uint8Array[], total: number): Uint8Array {
   const bytes = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {

@@ -1,4 +1,4 @@
-import { concatBytes, limitResponseBody, TokensmithError } from '../src/kit.js';
+import { limitResponseBody, TokensmithError } from '../src/kit.js';
 
 const serve = (body: string, headers: Record<string, string> = {}) => (async () => new Response(body, { headers })) as typeof fetch;
 
@@ -24,14 +24,5 @@ describe('limitResponseBody', () => {
     const error = await res.text().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokensmithError);
     expect(error).toMatchObject({ code: 'invalid_token_response' });
-  });
-});
-
-describe('concatBytes', () => {
-  it('joins chunks in order, with or without their total', () => {
-    const chunks = [new Uint8Array([1, 2]), new Uint8Array(0), new Uint8Array([3])];
-    expect([...concatBytes(chunks)]).toEqual([1, 2, 3]);
-    expect([...concatBytes(chunks, 3)]).toEqual([1, 2, 3]);
-    expect(concatBytes([])).toEqual(new Uint8Array(0));
   });
 });
