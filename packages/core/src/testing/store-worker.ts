@@ -7,6 +7,7 @@ import { KeyedMutex, type TokenStore } from '../token-store.js';
 import { createTokenManager } from '../token-manager.js';
 import { OAuthResponseError, parseOAuthError } from '../errors.js';
 import { parseTokenResponse } from '../token-response.js';
+import { readBodyText } from '../response-limit.js';
 import type { BearerCredentials } from '../credentials.js';
 
 interface WorkerArgs {
@@ -42,7 +43,7 @@ const tokens = createTokenManager<BearerCredentials>({
         ? { grant_type: 'refresh_token', refresh_token: current.refreshToken }
         : { grant_type: 'client_credentials' };
     const res = await fetch(args.tokenUrl, { method: 'POST', body: new URLSearchParams(form) });
-    const text = await res.text();
+    const text = await readBodyText(res, { what: 'token response' });
     if (!res.ok) throw new OAuthResponseError('token request', parseOAuthError(res.status, text));
     const fresh = parseTokenResponse(JSON.parse(text), { status: res.status, now: Date.now() });
     const refreshToken = fresh.refreshToken ?? (current?.type === 'bearer' ? current.refreshToken : undefined);
