@@ -17,6 +17,8 @@ export interface ProviderSession {
   fetch: typeof fetch;
   context: CliContext;
   name: string;
+  /** The picked provider's settings, as validated (the same object pickProvider found by name). */
+  config: import('./config-schema.js').ProviderConfig;
   progress: Progress;
   provider: import('./build-provider.js').BuiltProvider;
   close(): Promise<void>;
@@ -64,7 +66,15 @@ export async function withProvider<T>(
     });
     const { nodeHttpFetch } = await import('./node-http-fetch.js');
     const ownFetch = httpLog ?? nodeHttpFetch;
-    return await fn({ context, name: picked.name, progress, provider, fetch: ownFetch, close: () => context.close() });
+    return await fn({
+      context,
+      name: picked.name,
+      config: picked.provider,
+      progress,
+      provider,
+      fetch: ownFetch,
+      close: () => context.close(),
+    });
   } finally {
     progress.stop();
     prompter.close();

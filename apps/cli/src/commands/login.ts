@@ -73,9 +73,8 @@ Examples:
         options,
         name,
         { ...flags, login: true, prepare },
-        async ({ name: providerName, provider, progress, context }) => {
+        async ({ name: providerName, config, provider, progress, context }) => {
           const { isInteractive } = await import('../build-provider.js');
-          const config = context.config.providers[providerName]!;
           const print = (credentials: Parameters<typeof describeCredentials>[0]) => {
             progress.succeed(`Logged in to ${providerName}`);
             const result = { provider: providerName, strategy: provider.strategy, ...describeCredentials(credentials) };

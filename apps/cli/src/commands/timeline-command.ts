@@ -17,11 +17,11 @@ export function registerTimelineCommand({ program, io, global }: CommandContext)
       const count = Number(flags.count);
       if (!/^\d+$/.test(flags.count) || count < 1 || count > 200)
         throw new CliError('usage', '--count must be a whole number from 1 to 200');
-      await withProvider(io, global(), name, flags, async ({ name: providerName, context, provider, progress, fetch: logged }) => {
+      await withProvider(io, global(), name, flags, async ({ name: providerName, config, provider, progress, fetch: logged }) => {
         const { fetchTimeline, formatPosts } = await import('./timeline.js');
         const posts = await fetchTimeline(
           providerName,
-          context.config.providers[providerName]!,
+          config,
           provider,
           { user: flags.user, count },
           progress,
