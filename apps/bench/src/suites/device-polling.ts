@@ -1,6 +1,6 @@
 import { MemoryStore } from '@tokensmith/core';
 import { createDeviceCodeProvider } from '@tokensmith/device-code';
-import { DEMO_CREDENTIALS, decideOnAuthorizePage, startSandbox } from '@tokensmith/sandbox';
+import { DEMO_CREDENTIALS, decideOnAuthorizePage, startSandbox, type Sandbox } from '@tokensmith/sandbox';
 
 /** One approval: when the person approved, what the minimum is, and what the client did. */
 export interface PollingRun {
@@ -53,17 +53,21 @@ async function virtualRun(approveAfterSeconds: number): Promise<PollingRun> {
       },
     });
     await provider.login();
-    const intervalSeconds = 5;
-    return {
-      approveAfterSeconds,
-      intervalSeconds,
-      minimumPolls: Math.ceil(approveAfterSeconds / intervalSeconds),
-      polls: sandbox.stats.devicePolls,
-      slowDowns: sandbox.stats.deviceSlowDowns,
-    };
+    return pollingRun(sandbox, 5, approveAfterSeconds);
   } finally {
     await sandbox.stop();
   }
+}
+
+/** What one approval cost: the sandbox's count of polls and slow_downs against the minimum ceil(t / interval). */
+function pollingRun(sandbox: Sandbox, intervalSeconds: number, approveAfterSeconds: number): PollingRun {
+  return {
+    approveAfterSeconds,
+    intervalSeconds,
+    minimumPolls: Math.ceil(approveAfterSeconds / intervalSeconds),
+    polls: sandbox.stats.devicePolls,
+    slowDowns: sandbox.stats.deviceSlowDowns,
+  };
 }
 
 async function realRun(intervalSeconds: number, approveAfterSeconds: number): Promise<PollingRun> {
@@ -80,13 +84,7 @@ async function realRun(intervalSeconds: number, approveAfterSeconds: number): Pr
       },
     });
     await provider.login();
-    return {
-      approveAfterSeconds,
-      intervalSeconds,
-      minimumPolls: Math.ceil(approveAfterSeconds / intervalSeconds),
-      polls: sandbox.stats.devicePolls,
-      slowDowns: sandbox.stats.deviceSlowDowns,
-    };
+    return pollingRun(sandbox, intervalSeconds, approveAfterSeconds);
   } finally {
     clearTimeout(timer);
     await sandbox.stop();
