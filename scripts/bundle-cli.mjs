@@ -21,8 +21,8 @@
 //     included, loads child_process and the dgram it pulls in (~1 ms) for nothing.
 //   - A createRequire shim in the banner, because bundled CommonJS packages (commander,
 //     simple-oauth2, oauth-1.0a) call require() for Node built-ins.
-//   - Help pages captured at build time (src/help-capture.ts, from commander itself) into
-//     dist/help-pages.json, and dist/quick-help.cjs (src/quick-help.ts, CommonJS, a few KB) that
+//   - Help pages captured at build time (src/help/capture.ts, from commander itself) into
+//     dist/help-pages.json, and dist/quick-help.cjs (src/help/quick.ts, CommonJS, a few KB) that
 //     the launcher asks first, so `--help` and `--version` load neither commander, nor any
 //     command, nor Node's ES module loader (see apps/bench's notes for the figures).
 //   - The mode: esbuild, like tsc, writes 0644; a bin must be executable for `npm link`, for a
@@ -126,7 +126,7 @@ await build({
   ...shared,
   banner: {},
   format: 'cjs',
-  entryPoints: [resolve(cwd, 'src/quick-help.ts')],
+  entryPoints: [resolve(cwd, 'src/help/quick.ts')],
   outfile: resolve(outdir, 'quick-help.cjs'),
 });
 
@@ -134,7 +134,7 @@ await build({
 const captureDir = mkdtempSync(join(tmpdir(), 'tokensmith-help-capture-'));
 try {
   const captureFile = join(captureDir, 'capture.mjs');
-  await build({ ...shared, entryPoints: [resolve(cwd, 'src/help-capture.ts')], outfile: captureFile });
+  await build({ ...shared, entryPoints: [resolve(cwd, 'src/help/capture.ts')], outfile: captureFile });
   const { captureHelpPages } = await import(pathToFileURL(captureFile).href);
   writeFileSync(resolve(outdir, 'help-pages.json'), JSON.stringify(captureHelpPages()));
 } finally {

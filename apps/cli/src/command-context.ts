@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliIO, Styler } from './io.js';
+import type { CliIO, Styler } from './terminal/io.js';
 import type { GlobalOptions } from './context.js';
 
 /** What every command registration gets: the program, the run's IO, the global options and the styler. */

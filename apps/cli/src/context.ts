@@ -1,10 +1,10 @@
-import type { TokensmithConfig, ProviderConfig } from './config-schema.js';
-import { loadConfig, isReadableByOthers, configSearchPath, type ConfigOrigin } from './config-load.js';
-import type { ProviderEntry } from './config-providers.js';
+import type { TokensmithConfig, ProviderConfig } from './config/schema.js';
+import { loadConfig, isReadableByOthers, configSearchPath, type ConfigOrigin } from './config/load.js';
+import type { ProviderEntry } from './config/providers.js';
 import { CliError } from './cli-error.js';
-import type { CliIO } from './io.js';
-import { rememberProvider } from './hints.js';
-import { openStore, type OpenedStore } from './store.js';
+import type { CliIO } from './terminal/io.js';
+import { rememberProvider } from './hints/explain.js';
+import { openStore, type OpenedStore } from './stores/open.js';
 
 /** Options every command shares. */
 export interface GlobalOptions {
@@ -37,11 +37,11 @@ export type ContextPurpose = 'use' | 'inspect';
 
 /** Refuses a working-directory config that needs trust, or asks on a terminal (as direnv's allow does). */
 async function requireTrust(io: CliIO, loaded: NonNullable<Awaited<ReturnType<typeof loadConfig>>>, options: GlobalOptions): Promise<void> {
-  const { checkTrust, trustFile, trustReason } = await import('./trust.js');
+  const { checkTrust, trustFile, trustReason } = await import('./config/trust.js');
   const check = checkTrust(loaded, io.env);
   if (!check.required) return;
   const reason = trustReason(loaded.path, check);
-  const { createPrompter, interactionMode } = await import('./interactive.js');
+  const { createPrompter, interactionMode } = await import('./login/prompter.js');
   // Never wait for a person who cannot answer (no terminal, CI, --no-input): fail with the command to run.
   if (interactionMode(io, options as { input?: boolean }).interactive && io.stderr.isTTY) {
     const prompter = createPrompter(io);
@@ -93,9 +93,9 @@ export async function openContext(
         `no config file found (looked for ${configSearchPath(io.cwd, io.env).join(', ')}); pass --config PATH or run tokensmith init`,
       );
     const { DEMO_CREDENTIALS } = await import('@tokensmith/sandbox');
-    const { demoConfig } = await import('./demo-config.js');
-    // The demo persists between runs: its own token file, and the embedded sandbox's memory (demo-sandbox.ts).
-    const { startDemoSandbox } = await import('./demo-sandbox.js');
+    const { demoConfig } = await import('./demo/config.js');
+    // The demo persists between runs: its own token file, and the embedded sandbox's memory (demo/sandbox.ts).
+    const { startDemoSandbox } = await import('./demo/sandbox.js');
     const sandbox = await startDemoSandbox(io.env);
     closers.push(() => sandbox.stop());
     config = demoConfig(sandbox.url, DEMO_CREDENTIALS);
@@ -127,7 +127,7 @@ export async function openContext(
         // The demo keeps its tokens in a file of its own (never mixed with real ones), unless --store says otherwise.
         opened = loaded
           ? openStore(setting, io.env, notice)
-          : import('./demo-sandbox.js').then(({ demoTokenFile }) =>
+          : import('./demo/sandbox.js').then(({ demoTokenFile }) =>
               openStore(options.store ?? 'file', { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }, notice),
             );
         const pending = opened;

@@ -1,10 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, exitCodeForCategory } from './cli-error.js';
-import { explain, recallProvider } from './hints.js';
-import { findDefaultConfigFile } from './config-locate.js';
+import { explain, recallProvider } from './hints/explain.js';
+import { findDefaultConfigFile } from './config/locate.js';
 import { VERSION } from './version.js';
-import { styler, useColor, type CliIO } from './io.js';
-import { sanitizeForTerminal } from './terminal-safety.js';
+import { styler, useColor, type CliIO } from './terminal/io.js';
+import { sanitizeForTerminal } from './terminal/safety.js';
 import type { GlobalOptions } from './context.js';
 import { registerTimelineCommand } from './commands/timeline-command.js';
 import { registerTokenCommand } from './commands/token.js';

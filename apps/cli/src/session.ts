@@ -1,5 +1,5 @@
 import { createLoggingFetch, debugEnabled, type Credentials } from '@tokensmith/core/kit';
-import { createProgress, type CliIO, type Progress } from './io.js';
+import { createProgress, type CliIO, type Progress } from './terminal/io.js';
 import type { CliContext, GlobalOptions } from './context.js';
 
 /** Under --verbose or DEBUG=tokensmith*, a fetch that logs every request to stderr with secrets masked. */
@@ -12,15 +12,15 @@ export function verboseFetch(io: CliIO, global: GlobalOptions): typeof fetch | u
 export interface ProviderSession {
   /**
    * The fetch for the command's own requests: the logging fetch under --verbose, else one over
-   * node:http (node-http-fetch.ts: Node's fetch, undici, would cost ~30 ms and ~35 MiB at start-up).
+   * node:http (http/fetch.ts: Node's fetch, undici, would cost ~30 ms and ~35 MiB at start-up).
    */
   fetch: typeof fetch;
   context: CliContext;
   name: string;
   /** The picked provider's settings, as validated (the same object pickProvider found by name). */
-  config: import('./config-schema.js').ProviderConfig;
+  config: import('./config/schema.js').ProviderConfig;
   progress: Progress;
-  provider: import('./build-provider.js').BuiltProvider;
+  provider: import('./strategies/build-provider.js').BuiltProvider;
   close(): Promise<void>;
 }
 
@@ -36,14 +36,14 @@ export async function withProvider<T>(
     login?: boolean;
     prepare?: (picked: {
       name: string;
-      provider: import('./config-schema.js').ProviderConfig;
-    }) => Partial<import('./build-provider.js').InteractionOptions>;
+      provider: import('./config/schema.js').ProviderConfig;
+    }) => Partial<import('./strategies/build-provider.js').InteractionOptions>;
   },
   fn: (session: ProviderSession) => Promise<T>,
 ): Promise<T> {
   const { openContext, pickProvider } = await import('./context.js');
-  const { buildProvider } = await import('./build-provider.js');
-  const { createPrompter, interactionMode } = await import('./interactive.js');
+  const { buildProvider } = await import('./strategies/build-provider.js');
+  const { createPrompter, interactionMode } = await import('./login/prompter.js');
   const progress = createProgress(io, false);
   const httpLog = verboseFetch(io, global);
   const context = await openContext(global, io);
@@ -64,7 +64,7 @@ export async function withProvider<T>(
       ...(httpLog === undefined ? {} : { fetch: httpLog }),
       ...flags.prepare?.(picked),
     });
-    const { nodeHttpFetch } = await import('./node-http-fetch.js');
+    const { nodeHttpFetch } = await import('./http/fetch.js');
     const ownFetch = httpLog ?? nodeHttpFetch;
     return await fn({
       context,

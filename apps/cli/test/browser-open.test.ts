@@ -1,6 +1,6 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { browserCommand, headlessReason, openBrowser, splitCommandLine } from '../src/browser.js';
+import { browserCommand, headlessReason, openBrowser, splitCommandLine } from '../src/login/browser.js';
 import { tempDir } from './helpers.js';
 
 // Real launchers (tiny shell scripts and /bin/false), real exit codes: the CLI must not count a

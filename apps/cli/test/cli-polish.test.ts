@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { parseConfig } from '../src/config-load.js';
-import { demoConfigYaml } from '../src/demo-config.js';
+import { parseConfig } from '../src/config/load.js';
+import { demoConfigYaml } from '../src/demo/config.js';
 import { run } from '../src/program.js';
 import { DEMO_CREDENTIALS } from '@tokensmith/sandbox';
 import { BIN, runBinary, tempDir, writeConfig } from './helpers.js';
@@ -118,7 +118,7 @@ describe('colour', () => {
 
 describe('spinner', () => {
   it('draws one terminal row at most (a wrapped line cannot be cleared and stays in the scrollback) and clears it on stop', async () => {
-    const { createProgress } = await import('../src/io.js');
+    const { createProgress } = await import('../src/terminal/io.js');
     const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 40 });
     let text = '';
     stderr.on('data', (c) => (text += String(c)));

@@ -2,7 +2,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInProcess, tempDir, writeConfig } from './helpers.js';
 import { FLOW_OWNED_PARAMS } from '@tokensmith/authorization-code';
-import { RESERVED_AUTHORIZATION_PARAMS } from '../src/config-schema.js';
+import { RESERVED_AUTHORIZATION_PARAMS } from '../src/config/schema.js';
 
 const SECRET = 'SUPER-SECRET-VALUE-123';
 // Config checks happen before any request, so these URLs are never contacted.

@@ -2,9 +2,9 @@ import { createClientCredentialsProvider } from '@tokensmith/client-credentials'
 import { TokensmithError, type AuthenticatedFetchOptions } from '@tokensmith/core/kit';
 import { startSandbox, DEMO_CREDENTIALS, type Fault, type Sandbox } from '@tokensmith/sandbox';
 import { fetchTimeline } from '../src/commands/timeline.js';
-import { createProgress } from '../src/io.js';
+import { createProgress } from '../src/terminal/io.js';
 import { PassThrough, Readable } from 'node:stream';
-import type { ProviderConfig } from '../src/config-schema.js';
+import type { ProviderConfig } from '../src/config/schema.js';
 
 // Each fault type on each endpoint, against a real socket, with the outcome asserted and a bounded
 // time; retries wait through an injected no-op sleep. A hang must end in the client's timeout, so

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PassThrough, Readable } from 'node:stream';
 import type { Command } from 'commander';
-import { captureHelpPages } from '../src/help-capture.js';
-import { helpRequest, renderHelpPage, type HelpSegment } from '../src/help-pages.js';
+import { captureHelpPages } from '../src/help/capture.js';
+import { helpRequest, renderHelpPage, type HelpSegment } from '../src/help/pages.js';
 import { buildProgram } from '../src/program.js';
 import { runInProcess, tempDir, type RunResult } from './helpers.js';
 

@@ -1,8 +1,8 @@
 import { TokensmithError } from '@tokensmith/core';
-import type { ProviderConfig } from '../src/config-schema.js';
-import { explain } from '../src/hints.js';
-import type { ProviderScope } from '../src/hints-scope.js';
-import { maskStoreUrl } from '../src/hints-store.js';
+import type { ProviderConfig } from '../src/config/schema.js';
+import { explain } from '../src/hints/explain.js';
+import type { ProviderScope } from '../src/hints/scope.js';
+import { maskStoreUrl } from '../src/hints/store.js';
 
 const oauth1: ProviderScope = {
   name: 'user',

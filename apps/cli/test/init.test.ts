@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig } from '../src/config-load.js';
+import { parseConfig } from '../src/config/load.js';
 import { runInProcess, tempDir } from './helpers.js';
 
 const ENV = { TWITTER_API_KEY: 'k', TWITTER_API_SECRET: 's', MASTODON_CLIENT_ID: 'c', GITHUB_CLIENT_ID: 'g' };

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { isRetryableNetworkError, readBodyText } from '@tokensmith/core/kit';
-import { nodeHttpFetch } from '../src/node-http-fetch.js';
+import { nodeHttpFetch } from '../src/http/fetch.js';
 
 // A real loopback server: what the CLI's own fetch sends and how it reads answers is the point.
 let server: Server;

@@ -1,4 +1,4 @@
-import { hasTerminalControls, sanitizeForTerminal } from '../src/terminal-safety.js';
+import { hasTerminalControls, sanitizeForTerminal } from '../src/terminal/safety.js';
 
 describe('sanitizeForTerminal', () => {
   it.each([

@@ -2,9 +2,9 @@ import { PassThrough, Readable } from 'node:stream';
 import { createClientCredentialsProvider } from '@tokensmith/client-credentials';
 import { startSandbox, DEMO_CREDENTIALS, type Sandbox } from '@tokensmith/sandbox';
 import { fetchTimeline } from '../src/commands/timeline.js';
-import type { ProviderConfig } from '../src/config-schema.js';
-import { createProgress } from '../src/io.js';
-import { formatPosts, htmlToText } from '../src/timeline-format.js';
+import type { ProviderConfig } from '../src/config/schema.js';
+import { createProgress } from '../src/terminal/io.js';
+import { formatPosts, htmlToText } from '../src/commands/timeline-format.js';
 
 const quiet = createProgress({ stdout: new PassThrough(), stderr: new PassThrough(), stdin: Readable.from([]), env: {}, cwd: '/' }, true);
 let sandbox: Sandbox;

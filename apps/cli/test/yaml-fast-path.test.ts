@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { DEMO_CREDENTIALS } from '@tokensmith/sandbox';
-import { parseSimpleYaml } from '../src/yaml-fast-path.js';
-import { demoConfigYaml } from '../src/demo-config.js';
+import { parseSimpleYaml } from '../src/config/yaml-fast-path.js';
+import { demoConfigYaml } from '../src/demo/config.js';
 import { starterConfig } from '../src/commands/init.js';
 
 // The fast path must either decline (undefined: the yaml package parses) or return exactly what

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CliError } from '../cli-error.js';
-import type { StrategyName } from '../config-schema.js';
-import { userConfigPath } from '../config-locate.js';
-import { pathKind, writeFileAtomic } from '../safe-write.js';
+import type { StrategyName } from '../config/schema.js';
+import { userConfigPath } from '../config/locate.js';
+import { pathKind, writeFileAtomic } from '../files/safe-write.js';
 
 const HEADER = `# tokensmith config. Docs: README.md, "Config file".
 # Keep secrets out of this file: write \${ENV_NAME} and export the variable.

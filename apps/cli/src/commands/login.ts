@@ -1,5 +1,5 @@
 import type { CommandContext } from '../command-context.js';
-import type { ProviderConfig } from '../config-schema.js';
+import type { ProviderConfig } from '../config/schema.js';
 import type { GlobalOptions } from '../context.js';
 import { withProvider, describeCredentials } from '../session.js';
 
@@ -41,9 +41,9 @@ Examples:
     )
     .action(async (name: string, flags: LoginFlags) => {
       const options = global() as GlobalOptions & { input?: boolean };
-      const { interactionMode } = await import('../interactive.js');
+      const { interactionMode } = await import('../login/prompter.js');
       const { DEFAULT_PENDING_TTL_MS, pendingIdentity, readPendingLogin, removePendingLogin, savePendingLogin } =
-        await import('../pending-login.js');
+        await import('../login/pending.js');
       const { TokensmithError, OAuthResponseError } = await import('@tokensmith/core/kit');
       const mode = interactionMode(io, options);
       const signalOption = io.signal ? { signal: io.signal } : {};
@@ -74,7 +74,7 @@ Examples:
         name,
         { ...flags, login: true, prepare },
         async ({ name: providerName, config, provider, progress, context }) => {
-          const { isInteractive } = await import('../build-provider.js');
+          const { isInteractive } = await import('../strategies/build-provider.js');
           const print = (credentials: Parameters<typeof describeCredentials>[0]) => {
             progress.succeed(`Logged in to ${providerName}`);
             const result = { provider: providerName, strategy: provider.strategy, ...describeCredentials(credentials) };
@@ -127,8 +127,8 @@ Examples:
               state,
             });
             const next = `tokensmith login ${providerName} --pin PIN`;
-            const { showAuthorizeUrl } = await import('../person.js');
-            const { createPrompter } = await import('../interactive.js');
+            const { showAuthorizeUrl } = await import('../login/person.js');
+            const { createPrompter } = await import('../login/prompter.js');
             if (flags.json) {
               io.stdout.write(
                 JSON.stringify(
@@ -163,7 +163,7 @@ Examples:
           }
 
           if (!mode.interactive && options.input === false && config.strategy === 'authorization-code') {
-            const { loginRequired } = await import('../person.js');
+            const { loginRequired } = await import('../login/person.js');
             throw loginRequired({ providerName, mode });
           }
           print(

@@ -11,7 +11,7 @@ export function registerLogoutCommand({ program, io, global }: CommandContext): 
     .action(async (name: string) => {
       await withProvider(io, global(), name, {}, async ({ name: providerName, provider, progress, context }) => {
         // A pending two-step login (OAuth 1.0a) is part of the login: forget it too.
-        const { removePendingLogin } = await import('../pending-login.js');
+        const { removePendingLogin } = await import('../login/pending.js');
         removePendingLogin(io.env, providerName);
         let stored: unknown;
         try {

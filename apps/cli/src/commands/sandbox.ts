@@ -1,12 +1,12 @@
 import type { CommandContext } from '../command-context.js';
 import { CliError } from '../cli-error.js';
 
-/** Writes the config for `--write`, mode 0600 (private-file.ts), with a usage error a person can act on. */
+/** Writes the config for `--write`, mode 0600 (files/private-file.ts), with a usage error a person can act on. */
 async function writeConfigFile(path: string, text: string): Promise<string> {
   // node:path's functions do not use `this`.
   // eslint-disable-next-line @typescript-eslint/unbound-method
   const { resolve, dirname } = await import('node:path');
-  const { writePrivateFile } = await import('../private-file.js');
+  const { writePrivateFile } = await import('../files/private-file.js');
   const target = resolve(path);
   try {
     writePrivateFile(target, text);
@@ -34,7 +34,7 @@ export function registerSandboxCommand({ program, io }: CommandContext): void {
       const port = Number(flags.port);
       if (!/^\d+$/.test(flags.port) || port > 65535) throw new CliError('usage', '--port must be a number from 0 to 65535');
       const { startSandbox, DEMO_CREDENTIALS, DEMO_LOGIN_HINT } = await import('@tokensmith/sandbox');
-      const { demoConfig, demoConfigYaml } = await import('../demo-config.js');
+      const { demoConfig, demoConfigYaml } = await import('../demo/config.js');
       let sandbox: Awaited<ReturnType<typeof startSandbox>>;
       try {
         sandbox = await startSandbox({ port });
@@ -48,7 +48,7 @@ export function registerSandboxCommand({ program, io }: CommandContext): void {
       }
       try {
         // A token file of the sandbox's own: demo tokens never land in the user's real token store.
-        const { sandboxTokenFile } = await import('../demo-sandbox.js');
+        const { sandboxTokenFile } = await import('../demo/sandbox.js');
         const store = `file:${sandboxTokenFile(io.env)}`;
         const text = flags.json
           ? JSON.stringify(demoConfig(sandbox.url, DEMO_CREDENTIALS, store), null, 2) + '\n'

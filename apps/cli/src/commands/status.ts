@@ -1,7 +1,7 @@
 import type { CommandContext } from '../command-context.js';
 import { describeCredentials, type CredentialStatus } from '../session.js';
-import { createProgress } from '../io.js';
-import { sanitizeForTerminal } from '../terminal-safety.js';
+import { createProgress } from '../terminal/io.js';
+import { sanitizeForTerminal } from '../terminal/safety.js';
 
 /** One row of `tokensmith status`. */
 interface StatusRow extends CredentialStatus {
@@ -43,9 +43,9 @@ export function registerStatusCommand({ program, io, global, style }: CommandCon
     .addHelpText('after', '\nExamples:\n  $ tokensmith status\n  $ tokensmith --store redis://127.0.0.1:6379 status --json')
     .action(async (flags: { json?: boolean }) => {
       const { openContext } = await import('../context.js');
-      const { buildProvider } = await import('../build-provider.js');
-      const { createPrompter } = await import('../interactive.js');
-      const { rememberProvider } = await import('../hints.js');
+      const { buildProvider } = await import('../strategies/build-provider.js');
+      const { createPrompter } = await import('../login/prompter.js');
+      const { rememberProvider } = await import('../hints/explain.js');
       // Status reads the local store only; nothing is sent to a provider, so no trust is needed.
       const context = await openContext(global(), io, { purpose: 'inspect' });
       const prompter = createPrompter(io);

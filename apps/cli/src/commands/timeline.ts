@@ -7,10 +7,10 @@ import {
   type AuthenticatedFetchOptions,
 } from '@tokensmith/core/kit';
 import { CliError } from '../cli-error.js';
-import { TIMELINE_ADAPTERS, formatPosts, type Post } from '../timeline-format.js';
-import { DEFAULT_TIMELINE_MAX_BYTES, type ProviderConfig } from '../config-schema.js';
-import type { BuiltProvider } from '../build-provider.js';
-import type { Progress } from '../io.js';
+import { TIMELINE_ADAPTERS, formatPosts, type Post } from './timeline-format.js';
+import { DEFAULT_TIMELINE_MAX_BYTES, type ProviderConfig } from '../config/schema.js';
+import type { BuiltProvider } from '../strategies/build-provider.js';
+import type { Progress } from '../terminal/io.js';
 
 /** Fetches a provider's timeline with its strategy's authentication and reads it into posts. */
 export async function fetchTimeline(

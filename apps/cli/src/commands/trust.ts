@@ -23,12 +23,12 @@ Examples:
   $ tokensmith trust --allow-variable GITHUB_CLIENT_ID`,
     )
     .action(async (path: string | undefined, flags: { revoke?: boolean; allowVariable?: string[] }) => {
-      const { findConfigFile, parseConfig } = await import('../config-load.js');
-      const { checkTrust, trustFile, revokeTrust, allowVariables } = await import('../trust.js');
+      const { findConfigFile, parseConfig } = await import('../config/load.js');
+      const { checkTrust, trustFile, revokeTrust, allowVariables } = await import('../config/trust.js');
       if (flags.allowVariable) {
         const names = allowVariables(flags.allowVariable, io.env);
         io.stderr.write(
-          `${style.green('✔')} any config may now reference ${names.join(', ')} (edit or remove in ${(await import('../trust.js')).trustFilePath(io.env)})\n`,
+          `${style.green('✔')} any config may now reference ${names.join(', ')} (edit or remove in ${(await import('../config/trust.js')).trustFilePath(io.env)})\n`,
         );
         return;
       }

@@ -1,5 +1,5 @@
 import type { ErrorCategory, OAuthResponseError, TokensmithError, TokensmithErrorCode } from '@tokensmith/core';
-import type { ProviderConfig } from './config-schema.js';
+import type { ProviderConfig } from '../config/schema.js';
 
 // What every family of hints shares: the provider a run works with, the shape of an explanation,
 // and the config field a failure points at (so a message can say which field to check).

@@ -9,7 +9,7 @@ import {
   type CodeHints,
   type EndpointField,
   type Explanation,
-} from './hints-scope.js';
+} from './scope.js';
 import { CONNECT_REASONS, addressOf, systemError } from './system-error.js';
 
 // Failures of the network or the provider (exit code 3): nothing here to fix but a URL, a timeout

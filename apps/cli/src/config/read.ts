@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CliError } from './cli-error.js';
+import { CliError } from '../cli-error.js';
 import { parseSimpleYaml } from './yaml-fast-path.js';
 
 // Reading a config file into a plain value: YAML or JSON by extension, bounded in depth before and

@@ -1,4 +1,4 @@
-import { inField, urlsToCheck, type AnswerExplainer, type CodeExplainer, type CodeHints, type Explanation } from './hints-scope.js';
+import { inField, urlsToCheck, type AnswerExplainer, type CodeExplainer, type CodeHints, type Explanation } from './scope.js';
 
 // Failures the person running the command fixes in the command line or the config (exit code 1):
 // a port taken by another program, an endpoint path that does not exist, an http:// endpoint.

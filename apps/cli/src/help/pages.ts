@@ -1,5 +1,5 @@
 // `tokensmith --help` without commander. The pages are commander's own output, captured at build
-// time (help-capture.ts) with the two width-dependent steps left open: each item (an option, an
+// time (help/capture.ts) with the two width-dependent steps left open: each item (an option, an
 // argument, a command) and the command's description. This module does those two steps the way
 // commander 14's Help.formatItem and Help.boxWrap do, for the terminal's width at run time.
 // test/help-pages.test.ts holds every page equal to commander's output at many widths.

@@ -1,6 +1,6 @@
-import { styler, useColor } from './io.js';
+import { styler, useColor } from '../terminal/io.js';
 import { showAuthorizeUrl, type Person } from './person.js';
-import { sanitizeForTerminal } from './terminal-safety.js';
+import { sanitizeForTerminal } from '../terminal/safety.js';
 
 /**
  * The device authorization grant's side of the terminal (RFC 8628, the way gh logs in): the user

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Interface } from 'node:readline';
 import { TokensmithError } from '@tokensmith/core';
-import type { CliIO } from './io.js';
+import type { CliIO } from '../terminal/io.js';
 
 /**
  * Whether a person can answer this run: standard input must be a terminal, `CI` unset, and no

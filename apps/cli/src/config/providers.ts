@@ -1,5 +1,5 @@
-import type { ProviderConfig, TokensmithConfig } from './config-schema.js';
-import { noSubstitution, pathText, substituteEnv, type Substitution } from './config-env.js';
+import type { ProviderConfig, TokensmithConfig } from './schema.js';
+import { noSubstitution, pathText, substituteEnv, type Substitution } from './env.js';
 
 // A config's providers, from the parsed file to the entries commands use: substituted one provider
 // at a time (so one provider's missing variable does not block the others), checked against the

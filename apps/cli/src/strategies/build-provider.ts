@@ -1,8 +1,8 @@
 import type { InteractiveTokenProvider, ManagedTokenProvider, TokenStore } from '@tokensmith/core';
-import type { ProviderConfig } from './config-schema.js';
-import { interactionMode, type InteractionMode, type Prompter } from './interactive.js';
-import type { CliIO, Progress } from './io.js';
-import { loginRequired, showAuthorizeUrl, type Person } from './person.js';
+import type { ProviderConfig } from '../config/schema.js';
+import { interactionMode, type InteractionMode, type Prompter } from '../login/prompter.js';
+import type { CliIO, Progress } from '../terminal/io.js';
+import { loginRequired, showAuthorizeUrl, type Person } from '../login/person.js';
 
 /** What the interactive strategies need from the terminal. */
 export interface InteractionOptions {
@@ -183,7 +183,7 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
     }
     case 'device-code': {
       const { createDeviceCodeProvider } = await import('@tokensmith/device-code');
-      const { deviceLoginDisplay } = await import('./device-login.js');
+      const { deviceLoginDisplay } = await import('../login/device.js');
       // No terminal needed: the person approves on any device, which is the point of this grant.
       const display = deviceLoginDisplay({ person, json: interaction.json === true });
       const provider = createDeviceCodeProvider({

@@ -1,5 +1,5 @@
 import { errorCategory } from '@tokensmith/core';
-import { inField, serverSaid, type AnswerExplainer, type CodeExplainer, type CodeHints, type ProviderScope } from './hints-scope.js';
+import { inField, serverSaid, type AnswerExplainer, type CodeExplainer, type CodeHints, type ProviderScope } from './scope.js';
 
 // Failures a person or the app's credentials fix (exit code 2): the provider refused the client,
 // the stored grant or the scopes, or a login is needed (again).

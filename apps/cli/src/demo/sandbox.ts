@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { Sandbox } from '@tokensmith/sandbox';
-import { writePrivateFile } from './private-file.js';
+import { writePrivateFile } from '../files/private-file.js';
 
 /**
  * The built-in demo (no config file) runs an embedded sandbox inside each `tokensmith` process. For

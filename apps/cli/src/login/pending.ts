@@ -3,7 +3,7 @@ import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFi
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { TokensmithError } from '@tokensmith/core';
-import { writePrivateFile } from './private-file.js';
+import { writePrivateFile } from '../files/private-file.js';
 
 /**
  * The state an OAuth 1.0a login keeps between its two CLI runs (`login P --no-browser` without a

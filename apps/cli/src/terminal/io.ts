@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { sanitizeForTerminal } from './terminal-safety.js';
+import { sanitizeForTerminal } from './safety.js';
 
 /** The process surroundings the CLI runs in (injectable for tests). */
 export interface CliIO {

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { MemoryStore, type TokenStore } from '@tokensmith/core';
-import { CliError } from './cli-error.js';
+import { CliError } from '../cli-error.js';
 import { tokenFilePath, tokenFileSetting } from './token-file-setting.js';
 
 /** A store and how to release it. */

@@ -1,7 +1,7 @@
 import { fstatSync, readFileSync, statSync, writeSync, type Stats } from 'node:fs';
-import { findDefaultConfigFile } from './config-locate.js';
-import { helpRequest, renderHelpPage, type HelpPages } from './help-pages.js';
-import { VERSION } from './version.js';
+import { findDefaultConfigFile } from '../config/locate.js';
+import { helpRequest, renderHelpPage, type HelpPages } from './pages.js';
+import { VERSION } from '../version.js';
 
 function readPages(path: string): HelpPages | undefined {
   try {
@@ -58,7 +58,7 @@ function writeOut(text: string): void {
  *
  * @example
  * ```ts
- * if (!answerHelpQuickly(process.argv.slice(2), 'dist/help-pages.json')) await import('./bin.js');
+ * if (!answerHelpQuickly(process.argv.slice(2), 'dist/help-pages.json')) await import('../bin.js');
  * ```
  */
 export function answerHelpQuickly(argv: readonly string[], pagesPath: string): boolean {

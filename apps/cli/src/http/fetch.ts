@@ -13,10 +13,10 @@
 //
 // The parts: node-http-fallback (which requests it sends), node-http-request (headers, sending),
 // node-http-body (decoding, the web stream) and node-http-response (Response and its headers).
-import { decodedBody, webStream } from './node-http-body.js';
-import { plainRequest, type FetchInput } from './node-http-fallback.js';
-import { requestHeaders, sendRequest } from './node-http-request.js';
-import { NodeResponse, ResponseHeaders } from './node-http-response.js';
+import { decodedBody, webStream } from './body.js';
+import { plainRequest, type FetchInput } from './fallback.js';
+import { requestHeaders, sendRequest } from './request.js';
+import { NodeResponse, ResponseHeaders } from './response.js';
 
 /** Statuses whose response has no body (Fetch standard, "null body status"). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);

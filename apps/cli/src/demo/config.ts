@@ -1,4 +1,4 @@
-import type { TokensmithConfig } from './config-schema.js';
+import type { TokensmithConfig } from '../config/schema.js';
 
 /** The sandbox credentials the demo config uses (public, local-only values). */
 export interface DemoCredentials {

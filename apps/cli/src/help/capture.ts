@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { Help, type Command } from 'commander';
-import { buildProgram } from './program.js';
-import type { HelpPages, HelpSegment } from './help-pages.js';
+import { buildProgram } from '../program.js';
+import type { HelpPages, HelpSegment } from './pages.js';
 
 // Private-use characters around an index: what the capturing formatItem/boxWrap return in place
 // of the text they would lay out, so the page around them is commander's, literally.
@@ -49,7 +49,7 @@ function programIn(cwd: string): Command {
 }
 
 /**
- * Captures every help page of the `tokensmith` command from commander, for help-pages.ts to print
+ * Captures every help page of the `tokensmith` command from commander, for help/pages.ts to print
  * without loading it. Run at build time (scripts/bundle-cli.mjs writes dist/help-pages.json) and
  * by the test that holds the two equal.
  *

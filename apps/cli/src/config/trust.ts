@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LoadedConfig } from './config-load.js';
-import { userConfigDir } from './config-locate.js';
-import { writeFileAtomic } from './safe-write.js';
-import { CliError } from './cli-error.js';
+import type { LoadedConfig } from './load.js';
+import { userConfigDir } from './locate.js';
+import { writeFileAtomic } from '../files/safe-write.js';
+import { CliError } from '../cli-error.js';
 
 // A config in the working directory may be a cloned repository's: it can name any environment
 // variable (`clientSecret: ${AWS_SECRET_ACCESS_KEY}`) and any URL. As direnv does with `.envrc`,

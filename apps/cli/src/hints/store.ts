@@ -1,5 +1,5 @@
 import { TokensmithError } from '@tokensmith/core';
-import type { Explanation } from './hints-scope.js';
+import type { Explanation } from './scope.js';
 import { CONNECT_REASONS, systemError } from './system-error.js';
 
 // Failures of the token store: a Redis that is not there (or does not answer), or a store that says

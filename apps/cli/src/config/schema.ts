@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { tokenFileSetting } from './token-file-setting.js';
+import { tokenFileSetting } from '../stores/token-file-setting.js';
 
 // The config schema, in valibot: it loads in ~8 ms where zod 4 takes ~50 ms (it imports every
 // locale), and every configured CLI run pays that price.

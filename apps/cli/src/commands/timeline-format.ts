@@ -1,5 +1,5 @@
-import type { TimelineConfig } from './config-schema.js';
-import { sanitizeForTerminal } from './terminal-safety.js';
+import type { TimelineConfig } from '../config/schema.js';
+import { sanitizeForTerminal } from '../terminal/safety.js';
 
 /** One post, whatever API it came from. */
 export interface Post {

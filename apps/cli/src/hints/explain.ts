@@ -1,11 +1,11 @@
 import { OAuthResponseError, TokensmithError, errorCategory, type ErrorCategory } from '@tokensmith/core';
-import type { ProviderConfig } from './config-schema.js';
-import { AUTH_HINTS, explainRefusal } from './hints-auth.js';
-import { endpointOf, type AnswerExplainer, type CodeHints, type Explanation, type ProviderScope } from './hints-scope.js';
-import { explainStore } from './hints-store.js';
-import { TRANSPORT_HINTS, explainFailingServer, explainSystemFailure } from './hints-transport.js';
-import { USAGE_HINTS, busyPortHint, explainMissingEndpoint } from './hints-usage.js';
-import type { CliIO } from './io.js';
+import type { ProviderConfig } from '../config/schema.js';
+import { AUTH_HINTS, explainRefusal } from './auth.js';
+import { endpointOf, type AnswerExplainer, type CodeHints, type Explanation, type ProviderScope } from './scope.js';
+import { explainStore } from './store.js';
+import { TRANSPORT_HINTS, explainFailingServer, explainSystemFailure } from './transport.js';
+import { USAGE_HINTS, busyPortHint, explainMissingEndpoint } from './usage.js';
+import type { CliIO } from '../terminal/io.js';
 import { addressOf, systemError } from './system-error.js';
 
 // The one place a failure becomes a message a person can act on: what failed, which config field to

@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { headerRecord, isValidHeaderValue } from '@tokensmith/core/kit';
-import type { PlainRequest } from './node-http-fallback.js';
+import type { PlainRequest } from './fallback.js';
 
 // Sending a plain request over node:http(s) as fetch would: the header checks of `Headers` (nothing
 // is sent when a name or value is invalid), fetch's default headers, and its errors (`TypeError:

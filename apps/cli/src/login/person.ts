@@ -1,8 +1,8 @@
 import { TokensmithError } from '@tokensmith/core';
 import { openBrowser } from './browser.js';
-import type { InteractionMode, Prompter } from './interactive.js';
-import type { CliIO, Progress } from './io.js';
-import { sanitizeForTerminal } from './terminal-safety.js';
+import type { InteractionMode, Prompter } from './prompter.js';
+import type { CliIO, Progress } from '../terminal/io.js';
+import { sanitizeForTerminal } from '../terminal/safety.js';
 
 /**
  * What the login flows need from the person at the terminal (or the lack of one): the one place

@@ -1,12 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { TokensmithConfig } from './config-schema.js';
-import { CliError } from './cli-error.js';
-import { findDefaultConfigFile, type ConfigOrigin } from './config-locate.js';
-import { providerEntries, schemaProblems, substituteConfig, type ProviderEntry } from './config-providers.js';
-import { parseConfigText, readConfigFile } from './config-read.js';
+import type { TokensmithConfig } from './schema.js';
+import { CliError } from '../cli-error.js';
+import { findDefaultConfigFile, type ConfigOrigin } from './locate.js';
+import { providerEntries, schemaProblems, substituteConfig, type ProviderEntry } from './providers.js';
+import { parseConfigText, readConfigFile } from './read.js';
 
-export { CONFIG_FILE_NAMES, configSearchPath, userConfigDir, userConfigPath, type ConfigOrigin } from './config-locate.js';
+export { CONFIG_FILE_NAMES, configSearchPath, userConfigDir, userConfigPath, type ConfigOrigin } from './locate.js';
 
 // Finding, reading and validating the config: the steps are config-locate (where), config-read
 // (text to value), config-env (`${ENV}`) and config-providers (substitution per provider, schema
@@ -50,7 +50,7 @@ export async function parseConfig(text: string, path: string, env: NodeJS.Proces
     throw new CliError('usage', `${path}: the config must be a mapping with a providers key`);
   const substituted = substituteConfig(raw, env);
   // The schema (and the part of valibot it uses) load only when a config is read, not for --help or init.
-  const { safeParse, configSchema, PROVIDER_NAME } = await import('./config-validate.js');
+  const { safeParse, configSchema, PROVIDER_NAME } = await import('./validate.js');
   const result = safeParse(configSchema, substituted.value);
   const problems = [...substituted.problems, ...schemaProblems(result.issues ?? [], substituted)];
   if (problems.length > 0) throw new CliError('usage', `${path} is invalid:\n  ${[...new Set(problems)].join('\n  ')}`);
