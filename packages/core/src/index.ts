@@ -18,3 +18,13 @@ export type { AuthenticatedFetchOptions, RetryEvent } from './authenticated-fetc
 export type { RetryOptions } from './retry-policy.js';
 export { createLoggingFetch } from './logging-fetch.js';
 export type { LogLine } from './logging-fetch.js';
+export {
+  paginate,
+  detectScheme,
+  nextPageUrl,
+  nextLink,
+  PAGINATION_SCHEMES,
+  DEFAULT_MAX_PAGES,
+  DEFAULT_MAX_TOTAL_BYTES,
+} from './paginate.js';
+export type { Page, PageFetch, PaginateOptions, PaginationScheme } from './paginate.js';
