@@ -45,3 +45,4 @@ export { createFaultInjector } from './faults.js';
 export type { Fault, FaultRule, FaultInjector } from './faults.js';
 export { decideOnAuthorizePage, approveAndReadPin } from './user-agent.js';
 export type { AuthorizeDecision } from './user-agent.js';
+export { installApiPractice, SANDBOX_FOLLOWER_COUNT } from './api-practice.js';

@@ -15,6 +15,7 @@ import {
 } from './state.js';
 import { installTimeline } from './timeline.js';
 import { installOtherTimelines, matchPatternRoute } from './timelines-v2-mastodon.js';
+import { installApiPractice } from './api-practice.js';
 import { installOAuth2User } from './oauth2-user.js';
 import { sandboxEndpoints, type SandboxEndpoints } from './endpoints.js';
 
@@ -96,6 +97,7 @@ export const DEFAULT_SANDBOX_MODULES: readonly SandboxModule[] = Object.freeze([
   installOAuth2App,
   installTimeline,
   installOtherTimelines,
+  installApiPractice,
   installOAuth2User,
   installOAuth1,
 ]);

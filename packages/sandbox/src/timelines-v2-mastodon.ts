@@ -1,8 +1,20 @@
 import type { ServerResponse } from 'node:http';
 import type { Tweet } from './fixtures.js';
+import { mastodonPage, v2InvalidParameter, v2Page } from './api-pages.js';
 import { sendJson, type SandboxRequest } from './http-util.js';
+import { takeRateLimit, USER_TIMELINE_LIMITS } from './rate-limits.js';
 import { authenticate } from './timeline.js';
 import type { Principal, SandboxState } from './state.js';
+
+/** Mastodon's rate-limit headers (300 requests per account and window, the reset as an ISO 8601 time). */
+function mastodonRateHeaders(state: SandboxState, principal: Principal): Record<string, string> {
+  const x = takeRateLimit(state, 'mastodon/api', principal, { user: 300, app: 300 }).headers;
+  return {
+    'x-ratelimit-limit': x['x-rate-limit-limit']!,
+    'x-ratelimit-remaining': x['x-rate-limit-remaining']!,
+    'x-ratelimit-reset': new Date(Number(x['x-rate-limit-reset']) * 1000).toISOString(),
+  };
+}
 
 /** A route matched by a regular expression on the path; capture groups are passed on. */
 export interface PatternRoute {
@@ -28,7 +40,15 @@ const byName = (state: SandboxState, name: string) => users(state).find((u) => u
 const byId = (state: SandboxState, id: string) => users(state).find((u) => u.id_str === id);
 const self = (state: SandboxState, principal: Principal) => (principal.kind === 'user' ? byName(state, principal.screenName) : undefined);
 
-function v2Tweet(tweet: Tweet) {
+/**
+ * A v1.1 tweet in X API v2's default shape (with `created_at` and `author_id`).
+ *
+ * @example
+ * ```ts
+ * v2Tweet(TIMELINES.twitterapi[0]).id; // the id_str
+ * ```
+ */
+export function v2Tweet(tweet: Tweet) {
   return {
     id: tweet.id_str,
     text: tweet.text.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'),
@@ -106,30 +126,33 @@ export function installOtherTimelines(state: SandboxState): void {
       method: 'GET',
       pattern: /^\/2\/users\/(\d+)\/tweets$/,
       handle(req, res, s, [id]) {
-        if (!authenticate(req, res, s)) return;
+        const principal = authenticate(req, res, s);
+        if (!principal) return;
         const user = byId(s, id!);
         if (!user) return v2Error(res, 404, 'Not Found Error', `Could not find user with id: [${id}].`);
         const max = Number(req.url.searchParams.get('max_results') ?? '10');
-        if (!Number.isInteger(max) || max < 5 || max > 100) {
-          return sendJson(res, 400, {
-            errors: [
-              {
-                parameters: { max_results: [String(max)] },
-                message: 'The `max_results` query parameter value [' + max + '] is not between 5 and 100',
-              },
-            ],
-            title: 'Invalid Request',
-            detail: 'One or more parameters to your request was invalid.',
-            type: 'https://api.twitter.com/2/problems/invalid-request',
-          });
-        }
-        const tweets = (s.timelines[user.screen_name.toLowerCase()] ?? []).slice(0, max).map(v2Tweet);
+        if (!Number.isInteger(max) || max < 5 || max > 100)
+          return v2InvalidParameter(res, 'max_results', String(max), 'is not between 5 and 100');
+        const page = v2Page(s.timelines[user.screen_name.toLowerCase()] ?? [], req.url.searchParams.get('pagination_token'), max);
+        if (!page) return v2InvalidParameter(res, 'pagination_token', String(req.url.searchParams.get('pagination_token')), 'is not valid');
+        const tweets = page.items.map(v2Tweet);
         const wantsUsers = (req.url.searchParams.get('expansions') ?? '').split(',').includes('author_id');
-        sendJson(res, 200, {
-          data: tweets,
-          ...(wantsUsers ? { includes: { users: [{ id: user.id_str, name: user.name, username: user.screen_name }] } } : {}),
-          meta: { result_count: tweets.length, newest_id: tweets[0]?.id, oldest_id: tweets[tweets.length - 1]?.id },
-        });
+        sendJson(
+          res,
+          200,
+          {
+            data: tweets,
+            ...(wantsUsers ? { includes: { users: [{ id: user.id_str, name: user.name, username: user.screen_name }] } } : {}),
+            meta: {
+              result_count: tweets.length,
+              newest_id: tweets[0]?.id,
+              oldest_id: tweets[tweets.length - 1]?.id,
+              ...(page.nextToken ? { next_token: page.nextToken } : {}),
+              ...(page.previousToken ? { previous_token: page.previousToken } : {}),
+            },
+          },
+          takeRateLimit(s, 'users/tweets', principal, USER_TIMELINE_LIMITS).headers,
+        );
       },
     },
     {
@@ -157,11 +180,13 @@ export function installOtherTimelines(state: SandboxState): void {
       method: 'GET',
       pattern: /^\/api\/v1\/accounts\/(\d+)\/statuses$/,
       handle(req, res, s, [id]) {
-        if (!authenticate(req, res, s)) return;
+        const principal = authenticate(req, res, s);
+        if (!principal) return;
         const user = byId(s, id!);
         if (!user) return sendJson(res, 404, { error: 'Record not found' });
         const limit = Math.min(40, Math.max(1, Number(req.url.searchParams.get('limit') ?? '20') || 20));
-        sendJson(res, 200, (s.timelines[user.screen_name.toLowerCase()] ?? []).slice(0, limit).map(mastodonStatus));
+        const { items, link } = mastodonPage(s.timelines[user.screen_name.toLowerCase()] ?? [], (t) => t.id_str, req.url, limit);
+        sendJson(res, 200, items.map(mastodonStatus), { ...mastodonRateHeaders(s, principal), ...(link ? { link } : {}) });
       },
     },
   );
