@@ -16,7 +16,8 @@ import {
 import { idToken } from './oauth2-id-token.js';
 import { oauth2Data, type DeviceRecord } from './oauth2-records.js';
 import { parseResources } from './oauth2-resources.js';
-import { USER_CODE_LOCKED, findByUserCode, formatUserCode, newUserCode } from './oauth2-user-codes.js';
+import { USER_CODE_LOCKED, findByUserCode, formatUserCode, isDeviceSession, newDeviceSession, newUserCode } from './oauth2-user-codes.js';
+import { isCrossSite } from './request-guard.js';
 import { randomToken, type SandboxState } from './state.js';
 
 // The device authorization grant (RFC 8628): the device authorization endpoint (3.1-3.2), the
@@ -148,9 +149,25 @@ function sendDeviceConsent(
   );
 }
 
+const SESSION_COOKIE = 'sandbox_device';
+
+/**
+ * The visitor's device session (wrong codes are counted per session), from the cookie this
+ * sandbox issued; a visitor without one gets one for its next request and counts, this time, in
+ * the shared bucket (a fresh session per request would be a fresh guess budget per request).
+ */
+function deviceSession(req: SandboxRequest, res: ServerResponse, state: SandboxState): string | undefined {
+  const cookie = /(?:^|;\s*)sandbox_device=([\w-]+)/.exec(req.headers.cookie ?? '')?.[1];
+  if (isDeviceSession(state, cookie)) return cookie;
+  res.setHeader('set-cookie', `${SESSION_COOKIE}=${newDeviceSession(state)}; HttpOnly; SameSite=Strict; Path=/device`);
+  return undefined;
+}
+
 /**
  * `GET /device`: the code entry page, or with `user_code` (typed, or from
- * verification_uri_complete) the login + consent page for that code.
+ * verification_uri_complete) the login + consent page for that code. A code arriving from another
+ * site is not looked up (nor counted against anyone): the entry page shows it, for the person to
+ * confirm with Continue.
  *
  * @example
  * ```ts
@@ -158,9 +175,11 @@ function sendDeviceConsent(
  * ```
  */
 export function devicePage(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
+  const session = deviceSession(req, res, state);
   const typed = req.url.searchParams.get('user_code');
   if (typed === null) return sendHtml(res, 200, deviceEntryPage());
-  const found = findByUserCode(state, typed);
+  if (isCrossSite(req.headers, state.baseUrl)) return sendHtml(res, 200, deviceEntryPage(undefined, typed.slice(0, 20)));
+  const found = findByUserCode(state, typed, session);
   if (typeof found === 'string') {
     state.stats.rejected++;
     return sendHtml(res, found === USER_CODE_LOCKED ? 429 : 400, deviceEntryPage(found, typed.slice(0, 20)));
@@ -178,7 +197,7 @@ export function devicePage(req: SandboxRequest, res: ServerResponse, state: Sand
  */
 export function deviceDecision(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
   const form = req.form;
-  const found = findByUserCode(state, form?.get('user_code') ?? '');
+  const found = findByUserCode(state, form?.get('user_code') ?? '', deviceSession(req, res, state));
   if (typeof found === 'string') {
     state.stats.rejected++;
     return sendHtml(res, found === USER_CODE_LOCKED ? 429 : 400, deviceEntryPage(found));
