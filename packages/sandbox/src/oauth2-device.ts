@@ -5,9 +5,8 @@ import { isDemoUser } from './oauth2-authorize.js';
 import { deviceConsentPage, deviceDonePage, deviceEntryPage } from './oauth2-device-pages.js';
 import {
   DEVICE_CODE_GRANT_TYPE,
-  authenticateClient,
-  clientMayUse,
   issueTokens,
+  openClientRequest,
   parseScopes,
   reject,
   startGrant,
@@ -35,14 +34,12 @@ import { randomToken, type SandboxState } from './state.js';
  */
 export function deviceAuthorization(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
   state.stats.deviceAuthorizationRequests++;
-  if (!req.form) return void reject(state, res, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
-  const client = authenticateClient(req, res, state);
-  if (!client) return;
-  if (!clientMayUse(client, DEVICE_CODE_GRANT_TYPE))
-    return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the device authorization grant');
-  const scopes = parseScopes(req.form.get('scope'));
+  const opened = openClientRequest(req, res, state, { grantType: DEVICE_CODE_GRANT_TYPE });
+  if (!opened) return;
+  const { client, form } = opened;
+  const scopes = parseScopes(form.get('scope'));
   if (!scopes) return void reject(state, res, 400, 'invalid_scope', `supported scopes: ${Object.keys(OAUTH2_USER_SCOPES).join(' ')}`);
-  const resources = parseResources(state, req.form.getAll('resource'));
+  const resources = parseResources(state, form.getAll('resource'));
   if (typeof resources === 'string') return void reject(state, res, 400, 'invalid_target', resources);
   const store = oauth2Data(state);
   const deviceCode = randomToken(32);
@@ -87,12 +84,9 @@ export function deviceAuthorization(req: SandboxRequest, res: ServerResponse, st
  */
 export function deviceCodeGrant(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
   state.stats.devicePolls++;
-  const client = authenticateClient(req, res, state);
-  if (!client) return;
-  if (!clientMayUse(client, DEVICE_CODE_GRANT_TYPE))
-    return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the device authorization grant');
-  const deviceCode = req.form!.get('device_code');
-  if (!deviceCode) return void reject(state, res, 400, 'invalid_request', 'device_code is required');
+  const opened = openClientRequest(req, res, state, { grantType: DEVICE_CODE_GRANT_TYPE, required: 'device_code' });
+  if (!opened) return;
+  const { client, required: deviceCode } = opened;
   const store = oauth2Data(state);
   const record = store.deviceCodes.get(deviceCode);
   if (!record || record.clientId !== client.clientId) return void reject(state, res, 400, 'invalid_grant', 'the device code is invalid');
