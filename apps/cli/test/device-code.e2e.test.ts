@@ -105,6 +105,27 @@ describe('tokensmith login (device code) against the sandbox', () => {
     expect(login.out.stderr).not.toContain('enter the code'); // the code block is the JSON line, not printed twice
   });
 
+  it('waits out a transient 503 while polling (Retry-After honoured) instead of ending the login', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    sandbox.faults.add({
+      path: '/oauth2/token',
+      fault: {
+        type: 'status',
+        status: 503,
+        body: '{"error":"temporarily_unavailable"}',
+        headers: { 'content-type': 'application/json', 'retry-after': '1' },
+      },
+      times: 1,
+    });
+    const login = startLogin(dir, ['--no-browser']);
+    await decideOnAuthorizePage((await login.shown).page, 'approve');
+    expect(await login.exited).toBe(0);
+    expect(sandbox.faults.served).toBe(1);
+    expect(login.out.stderr).toContain('Logged in to tv');
+    expect(sandbox.stats.deviceSlowDowns).toBe(0);
+  });
+
   it('a denied code exits 2 and stores nothing', async () => {
     const dir = tempDir();
     writeConfig(dir, config());
