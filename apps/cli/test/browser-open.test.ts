@@ -99,6 +99,14 @@ describe('openBrowser', () => {
     expect(readFileSync(join(dir, 'args-0'), 'utf8')).toBe(`${url}\n`);
   });
 
+  it("substitutes %s literally: a URL's $& or $' is not a replacement pattern", () => {
+    const url = "https://evil.example/device?a=$&b=$'c=$`";
+    expect(browserCommand(url, { BROWSER: 'my-open --url=%s' }, 'linux')).toEqual({
+      command: 'my-open',
+      args: [`--url=${new URL(url).href}`],
+    });
+  });
+
   it('opens only http(s) URLs (a file: URL would run a program through FileProtocolHandler)', () => {
     for (const url of ['file:///C:/Windows/System32/calc.exe', 'javascript:alert(1)', 'not a url', '\\\\evil\\share\\x.exe'])
       for (const platform of ['win32', 'darwin', 'linux'] as const)

@@ -96,7 +96,7 @@ export function browserCommand(
   if (custom) {
     const words = splitCommandLine(custom);
     if (words.length === 0) return { reason: 'BROWSER is empty' };
-    const withUrl = words.some((w) => w.includes('%s')) ? words.map((w) => w.replaceAll('%s', url)) : [...words, url];
+    const withUrl = words.some((w) => w.includes('%s')) ? words.map((w) => w.replaceAll('%s', () => url)) : [...words, url];
     return { command: withUrl[0]!, args: withUrl.slice(1) };
   }
   const headless = headlessReason(env, platform);
