@@ -66,9 +66,51 @@ describe('openBrowser', () => {
   });
 
   it('picks the platform opener and substitutes %s', () => {
-    expect(browserCommand('u', { DISPLAY: ':0' }, 'linux')).toEqual({ command: 'xdg-open', args: ['u'] });
-    expect(browserCommand('u', {}, 'darwin')).toEqual({ command: 'open', args: ['u'] });
-    expect(browserCommand('u', { BROWSER: 'my-open --url=%s --x' }, 'linux')).toEqual({ command: 'my-open', args: ['--url=u', '--x'] });
+    const u = 'https://example.com/u';
+    expect(browserCommand(u, { DISPLAY: ':0' }, 'linux')).toEqual({ command: 'xdg-open', args: [u] });
+    expect(browserCommand(u, {}, 'darwin')).toEqual({ command: 'open', args: [u] });
+    expect(browserCommand(u, { BROWSER: 'my-open --url=%s --x' }, 'linux')).toEqual({ command: 'my-open', args: [`--url=${u}`, '--x'] });
+  });
+
+  // A server chooses verification_uri_complete: every character cmd.exe or a shell would act on.
+  const HOSTILE = [
+    'https://evil.example/device?a=1&calc.exe',
+    'https://evil.example/device?x=|calc',
+    'https://evil.example/device?x=%USERPROFILE%&y=%PATH%',
+    'https://evil.example/device?x=^&calc',
+    'https://evil.example/device?x=$(touch${IFS}pwned)`id`;id',
+    'https://evil.example/dev<ice>?q="a b"',
+  ];
+
+  it.each(HOSTILE)('gives %s to each platform launcher as exactly one argument, with no shell', (url) => {
+    const href = new URL(url).href;
+    expect(browserCommand(url, {}, 'win32')).toEqual({ command: 'rundll32', args: ['url.dll,FileProtocolHandler', href] });
+    expect(browserCommand(url, {}, 'darwin')).toEqual({ command: 'open', args: [href] });
+    expect(browserCommand(url, { DISPLAY: ':0' }, 'linux')).toEqual({ command: 'xdg-open', args: [href] });
+    expect(browserCommand(url, { BROWSER: 'firefox --new-tab' }, 'win32')).toEqual({ command: 'firefox', args: ['--new-tab', href] });
+    // Normalised: no space or quote that Windows' argv quoting would have to handle.
+    expect(href).not.toMatch(/[ "<>]/);
+  });
+
+  it('hands a hostile URL to a real BROWSER launcher as one argument, unexpanded', async () => {
+    const dir = tempDir();
+    const url = 'https://evil.example/device?x=|calc&y=%PATH%&z=$(id)';
+    expect(await openBrowser(url, { env: { ...desktop, BROWSER: launcher(dir, 0) } })).toEqual({ opened: true });
+    expect(readFileSync(join(dir, 'args-0'), 'utf8')).toBe(`${url}\n`);
+  });
+
+  it("substitutes %s literally: a URL's $& or $' is not a replacement pattern", () => {
+    const url = "https://evil.example/device?a=$&b=$'c=$`";
+    expect(browserCommand(url, { BROWSER: 'my-open --url=%s' }, 'linux')).toEqual({
+      command: 'my-open',
+      args: [`--url=${new URL(url).href}`],
+    });
+  });
+
+  it('opens only http(s) URLs (a file: URL would run a program through FileProtocolHandler)', () => {
+    for (const url of ['file:///C:/Windows/System32/calc.exe', 'javascript:alert(1)', 'not a url', '\\\\evil\\share\\x.exe'])
+      for (const platform of ['win32', 'darwin', 'linux'] as const)
+        expect(browserCommand(url, { DISPLAY: ':0' }, platform)).toEqual({ reason: 'only http(s) URLs are opened in a browser' });
   });
 
   it('splits a command line the way a shell would', () => {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, DEMO_CREDENTIALS, decideOnAuthorizePage, type Sandbox } from '@tokensmith/sandbox';
 import { runBinary, spawnCli, tempDir, writeConfig } from './helpers.js';
@@ -59,7 +59,9 @@ describe('tokensmith login (device code) against the sandbox', () => {
     const login = startLogin(dir, ['--no-browser']);
     const { userCode, page } = await login.shown;
     expect(userCode).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
-    expect(login.out.stderr).toContain(`To sign in, open this page on any device:\n  ${sandbox.url}/device\n`);
+    expect(login.out.stderr).toContain(
+      `To sign in on ${new URL(sandbox.url).host}, open this page on any device:\n  ${sandbox.url}/device\n`,
+    );
     expect(login.out.stderr).not.toMatch(/Opening|Opened|Could not open/);
     await decideOnAuthorizePage(page, 'approve');
     expect(await login.exited).toBe(0);
@@ -103,6 +105,27 @@ describe('tokensmith login (device code) against the sandbox', () => {
     expect(login.out.stderr).not.toContain('enter the code'); // the code block is the JSON line, not printed twice
   });
 
+  it('waits out a transient 503 while polling (Retry-After honoured) instead of ending the login', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    sandbox.faults.add({
+      path: '/oauth2/token',
+      fault: {
+        type: 'status',
+        status: 503,
+        body: '{"error":"temporarily_unavailable"}',
+        headers: { 'content-type': 'application/json', 'retry-after': '1' },
+      },
+      times: 1,
+    });
+    const login = startLogin(dir, ['--no-browser']);
+    await decideOnAuthorizePage((await login.shown).page, 'approve');
+    expect(await login.exited).toBe(0);
+    expect(sandbox.faults.served).toBe(1);
+    expect(login.out.stderr).toContain('Logged in to tv');
+    expect(sandbox.stats.deviceSlowDowns).toBe(0);
+  });
+
   it('a denied code exits 2 and stores nothing', async () => {
     const dir = tempDir();
     writeConfig(dir, config());
@@ -144,5 +167,76 @@ describe('tokensmith login (device code) against the sandbox', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('run `tokensmith login tv` (it shows a code to approve on any device, and needs no terminal)');
     expect(sandbox.stats.deviceAuthorizationRequests).toBe(0);
+  });
+});
+
+// A hostile or careless server chooses the pages: what the person is shown, and what the browser
+// opens, must be one and the same page, on a host named plainly (RFC 8628 5.4, remote phishing).
+describe('tokensmith login (device code): the verification pages a server sends', () => {
+  /** A BROWSER launcher that records its arguments, one per line. */
+  function recordingBrowser(dir: string): { env: NodeJS.ProcessEnv; opened: () => string[] | undefined } {
+    const script = join(dir, 'browser.sh');
+    const log = join(dir, 'opened.txt');
+    writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$@" > "${log}"\n`);
+    chmodSync(script, 0o755);
+    return {
+      env: { BROWSER: script, DISPLAY: ':0' },
+      opened: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : undefined),
+    };
+  }
+
+  function deviceAuthorizationAnswers(fields: Record<string, string>) {
+    const body = JSON.stringify({ device_code: 'DEVICE-SECRET-E2E', user_code: 'WDJB-MJHT', expires_in: 60, interval: 1, ...fields });
+    sandbox.faults.add({
+      path: '/oauth2/device_authorization',
+      fault: { type: 'status', status: 200, body, headers: { 'content-type': 'application/json' } },
+    });
+  }
+
+  it('ignores a pre-filled link on another origin: shows and opens verification_uri, and says why', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const browser = recordingBrowser(dir);
+    deviceAuthorizationAnswers({
+      verification_uri: `${sandbox.url}/device`,
+      verification_uri_complete: 'https://evil.example/device?user_code=WDJB-MJHT',
+    });
+    const result = await runBinary(['login', 'tv'], { cwd: dir, env: browser.env });
+    expect(browser.opened()).toEqual([`${sandbox.url}/device`]);
+    expect(result.stderr).toContain(`To sign in on ${new URL(sandbox.url).host}, open this page on any device:\n  ${sandbox.url}/device\n`);
+    expect(result.stderr).toContain(
+      "the server's pre-filled link (verification_uri_complete) was ignored: it is on https://evil.example, not on " + sandbox.url,
+    );
+    expect(result.stderr).not.toContain('evil.example/device');
+    expect(result.stderr).toContain('Opened the verification page (above) in your browser.');
+    expect(result.stderr + result.stdout).not.toContain('DEVICE-SECRET-E2E');
+  });
+
+  it.each([
+    ['plain http off loopback', 'http://evil.example/device', 1, 'plain http:// off loopback (evil.example)'],
+    ['a user name disguising the host', 'https://github.com@evil.example/login/device', 3, 'disguises the real host'],
+  ])('refuses a verification_uri with %s before showing or opening anything', async (_name, uri, exitCode, why) => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const browser = recordingBrowser(dir);
+    deviceAuthorizationAnswers({ verification_uri: uri, verification_uri_complete: `${uri}?user_code=WDJB-MJHT` });
+    const result = await runBinary(['login', 'tv'], { cwd: dir, env: browser.env });
+    expect(result.code).toBe(exitCode);
+    expect(result.stderr).toContain(why);
+    expect(result.stderr).not.toContain('enter the code');
+    expect(browser.opened()).toBeUndefined();
+    expect(sandbox.stats.devicePolls).toBe(0);
+  });
+
+  it('with --json, a browser that fails points at the JSON on stdout, not at "the URL above"', async () => {
+    const dir = tempDir();
+    writeConfig(dir, config());
+    deviceAuthorizationAnswers({ verification_uri: `${sandbox.url}/device` });
+    const result = await runBinary(['login', 'tv', '--json'], { cwd: dir, env: { BROWSER: 'false', DISPLAY: ':0' } });
+    expect(JSON.parse(result.stdout.split('\n')[0]!)).toMatchObject({ event: 'device_code', verificationUri: `${sandbox.url}/device` });
+    expect(result.stderr).toContain(
+      'Could not open a browser: BROWSER command false exited with status 1. Open the verification page yourself: verificationUri in the device_code line on stdout.',
+    );
+    expect(result.stderr).not.toMatch(/above/);
   });
 });

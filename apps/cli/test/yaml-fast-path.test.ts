@@ -83,20 +83,78 @@ describe('YAML fast path', () => {
     ['an indented root', '  a: 1\n'],
     ['an empty file', ''],
     ['only comments', '# nothing\n'],
+    ['a NBSP at the end of a secret', 'clientSecret: s3cret\u00A0\n'],
+    ['a NBSP as indentation', 'a:\n\u00A0 b: 1\n'],
+    ['an ideographic space as indentation', 'a:\n\u3000b: 1\n'],
+    ['an en quad in a value', 'a: x\u2000\n'],
+    ['a hair space after a key', 'a:\u200A1\n'],
+    ['a line separator', 'a: 1\u2028\nb: 2\n'],
+    ['a vertical tab', 'a: 1\v\n'],
+    ['a form feed', 'a: 1\f\n'],
+    ['a non-ASCII letter', 'user: café\n'],
   ])('declines %s (the yaml package decides)', (_what, text) => {
     expect(parseSimpleYaml(text)).toBeUndefined();
   });
 
-  it('agrees with the yaml package on 2,000 mutations of the usual config', () => {
+  it('keeps a secret that ends in a Unicode space whole, as the yaml package does', () => {
+    const text = 'providers:\n  x:\n    clientSecret: s3cret\u00A0\n';
+    expect(parseSimpleYaml(text)).toBeUndefined();
+    expect(parse(text)).toEqual({ providers: { x: { clientSecret: 's3cret\u00A0' } } });
+  });
+
+  it('agrees with the yaml package on 4,000 mutations of the usual config', () => {
     // Deterministic mutations (a fixed linear congruential sequence): insert, delete or replace one character.
-    const alphabet = [' ', ':', '#', "'", '"', '-', '0', '1', '.', 'a', '\n', '{', '[', '&', '*', '!', '|', '>', '%', '@', '~', '?', ','];
+    // Besides YAML's indicators: every character JavaScript counts as white space and YAML does not.
+    const unicodeSpaces = [
+      '\u00A0',
+      '\u2000',
+      '\u2005',
+      '\u200A',
+      '\u3000',
+      '\u2028',
+      '\u2029',
+      '\u1680',
+      '\u202F',
+      '\u205F',
+      '\v',
+      '\f',
+      '\t',
+      '\r',
+      '\uFEFF',
+    ];
+    const alphabet = [
+      ' ',
+      ':',
+      '#',
+      "'",
+      '"',
+      '-',
+      '0',
+      '1',
+      '.',
+      'a',
+      '\n',
+      '{',
+      '[',
+      '&',
+      '*',
+      '!',
+      '|',
+      '>',
+      '%',
+      '@',
+      '~',
+      '?',
+      ',',
+      ...unicodeSpaces,
+    ];
     let seed = 12345;
     const next = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
     let fast = 0;
-    for (let i = 0; i < 2_000; i++) {
+    for (let i = 0; i < 4_000; i++) {
       const at = next(usual.length);
       const char = alphabet[next(alphabet.length)]!;
       const op = next(3);

@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { TokensmithError } from '@tokensmith/core/kit';
+import { TokensmithError, isLoopbackHost } from '@tokensmith/core/kit';
 import { toTokensmithError } from '@tokensmith/oauth2';
 import type { DeviceCodeInfo } from './device-code-options.js';
 import { startSchedule, type PollSchedule } from './poll-schedule.js';
@@ -26,7 +26,7 @@ function unusable(field: string): TokensmithError {
   );
 }
 
-function displayableUrl(value: unknown, field: string): string {
+function displayableUrl(value: unknown, field: string): URL {
   if (typeof value !== 'string' || !DISPLAYABLE.test(value)) throw unusable(field);
   let url: URL;
   try {
@@ -35,12 +35,46 @@ function displayableUrl(value: unknown, field: string): string {
     throw unusable(field);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw unusable(field);
-  return value;
+  return url;
+}
+
+/**
+ * The page where a person may type a password: `https:` (plain `http:` only on loopback, a local
+ * sandbox), and no userinfo, since `https://github.com@evil.example/` reads as github.com to a person
+ * but goes to evil.example. Refused rather than shown with a warning: a person skims past warnings.
+ */
+function trustworthyPage(url: URL, field: string): URL {
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new TokensmithError(
+      'insecure_endpoint',
+      `the device authorization response's ${field} uses plain http:// off loopback (${url.host}), where a password would travel in clear; nothing was stored`,
+    );
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new TokensmithError(
+      'invalid_token_response',
+      `the device authorization response's ${field} has a user name before its host (${url.host}), which disguises the real host; nothing was stored`,
+    );
+  }
+  return url;
+}
+
+/**
+ * Why `verification_uri_complete` must not be used, or undefined when it may: it must lead to the
+ * page the person was shown, on the same origin as `verification_uri` and without userinfo, or a
+ * server could show one page and open another (RFC 8628 5.4, remote phishing).
+ */
+function completeUriProblem(page: URL, complete: URL): string | undefined {
+  if (complete.username !== '' || complete.password !== '') return 'it has a user name before its host';
+  if (complete.origin !== page.origin) return `it is on ${complete.origin}, not on ${page.origin} like verification_uri`;
+  return undefined;
 }
 
 /**
  * Starts a device authorization (RFC 8628 3.1) with openid-client and checks what comes back
- * before anything is shown: the user code and URIs must be printable ASCII, the URIs http(s).
+ * before anything is shown: the user code and URIs must be printable ASCII, the URIs http(s);
+ * `verification_uri` https (http only on loopback) without userinfo; `verification_uri_complete`
+ * is dropped (with the reason in `verificationUriCompleteIgnored`) unless it is on the same origin.
  *
  * @example
  * ```ts
@@ -60,16 +94,21 @@ export async function requestDeviceAuthorization(
     throw await toTokensmithError(error, 'device authorization request');
   }
   if (typeof response.user_code !== 'string' || !USER_CODE.test(response.user_code)) throw unusable('user_code');
-  const verificationUri = displayableUrl(response.verification_uri, 'verification_uri');
+  const page = trustworthyPage(displayableUrl(response.verification_uri, 'verification_uri'), 'verification_uri');
   const complete =
     response.verification_uri_complete === undefined
       ? undefined
       : displayableUrl(response.verification_uri_complete, 'verification_uri_complete');
+  const completeProblem = complete && completeUriProblem(page, complete);
   const schedule = startSchedule(response, now());
   const info: DeviceCodeInfo = {
     userCode: response.user_code,
-    verificationUri,
-    ...(complete === undefined ? {} : { verificationUriComplete: complete }),
+    verificationUri: response.verification_uri,
+    ...(complete === undefined
+      ? {}
+      : completeProblem
+        ? { verificationUriCompleteIgnored: completeProblem }
+        : { verificationUriComplete: response.verification_uri_complete! }),
     expiresAt: schedule.expiresAt,
     interval: schedule.intervalMs / 1000,
   };

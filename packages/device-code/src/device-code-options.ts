@@ -20,6 +20,12 @@ export interface DeviceCodeInfo {
   verificationUri: string;
   /** The same page with the code filled in (`verification_uri_complete`), for a link or QR code, when the server sends one. */
   verificationUriComplete?: string;
+  /**
+   * Why the server's `verification_uri_complete` was set aside, when it was: it was on another
+   * origin than `verificationUri` (or had a user name before its host), so opening it would lead
+   * the person somewhere other than the page shown. Show `verificationUri` and say this instead.
+   */
+  verificationUriCompleteIgnored?: string;
   /** When the code expires, epoch ms (from `expires_in`, at most 1 hour ahead). */
   expiresAt: number;
   /** The polling interval the server asked for, in seconds (5 when it asked for none). */

@@ -30,7 +30,7 @@ export interface DeviceCodeProvider extends InteractiveTokenProvider<BearerCrede
  * browser on this machine, no listener. `login()` (or `getToken()` with nothing usable stored)
  * asks the server for a device code, hands the user code and verification URI to `onCode`, then
  * polls the token endpoint at the server's interval (+5 s on `slow_down`, doubled after a
- * connection timeout) until the person approves on any device. It ends with
+ * connection timeout or a 5xx/429, whose `Retry-After` is honoured up to a minute) until the person approves on any device. It ends with
  * `authorization_denied` (denied), `device_code_expired` (the code expired; run the login again),
  * `login_required` (`invalid_grant`) or `aborted` (the signal). Concurrent callers share one login.
  *
@@ -81,8 +81,18 @@ export function createDeviceCodeProvider(options: DeviceCodeOptions): DeviceCode
         );
       const server = await session.server();
       // The caller's signal also stops a request in flight, not only the wait between polls.
-      const fetchWithSignal: typeof fetch = (input, init) =>
-        client.fetch(input, signal ? { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal } : init);
+      // The last response's headers are kept for a busy server's Retry-After, which openid-client's
+      // errors do not carry.
+      let lastResponseHeaders: Headers | undefined;
+      const fetchWithSignal: typeof fetch = async (input, init) => {
+        lastResponseHeaders = undefined;
+        const response = await client.fetch(
+          input,
+          signal ? { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal } : init,
+        );
+        lastResponseHeaders = response.headers;
+        return response;
+      };
       const config = session.configure(server, { fetch: fetchWithSignal });
       progress({ type: 'device-authorization', message: 'Requesting a device code' });
       const authorization = await requestDeviceAuthorization(config, authorizationParams, client.now);
@@ -103,6 +113,7 @@ export function createDeviceCodeProvider(options: DeviceCodeOptions): DeviceCode
           loginCommand,
           progress,
           toCredentials: session.toCredentials,
+          lastResponseHeaders: () => lastResponseHeaders,
         },
         authorization,
       );

@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { OAuthResponseError, TokensmithError, abortError, type BearerCredentials } from '@tokensmith/core/kit';
+import { OAuthResponseError, TokensmithError, abortError, rateLimitDelay, type BearerCredentials } from '@tokensmith/core/kit';
 import { toTokensmithError } from '@tokensmith/oauth2';
 import type { DeviceAuthorization } from './device-authorization.js';
 import type { DeviceCodeProgress } from './device-code-options.js';
@@ -19,6 +19,14 @@ export interface PollContext {
   loginCommand: string;
   progress: (event: DeviceCodeProgress) => void;
   toCredentials: (response: unknown) => BearerCredentials;
+  /** The headers of the last response the token endpoint gave (its `Retry-After`), if any. */
+  lastResponseHeaders?: () => Headers | undefined;
+}
+
+/** A poll that goes on, with how long a busy server asked to wait (`Retry-After`, ms). */
+export interface PollWait {
+  outcome: PollOutcome;
+  retryAfterMs?: number;
 }
 
 function expired(loginCommand: string, cause?: unknown): TokensmithError {
@@ -31,17 +39,18 @@ function expired(loginCommand: string, cause?: unknown): TokensmithError {
 
 /**
  * One device access token request (RFC 8628 3.4), classified: credentials when approved, a
- * {@link PollOutcome} when polling goes on, or a thrown named error when it must stop
+ * {@link PollWait} when polling goes on (a 5xx or 429 included: a transient outage must not end a
+ * login with minutes left), or a thrown named error when it must stop
  * (`authorization_denied`, `device_code_expired`, `login_required` on `invalid_grant`, or what
  * the request failed with).
  *
  * @example
  * ```ts
  * const result = await pollOnce(context, authorization);
- * if (typeof result === 'string') schedule = nextPoll(schedule, result, now());
+ * if ('outcome' in result) schedule = nextPoll(schedule, result.outcome, now(), result.retryAfterMs);
  * ```
  */
-export async function pollOnce(context: PollContext, authorization: DeviceAuthorization): Promise<BearerCredentials | PollOutcome> {
+export async function pollOnce(context: PollContext, authorization: DeviceAuthorization): Promise<BearerCredentials | PollWait> {
   let response: unknown;
   try {
     response = await oidc.genericGrantRequest(
@@ -52,13 +61,18 @@ export async function pollOnce(context: PollContext, authorization: DeviceAuthor
   } catch (error) {
     if (context.signal?.aborted) throw abortError(context.signal, 'login');
     const mapped = await toTokensmithError(error, 'device access token request');
-    if (mapped.code === 'timeout') return 'connection_timeout';
-    if (!(mapped instanceof OAuthResponseError) || mapped.status >= 500) throw mapped;
+    if (mapped.code === 'timeout') return { outcome: 'connection_timeout' };
+    if (!(mapped instanceof OAuthResponseError)) throw mapped;
+    if (mapped.status >= 500 || mapped.status === 429) {
+      const headers = context.lastResponseHeaders?.();
+      const retryAfterMs = headers ? rateLimitDelay(headers, context.now()) : undefined;
+      return retryAfterMs === undefined ? { outcome: 'server_busy' } : { outcome: 'server_busy', retryAfterMs };
+    }
     switch (mapped.error) {
       case 'authorization_pending':
-        return 'authorization_pending';
+        return { outcome: 'authorization_pending' };
       case 'slow_down':
-        return 'slow_down';
+        return { outcome: 'slow_down' };
       case 'access_denied':
         throw new TokensmithError(
           'authorization_denied',
@@ -83,7 +97,7 @@ export async function pollOnce(context: PollContext, authorization: DeviceAuthor
 /**
  * Polls the token endpoint until the person approves, denies, or the code expires (RFC 8628 3.4,
  * 3.5): never before the schedule allows (the interval grows by 5 s on `slow_down` and doubles on
- * a connection timeout), never after the code's expiry. Aborting `signal` stops the wait and the
+ * a connection timeout or a 5xx/429, whose `Retry-After` is honoured up to a cap), never after the code's expiry. Aborting `signal` stops the wait and the
  * request in flight.
  *
  * @example
@@ -104,13 +118,13 @@ export async function pollForApproval(context: PollContext, authorization: Devic
     }
     if (signal?.aborted) throw abortError(signal, 'login');
     const result = await pollOnce(context, authorization);
-    if (typeof result !== 'string') {
+    if (!('outcome' in result)) {
       context.progress({ type: 'approved', message: 'Approved; tokens received' });
       return result;
     }
-    schedule = nextPoll(schedule, result, now());
+    schedule = nextPoll(schedule, result.outcome, now(), result.retryAfterMs);
     const interval = schedule.intervalMs / 1000;
-    if (result === 'slow_down') {
+    if (result.outcome === 'slow_down') {
       context.progress({
         type: 'slow-down',
         message: `The server asked to poll less often; now every ${interval} s`,

@@ -31,10 +31,11 @@ const EXPECTED: Record<string, Record<string, string>> = {
     '2 MiB body': 'invalid_token_response',
     reset: 'network_error',
   },
-  // A request timeout while polling is a connection timeout (RFC 8628 3.5): back off, until the code runs out.
+  // A request timeout while polling is a connection timeout (RFC 8628 3.5), and a 5xx a busy server:
+  // back off, until the code runs out.
   '/oauth2/token': {
     hang: 'device_code_expired',
-    '500': 'provider_error',
+    '500': 'device_code_expired',
     'html garbage': 'invalid_token_response',
     '2 MiB body': 'invalid_token_response',
     reset: 'network_error',

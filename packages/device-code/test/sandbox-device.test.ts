@@ -62,7 +62,7 @@ const timeline = (token: BearerCredentials) =>
   fetch(`${sandbox.endpoints.timelineUrl}?count=1`, { headers: { authorization: `Bearer ${token.accessToken}` } });
 
 describe('device-code against the sandbox (RFC 8628)', () => {
-  it('shows the code, polls at exactly the server interval until approved, stores the tokens and calls the timeline', async () => {
+  it('shows the code, polls at the server interval (plus the drift margin) until approved, stores the tokens and calls the timeline', async () => {
     const { p, h } = provider({ decide: 'approve', afterSleeps: 3 });
     const token = await p.login();
     expect(h.codes).toHaveLength(1);
@@ -74,8 +74,9 @@ describe('device-code against the sandbox (RFC 8628)', () => {
     });
     expect(new URL(info!.verificationUriComplete!).searchParams.get('user_code')).toBe(info!.userCode);
     expect(info!.expiresAt).toBe(Date.UTC(2026, 0, 1) + 600_000);
-    // Approved during the 3rd wait: polls 1 and 2 were pending, poll 3 got the tokens. The minimum, never early.
-    expect(h.sleeps).toEqual([5_000, 5_000, 5_000]);
+    // Approved during the 3rd wait: polls 1 and 2 were pending, poll 3 got the tokens. Never early:
+    // the interval plus one second against the server's clock and rounding.
+    expect(h.sleeps).toEqual([6_000, 6_000, 6_000]);
     expect(sandbox.stats.devicePolls).toBe(3);
     expect(sandbox.stats.deviceSlowDowns).toBe(0);
     expect(token).toMatchObject({ type: 'bearer', refreshToken: expect.any(String), scope: SCOPES });
@@ -127,10 +128,10 @@ describe('device-code against the sandbox (RFC 8628)', () => {
       code: 'device_code_expired',
       message: expect.stringContaining('run `tokensmith login sandbox-device` again'),
     });
-    // 600 s at 5 s: polls at 5, 10, ..., 595 s; the next would be at the expiry, so it is not sent.
-    expect(sandbox.stats.devicePolls).toBe(119);
+    // 600 s at 5 s + 1 s margin: polls at 6, 12, ..., 594 s; the next would be at the expiry, so it is not sent.
+    expect(sandbox.stats.devicePolls).toBe(99);
     expect(sandbox.stats.deviceSlowDowns).toBe(0);
-    expect(h.sleeps.every((ms) => ms === 5_000)).toBe(true);
+    expect(h.sleeps.every((ms) => ms === 6_000)).toBe(true);
     expect(await p.peek()).toBeUndefined();
   });
 

@@ -17,7 +17,7 @@ let base: string;
 let clock: number;
 let recorded: Recorded[];
 /** Answers of the token endpoint, in order; the last one repeats. */
-let tokenAnswers: Array<{ status: number; body: unknown }>;
+let tokenAnswers: Array<{ status: number; body: unknown; headers?: Record<string, string> }>;
 
 async function readBody(req: IncomingMessage): Promise<string> {
   let text = '';
@@ -48,7 +48,8 @@ beforeEach(async () => {
           : tokenAnswers.length > 1
             ? tokenAnswers.shift()!
             : tokenAnswers[0]!;
-      res.writeHead(answer.status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      const headers = 'headers' in answer ? answer.headers : {};
+      res.writeHead(answer.status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
       res.end(JSON.stringify(answer.body));
     });
   });
@@ -84,7 +85,8 @@ describe('device-code polling against a scripted server (RFC 8628 3.4, 3.5)', ()
     tokenAnswers = [pending, slowDown, pending, slowDown, pending, tokens];
     const token = await provider().login();
     expect(token).toMatchObject({ accessToken: 'AT-1', refreshToken: 'RT-1' });
-    expect(gaps()).toEqual([5_000, 5_000, 10_000, 10_000, 15_000, 15_000]);
+    // Each wait is the interval plus the 1 s drift margin.
+    expect(gaps()).toEqual([6_000, 6_000, 11_000, 11_000, 16_000, 16_000]);
     expect(
       polls().every(
         (r) =>
@@ -96,8 +98,8 @@ describe('device-code polling against a scripted server (RFC 8628 3.4, 3.5)', ()
   it('stops at the local expiry without sending a poll it knows is too late', async () => {
     tokenAnswers = [pending];
     await expect(provider().login()).rejects.toMatchObject({ code: 'device_code_expired' });
-    // expires_in 120 at 5 s: polls at 5 ... 115 s.
-    expect(polls()).toHaveLength(23);
+    // expires_in 120 at 5 s + 1 s margin: polls at 6 ... 114 s.
+    expect(polls()).toHaveLength(19);
     expect(Math.max(...polls().map((r) => r.at))).toBeLessThan(1_000_000 + 120_000);
   });
 
@@ -112,10 +114,34 @@ describe('device-code polling against a scripted server (RFC 8628 3.4, 3.5)', ()
     expect(polls()).toHaveLength(2);
   });
 
-  it('ends on a 5xx with provider_error', async () => {
-    tokenAnswers = [{ status: 503, body: { error: 'temporarily_unavailable' } }];
-    await expect(provider().login()).rejects.toMatchObject({ code: 'provider_error' });
-    expect(polls()).toHaveLength(1);
+  it('waits out a 5xx or 429 like a connection timeout (interval doubled), then goes on polling to approval', async () => {
+    const busy = { status: 503, body: { error: 'temporarily_unavailable' } };
+    tokenAnswers = [pending, busy, { status: 429, body: 'Too Many Requests' }, pending, tokens];
+    const token = await provider().login();
+    expect(token).toMatchObject({ accessToken: 'AT-1' });
+    // 5 s, then doubled after the 503 and again after the 429 (RFC 8628 3.5), each + the 1 s margin.
+    expect(gaps()).toEqual([6_000, 6_000, 11_000, 21_000, 21_000]);
+  });
+
+  it("honours a busy server's Retry-After (seconds or HTTP date), capped at a minute and by the code's expiry", async () => {
+    const start = 1_000_000;
+    tokenAnswers = [
+      pending, // at +6 s
+      { status: 503, body: {}, headers: { 'retry-after': '30' } }, // at +12 s: 30 s > the doubled 10 s interval
+      { status: 429, body: {}, headers: { 'retry-after': new Date(start + 43_000 + 45_000).toUTCString() } }, // at +43 s: 45 s by date
+      { status: 503, body: {}, headers: { 'retry-after': '86400' } }, // at +89 s: capped at 60 s, which passes the expiry
+      tokens,
+    ];
+    await expect(provider().login()).rejects.toMatchObject({ code: 'device_code_expired' });
+    expect(gaps()).toEqual([6_000, 6_000, 31_000, 46_000]);
+    expect(polls().every((r) => r.at < start + 120_000)).toBe(true);
+  });
+
+  it('ends a login whose server stays busy at the local expiry, with device_code_expired', async () => {
+    tokenAnswers = [{ status: 500, body: 'Internal Server Error' }];
+    await expect(provider().login()).rejects.toMatchObject({ code: 'device_code_expired' });
+    // 6 s, then 11, 21, 41 s: polls at 6, 17, 38, 79 s; the next (160 s) is past the 120 s expiry.
+    expect(gaps()).toEqual([6_000, 11_000, 21_000, 41_000]);
   });
 
   it('authenticates a confidential client with HTTP Basic (default), client_secret_post, and a public client with client_id only', async () => {
@@ -166,6 +192,71 @@ describe('device-code polling against a scripted server (RFC 8628 3.4, 3.5)', ()
     expect(error).toMatchObject({ code: 'invalid_token_response', message: expect.stringContaining('user_code') });
     expect(error.message).not.toContain('\u001b');
     expect(error.message).not.toContain('DEVICE-SECRET-2');
+  });
+});
+
+describe('device-code verification pages (RFC 8628 5.4: the page shown is the page opened)', () => {
+  function answerDeviceAuthorization(fields: Record<string, string>) {
+    server.removeAllListeners('request');
+    server.on('request', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ device_code: 'DEVICE-SECRET-3', user_code: 'WDJB-MJHT', expires_in: 60, ...fields }));
+    });
+  }
+  async function codeShown(fields: Record<string, string>) {
+    answerDeviceAuthorization(fields);
+    let shown: unknown;
+    const error = (await provider({
+      onCode: (info) => {
+        shown = info;
+        throw new Error('stop after the code');
+      },
+    })
+      .login()
+      .catch((e: unknown) => e)) as Error;
+    return { shown, error };
+  }
+
+  it('refuses plain http off loopback, where a password would be typed in clear (insecure_endpoint)', async () => {
+    const { shown, error } = await codeShown({ verification_uri: 'http://evil.example/device' });
+    expect(shown).toBeUndefined();
+    expect(error).toMatchObject({
+      code: 'insecure_endpoint',
+      message: expect.stringContaining('plain http:// off loopback (evil.example)'),
+    });
+    expect(error.message).not.toContain('DEVICE-SECRET-3');
+  });
+
+  it('refuses a verification_uri with a user name that disguises its host', async () => {
+    const { shown, error } = await codeShown({ verification_uri: 'https://github.com@evil.example/login/device' });
+    expect(shown).toBeUndefined();
+    expect(error).toMatchObject({ code: 'invalid_token_response', message: expect.stringContaining('(evil.example)') });
+  });
+
+  it('sets aside a verification_uri_complete on another origin (or with userinfo), saying why', async () => {
+    const offOrigin = await codeShown({
+      verification_uri: 'https://github.com/login/device',
+      verification_uri_complete: 'https://evil.example/login/device?user_code=WDJB-MJHT',
+    });
+    expect(offOrigin.shown).toEqual({
+      userCode: 'WDJB-MJHT',
+      verificationUri: 'https://github.com/login/device',
+      verificationUriCompleteIgnored: 'it is on https://evil.example, not on https://github.com like verification_uri',
+      expiresAt: expect.any(Number),
+      interval: 5,
+    });
+    const withUser = await codeShown({
+      verification_uri: 'https://github.com/login/device',
+      verification_uri_complete: 'https://x@github.com/login/device?user_code=WDJB-MJHT',
+    });
+    expect(withUser.shown).toMatchObject({ verificationUriCompleteIgnored: 'it has a user name before its host' });
+    expect(withUser.shown).not.toHaveProperty('verificationUriComplete');
+    const sameOrigin = await codeShown({
+      verification_uri: 'https://github.com/login/device',
+      verification_uri_complete: 'https://github.com/login/device?user_code=WDJB-MJHT',
+    });
+    expect(sameOrigin.shown).toMatchObject({ verificationUriComplete: 'https://github.com/login/device?user_code=WDJB-MJHT' });
+    expect(sameOrigin.shown).not.toHaveProperty('verificationUriCompleteIgnored');
   });
 });
 

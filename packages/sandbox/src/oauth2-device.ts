@@ -5,9 +5,8 @@ import { isDemoUser } from './oauth2-authorize.js';
 import { deviceConsentPage, deviceDonePage, deviceEntryPage } from './oauth2-device-pages.js';
 import {
   DEVICE_CODE_GRANT_TYPE,
-  authenticateClient,
-  clientMayUse,
   issueTokens,
+  openClientRequest,
   parseScopes,
   reject,
   startGrant,
@@ -16,7 +15,8 @@ import {
 import { idToken } from './oauth2-id-token.js';
 import { oauth2Data, type DeviceRecord } from './oauth2-records.js';
 import { parseResources } from './oauth2-resources.js';
-import { USER_CODE_LOCKED, findByUserCode, formatUserCode, newUserCode } from './oauth2-user-codes.js';
+import { USER_CODE_LOCKED, findByUserCode, formatUserCode, isDeviceSession, newDeviceSession, newUserCode } from './oauth2-user-codes.js';
+import { isCrossSite } from './request-guard.js';
 import { randomToken, type SandboxState } from './state.js';
 
 // The device authorization grant (RFC 8628): the device authorization endpoint (3.1-3.2), the
@@ -34,14 +34,12 @@ import { randomToken, type SandboxState } from './state.js';
  */
 export function deviceAuthorization(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
   state.stats.deviceAuthorizationRequests++;
-  if (!req.form) return void reject(state, res, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
-  const client = authenticateClient(req, res, state);
-  if (!client) return;
-  if (!clientMayUse(client, DEVICE_CODE_GRANT_TYPE))
-    return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the device authorization grant');
-  const scopes = parseScopes(req.form.get('scope'));
+  const opened = openClientRequest(req, res, state, { grantType: DEVICE_CODE_GRANT_TYPE });
+  if (!opened) return;
+  const { client, form } = opened;
+  const scopes = parseScopes(form.get('scope'));
   if (!scopes) return void reject(state, res, 400, 'invalid_scope', `supported scopes: ${Object.keys(OAUTH2_USER_SCOPES).join(' ')}`);
-  const resources = parseResources(state, req.form.getAll('resource'));
+  const resources = parseResources(state, form.getAll('resource'));
   if (typeof resources === 'string') return void reject(state, res, 400, 'invalid_target', resources);
   const store = oauth2Data(state);
   const deviceCode = randomToken(32);
@@ -86,12 +84,9 @@ export function deviceAuthorization(req: SandboxRequest, res: ServerResponse, st
  */
 export function deviceCodeGrant(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
   state.stats.devicePolls++;
-  const client = authenticateClient(req, res, state);
-  if (!client) return;
-  if (!clientMayUse(client, DEVICE_CODE_GRANT_TYPE))
-    return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the device authorization grant');
-  const deviceCode = req.form!.get('device_code');
-  if (!deviceCode) return void reject(state, res, 400, 'invalid_request', 'device_code is required');
+  const opened = openClientRequest(req, res, state, { grantType: DEVICE_CODE_GRANT_TYPE, required: 'device_code' });
+  if (!opened) return;
+  const { client, required: deviceCode } = opened;
   const store = oauth2Data(state);
   const record = store.deviceCodes.get(deviceCode);
   if (!record || record.clientId !== client.clientId) return void reject(state, res, 400, 'invalid_grant', 'the device code is invalid');
@@ -148,9 +143,25 @@ function sendDeviceConsent(
   );
 }
 
+const SESSION_COOKIE = 'sandbox_device';
+
+/**
+ * The visitor's device session (wrong codes are counted per session), from the cookie this
+ * sandbox issued; a visitor without one gets one for its next request and counts, this time, in
+ * the shared bucket (a fresh session per request would be a fresh guess budget per request).
+ */
+function deviceSession(req: SandboxRequest, res: ServerResponse, state: SandboxState): string | undefined {
+  const cookie = /(?:^|;\s*)sandbox_device=([\w-]+)/.exec(req.headers.cookie ?? '')?.[1];
+  if (isDeviceSession(state, cookie)) return cookie;
+  res.setHeader('set-cookie', `${SESSION_COOKIE}=${newDeviceSession(state)}; HttpOnly; SameSite=Strict; Path=/device`);
+  return undefined;
+}
+
 /**
  * `GET /device`: the code entry page, or with `user_code` (typed, or from
- * verification_uri_complete) the login + consent page for that code.
+ * verification_uri_complete) the login + consent page for that code. A code arriving from another
+ * site is not looked up (nor counted against anyone): the entry page shows it, for the person to
+ * confirm with Continue.
  *
  * @example
  * ```ts
@@ -158,9 +169,11 @@ function sendDeviceConsent(
  * ```
  */
 export function devicePage(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
+  const session = deviceSession(req, res, state);
   const typed = req.url.searchParams.get('user_code');
   if (typed === null) return sendHtml(res, 200, deviceEntryPage());
-  const found = findByUserCode(state, typed);
+  if (isCrossSite(req.headers, state.baseUrl)) return sendHtml(res, 200, deviceEntryPage(undefined, typed.slice(0, 20)));
+  const found = findByUserCode(state, typed, session);
   if (typeof found === 'string') {
     state.stats.rejected++;
     return sendHtml(res, found === USER_CODE_LOCKED ? 429 : 400, deviceEntryPage(found, typed.slice(0, 20)));
@@ -178,7 +191,7 @@ export function devicePage(req: SandboxRequest, res: ServerResponse, state: Sand
  */
 export function deviceDecision(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
   const form = req.form;
-  const found = findByUserCode(state, form?.get('user_code') ?? '');
+  const found = findByUserCode(state, form?.get('user_code') ?? '', deviceSession(req, res, state));
   if (typeof found === 'string') {
     state.stats.rejected++;
     return sendHtml(res, found === USER_CODE_LOCKED ? 429 : 400, deviceEntryPage(found));

@@ -133,6 +133,50 @@ export function clientMayUse(client: SandboxOAuth2Client, grantType: string): bo
   return client.grantTypes === undefined || client.grantTypes.includes(grantType);
 }
 
+/** How an `unauthorized_client` answer names each grant a client may be refused. */
+const GRANT_NAMES: Record<string, string> = {
+  authorization_code: 'the authorization code grant',
+  refresh_token: 'the refresh token grant',
+  [DEVICE_CODE_GRANT_TYPE]: 'the device authorization grant',
+};
+
+/** What a client endpoint's request opens with, once {@link openClientRequest} accepted it. */
+export interface ClientRequest {
+  client: SandboxOAuth2Client;
+  form: URLSearchParams;
+  /** The value of the `required` parameter (empty when none was asked for). */
+  required: string;
+}
+
+/**
+ * The opening every OAuth 2 client endpoint shares (token grants, device authorization,
+ * revocation, introspection), written once: a form body, client authentication, the client's
+ * registration for `grantType` (when given), and the one parameter the request cannot do without
+ * (when given). Answers the RFC 6749 5.2 error itself and returns undefined when any step fails.
+ *
+ * @example
+ * ```ts
+ * const opened = openClientRequest(req, res, state, { grantType: 'refresh_token', required: 'refresh_token' });
+ * if (!opened) return;
+ * ```
+ */
+export function openClientRequest(
+  req: SandboxRequest,
+  res: ServerResponse,
+  state: SandboxState,
+  rules: { grantType?: string; required?: string },
+): ClientRequest | undefined {
+  const form = req.form;
+  if (!form) return reject(state, res, 400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
+  const client = authenticateClient(req, res, state);
+  if (!client) return undefined;
+  if (rules.grantType !== undefined && !clientMayUse(client, rules.grantType))
+    return reject(state, res, 400, 'unauthorized_client', `this client may not use ${GRANT_NAMES[rules.grantType] ?? rules.grantType}`);
+  const required = rules.required === undefined ? '' : form.get(rules.required);
+  if (!required && rules.required !== undefined) return reject(state, res, 400, 'invalid_request', `${rules.required} is required`);
+  return { client, form, required: required ?? '' };
+}
+
 /**
  * Starts a grant for an approved authorization; returns its id.
  *

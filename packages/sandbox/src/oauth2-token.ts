@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { sendJson, type SandboxRequest } from './http-util.js';
 import { secretEquals } from './oauth2-app.js';
-import { authenticateClient, clientMayUse, issueTokens, parseScopes, reject, revokeGrant, startGrant } from './oauth2-grants.js';
+import { issueTokens, openClientRequest, parseScopes, reject, revokeGrant, startGrant } from './oauth2-grants.js';
 import { idToken } from './oauth2-id-token.js';
 import { oauth2Data } from './oauth2-records.js';
 import { parseResources, tokenAudience } from './oauth2-resources.js';
@@ -35,14 +35,10 @@ function requestedAudience(req: SandboxRequest, res: ServerResponse, state: Sand
  * ```
  */
 export function authorizationCodeGrant(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
-  const client = authenticateClient(req, res, state);
-  if (!client) return;
-  if (!clientMayUse(client, 'authorization_code'))
-    return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the authorization code grant');
+  const opened = openClientRequest(req, res, state, { grantType: 'authorization_code', required: 'code' });
+  if (!opened) return;
+  const { client, form, required: code } = opened;
   const store = oauth2Data(state);
-  const form = req.form!;
-  const code = form.get('code');
-  if (!code) return void reject(state, res, 400, 'invalid_request', 'code is required');
   const record = store.codes.get(code);
   if (!record || record.clientId !== client.clientId)
     return void reject(state, res, 400, 'invalid_grant', 'the authorization code is invalid');
@@ -79,14 +75,10 @@ export function authorizationCodeGrant(req: SandboxRequest, res: ServerResponse,
  */
 export function refreshTokenGrant(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
   state.stats.refreshRequests++;
-  const client = authenticateClient(req, res, state);
-  if (!client) return;
-  if (!clientMayUse(client, 'refresh_token'))
-    return void reject(state, res, 400, 'unauthorized_client', 'this client may not use the refresh token grant');
+  const opened = openClientRequest(req, res, state, { grantType: 'refresh_token', required: 'refresh_token' });
+  if (!opened) return;
+  const { client, form, required: token } = opened;
   const store = oauth2Data(state);
-  const form = req.form!;
-  const token = form.get('refresh_token');
-  if (!token) return void reject(state, res, 400, 'invalid_request', 'refresh_token is required');
   const grantId = store.refreshTokens.get(token);
   const grant = grantId === undefined ? undefined : store.grants.get(grantId);
   if (grantId === undefined || !grant || grant.clientId !== client.clientId) {
@@ -116,11 +108,10 @@ export function refreshTokenGrant(req: SandboxRequest, res: ServerResponse, stat
  * ```
  */
 export function revoke(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
-  const client = authenticateClient(req, res, state);
-  if (!client) return;
+  const opened = openClientRequest(req, res, state, { required: 'token' });
+  if (!opened) return;
+  const { client, required: token } = opened;
   const store = oauth2Data(state);
-  const token = req.form?.get('token');
-  if (!token) return void reject(state, res, 400, 'invalid_request', 'token is required');
   const refreshGrant = store.refreshTokens.get(token);
   const accessGrant = store.accessTokens.get(token);
   const grantId = refreshGrant ?? accessGrant;
@@ -150,10 +141,9 @@ export function revoke(req: SandboxRequest, res: ServerResponse, state: SandboxS
  * ```
  */
 export function introspect(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
-  const client = authenticateClient(req, res, state);
-  if (!client) return;
-  const token = req.form?.get('token');
-  if (!token) return void reject(state, res, 400, 'invalid_request', 'token is required');
+  const opened = openClientRequest(req, res, state, { required: 'token' });
+  if (!opened) return;
+  const { client, required: token } = opened;
   const store = oauth2Data(state);
   const access = state.userTokens.get(token);
   const refreshGrant = store.grants.get(store.refreshTokens.get(token) ?? '');

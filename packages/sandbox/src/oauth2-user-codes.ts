@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { oauth2Data, type DeviceRecord } from './oauth2-records.js';
 import type { SandboxState } from './state.js';
 
@@ -63,8 +63,10 @@ export function newUserCode(state: SandboxState): string {
 }
 
 /**
- * Wrong user codes allowed in a row before the page pauses for {@link USER_CODE_LOCKOUT_MS}
- * (RFC 8628 5.1: with 34.5 bits of entropy, guessing must be rate-limited).
+ * Wrong user codes allowed in a row, per visitor, before the page pauses for that visitor for
+ * {@link USER_CODE_LOCKOUT_MS} (RFC 8628 5.1: with 34.5 bits of entropy, guessing must be
+ * rate-limited). A visitor is a browser session (the sandbox's device cookie); requests without
+ * one share a single bucket. So one guesser locks out itself, not every person approving a device.
  *
  * @example
  * ```ts
@@ -72,30 +74,105 @@ export function newUserCode(state: SandboxState): string {
  * ```
  */
 export const MAX_WRONG_USER_CODES = 10;
+/**
+ * Wrong user codes allowed in a minute from all visitors together before the page pauses for
+ * everyone: the backstop against a local program that mints a session per guess (a browser
+ * elsewhere cannot: cross-site requests are refused before they are counted).
+ *
+ * @example
+ * ```ts
+ * MAX_WRONG_USER_CODES_PER_MINUTE; // 200
+ * ```
+ */
+export const MAX_WRONG_USER_CODES_PER_MINUTE = 200;
 const USER_CODE_LOCKOUT_MS = 60_000;
+/** Sessions remembered at most (the oldest are forgotten first): a bound on the sandbox's memory. */
+const MAX_SESSIONS = 10_000;
 
 interface Guesses {
   wrong: number;
   lockedUntil: number;
 }
 
+interface GuessBook {
+  /** Per device session id; `''` is the shared bucket of requests without a known session. */
+  visitors: Map<string, Guesses>;
+  /** Wrong codes from everyone in the current minute, and when that minute began. */
+  windowWrong: number;
+  windowStart: number;
+  lockedUntil: number;
+}
+
+function guessBook(state: SandboxState): GuessBook {
+  return ((state.extensions.userCodeGuesses as GuessBook | undefined) ??= {
+    visitors: new Map([['', { wrong: 0, lockedUntil: 0 }]]),
+    windowWrong: 0,
+    windowStart: 0,
+    lockedUntil: 0,
+  });
+}
+
 /**
- * The live device record of a user code, or why there is none (what the page says); wrong
- * codes are counted, and after {@link MAX_WRONG_USER_CODES} the page answers
- * {@link USER_CODE_LOCKED} for a minute.
+ * Registers a new device session (a random id for the browser's cookie) and returns its id.
  *
  * @example
  * ```ts
- * const found = findByUserCode(state, 'wdjb-mjht'); if (typeof found === 'string') return sendHtml(res, 400, deviceEntryPage(found));
+ * res.setHeader('set-cookie', `sandbox_device=${newDeviceSession(state)}; HttpOnly; SameSite=Strict; Path=/device`);
  * ```
  */
-export function findByUserCode(state: SandboxState, typed: string): { deviceCode: string; record: DeviceRecord } | string {
-  const guesses = ((state.extensions.userCodeGuesses as Guesses | undefined) ??= { wrong: 0, lockedUntil: 0 });
-  if (guesses.lockedUntil > state.now()) return USER_CODE_LOCKED;
+export function newDeviceSession(state: SandboxState): string {
+  const { visitors } = guessBook(state);
+  if (visitors.size > MAX_SESSIONS) {
+    const oldest = [...visitors.keys()].find((id) => id !== '');
+    if (oldest !== undefined) visitors.delete(oldest);
+  }
+  const id = randomBytes(16).toString('base64url');
+  visitors.set(id, { wrong: 0, lockedUntil: 0 });
+  return id;
+}
+
+/**
+ * Whether `id` is a device session this sandbox issued (and still remembers).
+ *
+ * @example
+ * ```ts
+ * const session = isDeviceSession(state, cookie) ? cookie : undefined;
+ * ```
+ */
+export function isDeviceSession(state: SandboxState, id: string | undefined): id is string {
+  return id !== undefined && id !== '' && guessBook(state).visitors.has(id);
+}
+
+/**
+ * The live device record of a user code, or why there is none (what the page says); wrong codes
+ * are counted for the visitor (`session`, or the shared bucket without one), and after
+ * {@link MAX_WRONG_USER_CODES} that visitor's page answers {@link USER_CODE_LOCKED} for a minute.
+ *
+ * @example
+ * ```ts
+ * const found = findByUserCode(state, 'wdjb-mjht', session); if (typeof found === 'string') return sendHtml(res, 400, deviceEntryPage(found));
+ * ```
+ */
+export function findByUserCode(
+  state: SandboxState,
+  typed: string,
+  session?: string,
+): { deviceCode: string; record: DeviceRecord } | string {
+  const book = guessBook(state);
+  const now = state.now();
+  const guesses = book.visitors.get(session !== undefined && book.visitors.has(session) ? session : '')!;
+  if (guesses.lockedUntil > now || book.lockedUntil > now) return USER_CODE_LOCKED;
   const found = lookUpUserCode(state, typed);
-  if (found === UNKNOWN && ++guesses.wrong >= MAX_WRONG_USER_CODES) {
-    guesses.wrong = 0;
-    guesses.lockedUntil = state.now() + USER_CODE_LOCKOUT_MS;
+  if (found === UNKNOWN) {
+    if (now - book.windowStart >= USER_CODE_LOCKOUT_MS) {
+      book.windowStart = now;
+      book.windowWrong = 0;
+    }
+    if (++book.windowWrong >= MAX_WRONG_USER_CODES_PER_MINUTE) book.lockedUntil = now + USER_CODE_LOCKOUT_MS;
+    if (++guesses.wrong >= MAX_WRONG_USER_CODES) {
+      guesses.wrong = 0;
+      guesses.lockedUntil = now + USER_CODE_LOCKOUT_MS;
+    }
   } else if (typeof found !== 'string') guesses.wrong = 0;
   return found;
 }

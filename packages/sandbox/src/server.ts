@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { TIMELINES, type Tweet } from './fixtures.js';
 import { applyFault, createFaultInjector, type FaultInjector, type FaultRule } from './faults.js';
 import { readRequest, sendJson } from './http-util.js';
+import { refusal } from './request-guard.js';
 import { installOAuth1 } from './oauth1.js';
 import { installOAuth2App } from './oauth2-app.js';
 import {
@@ -148,6 +149,14 @@ function createState(options: SandboxOptions): SandboxState {
 }
 
 async function handle(state: SandboxState, raw: IncomingMessage, res: ServerResponse): Promise<void> {
+  const refused = refusal(raw.method ?? 'GET', raw.headers, state.baseUrl);
+  if (refused) {
+    state.stats.rejected++;
+    // The body is not read: drop the connection after answering.
+    res.setHeader('connection', 'close');
+    sendJson(res, refused.status, { errors: [{ code: refused.status, message: refused.message }] });
+    return;
+  }
   let req;
   try {
     req = await readRequest(raw, state.baseUrl);

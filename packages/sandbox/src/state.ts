@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Tweet } from './fixtures.js';
+import type { Tweet } from './tweets.js';
 import type { SandboxRequest } from './http-util.js';
 
 /** An app registered for client credentials (Twitter app-only). */

@@ -6,6 +6,7 @@ import {
   normalizeUserCode,
   startSandbox,
 } from '../src/index.js';
+import { request } from 'node:http';
 import { FORM, sandboxPerTest } from './support/sandbox-per-test.js';
 
 const DEVICE_CLIENT = DEMO_CREDENTIALS.device.clientId;
@@ -260,6 +261,63 @@ describe('sandbox: device verification page (RFC 8628 3.3)', () => {
     });
     expect(forged.status).toBe(400);
     expect((await poll(auth.device_code)).body.error).toBe('authorization_pending');
+  });
+});
+
+describe('sandbox: device page against other sites and other guessers (RFC 8628 5.1, 5.4)', () => {
+  const wrong = (headers: Record<string, string> = {}) =>
+    fetch(`${sandbox.endpoints.deviceVerificationUrl}?user_code=BBBB-BBBB`, { headers });
+  /** A browser session: the cookie the device page hands out. */
+  async function browserSession(): Promise<Record<string, string>> {
+    const entry = await fetch(sandbox.endpoints.deviceVerificationUrl, { headers: { 'sec-fetch-site': 'none' } });
+    const cookie = entry.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^sandbox_device=[\w-]+; HttpOnly; SameSite=Strict; Path=\/device$/);
+    return { cookie: cookie.split(';')[0]!, 'sec-fetch-site': 'same-origin' };
+  }
+
+  it('ten cross-site guesses are neither looked up nor counted: the person still approves', async () => {
+    const auth = await authorizeDevice();
+    for (let i = 0; i < MAX_WRONG_USER_CODES * 2; i++) {
+      const res = await wrong({ 'sec-fetch-site': 'cross-site' });
+      expect(res.status).toBe(200);
+      expect(await res.text()).not.toContain('That code is not valid');
+    }
+    // A forged consent post from another site is refused before any handler runs.
+    const forged = await post(sandbox.endpoints.deviceVerificationUrl, { user_code: 'BBBB-BBBB' }, { origin: 'https://evil.example' });
+    expect(forged.status).toBe(403);
+    expect(
+      (await post(sandbox.endpoints.deviceVerificationUrl, { user_code: 'BBBB-BBBB' }, { 'sec-fetch-site': 'same-site' })).status,
+    ).toBe(403);
+    expect((await fetch(auth.verification_uri_complete, { headers: { 'sec-fetch-site': 'none' } })).status).toBe(200);
+  });
+
+  it('counts wrong codes per browser session: one guesser locks out itself, not the person', async () => {
+    const auth = await authorizeDevice();
+    const attacker = await browserSession();
+    for (let i = 0; i < MAX_WRONG_USER_CODES; i++) expect((await wrong(attacker)).status).toBe(400);
+    expect((await fetch(auth.verification_uri_complete, { headers: attacker })).status).toBe(429);
+    const person = await browserSession();
+    expect((await fetch(auth.verification_uri_complete, { headers: person })).status).toBe(200);
+    // A visitor without a session (a program, a first visit) is not locked by the attacker either.
+    expect((await fetch(auth.verification_uri_complete)).status).toBe(200);
+    expect((await decideOnAuthorizePage(auth.verification_uri_complete, 'approve')).status).toBe(200);
+  });
+
+  it('answers only to its own loopback host and port (DNS rebinding)', async () => {
+    const url = new URL(sandbox.endpoints.deviceVerificationUrl);
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        request(url, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        })
+          .on('error', reject)
+          .end();
+      });
+    expect(await status(`evil.example:${url.port}`)).toBe(421);
+    expect(await status(`127.0.0.1:${Number(url.port) + 1}`)).toBe(421);
+    expect(await status(url.host)).toBe(200);
+    expect(await status(`localhost:${url.port}`)).toBe(200);
   });
 });
 

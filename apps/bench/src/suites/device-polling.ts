@@ -1,5 +1,5 @@
 import { MemoryStore } from '@tokensmith/core';
-import { createDeviceCodeProvider } from '@tokensmith/device-code';
+import { POLL_DRIFT_MARGIN_MS, createDeviceCodeProvider } from '@tokensmith/device-code';
 import { DEMO_CREDENTIALS, decideOnAuthorizePage, startSandbox, type Sandbox } from '@tokensmith/sandbox';
 
 /** One approval: when the person approved, what the minimum is, and what the client did. */
@@ -64,7 +64,8 @@ function pollingRun(sandbox: Sandbox, intervalSeconds: number, approveAfterSecon
   return {
     approveAfterSeconds,
     intervalSeconds,
-    minimumPolls: Math.ceil(approveAfterSeconds / intervalSeconds),
+    // Each wait is the interval plus the client's margin against server clock drift.
+    minimumPolls: Math.ceil(approveAfterSeconds / (intervalSeconds + POLL_DRIFT_MARGIN_MS / 1000)),
     polls: sandbox.stats.devicePolls,
     slowDowns: sandbox.stats.deviceSlowDowns,
   };

@@ -3,7 +3,11 @@ import type { ChildProcess } from 'node:child_process';
 /**
  * Opening the user's browser, the way gh does: `BROWSER` (a command line, split like a shell
  * would; `%s` is replaced by the URL, else the URL is appended) wins; otherwise `open` on macOS,
- * `cmd /c start` on Windows and `xdg-open` elsewhere. What gh users meet on servers is handled
+ * `rundll32 url.dll,FileProtocolHandler` on Windows and `xdg-open` elsewhere. Every launcher gets
+ * an argv and no shell: the URL may come from a server (`verification_uri_complete`), and `cmd /c
+ * start` would hand its `|`, `&`, `<`, `>` and `%VAR%` to cmd.exe, whose quoting rules no escaping
+ * gets completely right. Only http(s) URLs are launched (FileProtocolHandler would run a `file:`
+ * program), in their normalised form (`new URL(url).href`). What gh users meet on servers is handled
  * up front: on Linux without `DISPLAY`/`WAYLAND_DISPLAY`, or in an SSH session, no default opener
  * is tried (it would fail, or open a window on a machine the user is not sitting at), and a
  * launcher that exits non-zero (xdg-open's 3, "no method available"; `BROWSER=false`) counts as a
@@ -61,23 +65,45 @@ export function splitCommandLine(line: string): string[] {
   return words;
 }
 
-/** The launcher command and arguments for `url`, or why there is none. */
+/** `url` as a launcher may receive it: an http(s) URL in its normalised form, or undefined. */
+function launchableUrl(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The launcher command and arguments for `url`, or why there is none. The result is run with
+ * `spawn` and no shell, so the URL is always exactly one argument, whatever it contains.
+ *
+ * @example
+ * ```ts
+ * browserCommand('https://example.com/device?a=1&b=%PATH%', {}, 'win32');
+ * // { command: 'rundll32', args: ['url.dll,FileProtocolHandler', 'https://example.com/device?a=1&b=%PATH%'] }
+ * ```
+ */
 export function browserCommand(
-  url: string,
+  rawUrl: string,
   env: NodeJS.ProcessEnv,
   platform: NodeJS.Platform = process.platform,
 ): { command: string; args: string[] } | { reason: string } {
+  const url = launchableUrl(rawUrl);
+  if (url === undefined) return { reason: 'only http(s) URLs are opened in a browser' };
   const custom = env.BROWSER?.trim();
   if (custom) {
     const words = splitCommandLine(custom);
     if (words.length === 0) return { reason: 'BROWSER is empty' };
-    const withUrl = words.some((w) => w.includes('%s')) ? words.map((w) => w.replaceAll('%s', url)) : [...words, url];
+    const withUrl = words.some((w) => w.includes('%s')) ? words.map((w) => w.replaceAll('%s', () => url)) : [...words, url];
     return { command: withUrl[0]!, args: withUrl.slice(1) };
   }
   const headless = headlessReason(env, platform);
   if (headless) return { reason: headless };
   if (platform === 'darwin') return { command: 'open', args: [url] };
-  if (platform === 'win32') return { command: 'cmd', args: ['/c', 'start', '""', url.replace(/&/g, '^&')] };
+  // rundll32 exits 0 once the handler has the URL (explorer.exe exits 1 even when it worked).
+  if (platform === 'win32') return { command: 'rundll32', args: ['url.dll,FileProtocolHandler', url] };
   return { command: 'xdg-open', args: [url] };
 }
 
@@ -108,7 +134,14 @@ export async function openBrowser(url: string, options: OpenBrowserOptions): Pro
     };
     let child: ChildProcess;
     try {
-      child = spawn(launcher.command, launcher.args, { stdio: 'ignore', detached: true, env: options.env });
+      // No shell, ever (spawn's default, stated because the URL may be a server's choice).
+      child = spawn(launcher.command, launcher.args, {
+        stdio: 'ignore',
+        detached: true,
+        env: options.env,
+        shell: false,
+        windowsHide: true,
+      });
     } catch {
       settle({ opened: false, reason: `${name} could not be started` });
       return;

@@ -1,5 +1,6 @@
 import { styler, useColor } from '../terminal/io.js';
-import { showAuthorizeUrl, type Person } from './person.js';
+import type { Person } from './person.js';
+import { openBrowser } from './browser.js';
 import { sanitizeForTerminal } from '../terminal/safety.js';
 
 /**
@@ -9,6 +10,10 @@ import { sanitizeForTerminal } from '../terminal/safety.js';
  * `--json` the code goes to stdout as one line of JSON before polling starts (a script reads it
  * while the command keeps polling), then the result. Everything shown comes from the server, so
  * it goes through the terminal sanitizer; the device code itself never reaches this module.
+ *
+ * The page is shown with its host named plainly ("on github.com"), and the browser opens exactly
+ * a page that was shown: the pre-filled `verificationUriComplete` only when the library kept it
+ * (same origin as `verificationUri`); when it set it aside, the person is told why.
  */
 
 /** What the device-code provider hands over (`DeviceCodeInfo` of @tokensmith/device-code). */
@@ -16,6 +21,8 @@ export interface DeviceCodeShown {
   userCode: string;
   verificationUri: string;
   verificationUriComplete?: string;
+  /** Why the server's pre-filled page was set aside (another origin), when it was. */
+  verificationUriCompleteIgnored?: string;
   expiresAt: number;
   interval: number;
 }
@@ -31,6 +38,15 @@ export interface DeviceDisplay {
 export function timeLeft(expiresAt: number, now: number): string {
   const seconds = Math.max(0, Math.ceil((expiresAt - now) / 1000));
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** The host a page is on, for "on github.com" (the URL was checked by the library: http(s), no userinfo). */
+export function pageHost(page: string): string {
+  try {
+    return new URL(page).host;
+  } catch {
+    return page;
+  }
 }
 
 /**
@@ -53,6 +69,19 @@ export function deviceLoginDisplay(display: DeviceDisplay) {
     ticker = undefined;
   };
 
+  /** Opens `page` (already shown, on stderr or in the JSON line) and says how that went, in words that fit the output mode. */
+  const openPage = async (page: string): Promise<void> => {
+    const result = await openBrowser(page, { env: io.env });
+    const where = json ? 'the device_code line on stdout' : 'above';
+    if (result.opened) io.stderr.write(`Opened the verification page (${where}) in your browser.\n`);
+    else
+      io.stderr.write(
+        `Could not open a browser: ${sanitizeForTerminal(result.reason)}. Open the verification page yourself: ${
+          json ? 'verificationUri in the device_code line on stdout' : 'the one above'
+        }.\n`,
+      );
+  };
+
   const onCode = async (info: DeviceCodeShown): Promise<void> => {
     shown = info;
     progress.stop();
@@ -65,6 +94,7 @@ export function deviceLoginDisplay(display: DeviceDisplay) {
           userCode: info.userCode,
           verificationUri: info.verificationUri,
           ...(info.verificationUriComplete ? { verificationUriComplete: info.verificationUriComplete } : {}),
+          ...(info.verificationUriCompleteIgnored ? { verificationUriCompleteIgnored: info.verificationUriCompleteIgnored } : {}),
           expiresAt: new Date(info.expiresAt).toISOString(),
           interval: info.interval,
         }) + '\n',
@@ -72,7 +102,8 @@ export function deviceLoginDisplay(display: DeviceDisplay) {
     } else {
       const code = sanitizeForTerminal(info.userCode);
       io.stderr.write(
-        `\nTo sign in, open this page on any device:\n  ${sanitizeForTerminal(info.verificationUri)}\n` +
+        `\nTo sign in on ${style.bold(sanitizeForTerminal(pageHost(info.verificationUri)))}, open this page on any device:\n` +
+          `  ${sanitizeForTerminal(info.verificationUri)}\n` +
           `and enter the code:\n\n      ${style.bold(code)}\n\n` +
           (info.verificationUriComplete
             ? `(or open ${sanitizeForTerminal(info.verificationUriComplete)}, which has the code filled in)\n`
@@ -80,8 +111,11 @@ export function deviceLoginDisplay(display: DeviceDisplay) {
           `The code expires in ${timeLeft(info.expiresAt, now())}.\n`,
       );
     }
-    // The pages were printed above (or are in the JSON): only the browser's fate is left to say.
-    if (person.browser) await showAuthorizeUrl({ ...person, shown: new Set([page]) }, page);
+    if (info.verificationUriCompleteIgnored)
+      io.stderr.write(
+        `Note: the server's pre-filled link (verification_uri_complete) was ignored: ${sanitizeForTerminal(info.verificationUriCompleteIgnored)}.\n`,
+      );
+    if (person.browser) await openPage(page);
     progress.start(waitingLine());
     if (live) {
       ticker = setInterval(() => progress.start(waitingLine()), 1000);
