@@ -454,5 +454,5 @@ describe('installed from the tarballs', () => {
       cwd: dir,
     });
     expect({ code: result.code, output: result.stdout.trim() }).toEqual({ code: 0, output: '' });
-  });
+  }, 240_000);
 });
