@@ -425,34 +425,42 @@ describe('installed from the tarballs', () => {
     ['ESM, node16', { module: 'node16', moduleResolution: 'node16', skipLibCheck: false }, 'module'],
     ['CommonJS, nodenext', { module: 'nodenext', moduleResolution: 'nodenext', skipLibCheck: false }, 'commonjs'],
     ['bundler', { module: 'preserve', moduleResolution: 'bundler', skipLibCheck: true }, 'module'],
-  ])('type-checks a consumer of every entry point (%s)', async (label, options, type) => {
-    const dir = join(consumer, `types-${label.replace(/\W+/g, '-')}`);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `types-${type}`, private: true, type }));
-    const specs = each();
-    writeFileSync(
-      join(dir, 'consumer.ts'),
-      specs
-        .map((spec, i) => `import * as m${i} from ${JSON.stringify(spec)};\nexport const names${i}: (keyof typeof m${i})[] = [];\n`)
-        .join(''),
-    );
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          ...options,
-          target: 'ES2022',
-          strict: true,
-          noEmit: true,
-          types: ['node'],
-          typeRoots: [join(ROOT, 'node_modules', '@types')],
+  ])(
+    'type-checks a consumer of every entry point (%s)',
+    async (label, options, type) => {
+      const dir = join(consumer, `types-${label.replace(/\W+/g, '-')}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `types-${type}`, private: true, type }));
+      const specs = each();
+      writeFileSync(
+        join(dir, 'consumer.ts'),
+        specs
+          .map((spec, i) => `import * as m${i} from ${JSON.stringify(spec)};\nexport const names${i}: (keyof typeof m${i})[] = [];\n`)
+          .join(''),
+      );
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            ...options,
+            target: 'ES2022',
+            strict: true,
+            noEmit: true,
+            types: ['node'],
+            typeRoots: [join(ROOT, 'node_modules', '@types')],
+          },
+          files: ['consumer.ts'],
+        }),
+      );
+      const result = await run(
+        process.execPath,
+        [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')],
+        {
+          cwd: dir,
         },
-        files: ['consumer.ts'],
-      }),
-    );
-    const result = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(dir, 'tsconfig.json')], {
-      cwd: dir,
-    });
-    expect({ code: result.code, output: result.stdout.trim() }).toEqual({ code: 0, output: '' });
-  }, 240_000);
+      );
+      expect({ code: result.code, output: result.stdout.trim() }).toEqual({ code: 0, output: '' });
+    },
+    240_000,
+  );
 });
