@@ -103,7 +103,7 @@ export function simpleOAuth2Options(settings: ClientCredentialsSettings, agents:
  *
  * @example
  * ```ts
- * const requestToken = createTokenRequester(resolveClientCredentialsOptions(options));
+ * const requestToken = createTokenRequester(settings); // settings: resolveClientCredentialsOptions(options)
  * const credentials = await requestToken();
  * ```
  */

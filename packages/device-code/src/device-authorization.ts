@@ -44,8 +44,8 @@ function displayableUrl(value: unknown, field: string): string {
  *
  * @example
  * ```ts
- * const { info, deviceCode, schedule } = await requestDeviceAuthorization(config, [['scope', 'read']], Date.now());
- * showToPerson(info);
+ * const { info, deviceCode, schedule } = await requestDeviceAuthorization(config, [['scope', 'read']], Date.now);
+ * showToPerson(`Open ${info.verificationUri} and enter ${info.userCode}`);
  * ```
  */
 export async function requestDeviceAuthorization(
