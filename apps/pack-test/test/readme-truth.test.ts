@@ -1,10 +1,12 @@
 // The READMEs a user reads first say what is true today: every command line the CLI's README shows
 // is a command of the built binary with options it has, the registry is named only as "once
 // published", and the libraries say they are ESM-only.
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { markdownSnippets } from './snippets.js';
-import { ROOT, publicWorkspaces, runOk } from './workspaces.js';
+import { ROOT, cleanEnv, publicWorkspaces, run, runOk } from './workspaces.js';
 
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 const launcher = join(ROOT, 'apps/cli/bin/tokensmith.cjs');
@@ -78,3 +80,41 @@ test("the core README's strategy list names every strategy package", () => {
   for (const name of strategies) expect(text).toContain(`\`${name}\``);
   expect(markdownSnippets('packages/core/README.md', text).length).toBeGreaterThan(0);
 });
+
+test("the CLI README's sandbox walk-through runs as shown (no person needed for these steps)", async () => {
+  const block = shellLines(read('apps/cli/README.md'));
+  const start = block.findIndex((line) => line.startsWith('tokensmith sandbox --write'));
+  expect(start).toBeGreaterThanOrEqual(0);
+  const [, , , file] = block[start]!.split(/\s+/);
+  // The steps after `sandbox` up to the block's end; logins wait for a person, so they are left out.
+  const steps: string[] = [];
+  for (const line of block.slice(start + 1)) {
+    if (!line.startsWith('tokensmith ')) break;
+    if (!line.startsWith('tokensmith login ')) steps.push(line);
+  }
+  expect(steps.length).toBeGreaterThanOrEqual(4);
+  const home = mkdtempSync(join(tmpdir(), 'tokensmith-readme-'));
+  const env = cleanEnv({ HOME: home, XDG_CONFIG_HOME: join(home, '.config'), CI: 'true', NO_COLOR: '1' });
+  const sandbox = spawn(process.execPath, [launcher, 'sandbox', '--write', file!], { cwd: home, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const seen = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/listening on http/.test(output) && existsSync(join(home, file!))) resolve();
+      };
+      sandbox.stdout.on('data', seen);
+      sandbox.stderr.on('data', seen);
+      sandbox.once('exit', (code) => reject(new Error(`sandbox exited ${code}: ${output}`)));
+    });
+    const failed: string[] = [];
+    for (const step of steps) {
+      const result = await run(process.execPath, [launcher, ...step.split(/\s+/).slice(1)], { cwd: home, env });
+      if (result.code !== 0) failed.push(`${step}: exit ${result.code}: ${result.stderr.trim()}`);
+    }
+    expect(failed).toEqual([]);
+  } finally {
+    sandbox.kill('SIGTERM');
+    rmSync(home, { recursive: true, force: true });
+  }
+}, 120_000);
