@@ -45,7 +45,9 @@ export const FLOW_OWNED_PARAMS = [
  *
  * @example
  * ```ts
- * onProgress: (message, event) => { if (event.type === 'browser-failed') console.error(message); }
+ * const onProgress: AuthorizationCodeOptions['onProgress'] = (message, event) => {
+ *   if (event.type === 'browser-failed') console.error(message);
+ * };
  * ```
  */
 export interface AuthorizationProgress {

@@ -22,6 +22,7 @@ export interface StartAuthorizationOptions {
  *
  * @example
  * ```ts
+ * declare const provider: AuthorizationCodeProvider;
  * const pending = await provider.startAuthorization({ redirectUri: 'https://app.example.com/callback' });
  * session.pending = pending; // then redirect the browser to pending.authorizeUrl
  * // ... in the callback route:
@@ -49,6 +50,8 @@ export interface AuthorizationCodeProvider extends InteractiveTokenProvider<Bear
  *
  * @example
  * ```ts
+ * import { spawn } from 'node:child_process';
+ * import { createInterface } from 'node:readline/promises';
  * import { createAuthorizationCodeProvider } from '@tokensmith/authorization-code';
  * import { createAuthenticatedFetch } from '@tokensmith/core';
  *
@@ -57,8 +60,11 @@ export interface AuthorizationCodeProvider extends InteractiveTokenProvider<Bear
  *   clientId: 'my-cli',
  *   scopes: ['openid', 'tweet.read', 'offline.access'],
  *   authorizationParams: { prompt: 'consent', resource: 'https://api.example.com' },
- *   openBrowser: (url) => open(url),
- *   promptRedirect: ({ authorizeUrl }) => ask(`Open ${authorizeUrl}, then paste where it sent you: `),
+ *   openBrowser: (url) => spawn('xdg-open', [url], { stdio: 'ignore' }), // or the `open` package
+ *   promptRedirect: async ({ authorizeUrl, signal }) => {
+ *     const readline = createInterface({ input: process.stdin, output: process.stderr });
+ *     return readline.question(`Open ${authorizeUrl}, then paste where it sent you: `, { signal }).finally(() => readline.close());
+ *   },
  * });
  * await provider.login();
  * const api = createAuthenticatedFetch(provider);

@@ -16,6 +16,7 @@ import { sameText } from './same-text.js';
  *
  * @example
  * ```ts
+ * declare const provider: AuthorizationCodeProvider;
  * const pending = await provider.startAuthorization();
  * await sessions.save(id, JSON.stringify(pending));
  * ```

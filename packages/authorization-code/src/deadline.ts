@@ -6,7 +6,7 @@ import { TokensmithError, abortError } from '@tokensmith/core/kit';
  *
  * @example
  * ```ts
- * const input = await withDeadline(promptRedirect(info), { timeoutMs: 300_000, what: 'the pasted redirect URL' });
+ * const input = await withDeadline(promptRedirect(), { timeoutMs: 300_000, what: 'the pasted redirect URL' });
  * ```
  */
 export function withDeadline<T>(

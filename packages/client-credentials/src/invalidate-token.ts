@@ -20,7 +20,8 @@ const OPERATION = 'token invalidation';
  *
  * @example
  * ```ts
- * await invalidateToken(settings, invalidateUrl, await provider.peek());
+ * const current = await provider.peek();
+ * if (current?.type === 'bearer') await invalidateToken(settings, new URL(invalidateUrl), current);
  * ```
  */
 export async function invalidateToken(

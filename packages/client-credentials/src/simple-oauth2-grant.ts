@@ -1,11 +1,14 @@
-import type { ClientCredentials, ModuleOptions } from 'simple-oauth2';
+// simple-oauth2's own types are used inside function bodies only, never in an exported signature:
+// they come from a devDependency, and the published .d.ts must not need them (see grant-types.ts).
+import type { ModuleOptions } from 'simple-oauth2';
+import type { ClientCredentialsGrant, GrantModuleOptions } from './grant-types.js';
 
 /** simple-oauth2's options once its schema has filled in every default (what its grant and client read). */
 export interface ResolvedModuleOptions {
   client: { id: string; secret: string; idParamName: string; secretParamName: string };
   auth: { tokenHost: string; tokenPath: string; refreshPath: string; revokePath: string };
   options: { scopeSeparator: string; credentialsEncodingMode: string; bodyFormat: string; authorizationMethod: string };
-  http?: ModuleOptions['http'];
+  http?: GrantModuleOptions['http'];
 }
 
 /**
@@ -21,7 +24,7 @@ export interface ResolvedModuleOptions {
  *   .auth.refreshPath; // '/oauth2/token'
  * ```
  */
-export function resolveModuleOptions(options: ModuleOptions): ResolvedModuleOptions {
+export function resolveModuleOptions(options: GrantModuleOptions): ResolvedModuleOptions {
   const { client, auth, options: settings, http } = options;
   const tokenPath = auth.tokenPath ?? '/oauth/token';
   return {
@@ -64,7 +67,7 @@ const isModuleNotFound = (error: unknown) =>
  * const { token } = await grant.getToken({});
  * ```
  */
-export async function createClientCredentialsGrant(options: ModuleOptions): Promise<ClientCredentials> {
+export async function createClientCredentialsGrant(options: GrantModuleOptions): Promise<ClientCredentialsGrant> {
   try {
     const [{ default: ClientCredentialsGrantType }, { default: clientModule }] = await Promise.all([
       import('simple-oauth2/lib/client-credentials-grant-type.js'),
@@ -75,6 +78,8 @@ export async function createClientCredentialsGrant(options: ModuleOptions): Prom
   } catch (error) {
     if (!isModuleNotFound(error)) throw error;
     const { default: simpleOAuth2 } = await import('simple-oauth2');
-    return new simpleOAuth2.ClientCredentials(options);
+    // `satisfies` and the annotation hold the package's own declarations to simple-oauth2's.
+    const grant: ClientCredentialsGrant = new simpleOAuth2.ClientCredentials(options satisfies ModuleOptions<string>);
+    return grant;
   }
 }

@@ -1,4 +1,3 @@
-import type { ClientCredentials, ModuleOptions } from 'simple-oauth2';
 import {
   MAX_AUTH_RESPONSE_BYTES,
   OAuthResponseError,
@@ -10,6 +9,7 @@ import {
 } from '@tokensmith/core/kit';
 import type { ClientCredentialsSettings } from './client-credentials-options.js';
 import { quietLibraryDebug } from './quiet-library-debug.js';
+import type { ClientCredentialsGrant, GrantModuleOptions } from './grant-types.js';
 import { createClientCredentialsGrant } from './simple-oauth2-grant.js';
 import type { WreckAgents, WreckTransport } from './wreck-transport.js';
 
@@ -83,14 +83,14 @@ function toTokenRequestError(
  * simpleOAuth2Options(settings, createWreckTransport(settings.log).agents).auth.tokenPath; // '/oauth2/token'
  * ```
  */
-export function simpleOAuth2Options(settings: ClientCredentialsSettings, agents: WreckAgents): ModuleOptions {
+export function simpleOAuth2Options(settings: ClientCredentialsSettings, agents: WreckAgents): GrantModuleOptions {
   const { tokenUrl, clientId, clientSecret, authMethod } = settings;
   return {
     client: { id: clientId, secret: clientSecret },
     auth: { tokenHost: tokenUrl.origin, tokenPath: tokenUrl.pathname + tokenUrl.search },
     options: { authorizationMethod: authMethod === 'basic' ? 'header' : 'body', credentialsEncodingMode: 'strict', bodyFormat: 'form' },
     // No wreck timeout: the token requester's deadline covers the body too and destroys the socket.
-    http: { json: 'strict', maxBytes: MAX_AUTH_RESPONSE_BYTES, redirects: 0, agents } as ModuleOptions['http'],
+    http: { json: 'strict', maxBytes: MAX_AUTH_RESPONSE_BYTES, redirects: 0, agents },
   };
 }
 
@@ -103,7 +103,7 @@ export function simpleOAuth2Options(settings: ClientCredentialsSettings, agents:
  *
  * @example
  * ```ts
- * const requestToken = createTokenRequester(resolveClientCredentialsOptions(options));
+ * const requestToken = createTokenRequester(settings); // settings: resolveClientCredentialsOptions(options)
  * const credentials = await requestToken();
  * ```
  */
@@ -113,7 +113,7 @@ export function createTokenRequester(settings: ClientCredentialsSettings): () =>
   // process that finds its token in the store never pays for them. The transport's module imports
   // node:https, whose TLS stack costs a process ~4 ms to load even when no request is https.
   // One transport for all of this requester's requests, as one simple-oauth2 client holds it.
-  let client: Promise<{ grant: ClientCredentials; transport: WreckTransport }> | undefined;
+  let client: Promise<{ grant: ClientCredentialsGrant; transport: WreckTransport }> | undefined;
   const getClient = () =>
     (client ??= import('./wreck-transport.js').then(async ({ createWreckTransport }) => {
       const transport = createWreckTransport(settings.log);

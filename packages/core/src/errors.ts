@@ -112,7 +112,9 @@ export interface OAuthErrorFields {
  *
  * @example
  * ```ts
- * catch (err) {
+ * try {
+ *   await provider.getToken();
+ * } catch (err) {
  *   if (err instanceof OAuthResponseError && err.error === 'invalid_client') console.error('check clientSecret');
  * }
  * ```

@@ -81,7 +81,12 @@ export function timeoutSignal(timeoutMs: number, signal?: AbortSignal): AbortSig
  *
  * @example
  * ```ts
- * catch (err) { if (signal.aborted) throw abortError(signal, 'token request'); }
+ * try {
+ *   await fetch(url, { signal });
+ * } catch (err) {
+ *   if (signal.aborted) throw abortError(signal, 'token request');
+ *   throw err;
+ * }
  * ```
  */
 export function abortError(signal: AbortSignal, what = 'request'): TokensmithError {

@@ -60,7 +60,14 @@ export function parseStoredCredentials(text: string): Credentials | undefined {
  *
  * @example
  * ```ts
- * try { await open(path, 'r'); } catch (error) { if (errorCode(error) === 'ENOENT') return undefined; throw error; }
+ * import { readFile } from 'node:fs/promises';
+ *
+ * try {
+ *   return await readFile(path, 'utf8');
+ * } catch (error) {
+ *   if (errorCode(error) === 'ENOENT') return undefined; // no file yet: nothing stored
+ *   throw error;
+ * }
  * ```
  */
 export function errorCode(error: unknown): string {

@@ -57,7 +57,7 @@ export interface TokenManagerOptions<C extends Credentials> {
  *
  * @example
  * ```ts
- * const tokens = createTokenManager({ key, obtain: async () => requestToken() });
+ * const tokens = createTokenManager({ key, obtain: async () => ({ type: 'bearer', accessToken: await fetchIt() }) });
  * const creds = await tokens.get();
  * ```
  */

@@ -78,8 +78,8 @@ function completeUriProblem(page: URL, complete: URL): string | undefined {
  *
  * @example
  * ```ts
- * const { info, deviceCode, schedule } = await requestDeviceAuthorization(config, [['scope', 'read']], Date.now());
- * showToPerson(info);
+ * const { info, deviceCode, schedule } = await requestDeviceAuthorization(config, [['scope', 'read']], Date.now);
+ * showToPerson(`Open ${info.verificationUri} and enter ${info.userCode}`);
  * ```
  */
 export async function requestDeviceAuthorization(

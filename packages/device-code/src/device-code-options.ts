@@ -7,10 +7,9 @@ import type { OAuth2ClientOptions, OAuth2Progress } from '@tokensmith/oauth2';
  *
  * @example
  * ```ts
- * onCode: ({ userCode, verificationUri, verificationUriComplete }) => {
+ * const onCode: DeviceCodeOptions['onCode'] = ({ userCode, verificationUri }) => {
  *   process.stderr.write(`Open ${verificationUri} and enter ${userCode}\n`);
- *   if (verificationUriComplete) void open(verificationUriComplete);
- * }
+ * };
  * ```
  */
 export interface DeviceCodeInfo {
@@ -37,7 +36,9 @@ export interface DeviceCodeInfo {
  *
  * @example
  * ```ts
- * onProgress: (message, event) => { if (event.type === 'polling') spinner.text = `${message} (${Math.round((event.expiresAt! - Date.now()) / 1000)} s left)`; }
+ * const onProgress: DeviceCodeOptions['onProgress'] = (message, event) => {
+ *   if (event.type === 'waiting') spinner.text = `${message} (${Math.round((event.expiresAt! - Date.now()) / 1000)} s left)`;
+ * };
  * ```
  */
 export interface DeviceCodeProgress {

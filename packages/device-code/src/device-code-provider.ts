@@ -17,7 +17,7 @@ import { pollForApproval } from './token-polling.js';
  *
  * @example
  * ```ts
- * const provider: DeviceCodeProvider = createDeviceCodeProvider({ issuer, clientId, onCode });
+ * const provider: DeviceCodeProvider = createDeviceCodeProvider({ issuer, clientId, onCode: (info) => console.error(info.userCode) });
  * await provider.login();
  * ```
  */
@@ -41,7 +41,8 @@ export interface DeviceCodeProvider extends InteractiveTokenProvider<BearerCrede
  * @example
  * ```ts
  * import { createDeviceCodeProvider } from '@tokensmith/device-code';
- * import { createAuthenticatedFetch, FileStore } from '@tokensmith/core';
+ * import { createAuthenticatedFetch } from '@tokensmith/core';
+ * import { FileStore } from '@tokensmith/store-file';
  *
  * const provider = createDeviceCodeProvider({
  *   issuer: 'https://auth.example.com',

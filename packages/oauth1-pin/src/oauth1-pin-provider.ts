@@ -51,6 +51,9 @@ export interface OAuth1PinProviderOptions extends OAuth1ClientOptions {
  *
  * @example
  * ```ts
+ * import { readFile, writeFile } from 'node:fs/promises';
+ *
+ * declare const provider: OAuth1PinProvider;
  * // Process 1: start, keep the pending state (0600: it holds the request token secret), show the URL.
  * const pending = await provider.startLogin();
  * await writeFile(pendingPath, JSON.stringify(pending), { mode: 0o600 });
@@ -91,6 +94,7 @@ function isStore(value: unknown): value is TokenStore {
  *
  * @example
  * ```ts
+ * import { createInterface } from 'node:readline/promises';
  * import { createOAuth1PinProvider } from '@tokensmith/oauth1-pin';
  * import { createAuthenticatedFetch } from '@tokensmith/core/kit';
  *
@@ -102,7 +106,8 @@ function isStore(value: unknown): value is TokenStore {
  *   accessTokenUrl: 'https://api.twitter.com/oauth/access_token',
  *   promptPin: async ({ authorizeUrl }) => {
  *     console.log(`Open ${authorizeUrl}, approve, then type the PIN.`);
- *     return readline.question('PIN: ');
+ *     const readline = createInterface({ input: process.stdin, output: process.stdout });
+ *     return readline.question('PIN: ').finally(() => readline.close());
  *   },
  * });
  * const api = createAuthenticatedFetch(provider);

@@ -12,7 +12,7 @@ export interface OAuth2Progress {
  *
  * @example
  * ```ts
- * const progress = progressReporter(options.onProgress);
+ * const progress = progressReporter<OAuth2Progress>(options.onProgress);
  * progress({ type: 'refresh', message: 'Refreshing the access token' });
  * ```
  */

@@ -44,8 +44,9 @@ export function mergeRefreshed(current: BearerCredentials, fresh: BearerCredenti
  *
  * @example
  * ```ts
- * obtain: async ({ current, drop }) =>
- *   current?.refreshToken ? refreshTokens(configure(server, client), current, { drop, now: Date.now(), loginCommand, tokenParams: [] }) : undefined,
+ * const refreshed = current?.refreshToken
+ *   ? await refreshTokens(configure(server, client), current, { drop, now: Date.now(), loginCommand, tokenParams: [] })
+ *   : undefined;
  * ```
  */
 export async function refreshTokens(

@@ -162,7 +162,7 @@ export function oauth1HmacSha1(baseString: string, consumerSecret: string, token
  *
  * @example
  * ```ts
- * verifyOAuth1Signature({ method: 'GET', url, authorization: req.headers.authorization, consumerSecret, tokenSecret }); // true or false
+ * verifyOAuth1Signature({ method: 'GET', url: url.href, authorization: req.headers.authorization, consumerSecret, tokenSecret }); // true or false
  * ```
  */
 export function verifyOAuth1Signature(request: {

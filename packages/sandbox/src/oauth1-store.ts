@@ -73,7 +73,7 @@ export function liveRequestToken(store: OAuth1SandboxStore, token: string | unde
  *
  * @example
  * ```ts
- * burn(store, token); // single use, whatever happens next
+ * burn(state.oauth1, token); // single use, whatever happens next
  * ```
  */
 export function burn(store: OAuth1SandboxStore, token: string): void {

@@ -16,7 +16,7 @@ import { DEMO_CREDENTIALS, randomToken, type SandboxState } from './state.js';
  *
  * @example
  * ```ts
- * clock += CODE_TTL_MS + 1; // the code is now refused with invalid_grant
+ * const expiresAt = Date.now() + CODE_TTL_MS; // past it, the code is refused with invalid_grant
  * ```
  */
 export const CODE_TTL_MS = 60_000;
@@ -141,7 +141,7 @@ export function authorizeGet(req: SandboxRequest, res: ServerResponse, state: Sa
  *
  * @example
  * ```ts
- * if (!isDemoUser(req.form)) return sendConsentPage(res, 401, ..., 'Wrong username or password. Try again.');
+ * isDemoUser(new URLSearchParams({ username: '@TwitterAPI', password: DEMO_CREDENTIALS.user.password })); // true
  * ```
  */
 export function isDemoUser(form: URLSearchParams | undefined): boolean {

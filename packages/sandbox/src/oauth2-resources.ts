@@ -22,7 +22,7 @@ export function sandboxResources(baseUrl: string): string[] {
  * @example
  * ```ts
  * const resources = parseResources(state, form.getAll('resource'));
- * if (typeof resources === 'string') return reject(state, res, 400, 'invalid_target', resources);
+ * if (typeof resources === 'string') throw new Error(`invalid_target: ${resources}`);
  * ```
  */
 export function parseResources(state: SandboxState, values: string[]): string[] | string {

@@ -186,6 +186,9 @@ async function handle(state: SandboxState, raw: IncomingMessage, res: ServerResp
  *
  * @example
  * ```ts
+ * import { createClientCredentialsProvider } from '@tokensmith/client-credentials';
+ * import { DEMO_CREDENTIALS, startSandbox } from '@tokensmith/sandbox';
+ *
  * const sandbox = await startSandbox();
  * const provider = createClientCredentialsProvider({ tokenUrl: sandbox.endpoints.tokenUrl, ...DEMO_CREDENTIALS.app });
  * // ...

@@ -178,6 +178,7 @@ export class FileStore implements TokenStore {
    *
    * @example
    * ```ts
+   * const store = new FileStore();
    * const entries = await store.entries(); // [{ key: 'https://api.twitter.com/oauth2/token#abc#', credentials: {...} }]
    * ```
    */
@@ -193,7 +194,7 @@ export class FileStore implements TokenStore {
    *
    * @example
    * ```ts
-   * const backup = await store.reset(); // '/home/me/.config/tokensmith/tokens.json.bak-1732370000000'
+   * const backup = await new FileStore().reset(); // '/home/me/.config/tokensmith/tokens.json.bak-1732370000000'
    * ```
    */
   async reset(): Promise<string | undefined> {

@@ -224,6 +224,7 @@ export class KeychainStore implements TokenStore {
    *
    * @example
    * ```ts
+   * const store = new KeychainStore();
    * for (const { key, credentials } of await store.entries()) console.log(key, credentials.type);
    * ```
    */

@@ -202,6 +202,7 @@ export class RedisStore implements TokenStore {
    *
    * @example
    * ```ts
+   * const store = new RedisStore('redis://127.0.0.1:6379');
    * for (const { key, credentials } of await store.entries()) console.log(key, credentials.type);
    * ```
    */

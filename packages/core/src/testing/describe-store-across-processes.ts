@@ -12,6 +12,9 @@ import type { TokenStore } from '../token-store.js';
  *
  * @example
  * ```ts
+ * import { fileURLToPath } from 'node:url';
+ * import type { StoreProcessesOptions } from '@tokensmith/core/testing';
+ *
  * const options: StoreProcessesOptions = { storeModule: fileURLToPath(new URL('./fixtures/open-store.mjs', import.meta.url)), storeArgs: () => ({ path }) };
  * ```
  */
@@ -116,7 +119,9 @@ async function startTokenServer(): Promise<CountingTokenServer> {
  *
  * @example
  * ```ts
+ * import { join } from 'node:path';
  * import { describeStoreAcrossProcesses } from '@tokensmith/core/testing';
+ *
  * describeStoreAcrossProcesses('FileStore', { storeModule: fixture('open-store.mjs'), storeArgs: () => ({ path: join(tmp(), 'tokens.json') }) });
  * ```
  */
