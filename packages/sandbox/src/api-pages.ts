@@ -98,7 +98,7 @@ const CURSOR_BASE = 1_374_004_777_531_007_833n;
  *
  * @example
  * ```ts
- * const page = v1CursorPage(ids, req.url.searchParams.get('cursor'), 100);
+ * v1CursorPage([1, 2, 3], '-1', 2); // { items: [1, 2], next_cursor_str: '1374004777531007835', ... }
  * ```
  */
 export function v1CursorPage<T>(
@@ -131,7 +131,7 @@ export function v1CursorPage<T>(
  *
  * @example
  * ```ts
- * const { items, link } = mastodonPage(statuses, (s) => s.id, req.url, 20);
+ * const { items, link } = mastodonPage([{ id: '3' }, { id: '2' }], (status) => status.id, new URL('http://127.0.0.1:8787/api/v1/accounts/1/statuses'), 20);
  * ```
  */
 export function mastodonPage<T>(items: readonly T[], idOf: (item: T) => string, url: URL, limit: number): { items: T[]; link?: string } {

@@ -216,7 +216,7 @@ function notifications(req: SandboxRequest, res: ServerResponse, s: SandboxState
  *
  * @example
  * ```ts
- * await startSandbox({ modules: [...DEFAULT_SANDBOX_MODULES] }); // installApiPractice is one of them
+ * installApiPractice(state); // one of DEFAULT_SANDBOX_MODULES
  * ```
  */
 export function installApiPractice(state: SandboxState): void {

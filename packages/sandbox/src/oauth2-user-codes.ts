@@ -136,6 +136,7 @@ export function newDeviceSession(state: SandboxState): string {
  *
  * @example
  * ```ts
+ * const cookie: string | undefined = undefined; // the request's device session cookie
  * const session = isDeviceSession(state, cookie) ? cookie : undefined;
  * ```
  */
