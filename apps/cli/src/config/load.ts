@@ -75,8 +75,9 @@ export async function validateConfig(
   raw: object,
   path: string,
   env: NodeJS.ProcessEnv,
+  untrusted = false,
 ): Promise<Pick<LoadedConfig, 'config' | 'entries' | 'literalSecrets'>> {
-  const substituted = substituteConfig(raw, env);
+  const substituted = substituteConfig(raw, env, untrusted);
   // The schema (and the part of valibot it uses) load only when a config is read, not for --help or init.
   const { safeParse, configSchema, PROVIDER_NAME } = await import('./validate.js');
   const result = safeParse(configSchema, substituted.value);
@@ -120,7 +121,9 @@ export async function loadConfig(explicit: string | undefined, cwd: string, env:
   const trust = found.origin === 'working-directory' ? checkTrust({ path: found.path, raw, sha256, uid }, env) : undefined;
   // Before the trust gate only the variables allowed in any config are substituted: no other variable's
   // value reaches a store, a URL or an error (and an untrusted file's store is not used at all).
-  const validated = await validateConfig(raw, found.path, trust?.required ? allowedEnvironment(env) : env);
+  const validated = trust?.required
+    ? await validateConfig(raw, found.path, allowedEnvironment(env), true)
+    : await validateConfig(raw, found.path, env);
   return { ...found, raw, sha256, trust, ...validated };
 }
 

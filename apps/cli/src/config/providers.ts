@@ -43,8 +43,12 @@ export interface SchemaIssue {
 // Every object has these (or valibot drops them): as provider names they would look up the prototype.
 const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Substitutes `${ENV}` in a parsed config: each provider on its own, top-level settings (store, defaultProvider) now. */
-export function substituteConfig(raw: object, env: NodeJS.ProcessEnv): SubstitutedConfig {
+/**
+ * Substitutes `${ENV}` in a parsed config: each provider on its own, top-level settings (store,
+ * defaultProvider) now. `untrusted`: the file waits for the trust gate with its variables unsubstituted,
+ * so a top-level variable that is held back is not a problem yet (its field waits, as a provider's does).
+ */
+export function substituteConfig(raw: object, env: NodeJS.ProcessEnv, untrusted = false): SubstitutedConfig {
   const rawProviders = (raw as Record<string, unknown>).providers;
   const found: SubstitutedConfig = { value: {}, perProvider: new Map(), problems: [], literalSecrets: [], unresolvedPaths: [] };
   for (const [key, value] of Object.entries(raw)) {
@@ -67,6 +71,10 @@ export function substituteConfig(raw: object, env: NodeJS.ProcessEnv): Substitut
     // Top-level settings (store, defaultProvider) concern every command: resolve them now.
     const setting = noSubstitution();
     found.value[key] = substituteEnv(value, env, [key], setting);
+    if (untrusted) {
+      found.unresolvedPaths.push(...setting.unresolvedPaths);
+      continue;
+    }
     for (const name of setting.missing)
       found.problems.push(
         `${key}: environment variable ${name} ${env[name] === '' ? 'is set but empty' : 'is not set'}; export ${name}=... or write the value in the config`,

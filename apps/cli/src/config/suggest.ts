@@ -19,7 +19,7 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `name`, when it is close enough to be a typo: at most 2 edits, and fewer
- * than half the name's length (so `a` does not suggest `b`).
+ * edits than the name has characters (so `a` does not suggest `b`).
  *
  * @example
  * ```ts
@@ -32,7 +32,7 @@ export function closestName(name: string, candidates: Iterable<string>): string 
   for (const candidate of candidates) {
     if (candidate === name) continue;
     const distance = editDistance(name, candidate);
-    if (distance <= 2 && distance * 2 < Math.max(name.length, 2) && (!best || distance < best.distance)) best = { candidate, distance };
+    if (distance <= 2 && distance < name.length && (!best || distance < best.distance)) best = { candidate, distance };
   }
   return best?.candidate;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { userConfigDir } from './locate.js';
+import { findDefaultConfigFile, userConfigDir } from './locate.js';
 import { envReferences } from './env.js';
 import { readConfigFile } from './read.js';
 import { writeFileAtomic } from '../files/safe-write.js';
@@ -94,7 +94,7 @@ function stringsOf(root: unknown): string[] {
   while (stack.length > 0) {
     const value = stack.pop();
     if (typeof value === 'string') strings.push(value);
-    else if (value && typeof value === 'object') stack.push(...Object.values(value));
+    else if (value && typeof value === 'object') stack.push(...Object.values(value).reverse()); // reversed: popped in file order
   }
   return strings;
 }
@@ -240,6 +240,24 @@ export function trustReason(path: string, check: TrustCheck): string {
 }
 
 /**
+ * Trusts a config tokensmith itself just wrote (`init`, `sandbox --write`) when it is the one the
+ * working directory's commands will find: the person asked for that file, so their next command must
+ * not stop at the trust gate. Returns whether it was trusted. Any other path needs no trust
+ * (`--config PATH` and the user-level config are always trusted).
+ *
+ * @example
+ * ```ts
+ * trustIfWorkingDirectoryConfig('/work/app/tokensmith.config.yaml', '/work/app', process.env); // true
+ * ```
+ */
+export function trustIfWorkingDirectoryConfig(path: string, cwd: string, env: NodeJS.ProcessEnv, sha256?: string): boolean {
+  const found = findDefaultConfigFile(cwd, env);
+  if (found?.path !== path || found.origin !== 'working-directory') return false;
+  trustFile(path, env, sha256 ?? readConfigFile(path).sha256);
+  return true;
+}
+
+/**
  * After `tokensmith init` wrote `path`: trusts it when it is the working directory's config (the
  * person just wrote it, so the next command must not stop at the trust gate), and returns the next
  * step that works, naming the variables to export and the command to run (with `--config` when
@@ -252,12 +270,11 @@ export function trustReason(path: string, check: TrustCheck): string {
  * ```
  */
 export async function trustWrittenConfig(path: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const { findDefaultConfigFile } = await import('./locate.js');
   const { parseConfigText } = await import('./read.js');
   const { text, sha256 } = readConfigFile(path);
   const raw = (await parseConfigText(text, path)) as { defaultProvider?: unknown; providers?: Record<string, unknown> } | null;
+  trustIfWorkingDirectoryConfig(path, cwd, env, sha256);
   const found = findDefaultConfigFile(cwd, env);
-  if (found?.path === path && found.origin === 'working-directory') trustFile(path, env, sha256);
   const viaConfig = found?.path === path ? '' : ` --config ${path}`;
   const names = Object.keys(raw?.providers ?? {});
   const provider = typeof raw?.defaultProvider === 'string' ? raw.defaultProvider : names[0];
