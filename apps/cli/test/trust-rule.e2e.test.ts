@@ -100,10 +100,11 @@ describe('26.2 and 26.8: nothing is substituted before the trust gate, and no er
   });
 
   it.each([['providers'], ['status'], ['token', 'app']])(
-    'timeline.url: ${AWS_SECRET_ACCESS_KEY} in an untrusted file: `%s` never prints the secret',
+    'timeline: "${AWS_SECRET_ACCESS_KEY}" in an untrusted file: `%s` never prints the secret',
     async (...argv) => {
       const dir = tempDir();
-      writeConfig(dir, sandboxConfig([literalApp().replace(/url: [^,}]+/, 'url: "${AWS_SECRET_ACCESS_KEY}"')], { store: 'memory' }));
+      // A string where an object belongs: valibot's own message quotes what it received.
+      writeConfig(dir, sandboxConfig([literalApp().replace(/timeline: .*/, 'timeline: "${AWS_SECRET_ACCESS_KEY}"')], { store: 'memory' }));
       const result = await runBinary(argv, { cwd: dir, env: { ...untrusting, AWS_SECRET_ACCESS_KEY: AWS } });
       expect(result.stdout + result.stderr).not.toContain(AWS);
     },
