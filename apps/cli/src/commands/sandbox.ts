@@ -56,7 +56,7 @@ export function registerSandboxCommand({ program, io }: CommandContext): void {
         if (flags.write) {
           const written = await writeConfigFile(flags.write, text);
           // The person just wrote it: no trust prompt for it in this directory (config/trust.ts).
-          (await import('../config/trust.js')).trustIfWorkingDirectoryConfig(written, io.cwd, io.env);
+          (await import('../config/trust.js')).trustIfWorkingDirectoryConfig(written, io.env);
           io.stderr.write(`wrote the config to ${written} (mode 600)\n`);
         } else io.stdout.write(text);
         io.stderr.write(`sandbox listening on ${sandbox.url}\n${DEMO_LOGIN_HINT} (on the sandbox's login pages)\nCtrl-C to stop\n`);

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
-import { findDefaultConfigFile, userConfigDir } from './locate.js';
+import { basename, join } from 'node:path';
+import { CONFIG_FILE_NAMES, findDefaultConfigFile, userConfigDir } from './locate.js';
 import { envReferences } from './env.js';
 import { readConfigFile } from './read.js';
 import { writeFileAtomic } from '../files/safe-write.js';
@@ -240,19 +240,19 @@ export function trustReason(path: string, check: TrustCheck): string {
 }
 
 /**
- * Trusts a config tokensmith itself just wrote (`init`, `sandbox --write`) when it is the one the
- * working directory's commands will find: the person asked for that file, so their next command must
- * not stop at the trust gate. Returns whether it was trusted. Any other path needs no trust
- * (`--config PATH` and the user-level config are always trusted).
+ * Trusts a config tokensmith itself just wrote (`init`, `sandbox --write`) when it bears a name the
+ * working-directory search finds ({@link CONFIG_FILE_NAMES}): the person asked for that file, so their
+ * next command there must not stop at the trust gate. The digest is that of what was written, so any
+ * later edit asks again. Returns whether it was trusted; another name needs no trust (it is only ever
+ * used through `--config PATH`, which is always trusted).
  *
  * @example
  * ```ts
- * trustIfWorkingDirectoryConfig('/work/app/tokensmith.config.yaml', '/work/app', process.env); // true
+ * trustIfWorkingDirectoryConfig('/work/app/tokensmith.config.yaml', process.env); // true
  * ```
  */
-export function trustIfWorkingDirectoryConfig(path: string, cwd: string, env: NodeJS.ProcessEnv, sha256?: string): boolean {
-  const found = findDefaultConfigFile(cwd, env);
-  if (found?.path !== path || found.origin !== 'working-directory') return false;
+export function trustIfWorkingDirectoryConfig(path: string, env: NodeJS.ProcessEnv, sha256?: string): boolean {
+  if (!CONFIG_FILE_NAMES.includes(basename(path))) return false;
   trustFile(path, env, sha256 ?? readConfigFile(path).sha256);
   return true;
 }
@@ -273,7 +273,7 @@ export async function trustWrittenConfig(path: string, cwd: string, env: NodeJS.
   const { parseConfigText } = await import('./read.js');
   const { text, sha256 } = readConfigFile(path);
   const raw = (await parseConfigText(text, path)) as { defaultProvider?: unknown; providers?: Record<string, unknown> } | null;
-  trustIfWorkingDirectoryConfig(path, cwd, env, sha256);
+  trustIfWorkingDirectoryConfig(path, env, sha256);
   const found = findDefaultConfigFile(cwd, env);
   const viaConfig = found?.path === path ? '' : ` --config ${path}`;
   const names = Object.keys(raw?.providers ?? {});
