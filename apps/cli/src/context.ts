@@ -65,7 +65,11 @@ async function requireTrust(io: CliIO, loaded: LoadedConfig, options: GlobalOpti
         `not using ${shownPath}: not trusted. Run tokensmith trust once you have read it, or pass --config PATH for a config of your own`,
       );
     trustFile(loaded.path, io.env, loaded.sha256);
-    Object.assign(loaded, { trust: { ...check, required: false } }, await validateConfig(loaded.raw, loaded.path, io.env));
+    Object.assign(
+      loaded,
+      { trust: { ...check, required: false } },
+      await validateConfig(loaded.raw, loaded.path, io.env, { scope: 'in-use' }),
+    );
     return;
   }
   throw new CliError(
@@ -82,7 +86,8 @@ export async function openContext(
 ): Promise<CliContext> {
   // An empty or relative HOME would put the user's config, trust and token files under the working directory.
   requireUsableHome(io.env);
-  const loaded = await loadConfig(options.config, io.cwd, io.env);
+  // Listing commands validate every provider; the others only the one they use (and the default one).
+  const loaded = await loadConfig(options.config, io.cwd, io.env, (settings.purpose ?? 'use') === 'use' ? 'in-use' : 'all');
   const closers: Array<() => Promise<void>> = [];
   let config: TokensmithConfig;
   let entries: ProviderEntry[];

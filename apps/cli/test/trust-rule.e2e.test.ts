@@ -284,3 +284,29 @@ describe('27.10: init, then the command it names, works without a trust stop', (
     expect(existsSync(join(dir, '.config', 'tokensmith', 'trust.json'))).toBe(false);
   });
 });
+
+describe('27.15: a command validates the provider it uses (and the default one), the listing commands all of them', () => {
+  const broken = '  broken:\n    strategy: client-credentials\n    clientId: x\n    tokenUlr: http://127.0.0.1:9/token\n';
+
+  it('a broken unrelated provider does not stop token <good one>; token broken and providers report it', async () => {
+    const dir = tempDir();
+    writeConfig(dir, sandboxConfig([literalApp(), broken], { store: 'memory' }));
+    const good = await runBinary(['token', 'app'], { cwd: dir });
+    expect(good.stderr).not.toContain('broken');
+    expect(good.code).toBe(0);
+    expect(good.stdout.trim()).not.toBe('');
+    for (const argv of [['token', 'broken'], ['providers']]) {
+      const result = await runBinary(argv, { cwd: dir });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('providers.broken: unknown field tokenUlr (did you mean tokenUrl?)');
+    }
+  });
+
+  it('the default provider is validated even when another is named', async () => {
+    const dir = tempDir();
+    writeConfig(dir, sandboxConfig([literalApp(), broken], { store: 'memory', defaultProvider: 'broken' }));
+    const result = await runBinary(['token', 'app'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('providers.broken: unknown field tokenUlr');
+  });
+});

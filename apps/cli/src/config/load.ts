@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { TokensmithConfig } from './schema.js';
+import type { ProviderConfig, TokensmithConfig } from './schema.js';
 import { CliError } from '../cli-error.js';
 import { findDefaultConfigFile, type ConfigOrigin } from './locate.js';
 import { providerEntries, schemaProblems, substituteConfig, type ProviderEntry } from './providers.js';
@@ -65,36 +65,88 @@ function parsedMapping(raw: unknown, path: string): object {
   return raw;
 }
 
+/** How much of a config to validate: every provider (`providers`, `status`), or only the ones a command uses. */
+export type ValidationScope = 'all' | 'in-use';
+
+/** Options of {@link validateConfig}. */
+export interface ValidateOptions {
+  /** The file waits for the trust gate: its held-back variables are not problems yet. */
+  untrusted?: boolean;
+  /**
+   * `in-use`: the top-level settings and `defaultProvider`'s provider now, any other provider when a
+   * command first reads its `config` (so a broken provider nobody named stops nothing, and one
+   * provider out of a thousand costs one validation). Default `all`.
+   */
+  scope?: ValidationScope;
+}
+
+function invalid(path: string, problems: string[]): CliError {
+  return new CliError('usage', `${sanitizeForTerminal(path)} is invalid:\n  ${[...new Set(problems)].join('\n  ')}`);
+}
+
 /**
- * Validates a parsed config with `${ENV}` substituted from `env`. Every schema error of the file is
- * reported at once, each naming its path, never a substituted value; a provider whose `${ENV}`
- * variables are not set is kept as unresolved (its missing variables named) rather than failing the
- * whole file.
+ * Validates a parsed config with `${ENV}` substituted from `env`. Every schema error of the part
+ * validated is reported at once, each naming its path, never a substituted value; a provider whose
+ * `${ENV}` variables are not set is kept as unresolved (its missing variables named) rather than
+ * failing the whole file.
  */
 export async function validateConfig(
   raw: object,
   path: string,
   env: NodeJS.ProcessEnv,
-  untrusted = false,
+  options: ValidateOptions = {},
 ): Promise<Pick<LoadedConfig, 'config' | 'entries' | 'literalSecrets'>> {
-  const substituted = substituteConfig(raw, env, untrusted);
+  const substituted = substituteConfig(raw, env, options.untrusted === true);
   // The schema (and the part of valibot it uses) load only when a config is read, not for --help or init.
   const { safeParse, configSchema, PROVIDER_NAME } = await import('./validate.js');
-  const result = safeParse(configSchema, substituted.value);
-  const problems = [
-    ...substituted.problems,
-    ...schemaProblems(
-      result.issues ?? [],
-      substituted,
-      raw,
-      result.issues?.some((issue) => issue.expected === 'never') ? schemaKeys(configSchema) : undefined,
-    ),
-  ];
-  if (problems.length > 0)
-    throw new CliError('usage', `${sanitizeForTerminal(path)} is invalid:\n  ${[...new Set(problems)].join('\n  ')}`);
-  const validated = result.output as TokensmithConfig;
-  const { entries, resolved } = providerEntries(validated, substituted.perProvider, PROVIDER_NAME);
-  return { config: { ...validated, providers: resolved }, entries, literalSecrets: substituted.literalSecrets };
+  const problemsOf = (issues: Parameters<typeof schemaProblems>[0]) =>
+    schemaProblems(issues, substituted, raw, issues.some((issue) => issue.expected === 'never') ? schemaKeys(configSchema) : undefined);
+  const rawProviders = substituted.value.providers;
+  const names = rawProviders && typeof rawProviders === 'object' && !Array.isArray(rawProviders) ? Object.keys(rawProviders) : [];
+  if (options.scope !== 'in-use' || names.length === 0) {
+    const result = safeParse(configSchema, substituted.value);
+    const problems = [...substituted.problems, ...problemsOf(result.issues ?? [])];
+    if (problems.length > 0) throw invalid(path, problems);
+    const validated = result.output as TokensmithConfig;
+    const { entries, resolved } = providerEntries(validated, substituted.perProvider, PROVIDER_NAME);
+    return { config: { ...validated, providers: resolved }, entries, literalSecrets: substituted.literalSecrets };
+  }
+  const providers = rawProviders as Record<string, Record<string, unknown>>;
+  const defaultName = substituted.value.defaultProvider;
+  const withDefault = typeof defaultName === 'string' && Object.hasOwn(providers, defaultName) ? [defaultName] : [];
+  /** The top-level settings with only the named providers (and the default one): the schema's own checks, on that part. */
+  const validateSome = (some: string[]): TokensmithConfig => {
+    const picked = Object.fromEntries([...new Set([...some, ...withDefault])].map((name) => [name, providers[name]]));
+    const result = safeParse(configSchema, { ...substituted.value, providers: picked });
+    // With no provider picked, "at least one provider" is about the subset, not the file (which has some).
+    const issues = (result.issues ?? []).filter((issue) => Object.keys(picked).length > 0 || !/at least one provider/.test(issue.message));
+    const problems = problemsOf(issues);
+    if (problems.length > 0) throw invalid(path, problems);
+    return result.output as TokensmithConfig;
+  };
+  if (substituted.problems.length > 0) throw invalid(path, substituted.problems);
+  const top = validateSome([]);
+  const entries: ProviderEntry[] = [];
+  const resolved: Record<string, ProviderConfig> = {};
+  for (const name of names) {
+    const found = substituted.perProvider.get(name);
+    if (!found) continue;
+    let validated: ProviderConfig | undefined;
+    const config = () => (found.missing.length > 0 ? undefined : (validated ??= validateSome([name]).providers[name]));
+    const strategy = providers[name]?.strategy;
+    entries.push({
+      name,
+      strategy: typeof strategy === 'string' ? strategy : String(strategy),
+      get config() {
+        return config();
+      },
+      missing: found.missing,
+      missingFields: found.unresolvedPaths,
+      variables: found.variables,
+    });
+    if (found.missing.length === 0) Object.defineProperty(resolved, name, { enumerable: true, get: () => config() });
+  }
+  return { config: { ...top, providers: resolved }, entries, literalSecrets: substituted.literalSecrets };
 }
 
 /**
@@ -113,7 +165,12 @@ export async function parseConfig(
  * none. The file is read once; a working-directory file that needs trust (see config/trust.ts) is
  * validated with nothing substituted, and its `trust.required` says so: the caller must gate it.
  */
-export async function loadConfig(explicit: string | undefined, cwd: string, env: NodeJS.ProcessEnv): Promise<LoadedConfig | undefined> {
+export async function loadConfig(
+  explicit: string | undefined,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  scope: ValidationScope = 'all',
+): Promise<LoadedConfig | undefined> {
   const found = findConfigFile(explicit, cwd, env);
   if (found === undefined) return undefined;
   const { text, sha256, uid } = readConfigFile(found.path);
@@ -122,8 +179,8 @@ export async function loadConfig(explicit: string | undefined, cwd: string, env:
   // Before the trust gate only the variables allowed in any config are substituted: no other variable's
   // value reaches a store, a URL or an error (and an untrusted file's store is not used at all).
   const validated = trust?.required
-    ? await validateConfig(raw, found.path, allowedEnvironment(env), true)
-    : await validateConfig(raw, found.path, env);
+    ? await validateConfig(raw, found.path, allowedEnvironment(env), { untrusted: true, scope })
+    : await validateConfig(raw, found.path, env, { scope });
   return { ...found, raw, sha256, trust, ...validated };
 }
 
