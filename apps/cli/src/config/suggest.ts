@@ -60,7 +60,7 @@ export function schemaKeys(schema: unknown): Set<string> {
         stack.push(child);
       }
     }
-    for (const child of [options, pipe]) if (Array.isArray(child)) stack.push(...child);
+    for (const child of [options, pipe]) if (Array.isArray(child)) stack.push(...(child as unknown[]));
     stack.push(wrapped, item, value);
   }
   return keys;

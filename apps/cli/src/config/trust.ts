@@ -94,7 +94,7 @@ function stringsOf(root: unknown): string[] {
   while (stack.length > 0) {
     const value = stack.pop();
     if (typeof value === 'string') strings.push(value);
-    else if (value && typeof value === 'object') stack.push(...Object.values(value).reverse()); // reversed: popped in file order
+    else if (value && typeof value === 'object') stack.push(...(Object.values(value) as unknown[]).reverse()); // reversed: popped in file order
   }
   return strings;
 }
