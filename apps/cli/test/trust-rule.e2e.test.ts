@@ -59,6 +59,14 @@ describe('26.1: a working-directory config without variables is still gated on w
     expect(result.stderr).toContain('tokensmith trust');
   });
 
+  it('a store URL holding a variable can be trusted (nothing substituted while trusting)', async () => {
+    const dir = tempDir();
+    writeConfig(dir, sandboxConfig([literalApp()], { store: '"redis://:${REDIS_PASSWORD}@127.0.0.1:9/0"' }));
+    const trusted = await runBinary(['trust'], { cwd: dir, env: untrusting });
+    expect(trusted.code).toBe(0);
+    expect(trusted.stderr).toContain('keeps tokens in the store at 127.0.0.1:9');
+  });
+
   it('once trusted, the same file is used; --config PATH is trusted as the user named it', async () => {
     const dir = tempDir();
     const path = writeConfig(dir, sandboxConfig([literalApp()], { store: `"file:${join(dir, 'own-tokens.json')}"` }));

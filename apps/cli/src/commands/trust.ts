@@ -25,7 +25,7 @@ Examples:
   $ tokensmith trust --allow-variable GITHUB_CLIENT_ID`,
     )
     .action(async (path: string | undefined, flags: { revoke?: boolean; allowVariable?: string[] }) => {
-      const { findConfigFile, parseConfig } = await import('../config/load.js');
+      const { findConfigFile, validateConfig } = await import('../config/load.js');
       const { readConfigFile, parseConfigText } = await import('../config/read.js');
       const { sanitizeForTerminal } = await import('../terminal/safety.js');
       const { checkTrust, trustFile, revokeTrust, allowVariables } = await import('../config/trust.js');
@@ -54,8 +54,11 @@ Examples:
       }
       // One read: the digest recorded is that of the bytes shown valid here, never of a second read.
       const { text, sha256, uid } = readConfigFile(found.path);
-      await parseConfig(text, found.path, {});
       const raw = await parseConfigText(text, found.path);
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+        throw new CliError('usage', `${shownPath}: the config must be a mapping with a providers key`);
+      // Checked as it will be used, but with nothing substituted: trusting never reads a variable.
+      await validateConfig(raw, found.path, {}, { untrusted: true });
       const check = checkTrust({ path: found.path, raw, sha256, uid }, io.env);
       const real = trustFile(found.path, io.env, sha256);
       const variables = check.allVariables.length ? `environment variables ${check.allVariables.join(', ')}` : 'no environment variables';
