@@ -79,10 +79,18 @@ function parseErrorDetail(error: Error, text: string, format: 'JSON' | 'YAML'): 
     .replace(/:\s*$/, '');
   const at = errorPosition(error, text, format);
   if (!at) return sanitizeForTerminal(what);
-  const source = (text.split(/\r?\n/)[at.line - 1] ?? '').replace(SECRET_LINE, '$1 <hidden>');
+  const lines = text.split(/\r?\n/);
+  let index = at.line - 1;
+  let column = at.column;
+  // An error at the end of the file points past the last line: show the last line with text, caret after it.
+  if ((lines[index] ?? '').trim() === '') {
+    while (index > 0 && (lines[index] ?? '').trim() === '') index--;
+    column = (lines[index] ?? '').length + 1;
+  }
+  const source = (lines[index] ?? '').replace(SECRET_LINE, '$1 <hidden>');
   const shown = sanitizeForTerminal(source);
   // The caret sits under the same column of the shown line (escapes before it widen the line).
-  const caret = ' '.repeat(sanitizeForTerminal(source.slice(0, Math.max(0, at.column - 1))).length) + '^';
+  const caret = ' '.repeat(sanitizeForTerminal(source.slice(0, Math.max(0, column - 1))).length) + '^';
   return `${sanitizeForTerminal(what)} (line ${at.line}, column ${at.column})\n    ${shown}\n    ${caret}`;
 }
 
