@@ -178,8 +178,9 @@ export async function loadConfig(
   const trust = found.origin === 'working-directory' ? checkTrust({ path: found.path, raw, sha256, uid }, env) : undefined;
   // Before the trust gate only the variables allowed in any config are substituted: no other variable's
   // value reaches a store, a URL or an error (and an untrusted file's store is not used at all).
+  // An untrusted file is checked whole (its errors come before the trust prompt: nobody should trust a broken file).
   const validated = trust?.required
-    ? await validateConfig(raw, found.path, allowedEnvironment(env), { untrusted: true, scope })
+    ? await validateConfig(raw, found.path, allowedEnvironment(env), { untrusted: true })
     : await validateConfig(raw, found.path, env, { scope });
   return { ...found, raw, sha256, trust, ...validated };
 }
