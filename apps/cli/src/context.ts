@@ -1,5 +1,8 @@
 import type { TokensmithConfig, ProviderConfig } from './config/schema.js';
-import { loadConfig, isReadableByOthers, configSearchPath, type ConfigOrigin } from './config/load.js';
+import { loadConfig, isReadableByOthers, configSearchPath, validateConfig, type ConfigOrigin, type LoadedConfig } from './config/load.js';
+import { requireUsableHome } from './config/locate.js';
+import { sanitizeForTerminal } from './terminal/safety.js';
+import { closestName } from './config/suggest.js';
 import type { ProviderEntry } from './config/providers.js';
 import { CliError } from './cli-error.js';
 import type { CliIO } from './terminal/io.js';
@@ -35,33 +38,43 @@ export interface CliContext {
 /** What a command does with the config: `use` contacts providers (a working-directory file must be trusted); `inspect` only lists. */
 export type ContextPurpose = 'use' | 'inspect';
 
-/** Refuses a working-directory config that needs trust, or asks on a terminal (as direnv's allow does). */
-async function requireTrust(io: CliIO, loaded: NonNullable<Awaited<ReturnType<typeof loadConfig>>>, options: GlobalOptions): Promise<void> {
-  const { checkTrust, trustFile, trustReason } = await import('./config/trust.js');
-  const check = checkTrust(loaded, io.env);
-  if (!check.required) return;
+/**
+ * Refuses a working-directory config that needs trust, or asks on a terminal (as direnv's allow does).
+ * Once allowed, the file (the same bytes already parsed, never a second read) is validated again with
+ * its variables substituted.
+ */
+async function requireTrust(io: CliIO, loaded: LoadedConfig, options: GlobalOptions): Promise<void> {
+  const check = loaded.trust;
+  if (!check?.required) return;
+  const { trustFile, trustReason } = await import('./config/trust.js');
   const reason = trustReason(loaded.path, check);
+  const shownPath = sanitizeForTerminal(loaded.path);
   const { createPrompter, interactionMode } = await import('./login/prompter.js');
   // Never wait for a person who cannot answer (no terminal, CI, --no-input): fail with the command to run.
   if (interactionMode(io, options as { input?: boolean }).interactive && io.stderr.isTTY) {
     const prompter = createPrompter(io);
+    let answer: string;
     try {
-      const answer = await prompter.ask(`${reason}.\nRead it first. Trust this file (at its current content) and use it? [y/N] `);
-      if (/^y(es)?$/i.test(answer)) {
-        trustFile(loaded.path, io.env);
-        return;
-      }
+      answer = await prompter.ask(`${reason}.\nRead it first. Trust this file (at its current content) and use it? [y/N] `);
     } finally {
       prompter.close();
     }
-    throw new CliError(
-      'usage',
-      `not using ${loaded.path}: not trusted. Run tokensmith trust once you have read it, or pass --config PATH for a config of your own`,
+    if (!/^y(es)?$/i.test(answer))
+      throw new CliError(
+        'usage',
+        `not using ${shownPath}: not trusted. Run tokensmith trust once you have read it, or pass --config PATH for a config of your own`,
+      );
+    trustFile(loaded.path, io.env, loaded.sha256);
+    Object.assign(
+      loaded,
+      { trust: { ...check, required: false } },
+      await validateConfig(loaded.raw, loaded.path, io.env, { scope: 'in-use' }),
     );
+    return;
   }
   throw new CliError(
     'usage',
-    `${reason}; tokensmith uses such a file only once you trust it. Read it, then run: tokensmith trust (or pass --config ${loaded.path} to use it this time)`,
+    `${reason}; tokensmith uses such a file only once you trust it. Read it, then run: tokensmith trust (or pass --config ${shownPath} to use it this time)`,
   );
 }
 
@@ -71,21 +84,28 @@ export async function openContext(
   io: CliIO,
   settings: { allowDemo?: boolean; purpose?: ContextPurpose } = {},
 ): Promise<CliContext> {
-  const loaded = await loadConfig(options.config, io.cwd, io.env);
+  // An empty or relative HOME would put the user's config, trust and token files under the working directory.
+  requireUsableHome(io.env);
+  // Listing commands validate every provider; the others only the one they use (and the default one).
+  const loaded = await loadConfig(options.config, io.cwd, io.env, (settings.purpose ?? 'use') === 'use' ? 'in-use' : 'all');
   const closers: Array<() => Promise<void>> = [];
   let config: TokensmithConfig;
   let entries: ProviderEntry[];
   let source: string;
   if (loaded) {
-    config = loaded.config;
-    entries = loaded.entries;
-    source = loaded.path;
     if (loaded.literalSecrets.length > 0 && isReadableByOthers(loaded.path)) {
       io.stderr.write(
-        `warning: ${loaded.path} holds literal secrets (${loaded.literalSecrets.join(', ')}) and is readable by other users; run chmod 600 on it or use \${ENV} references\n`,
+        `warning: ${sanitizeForTerminal(loaded.path)} holds literal secrets (${loaded.literalSecrets.join(', ')}) and is readable by other users; run chmod 600 on it or use \${ENV} references\n`,
       );
     }
     if ((settings.purpose ?? 'use') === 'use') await requireTrust(io, loaded, options);
+    else if (loaded.trust?.required)
+      io.stderr.write(
+        `note: ${sanitizeForTerminal(loaded.path)} is not trusted yet, so its variables, store and URLs are not used; read it, then run tokensmith trust\n`,
+      );
+    config = loaded.config;
+    entries = loaded.entries;
+    source = loaded.path;
   } else {
     if (settings.allowDemo === false)
       throw new CliError(
@@ -110,7 +130,9 @@ export async function openContext(
     source = `built-in demo (embedded sandbox at ${sandbox.url})`;
   }
   let opened: Promise<OpenedStore> | undefined;
-  const setting = options.store ?? config.store ?? 'auto';
+  // An untrusted file's store setting is never used: a command that opens the store asks for trust first (below).
+  const untrustedStore = loaded?.trust?.required === true && loaded.trust.store !== undefined && options.store === undefined;
+  const setting = options.store ?? (untrustedStore ? 'auto' : config.store) ?? 'auto';
   return {
     config,
     entries,
@@ -126,7 +148,9 @@ export async function openContext(
 `);
         // The demo keeps its tokens in a file of its own (never mixed with real ones), unless --store says otherwise.
         opened = loaded
-          ? openStore(setting, io.env, notice)
+          ? untrustedStore
+            ? requireTrust(io, loaded, options).then(() => openStore(options.store ?? loaded.config.store ?? 'auto', io.env, notice))
+            : openStore(setting, io.env, notice)
           : import('./demo/sandbox.js').then(({ demoTokenFile }) =>
               openStore(options.store ?? 'file', { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }, notice),
             );
@@ -139,6 +163,16 @@ export async function openContext(
       for (const close of closers) await close();
     },
   };
+}
+
+/** "is not set", "is empty", or both for several variables: an exported but empty variable is not a missing one. */
+function unsetOrEmpty(names: string[], env: NodeJS.ProcessEnv): string {
+  const empty = names.filter((name) => env[name] === '');
+  const unset = names.filter((name) => env[name] !== '');
+  if (names.length === 1) return empty.length ? 'is set but empty' : 'is not set';
+  if (empty.length === 0) return 'are not set';
+  if (unset.length === 0) return 'are set but empty';
+  return `are not set or empty (${empty.join(', ')} empty)`;
 }
 
 /**
@@ -154,18 +188,22 @@ export function pickProvider(context: CliContext, name: string | undefined): { n
   const entry = context.entries.find((candidate) => candidate.name === chosen);
   if (!entry) {
     const demo = context.demo ? ` (no config file found, so these are the built-in demo's; run tokensmith init to configure your own)` : '';
-    throw new CliError('usage', `unknown provider ${chosen}; configured: ${names.join(', ')}${demo}`);
+    const suggestion = closestName(chosen, names);
+    throw new CliError(
+      'usage',
+      `unknown provider ${chosen}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; configured: ${names.join(', ')}${demo}`,
+    );
   }
   if (!entry.config) {
     const list = entry.missing.join(', ');
     throw new CliError(
       'usage',
-      `provider ${chosen} needs environment variable${entry.missing.length === 1 ? '' : 's'} ${list}, which ${entry.missing.length === 1 ? 'is' : 'are'} not set (${entry.missingFields.join(', ')} in ${context.source}); export ${entry.missing.map((v) => `${v}=...`).join(' ')} or write the value in the config`,
+      `provider ${chosen} needs environment variable${entry.missing.length === 1 ? '' : 's'} ${list}, which ${unsetOrEmpty(entry.missing, context.io.env)} (${entry.missingFields.join(', ')} in ${sanitizeForTerminal(context.source)}); export ${entry.missing.map((v) => `${v}=...`).join(' ')} or write the value in the config`,
     );
   }
   if (context.origin === 'working-directory') {
     context.io.stderr.write(
-      `using ${context.source}${entry.variables.length ? ` (provider ${chosen}; environment variables ${entry.variables.join(', ')})` : ` (provider ${chosen})`}\n`,
+      `using ${sanitizeForTerminal(context.source)}${entry.variables.length ? ` (provider ${chosen}; environment variables ${entry.variables.join(', ')})` : ` (provider ${chosen})`}\n`,
     );
   }
   rememberProvider(context.io, chosen, entry.config, context.storeSetting);

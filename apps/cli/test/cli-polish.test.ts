@@ -38,6 +38,8 @@ describe('tokensmith sandbox', () => {
       const demoTokens = join(dir, '.config', 'tokensmith', 'demo', 'sandbox-tokens.json');
       expect(config.store).toBe(`file:${demoTokens}`);
       writeConfig(dir, JSON.stringify(config), 'tokensmith.config.json');
+      // A file the person wrote by hand naming a store location is trusted once (issue 26's rule; --write does it itself).
+      expect((await runBinary(['trust'], { cwd: dir })).code).toBe(0);
       const timeline = await runBinary(['timeline', '--count', '1'], { cwd: dir });
       expect(timeline.code).toBe(0);
       expect(readFileSync(demoTokens, 'utf8')).toContain('accessToken');

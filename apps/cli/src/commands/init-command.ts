@@ -24,8 +24,7 @@ export function registerInitCommand({ program, io, style }: CommandContext): voi
         global: flags.global === true,
         env: io.env,
       });
-      io.stderr.write(
-        `${style.green('✔')} wrote ${path} (mode ${mode.toString(8)}) for ${flags.strategy}; fill in the \${...} variables, then run tokensmith providers\n`,
-      );
+      const next = await (await import('../config/trust.js')).trustWrittenConfig(path, io.cwd, io.env);
+      io.stderr.write(`${style.green('✔')} wrote ${path} (mode ${mode.toString(8)}) for ${flags.strategy}; ${next}\n`);
     });
 }

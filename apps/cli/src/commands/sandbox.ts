@@ -53,8 +53,12 @@ export function registerSandboxCommand({ program, io }: CommandContext): void {
         const text = flags.json
           ? JSON.stringify(demoConfig(sandbox.url, DEMO_CREDENTIALS, store), null, 2) + '\n'
           : demoConfigYaml(sandbox.url, DEMO_CREDENTIALS, store);
-        if (flags.write) io.stderr.write(`wrote the config to ${await writeConfigFile(flags.write, text)} (mode 600)\n`);
-        else io.stdout.write(text);
+        if (flags.write) {
+          const written = await writeConfigFile(flags.write, text);
+          // The person just wrote it: no trust prompt for it in this directory (config/trust.ts).
+          (await import('../config/trust.js')).trustIfWorkingDirectoryConfig(written, io.env);
+          io.stderr.write(`wrote the config to ${written} (mode 600)\n`);
+        } else io.stdout.write(text);
         io.stderr.write(`sandbox listening on ${sandbox.url}\n${DEMO_LOGIN_HINT} (on the sandbox's login pages)\nCtrl-C to stop\n`);
         await new Promise<void>((resolve) => {
           if (io.signal) {

@@ -12,9 +12,11 @@ export function registerTrustCommand({ program, io, style }: CommandContext): vo
     .addHelpText(
       'after',
       `
-A config found in the working directory (a cloned repository, say) may name any environment variable
-and any URL. Unless it is yours and references only TOKENSMITH_* variables, tokensmith uses it only
-once you have read it and run tokensmith trust; any change to the file asks again.
+A config found in the working directory (a cloned repository, say) may name any environment variable,
+any URL and where tokens are stored. If it references variables other than TOKENSMITH_* (or names you
+allowed), names a host other than this machine, names a store location (file:PATH, redis://), or is
+not yours, tokensmith uses it only once you have read it and run tokensmith trust; any change to the
+file asks again.
 --config PATH and $XDG_CONFIG_HOME/tokensmith/config.yaml are always trusted.
 
 Examples:
@@ -23,7 +25,9 @@ Examples:
   $ tokensmith trust --allow-variable GITHUB_CLIENT_ID`,
     )
     .action(async (path: string | undefined, flags: { revoke?: boolean; allowVariable?: string[] }) => {
-      const { findConfigFile, parseConfig } = await import('../config/load.js');
+      const { findConfigFile, validateConfig } = await import('../config/load.js');
+      const { readConfigFile, parseConfigText } = await import('../config/read.js');
+      const { sanitizeForTerminal } = await import('../terminal/safety.js');
       const { checkTrust, trustFile, revokeTrust, allowVariables } = await import('../config/trust.js');
       if (flags.allowVariable) {
         const names = allowVariables(flags.allowVariable, io.env);
@@ -32,26 +36,39 @@ Examples:
         );
         return;
       }
-      const { readFileSync } = await import('node:fs');
-      const found = findConfigFile(path, io.cwd, {});
-      if (!found) throw new CliError('usage', `no config file in ${io.cwd} to trust; pass its path: tokensmith trust PATH`);
+      // Only --config names a flag; a path given here is this command's own argument.
+      const found = findConfigFile(path, io.cwd, io.env, '');
+      if (!found)
+        throw new CliError('usage', `no config file in ${sanitizeForTerminal(io.cwd)} to trust; pass its path: tokensmith trust PATH`);
+      const shownPath = sanitizeForTerminal(found.path);
       if (found.origin === 'user') {
-        io.stderr.write(`${found.path} is your user-level config, which is always trusted; nothing to do\n`);
+        io.stderr.write(`${shownPath} is your user-level config, which is always trusted; nothing to do\n`);
         return;
       }
       if (flags.revoke) {
         const revoked = revokeTrust(found.path, io.env);
         io.stderr.write(
-          revoked ? `${style.green('✔')} ${found.path} is no longer trusted\n` : `${found.path} was not trusted; nothing to do\n`,
+          revoked ? `${style.green('✔')} ${shownPath} is no longer trusted\n` : `${shownPath} was not trusted; nothing to do\n`,
         );
         return;
       }
-      const parsed = await parseConfig(readFileSync(found.path, 'utf8'), found.path, io.env);
-      const check = checkTrust({ ...parsed, path: found.path, origin: 'working-directory' }, io.env);
-      const real = trustFile(found.path, io.env);
+      // One read: the digest recorded is that of the bytes shown valid here, never of a second read.
+      const { text, sha256, uid } = readConfigFile(found.path);
+      const raw = await parseConfigText(text, found.path);
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+        throw new CliError('usage', `${shownPath}: the config must be a mapping with a providers key`);
+      // Checked as it will be used, but with nothing substituted: trusting never reads a variable.
+      await validateConfig(raw, found.path, {}, { untrusted: true });
+      const check = checkTrust({ path: found.path, raw, sha256, uid }, io.env);
+      const real = trustFile(found.path, io.env, sha256);
       const variables = check.allVariables.length ? `environment variables ${check.allVariables.join(', ')}` : 'no environment variables';
+      const store = check.store ? `; it keeps tokens in ${check.store}` : '';
       io.stderr.write(
-        `${style.green('✔')} trusted ${real} at its current content: it may use ${variables}${check.hosts.length ? ` with ${check.hosts.join(', ')}` : ''}\n`,
+        `${style.green('✔')} ` +
+          sanitizeForTerminal(
+            `trusted ${real} at its current content: it may use ${variables}${check.hosts.length ? ` with ${check.hosts.join(', ')}` : ''}${store}`,
+          ) +
+          '\n',
       );
     });
 }

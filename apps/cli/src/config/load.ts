@@ -1,10 +1,13 @@
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { TokensmithConfig } from './schema.js';
+import type { ProviderConfig, TokensmithConfig } from './schema.js';
 import { CliError } from '../cli-error.js';
 import { findDefaultConfigFile, type ConfigOrigin } from './locate.js';
 import { providerEntries, schemaProblems, substituteConfig, type ProviderEntry } from './providers.js';
 import { parseConfigText, readConfigFile } from './read.js';
+import { allowedEnvironment, checkTrust, type TrustCheck } from './trust.js';
+import { schemaKeys } from './suggest.js';
+import { sanitizeForTerminal } from '../terminal/safety.js';
 
 export { CONFIG_FILE_NAMES, configSearchPath, userConfigDir, userConfigPath, type ConfigOrigin } from './locate.js';
 
@@ -22,6 +25,12 @@ export interface LoadedConfig {
   origin: ConfigOrigin;
   /** Dotted paths of secret fields written literally in the file (not `${ENV}` references). */
   literalSecrets: string[];
+  /** The parsed file, nothing substituted (to validate again once trusted). */
+  raw: object;
+  /** SHA-256 of the bytes that were parsed. */
+  sha256: string;
+  /** Whether the file needs trust before use; when `required`, nothing in it was substituted. */
+  trust: TrustCheck | undefined;
 }
 
 /**
@@ -32,38 +41,148 @@ export function findConfigFile(
   explicit: string | undefined,
   cwd: string,
   env: NodeJS.ProcessEnv = {},
+  flag = '--config',
 ): { path: string; origin: ConfigOrigin } | undefined {
   if (explicit === undefined) return findDefaultConfigFile(cwd, env);
   const path = resolve(cwd, explicit);
-  if (!existsSync(path)) throw new CliError('usage', `config file ${path} does not exist (check --config)`);
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new CliError('usage', `config file ${sanitizeForTerminal(path)} does not exist${flag ? ` (check ${flag})` : ''}`);
+  }
+  if (stat.isDirectory())
+    throw new CliError(
+      'usage',
+      `${sanitizeForTerminal(path)} is a directory; ${flag ? `${flag} takes` : 'pass'} the path of a config file (YAML or JSON)`,
+    );
   return { path, origin: 'explicit' };
 }
 
-/**
- * Parses config text (YAML or JSON by extension) and validates it. Every schema error of the file
- * is reported at once, each naming its path; a provider whose `${ENV}` variables are not set is kept
- * as unresolved (its missing variables named) rather than failing the whole file.
- */
-export async function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv): Promise<Omit<LoadedConfig, 'path' | 'origin'>> {
-  const raw = await parseConfigText(text, path);
+function parsedMapping(raw: unknown, path: string): object {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-    throw new CliError('usage', `${path}: the config must be a mapping with a providers key`);
-  const substituted = substituteConfig(raw, env);
-  // The schema (and the part of valibot it uses) load only when a config is read, not for --help or init.
-  const { safeParse, configSchema, PROVIDER_NAME } = await import('./validate.js');
-  const result = safeParse(configSchema, substituted.value);
-  const problems = [...substituted.problems, ...schemaProblems(result.issues ?? [], substituted)];
-  if (problems.length > 0) throw new CliError('usage', `${path} is invalid:\n  ${[...new Set(problems)].join('\n  ')}`);
-  const validated = result.output as TokensmithConfig;
-  const { entries, resolved } = providerEntries(validated, substituted.perProvider, PROVIDER_NAME);
-  return { config: { ...validated, providers: resolved }, entries, literalSecrets: substituted.literalSecrets };
+    throw new CliError('usage', `${sanitizeForTerminal(path)}: the config must be a mapping with a providers key`);
+  return raw;
 }
 
-/** Loads and validates the config file (see {@link findConfigFile}), or returns undefined when there is none. */
-export async function loadConfig(explicit: string | undefined, cwd: string, env: NodeJS.ProcessEnv): Promise<LoadedConfig | undefined> {
+/** How much of a config to validate: every provider (`providers`, `status`), or only the ones a command uses. */
+export type ValidationScope = 'all' | 'in-use';
+
+/** Options of {@link validateConfig}. */
+export interface ValidateOptions {
+  /** The file waits for the trust gate: its held-back variables are not problems yet. */
+  untrusted?: boolean;
+  /**
+   * `in-use`: the top-level settings and `defaultProvider`'s provider now, any other provider when a
+   * command first reads its `config` (so a broken provider nobody named stops nothing, and one
+   * provider out of a thousand costs one validation). Default `all`.
+   */
+  scope?: ValidationScope;
+}
+
+function invalid(path: string, problems: string[]): CliError {
+  return new CliError('usage', `${sanitizeForTerminal(path)} is invalid:\n  ${[...new Set(problems)].join('\n  ')}`);
+}
+
+/**
+ * Validates a parsed config with `${ENV}` substituted from `env`. Every schema error of the part
+ * validated is reported at once, each naming its path, never a substituted value; a provider whose
+ * `${ENV}` variables are not set is kept as unresolved (its missing variables named) rather than
+ * failing the whole file.
+ */
+export async function validateConfig(
+  raw: object,
+  path: string,
+  env: NodeJS.ProcessEnv,
+  options: ValidateOptions = {},
+): Promise<Pick<LoadedConfig, 'config' | 'entries' | 'literalSecrets'>> {
+  const substituted = substituteConfig(raw, env, options.untrusted === true);
+  // The schema (and the part of valibot it uses) load only when a config is read, not for --help or init.
+  const { safeParse, configSchema, PROVIDER_NAME } = await import('./validate.js');
+  const problemsOf = (issues: Parameters<typeof schemaProblems>[0]) =>
+    schemaProblems(issues, substituted, raw, issues.some((issue) => issue.expected === 'never') ? schemaKeys(configSchema) : undefined);
+  const rawProviders = substituted.value.providers;
+  const names = rawProviders && typeof rawProviders === 'object' && !Array.isArray(rawProviders) ? Object.keys(rawProviders) : [];
+  if (options.scope !== 'in-use' || names.length === 0) {
+    const result = safeParse(configSchema, substituted.value);
+    const problems = [...substituted.problems, ...problemsOf(result.issues ?? [])];
+    if (problems.length > 0) throw invalid(path, problems);
+    const validated = result.output as TokensmithConfig;
+    const { entries, resolved } = providerEntries(validated, substituted.perProvider, PROVIDER_NAME);
+    return { config: { ...validated, providers: resolved }, entries, literalSecrets: substituted.literalSecrets };
+  }
+  const providers = rawProviders as Record<string, Record<string, unknown>>;
+  const defaultName = substituted.value.defaultProvider;
+  const withDefault = typeof defaultName === 'string' && Object.hasOwn(providers, defaultName) ? [defaultName] : [];
+  /** The top-level settings with only the named providers (and the default one): the schema's own checks, on that part. */
+  const validateSome = (some: string[]): TokensmithConfig => {
+    const picked = Object.fromEntries([...new Set([...some, ...withDefault])].map((name) => [name, providers[name]]));
+    const result = safeParse(configSchema, { ...substituted.value, providers: picked });
+    // With no provider picked, "at least one provider" is about the subset, not the file (which has some).
+    const issues = (result.issues ?? []).filter((issue) => Object.keys(picked).length > 0 || !/at least one provider/.test(issue.message));
+    const problems = problemsOf(issues);
+    if (problems.length > 0) throw invalid(path, problems);
+    return result.output as TokensmithConfig;
+  };
+  if (substituted.problems.length > 0) throw invalid(path, substituted.problems);
+  const top = validateSome([]);
+  const entries: ProviderEntry[] = [];
+  const resolved: Record<string, ProviderConfig> = {};
+  for (const name of names) {
+    const found = substituted.perProvider.get(name);
+    if (!found) continue;
+    let validated: ProviderConfig | undefined;
+    const config = () => (found.missing.length > 0 ? undefined : (validated ??= validateSome([name]).providers[name]));
+    const strategy = providers[name]?.strategy;
+    entries.push({
+      name,
+      strategy: typeof strategy === 'string' ? strategy : String(strategy),
+      get config() {
+        return config();
+      },
+      missing: found.missing,
+      missingFields: found.unresolvedPaths,
+      variables: found.variables,
+    });
+    if (found.missing.length === 0) Object.defineProperty(resolved, name, { enumerable: true, get: () => config() });
+  }
+  return { config: { ...top, providers: resolved }, entries, literalSecrets: substituted.literalSecrets };
+}
+
+/**
+ * Parses config text (YAML or JSON by extension) and validates it (see {@link validateConfig}).
+ */
+export async function parseConfig(
+  text: string,
+  path: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Pick<LoadedConfig, 'config' | 'entries' | 'literalSecrets'>> {
+  return validateConfig(parsedMapping(await parseConfigText(text, path), path), path, env);
+}
+
+/**
+ * Loads and validates the config file (see {@link findConfigFile}), or returns undefined when there is
+ * none. The file is read once; a working-directory file that needs trust (see config/trust.ts) is
+ * validated with nothing substituted, and its `trust.required` says so: the caller must gate it.
+ */
+export async function loadConfig(
+  explicit: string | undefined,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  scope: ValidationScope = 'all',
+): Promise<LoadedConfig | undefined> {
   const found = findConfigFile(explicit, cwd, env);
   if (found === undefined) return undefined;
-  return { ...found, ...(await parseConfig(readConfigFile(found.path), found.path, env)) };
+  const { text, sha256, uid } = readConfigFile(found.path);
+  const raw = parsedMapping(await parseConfigText(text, found.path), found.path);
+  const trust = found.origin === 'working-directory' ? checkTrust({ path: found.path, raw, sha256, uid }, env) : undefined;
+  // Before the trust gate only the variables allowed in any config are substituted: no other variable's
+  // value reaches a store, a URL or an error (and an untrusted file's store is not used at all).
+  // An untrusted file is checked whole (its errors come before the trust prompt: nobody should trust a broken file).
+  const validated = trust?.required
+    ? await validateConfig(raw, found.path, allowedEnvironment(env), { untrusted: true })
+    : await validateConfig(raw, found.path, env, { scope });
+  return { ...found, raw, sha256, trust, ...validated };
 }
 
 /** Whether a config file holding literal secrets is readable by group or others. */

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
+import { CliError } from '../cli-error.js';
+import { sanitizeForTerminal } from '../terminal/safety.js';
 
 // Where config files are looked for, apart from loading them: `--help` needs to know whether one
 // exists (its examples differ) and must not load the config reader to find out.
@@ -11,9 +13,36 @@ export const CONFIG_FILE_NAMES = ['tokensmith.config.yaml', 'tokensmith.config.y
 /** Where a config file was found: trust differs (a working directory may be someone else's clone). */
 export type ConfigOrigin = 'explicit' | 'working-directory' | 'user';
 
+/**
+ * Refuses an empty or relative `HOME`. `join('', '.config')` is `.config`: the user's config, the
+ * trust file and the token file would resolve under the working directory, where a cloned
+ * repository's `.config/tokensmith/config.yaml` would be read as the user's own, always-trusted
+ * config. Refusing (rather than guessing another home) says what is wrong and how to fix it.
+ *
+ * @example
+ * ```ts
+ * requireUsableHome({ HOME: '/home/ada' }); // fine
+ * requireUsableHome({ HOME: '' }); // throws a usage error naming HOME
+ * ```
+ */
+export function requireUsableHome(env: NodeJS.ProcessEnv): void {
+  const home = env.HOME;
+  if (home === undefined || isAbsolute(home)) return;
+  throw new CliError(
+    'usage',
+    `HOME is ${home === '' ? 'empty' : `a relative path (${sanitizeForTerminal(home)})`}, so your config, trust and token files would resolve under the working directory; set HOME to your home directory's absolute path (export HOME=/home/you) and run again`,
+  );
+}
+
+/** The home directory: `HOME` when absolute (an empty or relative one is refused), else the OS's. */
+export function homeDirectory(env: NodeJS.ProcessEnv): string {
+  requireUsableHome(env);
+  return env.HOME ?? homedir();
+}
+
 /** The user-level config directory: `$XDG_CONFIG_HOME/tokensmith`, default `~/.config/tokensmith` (as gh does). */
 export function userConfigDir(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  const base = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(homeDirectory(env), '.config');
   return join(base, 'tokensmith');
 }
 
@@ -34,6 +63,8 @@ export function configSearchPath(cwd: string, env: NodeJS.ProcessEnv): string[] 
 export function findDefaultConfigFile(cwd: string, env: NodeJS.ProcessEnv = {}): { path: string; origin: ConfigOrigin } | undefined {
   const local = CONFIG_FILE_NAMES.map((name) => resolve(cwd, name)).find((path) => existsSync(path));
   if (local !== undefined) return { path: local, origin: 'working-directory' };
-  const user = userConfigPath(env);
-  return existsSync(user) ? { path: user, origin: 'user' } : undefined;
+  // With an unusable HOME there is no user config to find (commands refuse such a HOME before loading; --help just looks).
+  const usable = env.HOME === undefined || isAbsolute(env.HOME) || Boolean(env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME));
+  const user = usable ? userConfigPath(env) : undefined;
+  return user !== undefined && existsSync(user) ? { path: user, origin: 'user' } : undefined;
 }

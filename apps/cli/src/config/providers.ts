@@ -1,5 +1,6 @@
 import type { ProviderConfig, TokensmithConfig } from './schema.js';
-import { noSubstitution, pathText, substituteEnv, type Substitution } from './env.js';
+import { closestName } from './suggest.js';
+import { envReferences, noSubstitution, pathText, substituteEnv, type Substitution } from './env.js';
 
 // A config's providers, from the parsed file to the entries commands use: substituted one provider
 // at a time (so one provider's missing variable does not block the others), checked against the
@@ -42,8 +43,12 @@ export interface SchemaIssue {
 // Every object has these (or valibot drops them): as provider names they would look up the prototype.
 const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Substitutes `${ENV}` in a parsed config: each provider on its own, top-level settings (store, defaultProvider) now. */
-export function substituteConfig(raw: object, env: NodeJS.ProcessEnv): SubstitutedConfig {
+/**
+ * Substitutes `${ENV}` in a parsed config: each provider on its own, top-level settings (store,
+ * defaultProvider) now. `untrusted`: the file waits for the trust gate with its variables unsubstituted,
+ * so a top-level variable that is held back is not a problem yet (its field waits, as a provider's does).
+ */
+export function substituteConfig(raw: object, env: NodeJS.ProcessEnv, untrusted = false): SubstitutedConfig {
   const rawProviders = (raw as Record<string, unknown>).providers;
   const found: SubstitutedConfig = { value: {}, perProvider: new Map(), problems: [], literalSecrets: [], unresolvedPaths: [] };
   for (const [key, value] of Object.entries(raw)) {
@@ -66,8 +71,14 @@ export function substituteConfig(raw: object, env: NodeJS.ProcessEnv): Substitut
     // Top-level settings (store, defaultProvider) concern every command: resolve them now.
     const setting = noSubstitution();
     found.value[key] = substituteEnv(value, env, [key], setting);
+    if (untrusted) {
+      found.unresolvedPaths.push(...setting.unresolvedPaths);
+      continue;
+    }
     for (const name of setting.missing)
-      found.problems.push(`${key}: environment variable ${name} is not set; export ${name}=... or write the value in the config`);
+      found.problems.push(
+        `${key}: environment variable ${name} ${env[name] === '' ? 'is set but empty' : 'is not set'}; export ${name}=... or write the value in the config`,
+      );
   }
   return found;
 }
@@ -81,19 +92,41 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return value;
 }
 
+/**
+ * A schema message for a field whose value came (in part) from environment variables: valibot's own
+ * messages end by quoting the value they received, which would print a variable's value (a secret,
+ * in a CI log). The quote is dropped and the variables named instead.
+ */
+function withoutSubstitutedValue(message: string, rawValue: string): string {
+  const names = [...new Set(envReferences(rawValue))];
+  const reason = message.replace(/[:,]?\s*(?:but )?received\b.*$/is, '').trim();
+  return `${reason} (value from ${names.map((name) => `\${${name}}`).join(', ')}, not shown)`;
+}
+
 /** The schema's issues as problem lines, each naming its path; those of a field waiting for a variable are left out. */
-export function schemaProblems(issues: readonly SchemaIssue[], substituted: SubstitutedConfig): string[] {
+export function schemaProblems(
+  issues: readonly SchemaIssue[],
+  substituted: SubstitutedConfig,
+  raw?: unknown,
+  knownKeys?: ReadonlySet<string>,
+): string[] {
   const waiting = (issuePath: string) =>
     substituted.unresolvedPaths.some((field) => issuePath === field || issuePath.startsWith(`${field}.`));
   const problems: string[] = [];
   for (const issue of issues) {
     const issuePath = (issue.path ?? []).map((item) => item.key as PropertyKey);
     if (waiting(pathText(issuePath))) continue;
-    if (issue.expected === 'never')
-      problems.push(`${pathText(issuePath.slice(0, -1))}: unknown field ${String(issuePath[issuePath.length - 1])}`);
-    else if (issue.kind === 'schema' && valueAt(substituted.value, issuePath) === undefined)
+    if (issue.expected === 'never') {
+      const field = String(issuePath[issuePath.length - 1]);
+      const suggestion = knownKeys ? closestName(field, knownKeys) : undefined;
+      problems.push(`${pathText(issuePath.slice(0, -1))}: unknown field ${field}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`);
+    } else if (issue.kind === 'schema' && valueAt(substituted.value, issuePath) === undefined)
       problems.push(`${pathText(issuePath)}: is required`);
-    else problems.push(`${pathText(issuePath)}: ${issue.message}`);
+    else {
+      const rawValue = valueAt(raw, issuePath);
+      const substitutedHere = typeof rawValue === 'string' && envReferences(rawValue).length > 0;
+      problems.push(`${pathText(issuePath)}: ${substitutedHere ? withoutSubstitutedValue(issue.message, rawValue) : issue.message}`);
+    }
   }
   return problems;
 }

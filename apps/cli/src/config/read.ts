@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { sanitizeForTerminal } from '../terminal/safety.js';
 import { CliError } from '../cli-error.js';
 import { parseSimpleYaml } from './yaml-fast-path.js';
 
@@ -47,6 +49,51 @@ function tooDeep(path: string): CliError {
   );
 }
 
+// A line naming a secret field shows the field, not its value: the frame may reach a CI log.
+const SECRET_LINE = /^(\s*["']?(?:clientSecret|consumerSecret)["']?\s*:).*$/;
+
+/** Where in `text` a parser stopped, 1-based, from a JSON error's `position N` or yaml's `linePos`. */
+function errorPosition(error: Error, text: string, format: 'JSON' | 'YAML'): { line: number; column: number } | undefined {
+  if (format === 'YAML') {
+    const start = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
+    return start ? { line: start.line, column: start.col } : undefined;
+  }
+  const lineColumn = /line (\d+) column (\d+)/.exec(error.message);
+  if (lineColumn) return { line: Number(lineColumn[1]), column: Number(lineColumn[2]) };
+  const position = /position (\d+)/.exec(error.message);
+  if (!position) return text.trim() === '' ? { line: 1, column: 1 } : undefined;
+  const before = text.slice(0, Number(position[1])).split('\n');
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+}
+
+/**
+ * A parser's complaint with its place: what it expected (the first line of its message, without
+ * yaml's dangling colon or JSON's bare "position N"), then line and column and the offending line
+ * with a caret under the column, neutralised for the terminal.
+ */
+function parseErrorDetail(error: Error, text: string, format: 'JSON' | 'YAML'): string {
+  const what = error.message
+    .split('\n')[0]!
+    .replace(/\s*at line \d+, column \d+:?\s*$/, '')
+    .replace(/\s*(?:in JSON )?at position \d+(?: \(line \d+ column \d+\))?\s*$/, '')
+    .replace(/:\s*$/, '');
+  const at = errorPosition(error, text, format);
+  if (!at) return sanitizeForTerminal(what);
+  const lines = text.split(/\r?\n/);
+  let index = at.line - 1;
+  let column = at.column;
+  // An error at the end of the file points past the last line: show the last line with text, caret after it.
+  if ((lines[index] ?? '').trim() === '') {
+    while (index > 0 && (lines[index] ?? '').trim() === '') index--;
+    column = (lines[index] ?? '').length + 1;
+  }
+  const source = (lines[index] ?? '').replace(SECRET_LINE, '$1 <hidden>');
+  const shown = sanitizeForTerminal(source);
+  // The caret sits under the same column of the shown line (escapes before it widen the line).
+  const caret = ' '.repeat(sanitizeForTerminal(source.slice(0, Math.max(0, column - 1))).length) + '^';
+  return `${sanitizeForTerminal(what)} (line ${at.line}, column ${at.column})\n    ${shown}\n    ${caret}`;
+}
+
 /** Parses config text, JSON when `path` ends in `.json`, else YAML; a usage error names the file and the parser's first line. */
 export async function parseConfigText(text: string, path: string): Promise<unknown> {
   const format = path.endsWith('.json') ? 'JSON' : 'YAML';
@@ -64,17 +111,94 @@ export async function parseConfigText(text: string, path: string): Promise<unkno
     }
   } catch (error) {
     if (error instanceof RangeError || /call stack/i.test((error as Error).message)) throw tooDeep(path);
-    throw new CliError('usage', `${path} is not valid ${format}: ${(error as Error).message.split('\n')[0]}`);
+    throw new CliError('usage', `${sanitizeForTerminal(path)} is not valid ${format}: ${parseErrorDetail(error as Error, text, format)}`);
   }
   if (valueDepth(raw) > MAX_CONFIG_DEPTH) throw tooDeep(path);
   return raw;
 }
 
-/** The text of the config file at `path`; a usage error names the file and the system error code (never its contents). */
-export function readConfigFile(path: string): string {
+/** The largest config file read: real configs are a few KiB; anything larger is an attack or a mistake. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** A config file's text and the SHA-256 of exactly those bytes (what trust records and checks). */
+export interface ConfigFileBytes {
+  text: string;
+  sha256: string;
+  /** The owner of the file that was read (from the same open file, not a second lookup). */
+  uid: number;
+}
+
+function notRegular(path: string, stat: Stats): CliError {
+  const kind = stat.isDirectory()
+    ? 'is a directory'
+    : stat.isFIFO()
+      ? 'is a named pipe (FIFO), not a regular file'
+      : stat.isCharacterDevice() || stat.isBlockDevice()
+        ? 'is a device, not a regular file'
+        : stat.isSocket()
+          ? 'is a socket, not a regular file'
+          : 'is not a regular file';
+  return new CliError('usage', `${sanitizeForTerminal(path)} ${kind}; pass the path of a config file (YAML or JSON)`);
+}
+
+function tooLarge(path: string): CliError {
+  return new CliError(
+    'usage',
+    `${sanitizeForTerminal(path)} is larger than ${MAX_CONFIG_BYTES / 1024} KiB; a tokensmith config is a few KiB (check the file is the config you meant)`,
+  );
+}
+
+/**
+ * Reads the config file at `path` once: opened without blocking (a FIFO or a device never hangs the
+ * read), checked with fstat to be a regular file of at most {@link MAX_CONFIG_BYTES}, and read up to
+ * one byte past the cap (a file that grows after the fstat is still refused). The digest is taken
+ * from the very bytes that are parsed, so trust can never be granted to one content and used for
+ * another. A usage error names the file and what it is (never its contents).
+ *
+ * @example
+ * ```ts
+ * const { text, sha256 } = readConfigFile('/work/repo/tokensmith.config.yaml');
+ * ```
+ */
+export function readConfigFile(path: string): ConfigFileBytes {
+  let fd: number;
   try {
-    return readFileSync(path, 'utf8');
+    // O_NONBLOCK: opening a FIFO with no writer returns at once (fstat then refuses it) instead of waiting.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (error) {
-    throw new CliError('usage', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw unreadable(path, error);
   }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw notRegular(path, stat);
+    if (stat.size > MAX_CONFIG_BYTES) throw tooLarge(path);
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > MAX_CONFIG_BYTES) throw tooLarge(path);
+    }
+    const bytes = buffer.subarray(0, length);
+    return { text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex'), uid: stat.uid };
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw unreadable(path, error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function unreadable(path: string, error: unknown): CliError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EISDIR'
+      ? 'it is a directory'
+      : code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : (code ?? 'error');
+  return new CliError('usage', `cannot read ${sanitizeForTerminal(path)}: ${why}`);
 }
