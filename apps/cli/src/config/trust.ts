@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../files/safe-write.js';
 import { CliError } from '../cli-error.js';
 import { sanitizeForTerminal } from '../terminal/safety.js';
 
-// A config in the working directory may be a cloned repository's. The rule (issue 26): anything in
+// A config in the working directory may be a cloned repository's. The rule: anything in
 // such a file that decides where a token or a secret goes is used only once the user has allowed the
 // file at its current content, as direnv does with `.envrc`: `tokensmith trust` (or "y" at the prompt
 // on a terminal) records its real path and the SHA-256 of the very bytes that were parsed; any change
