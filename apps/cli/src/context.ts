@@ -126,9 +126,9 @@ export async function openContext(
 `);
         // The demo keeps its tokens in a file of its own (never mixed with real ones), unless --store says otherwise.
         opened = loaded
-          ? openStore(setting, io.env, notice)
+          ? openStore(setting, io.env, notice, io.signal)
           : import('./demo/sandbox.js').then(({ demoTokenFile }) =>
-              openStore(options.store ?? 'file', { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }, notice),
+              openStore(options.store ?? 'file', { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }, notice, io.signal),
             );
         const pending = opened;
         closers.unshift(async () => (await pending.catch(() => undefined))?.close());
