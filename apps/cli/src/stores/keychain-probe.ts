@@ -11,6 +11,9 @@ import type { KeychainProbe } from '@tokensmith/store-keychain';
 /** The documented bound on a keychain call (store-keychain's `timeoutMs` default): the probe waits no longer. */
 export const KEYCHAIN_TIMEOUT_MS = 10_000;
 
+const NEXT =
+  'check that its service (e.g. gnome-keyring) is running, or use the file store (`--store file`, or `store: file` in the config)';
+
 const SECRET_SERVICE_PLATFORMS: readonly string[] = ['linux', 'freebsd', 'openbsd', 'netbsd'];
 
 /**
@@ -66,7 +69,7 @@ async function probeInChild(env: NodeJS.ProcessEnv, timeoutMs: number, signal: A
       resolve(probe);
     };
     const timer = setTimeout(
-      () => finish({ available: false, reason: `no OS keychain: the OS keychain did not answer within ${timeoutMs} ms` }),
+      () => finish({ available: false, reason: `no OS keychain: the keychain did not answer within ${timeoutMs} ms; ${NEXT}` }),
       timeoutMs,
     );
     const onAbort = () => finish({ available: false, reason: 'no OS keychain: the probe was cancelled' });
