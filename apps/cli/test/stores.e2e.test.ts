@@ -193,10 +193,11 @@ describe('the OS keychain from the CLI (a real gnome-keyring in a private D-Bus 
     // One item, under service tokensmith, labelled with the token key (secret-tool prints attributes on stderr).
     const item = await keyring.secretTool(['search', '--all', 'service', 'tokensmith']);
     expect(item.match(/^label = /gm)).toHaveLength(1);
-    // core's tokenKey: v2:<strategy>:<clientId>@<host>:<digest>, readable in a keychain window.
+    // core's tokenKey: v2:<strategy>:<clientId>@<host>:<digest>, readable in a keychain window, then the
+    // digest of the provider's endpoints the CLI binds it to (stores/endpoint-binding.ts).
     expect(item).toMatch(
       new RegExp(
-        `^label = keyring:v2:client-credentials:${DEMO_CREDENTIALS.app.clientId}@${new URL(sandbox.endpoints.tokenUrl).host}:[0-9a-f]{32}@tokensmith$`,
+        `^label = keyring:v2:client-credentials:${DEMO_CREDENTIALS.app.clientId}@${new URL(sandbox.endpoints.tokenUrl).host}:[0-9a-f]{32}#endpoints:[0-9a-f]{32}@tokensmith$`,
         'm',
       ),
     );
