@@ -9,7 +9,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startSandbox, type Sandbox } from '@tokensmith/sandbox';
-import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
+import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, spawnCli, tempDir, writeConfig } from './helpers.js';
 
 let sandbox: Sandbox;
 beforeEach(async () => {
@@ -67,11 +67,17 @@ describe('file:PATH must name a tokensmith token file (or nothing yet)', () => {
 });
 
 /** A D-Bus session bus that accepts, completes the SASL handshake, then never answers a message. */
-async function handshakeOnlyBus(dir: string): Promise<{ address: string; close(): Promise<void> }> {
+async function handshakeOnlyBus(
+  dir: string,
+  onConnection: (count: number) => void = () => undefined,
+): Promise<{ address: string; allClosed(): Promise<unknown>; close(): Promise<void> }> {
   const path = join(dir, 'bus.sock');
   const sockets: Socket[] = [];
+  const closed: Array<Promise<unknown>> = [];
   const server: Server = createServer((socket) => {
     sockets.push(socket);
+    closed.push(new Promise((resolve) => socket.on('close', resolve)));
+    onConnection(sockets.length);
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
       if (chunk.toString('latin1').includes('AUTH')) socket.write('OK 0123456789abcdef0123456789abcdef\r\n');
@@ -80,6 +86,7 @@ async function handshakeOnlyBus(dir: string): Promise<{ address: string; close()
   await new Promise<void>((resolve) => server.listen(path, resolve));
   return {
     address: `unix:path=${path}`,
+    allClosed: () => Promise.all(closed),
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
@@ -117,6 +124,33 @@ describe('a keychain whose bus never answers after the handshake', () => {
       expect(performance.now() - started).toBeLessThan(25_000);
       expect(run.code).toBe(3);
       expect(run.stderr).toContain('error: no OS keychain: the keychain did not answer within 10000 ms');
+      expect(sandbox.stats.tokenRequests).toBe(0);
+    } finally {
+      await bus.close();
+    }
+  }, 40_000);
+
+  it('SIGTERM while the keychain is being asked: the command is cancelled (exit 143) at once, and the probe process is gone', async () => {
+    const dir = tempDir();
+    writeConfig(dir, appConfig('file'));
+    let child: ReturnType<typeof spawnCli> | undefined;
+    // The probe's second connection is the native binding's, the one that waits for ever: signal then.
+    const bus = await handshakeOnlyBus(dir, (count) => {
+      if (count === 2) child?.kill('SIGTERM');
+    });
+    try {
+      const started = performance.now();
+      child = spawnCli(['--store', 'keychain', 'token'], { cwd: dir, env: { ...env, DBUS_SESSION_BUS_ADDRESS: bus.address } });
+      child.stdin.end();
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const code = await new Promise<number | null>((resolve) => child!.on('close', resolve));
+      expect(code).toBe(143);
+      expect(stderr).toContain('Cancelled');
+      // Well inside the 10 s the probe would otherwise wait.
+      expect(performance.now() - started).toBeLessThan(8_000);
+      // The probe process was killed with the CLI: every connection to the bus closes (else the test times out).
+      await bus.allClosed();
       expect(sandbox.stats.tokenRequests).toBe(0);
     } finally {
       await bus.close();
