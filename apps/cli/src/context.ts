@@ -149,10 +149,12 @@ export async function openContext(
         // The demo keeps its tokens in a file of its own (never mixed with real ones), unless --store says otherwise.
         opened = loaded
           ? untrustedStore
-            ? requireTrust(io, loaded, options).then(() => openStore(options.store ?? loaded.config.store ?? 'auto', io.env, notice))
-            : openStore(setting, io.env, notice)
+            ? requireTrust(io, loaded, options).then(() =>
+                openStore(options.store ?? loaded.config.store ?? 'auto', io.env, notice, io.signal),
+              )
+            : openStore(setting, io.env, notice, io.signal)
           : import('./demo/sandbox.js').then(({ demoTokenFile }) =>
-              openStore(options.store ?? 'file', { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }, notice),
+              openStore(options.store ?? 'file', { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }, notice, io.signal),
             );
         const pending = opened;
         closers.unshift(async () => (await pending.catch(() => undefined))?.close());

@@ -3,6 +3,7 @@ import { EXIT, exitCodeForCategory } from './cli-error.js';
 import { explain, recallProvider } from './hints/explain.js';
 import { findDefaultConfigFile } from './config/locate.js';
 import { VERSION } from './version.js';
+import { storeOptionHelp } from './stores/index.js';
 import { styler, useColor, type CliIO } from './terminal/io.js';
 import { sanitizeForTerminal } from './terminal/safety.js';
 import type { GlobalOptions } from './context.js';
@@ -62,12 +63,7 @@ export function buildProgram(io: CliIO): Command {
       '-c, --config <path>',
       'config file (default: ./tokensmith.config.yaml|.yml|.json, else $XDG_CONFIG_HOME/tokensmith/config.yaml)',
     )
-    .addOption(
-      new Option(
-        '--store <store>',
-        "token store: 'auto' (default: the OS keychain if one answers, else the file), 'keychain', 'file', 'file:PATH' (a token file of its own), 'memory' or a redis:// URL",
-      ),
-    )
+    .addOption(new Option('--store <store>', storeOptionHelp()))
     .option('-v, --verbose', 'log requests (secrets masked)')
     .option(
       '--no-input',

@@ -51,7 +51,7 @@ export async function withProvider<T>(
   try {
     const picked = pickProvider(context, name);
     if (context.demo) progress.succeed(`No config file found: using the ${context.source}`);
-    const { store } = await context.store();
+    const store = (await context.store()).forProvider(picked.provider);
     const provider = await buildProvider(picked.provider, store, {
       io,
       progress,

@@ -65,12 +65,12 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
     [
       'a bad store',
       `store: ftp://x\n${appProvider()}`,
-      "store: must be 'auto', 'keychain', 'file', 'file:/absolute/path.json' (or file:~/...), 'memory' or a redis:// URL",
+      "store: must be 'auto' (the default), 'keychain', 'file', 'file:/absolute/path.json' (or file:~/...), 'memory' or a redis:// URL",
     ],
     [
       'a token file with a relative path',
       `store: file:tokens.json\n${appProvider()}`,
-      "store: must be 'auto', 'keychain', 'file', 'file:/absolute",
+      "store: must be 'auto' (the default), 'keychain', 'file', 'file:/absolute",
     ],
     [
       'an authorization-code provider without endpoints',

@@ -1,4 +1,4 @@
-// How the CLI chooses a store (apps/cli/src/store.ts), in process: `auto` without a D-Bus session
+// How the CLI chooses a store (apps/cli/src/stores/), in process: `auto` without a D-Bus session
 // bus is the file, chosen fast, with one notice on the first token stored; TOKENSMITH_TOKEN_FILE
 // means the file. (The keychain side runs against a real gnome-keyring in stores.e2e.test.ts.)
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -51,8 +51,11 @@ describe('openStore: auto', () => {
     expect(notices).toEqual([]);
   });
 
-  it('keychain names the store; an unknown setting is a usage error listing the choices', async () => {
-    expect((await openStore('keychain', noBus())).description).toBe('keychain (service tokensmith)');
+  it('keychain is probed when opened (a named error before any login starts); an unknown setting is a usage error listing the choices', async () => {
+    await expect(openStore('keychain', noBus())).rejects.toMatchObject({
+      code: 'store_unavailable',
+      message: expect.stringMatching(/^no OS keychain: no D-Bus session bus/),
+    });
     await expect(openStore('sqlite', noBus())).rejects.toMatchObject({
       message:
         "--store must be 'auto' (the default), 'keychain', 'file', 'file:/absolute/path.json' (or file:~/...), 'memory' or a redis:// URL",

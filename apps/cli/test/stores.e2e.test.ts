@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DEMO_CREDENTIALS, startSandbox, type Sandbox } from '@tokensmith/sandbox';
+import { DEMO_CREDENTIALS, decideOnAuthorizePage, startSandbox, type Sandbox } from '@tokensmith/sandbox';
 import { startRedisServer, type RedisServer } from '@tokensmith/store-redis/testing';
 import { startKeyringSession, type KeyringSession } from '@tokensmith/store-keychain/testing';
 import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
@@ -193,10 +193,11 @@ describe('the OS keychain from the CLI (a real gnome-keyring in a private D-Bus 
     // One item, under service tokensmith, labelled with the token key (secret-tool prints attributes on stderr).
     const item = await keyring.secretTool(['search', '--all', 'service', 'tokensmith']);
     expect(item.match(/^label = /gm)).toHaveLength(1);
-    // core's tokenKey: v2:<strategy>:<clientId>@<host>:<digest>, readable in a keychain window.
+    // core's tokenKey: v2:<strategy>:<clientId>@<host>:<digest>, readable in a keychain window, then the
+    // digest of the provider's endpoints the CLI binds it to (stores/endpoint-binding.ts).
     expect(item).toMatch(
       new RegExp(
-        `^label = keyring:v2:client-credentials:${DEMO_CREDENTIALS.app.clientId}@${new URL(sandbox.endpoints.tokenUrl).host}:[0-9a-f]{32}@tokensmith$`,
+        `^label = keyring:v2:client-credentials:${DEMO_CREDENTIALS.app.clientId}@${new URL(sandbox.endpoints.tokenUrl).host}:[0-9a-f]{32}#endpoints:[0-9a-f]{32}@tokensmith$`,
         'm',
       ),
     );
@@ -237,6 +238,42 @@ describe('the OS keychain from the CLI (a real gnome-keyring in a private D-Bus 
     expect(inFile).toMatchObject({ store: `file ${file}`, providers: [{ loggedIn: false }] });
     expect((await runBinary(['logout', 'app'], { cwd: dir, env: withKeyring() })).code).toBe(0);
     expect(await keyring.secretTool(['search', '--all', 'service', 'tokensmith'])).toBe('');
+  });
+
+  it('--store keychain with no usable keychain: login fails before it starts (no authorize URL, no token request)', async () => {
+    const dir = tempDir();
+    writeConfig(dir, sandboxConfig([sandboxProvider(sandbox, 'authorization-code')]));
+    const run = await runBinary(['--store', 'keychain', 'login', 'me', '--no-browser'], { cwd: dir, env, stdin: '' });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/no OS keychain: no D-Bus session bus/);
+    expect(run.stderr).not.toContain('Open this URL');
+    expect(sandbox.stats.tokenRequests).toBe(0);
+  });
+
+  // Last in this block: it locks the keyring.
+  it('a keychain that answers but cannot store (locked): the approved login is revoked at the provider, and the error says so', async () => {
+    const dir = tempDir();
+    writeConfig(dir, sandboxConfig([sandboxProvider(sandbox, 'authorization-code')]));
+    await keyring.lock();
+    let started = false;
+    const login = await runBinary(['--store', 'keychain', 'login', 'me', '--no-browser'], {
+      cwd: dir,
+      env: withKeyring(),
+      onStderr: (stderr, child) => {
+        const url = /Open this URL to authorize:\n\s+(\S+)/.exec(stderr)?.[1];
+        if (!url || started) return;
+        started = true;
+        void (async () => {
+          const decision = await decideOnAuthorizePage(url, 'approve');
+          await (await fetch(decision.location!)).text();
+        })().catch((error: unknown) => child.kill() && console.error(error));
+      },
+    });
+    expect(started).toBe(true);
+    expect(login.code).not.toBe(0);
+    expect(login.stderr).toContain('the tokens this login was issued have been revoked at the provider');
+    // Nothing issued is left live at the provider.
+    expect(sandbox.state.userTokens.size).toBe(0);
   });
 
   it('--store keychain with no D-Bus session: exit 3 at once, naming the way out', async () => {

@@ -39,6 +39,13 @@ export interface TokenManagerOptions<C extends Credentials> {
   interactive?: InteractiveFlow<C>;
   /** What to tell a caller when no token can be had without a person and there is no `interactive`. */
   loginHint?: string;
+  /**
+   * Called when a login's credentials could not be stored: revoke them at the provider where it
+   * can (RFC 7009), so a person who approved a login whose tokens cannot be kept leaves no live,
+   * unrevoked token behind. Resolve `true` when every issued token was revoked, `false` when the
+   * provider cannot revoke (or it failed). The store's error is then thrown, saying which.
+   */
+  discardUnstored?: (credentials: C) => Promise<boolean>;
   store?: TokenStore;
   /** Clock, epoch ms. Default `Date.now`. */
   now?: () => number;
@@ -117,12 +124,28 @@ export function createTokenManager<C extends Credentials>(options: TokenManagerO
     return credentials;
   };
 
+  // A login's tokens that cannot be stored are not kept in memory either (the command fails): they
+  // are revoked where the provider can, and the store's error says whether they were.
+  const storeLogin = async (credentials: C): Promise<C> => {
+    try {
+      return await replace(credentials);
+    } catch (error) {
+      if (cached === credentials) cached = undefined;
+      const revoked = options.discardUnstored ? await options.discardUnstored(credentials).catch(() => false) : false;
+      const note = revoked
+        ? 'the tokens this login was issued have been revoked at the provider'
+        : 'the tokens this login was issued could not be revoked (the provider offers no revocation, or it failed); they expire on their own';
+      if (error instanceof TokensmithError) throw new TokensmithError(error.code, `${error.message}; ${note}`, { cause: error });
+      throw error;
+    }
+  };
+
   const startLogin = (flow: InteractiveFlow<C>, signal: AbortSignal | undefined) => {
     const entry = {
       signal,
       promise: Promise.resolve()
         .then(() => flow(signal ? { signal } : {}))
-        .then(replace)
+        .then(storeLogin)
         .finally(() => {
           if (loginInflight === entry) loginInflight = undefined;
         }),

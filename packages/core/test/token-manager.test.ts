@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { TokensmithError } from '../src/errors.js';
 import { createTokenManager, MemoryStore, type BearerCredentials, type TokenStore, type Credentials } from '../src/kit.js';
 
 function countingStore(): TokenStore & { calls: { get: number; set: number; lock: number } } {
@@ -283,5 +284,49 @@ describe('createTokenManager: a shared interactive flow whose starter gives up',
       { status: 'rejected', reason: { message: 'the user denied access' } },
     ]);
     expect(runs).toBe(1);
+  });
+});
+
+describe('a login whose tokens cannot be stored', () => {
+  const failingStore = (): TokenStore => {
+    const inner = new MemoryStore();
+    return {
+      get: (key) => inner.get(key),
+      set: async () => {
+        throw new TokensmithError('store_unavailable', 'no OS keychain: the keychain is locked');
+      },
+      delete: (key) => inner.delete(key),
+      lock: (key, fn) => inner.lock(key, fn),
+    };
+  };
+
+  it('revokes what was issued through discardUnstored, says so, and keeps nothing in memory', async () => {
+    const discarded: Credentials[] = [];
+    const tokens = createTokenManager<BearerCredentials>({
+      key: 'k',
+      store: failingStore(),
+      discardUnstored: async (credentials) => {
+        discarded.push(credentials);
+        return true;
+      },
+    });
+    await expect(tokens.login(async () => bearer('issued', { refreshToken: 'rt' }))).rejects.toMatchObject({
+      code: 'store_unavailable',
+      message: 'no OS keychain: the keychain is locked; the tokens this login was issued have been revoked at the provider',
+    });
+    expect(discarded).toEqual([bearer('issued', { refreshToken: 'rt' })]);
+    expect(await tokens.peek()).toBeUndefined();
+  });
+
+  it('says when the provider could not revoke them (no discardUnstored, or it failed)', async () => {
+    for (const discardUnstored of [undefined, async () => false, async () => Promise.reject(new Error('network down'))]) {
+      const tokens = createTokenManager<BearerCredentials>({
+        key: 'k',
+        store: failingStore(),
+        ...(discardUnstored ? { discardUnstored } : {}),
+      });
+      const failure = (await tokens.login(async () => bearer('issued')).catch((error: unknown) => error)) as Error;
+      expect(failure.message).toMatch(/; the tokens this login was issued could not be revoked \(/);
+    }
   });
 });

@@ -88,6 +88,8 @@ export function createOAuth2Session(
       });
     },
     interactive: ({ signal }) => hooks.interactive(signal),
+    // A login whose tokens the store refused: revoke them (RFC 7009) rather than leave them live.
+    discardUnstored: async (credentials) => revokeTokens(config(await server()), credentials, progress),
   });
 
   return {

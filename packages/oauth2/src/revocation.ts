@@ -7,7 +7,8 @@ import type { OAuth2Progress } from './progress.js';
  * Revokes the refresh token, then the access token (RFC 7009 2.1; revoking the refresh token
  * first means a server that cascades stops both). A server without a revocation endpoint is
  * skipped; a failure is reported through `progress` and never thrown: logging out always
- * forgets locally, whatever the server says.
+ * forgets locally, whatever the server says. Resolves whether every token was revoked (`false`
+ * without a revocation endpoint or after a failure).
  *
  * @example
  * ```ts
@@ -19,8 +20,9 @@ export async function revokeTokens(
   config: oidc.Configuration,
   current: BearerCredentials,
   progress: (event: OAuth2Progress) => void,
-): Promise<void> {
-  if (!config.serverMetadata().revocation_endpoint) return;
+): Promise<boolean> {
+  if (!config.serverMetadata().revocation_endpoint) return false;
+  let revokedAll = true;
   const targets: Array<[string | undefined, 'refresh_token' | 'access_token']> = [
     [current.refreshToken, 'refresh_token'],
     [current.accessToken, 'access_token'],
@@ -34,6 +36,8 @@ export async function revokeTokens(
     } catch (error) {
       const mapped = await toTokensmithError(error, 'token revocation');
       progress({ type: 'revoke-failed', message: `Could not revoke the ${label} (${mapped.message}); it is forgotten locally anyway` });
+      revokedAll = false;
     }
   }
+  return revokedAll;
 }

@@ -4,16 +4,12 @@ import { CliError } from '../cli-error.js';
 import type { StrategyName } from '../config/schema.js';
 import { userConfigPath } from '../config/locate.js';
 import { pathKind, writeFileAtomic } from '../files/safe-write.js';
+import { storeHelpLines } from '../stores/index.js';
 
 const HEADER = `# tokensmith config. Docs: README.md, "Config file".
 # Keep secrets out of this file: write \${ENV_NAME} and export the variable.
 # Token store:
-#   auto (default)     the OS keychain when one answers, else the file below
-#   keychain           the OS keychain only (macOS Keychain, Windows Credential Manager, Secret Service)
-#   file               ~/.config/tokensmith/tokens.json, mode 0600 (or $TOKENSMITH_TOKEN_FILE)
-#   file:/abs/path     a token file of its own (file:~/... works too)
-#   memory             nothing kept after the command
-#   redis://host:6379  shared by every process and host using that Redis (npm install -g ioredis)
+${storeHelpLines().join('\n')}
 store: auto
 `;
 

@@ -58,7 +58,7 @@ export function registerStatusCommand({ program, io, global, style }: CommandCon
             continue;
           }
           rememberProvider(io, entry.name, entry.config, context.storeSetting);
-          const provider = await buildProvider(entry.config, opened.store, {
+          const provider = await buildProvider(entry.config, opened.forProvider(entry.config), {
             io,
             progress: createProgress(io, true),
             prompter,

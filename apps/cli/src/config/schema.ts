@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { tokenFileSetting } from '../stores/token-file-setting.js';
+import { STORE_CHOICES, storeAdapterFor } from '../stores/index.js';
 
 // The config schema, in valibot: it loads in ~8 ms where zod 4 takes ~50 ms (it imports every
 // locale), and every configured CLI run pays that price.
@@ -164,14 +164,11 @@ export const providerSchema = v.variant(
 /** Provider names: letters, digits, `-` and `_`. */
 export const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
 
-const STORE_SETTINGS = "must be 'auto', 'keychain', 'file', 'file:/absolute/path.json' (or file:~/...), 'memory' or a redis:// URL";
+const STORE_SETTINGS = `must be ${STORE_CHOICES}`;
 
 const storeSetting = v.pipe(
   v.string(STORE_SETTINGS),
-  v.check(
-    (s) => ['auto', 'keychain', 'file', 'memory'].includes(s) || /^rediss?:\/\//.test(s) || tokenFileSetting(s) !== undefined,
-    STORE_SETTINGS,
-  ),
+  v.check((s) => storeAdapterFor(s) !== undefined, STORE_SETTINGS),
 );
 
 /** The config file's schema (`tokensmith.config.yaml` / `.json`). */
