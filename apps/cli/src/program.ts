@@ -3,7 +3,7 @@ import { EXIT, exitCodeForCategory } from './cli-error.js';
 import { explain, recallProvider } from './hints/explain.js';
 import { findDefaultConfigFile } from './config/locate.js';
 import { VERSION } from './version.js';
-import { styler, useColor, type CliIO } from './terminal/io.js';
+import { streamHasColor, styler, useColor, type CliIO } from './terminal/io.js';
 import { sanitizeForTerminal } from './terminal/safety.js';
 import type { GlobalOptions } from './context.js';
 import { registerTimelineCommand } from './commands/timeline-command.js';
@@ -20,10 +20,10 @@ export { VERSION } from './version.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0  success
-  1  usage or config error
-  2  authentication error (bad credentials, denied, login required)
-  3  network or provider error (timeout, 5xx, unreadable response)
+  0    success
+  1    usage or config error
+  2    authentication error (bad credentials, denied, login required)
+  3    network or provider error (timeout, 5xx, unreadable response)
   130  cancelled (Ctrl-C)
 
 Without a terminal (stdin not a TTY, CI set, or --no-input) nothing waits for a person: a command
@@ -79,7 +79,7 @@ export function buildProgram(io: CliIO): Command {
     .addHelpText('after', () => examplesHelp(io));
   const global = () => program.opts<GlobalOptions>();
 
-  const context = { program, io, global, style };
+  const context = { program, io, global, style, stdoutStyle: styler(streamHasColor(io.stdout, io.env)) };
   registerTimelineCommand(context);
   registerTokenCommand(context);
   registerProvidersCommand(context);
@@ -98,7 +98,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT.ok;
+    // A command that ends on Ctrl-C by design (the sandbox, which runs until stopped) still reports
+    // the cancellation, as the exit-code table says.
+    return io.signal?.aborted ? EXIT_CANCELLED : EXIT.ok;
   } catch (error) {
     if (io.signal?.aborted) {
       // Ctrl-C or SIGTERM: the command has cleaned up (listener closed, nothing half-written).
