@@ -3,6 +3,7 @@ import { EXIT, exitCodeForCategory } from './cli-error.js';
 import { explain, recallProvider } from './hints/explain.js';
 import { findDefaultConfigFile } from './config/locate.js';
 import { VERSION } from './version.js';
+import { formatHelpItem } from './help/pages.js';
 import { streamHasColor, styler, useColor, type CliIO } from './terminal/io.js';
 import { sanitizeForTerminal } from './terminal/safety.js';
 import type { GlobalOptions } from './context.js';
@@ -73,6 +74,12 @@ export function buildProgram(io: CliIO): Command {
       '--no-input',
       'never wait for a person: a command that needs a login fails at once (also when stdin is not a terminal, or CI is set)',
     )
+    // Descriptions too narrow to wrap beside their option go under it (help/pages.ts), so a
+    // 40-column terminal gets help that fits; the captured pages use the same layout.
+    .configureHelp({
+      formatItem: (term, termWidth, description, helper) =>
+        formatHelpItem(term, termWidth, description, helper.helpWidth ?? 80, helper.minWidthToWrap),
+    })
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
