@@ -5,8 +5,8 @@ import type { Writable } from 'node:stream';
 // head` does. Any other write error (a full disk, `> /dev/full`) means the output was lost: one line
 // on stderr and a non-zero exit, never Node's unhandled 'error' stack trace.
 
-/** Error codes that mean the reading end of stdout is gone: nothing to report. */
-const READER_GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED']);
+/** Error codes that mean the reading end of stdout is gone (EOF: how Windows reports a closed pipe): nothing to report. */
+const READER_GONE = new Set(['EPIPE', 'ECONNRESET', 'EOF', 'ERR_STREAM_DESTROYED']);
 
 /** Whether a write error only means the reader of the stream went away (`| head -1`). */
 export function isReaderGone(error: unknown): boolean {
