@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN, TRUSTED_TEST_VARIABLES, tempDir } from './helpers.js';
+import { BIN, TRUSTED_TEST_VARIABLES, runBinary, tempDir } from './helpers.js';
 
 // A stdout that goes away (`tokensmith status | head -1`) ends every command quietly with exit 0, as
 // `git log | head` does; a stdout that cannot be written (`> /dev/full`) gives one line on stderr
@@ -96,7 +96,6 @@ describe('--help (answered by the launcher) with a stdout nobody reads', () => {
 describe('init --output -', () => {
   it('prints the starter config on stdout and creates no file named "-"', async () => {
     const cwd = tempDir();
-    const { runBinary } = await import('./helpers.js');
     const result = await runBinary(['init', '--output', '-', '--strategy', 'device-code'], { cwd });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('strategy: device-code');
