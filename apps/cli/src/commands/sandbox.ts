@@ -1,22 +1,27 @@
+import { dirname, resolve } from 'node:path';
 import type { CommandContext } from '../command-context.js';
 import { CliError } from '../cli-error.js';
 
 /**
- * Writes the config for `--write`, mode 0600, as `init` does: never over an existing file without
- * `--force` (the README suggests tokensmith.config.yaml, which may be the user's real config), never
- * through a symbolic link, and atomically (a temp file renamed into place), so a failed write leaves
- * the old file whole. Errors are usage errors a person can act on.
+ * Where `--write` may write, as for `init`: never over an existing file without `--force` (the README
+ * suggests tokensmith.config.yaml, which may be the user's real config), never through a symbolic
+ * link, never over something that is not a regular file. Checked before the sandbox starts, and
+ * again at the write.
  */
-async function writeConfigFile(path: string, text: string, force: boolean): Promise<string> {
-  // node:path's functions do not use `this`.
-  // eslint-disable-next-line @typescript-eslint/unbound-method
-  const { resolve, dirname } = await import('node:path');
-  const { pathKind, writeFileAtomic } = await import('../files/safe-write.js');
+async function writableTarget(path: string, force: boolean): Promise<string> {
+  const { pathKind } = await import('../files/safe-write.js');
   const target = resolve(path);
   const kind = pathKind(target);
   if (kind === 'symlink') throw new CliError('usage', `--write ${path}: it is a symbolic link; write to a regular path`);
   if (kind === 'other') throw new CliError('usage', `${target} exists and is not a regular file; choose another --write PATH`);
   if (kind === 'file' && !force) throw new CliError('usage', `${target} already exists; pass --force to overwrite it`);
+  return target;
+}
+
+/** Writes the config for `--write`, mode 0600, atomically (a temp file renamed into place: a failed write leaves the old file whole). */
+async function writeConfigFile(path: string, text: string, force: boolean): Promise<string> {
+  const target = await writableTarget(path, force);
+  const { writeFileAtomic } = await import('../files/safe-write.js');
   try {
     writeFileAtomic(target, text, 0o600);
   } catch (error) {
@@ -44,6 +49,7 @@ export function registerSandboxCommand({ program, io }: CommandContext): void {
       const portText = flags.port ?? '0';
       const port = Number(portText);
       if (!/^\d+$/.test(portText) || port > 65535) throw new CliError('usage', '--port must be a number from 0 to 65535');
+      if (flags.write) await writableTarget(flags.write, flags.force === true); // refuse before a listener starts
       const { startSandbox, DEMO_CREDENTIALS, DEMO_LOGIN_HINT } = await import('@tokensmith/sandbox');
       const { demoConfig, demoConfigYaml } = await import('../demo/config.js');
       let sandbox: Awaited<ReturnType<typeof startSandbox>>;
