@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 import { EXIT_CANCELLED, run } from './program.js';
+import { exitCodeAfterOutput, guardOutput, isReaderGone, outputFailureLine } from './terminal/output-failure.js';
+
+// Before anything is written: a closed pipe (`| head -1`) or a full disk must end the run with a
+// word or quietly, not with Node's unhandled 'error' stack trace.
+const output = guardOutput(process.stdout, process.stderr);
 
 // Ctrl-C and SIGTERM abort the running command through one signal, so a login closes its
 // listener, stops prompting and writes nothing half-done; then the process exits 128 + signal.
@@ -26,8 +31,12 @@ const code = await run(process.argv.slice(2), {
 });
 
 // Exit once the output is flushed: a socket a library left open (a keep-alive connection, a
-// half-read body) must not keep the process alive after the command is done (issue 17 hole 5).
+// half-read body) must not keep the process alive after the command is done.
 const flushed = (stream: NodeJS.WriteStream) =>
-  new Promise<void>((resolve) => (stream.writableLength === 0 ? resolve() : stream.write('', () => resolve())));
+  new Promise<void>((resolve) => (stream.writableLength === 0 || stream.destroyed ? resolve() : stream.write('', () => resolve())));
 await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
-process.exit(signalled && code === EXIT_CANCELLED ? SIGNAL_EXIT[signalled] : code);
+if (output.failure !== undefined && !isReaderGone(output.failure)) {
+  process.stderr.write(outputFailureLine(output.failure));
+  await flushed(process.stderr);
+}
+process.exit(signalled && code === EXIT_CANCELLED ? SIGNAL_EXIT[signalled] : exitCodeAfterOutput(code, output.failure));

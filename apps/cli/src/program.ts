@@ -4,7 +4,8 @@ import { explain, recallProvider } from './hints/explain.js';
 import { findDefaultConfigFile } from './config/locate.js';
 import { VERSION } from './version.js';
 import { storeOptionHelp } from './stores/index.js';
-import { styler, useColor, type CliIO } from './terminal/io.js';
+import { formatHelpItem } from './help/pages.js';
+import { streamHasColor, styler, useColor, type CliIO } from './terminal/io.js';
 import { sanitizeForTerminal } from './terminal/safety.js';
 import type { GlobalOptions } from './context.js';
 import { registerTimelineCommand } from './commands/timeline-command.js';
@@ -21,10 +22,10 @@ export { VERSION } from './version.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0  success
-  1  usage or config error
-  2  authentication error (bad credentials, denied, login required)
-  3  network or provider error (timeout, 5xx, unreadable response)
+  0    success
+  1    usage or config error
+  2    authentication error (bad credentials, denied, login required)
+  3    network or provider error (timeout, 5xx, unreadable response)
   130  cancelled (Ctrl-C)
 
 Without a terminal (stdin not a TTY, CI set, or --no-input) nothing waits for a person: a command
@@ -69,13 +70,19 @@ export function buildProgram(io: CliIO): Command {
       '--no-input',
       'never wait for a person: a command that needs a login fails at once (also when stdin is not a terminal, or CI is set)',
     )
+    // Descriptions too narrow to wrap beside their option go under it (help/pages.ts), so a
+    // 40-column terminal gets help that fits; the captured pages use the same layout.
+    .configureHelp({
+      formatItem: (term, termWidth, description, helper) =>
+        formatHelpItem(term, termWidth, description, helper.helpWidth ?? 80, helper.minWidthToWrap),
+    })
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride()
     .addHelpText('after', () => examplesHelp(io));
   const global = () => program.opts<GlobalOptions>();
 
-  const context = { program, io, global, style };
+  const context = { program, io, global, style, stdoutStyle: styler(streamHasColor(io.stdout, io.env)) };
   registerTimelineCommand(context);
   registerTokenCommand(context);
   registerProvidersCommand(context);
@@ -94,7 +101,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT.ok;
+    // A command that ends on Ctrl-C by design (the sandbox, which runs until stopped) still reports
+    // the cancellation, as the exit-code table says.
+    return io.signal?.aborted ? EXIT_CANCELLED : EXIT.ok;
   } catch (error) {
     if (io.signal?.aborted) {
       // Ctrl-C or SIGTERM: the command has cleaned up (listener closed, nothing half-written).

@@ -51,14 +51,14 @@ describe('tokensmith sandbox', () => {
     } finally {
       child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    expect(await exited).toBe(143);
   });
 
-  it('--write PATH writes the config 0600 (even over an existing 0644 file), prints the demo login, and a busy --port suggests --port 0', async () => {
+  it('--write PATH --force writes the config 0600 (even over an existing 0644 file), prints the demo login, and a busy --port suggests --port 0', async () => {
     const dir = tempDir();
     const path = join(dir, 'tokensmith.config.yaml');
     writeFileSync(path, 'old', { mode: 0o644 });
-    const child = spawn(process.execPath, [BIN, 'sandbox', '--write', path], {
+    const child = spawn(process.execPath, [BIN, 'sandbox', '--write', path, '--force'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH ?? '', HOME: dir, XDG_CONFIG_HOME: join(dir, '.config') },
     });
@@ -92,7 +92,7 @@ describe('tokensmith sandbox', () => {
     } finally {
       child.kill('SIGINT');
     }
-    expect(await exited).toBe(0);
+    expect(await exited).toBe(130);
   });
 
   it('prints YAML that validates as a config', async () => {

@@ -82,8 +82,10 @@ export interface AuthorizationCodeOptions extends OAuth2ClientOptions {
    * Asks the person for the URL the browser was sent to (or the bare code): used without
    * `openBrowser`, when it fails, with a non-loopback `redirectUri`, or with `redirectMode: 'paste'`.
    * `signal` aborts when the flow ends another way (the listener got the callback, a timeout): stop prompting then.
+   * An unusable answer (empty, not a URL or code, another sign-in's state) is asked for again, with
+   * `rejected` saying why, until the deadline (at most 10 times).
    */
-  promptRedirect?: (info: { authorizeUrl: string; signal: AbortSignal }) => Promise<string>;
+  promptRedirect?: (info: { authorizeUrl: string; signal: AbortSignal; rejected?: string }) => Promise<string>;
   /** `'paste'` skips the loopback listener (e.g. over SSH) and always asks through `promptRedirect`. Default `'auto'`. */
   redirectMode?: 'auto' | 'paste';
   /** Progress for a spinner or log. */

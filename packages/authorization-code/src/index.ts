@@ -9,5 +9,5 @@ export { startLoopbackListener } from './loopback-listener.js';
 export { isLoopbackRedirectUri, LOOPBACK_HOST } from './loopback-redirect.js';
 export type { LoopbackListener } from './loopback-listener.js';
 export type { LoopbackCallback, CallbackOutcome, WaitOptions } from './loopback-callback.js';
-export { callbackFromInput } from './redirect-input.js';
+export { callbackFromInput, readPastedRedirect } from './redirect-input.js';
 export { callbackPage } from './callback-page.js';

@@ -3,7 +3,7 @@ import { exchangeCode, issuerParam, startAuthorization, type FlowContext } from 
 import { withDeadline } from './deadline.js';
 import type { LoopbackCallback } from './loopback-callback.js';
 import { startLoopbackListener } from './loopback-listener.js';
-import { callbackFromInput } from './redirect-input.js';
+import { askUntilUsable } from './paste-loop.js';
 
 function browserMessage(error: unknown): string {
   return error instanceof TokensmithError ? error.message : 'Sign-in failed.';
@@ -68,20 +68,17 @@ export async function loginViaListener(context: FlowContext, signal: AbortSignal
       reportBrowserFailed(context, authorizeUrl);
       return undefined;
     });
-    const waiting: Array<Promise<{ callback: LoopbackCallback } | { input: string }>> = [callback];
+    const waiting: Array<Promise<{ callback: LoopbackCallback } | { pasted: URL }>> = [callback];
     if (promptRedirect) {
       const promptSignal = signal ? AbortSignal.any([signal, stopPrompt.signal]) : stopPrompt.signal;
-      waiting.push(browserFailed.then(() => promptRedirect({ authorizeUrl, signal: promptSignal })).then((input) => ({ input })));
+      const iss = issuerParam(await context.session.server());
+      // An unusable paste asks again while the listener keeps waiting: either may still answer.
+      const pasted = browserFailed.then(() => askUntilUsable(promptRedirect, { authorizeUrl, signal: promptSignal }, pending, { iss }));
+      waiting.push(pasted.then((url) => ({ pasted: url })));
     }
     const received = await Promise.race(waiting);
     stopPrompt.abort();
-    if ('input' in received) {
-      return await exchangeCode(
-        context,
-        pending,
-        callbackFromInput(received.input, pending, { iss: issuerParam(await context.session.server()) }),
-      );
-    }
+    if ('pasted' in received) return await exchangeCode(context, pending, received.pasted);
     progress({ type: 'callback', message: 'Received the authorization response from the browser' });
     let credentials: BearerCredentials;
     try {
@@ -125,11 +122,13 @@ export async function loginViaPaste(context: FlowContext, signal: AbortSignal | 
     });
   }
   try {
-    const input = await withDeadline(
-      Promise.resolve().then(() => settings.promptRedirect!({ authorizeUrl, signal: promptSignal })),
+    const iss = issuerParam(await context.session.server());
+    // An unusable paste asks again, until the deadline.
+    const pasted = await withDeadline(
+      Promise.resolve().then(() => askUntilUsable(settings.promptRedirect!, { authorizeUrl, signal: promptSignal }, pending, { iss })),
       { timeoutMs: settings.callbackTimeoutMs, signal, what: 'pasted redirect URL or code' },
     );
-    return await exchangeCode(context, pending, callbackFromInput(input, pending, { iss: issuerParam(await context.session.server()) }));
+    return await exchangeCode(context, pending, pasted);
   } finally {
     stop.abort();
   }

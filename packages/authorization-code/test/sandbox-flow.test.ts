@@ -329,7 +329,7 @@ describe('authorization code: logout', () => {
     const events: string[] = [];
     const p = provider({ openBrowser: b.open, onProgress: (message) => events.push(message) });
     const token = await p.login();
-    await p.logout();
+    expect(await p.logout()).toEqual({ revocation: 'revoked', endpoint: new URL(sandbox.endpoints.issuer).origin });
     expect(await p.peek()).toBeUndefined();
     expect((await timeline(token.accessToken)).status).toBe(401);
     const refresh = await fetch(sandbox.endpoints.tokenUrl, {
@@ -348,7 +348,9 @@ describe('authorization code: logout', () => {
     const p = provider({ openBrowser: b.open, onProgress: (_m, e) => events.push(e) });
     const token = await p.login();
     await sandbox.stop();
-    await expect(p.logout()).resolves.toBeUndefined();
+    const result = await p.logout();
+    expect(result).toEqual({ revocation: 'failed', endpoint: new URL(sandbox.endpoints.issuer).origin, reason: expect.any(String) });
+    expect(JSON.stringify(result)).not.toContain(token.refreshToken!);
     expect(await p.peek()).toBeUndefined();
     const failures = events.filter((e) => e.type === 'revoke-failed');
     expect(failures).toHaveLength(2);

@@ -4,6 +4,7 @@ import {
   defineProvider,
   tokenKey,
   type BearerCredentials,
+  type LogoutResult,
   type ManagedTokenProvider,
 } from '@tokensmith/core/kit';
 import { resolveClientCredentialsOptions, type ClientCredentialsOptions } from './client-credentials-options.js';
@@ -49,19 +50,22 @@ export function createClientCredentialsProvider(options: ClientCredentialsOption
     skewMs: settings.skewMs,
   });
 
-  const logout = async (): Promise<void> => {
+  const logout = async (): Promise<LogoutResult> => {
     const current = invalidateUrl ? await tokens.peek().catch(() => undefined) : undefined;
+    let result: LogoutResult = { revocation: invalidateUrl ? 'nothing-stored' : 'unsupported' };
     if (invalidateUrl && current) {
       try {
         await invalidateToken(settings, invalidateUrl, current);
         settings.progress(`Invalidated the token at ${invalidateUrl.origin}`);
+        result = { revocation: 'revoked', endpoint: invalidateUrl.origin };
       } catch (error) {
-        settings.progress(
-          `Could not invalidate the token at ${invalidateUrl.origin} (${error instanceof Error ? error.message : 'unknown error'}); it was forgotten here`,
-        );
+        const reason = error instanceof Error ? error.message : 'unknown error';
+        settings.progress(`Could not invalidate the token at ${invalidateUrl.origin} (${reason}); it was forgotten here`);
+        result = { revocation: 'failed', endpoint: invalidateUrl.origin, reason };
       }
     }
     await tokens.drop();
+    return result;
   };
 
   return defineProvider(

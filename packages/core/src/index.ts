@@ -6,6 +6,7 @@ export type {
   ManagedTokenProvider,
   InteractiveTokenProvider,
   LoginOptions,
+  LogoutResult,
   GetTokenOptions,
   AuthorizeRequest,
 } from './provider.js';

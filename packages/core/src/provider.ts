@@ -61,6 +61,23 @@ export interface LoginOptions {
 }
 
 /**
+ * What `logout()` did at the provider (the tokens are always forgotten locally): `revoked` at
+ * `endpoint` (its origin); `unsupported`, the provider has no revocation endpoint; `failed`, the
+ * revocation request failed for `reason` (it names no token); `nothing-stored`, there was nothing
+ * to revoke.
+ *
+ * @example
+ * ```ts
+ * const result = await provider.logout();
+ * if (result.revocation === 'failed') console.warn(`not revoked: ${result.reason}`);
+ * ```
+ */
+export type LogoutResult =
+  | { revocation: 'revoked'; endpoint: string }
+  | { revocation: 'unsupported' | 'nothing-stored' }
+  | { revocation: 'failed'; endpoint?: string; reason: string };
+
+/**
  * A provider whose tokens live in a store: `peek()` reads them without obtaining any, `logout()`
  * revokes them where the server supports it and always forgets them locally.
  *
@@ -73,8 +90,8 @@ export interface LoginOptions {
 export interface ManagedTokenProvider<C extends Credentials = Credentials> extends TokenProvider<C> {
   /** The stored credentials, without starting any request or flow. */
   peek(): Promise<C | undefined>;
-  /** Revokes the credentials where the server supports it, and always forgets them locally. */
-  logout(): Promise<void>;
+  /** Revokes the credentials where the server supports it, always forgets them locally, and says which happened. */
+  logout(): Promise<LogoutResult>;
 }
 
 /**

@@ -227,7 +227,11 @@ export function createOAuth1PinProvider(options: OAuth1PinProviderOptions): OAut
       login,
       startLogin,
       completeLogin,
-      logout: () => tokens.drop(),
+      // OAuth 1.0a has no revocation endpoint: logging out forgets the tokens here.
+      logout: async () => {
+        await tokens.drop();
+        return { revocation: 'unsupported' as const };
+      },
       peek: () => tokens.peek(),
     },
     {

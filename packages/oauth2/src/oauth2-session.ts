@@ -6,6 +6,7 @@ import {
   type BearerCredentials,
   type GetTokenOptions,
   type LoginOptions,
+  type LogoutResult,
   type TokenManager,
 } from '@tokensmith/core/kit';
 import { configure } from './client-config.js';
@@ -36,7 +37,7 @@ export interface OAuth2Session {
     authorize(request: AuthorizeRequest, options?: GetTokenOptions): Promise<Record<string, string>>;
     invalidate(): Promise<void>;
     login(options?: LoginOptions): Promise<BearerCredentials>;
-    logout(): Promise<void>;
+    logout(): Promise<LogoutResult>;
     peek(): Promise<BearerCredentials | undefined>;
   };
 }
@@ -89,7 +90,7 @@ export function createOAuth2Session(
     },
     interactive: ({ signal }) => hooks.interactive(signal),
     // A login whose tokens the store refused: revoke them (RFC 7009) rather than leave them live.
-    discardUnstored: async (credentials) => revokeTokens(config(await server()), credentials, progress),
+    discardUnstored: async (credentials) => (await revokeTokens(config(await server()), credentials, progress)).revocation === 'revoked',
   });
 
   return {
@@ -103,19 +104,22 @@ export function createOAuth2Session(
       authorize: async (_request, options) => bearerHeaders(await tokens.get(options)),
       invalidate: () => tokens.invalidate(),
       login: (options) => tokens.login(({ signal }) => hooks.interactive(signal), options),
-      logout: async () => {
+      logout: async (): Promise<LogoutResult> => {
+        let result: LogoutResult;
         try {
           const current = await tokens.peek();
-          if (current) await revokeTokens(config(await server()), current, progress);
+          result = current ? await revokeTokens(config(await server()), current, progress) : { revocation: 'nothing-stored' };
         } catch (error) {
           const mapped = await toTokensmithError(error, 'token revocation');
           progress({
             type: 'revoke-failed',
             message: `Could not revoke the tokens (${mapped.message}); they are forgotten locally anyway`,
           });
+          result = { revocation: 'failed', reason: mapped.message };
         } finally {
           await tokens.drop();
         }
+        return result;
       },
       peek: () => tokens.peek(),
     },

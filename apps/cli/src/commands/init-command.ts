@@ -6,7 +6,7 @@ export function registerInitCommand({ program, io, style }: CommandContext): voi
     .command('init')
     .description('write a commented starter config for a strategy')
     .option('-s, --strategy <strategy>', 'client-credentials, oauth1-pin, authorization-code or device-code', 'client-credentials')
-    .option('-o, --output <path>', 'where to write it', 'tokensmith.config.yaml')
+    .option('-o, --output <path>', 'where to write it (- for stdout)', 'tokensmith.config.yaml')
     .option('-f, --force', 'overwrite an existing file')
     .option(
       '-g, --global',
@@ -17,7 +17,9 @@ export function registerInitCommand({ program, io, style }: CommandContext): voi
       '\nExamples:\n  $ tokensmith init\n  $ tokensmith init --strategy oauth1-pin\n  $ tokensmith init --strategy authorization-code --output mastodon.yaml\n  $ tokensmith init --global --strategy device-code',
     )
     .action(async (flags: { strategy: string; output: string; force?: boolean; global?: boolean }) => {
-      const { writeStarterConfig } = await import('./init.js');
+      const { starterText, writeStarterConfig } = await import('./init.js');
+      // `--output -` means stdout, as for most tools, not a file named "-".
+      if (flags.output === '-' && flags.global !== true) return void io.stdout.write(starterText(flags.strategy));
       const { path, mode } = writeStarterConfig(io.cwd, flags.strategy, {
         path: flags.output,
         force: flags.force === true,

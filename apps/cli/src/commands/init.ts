@@ -88,6 +88,12 @@ export function starterConfig(strategy: StrategyName): string {
   return HEADER + STARTERS[strategy];
 }
 
+/** The starter config for a strategy named on the command line, or a usage error naming the valid ones. */
+export function starterText(strategy: string): string {
+  if (!Object.hasOwn(STARTERS, strategy)) throw new CliError('usage', `--strategy must be one of ${Object.keys(STARTERS).join(', ')}`);
+  return starterConfig(strategy as StrategyName);
+}
+
 /** Where `init` wrote, and the mode the file really has. */
 export interface WrittenConfig {
   path: string;
@@ -104,7 +110,7 @@ export function writeStarterConfig(
   strategy: string,
   options: { path?: string; force?: boolean; global?: boolean; env?: NodeJS.ProcessEnv },
 ): WrittenConfig {
-  if (!Object.hasOwn(STARTERS, strategy)) throw new CliError('usage', `--strategy must be one of ${Object.keys(STARTERS).join(', ')}`);
+  const text = starterText(strategy);
   const path = options.global ? userConfigPath(options.env ?? {}) : resolve(cwd, options.path ?? 'tokensmith.config.yaml');
   const kind = pathKind(path);
   if (kind === 'symlink')
@@ -115,6 +121,6 @@ export function writeStarterConfig(
   if (kind === 'other') throw new CliError('usage', `${path} exists and is not a regular file; choose another --output PATH`);
   if (kind === 'file' && !options.force) throw new CliError('usage', `${path} already exists; pass --force to overwrite it`);
   if (options.global) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const mode = writeFileAtomic(path, starterConfig(strategy as StrategyName), 0o600);
+  const mode = writeFileAtomic(path, text, 0o600);
   return { path, mode };
 }

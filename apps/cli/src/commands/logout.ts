@@ -1,11 +1,26 @@
+import type { LogoutResult } from '@tokensmith/core';
 import type { CommandContext } from '../command-context.js';
 import { withProvider } from '../session.js';
+
+/** What `logout` did at the provider, in words: never "revoked where supported" when nothing was revoked. */
+function logoutOutcome(result: LogoutResult): string {
+  switch (result.revocation) {
+    case 'revoked':
+      return `revoked at ${new URL(result.endpoint).host}, forgotten locally`;
+    case 'unsupported':
+      return 'the provider has no revocation endpoint; forgotten locally';
+    case 'failed':
+      return `revocation failed: ${result.reason}; forgotten locally`;
+    case 'nothing-stored':
+      return 'nothing was stored to revoke; forgotten locally';
+  }
+}
 
 /** Registers `tokensmith logout`. */
 export function registerLogoutCommand({ program, io, global }: CommandContext): void {
   program
     .command('logout')
-    .description("revoke (where supported) and forget a provider's tokens")
+    .description("revoke a provider's tokens (where it has a revocation endpoint) and forget them here")
     .argument('<provider>', 'provider name from the config')
     .addHelpText('after', '\nExamples:\n  $ tokensmith logout twitter-user\n  $ tokensmith --store redis://127.0.0.1:6379 logout app')
     .action(async (name: string) => {
@@ -24,8 +39,9 @@ export function registerLogoutCommand({ program, io, global }: CommandContext): 
           return;
         }
         progress.start(`Logging out of ${providerName}`);
+        let result: LogoutResult;
         try {
-          await provider.logout();
+          result = await provider.logout();
         } catch (error) {
           // The documented way out of a corrupt token file: move it aside (it is never overwritten).
           const { store } = await context.store();
@@ -38,7 +54,7 @@ export function registerLogoutCommand({ program, io, global }: CommandContext): 
           );
           return;
         }
-        progress.succeed(`Logged out of ${providerName} (tokens revoked where supported, and forgotten here)`);
+        progress.succeed(`Logged out of ${providerName}: ${logoutOutcome(result)}`);
       });
     });
 }

@@ -1,7 +1,7 @@
 import type { CommandContext } from '../command-context.js';
 
 /** Registers `tokensmith providers`. */
-export function registerProvidersCommand({ program, io, global, style }: CommandContext): void {
+export function registerProvidersCommand({ program, io, global, stdoutStyle: style }: CommandContext): void {
   program
     .command('providers')
     .description('list the configured providers and their strategies, and which config file was read')

@@ -35,7 +35,7 @@ function detailOf(row: StatusRow): string {
 }
 
 /** Registers `tokensmith status`. */
-export function registerStatusCommand({ program, io, global, style }: CommandContext): void {
+export function registerStatusCommand({ program, io, global, stdoutStyle: style }: CommandContext): void {
   program
     .command('status')
     .description('show each provider: logged in or not (and as whom), expiry, scopes and the token store (never the tokens)')

@@ -15,7 +15,8 @@ export function registerTokenCommand({ program, io, global }: CommandContext): v
     )
     .action(async (name: string | undefined, flags: { json?: boolean; browser?: boolean }) => {
       await withProvider(io, global(), name, flags, async ({ name: providerName, provider, progress }) => {
-        progress.start(`Getting a token for ${providerName}`);
+        // A helper's stdout is read by a program (`$(tokensmith token x)`): no progress line unless a person watches it.
+        if (io.stdout.isTTY) progress.start(`Getting a token for ${providerName}`);
         const credentials = await provider.getToken(io.signal ? { signal: io.signal } : {});
         progress.stop();
         if (flags.json) {

@@ -51,13 +51,36 @@ function boxWrap(text: string, width: number, minWidthToWrap: number): string {
   return wrapped.join('\n');
 }
 
-/** An indented term, padded, and its description wrapped beside it (commander's Help.formatItem). */
-function formatItem(term: string, termWidth: number, description: string, helpWidth: number, minWidthToWrap: number): string {
+/** Where a description goes under its term when the column beside it is too narrow. */
+const UNDER_INDENT = '      ';
+/** Below this many columns for a description under its term, nothing is wrapped (as commander does below its minimum). */
+const MIN_UNDER_WIDTH = 20;
+
+/**
+ * An indented term, padded, and its description wrapped beside it: commander's Help.formatItem,
+ * except where commander would not wrap at all because the column beside the term is narrower than
+ * `minWidthToWrap` (a 40-column terminal): there the description goes under the term, wrapped to
+ * the terminal's width, instead of running off the screen. The program's help uses this too
+ * (program.ts configures it), so the captured pages and commander stay equal.
+ *
+ * @example
+ * ```ts
+ * formatHelpItem('-o, --output <path>', 19, 'where to write it', 40, 40); // '  -o, --output <path>\n      where to write it'
+ * ```
+ */
+export function formatHelpItem(term: string, termWidth: number, description: string, helpWidth: number, minWidthToWrap: number): string {
   const indent = '  ';
   if (!description) return indent + term;
   const paddedTerm = term.padEnd(termWidth + term.length - displayWidth(term));
   const remainingWidth = helpWidth - termWidth - 2 - indent.length;
   const preformatted = /\n[^\S\r\n]/.test(description);
+  const underWidth = helpWidth - UNDER_INDENT.length;
+  if (remainingWidth < minWidthToWrap && !preformatted && underWidth >= MIN_UNDER_WIDTH) {
+    const under = boxWrap(description, underWidth, 0)
+      .split('\n')
+      .map((line) => UNDER_INDENT + line);
+    return [indent + term, ...under].join('\n');
+  }
   const formatted =
     remainingWidth < minWidthToWrap || preformatted
       ? description
@@ -80,7 +103,7 @@ export function renderHelpPage(segments: readonly HelpSegment[], helpWidth: numb
       typeof segment === 'string'
         ? segment
         : 'item' in segment
-          ? formatItem(...segment.item, helpWidth, minWidthToWrap)
+          ? formatHelpItem(...segment.item, helpWidth, minWidthToWrap)
           : boxWrap(segment.wrap, helpWidth, minWidthToWrap),
     )
     .join('');

@@ -2,6 +2,7 @@ import { fstatSync, readFileSync, statSync, writeSync, type Stats } from 'node:f
 import { findDefaultConfigFile } from '../config/locate.js';
 import { helpRequest, renderHelpPage, type HelpPages } from './pages.js';
 import { VERSION } from '../version.js';
+import { exitCodeAfterOutput, isReaderGone, outputFailureLine } from '../terminal/output-failure.js';
 
 function readPages(path: string): HelpPages | undefined {
   try {
@@ -34,18 +35,27 @@ function statIfAny(stat: () => Stats): Stats | undefined {
 
 /**
  * Writes `text` to stdout. Straight to file descriptor 1: process.stdout is a stream whose set-up
- * costs more than the rest of `--help`. A full pipe (EAGAIN) falls back to the stream; a reader
- * that went away (`| head -1`, EPIPE) ends the output, as it does for any command.
+ * costs more than the rest of `--help`. A full pipe (EAGAIN) falls back to the stream. A reader
+ * that went away (`| head -1`, EPIPE) ends the output quietly, as it does for any command; any
+ * other failure (`> /dev/full`) is one line on stderr and exit 1 (terminal/output-failure.ts).
  */
 function writeOut(text: string): void {
   let rest = Buffer.from(text);
   try {
     while (rest.length > 0) rest = rest.subarray(writeSync(1, rest));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EAGAIN') process.stdout.write(rest);
-    else if (code !== 'EPIPE') throw error;
+    if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
+      process.stdout.on('error', reportOutputFailure);
+      process.stdout.write(rest);
+    } else reportOutputFailure(error);
   }
+}
+
+function reportOutputFailure(error: unknown): void {
+  if (isReaderGone(error)) return;
+  process.stderr.on('error', () => undefined); // nowhere left to report a failure of stderr itself
+  process.stderr.write(outputFailureLine(error));
+  process.exitCode = exitCodeAfterOutput(0, error);
 }
 
 /**

@@ -81,6 +81,8 @@ function oauth2ClientOptions(
   };
 }
 
+type PromptRedirect = NonNullable<import('@tokensmith/authorization-code').AuthorizationCodeOptions['promptRedirect']>;
+
 /** Builds the strategy named by the provider's config; each strategy package is loaded only when used. */
 export async function buildProvider(config: ProviderConfig, store: TokenStore, interaction: InteractionOptions): Promise<BuiltProvider> {
   const { io, progress, prompter } = interaction;
@@ -164,11 +166,10 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
                 if (!(await showAuthorizeUrl(person, url))) throw new Error('no browser opened');
                 progress.start('Waiting for you to approve in the browser');
               },
-              promptRedirect: async ({ authorizeUrl, signal }: { authorizeUrl: string; signal: AbortSignal }) => {
+              promptRedirect: async ({ authorizeUrl, signal, rejected }: Parameters<PromptRedirect>[0]) => {
                 progress.stop();
                 await showAuthorizeUrl({ ...person, browser: false }, authorizeUrl);
-                if (mode.interactive)
-                  return prompter.ask('Waiting for the browser; or paste the URL it was redirected to (or the code): ', { signal });
+                if (mode.interactive) return (await import('../login/paste-prompt.js')).askForRedirect(io, prompter, { signal, rejected });
                 // No terminal to paste into (kubelogin does the same): wait for the browser to reach the
                 // loopback listener, bounded by the callback timeout; Ctrl-C cancels.
                 progress.start('Waiting for a browser to reach the redirect (Ctrl-C to cancel)');

@@ -12,9 +12,30 @@ export interface CliIO {
   signal?: AbortSignal;
 }
 
-/** Whether to colour output: only on a TTY, and never with NO_COLOR set. */
+/**
+ * Whether to colour what is written to `stream`, decided for each stream on its own: `status >
+ * file` in a terminal writes no escape codes into the file, while its errors on the terminal keep
+ * their colour. In order: `FORCE_COLOR` (`0` or `false` disables, any other value forces, as Node
+ * and chalk read it); `NO_COLOR` with any non-empty value disables (no-color.org); `CLICOLOR_FORCE`
+ * other than `0` forces; otherwise colour only on a TTY whose `TERM` is not `dumb`.
+ *
+ * @example
+ * ```ts
+ * streamHasColor(process.stdout, process.env); // false for `tokensmith status > file`
+ * streamHasColor({ isTTY: false }, { FORCE_COLOR: '1' }); // true
+ * ```
+ */
+export function streamHasColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if (env.NO_COLOR) return false;
+  if (env.CLICOLOR_FORCE !== undefined && env.CLICOLOR_FORCE !== '' && env.CLICOLOR_FORCE !== '0') return true;
+  return Boolean(stream.isTTY) && env.TERM !== 'dumb';
+}
+
+/** Whether to colour stderr (progress, prompts, errors): {@link streamHasColor} for `io.stderr`. */
 export function useColor(io: CliIO): boolean {
-  return Boolean(io.stderr.isTTY) && !('NO_COLOR' in io.env) && io.env.TERM !== 'dumb';
+  return streamHasColor(io.stderr, io.env);
 }
 
 /** Colour helpers for one run (identity functions when colour is off). */
