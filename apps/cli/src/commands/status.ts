@@ -1,6 +1,6 @@
+import type { Credentials, TokenStore } from '@tokensmith/core';
 import type { CommandContext } from '../command-context.js';
 import { describeCredentials, type CredentialStatus } from '../session.js';
-import { createProgress } from '../terminal/io.js';
 import { sanitizeForTerminal } from '../terminal/safety.js';
 
 /** One row of `tokensmith status`. */
@@ -24,6 +24,16 @@ function idTokenUser(idToken: string | undefined): string | undefined {
   }
 }
 
+/**
+ * A lookup of stored credentials by key: one `entries()` read when the store can list (the file,
+ * memory and Redis stores), else a `get` per key (the keychain, which looks up one key at a time).
+ */
+async function storedCredentials(store: TokenStore): Promise<(key: string) => Promise<Credentials | undefined>> {
+  if (!store.entries) return (key) => store.get(key);
+  const byKey = new Map((await store.entries()).map((entry) => [entry.key, entry.credentials]));
+  return async (key) => byKey.get(key);
+}
+
 function detailOf(row: StatusRow): string {
   if (row.missingVariables) return `unresolved: set ${row.missingVariables.join(', ')}`;
   if (!row.loggedIn) return 'not logged in';
@@ -43,14 +53,15 @@ export function registerStatusCommand({ program, io, global, style }: CommandCon
     .addHelpText('after', '\nExamples:\n  $ tokensmith status\n  $ tokensmith --store redis://127.0.0.1:6379 status --json')
     .action(async (flags: { json?: boolean }) => {
       const { openContext } = await import('../context.js');
-      const { buildProvider } = await import('../strategies/build-provider.js');
-      const { createPrompter } = await import('../login/prompter.js');
+      const { strategyAdapter } = await import('../strategies/index.js');
       const { rememberProvider } = await import('../hints/explain.js');
       // Status reads the local store only; nothing is sent to a provider, so no trust is needed.
       const context = await openContext(global(), io, { purpose: 'inspect' });
-      const prompter = createPrompter(io);
       try {
         const opened = await context.store();
+        // The store is read once, and each provider's token found by the key its strategy stores
+        // it under: linear in providers + tokens, where a peek per provider re-read the whole store.
+        const stored = await storedCredentials(opened.store);
         const rows: StatusRow[] = [];
         for (const entry of context.entries) {
           if (!entry.config) {
@@ -58,13 +69,7 @@ export function registerStatusCommand({ program, io, global, style }: CommandCon
             continue;
           }
           rememberProvider(io, entry.name, entry.config, context.storeSetting);
-          const provider = await buildProvider(entry.config, opened.store, {
-            io,
-            progress: createProgress(io, true),
-            prompter,
-            browser: false,
-          });
-          const credentials = await provider.peek();
+          const credentials = await stored(await strategyAdapter(entry.config.strategy).storeKey(entry.config));
           const described = describeCredentials(credentials);
           const user = described.user ?? (credentials?.type === 'bearer' ? idTokenUser(credentials.idToken) : undefined);
           rows.push({ provider: entry.name, strategy: entry.strategy, ...described, ...(user ? { user } : {}) });
@@ -76,7 +81,6 @@ export function registerStatusCommand({ program, io, global, style }: CommandCon
           for (const row of rows) io.stdout.write(`${style.bold(row.provider.padEnd(20))} ${row.strategy.padEnd(20)} ${detailOf(row)}\n`);
         }
       } finally {
-        prompter.close();
         await context.close();
       }
     });
