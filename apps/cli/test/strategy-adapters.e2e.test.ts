@@ -1,0 +1,107 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startSandbox, type Sandbox } from '@tokensmith/sandbox';
+import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
+
+// The CLI as one adapter per strategy: what the adapters decide, seen through the real binary.
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox.stop();
+});
+
+/** A client-credentials provider of the sandbox's app, with one more setting. */
+function appWith(setting: string): string {
+  return sandboxConfig([sandboxProvider(sandbox, 'client-credentials').replace('    timeline:', `    ${setting}\n    timeline:`)]);
+}
+
+describe('authMethod: the same words for every OAuth 2 strategy', () => {
+  it("client credentials take 'post' (the secret in the request body)", async () => {
+    const dir = tempDir();
+    writeConfig(dir, appWith('authMethod: post'));
+    const env = { ...SANDBOX_ENV, TOKENSMITH_TOKEN_FILE: join(dir, 'tokens.json') };
+    const result = await runBinary(['token', 'app'], { cwd: dir, env });
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain('deprecated');
+  });
+
+  it("still read the old 'body', with a one-line deprecation note naming the field and the fix", async () => {
+    const dir = tempDir();
+    writeConfig(dir, appWith('authMethod: body'));
+    const env = { ...SANDBOX_ENV, TOKENSMITH_TOKEN_FILE: join(dir, 'tokens.json') };
+    const result = await runBinary(['token', 'app'], { cwd: dir, env });
+    expect(result.code).toBe(0);
+    const notes = result.stderr.split('\n').filter((line) => line.includes('deprecated'));
+    expect(notes).toEqual([
+      "note: providers.app.authMethod 'body' is deprecated: write 'post' (the same client authentication, in the request body)",
+    ]);
+    expect(result.stderr).not.toContain(SANDBOX_ENV.APP_SECRET);
+  });
+
+  it("refuse 'none' for client credentials, saying why", async () => {
+    const dir = tempDir();
+    writeConfig(dir, appWith('authMethod: none'));
+    const result = await runBinary(['token', 'app'], { cwd: dir, env: SANDBOX_ENV });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "providers.app.authMethod: must be 'basic' or 'post' (client credentials always authenticate the client, so 'none' cannot work)",
+    );
+  });
+});
+
+// Counts, in the real binary, how often the token file is opened (the file store opens it for
+// each read; writes go through a temp file and a rename), reported on exit.
+const COUNT_OPENS = `import { syncBuiltinESMExports } from 'node:module';
+import fsp from 'node:fs/promises';
+const open = fsp.open;
+let opens = 0;
+fsp.open = (path, ...rest) => {
+  if (String(path) === process.env.TOKENSMITH_TOKEN_FILE) opens++;
+  return open(path, ...rest);
+};
+syncBuiltinESMExports();
+process.on('exit', () => process.stderr.write('\\nTOKEN FILE OPENS ' + opens + '\\n'));
+`;
+
+describe('status reads the token store once, whatever the number of providers', () => {
+  it('finds each provider’s token by its strategy’s store key in one read of the store', async () => {
+    const dir = tempDir();
+    const many = 40;
+    const others = Array.from({ length: many }, (_, i) =>
+      sandboxProvider(sandbox, 'client-credentials', { name: `app${i}` }).replace(/clientId: .*/, `clientId: other-client-${i}`),
+    );
+    writeConfig(dir, sandboxConfig([sandboxProvider(sandbox, 'client-credentials'), ...others]));
+    const probe = join(dir, 'count-opens.mjs');
+    writeFileSync(probe, COUNT_OPENS);
+    const env = { ...SANDBOX_ENV, TOKENSMITH_TOKEN_FILE: join(dir, 'tokens.json') };
+    expect((await runBinary(['token', 'app'], { cwd: dir, env })).code).toBe(0);
+    const status = await runBinary(['status', '--json'], {
+      cwd: dir,
+      env: { ...env, NODE_OPTIONS: `--import=${pathToFileURL(probe).href}` },
+    });
+    expect(status.code).toBe(0);
+    const rows = (JSON.parse(status.stdout) as { providers: Array<{ provider: string; loggedIn: boolean }> }).providers;
+    expect(rows).toHaveLength(many + 1);
+    expect(rows.filter((row) => row.loggedIn).map((row) => row.provider)).toEqual(['app']);
+    const opens = Number(/TOKEN FILE OPENS (\d+)/.exec(status.stderr)?.[1]);
+    // One read of the store (a peek per provider opened it once per provider: 41 here).
+    expect(opens).toBeGreaterThanOrEqual(1);
+    expect(opens).toBeLessThanOrEqual(2);
+  }, 60_000);
+});
+
+describe('no strategy is named outside its adapter', () => {
+  it('finds no `strategy ===` or `strategy !==` test in apps/cli/src outside strategies/', () => {
+    const src = fileURLToPath(new URL('../src/', import.meta.url));
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]));
+    const offenders = files(src)
+      .filter((file) => !file.startsWith(join(src, 'strategies')))
+      .filter((file) => /strategy (===|!==)/.test(readFileSync(file, 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});
