@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startSandbox, type Sandbox } from '@tokensmith/sandbox';
-import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
+import { DEMO_CREDENTIALS, decideOnAuthorizePage, startSandbox, type Sandbox } from '@tokensmith/sandbox';
+import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, spawnCli, tempDir, writeConfig } from './helpers.js';
 
 // The CLI as one adapter per strategy: what the adapters decide, seen through the real binary.
 
@@ -91,6 +91,51 @@ describe('status reads the token store once, whatever the number of providers', 
     // One read of the store (a peek per provider opened it once per provider: 41 here).
     expect(opens).toBeGreaterThanOrEqual(1);
     expect(opens).toBeLessThanOrEqual(2);
+  }, 60_000);
+});
+
+describe('status finds an OAuth 2 user login by the key its strategy stored it under', () => {
+  it('a device login with explicit URLs and a grant-shaping authorization parameter shows as logged in', async () => {
+    const device = await startSandbox({ deviceIntervalSeconds: 1 });
+    try {
+      const dir = tempDir();
+      writeConfig(
+        dir,
+        `store: file
+providers:
+  tv:
+    strategy: device-code
+    deviceAuthorizationUrl: ${device.endpoints.deviceAuthorizationUrl}
+    tokenUrl: ${device.endpoints.tokenUrl}
+    clientId: ${DEMO_CREDENTIALS.device.clientId}
+    scopes: [tweet.read, users.read, offline.access, tweet.read]
+    authorizationParams: { login_hint: someone, prompt: consent }
+`,
+      );
+      const before = JSON.parse((await runBinary(['status', '--json'], { cwd: dir })).stdout) as {
+        providers: Array<{ loggedIn: boolean }>;
+      };
+      expect(before.providers[0]!.loggedIn).toBe(false);
+      const child = spawnCli(['login', 'tv', '--json', '--no-browser'], { cwd: dir });
+      child.stdin.end();
+      let stdout = '';
+      const page = new Promise<string>((resolve) =>
+        child.stdout.on('data', (chunk) => {
+          stdout += String(chunk);
+          const event = /^(\{"event":"device_code".*\})$/m.exec(stdout)?.[1];
+          if (event) resolve((JSON.parse(event) as { verificationUriComplete: string }).verificationUriComplete);
+        }),
+      );
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await decideOnAuthorizePage(await page, 'approve');
+      expect(await exited).toBe(0);
+      const after = JSON.parse((await runBinary(['status', '--json'], { cwd: dir })).stdout) as {
+        providers: Array<{ loggedIn: boolean; refreshable?: boolean }>;
+      };
+      expect(after.providers[0]).toMatchObject({ loggedIn: true, refreshable: true });
+    } finally {
+      await device.stop();
+    }
   }, 60_000);
 });
 
