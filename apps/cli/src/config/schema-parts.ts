@@ -1,12 +1,14 @@
-import * as v from 'valibot';
+import type * as ValibotModule from 'valibot';
 
 // The schema parts every strategy adapter builds its config fragment from. They sit below
 // strategies/ (which imports them) and config/schema.ts (which imports the adapters), so no circle
-// forms. Valibot, not zod: it loads in ~8 ms where zod 4 takes ~50 ms (it imports every locale),
-// and every configured CLI run pays that price.
+// forms. Valibot, not zod: it loads in ~8 ms where zod 4 takes ~50 ms (it imports every locale).
+// The parts and the adapters' fragments are built from the valibot module handed in
+// (`schemaParts(v)`), so the registry (which the hints, `init` and the env substitution read) loads
+// no valibot: only config/schema.ts imports it, and it is itself loaded lazily.
 
-/** A non-empty string (trimmed). */
-export const nonEmpty = v.pipe(v.string('must be a string'), v.trim(), v.minLength(1, 'must not be empty'));
+/** The valibot module, handed to the schema builders. */
+export type Valibot = typeof ValibotModule;
 
 /** Loopback hosts, where plain http:// is allowed (a local sandbox or test server), as the libraries allow. */
 function isLoopbackHost(hostname: string): boolean {
@@ -22,48 +24,11 @@ const isSecureUrl = (value: string) => {
   return url.protocol === 'https:' || isLoopbackHost(url.hostname);
 };
 
-/** An http(s) URL; plain http:// only on loopback. */
-export const url = v.pipe(
-  v.string('must be a URL'),
-  v.check(isHttpUrl, 'must be a URL (http:// or https://)'),
-  v.check(isSecureUrl, 'must use https:// (plain http:// is allowed only on loopback such as 127.0.0.1)'),
-);
-
 /** Timeline response shapes the CLI can read. */
 export const TIMELINE_FORMATS = ['twitter-v1', 'twitter-v2', 'mastodon'] as const;
 
 /** The default cap on a timeline response body (decompressed): 4 MiB. */
 export const DEFAULT_TIMELINE_MAX_BYTES = 4 * 1024 * 1024;
-
-/** A provider's `timeline` block. */
-export const timeline = v.strictObject({
-  url,
-  format: v.optional(v.picklist(TIMELINE_FORMATS, `must be one of ${TIMELINE_FORMATS.join(', ')}`), 'twitter-v1'),
-  user: v.optional(nonEmpty),
-  /** Largest response body read, in bytes after decompression (default {@link DEFAULT_TIMELINE_MAX_BYTES}). */
-  maxResponseBytes: v.optional(
-    v.pipe(v.number('must be a number of bytes'), v.integer('must be a whole number of bytes'), v.minValue(1024, 'must be at least 1024')),
-  ),
-});
-
-/** Timeline settings of a provider. */
-export type TimelineConfig = v.InferOutput<typeof timeline>;
-
-/** The settings every strategy takes. */
-export const commonSettings = {
-  timeline: v.optional(timeline),
-  timeoutMs: v.optional(
-    v.pipe(v.number('must be a number of milliseconds'), v.integer('must be a whole number of milliseconds'), v.minValue(1, 'must be > 0')),
-  ),
-  /** Renew a token this many seconds before it expires (default: the smaller of 30 s and a tenth of its lifetime). */
-  refreshSkewSeconds: v.optional(v.pipe(v.number('must be a number of seconds'), v.minValue(0, 'must be >= 0'))),
-};
-
-const stringMap = v.record(
-  v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.:-]+$/, 'parameter names use letters, digits, _ . : and -')),
-  v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty')),
-  'must be a map of parameter name to string value',
-);
 
 /**
  * Parameters the strategy sets itself: overriding them would break the flow or its security (PKCE,
@@ -80,29 +45,80 @@ export const RESERVED_AUTHORIZATION_PARAMS = [
   'scope',
   'nonce',
 ];
-const authorizationParams = v.pipe(
-  stringMap,
-  v.check(
-    (params) => !Object.keys(params).some((key) => RESERVED_AUTHORIZATION_PARAMS.includes(key)),
-    `must not set ${RESERVED_AUTHORIZATION_PARAMS.join(', ')} (tokensmith sets them; use scopes for scope)`,
-  ),
-);
 
 /** How an OAuth 2 client authenticates at the token endpoint (RFC 6749 2.3.1; `none` for a public client). */
 export const OAUTH2_AUTH_METHODS = ['basic', 'post', 'none'] as const;
-const scopes = v.pipe(v.array(nonEmpty, 'must be a list of scopes'), v.minLength(1, 'must name at least one scope'));
 
-/** The settings the OAuth 2 user strategies share (authorization code, device code): the client and its issuer. */
-export const oauth2ClientSettings = {
-  issuer: v.optional(url),
-  tokenUrl: v.optional(url),
-  revocationUrl: v.optional(url),
-  clientId: nonEmpty,
-  clientSecret: v.optional(nonEmpty),
-  authMethod: v.optional(v.picklist(OAUTH2_AUTH_METHODS, "must be 'basic', 'post' or 'none'")),
-  authorizationParams: v.optional(authorizationParams),
-  scopes,
-};
+/**
+ * The shared schema parts, built from the valibot module given.
+ *
+ * @example
+ * ```ts
+ * const { url, nonEmpty, commonSettings } = schemaParts(await import('valibot'));
+ * ```
+ */
+export function schemaParts(v: Valibot) {
+  const nonEmpty = v.pipe(v.string('must be a string'), v.trim(), v.minLength(1, 'must not be empty'));
+  const url = v.pipe(
+    v.string('must be a URL'),
+    v.check(isHttpUrl, 'must be a URL (http:// or https://)'),
+    v.check(isSecureUrl, 'must use https:// (plain http:// is allowed only on loopback such as 127.0.0.1)'),
+  );
+  const timeline = v.strictObject({
+    url,
+    format: v.optional(v.picklist(TIMELINE_FORMATS, `must be one of ${TIMELINE_FORMATS.join(', ')}`), 'twitter-v1'),
+    user: v.optional(nonEmpty),
+    /** Largest response body read, in bytes after decompression (default {@link DEFAULT_TIMELINE_MAX_BYTES}). */
+    maxResponseBytes: v.optional(
+      v.pipe(
+        v.number('must be a number of bytes'),
+        v.integer('must be a whole number of bytes'),
+        v.minValue(1024, 'must be at least 1024'),
+      ),
+    ),
+  });
+  /** The settings every strategy takes. */
+  const commonSettings = {
+    timeline: v.optional(timeline),
+    timeoutMs: v.optional(
+      v.pipe(
+        v.number('must be a number of milliseconds'),
+        v.integer('must be a whole number of milliseconds'),
+        v.minValue(1, 'must be > 0'),
+      ),
+    ),
+    /** Renew a token this many seconds before it expires (default: the smaller of 30 s and a tenth of its lifetime). */
+    refreshSkewSeconds: v.optional(v.pipe(v.number('must be a number of seconds'), v.minValue(0, 'must be >= 0'))),
+  };
+  const stringMap = v.record(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.:-]+$/, 'parameter names use letters, digits, _ . : and -')),
+    v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty')),
+    'must be a map of parameter name to string value',
+  );
+  const authorizationParams = v.pipe(
+    stringMap,
+    v.check(
+      (params: Record<string, string>) => !Object.keys(params).some((key) => RESERVED_AUTHORIZATION_PARAMS.includes(key)),
+      `must not set ${RESERVED_AUTHORIZATION_PARAMS.join(', ')} (tokensmith sets them; use scopes for scope)`,
+    ),
+  );
+  const scopes = v.pipe(v.array(nonEmpty, 'must be a list of scopes'), v.minLength(1, 'must name at least one scope'));
+  /** The settings the OAuth 2 user strategies share (authorization code, device code): the client and its issuer. */
+  const oauth2ClientSettings = {
+    issuer: v.optional(url),
+    tokenUrl: v.optional(url),
+    revocationUrl: v.optional(url),
+    clientId: nonEmpty,
+    clientSecret: v.optional(nonEmpty),
+    authMethod: v.optional(v.picklist(OAUTH2_AUTH_METHODS, "must be 'basic', 'post' or 'none'")),
+    authorizationParams: v.optional(authorizationParams),
+    scopes,
+  };
+  return { nonEmpty, url, timeline, commonSettings, oauth2ClientSettings };
+}
+
+/** Timeline settings of a provider. */
+export type TimelineConfig = ValibotModule.InferOutput<ReturnType<typeof schemaParts>['timeline']>;
 
 /** The OAuth 2 client block as validated. */
 export interface OAuth2ClientConfig {

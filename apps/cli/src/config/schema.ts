@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { tokenFileSetting } from '../stores/token-file-setting.js';
 
-import { nonEmpty } from './schema-parts.js';
-import { STRATEGIES, STRATEGY_SCHEMAS } from '../strategies/index.js';
+import { schemaParts } from './schema-parts.js';
+import { STRATEGIES, strategySchemas } from '../strategies/index.js';
 
 // The config schema, in valibot: it loads in ~8 ms where zod 4 takes ~50 ms (it imports every
 // locale), and every configured CLI run pays that price. Each strategy's settings are its
@@ -12,7 +12,9 @@ export { TIMELINE_FORMATS, DEFAULT_TIMELINE_MAX_BYTES, RESERVED_AUTHORIZATION_PA
 export { STRATEGIES, type StrategyName } from '../strategies/index.js';
 
 /** One provider's settings (validated per provider, so one bad or unresolved provider does not hide the others). */
-export const providerSchema = v.variant('strategy', STRATEGY_SCHEMAS, `strategy must be one of ${STRATEGIES.join(', ')}`);
+export const providerSchema = v.variant('strategy', strategySchemas(v), `strategy must be one of ${STRATEGIES.join(', ')}`);
+
+const { nonEmpty } = schemaParts(v);
 
 /** Provider names: letters, digits, `-` and `_`. */
 export const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]*$/i;

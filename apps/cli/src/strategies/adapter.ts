@@ -65,8 +65,15 @@ export interface LoginSession<C> {
   print(credentials: Credentials): void;
 }
 
-/** The valibot schema of one strategy's provider settings: an object with `strategy` as its literal. */
-export type StrategySchema = v.VariantOptions<'strategy'>[number];
+/**
+ * Builds the valibot schema of one strategy's provider settings (an object with `strategy` as its
+ * literal) from the valibot module given: adapters do not import valibot themselves, so the
+ * registry costs nothing at start-up (config/schema.ts, loaded lazily, hands it in).
+ */
+export type StrategySchema = (valibot: typeof v) => v.VariantOptions<'strategy'>[number];
+
+/** The config type a strategy's schema validates. */
+export type ConfigOf<S extends StrategySchema> = v.InferOutput<ReturnType<S>>;
 
 /**
  * Everything the CLI knows about one strategy, in one place: its config, how to build it, how a
@@ -76,7 +83,7 @@ export type StrategySchema = v.VariantOptions<'strategy'>[number];
 export interface StrategyAdapter<N extends string = string, S extends StrategySchema = StrategySchema> {
   /** The `strategy:` value in the config. */
   name: N;
-  /** The provider settings' schema fragment (a strict object with `strategy: v.literal(name)`). */
+  /** The provider settings' schema fragment, built from valibot (a strict object with `strategy: v.literal(name)`). */
   schema: S;
   /** The commented starter config `tokensmith init --strategy NAME` writes (after the common header). */
   starter: string;
@@ -96,16 +103,16 @@ export interface StrategyAdapter<N extends string = string, S extends StrategySc
    * The key its strategy package stores tokens under (core's `tokenKey`), from the config alone:
    * `status` finds stored tokens with it without loading the strategy's flow.
    */
-  storeKey(config: v.InferOutput<S>): Promise<string>;
+  storeKey(config: ConfigOf<S>): Promise<string>;
   /** Builds the provider (the strategy package is imported only here, lazily). */
-  build(config: v.InferOutput<S>, store: TokenStore, context: BuildContext): Promise<BuiltProvider>;
+  build(config: ConfigOf<S>, store: TokenStore, context: BuildContext): Promise<BuiltProvider>;
   /**
    * Checks the login flags before anything is built (e.g. `--pin` needs a pending login); what it
    * returns reaches `login` as `prepared`. Without it, `--pin` is refused.
    */
-  prepareLogin?(name: string, config: v.InferOutput<S>, flags: LoginFlags, env: NodeJS.ProcessEnv): unknown;
+  prepareLogin?(name: string, config: ConfigOf<S>, flags: LoginFlags, env: NodeJS.ProcessEnv): unknown;
   /** The login interaction; without it, the default (log in, or request a token, and print). */
-  login?(session: LoginSession<v.InferOutput<S>>): Promise<void>;
+  login?(session: LoginSession<ConfigOf<S>>): Promise<void>;
   /** `login --json` prints line-delimited events (the device code, then the result) instead of one document. */
   jsonLines?: boolean;
 }

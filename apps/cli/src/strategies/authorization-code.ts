@@ -1,20 +1,22 @@
-import * as v from 'valibot';
-import { commonSettings, issuerOrBothUrls, oauth2ClientSettings, secretUnlessPublic, url } from '../config/schema-parts.js';
+import { issuerOrBothUrls, secretUnlessPublic, schemaParts, type Valibot } from '../config/schema-parts.js';
 import { defineStrategy, isInteractive, type BuildContext } from './adapter.js';
 import { plainLoginHint, refuseLoginWithoutPerson } from './interaction.js';
 import { oauth2ClientOptions, oauth2StoreKey } from './oauth2-client.js';
 
-const schema = v.pipe(
-  v.strictObject({
-    strategy: v.literal('authorization-code'),
-    ...oauth2ClientSettings,
-    authorizationUrl: v.optional(url),
-    redirectUri: v.optional(url),
-    ...commonSettings,
-  }),
-  v.check((p) => issuerOrBothUrls.holds(p, p.authorizationUrl), issuerOrBothUrls.message('authorizationUrl')),
-  v.check((p) => secretUnlessPublic.holds(p), secretUnlessPublic.message),
-);
+function schema(v: Valibot) {
+  const { commonSettings, url, oauth2ClientSettings } = schemaParts(v);
+  return v.pipe(
+    v.strictObject({
+      strategy: v.literal('authorization-code'),
+      ...oauth2ClientSettings,
+      authorizationUrl: v.optional(url),
+      redirectUri: v.optional(url),
+      ...commonSettings,
+    }),
+    v.check((p) => issuerOrBothUrls.holds(p, p.authorizationUrl), issuerOrBothUrls.message('authorizationUrl')),
+    v.check((p) => secretUnlessPublic.holds(p), secretUnlessPublic.message),
+  );
+}
 
 /**
  * The browser's side of the login: the listener on 127.0.0.1 waits for the browser's redirect; on

@@ -1,28 +1,30 @@
-import * as v from 'valibot';
-import { commonSettings, nonEmpty, url } from '../config/schema-parts.js';
+import { schemaParts, type Valibot } from '../config/schema-parts.js';
 import { defineStrategy } from './adapter.js';
 import { plainLoginHint } from './interaction.js';
 
 // `none` is a public client's word: client credentials always authenticate the client.
 const NO_PUBLIC_CLIENT = "must be 'basic' or 'post' (client credentials always authenticate the client, so 'none' cannot work)";
 
-const schema = v.strictObject({
-  strategy: v.literal('client-credentials'),
-  tokenUrl: url,
-  clientId: nonEmpty,
-  clientSecret: nonEmpty,
-  scope: v.optional(v.union([nonEmpty, v.array(nonEmpty)], 'must be a string or a list of strings')),
-  // `body` is the old word for `post`, still read (with a deprecation note when the provider is built).
-  authMethod: v.optional(
-    v.pipe(
-      v.picklist(['basic', 'post', 'none', 'body'], "must be 'basic' or 'post'"),
-      v.check((method) => method !== 'none', NO_PUBLIC_CLIENT),
+function schema(v: Valibot) {
+  const { commonSettings, nonEmpty, url } = schemaParts(v);
+  return v.strictObject({
+    strategy: v.literal('client-credentials'),
+    tokenUrl: url,
+    clientId: nonEmpty,
+    clientSecret: nonEmpty,
+    scope: v.optional(v.union([nonEmpty, v.array(nonEmpty)], 'must be a string or a list of strings')),
+    // `body` is the old word for `post`, still read (with a deprecation note when the provider is built).
+    authMethod: v.optional(
+      v.pipe(
+        v.picklist(['basic', 'post', 'none', 'body'], "must be 'basic' or 'post'"),
+        v.check((method) => method !== 'none', NO_PUBLIC_CLIENT),
+      ),
     ),
-  ),
-  /** Where `logout` invalidates the token (Twitter's `POST oauth2/invalidate_token`). */
-  invalidateUrl: v.optional(url),
-  ...commonSettings,
-});
+    /** Where `logout` invalidates the token (Twitter's `POST oauth2/invalidate_token`). */
+    invalidateUrl: v.optional(url),
+    ...commonSettings,
+  });
+}
 
 /** The space-separated scope the package keys tokens by (it joins a list the same way). */
 function scopeText(scope: string | string[] | undefined): string | undefined {

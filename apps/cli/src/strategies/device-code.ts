@@ -1,20 +1,22 @@
-import * as v from 'valibot';
-import { commonSettings, issuerOrBothUrls, oauth2ClientSettings, secretUnlessPublic, url } from '../config/schema-parts.js';
+import { issuerOrBothUrls, secretUnlessPublic, schemaParts, type Valibot } from '../config/schema-parts.js';
 import { defineStrategy } from './adapter.js';
 import { plainLoginHint, refuseLoginWithoutPerson } from './interaction.js';
 import { oauth2ClientOptions, oauth2StoreKey } from './oauth2-client.js';
 
 // RFC 8628 device authorization grant: for machines without a browser (SSH, containers).
-const schema = v.pipe(
-  v.strictObject({
-    strategy: v.literal('device-code'),
-    ...oauth2ClientSettings,
-    deviceAuthorizationUrl: v.optional(url),
-    ...commonSettings,
-  }),
-  v.check((p) => issuerOrBothUrls.holds(p, p.deviceAuthorizationUrl), issuerOrBothUrls.message('deviceAuthorizationUrl')),
-  v.check((p) => secretUnlessPublic.holds(p), secretUnlessPublic.message),
-);
+function schema(v: Valibot) {
+  const { commonSettings, url, oauth2ClientSettings } = schemaParts(v);
+  return v.pipe(
+    v.strictObject({
+      strategy: v.literal('device-code'),
+      ...oauth2ClientSettings,
+      deviceAuthorizationUrl: v.optional(url),
+      ...commonSettings,
+    }),
+    v.check((p) => issuerOrBothUrls.holds(p, p.deviceAuthorizationUrl), issuerOrBothUrls.message('deviceAuthorizationUrl')),
+    v.check((p) => secretUnlessPublic.holds(p), secretUnlessPublic.message),
+  );
+}
 
 /** OAuth 2 device authorization grant: a code to approve on any device, no browser needed here. */
 export const deviceCode = defineStrategy({

@@ -1,3 +1,4 @@
+import type { Valibot } from '../config/schema-parts.js';
 import type { AnyStrategyAdapter } from './adapter.js';
 import { authorizationCode } from './authorization-code.js';
 import { clientCredentials } from './client-credentials.js';
@@ -30,5 +31,7 @@ export function strategyAdapter(strategy: string): AnyStrategyAdapter {
   return STRATEGIES_BY_NAME[strategy as StrategyName];
 }
 
-/** Every adapter's config schema, for the config's `v.variant` over `strategy`. */
-export const STRATEGY_SCHEMAS = ADAPTERS.map((adapter): (typeof ADAPTERS)[number]['schema'] => adapter.schema);
+/** Every adapter's config schema, built from the valibot module given, for the config's `v.variant` over `strategy`. */
+export function strategySchemas(valibot: Valibot) {
+  return ADAPTERS.map((adapter): ReturnType<(typeof ADAPTERS)[number]['schema']> => adapter.schema(valibot));
+}

@@ -1,5 +1,5 @@
 import type { InteractiveTokenProvider } from '@tokensmith/core';
-import { loginRequired, type Person } from '../login/person.js';
+import type { Person } from '../login/person.js';
 
 /**
  * Without a person, an interactive provider with nothing stored fails at once with
@@ -12,7 +12,9 @@ export function refuseLoginWithoutPerson<P extends InteractiveTokenProvider>(
   advice: { twoStep?: boolean; anywhere?: boolean },
 ): P {
   const guard = async () => {
-    if ((await provider.peek()) === undefined) throw loginRequired(person, advice);
+    if ((await provider.peek()) !== undefined) return;
+    const { loginRequired } = await import('../login/person.js');
+    throw loginRequired(person, advice);
   };
   return Object.assign(Object.create(provider) as P, {
     getToken: async (options?: Parameters<InteractiveTokenProvider['getToken']>[0]) => {

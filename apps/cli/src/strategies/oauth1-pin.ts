@@ -1,20 +1,23 @@
-import * as v from 'valibot';
-import { commonSettings, nonEmpty, url } from '../config/schema-parts.js';
+import type * as v from 'valibot';
+import { schemaParts, type Valibot } from '../config/schema-parts.js';
 import { defineStrategy } from './adapter.js';
 import { refuseLoginWithoutPerson } from './interaction.js';
 
-const schema = v.strictObject({
-  strategy: v.literal('oauth1-pin'),
-  consumerKey: nonEmpty,
-  consumerSecret: nonEmpty,
-  requestTokenUrl: url,
-  authorizeUrl: url,
-  accessTokenUrl: url,
-  ...commonSettings,
-});
+function schema(v: Valibot) {
+  const { commonSettings, nonEmpty, url } = schemaParts(v);
+  return v.strictObject({
+    strategy: v.literal('oauth1-pin'),
+    consumerKey: nonEmpty,
+    consumerSecret: nonEmpty,
+    requestTokenUrl: url,
+    authorizeUrl: url,
+    accessTokenUrl: url,
+    ...commonSettings,
+  });
+}
 
 /** An OAuth 1.0a provider's settings. */
-export type OAuth1PinConfig = v.InferOutput<typeof schema>;
+export type OAuth1PinConfig = v.InferOutput<ReturnType<typeof schema>>;
 
 // Messages the CLI prints itself, its own way (the URL once, "Opening" only when tried).
 const SHOWN_BY_THE_CLI = /^(Opening the authorize page|Could not open a browser|Waiting for the PIN)/;
