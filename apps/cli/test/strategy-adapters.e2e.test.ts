@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEMO_CREDENTIALS, decideOnAuthorizePage, startSandbox, type Sandbox } from '@tokensmith/sandbox';
+import { STRATEGIES_BY_NAME } from '../src/strategies/index.js';
 import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, spawnCli, tempDir, writeConfig } from './helpers.js';
 
 // The CLI as one adapter per strategy: what the adapters decide, seen through the real binary.
@@ -137,6 +138,15 @@ providers:
       await device.stop();
     }
   }, 60_000);
+});
+
+describe('init reads the registry', () => {
+  it('`init --help` lists every strategy with its adapter’s help line', async () => {
+    const help = await runBinary(['init', '--help'], { cwd: tempDir() });
+    expect(help.code).toBe(0);
+    for (const [name, adapter] of Object.entries(STRATEGIES_BY_NAME))
+      expect(help.stdout).toMatch(new RegExp(`\\n  ${name} +${adapter.help.replace(/[()+.]/g, '\\$&')}\\n`));
+  });
 });
 
 describe('no strategy is named outside its adapter', () => {
