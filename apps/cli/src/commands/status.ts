@@ -11,19 +11,6 @@ interface StatusRow extends CredentialStatus {
   missingVariables?: string[];
 }
 
-/** The user an OpenID id_token names (display only: the token was verified when it was issued). */
-function idTokenUser(idToken: string | undefined): string | undefined {
-  const payload = idToken?.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const user = claims.preferred_username ?? claims.screen_name ?? claims.email ?? claims.sub;
-    return typeof user === 'string' ? user : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A lookup of stored credentials by key: one `entries()` read when the store can list (the file,
  * memory and Redis stores), else a `get` per key (the keychain, which looks up one key at a time).
@@ -69,9 +56,10 @@ export function registerStatusCommand({ program, io, global, style }: CommandCon
             continue;
           }
           rememberProvider(io, entry.name, entry.config, context.storeSetting);
-          const credentials = await stored(await strategyAdapter(entry.config.strategy).storeKey(entry.config));
+          const adapter = strategyAdapter(entry.config.strategy);
+          const credentials = await stored(await adapter.storeKey(entry.config));
           const described = describeCredentials(credentials);
-          const user = described.user ?? (credentials?.type === 'bearer' ? idTokenUser(credentials.idToken) : undefined);
+          const user = credentials && adapter.statusUser?.(credentials);
           rows.push({ provider: entry.name, strategy: entry.strategy, ...described, ...(user ? { user } : {}) });
         }
         if (flags.json)

@@ -95,6 +95,8 @@ export interface StrategyAdapter<N extends string = string, S extends StrategySc
   credentialFields: readonly string[];
   /** The field that lists the scopes (`scope` or `scopes`), named when the provider refuses them. */
   scopeField: string;
+  /** The user `status` names for stored credentials (from the token response; display only), if the strategy can tell. */
+  statusUser?(credentials: Credentials): string | undefined;
   /** App-only (no user): a timeline call must name a user. */
   appOnly: boolean;
   /** The login hint for scripts: `login` alone, or a form that works without a terminal too. */

@@ -1,7 +1,7 @@
 import { issuerOrBothUrls, secretUnlessPublic, schemaParts, type Valibot } from '../config/schema-parts.js';
 import { defineStrategy, isInteractive, type BuildContext } from './adapter.js';
 import { plainLoginHint, refuseLoginWithoutPerson } from './interaction.js';
-import { oauth2ClientOptions, oauth2StoreKey } from './oauth2-client.js';
+import { idTokenUser, oauth2ClientOptions, oauth2StoreKey } from './oauth2-client.js';
 
 function schema(v: Valibot) {
   const { commonSettings, url, oauth2ClientSettings } = schemaParts(v);
@@ -71,6 +71,7 @@ providers:
   secretFields: ['clientSecret'],
   credentialFields: ['clientId', 'clientSecret'],
   scopeField: 'scopes',
+  statusUser: idTokenUser,
   appOnly: false,
   loginHint: plainLoginHint,
   storeKey: (config) => oauth2StoreKey('authorization-code', config, config.authorizationUrl),

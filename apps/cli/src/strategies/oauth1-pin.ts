@@ -44,6 +44,8 @@ providers:
   secretFields: ['consumerSecret'],
   credentialFields: ['consumerKey', 'consumerSecret'],
   scopeField: 'scope',
+  // Twitter's access token response names the account.
+  statusUser: (credentials) => (credentials.type === 'oauth1' ? credentials.extra?.screen_name : undefined),
   appOnly: false,
   loginHint: (name) => {
     const login = `tokensmith login ${name}`;

@@ -1,4 +1,4 @@
-import type { TokenStore } from '@tokensmith/core';
+import type { Credentials, TokenStore } from '@tokensmith/core';
 import type { OAuth2ClientConfig } from '../config/schema-parts.js';
 import type { BuildContext } from './adapter.js';
 
@@ -39,4 +39,17 @@ export async function oauth2StoreKey(strategy: string, config: OAuth2ClientConfi
     scopes: [...new Set(config.scopes)],
     authorizationParams: Object.entries(config.authorizationParams ?? {}),
   });
+}
+
+/** The user an OpenID id_token names (display only: the token was verified when it was issued). */
+export function idTokenUser(credentials: Credentials): string | undefined {
+  const payload = credentials.type === 'bearer' ? credentials.idToken?.split('.')[1] : undefined;
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const user = claims.preferred_username ?? claims.screen_name ?? claims.email ?? claims.sub;
+    return typeof user === 'string' ? user : undefined;
+  } catch {
+    return undefined;
+  }
 }
