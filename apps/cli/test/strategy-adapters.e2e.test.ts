@@ -140,6 +140,18 @@ providers:
   }, 60_000);
 });
 
+describe('login asks the adapter which flags it takes', () => {
+  it('refuses --pin for a strategy whose login takes no PIN, naming the ones that do', async () => {
+    const dir = tempDir();
+    writeConfig(dir, sandboxConfig([sandboxProvider(sandbox, 'client-credentials')]));
+    const requests = sandbox.stats.tokenRequests;
+    const result = await runBinary(['login', 'app', '--pin', '1234567'], { cwd: dir, env: SANDBOX_ENV });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--pin is only for a login that takes a PIN (strategy oauth1-pin); app uses client-credentials');
+    expect(sandbox.stats.tokenRequests).toBe(requests); // refused before anything was built
+  });
+});
+
 describe('init reads the registry', () => {
   it('`init --help` lists every strategy with its adapter’s help line', async () => {
     const help = await runBinary(['init', '--help'], { cwd: tempDir() });

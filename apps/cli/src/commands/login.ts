@@ -30,7 +30,7 @@ Examples:
     .action(async (name: string, flags: LoginFlags) => {
       const options = global() as GlobalOptions & { input?: boolean };
       const { interactionMode } = await import('../login/prompter.js');
-      const { strategyAdapter } = await import('../strategies/index.js');
+      const { STRATEGIES, STRATEGIES_BY_NAME, strategyAdapter } = await import('../strategies/index.js');
       const { TokensmithError } = await import('@tokensmith/core/kit');
       const mode = interactionMode(io, options);
       let prepared: unknown;
@@ -38,11 +38,13 @@ Examples:
       const prepare = async (picked: { name: string; provider: ProviderConfig }) => {
         const adapter = strategyAdapter(picked.provider.strategy);
         if (adapter.prepareLogin) prepared = await adapter.prepareLogin(picked.name, picked.provider, flags, io.env);
-        else if (flags.pin !== undefined)
+        else if (flags.pin !== undefined) {
+          const withPin = STRATEGIES.filter((strategy) => STRATEGIES_BY_NAME[strategy].prepareLogin !== undefined);
           throw new TokensmithError(
             'config_error',
-            `--pin is only for OAuth 1.0a providers; ${picked.name} uses ${picked.provider.strategy}`,
+            `--pin is only for a login that takes a PIN (strategy ${withPin.join(' or ')}); ${picked.name} uses ${picked.provider.strategy}`,
           );
+        }
         return {};
       };
 

@@ -14,11 +14,17 @@ interface StatusRow extends CredentialStatus {
 /**
  * A lookup of stored credentials by key: one `entries()` read when the store can list (the file,
  * memory and Redis stores), else a `get` per key (the keychain, which looks up one key at a time).
+ * The read happens at the first lookup, once a provider is picked, so a store failure is explained
+ * with that provider's store setting.
  */
-async function storedCredentials(store: TokenStore): Promise<(key: string) => Promise<Credentials | undefined>> {
+function storedCredentials(store: TokenStore): (key: string) => Promise<Credentials | undefined> {
   if (!store.entries) return (key) => store.get(key);
-  const byKey = new Map((await store.entries()).map((entry) => [entry.key, entry.credentials]));
-  return async (key) => byKey.get(key);
+  const list = store.entries.bind(store);
+  let byKey: Promise<Map<string, Credentials>> | undefined;
+  return async (key) => {
+    byKey ??= list().then((entries) => new Map(entries.map((entry) => [entry.key, entry.credentials])));
+    return (await byKey).get(key);
+  };
 }
 
 function detailOf(row: StatusRow): string {
@@ -48,7 +54,7 @@ export function registerStatusCommand({ program, io, global, style }: CommandCon
         const opened = await context.store();
         // The store is read once, and each provider's token found by the key its strategy stores
         // it under: linear in providers + tokens, where a peek per provider re-read the whole store.
-        const stored = await storedCredentials(opened.store);
+        const stored = storedCredentials(opened.store);
         const rows: StatusRow[] = [];
         for (const entry of context.entries) {
           if (!entry.config) {
