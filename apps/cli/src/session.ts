@@ -37,7 +37,7 @@ export async function withProvider<T>(
     prepare?: (picked: {
       name: string;
       provider: import('./config/schema.js').ProviderConfig;
-    }) => Partial<import('./strategies/build-provider.js').InteractionOptions>;
+    }) => Promise<Partial<import('./strategies/build-provider.js').InteractionOptions>>;
   },
   fn: (session: ProviderSession) => Promise<T>,
 ): Promise<T> {
@@ -62,7 +62,7 @@ export async function withProvider<T>(
       purpose: flags.login ? 'login' : 'use',
       json: flags.json === true,
       ...(httpLog === undefined ? {} : { fetch: httpLog }),
-      ...flags.prepare?.(picked),
+      ...(await flags.prepare?.(picked)),
     });
     const { nodeHttpFetch } = await import('./http/fetch.js');
     const ownFetch = httpLog ?? nodeHttpFetch;

@@ -25,10 +25,17 @@ export interface ApiFailure {
   message: string;
 }
 
-function problemOf(body: string): { type?: string; title?: string; detail?: string; reason?: string; errors?: unknown[] } {
+/** The fields of an RFC 9457 problem (X's shape) a failure is explained by; absent ones are undefined. */
+interface Problem {
+  type?: unknown;
+  detail?: unknown;
+  reason?: unknown;
+}
+
+function problemOf(body: string): Problem {
   try {
     const parsed = JSON.parse(body) as unknown;
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, never>) : {};
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
   } catch {
     return {};
   }
@@ -101,7 +108,7 @@ export function explainApiFailure(status: number, headers: Headers, body: string
   if (status === 403 && (type.endsWith('/client-forbidden') || problem.reason === 'client-not-enrolled')) {
     return {
       category: 'auth',
-      message: `HTTP 403 (${problem.reason ?? 'client-forbidden'}): the app behind ${provider} is not allowed to use this endpoint. In the X developer portal, attach the app to a Project (v2 endpoints need one) and check its access level`,
+      message: `HTTP 403 (${typeof problem.reason === 'string' ? problem.reason : 'client-forbidden'}): the app behind ${provider} is not allowed to use this endpoint. In the X developer portal, attach the app to a Project (v2 endpoints need one) and check its access level`,
     };
   }
   if (status === 401) {

@@ -1,11 +1,22 @@
 import type { CommandContext } from '../command-context.js';
+import { STRATEGIES, STRATEGIES_BY_NAME } from '../strategies/index.js';
+
+/** One line a strategy: its name and what it is for, from its adapter. */
+function strategyLines(): string {
+  const width = Math.max(...STRATEGIES.map((name) => name.length));
+  return STRATEGIES.map((name) => `  ${name.padEnd(width)}  ${STRATEGIES_BY_NAME[name].help}`).join('\n');
+}
 
 /** Registers `tokensmith init`. */
 export function registerInitCommand({ program, io, style }: CommandContext): void {
   program
     .command('init')
     .description('write a commented starter config for a strategy')
-    .option('-s, --strategy <strategy>', 'client-credentials, oauth1-pin, authorization-code or device-code', 'client-credentials')
+    .option(
+      '-s, --strategy <strategy>',
+      `${STRATEGIES.slice(0, -1).join(', ')} or ${STRATEGIES.at(-1)} (see Strategies below)`,
+      'client-credentials',
+    )
     .option('-o, --output <path>', 'where to write it (- for stdout)', 'tokensmith.config.yaml')
     .option('-f, --force', 'overwrite an existing file')
     .option(
@@ -14,7 +25,8 @@ export function registerInitCommand({ program, io, style }: CommandContext): voi
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ tokensmith init\n  $ tokensmith init --strategy oauth1-pin\n  $ tokensmith init --strategy authorization-code --output mastodon.yaml\n  $ tokensmith init --global --strategy device-code',
+      `\nStrategies:\n${strategyLines()}\n` +
+        '\nExamples:\n  $ tokensmith init\n  $ tokensmith init --strategy oauth1-pin\n  $ tokensmith init --strategy authorization-code --output mastodon.yaml\n  $ tokensmith init --global --strategy device-code',
     )
     .action(async (flags: { strategy: string; output: string; force?: boolean; global?: boolean }) => {
       const { starterText, writeStarterConfig } = await import('./init.js');

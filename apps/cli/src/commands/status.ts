@@ -1,6 +1,6 @@
+import type { Credentials, TokenStore } from '@tokensmith/core';
 import type { CommandContext } from '../command-context.js';
 import { describeCredentials, type CredentialStatus } from '../session.js';
-import { createProgress } from '../terminal/io.js';
 import { sanitizeForTerminal } from '../terminal/safety.js';
 
 /** One row of `tokensmith status`. */
@@ -11,17 +11,20 @@ interface StatusRow extends CredentialStatus {
   missingVariables?: string[];
 }
 
-/** The user an OpenID id_token names (display only: the token was verified when it was issued). */
-function idTokenUser(idToken: string | undefined): string | undefined {
-  const payload = idToken?.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const user = claims.preferred_username ?? claims.screen_name ?? claims.email ?? claims.sub;
-    return typeof user === 'string' ? user : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * A lookup of stored credentials by key: one `entries()` read when the store can list (the file,
+ * memory and Redis stores), else a `get` per key (the keychain, which looks up one key at a time).
+ * The read happens at the first lookup, once a provider is picked, so a store failure is explained
+ * with that provider's store setting.
+ */
+function storedCredentials(store: TokenStore): (key: string) => Promise<Credentials | undefined> {
+  if (!store.entries) return (key) => store.get(key);
+  const list = store.entries.bind(store);
+  let byKey: Promise<Map<string, Credentials>> | undefined;
+  return async (key) => {
+    byKey ??= list().then((entries) => new Map(entries.map((entry) => [entry.key, entry.credentials])));
+    return (await byKey).get(key);
+  };
 }
 
 function detailOf(row: StatusRow): string {
@@ -43,14 +46,16 @@ export function registerStatusCommand({ program, io, global, stdoutStyle: style 
     .addHelpText('after', '\nExamples:\n  $ tokensmith status\n  $ tokensmith --store redis://127.0.0.1:6379 status --json')
     .action(async (flags: { json?: boolean }) => {
       const { openContext } = await import('../context.js');
-      const { buildProvider } = await import('../strategies/build-provider.js');
-      const { createPrompter } = await import('../login/prompter.js');
+      const { strategyAdapter } = await import('../strategies/index.js');
+      const { boundKey } = await import('../stores/endpoint-binding.js');
       const { rememberProvider } = await import('../hints/explain.js');
       // Status reads the local store only; nothing is sent to a provider, so no trust is needed.
       const context = await openContext(global(), io, { purpose: 'inspect' });
-      const prompter = createPrompter(io);
       try {
         const opened = await context.store();
+        // The store is read once, and each provider's token found by the key its strategy stores
+        // it under: linear in providers + tokens, where a peek per provider re-read the whole store.
+        const stored = storedCredentials(opened.store);
         const rows: StatusRow[] = [];
         for (const entry of context.entries) {
           if (!entry.config) {
@@ -58,15 +63,10 @@ export function registerStatusCommand({ program, io, global, stdoutStyle: style 
             continue;
           }
           rememberProvider(io, entry.name, entry.config, context.storeSetting);
-          const provider = await buildProvider(entry.config, opened.forProvider(entry.config), {
-            io,
-            progress: createProgress(io, true),
-            prompter,
-            browser: false,
-          });
-          const credentials = await provider.peek();
+          const adapter = strategyAdapter(entry.config.strategy);
+          const credentials = await stored(boundKey(await adapter.storeKey(entry.config), entry.config));
           const described = describeCredentials(credentials);
-          const user = described.user ?? (credentials?.type === 'bearer' ? idTokenUser(credentials.idToken) : undefined);
+          const user = credentials && adapter.statusUser?.(credentials);
           rows.push({ provider: entry.name, strategy: entry.strategy, ...described, ...(user ? { user } : {}) });
         }
         if (flags.json)
@@ -76,7 +76,6 @@ export function registerStatusCommand({ program, io, global, stdoutStyle: style 
           for (const row of rows) io.stdout.write(`${style.bold(row.provider.padEnd(20))} ${row.strategy.padEnd(20)} ${detailOf(row)}\n`);
         }
       } finally {
-        prompter.close();
         await context.close();
       }
     });

@@ -10,6 +10,7 @@ import { CliError } from '../cli-error.js';
 import { TIMELINE_ADAPTERS, formatPosts, type Post } from './timeline-format.js';
 import { DEFAULT_TIMELINE_MAX_BYTES, type ProviderConfig } from '../config/schema.js';
 import type { BuiltProvider } from '../strategies/build-provider.js';
+import { strategyAdapter } from '../strategies/index.js';
 import type { Progress } from '../terminal/io.js';
 
 /** Fetches a provider's timeline with its strategy's authentication and reads it into posts. */
@@ -25,7 +26,7 @@ export async function fetchTimeline(
     throw new CliError('usage', `providers.${name}.timeline is not set: add timeline.url (and format) to call a timeline`);
   const adapter = TIMELINE_ADAPTERS[config.timeline.format];
   const user = query.user ?? config.timeline.user;
-  if (!user && config.strategy === 'client-credentials') {
+  if (!user && strategyAdapter(config.strategy).appOnly) {
     throw new CliError('usage', `--user is required for app-only provider ${name} (or set providers.${name}.timeline.user)`);
   }
   const host = new URL(config.timeline.url).host;

@@ -2,8 +2,10 @@
 // and what is missing is recorded (with the field's dotted path) rather than thrown, so that one
 // provider's missing variable does not block the others.
 
-/** Fields whose value is a secret: written literally in the file, they are reported (see `literalSecrets`). */
-const SECRET_FIELDS = new Set(['clientSecret', 'consumerSecret']);
+import { STRATEGIES_BY_NAME } from '../strategies/index.js';
+
+/** Fields whose value is a secret in some strategy (its adapter names them): written literally in the file, they are reported. */
+const SECRET_FIELDS = new Set(Object.values(STRATEGIES_BY_NAME).flatMap((adapter) => adapter.secretFields));
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** What substituting one part of a config found. */

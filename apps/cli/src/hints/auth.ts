@@ -1,4 +1,5 @@
 import { errorCategory } from '@tokensmith/core';
+import { strategyAdapter } from '../strategies/index.js';
 import { inField, serverSaid, type AnswerExplainer, type CodeExplainer, type CodeHints, type ProviderScope } from './scope.js';
 
 // Failures a person or the app's credentials fix (exit code 2): the provider refused the client,
@@ -8,8 +9,9 @@ import { inField, serverSaid, type AnswerExplainer, type CodeExplainer, type Cod
 const REFUSED_CLIENT = new Set(['invalid_client', 'unauthorized_client', 'authenticity_token_error', 'twitter_99', 'twitter_32']);
 
 function credentialFields(scope: ProviderScope): string {
-  const p = `providers.${scope.name}`;
-  return scope.config.strategy === 'oauth1-pin' ? `${p}.consumerKey and ${p}.consumerSecret` : `${p}.clientId and ${p}.clientSecret`;
+  return strategyAdapter(scope.config.strategy)
+    .credentialFields.map((field) => `providers.${scope.name}.${field}`)
+    .join(' and ');
 }
 
 /**
@@ -35,7 +37,7 @@ export const explainRefusal: AnswerExplainer = (error, scope, endpoint) => {
   if (error.error === 'invalid_scope') {
     return {
       message: `${scope.name}: the provider refused the scopes (HTTP ${error.status} invalid_scope${said})`,
-      hint: `check providers.${scope.name}.scope${scope.config.strategy === 'client-credentials' ? '' : 's'}`,
+      hint: `check providers.${scope.name}.${strategyAdapter(scope.config.strategy).scopeField}`,
       category: 'auth',
     };
   }
@@ -49,10 +51,7 @@ export const explainRefusal: AnswerExplainer = (error, scope, endpoint) => {
  */
 function loginHint(message: string, scope: ProviderScope): { hint?: string } {
   if (message.includes(`tokensmith login ${scope.name}`)) return {};
-  const login = `tokensmith login ${scope.name}`;
-  return scope.config.strategy === 'oauth1-pin'
-    ? { hint: `run \`${login}\` in a terminal; in a script, log in in two steps: \`${login} --no-browser\`, then \`${login} --pin PIN\`` }
-    : { hint: `run \`${login}\`` };
+  return { hint: strategyAdapter(scope.config.strategy).loginHint(scope.name) };
 }
 
 /** A login that is needed, or that did not finish: the message as it is, and the login to run. */

@@ -65,6 +65,23 @@ export function endpointDigest(settings: object): string {
 export function bindToEndpoints(store: TokenStore, settings: object): TokenStore {
   const suffix = `${BINDING_MARK}${endpointDigest(settings)}`;
   const bound = (key: string) => `${key}${suffix}`;
+  return bindWith(store, suffix, bound);
+}
+
+/**
+ * The key a provider's `key` is stored under in the unbound store (what {@link bindToEndpoints}
+ * writes), for a reader that lists the whole store once and looks each provider up.
+ *
+ * @example
+ * ```ts
+ * const credentials = allEntries.get(boundKey(await adapter.storeKey(config), config));
+ * ```
+ */
+export function boundKey(key: string, settings: object): string {
+  return `${key}${BINDING_MARK}${endpointDigest(settings)}`;
+}
+
+function bindWith(store: TokenStore, suffix: string, bound: (key: string) => string): TokenStore {
   const wrapped: TokenStore = {
     get: (key) => store.get(bound(key)),
     set: (key, credentials) => store.set(bound(key), credentials),
