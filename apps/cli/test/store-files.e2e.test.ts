@@ -74,3 +74,19 @@ describe('hole 7: a store path that is not a token file', () => {
     expect(sandbox.stats.tokenRequests).toBe(0);
   });
 });
+
+describe('issue 27 item 3: the keychain fallback notice, once per token file', () => {
+  it('auto with no keychain: the notice on the first token stored in the file, not again after a logout and a new login', async () => {
+    const dir = tempDir();
+    writeConfig(dir, sandboxConfig([sandboxProvider(sandbox, 'client-credentials', { name: 'a' })]).replace('store: file\n', ''));
+    const notices = (run: { stderr: string }) => run.stderr.split('\n').filter((line) => line.startsWith('notice:'));
+    const first = await runBinary(['token', 'a'], { cwd: dir, env: SANDBOX_ENV });
+    expect(first.code).toBe(0);
+    expect(notices(first)).toEqual([expect.stringContaining('no OS keychain answered')]);
+    expect((await runBinary(['logout', 'a'], { cwd: dir, env: SANDBOX_ENV })).code).toBe(0);
+    const again = await runBinary(['token', 'a'], { cwd: dir, env: SANDBOX_ENV });
+    expect(again.code).toBe(0);
+    expect(sandbox.stats.tokenRequests).toBe(2);
+    expect(notices(again)).toEqual([]);
+  });
+});

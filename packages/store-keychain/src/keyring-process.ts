@@ -9,7 +9,7 @@
 // that uses the keychain (measured in the README).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { storeUnavailable } from '@tokensmith/core/kit';
+import { TokensmithError } from '@tokensmith/core/kit';
 
 /** One keychain operation, as sent to the child. */
 export type KeyringRequest =
@@ -23,11 +23,13 @@ export type KeyringRequest =
  * to the kernel keyring, which forgets everything at logout.
  */
 const CHILD_SOURCE = `
-const keyring = require(process.argv[1]);
+let keyring, loadError;
+try { keyring = require(process.argv[1]); } catch (error) { loadError = 'cannot load @napi-rs/keyring (its native binary for this platform may be missing): ' + ((error && error.message) || error); }
 const OPTIONS = { linux: { store: 'secret-service' } };
 process.on('disconnect', () => process.exit(0));
 process.on('message', (request) => {
   try {
+    if (loadError) throw new Error(loadError);
     let value;
     if (request.op === 'find') value = keyring.findCredentials(request.service);
     else {
@@ -48,9 +50,11 @@ function bindingPath(): string {
   try {
     return createRequire(import.meta.url).resolve('@napi-rs/keyring');
   } catch (error) {
-    throw storeUnavailable(
-      'the OS keychain needs the @napi-rs/keyring package, which is not installed here; install it next to tokensmith, or use the file store (`--store file`, or `store: file` in the config)',
-      error,
+    // Its optional install failed or was skipped: a setup problem (config_error, exit 1), not an outage.
+    throw new TokensmithError(
+      'config_error',
+      'the OS keychain token store needs the @napi-rs/keyring package, which is not installed here (its optional install failed or was skipped): run `npm install -g @napi-rs/keyring` (or install it next to tokensmith), or use the file store (`--store file`, or `store: file` in the config)',
+      { cause: error },
     );
   }
 }

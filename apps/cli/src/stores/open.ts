@@ -1,4 +1,5 @@
-import { dirname } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { MemoryStore, type TokenStore } from '@tokensmith/core';
 import { CliError } from '../cli-error.js';
 import { tokenFilePath, tokenFileSetting } from './token-file-setting.js';
@@ -72,11 +73,27 @@ async function openAutoStore(env: NodeJS.ProcessEnv, notice: Notice): Promise<Op
   return {
     ...opened,
     store: noticeOnFirstWrite(opened.store, () =>
-      notice(
-        `notice: no OS keychain answered (${reason}); tokens are stored in the file ${opened.description.slice(5)} (mode 0600). Set \`store: file\` to choose it explicitly.`,
+      onceForTokenFile(opened.description.slice(5), () =>
+        notice(
+          `notice: no OS keychain answered (${reason}); tokens are stored in the file ${opened.description.slice(5)} (mode 0600). Set \`store: file\` to choose it explicitly.`,
+        ),
       ),
     ),
   };
+}
+
+/**
+ * Runs `tell` once per token file, not once per command: a marker beside the file (`.<name>.notice`)
+ * remembers it was said, so a CI runner that refreshes a token on every job is not told every time.
+ */
+function onceForTokenFile(tokenFile: string, tell: () => void): void {
+  const marker = join(dirname(tokenFile), `.${basename(tokenFile)}.notice`);
+  try {
+    writeFileSync(marker, '', { flag: 'wx', mode: 0o600 });
+  } catch {
+    return; // already said (or the directory refuses it: then say nothing rather than fail a stored login)
+  }
+  tell();
 }
 
 /** The store, telling the user (once) where the first token it stores goes. */
