@@ -64,6 +64,11 @@ const mutexes = new Map<string, KeyedMutex>();
  *   Service attributes `service` and `username`), secret = the credentials as JSON. Other programs of the same user may read it if the keychain lets them.
  * - `lock(key, fn)` takes the same cross-process file lock as FileStore (`<lockDir>/keychain.<hash>.lock`,
  *   O_EXCL, lease renewed, stale locks broken): one refresh per key across processes.
+ * - The native binding runs in a helper process (its D-Bus calls block the thread that makes them):
+ *   every call, the bus check included, is bounded by `timeoutMs`, after which the helper is killed;
+ *   this process never stops answering SIGINT/SIGTERM and exits after its result.
+ * - Two items with one key's attributes (another program's copy) are a `store_error` naming that
+ *   key alone; `entries()` leaves the key out; `delete` removes them all (libsecret's `secret-tool`).
  * - Every call is bounded by `timeoutMs`. A locked keychain, a denied prompt, no keyring to write
  *   to give a `store_error`; no keychain service at all, or one that does not answer, gives a
  *   `store_unavailable`. Each names the next step, and a failed call changes nothing.
