@@ -154,7 +154,7 @@ describe('no secret in any output, with --verbose and DEBUG=tokensmith*', () => 
     writeConfig(literal, config({ tokenUrl: 'not a url' }).replace('${APP_SECRET}', APP_SECRET), 'tokensmith.config.yaml', 0o644);
     expect((await run('config error with a literal secret', ['timeline', 'app'], { cwd: literal })).code).toBe(1);
     expect((await run('missing env var', ['timeline', 'app'], { cwd: dir, env: { APP_SECRET: '' } })).code).toBe(1);
-    writeFileSync(file, `{"corrupt": "${APP_SECRET}`);
+    writeFileSync(file, `{"version": 1, "tokens": {"corrupt": "${APP_SECRET}`);
     expect((await run('corrupt token file', ['timeline', 'app'], cwd)).code).toBe(1);
     expect((await run('logout (corrupt file reset)', ['logout', 'app'], cwd)).code).toBe(0);
     expect((await run('logout me', ['logout', 'me'], cwd)).code).toBe(0);

@@ -86,12 +86,12 @@ describe('token stores from the CLI', () => {
     writeConfig(dir, config());
     expect((await runBinary(['token'], { cwd: dir, env })).code).toBe(0);
     const file = join(dir, '.config', 'tokensmith', 'tokens.json');
-    writeFileSync(file, '{"not": valid json');
+    writeFileSync(file, '{"version": 1, "tokens": {"not": valid json');
     const broken = await runBinary(['timeline'], { cwd: dir, env });
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain(file);
     expect(broken.stderr).toMatch(/tokensmith logout/);
-    expect(readFileSync(file, 'utf8')).toBe('{"not": valid json');
+    expect(readFileSync(file, 'utf8')).toBe('{"version": 1, "tokens": {"not": valid json');
 
     const logout = await runBinary(['logout', 'app'], { cwd: dir, env });
     expect(logout.code).toBe(0);

@@ -5,7 +5,7 @@ import { constants } from 'node:fs';
 import { chmod, mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TokensmithError, errorCode, storeError } from '@tokensmith/core/kit';
-import { RESET_HINT } from './token-file.js';
+import { RESET_HINT, notTokenFileError, tokenFileKind } from './token-file.js';
 
 /**
  * Opens without following a final symlink (no chmod or read of another file through it) and
@@ -33,10 +33,16 @@ const octal = (mode: number) => `0${(mode & 0o7777).toString(8)}`;
 
 /**
  * The text of the token file at `path`, or `undefined` when there is none. A symlink, a FIFO, a
- * device or a file of another user is a `store_error` (nothing read or changed through it); a file
- * others can read is tightened to 0600 first, with a warning through `warn`.
+ * device or a file of another user is a `store_error` (nothing read or changed through it); so is a
+ * file that is not a token file (its mode is never changed). A token file others can read is
+ * tightened to 0600, with a warning through `warn`; with `tighten: false` (a check that changes
+ * nothing) it is a `store_error` giving the chmod command instead.
  */
-export async function readTokenFileText(path: string, warn: (message: string) => void): Promise<string | undefined> {
+export async function readTokenFileText(
+  path: string,
+  warn: (message: string) => void,
+  options: { tighten: boolean } = { tighten: true },
+): Promise<string | undefined> {
   let handle: FileHandle;
   try {
     handle = await open(path, SAFE_READ);
@@ -61,8 +67,14 @@ export async function readTokenFileText(path: string, warn: (message: string) =>
           'delete it, or point TOKENSMITH_TOKEN_FILE at a file of your own',
       );
     }
-    if ((stats.mode & 0o077) !== 0) await tighten(handle, path, stats.mode, warn);
-    return await handle.readFile('utf8');
+    const text = await handle.readFile('utf8');
+    // Judged before any chmod: a key or a profile the setting points at is refused, its mode kept.
+    if (tokenFileKind(text) === 'foreign') throw notTokenFileError(path);
+    if ((stats.mode & 0o077) !== 0) {
+      if (!options.tighten) throw tooOpenError(path, stats.mode);
+      await tighten(handle, path, stats.mode, warn);
+    }
+    return text;
   } catch (error) {
     if (error instanceof TokensmithError) throw error;
     throw storeError(`cannot read token file ${path} (${errorCode(error)}); check its permissions, or ${RESET_HINT}`, error);
@@ -70,6 +82,11 @@ export async function readTokenFileText(path: string, warn: (message: string) =>
     await handle.close().catch(() => undefined);
   }
 }
+
+const tooOpenError = (path: string, mode: number) =>
+  storeError(
+    `token file ${path} is accessible to other users (mode ${octal(mode)}); run \`chmod 600 ${path}\`, and consider revoking its tokens: they may have been read`,
+  );
 
 async function tighten(handle: FileHandle, path: string, mode: number, warn: (message: string) => void): Promise<void> {
   let fixed = true;

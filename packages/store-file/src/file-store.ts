@@ -17,6 +17,7 @@ import { defaultTokenFilePath } from './default-path.js';
 import { keyLockPath, withFileLock, type FileLockOptions } from './file-lock.js';
 import { ensureTokenFileDir, readTokenFileText } from './file-safety.js';
 import { emptyContents, parseTokenFile, tokenFileText, type Contents } from './token-file.js';
+import { TokenFileError } from './token-file-error.js';
 
 /**
  * Options of {@link FileStore}.
@@ -48,7 +49,7 @@ const mutexes = new Map<string, KeyedMutex>();
  * A {@link TokenStore} in one JSON file, shared safely by every process of the same user: the
  * CLI's default store.
  *
- * - The file is mode 0600; directories it creates are 0700. An existing file that others can read
+ * - The file is mode 0600; directories it creates are 0700. An existing token file that others can read
  *   is tightened to 0600 with a warning (its tokens may have leaked: consider revoking them); an
  *   existing directory that others can write draws a warning, and is left as it is.
  * - Every write is atomic: a 0600 temporary file in the same directory, written, fsynced, renamed
@@ -64,7 +65,13 @@ const mutexes = new Map<string, KeyedMutex>();
  *   is read or changed: a symlink, a FIFO, a device or a file owned by another user is refused with
  *   a `store_error` naming it (never chmod-ed, never read, never a hang). A directory owned by
  *   another user draws a warning. Lock files get the same care (a FIFO or `/dev/zero` fails at once).
- * - A corrupt file (not JSON, another shape or version) is never overwritten: every operation
+ * - Only a token file is used: a JSON object beginning with its format marker (`"version"`, then
+ *   `"tokens"`: every token file written so far) or a blank file. Anything else at the path (a
+ *   key, a shell profile, another program's JSON) is refused with a {@link TokenFileError}
+ *   `not_token_file`: never read into the store, overwritten, moved by `reset()` or chmod-ed.
+ * - A failed write (ENOSPC, EDQUOT, EIO) is a `write_failed` TokenFileError naming the path and
+ *   errno; the file is as it was. Writes look for their own temporary file by name, never list the directory.
+ * - A corrupt token file (not JSON, another shape or version) is never overwritten: every operation
  *   throws a `store_error` naming the path and how to reset it. One unreadable entry (say an
  *   `expiresAt` of `null`) reads as absent for its own key only, with a warning; it is written back
  *   as it was until that provider logs in (replacing it) or out.
@@ -200,6 +207,11 @@ export class FileStore implements TokenStore {
   async reset(): Promise<string | undefined> {
     if (!(await exists(this.path))) return undefined;
     return this.#withWriteLock(async () => {
+      // Only a token file (or a link, a FIFO: renaming moves the entry, not what it points at) is
+      // moved: a key or a profile the path names is refused and stays where it is.
+      await readTokenFileText(this.path, this.#warnOnce, { tighten: false }).catch((error: unknown) => {
+        if (error instanceof TokenFileError && error.problem === 'not_token_file') throw error;
+      });
       const backup = `${this.path}.bak-${this.#lockOptions.now()}`;
       try {
         await rename(this.path, backup);
@@ -210,6 +222,23 @@ export class FileStore implements TokenStore {
       await fsyncDir(dirname(this.path));
       return backup;
     });
+  }
+
+  /**
+   * Checks, changing nothing, that this store can be used: resolves when the file is absent or a
+   * usable token file, else throws the `store_error` every operation would (a
+   * {@link TokenFileError} `not_token_file` for a path that holds something else, `corrupt` for a
+   * damaged token file; a symlink, a FIFO, a file of another user; a token file others can read,
+   * with the chmod command to run). For a program to ask before a login, not after it.
+   *
+   * @example
+   * ```ts
+   * await new FileStore({ path: '/home/me/.ssh/id_ed25519' }).check(); // throws TokenFileError (problem 'not_token_file')
+   * ```
+   */
+  async check(): Promise<void> {
+    const text = await readTokenFileText(this.path, this.#warnOnce, { tighten: false });
+    if (text !== undefined) parseTokenFile(this.path, text, () => undefined);
   }
 
   async #withWriteLock<T>(fn: () => Promise<T>): Promise<T> {

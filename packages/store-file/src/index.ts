@@ -3,5 +3,7 @@
 export { FileStore } from './file-store.js';
 export { defaultTokenFilePath } from './default-path.js';
 export type { FileStoreOptions } from './file-store.js';
+export { TokenFileError } from './token-file-error.js';
+export type { TokenFileProblem } from './token-file-error.js';
 export { withFileLock, keyLockPath, pidAlive } from './file-lock.js';
 export type { FileLockOptions } from './file-lock.js';

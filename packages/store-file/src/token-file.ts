@@ -1,6 +1,7 @@
 // The token file's format: what is written, and how text read back is judged (per entry, so one bad
 // entry never costs the others).
-import { isCredentials, storeError, type Credentials } from '@tokensmith/core/kit';
+import { isCredentials, type Credentials } from '@tokensmith/core/kit';
+import { TokenFileError } from './token-file-error.js';
 
 /** How a message about a bad token file tells the user to get out of it. */
 export const RESET_HINT = 'to reset it, delete the file or run `tokensmith logout`';
@@ -27,6 +28,53 @@ export const emptyContents = (): Contents => ({ tokens: new Map(), unreadable: n
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
+ * How every token file begins, whatever its version: a JSON object whose first member is
+ * `"version"`, a number, then `"tokens"` (what {@link tokenFileText} writes, compact or indented).
+ * A damaged token file still begins so; a key, a shell profile or another program's JSON does not.
+ */
+const FORMAT_MARKER = /^\s*\{\s*"version"\s*:\s*\d+\s*,\s*"tokens"\s*:/;
+
+/**
+ * What the text at a token file path is: `empty` (blank, nothing to lose), `token_file` (a JSON
+ * object with `version` and `tokens`, or text that begins with the format marker: a damaged token
+ * file), or `foreign` (anything else: never read into the store, moved or chmod-ed).
+ *
+ * @example
+ * ```ts
+ * tokenFileKind('{"version":1,"tokens":{}}'); // 'token_file'
+ * tokenFileKind('-----BEGIN OPENSSH PRIVATE KEY-----'); // 'foreign'
+ * ```
+ */
+export function tokenFileKind(text: string): 'empty' | 'token_file' | 'foreign' {
+  if (text.trim() === '') return 'empty';
+  if (FORMAT_MARKER.test(text)) return 'token_file';
+  try {
+    const json: unknown = JSON.parse(text);
+    return isRecord(json) && 'version' in json && 'tokens' in json ? 'token_file' : 'foreign';
+  } catch {
+    return 'foreign';
+  }
+}
+
+/**
+ * The error for a path whose content is not a token file. It names the path only: the content
+ * may be a secret (a private key), and deleting it is not advice to give.
+ *
+ * @example
+ * ```ts
+ * throw notTokenFileError('/home/me/.ssh/id_ed25519');
+ * ```
+ */
+export function notTokenFileError(path: string): TokenFileError {
+  return new TokenFileError(
+    'not_token_file',
+    path,
+    `${path} is not a tokensmith token file (it lacks the token file's format), so it is not used as one: ` +
+      'nothing was read from it, moved or chmod-ed. Point the token store at a file of its own',
+  );
+}
+
+/**
  * Judges the text of the token file at `path`. A file that is not JSON, not a token file, or of
  * another version throws a `store_error` (it is never overwritten); an unreadable entry goes to
  * `unreadable`, with a warning through `warn`.
@@ -34,7 +82,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 export function parseTokenFile(path: string, text: string, warn: (message: string) => void): Contents {
   // A blank file (e.g. `touch`ed) holds nothing to lose.
   if (text.trim() === '') return emptyContents();
-  const corrupt = (what: string) => storeError(`token file ${path} ${what} and was left untouched; ${RESET_HINT}`);
+  if (tokenFileKind(text) === 'foreign') throw notTokenFileError(path);
+  const corrupt = (what: string) => new TokenFileError('corrupt', path, `token file ${path} ${what} and was left untouched; ${RESET_HINT}`);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -49,7 +49,7 @@ describe('FileStore across processes', () => {
     const store = new FileStore({ path: file });
     await store.set('other#provider#', { type: 'oauth1', token: 'keep-me', tokenSecret: 'keep-me-too' });
     const tokenDir = join(dir, 'tokensmith');
-    const isTemporary = (name: string) => /^\.tokens\.json\.\d+\.[0-9a-f]+\.tmp$/.test(name);
+    const isTemporary = (name: string) => /^\.tokens\.json\.tmp$/.test(name);
     let lastSeen = 0;
     let caughtMidWrite = 0;
     for (let round = 0; round < 3; round++) {

@@ -135,7 +135,7 @@ describe('FileStore: a corrupt or unreadable file', () => {
 
   it.each([
     ['not JSON', corruptText, 'is corrupt (not valid JSON)'],
-    ['JSON of another shape', '[1,2,3]', 'is not a tokensmith token file'],
+    ['a token file of another shape', '{"version":1,"tokens":[]}', 'is not a tokensmith token file'],
     ['a newer format', '{"version":2,"tokens":{}}', 'has format version 2'],
   ])('%s: every operation names the path and the reset, and the file stays byte for byte', async (_name, text, what) => {
     await mkdir(join(dir, 'config', 'tokensmith'), { recursive: true, mode: 0o700 });

@@ -1,6 +1,5 @@
 import { dirname, join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import type { AsyncEntry } from '@napi-rs/keyring';
 import {
   KeyedMutex,
   TokensmithError,
@@ -16,6 +15,7 @@ import {
 } from '@tokensmith/core/kit';
 import { defaultTokenFilePath, keyLockPath, withFileLock, type FileLockOptions } from '@tokensmith/store-file';
 import { keychainError } from './keychain-errors.js';
+import { keyringCall, type KeyringRequest } from './keyring-process.js';
 import { sessionBusProblem } from './session-bus.js';
 
 /**
@@ -46,24 +46,12 @@ export interface KeychainStoreOptions {
   lockPollMs?: number;
 }
 
-type Binding = typeof import('@napi-rs/keyring');
-let binding: Promise<Binding> | undefined;
-/**
- * The native binding, loaded on first use (a CLI that never touches the keychain never loads it).
- * The binding is CommonJS: Node's import() lifts its exports to named ones, but a bundle that keeps
- * it external (the CLI's esbuild bundle) may offer only `default`, so take the functions from there.
- */
-const loadBinding = () =>
-  (binding ??= import('@napi-rs/keyring').then((module) =>
-    typeof module.findCredentialsAsync === 'function' ? module : ((module as { default?: Binding }).default ?? module),
-  ));
+/** The binding's words for two or more items with one key's attributes (keyring-rs `Ambiguous`). */
+const AMBIGUOUS = /matched by (\d+) credentials/;
 
-/**
- * On Linux the binding falls back to the kernel keyring when no Secret Service answers: a keyring
- * that lives only until logout, where tokens would vanish silently. Pinned to the Secret Service,
- * its absence is an error the CLI can act on.
- */
-const ENTRY_OPTIONS = { linux: { store: 'secret-service' as const } };
+/** The errors that mean two items for one key (`delete` then clears them all). */
+const ambiguousErrors = new WeakSet<TokensmithError>();
+const markAmbiguous = (error: TokensmithError) => (ambiguousErrors.add(error), error);
 
 /** One in-process mutex per lock directory and service, shared by every KeychainStore on them. */
 const mutexes = new Map<string, KeyedMutex>();
@@ -76,6 +64,11 @@ const mutexes = new Map<string, KeyedMutex>();
  *   Service attributes `service` and `username`), secret = the credentials as JSON. Other programs of the same user may read it if the keychain lets them.
  * - `lock(key, fn)` takes the same cross-process file lock as FileStore (`<lockDir>/keychain.<hash>.lock`,
  *   O_EXCL, lease renewed, stale locks broken): one refresh per key across processes.
+ * - The native binding runs in a helper process (its D-Bus calls block the thread that makes them):
+ *   every call, the bus check included, is bounded by `timeoutMs`, after which the helper is killed;
+ *   this process never stops answering SIGINT/SIGTERM and exits after its result.
+ * - Two items with one key's attributes (another program's copy) are a `store_error` naming that
+ *   key alone; `entries()` leaves the key out; `delete` removes them all (libsecret's `secret-tool`).
  * - Every call is bounded by `timeoutMs`. A locked keychain, a denied prompt, no keyring to write
  *   to give a `store_error`; no keychain service at all, or one that does not answer, gives a
  *   `store_unavailable`. Each names the next step, and a failed call changes nothing.
@@ -123,27 +116,44 @@ export class KeychainStore implements TokenStore {
     this.#mutex = mutex;
   }
 
-  /** Runs one keychain call with a deadline, translating its failure. */
-  async #call<T>(operation: string, fn: (binding: Binding, signal: AbortSignal) => Promise<T> | T): Promise<T> {
+  /**
+   * Runs one keychain call on the keyring thread, the whole of it (the bus check included) bounded
+   * by `timeoutMs`, translating its failure. Two items for one key are a `store_error` naming it.
+   */
+  async #call(operation: string, request: KeyringRequest): Promise<unknown> {
+    const deadline = Date.now() + this.#timeoutMs;
     const problem = await sessionBusProblem(process.env, Math.min(this.#timeoutMs, 2_000));
     if (problem) throw problem;
-    const keyring = await loadBinding();
-    const signal = AbortSignal.timeout(this.#timeoutMs);
     try {
-      // The binding honours the signal for async calls; the race also bounds a call that ignores it.
-      return await new Promise<T>((resolve, reject) => {
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-        Promise.resolve()
-          .then(() => fn(keyring, signal))
-          .then(resolve, reject);
-      });
+      return await keyringCall(request, Math.max(1, deadline - Date.now()));
     } catch (error) {
+      if (error instanceof TokensmithError) throw error;
+      const duplicates = AMBIGUOUS.exec(error instanceof Error ? error.message : '');
+      if (duplicates && 'account' in request) throw this.#ambiguous(request.account, Number(duplicates[1]));
       throw keychainError(operation, error, this.#timeoutMs);
     }
   }
 
-  #entry(keyring: Binding, key: string): AsyncEntry {
-    return new keyring.AsyncEntry(this.service, key, ENTRY_OPTIONS);
+  #ambiguous(key: string, count: number): TokensmithError {
+    return markAmbiguous(
+      storeError(
+        `the OS keychain holds ${count} items for service ${JSON.stringify(this.service)}, account ${JSON.stringify(key.slice(0, 200))} (another program, or a copy, stored a second one), ` +
+          `so which token is meant is unclear and none was used; the other accounts are unaffected. Delete them (\`secret-tool clear service ${this.service} username <account>\`, or log out of that provider), then log in again`,
+      ),
+    );
+  }
+
+  /**
+   * Deletes every item with `key`'s attributes through libsecret's `secret-tool clear` (the binding
+   * deletes only an item it can tell apart). Bounded; without secret-tool, the named error.
+   */
+  async #clearDuplicates(key: string, ambiguous: TokensmithError): Promise<void> {
+    const { execFile } = await import('node:child_process');
+    await new Promise<void>((resolve, reject) => {
+      execFile('secret-tool', ['clear', 'service', this.service, 'username', key], { timeout: this.#timeoutMs }, (error) =>
+        error ? reject(ambiguous) : resolve(),
+      );
+    });
   }
 
   #foreign(key: string): TokensmithError {
@@ -162,7 +172,7 @@ export class KeychainStore implements TokenStore {
    * ```
    */
   async get(key: string): Promise<Credentials | undefined> {
-    const text = await this.#call('read', (keyring, signal) => this.#entry(keyring, key).getPassword(signal));
+    const text = (await this.#call('read', { op: 'get', service: this.service, account: key })) as string | null;
     if (text === null) return undefined;
     const credentials = parseStoredCredentials(text);
     if (!credentials) throw this.#foreign(key);
@@ -180,7 +190,7 @@ export class KeychainStore implements TokenStore {
   async set(key: string, credentials: Credentials): Promise<void> {
     if (!isCredentials(credentials)) throw new TokensmithError('invalid_options', 'credentials must be bearer or oauth1 credentials');
     const secret = JSON.stringify(credentials);
-    await this.#call('write', (keyring, signal) => this.#entry(keyring, key).setPassword(secret, signal));
+    await this.#call('write', { op: 'set', service: this.service, account: key, secret });
   }
 
   /**
@@ -192,7 +202,16 @@ export class KeychainStore implements TokenStore {
    * ```
    */
   async delete(key: string): Promise<void> {
-    await this.#call('delete', (keyring, signal) => this.#entry(keyring, key).deletePassword(signal));
+    try {
+      await this.#call('delete', { op: 'delete', service: this.service, account: key });
+    } catch (error) {
+      // Two items for the key (logout is the way out the error names): delete them all.
+      if (error instanceof TokensmithError && ambiguousErrors.has(error)) {
+        await this.#clearDuplicates(key, error);
+        return;
+      }
+      throw error;
+    }
   }
 
   /**
@@ -229,11 +248,14 @@ export class KeychainStore implements TokenStore {
    * ```
    */
   async entries(): Promise<StoredEntry[]> {
-    const found = await this.#call('list', (keyring, signal) => keyring.findCredentialsAsync(this.service, undefined, signal));
+    const found = (await this.#call('list', { op: 'find', service: this.service })) as Array<{ account: string; password: string }>;
+    // A key with two items is left out (its own get names it), not listed twice.
+    const counts = new Map<string, number>();
+    for (const { account } of found) counts.set(account, (counts.get(account) ?? 0) + 1);
     const entries: StoredEntry[] = [];
     for (const { account, password } of found) {
       const credentials = parseStoredCredentials(password);
-      if (credentials) entries.push({ key: account, credentials });
+      if (credentials && counts.get(account) === 1) entries.push({ key: account, credentials });
     }
     return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }

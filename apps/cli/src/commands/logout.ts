@@ -47,7 +47,8 @@ export function registerLogoutCommand({ program, io, global }: CommandContext): 
           const { store } = await context.store();
           const reset = (store as { reset?: () => Promise<string | undefined> }).reset;
           const { TokensmithError } = await import('@tokensmith/core');
-          if (!(error instanceof TokensmithError) || error.code !== 'store_error' || !reset) throw error;
+          // Only a damaged token file (TokenFileError problem 'corrupt'): never a failed write (a full disk) or a foreign file.
+          if (!(error instanceof TokensmithError) || (error as { problem?: unknown }).problem !== 'corrupt' || !reset) throw error;
           const moved = await reset.call(store);
           progress.succeed(
             `The token file could not be read; moved it to ${moved ?? '(nothing to move)'}. Every provider is logged out: run tokensmith login again.`,

@@ -1,6 +1,6 @@
 import type { StoreAdapter } from './adapter.js';
 import { openTokenFile } from './file.js';
-import { noticeOnFirstWrite } from './first-write-notice.js';
+import { noticeOnFirstWrite, onceForTokenFile } from './first-write-notice.js';
 import { openKeychain } from './keychain.js';
 import { busNamed, probeStoreKeychain } from './keychain-probe.js';
 
@@ -11,7 +11,7 @@ const AUTO_PROBE_MS = 1_500;
 /**
  * `auto` (the default): the OS keychain when one answers (a quick, bounded probe), otherwise the
  * token file. Without a session bus at all (headless CI) the file is used quietly, with a one-line
- * notice when a token is first stored there; a bus that is there but does not answer is said at once.
+ * notice when a token is first stored there (once per token file, not once per command); a bus that is there but does not answer is said at once.
  * An explicit `TOKENSMITH_TOKEN_FILE` means the file. Nothing is ever copied between stores.
  *
  * @example
@@ -36,6 +36,7 @@ export const autoStore: StoreAdapter = {
       notice(told);
       return opened;
     }
-    return { ...opened, store: noticeOnFirstWrite(opened.store, () => notice(told)) };
+    const path = opened.where.path ?? '';
+    return { ...opened, store: noticeOnFirstWrite(opened.store, () => onceForTokenFile(path, () => notice(told))) };
   },
 };

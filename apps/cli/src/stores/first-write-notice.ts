@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { TokenStore } from '@tokensmith/core';
 
 /**
@@ -26,4 +28,23 @@ export function noticeOnFirstWrite(store: TokenStore, tell: () => void): TokenSt
   if (store.reset) wrapped.reset = () => (store.reset as NonNullable<TokenStore['reset']>).call(store);
   if (store.close) wrapped.close = () => (store.close as NonNullable<TokenStore['close']>).call(store);
   return wrapped;
+}
+
+/**
+ * Runs `tell` once per token file, not once per command: a marker beside the file (`.<name>.notice`)
+ * remembers it was said, so a CI runner that stores a token on every job is not told every time.
+ *
+ * @example
+ * ```ts
+ * onceForTokenFile('/home/me/.config/tokensmith/tokens.json', () => console.error('notice: ...'));
+ * ```
+ */
+export function onceForTokenFile(tokenFile: string, tell: () => void): void {
+  const marker = join(dirname(tokenFile), `.${basename(tokenFile)}.notice`);
+  try {
+    writeFileSync(marker, '', { flag: 'wx', mode: 0o600 });
+  } catch {
+    return; // already said (or the directory refuses it: then say nothing rather than fail a stored login)
+  }
+  tell();
 }

@@ -30,6 +30,10 @@ export interface KeyringSession {
   searchItems(attributes: Record<string, string>): Promise<{ unlocked: number; locked: number }>;
   /** Locks the login keyring, as a screen lock or a timeout would (the next access needs an unlock prompt). */
   lock(): Promise<void>;
+  /** Stops the Secret Service daemon (SIGSTOP) on its live bus: the bus answers, the service never does. */
+  suspend(): void;
+  /** Lets a suspended daemon run again (SIGCONT). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -119,7 +123,9 @@ export async function startKeyringSession(): Promise<KeyringSession> {
     DBUS_SESSION_BUS_ADDRESS: address,
   };
   const children: ChildProcess[] = [];
+  let daemon: ChildProcess | undefined;
   const stop = async () => {
+    daemon?.kill('SIGCONT');
     for (const child of children.reverse()) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -162,6 +168,7 @@ export async function startKeyringSession(): Promise<KeyringSession> {
     });
     const keyring = spawn(keyringDaemon, ['--foreground', '--unlock', '--components=secrets'], { env, stdio: ['pipe', 'ignore', 'pipe'] });
     children.push(keyring);
+    daemon = keyring;
     let keyringLog = '';
     keyring.stderr?.on('data', (c: Buffer) => {
       keyringLog += c.toString();
@@ -183,7 +190,14 @@ export async function startKeyringSession(): Promise<KeyringSession> {
     await stop();
     throw error;
   }
-  return { ...keyringTools(address), env: { DBUS_SESSION_BUS_ADDRESS: address, XDG_RUNTIME_DIR: home }, address, stop };
+  return {
+    ...keyringTools(address),
+    env: { DBUS_SESSION_BUS_ADDRESS: address, XDG_RUNTIME_DIR: home },
+    address,
+    suspend: () => daemon?.kill('SIGSTOP'),
+    resume: () => daemon?.kill('SIGCONT'),
+    stop,
+  };
 }
 
 /**
