@@ -47,6 +47,25 @@ describe('OAuthResponseError', () => {
   });
 });
 
+describe('error details', () => {
+  it('carry operation, endpoint (no userinfo, query or fragment), error and status, and nothing secret', () => {
+    const err = new OAuthResponseError(
+      'token request',
+      { status: 401, error: 'invalid_client', body: '{"error":"invalid_client","access_token":"SECRET-AT"}' },
+      { operation: 'token_request', endpoint: 'https://user:SECRET-PW@auth.example/token?client_secret=SECRET-Q#SECRET-F' },
+    );
+    expect(err).toMatchObject({ operation: 'token_request', endpoint: 'https://auth.example/token', error: 'invalid_client', status: 401 });
+    expect(inspect(err)).not.toContain('SECRET');
+    expect(JSON.stringify(err)).not.toContain('SECRET');
+  });
+  it('has no detail properties when none were given, and drops an endpoint that is not a URL', () => {
+    const err = new TokensmithError('timeout', 'x', { endpoint: 'not a url' });
+    expect(Object.keys(err)).not.toEqual(expect.arrayContaining(['operation']));
+    expect(err.endpoint).toBeUndefined();
+    expect(inspect(err)).not.toContain('operation');
+  });
+});
+
 describe('redaction', () => {
   it('masks secrets in JSON and form bodies and in headers', () => {
     expect(redactBody('{"access_token":"AT","nested":{"client_secret":"CS"},"ok":1}')).toBe(
