@@ -95,7 +95,11 @@ describe('device-code polling against a scripted server (RFC 8628 3.4, 3.5)', ()
 
   it('stops at the local expiry without sending a poll it knows is too late', async () => {
     tokenAnswers = [pending];
-    await expect(provider().login()).rejects.toMatchObject({ code: 'device_code_expired' });
+    await expect(provider().login()).rejects.toMatchObject({
+      code: 'device_code_expired',
+      operation: 'device_token',
+      endpoint: `${base}/token`,
+    });
     // expires_in 120 at 5 s: polls at 5 ... 115 s.
     expect(polls()).toHaveLength(23);
     expect(Math.max(...polls().map((r) => r.at))).toBeLessThan(1_000_000 + 120_000);
@@ -108,14 +112,50 @@ describe('device-code polling against a scripted server (RFC 8628 3.4, 3.5)', ()
     ['invalid_client', 'oauth_response'],
   ])('ends on %s with %s, without another poll', async (error, code) => {
     tokenAnswers = [pending, { status: 400, body: { error } }];
-    await expect(provider().login()).rejects.toMatchObject({ code });
+    await expect(provider().login()).rejects.toMatchObject({
+      code,
+      operation: 'device_token',
+      endpoint: `${base}/token`,
+      status: 400,
+      error,
+    });
     expect(polls()).toHaveLength(2);
   });
 
   it('ends on a 5xx with provider_error', async () => {
     tokenAnswers = [{ status: 503, body: { error: 'temporarily_unavailable' } }];
-    await expect(provider().login()).rejects.toMatchObject({ code: 'provider_error' });
+    await expect(provider().login()).rejects.toMatchObject({
+      code: 'provider_error',
+      operation: 'device_token',
+      endpoint: `${base}/token`,
+      status: 503,
+      error: 'temporarily_unavailable',
+    });
     expect(polls()).toHaveLength(1);
+  });
+
+  it('names the device authorization step and its endpoint when the device authorization request is refused', async () => {
+    server.removeAllListeners('request');
+    server.on('request', (_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid_client' }));
+    });
+    await expect(provider().login()).rejects.toMatchObject({
+      code: 'oauth_response',
+      operation: 'device_authorization',
+      endpoint: `${base}/device`,
+      status: 400,
+      error: 'invalid_client',
+    });
+  });
+
+  it('names the device authorization step when the device authorization endpoint is not listening', async () => {
+    const closed = `${base.replace(/:\d+$/, ':9')}/device`;
+    await expect(provider({ deviceAuthorizationUrl: closed }).login()).rejects.toMatchObject({
+      code: 'network_error',
+      operation: 'device_authorization',
+      endpoint: closed,
+    });
   });
 
   it('authenticates a confidential client with HTTP Basic (default), client_secret_post, and a public client with client_id only', async () => {
@@ -163,7 +203,12 @@ describe('device-code polling against a scripted server (RFC 8628 3.4, 3.5)', ()
     const error = (await provider()
       .login()
       .catch((e: unknown) => e)) as Error;
-    expect(error).toMatchObject({ code: 'invalid_token_response', message: expect.stringContaining('user_code') });
+    expect(error).toMatchObject({
+      code: 'invalid_token_response',
+      message: expect.stringContaining('user_code'),
+      operation: 'device_authorization',
+      endpoint: `${base}/device`,
+    });
     expect(error.message).not.toContain('\u001b');
     expect(error.message).not.toContain('DEVICE-SECRET-2');
   });

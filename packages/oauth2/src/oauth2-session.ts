@@ -83,7 +83,6 @@ export function createOAuth2Session(
       return refreshTokens(config(resolved), current, {
         drop,
         now: client.now(),
-        loginCommand: settings.loginCommand,
         tokenParams: settings.tokenParams,
       });
     },
@@ -106,7 +105,7 @@ export function createOAuth2Session(
           const current = await tokens.peek();
           if (current) await revokeTokens(config(await server()), current, progress);
         } catch (error) {
-          const mapped = await toTokensmithError(error, 'token revocation');
+          const mapped = await toTokensmithError(error, 'token revocation', settings.endpoints.revocationUrl);
           progress({
             type: 'revoke-failed',
             message: `Could not revoke the tokens (${mapped.message}); they are forgotten locally anyway`,

@@ -32,7 +32,7 @@ export async function revokeTokens(
     try {
       await oidc.tokenRevocation(config, token, { token_type_hint: hint });
     } catch (error) {
-      const mapped = await toTokensmithError(error, 'token revocation');
+      const mapped = await toTokensmithError(error, 'token revocation', config.serverMetadata().revocation_endpoint);
       progress({ type: 'revoke-failed', message: `Could not revoke the ${label} (${mapped.message}); it is forgotten locally anyway` });
     }
   }
