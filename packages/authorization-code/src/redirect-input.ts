@@ -20,7 +20,8 @@ export function callbackFromInput(
   options: { iss?: string | undefined } = {},
 ): URL {
   const text = typeof input === 'string' ? input.trim() : '';
-  const unusable = (why: string) => new TokensmithError('login_required', `${why}; nothing was stored. Run the login again.`);
+  const unusable = (why: string) =>
+    new TokensmithError('login_required', `${why}; nothing was stored. Run the login again.`, { operation: 'authorization' });
   if (!text) throw unusable('nothing was pasted (expected the URL the browser was sent to, or the code)');
   let params: URLSearchParams;
   if (/^https?:\/\//i.test(text)) {
