@@ -167,11 +167,13 @@ export function createOAuth1PinProvider(options: OAuth1PinProviderOptions): OAut
       throw new TokensmithError(
         'authorization_denied',
         'no PIN was entered (promptPin rejected): authorization was cancelled; nothing was stored',
-        { cause: error },
+        { cause: error, operation: 'authorization' },
       );
     }
     if (typeof pin !== 'string' || pin.trim() === '') {
-      throw new TokensmithError('authorization_denied', 'no PIN was entered: authorization was denied or cancelled; nothing was stored');
+      throw new TokensmithError('authorization_denied', 'no PIN was entered: authorization was denied or cancelled; nothing was stored', {
+        operation: 'authorization',
+      });
     }
     return exchange(state, pin, signal);
   };
