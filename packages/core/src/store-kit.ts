@@ -73,11 +73,11 @@ export function errorCode(error: unknown): string {
  *
  * @example
  * ```ts
- * throw storeError(`token file ${path} is not a regular file; delete it or run \`tokensmith logout\``);
+ * throw storeError(`token file ${path} is not a regular file; delete it or log out`);
  * ```
  */
 export function storeError(message: string, cause?: unknown): TokensmithError {
-  return new TokensmithError('store_error', message, cause === undefined ? undefined : { cause });
+  return new TokensmithError('store_error', message, cause === undefined ? { operation: 'store' } : { cause, operation: 'store' });
 }
 
 /**
@@ -90,5 +90,5 @@ export function storeError(message: string, cause?: unknown): TokensmithError {
  * ```
  */
 export function storeUnavailable(message: string, cause?: unknown): TokensmithError {
-  return new TokensmithError('store_unavailable', message, cause === undefined ? undefined : { cause });
+  return new TokensmithError('store_unavailable', message, cause === undefined ? { operation: 'store' } : { cause, operation: 'store' });
 }

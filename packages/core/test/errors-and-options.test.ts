@@ -10,6 +10,8 @@ import {
   redactHeaders,
   defineProvider,
   isLoopbackHost,
+  storeError,
+  storeUnavailable,
 } from '../src/kit.js';
 
 describe('parseOAuthError', () => {
@@ -57,6 +59,10 @@ describe('error details', () => {
     expect(err).toMatchObject({ operation: 'token_request', endpoint: 'https://auth.example/token', error: 'invalid_client', status: 401 });
     expect(inspect(err)).not.toContain('SECRET');
     expect(JSON.stringify(err)).not.toContain('SECRET');
+  });
+  it('store errors say their step is the store', () => {
+    expect(storeError('token file x is corrupt')).toMatchObject({ code: 'store_error', operation: 'store' });
+    expect(storeUnavailable('Redis did not answer', new Error('x'))).toMatchObject({ code: 'store_unavailable', operation: 'store' });
   });
   it('has no detail properties when none were given, and drops an endpoint that is not a URL', () => {
     const err = new TokensmithError('timeout', 'x', { endpoint: 'not a url' });
