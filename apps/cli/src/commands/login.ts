@@ -45,6 +45,7 @@ Examples:
       const { DEFAULT_PENDING_TTL_MS, pendingIdentity, readPendingLogin, removePendingLogin, savePendingLogin } =
         await import('../login/pending.js');
       const { TokensmithError, OAuthResponseError } = await import('@tokensmith/core/kit');
+      const { withNextStep } = await import('../hints/next-step.js');
       const mode = interactionMode(io, options);
       const signalOption = io.signal ? { signal: io.signal } : {};
       type Pending = import('@tokensmith/oauth1-pin').OAuth1RequestTokenState;
@@ -60,9 +61,11 @@ Examples:
         }
         pending = readPendingLogin<Pending>(io.env, picked.name, pendingIdentity(oauth1Identity(picked.provider)))?.state;
         if (!pending) {
-          throw new TokensmithError(
-            'login_required',
-            `no pending login for ${picked.name} (none was started, it expired, or it was used): run \`tokensmith login ${picked.name} --no-browser\` first; it prints the URL whose page shows the PIN`,
+          throw withNextStep(
+            new TokensmithError(
+              'login_required',
+              `no pending login for ${picked.name} (none was started, it expired, or it was used): run \`tokensmith login ${picked.name} --no-browser\` first; it prints the URL whose page shows the PIN`,
+            ),
           );
         }
         return {};
@@ -92,14 +95,8 @@ Examples:
             try {
               print(await oauth1.completeLogin(pending, flags.pin, signalOption));
             } catch (error) {
-              if (error instanceof OAuthResponseError && error.status === 401) {
-                removePendingLogin(io.env, providerName);
-                throw new TokensmithError(
-                  'login_required',
-                  `the PIN was not accepted (HTTP 401 ${error.error}): it was mistyped, or the pending request expired or was already used. Start again: \`tokensmith login ${providerName} --no-browser\``,
-                  { cause: error },
-                );
-              }
+              // A refused PIN is explained from the error's data (hints/auth.ts), as at the prompt.
+              if (error instanceof OAuthResponseError && error.status === 401) removePendingLogin(io.env, providerName);
               throw error;
             }
             removePendingLogin(io.env, providerName);
@@ -108,9 +105,11 @@ Examples:
 
           if (config.strategy === 'oauth1-pin' && !mode.interactive && context.demo) {
             // The embedded sandbox ends with this process: nobody could approve the request token later.
-            throw new TokensmithError(
-              'login_required',
-              `the built-in demo's sandbox runs only while a command runs, so a two-step login cannot work with it (${mode.why}): run \`tokensmith login ${providerName}\` in a terminal, or start \`tokensmith sandbox --write tokensmith.config.yaml\` in another terminal and use that config`,
+            throw withNextStep(
+              new TokensmithError(
+                'login_required',
+                `the built-in demo's sandbox runs only while a command runs, so a two-step login cannot work with it (${mode.why}): run \`tokensmith login ${providerName}\` in a terminal, or start \`tokensmith sandbox --write tokensmith.config.yaml\` in another terminal and use that config`,
+              ),
             );
           }
           if (config.strategy === 'oauth1-pin' && !mode.interactive) {

@@ -60,16 +60,11 @@ function refuseLoginWithoutPerson<P extends InteractiveTokenProvider>(
 }
 
 /** The config fields the two OAuth 2 user strategies share (authorization code, device code), as their common options. */
-function oauth2ClientOptions(
-  config: Extract<ProviderConfig, { strategy: 'authorization-code' | 'device-code' }>,
-  store: TokenStore,
-  providerName: string,
-) {
+function oauth2ClientOptions(config: Extract<ProviderConfig, { strategy: 'authorization-code' | 'device-code' }>, store: TokenStore) {
   return {
     clientId: config.clientId,
     scopes: config.scopes,
     store,
-    providerName,
     ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
     ...(config.tokenUrl === undefined ? {} : { tokenUrl: config.tokenUrl }),
     ...(config.revocationUrl === undefined ? {} : { revocationUrl: config.revocationUrl }),
@@ -148,7 +143,7 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
       const { createAuthorizationCodeProvider } = await import('@tokensmith/authorization-code');
       const askPerson = !unattended;
       const provider = createAuthorizationCodeProvider({
-        ...oauth2ClientOptions(config, store, person.providerName),
+        ...oauth2ClientOptions(config, store),
         ...(config.authorizationUrl === undefined ? {} : { authorizationUrl: config.authorizationUrl }),
         ...(config.redirectUri === undefined ? {} : { redirectUri: config.redirectUri }),
         ...fetchOption,
@@ -187,7 +182,7 @@ export async function buildProvider(config: ProviderConfig, store: TokenStore, i
       // No terminal needed: the person approves on any device, which is the point of this grant.
       const display = deviceLoginDisplay({ person, json: interaction.json === true });
       const provider = createDeviceCodeProvider({
-        ...oauth2ClientOptions(config, store, person.providerName),
+        ...oauth2ClientOptions(config, store),
         ...(config.deviceAuthorizationUrl === undefined ? {} : { deviceAuthorizationUrl: config.deviceAuthorizationUrl }),
         ...fetchOption,
         onProgress: display.onProgress,
