@@ -44,7 +44,7 @@ export const ERROR_CATEGORIES = {
   callback_timeout: 'auth',
   /** A device code expired before it was approved: run the login again. */
   device_code_expired: 'auth',
-  /** No usable token and no way to get one without a person: run `tokensmith login`. */
+  /** No usable token and no way to get one without a person: log in (again). */
   login_required: 'auth',
   /** A server answered with a 5xx or 429 (OAuth-shaped or not). */
   provider_error: 'provider',
