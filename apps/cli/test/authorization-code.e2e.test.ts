@@ -104,6 +104,26 @@ describe('tokensmith login (authorization code + PKCE) against the sandbox', () 
     expect(result.stderr).not.toContain('Open this URL');
   });
 
+  it('a redirect port taken by another program names providers.me.redirectUri, never a --port login does not have', async () => {
+    const { createServer } = await import('node:net');
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (busy.address() as { port: number }).port;
+      const dir = tempDir();
+      writeConfig(dir, config().replace('redirectUri: http://127.0.0.1/callback', `redirectUri: http://127.0.0.1:${port}/callback`));
+      const login = await runBinary(['login', 'me', '--no-browser'], { cwd: dir, stdin: '' });
+      expect(login.code).toBe(1);
+      expect(login.stderr).toContain(
+        `error: port ${port} on 127.0.0.1, the port of providers.me.redirectUri, is already in use by another program`,
+      );
+      expect(login.stderr).toMatch(/^hint: .*providers\.me\.redirectUri/m);
+      expect(login.stderr).not.toContain('--port');
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
+  });
+
   it('refuses a plain http:// issuer that is not loopback, saying why, with exit 1', async () => {
     const dir = tempDir();
     writeConfig(dir, config('http://auth.example.com'));

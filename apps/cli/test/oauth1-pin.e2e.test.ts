@@ -92,14 +92,14 @@ describe('tokensmith login (OAuth 1.0a PIN) against the sandbox', () => {
     writeFileSync(file, saved, { mode: 0o600 }); // the same request token again: the server refuses it
     const stale = await runBinary(['login', 'user', '--pin', pin!], { cwd: dir, env });
     expect(stale.code).toBe(2);
-    expect(stale.stderr).toContain('the PIN was not accepted (HTTP 401 token_used)');
-    expect(stale.stderr).toContain('Start again: `tokensmith login user --no-browser`');
+    expect(stale.stderr).toContain('the PIN was not accepted (HTTP 401 token_used');
+    expect(stale.stderr).toContain('log in in two steps: `tokensmith login user --no-browser`, then `tokensmith login user --pin PIN`');
     expect(pendingFiles(dir)).toEqual([]);
 
     await startTwoStep(dir);
     const wrong = await runBinary(['login', 'user', '--pin', '0000000'], { cwd: dir, env });
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain('the PIN was not accepted (HTTP 401 verifier_invalid)');
+    expect(wrong.stderr).toContain('the PIN was not accepted (HTTP 401 verifier_invalid');
     expect(wrong.stderr).not.toContain('0000000');
   });
 
@@ -170,6 +170,48 @@ describe('tokensmith login (OAuth 1.0a PIN) against the sandbox', () => {
     expect(pty.screen).not.toContain(pin!);
     expect(pty.screen).toContain('Logged in to user');
     expect((await status(dir)).providers[0]!.loggedIn).toBe(true);
+  });
+
+  it('a wrong PIN typed at the prompt is explained as with --pin: the PIN was not accepted, not the app credentials', async () => {
+    // On a terminal the spinner's line is erased by escape codes, so the error may follow it on the same row.
+    const errorLine = (text: string) => /error: [^\n]*/.exec(text)?.[0];
+    const dir = tempDir();
+    writeConfig(dir, config());
+    const pty = runInPty(['login', 'user', '--no-browser'], { cwd: dir, env });
+    const screen = await pty.waitFor('PIN: ');
+    const { pin } = await decideOnAuthorizePage(/Open this URL to authorize:\r?\n {2}(\S+)/.exec(screen)![1]!, 'approve');
+    const wrongPin = pin === '0000000' ? '0000001' : '0000000';
+    pty.type(`${wrongPin}\r`);
+    expect(await pty.exited).toBe(2);
+    const typed = errorLine(pty.text);
+    expect(typed).toMatch(/^error: user: the PIN was not accepted \(HTTP 401 verifier_invalid/);
+    expect(pty.text).not.toMatch(/refused the app's credentials|consumerKey/);
+    expect(pty.text).toMatch(/^hint: run `tokensmith login user` again/m);
+
+    await startTwoStep(dir);
+    const given = await runBinary(['login', 'user', '--pin', wrongPin], { cwd: dir, env });
+    expect(given.code).toBe(2);
+    expect(errorLine(given.stderr)).toBe(typed);
+    expect((await status(dir)).providers[0]!.loggedIn).toBe(false);
+  });
+
+  it('a request refused for a skewed clock (X code 135) says the clock is off, not to check the consumer key', async () => {
+    // A sandbox whose clock is 10 minutes ahead: every timestamp the CLI signs is out of bounds.
+    const ahead = await startSandbox({ now: () => Date.now() + 600_000 });
+    try {
+      const dir = tempDir();
+      writeConfig(dir, sandboxConfig([sandboxProvider(ahead, 'oauth1-pin')]));
+      const result = await runBinary(['login', 'user', '--no-browser'], { cwd: dir, env });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /^error: user: the provider refused the request's timestamp: this computer's clock is off \(HTTP 401 twitter_135/m,
+      );
+      expect(result.stderr).toContain("the server's time was ");
+      expect(result.stderr).toMatch(/^hint: set the system clock right/m);
+      expect(result.stderr).not.toMatch(/consumerKey|consumerSecret|credentials/);
+    } finally {
+      await ahead.stop();
+    }
   });
 
   it('a denied authorization exits 2 and stores nothing', async () => {

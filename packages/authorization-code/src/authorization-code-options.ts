@@ -62,8 +62,8 @@ export interface AuthorizationProgress {
 /**
  * Options of {@link createAuthorizationCodeProvider}: the shared OAuth 2 options (`issuer` or
  * `authorizationUrl` + `tokenUrl`, `clientId`, `clientSecret`, `authMethod`, `scopes`,
- * `authorizationParams`, `store`, `fetch`, `now`, `timeoutMs`, `refreshSkewSeconds`,
- * `providerName`) plus the browser flow's own.
+ * `authorizationParams`, `store`, `fetch`, `now`, `timeoutMs`, `refreshSkewSeconds`)
+ * plus the browser flow's own.
  */
 export interface AuthorizationCodeOptions extends OAuth2ClientOptions {
   /** The authorization endpoint, e.g. `https://twitter.com/i/oauth2/authorize`. */

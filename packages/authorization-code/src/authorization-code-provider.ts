@@ -74,13 +74,12 @@ export interface AuthorizationCodeProvider extends InteractiveTokenProvider<Bear
 export function createAuthorizationCodeProvider(options: AuthorizationCodeOptions): AuthorizationCodeProvider {
   requireOptions(options, 'createAuthorizationCodeProvider');
   const settings = readAuthorizationCodeOptions(options);
-  const { loginCommand } = settings.oauth2;
 
   const interactive = async (signal: AbortSignal | undefined): Promise<BearerCredentials> => {
     if (!settings.openBrowser && !settings.promptRedirect) {
       throw new TokensmithError(
         'login_required',
-        `no usable tokens are stored; run \`${loginCommand}\` to sign in (this provider has no openBrowser or promptRedirect)`,
+        'no usable tokens are stored; log in to sign in (this provider has no openBrowser or promptRedirect)',
       );
     }
     await session.server();

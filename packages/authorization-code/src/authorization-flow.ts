@@ -82,6 +82,7 @@ export async function startAuthorization(context: FlowContext, redirectUri: URL)
     throw new TokensmithError(
       'config_error',
       'the authorization server does not list S256 in code_challenge_methods_supported; tokensmith always uses PKCE S256',
+      { operation: 'discovery' },
     );
   }
   const { scopes, client } = settings.oauth2;
@@ -151,10 +152,13 @@ export async function exchangeCode(
     throw new TokensmithError(
       'state_mismatch',
       'the authorization response does not belong to this login attempt (its state does not match: a stale tab or a forged redirect); nothing was stored. Run the login again.',
+      { operation: 'authorization' },
     );
   }
   if (!params.has('code') && !params.has('error'))
-    throw new TokensmithError('oauth_response', 'the authorization response has neither a code nor an error');
+    throw new TokensmithError('oauth_response', 'the authorization response has neither a code nor an error', {
+      operation: 'authorization',
+    });
   const resolved = await session.server();
   if (resolved.issuerKnown) {
     const iss = params.get('iss');
@@ -163,6 +167,7 @@ export async function exchangeCode(
       throw new TokensmithError(
         'oauth_response',
         `the authorization response ${iss === null ? 'lacks the iss parameter its server promises' : 'comes from another issuer'} (RFC 9207 mix-up protection); nothing was stored`,
+        { operation: 'authorization' },
       );
     }
   }
@@ -176,6 +181,8 @@ export async function exchangeCode(
       await oidc.authorizationCodeGrant(session.configure(resolved), current, checks, new URLSearchParams(tokenParams)),
     );
   } catch (error) {
-    throw await toTokensmithError(error, params.has('code') ? 'authorization code exchange' : 'authorization response');
+    throw await (params.has('code')
+      ? toTokensmithError(error, 'authorization code exchange', resolved.metadata.token_endpoint)
+      : toTokensmithError(error, 'authorization response'));
   }
 }

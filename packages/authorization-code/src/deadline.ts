@@ -23,13 +23,19 @@ export function withDeadline<T>(
     const onAbort = () => {
       finish();
       options.onExpire?.();
-      reject(abortError(signal!, 'login'));
+      reject(abortError(signal!, 'login', { operation: 'authorization' }));
     };
     const timer = setTimeout(() => {
       finish();
       options.onExpire?.();
       reject(
-        new TokensmithError('callback_timeout', `no ${what} within ${formatDuration(timeoutMs)}; nothing was stored. Run the login again.`),
+        new TokensmithError(
+          'callback_timeout',
+          `no ${what} within ${formatDuration(timeoutMs)}; nothing was stored. Run the login again.`,
+          {
+            operation: 'authorization',
+          },
+        ),
       );
     }, timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });

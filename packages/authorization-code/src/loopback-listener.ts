@@ -55,7 +55,7 @@ async function listenOnLoopback(server: Server, port: number): Promise<number> {
     throw new TokensmithError(
       'config_error',
       `cannot listen on ${LOOPBACK_HOST}:${port} for the redirect (${code}); free the port, or use a redirectUri without a port to get an ephemeral one`,
-      { cause: error },
+      { cause: error, operation: 'authorization' },
     );
   }
   return (server.address() as AddressInfo).port;
@@ -129,7 +129,9 @@ export async function startLoopbackListener(redirectUri: string | URL): Promise<
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       // Settles a pending wait (and clears its timer) when the flow ended another way.
-      abandon(new TokensmithError('aborted', 'the loopback listener was closed before the browser came back'));
+      abandon(
+        new TokensmithError('aborted', 'the loopback listener was closed before the browser came back', { operation: 'authorization' }),
+      );
       const res = unanswered;
       unanswered = undefined;
       if (res) await answerBrowser(res, 400, CANCELLED_PAGE);

@@ -63,6 +63,9 @@ export function callbackFromInput(
   options: { iss?: string | undefined } = {},
 ): URL {
   const read = readPastedRedirect(input, pending, options);
-  if ('problem' in read) throw new TokensmithError('login_required', `${read.problem}; nothing was stored. Run the login again.`);
+  if ('problem' in read)
+    throw new TokensmithError('login_required', `${read.problem}; nothing was stored. Run the login again.`, {
+      operation: 'authorization',
+    });
   return read.url;
 }

@@ -29,6 +29,7 @@ describe('startLoopbackListener (RFC 8252)', () => {
     await expect(startLoopbackListener(`http://127.0.0.1:${port}/cb`)).rejects.toMatchObject({
       code: 'config_error',
       message: expect.stringContaining(`127.0.0.1:${port}`),
+      operation: 'authorization',
     });
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const listener = await listen(`http://127.0.0.1:${port}/cb`);
@@ -94,6 +95,7 @@ describe('startLoopbackListener (RFC 8252)', () => {
     await expect(listener.waitForCallback({ timeoutMs: 100 })).rejects.toMatchObject({
       code: 'callback_timeout',
       message: expect.stringContaining(listener.redirectUri),
+      operation: 'authorization',
     });
     expect(Date.now() - started).toBeLessThan(2_000);
     await listener.close();
@@ -137,7 +139,7 @@ describe('callbackFromInput (paste-the-code mode)', () => {
         caught = error;
       }
       expect(caught).toBeInstanceOf(TokensmithError);
-      expect((caught as TokensmithError).code).toBe('login_required');
+      expect(caught).toMatchObject({ code: 'login_required', operation: 'authorization' });
       if (input.trim()) expect((caught as Error).message).not.toContain(input);
     }
   });

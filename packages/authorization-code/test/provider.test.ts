@@ -30,7 +30,6 @@ function provider(overrides: Partial<AuthorizationCodeOptions> = {}) {
     clientId: 'my-cli',
     scopes: ['tweet.read', 'offline.access'],
     now: () => clock,
-    providerName: 'my-provider',
     ...overrides,
   });
 }
@@ -184,7 +183,15 @@ describe('createAuthorizationCodeProvider: token endpoint (nock)', () => {
     nock(AS).post('/token').reply(400, { error: 'invalid_grant', error_description: 'Refresh token expired' });
     const error = await p.getToken().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokensmithError);
-    expect(error).toMatchObject({ code: 'login_required', message: expect.stringContaining('Run `tokensmith login my-provider` again') });
+    expect(error).toMatchObject({
+      code: 'login_required',
+      message: expect.stringContaining('log in again'),
+      operation: 'refresh',
+      endpoint: `${AS}/token`,
+      status: 400,
+      error: 'invalid_grant',
+    });
+    expect((error as Error).message).not.toContain('tokensmith');
     expect(((error as Error).cause as OAuthResponseError).error).toBe('invalid_grant');
     expect(await p.peek()).toBeUndefined();
     expect(openBrowser).not.toHaveBeenCalled();
@@ -199,6 +206,8 @@ describe('createAuthorizationCodeProvider: token endpoint (nock)', () => {
       status: 503,
       error: 'temporarily_unavailable',
       message: 'refresh token request failed with HTTP 503 temporarily_unavailable',
+      operation: 'refresh',
+      endpoint: `${AS}/token`,
     });
     expect((await p.peek())?.refreshToken).toBe(REFRESH);
   });
@@ -272,7 +281,11 @@ describe('createAuthorizationCodeProvider: token endpoint (nock)', () => {
     };
     const fetchImpl = async () => new Response(JSON.stringify(metadata), { headers: { 'content-type': 'application/json' } });
     const p = createAuthorizationCodeProvider({ issuer: AS, clientId: 'c', scopes: ['tweet.read'], fetch: fetchImpl });
-    await expect(p.startAuthorization()).rejects.toMatchObject({ code: 'config_error', message: expect.stringContaining('S256') });
+    await expect(p.startAuthorization()).rejects.toMatchObject({
+      code: 'config_error',
+      message: expect.stringContaining('S256'),
+      operation: 'discovery',
+    });
   });
 
   it('refuses an authorization response from another issuer, or without the iss the server promises (RFC 9207)', async () => {
@@ -287,10 +300,11 @@ describe('createAuthorizationCodeProvider: token endpoint (nock)', () => {
     const pending = await p.startAuthorization();
     await expect(
       p.completeAuthorization(pending, `${callback(pending)}&iss=${encodeURIComponent('https://evil.example')}`),
-    ).rejects.toMatchObject({ code: 'oauth_response', message: expect.stringContaining('another issuer') });
+    ).rejects.toMatchObject({ code: 'oauth_response', message: expect.stringContaining('another issuer'), operation: 'authorization' });
     await expect(p.completeAuthorization(pending, callback(pending))).rejects.toMatchObject({
       code: 'oauth_response',
       message: expect.stringContaining('lacks the iss'),
+      operation: 'authorization',
     });
     expect(await p.peek()).toBeUndefined();
   });
@@ -302,6 +316,8 @@ describe('createAuthorizationCodeProvider: token endpoint (nock)', () => {
     await expect(p.completeAuthorization(pending, callback(pending))).rejects.toMatchObject({
       code: 'network_error',
       message: 'authorization code exchange failed: error ECONNRESET',
+      operation: 'token_request',
+      endpoint: `${AS}/token`,
     });
   });
 });

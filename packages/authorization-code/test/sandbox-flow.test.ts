@@ -214,6 +214,7 @@ describe('authorization code: failures store nothing and say what happened', () 
     await expect(p.completeAuthorization(pending, location)).rejects.toMatchObject({
       code: 'state_mismatch',
       message: expect.stringMatching(/state does not match.*nothing was stored/),
+      operation: 'authorization',
     });
     expect(await p.peek()).toBeUndefined();
     expect(sandbox.stats.tokenRequests).toBe(0);
@@ -235,7 +236,11 @@ describe('authorization code: failures store nothing and say what happened', () 
     const p = provider({ openBrowser: b.open });
     const error = await p.login().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokensmithError);
-    expect(error).toMatchObject({ code: 'authorization_denied', message: expect.stringContaining('access_denied') });
+    expect(error).toMatchObject({
+      code: 'authorization_denied',
+      message: expect.stringContaining('access_denied'),
+      operation: 'authorization',
+    });
     await b.finished();
     expect(b.pages[0]?.status).toBe(400);
     expect(await p.peek()).toBeUndefined();
@@ -247,7 +252,13 @@ describe('authorization code: failures store nothing and say what happened', () 
     const location = await playBrowser(pending.authorizeUrl);
     const error = await p.completeAuthorization({ ...pending, codeVerifier: createCodeVerifier() }, location).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OAuthResponseError);
-    expect(error).toMatchObject({ status: 400, error: 'invalid_grant', message: expect.stringContaining('code_verifier does not match') });
+    expect(error).toMatchObject({
+      status: 400,
+      error: 'invalid_grant',
+      message: expect.stringContaining('code_verifier does not match'),
+      operation: 'token_request',
+      endpoint: sandbox.endpoints.tokenUrl,
+    });
     expect(await p.peek()).toBeUndefined();
   });
 
@@ -319,7 +330,7 @@ describe('authorization code: failures store nothing and say what happened', () 
 
   it('throws login_required from getToken() when nothing is stored and nothing can sign in', async () => {
     const p = provider();
-    await expect(p.getToken()).rejects.toMatchObject({ code: 'login_required', message: expect.stringContaining('tokensmith login') });
+    await expect(p.getToken()).rejects.toMatchObject({ code: 'login_required', message: expect.stringContaining('log in') });
   });
 });
 

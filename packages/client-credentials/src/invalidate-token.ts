@@ -44,15 +44,17 @@ export async function invalidateToken(
       redirect: 'manual',
       signal,
     });
-    text = await readBodyText(response, { what: `${OPERATION} response` });
+    text = await readBodyText(response, { what: `${OPERATION} response`, operation: 'invalidation', endpoint: invalidateUrl });
   } catch (error) {
     throw toTransportError(error, {
-      operation: OPERATION,
+      what: OPERATION,
+      operation: 'invalidation',
       endpoint: invalidateUrl,
       field: 'invalidateUrl',
       signal,
       timeoutMs: settings.timeoutMs,
     });
   }
-  if (response.status !== 200) throw new OAuthResponseError(OPERATION, parseOAuthError(response.status, text));
+  if (response.status !== 200)
+    throw new OAuthResponseError(OPERATION, parseOAuthError(response.status, text), { operation: 'invalidation', endpoint: invalidateUrl });
 }

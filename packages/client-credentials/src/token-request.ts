@@ -40,14 +40,20 @@ function toTokenRequestError(
   cutShort: boolean,
 ): TokensmithError {
   if (error instanceof TokensmithError) return error;
+  const at = { operation: 'token_request', endpoint: settings.tokenUrl } as const;
   const shape = error as WreckError | null;
   if (shape?.isJoi)
-    return new TokensmithError('invalid_options', 'simple-oauth2 rejected the client options (check tokenUrl, clientId and clientSecret)');
+    return new TokensmithError(
+      'invalid_options',
+      'simple-oauth2 rejected the client options (check tokenUrl, clientId and clientSecret)',
+      at,
+    );
   // redirects: 0 makes wreck fail a 3xx with 'Maximum redirections reached', its trace as data.
   if (!signal?.aborted && shape?.isBoom && Array.isArray(shape.data)) {
     return new TokensmithError(
       'http_error',
       `${OPERATION} to ${settings.tokenUrl.href} was answered with a redirect, which a token request never follows: tokenUrl must be the token endpoint's exact URL (check tokenUrl: scheme, host and path)`,
+      at,
     );
   }
   const status = shape?.data?.res?.statusCode;
@@ -56,17 +62,22 @@ function toTokenRequestError(
       return new TokensmithError(
         'invalid_token_response',
         `token response (HTTP ${status}) is larger than ${MAX_AUTH_RESPONSE_BYTES} bytes; nothing past the limit was read`,
+        { ...at, status },
       );
     }
-    if (status >= 400) return new OAuthResponseError(OPERATION, parseOAuthError(status, payloadText(shape.data?.payload)));
+    if (status >= 400) return new OAuthResponseError(OPERATION, parseOAuthError(status, payloadText(shape.data?.payload)), at);
     const contentType = (shape.data?.res?.headers?.['content-type'] ?? 'missing').split(';')[0];
     if (shape.output?.statusCode === 406)
-      return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is not JSON (content-type ${contentType})`);
+      return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is not JSON (content-type ${contentType})`, {
+        ...at,
+        status,
+      });
     if (shape.output?.statusCode === 502)
-      return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is not valid JSON`);
+      return new TokensmithError('invalid_token_response', `token response (HTTP ${status}) is not valid JSON`, { ...at, status });
   }
   return toTransportError(error, {
-    operation: OPERATION,
+    what: OPERATION,
+    operation: 'token_request',
     endpoint: settings.tokenUrl,
     field: 'tokenUrl',
     ...(signal ? { signal } : {}),
@@ -148,7 +159,7 @@ export function createTokenRequester(settings: ClientCredentialsSettings): () =>
       clearTimeout(timer);
     }
     const { expires_at: _ignored, ...body } = raw as Record<string, unknown>;
-    return parseTokenResponse(body, { status: 200, now: settings.now() });
+    return parseTokenResponse(body, { status: 200, now: settings.now(), operation: 'token_request', endpoint: settings.tokenUrl });
   };
 }
 

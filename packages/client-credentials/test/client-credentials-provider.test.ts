@@ -139,7 +139,13 @@ describe('createClientCredentialsProvider', () => {
     });
     const error = await provider.getToken().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OAuthResponseError);
-    expect(error).toMatchObject({ status: 401, error: 'invalid_client', error_description: 'Client authentication failed' });
+    expect(error).toMatchObject({
+      status: 401,
+      error: 'invalid_client',
+      error_description: 'Client authentication failed',
+      operation: 'token_request',
+      endpoint: 'https://auth.example.com/token',
+    });
     expect((error as Error).message).toBe(
       'client credentials token request failed with HTTP 401 invalid_client: Client authentication failed',
     );
@@ -161,9 +167,16 @@ describe('createClientCredentialsProvider', () => {
     await expect(provider.getToken()).rejects.toMatchObject({
       code: 'invalid_token_response',
       message: 'token response (HTTP 200) is not JSON (content-type text/html)',
+      operation: 'token_request',
+      endpoint: 'https://auth.example.com/token',
+      status: 200,
     });
     const second = await provider.getToken().catch((e: unknown) => e as Error);
-    expect(second).toMatchObject({ code: 'invalid_token_response' });
+    expect(second).toMatchObject({
+      code: 'invalid_token_response',
+      operation: 'token_request',
+      endpoint: 'https://auth.example.com/token',
+    });
     expect((second as Error).message).not.toContain('LEAKED');
   });
 

@@ -102,7 +102,7 @@ describe('the token request through simple-oauth2, bounded and logged (real sock
     await server.close();
     server = undefined;
     const error = await rejection(against(origin).getToken());
-    expect(error.code).toBe('network_error');
+    expect(error).toMatchObject({ code: 'network_error', operation: 'token_request', endpoint: `${origin}/oauth2/token` });
     expect(error.message).toBe(
       `client credentials token request failed: connection to ${origin}/oauth2/token refused: is the server running? check tokenUrl`,
     );
@@ -125,7 +125,7 @@ describe('the token request through simple-oauth2, bounded and logged (real sock
   it('names tokenUrl when the token endpoint redirects (a wrong URL), never following it', async () => {
     server = await startServer((_req, res) => res.writeHead(301, { location: '/oauth2/token/' }).end());
     const error = await rejection(against(server.origin).getToken());
-    expect(error.code).toBe('http_error');
+    expect(error).toMatchObject({ code: 'http_error', operation: 'token_request', endpoint: `${server.origin}/oauth2/token` });
     expect(error.message).toBe(
       `client credentials token request to ${server.origin}/oauth2/token was answered with a redirect, which a token request never follows: tokenUrl must be the token endpoint's exact URL (check tokenUrl: scheme, host and path)`,
     );

@@ -154,14 +154,18 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
       try {
         response = await baseFetch(currentUrl, { ...init, method, body, headers, signal, redirect: 'manual' });
       } catch (error) {
-        if (signal.aborted) throw abortError(signal, `request to ${new URL(currentUrl).host}`);
+        if (signal.aborted)
+          throw abortError(signal, `request to ${new URL(currentUrl).host}`, { operation: 'resource', endpoint: currentUrl });
         throw error;
       }
       const location = response.headers.get('location');
       if (response.status < 300 || response.status > 399 || response.status === 304 || !location) return response;
       if (hop >= maxRedirects) {
         await discardBody(response);
-        throw new TokensmithError('http_error', `too many redirects (more than ${maxRedirects}) from ${new URL(url).host}`);
+        throw new TokensmithError('http_error', `too many redirects (more than ${maxRedirects}) from ${new URL(url).host}`, {
+          operation: 'resource',
+          endpoint: url,
+        });
       }
       await discardBody(response);
       const next = new URL(location, currentUrl);
@@ -194,7 +198,7 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
         response = await attempt(url, init, false, signal);
       } catch (error) {
         if (!idempotent || retries >= policy.maxRetries || !isRetryableNetworkError(error)) {
-          throw toTransportError(error, { operation: `${method} request`, endpoint: url, timeoutMs });
+          throw toTransportError(error, { what: `${method} request`, operation: 'resource', endpoint: url, timeoutMs });
         }
         const delayMs = backoffDelay(retries, policy, options.random);
         retries++;

@@ -44,7 +44,7 @@ export const ERROR_CATEGORIES = {
   callback_timeout: 'auth',
   /** A device code expired before it was approved: run the login again. */
   device_code_expired: 'auth',
-  /** No usable token and no way to get one without a person: run `tokensmith login`. */
+  /** No usable token and no way to get one without a person: log in (again). */
   login_required: 'auth',
   /** A server answered with a 5xx or 429 (OAuth-shaped or not). */
   provider_error: 'provider',
@@ -76,22 +76,127 @@ export function errorCategory(error: unknown): ErrorCategory {
 }
 
 /**
+ * What was being done when an error happened: the step of a flow a person or a program can act on.
+ * The CLI words its advice from this (which config field to check), never from a message.
+ *
+ * @example
+ * ```ts
+ * ERROR_OPERATIONS.device_authorization; // 'the device authorization request (RFC 8628 3.1)'
+ * ```
+ */
+export const ERROR_OPERATIONS = {
+  /** A token request: the client credentials grant, or the authorization code exchange (RFC 6749 4.1.3, 4.4). */
+  token_request: 'a token request to the token endpoint',
+  /** A refresh token request (RFC 6749 6). */
+  refresh: 'a refresh token request to the token endpoint',
+  /** OAuth 1.0a temporary credentials (RFC 5849 2.1, `request_token`). */
+  request_token: 'the OAuth 1.0a request token request',
+  /** OAuth 1.0a token credentials: exchanging the verifier (PIN) (RFC 5849 2.3, `access_token`). */
+  access_token: 'the OAuth 1.0a access token request (the PIN exchange)',
+  /** The device authorization request (RFC 8628 3.1). */
+  device_authorization: 'the device authorization request (RFC 8628 3.1)',
+  /** Polling the token endpoint with a device code (RFC 8628 3.4). */
+  device_token: 'polling the token endpoint with the device code (RFC 8628 3.4)',
+  /** Token revocation (RFC 7009). */
+  revocation: 'token revocation (RFC 7009)',
+  /** Invalidating an app-only bearer token (Twitter's `invalidate_token`). */
+  invalidation: 'invalidating an app-only bearer token',
+  /** Authorization server metadata discovery (OIDC Discovery, RFC 8414). */
+  discovery: 'authorization server metadata discovery',
+  /** A request to a protected resource with a token (an API call). */
+  resource: 'a request to a protected resource',
+  /** The browser step: the authorization response at the redirect URI, or the PIN/code a person gives. */
+  authorization: 'the authorization step in the browser (the redirect, the code or the PIN)',
+  /** Reading or writing stored tokens. */
+  store: 'reading or writing stored tokens',
+} as const;
+
+/** The step an error happened in; see {@link ERROR_OPERATIONS}. */
+export type ErrorOperation = keyof typeof ERROR_OPERATIONS;
+
+/**
+ * The data an error carries besides its code: set where it is thrown, read by programs (the CLI's
+ * explanations) instead of the message. None of it is secret: `endpoint` keeps no query, fragment
+ * or userinfo.
+ *
+ * @example
+ * ```ts
+ * const details: ErrorDetails = { operation: 'token_request', endpoint: tokenUrl, status: 401, error: 'invalid_client' };
+ * ```
+ */
+export interface ErrorDetails {
+  /** The step that failed. */
+  operation?: ErrorOperation;
+  /** The URL called; stored as origin and path only. */
+  endpoint?: string | URL;
+  /** The OAuth `error` code (or the provider's equivalent, e.g. Twitter's `twitter_135`). */
+  error?: string;
+  /** The HTTP status of the response, when there was one. */
+  status?: number;
+}
+
+/**
+ * The options of every tokensmith error: its {@link ErrorDetails} and the underlying `cause`.
+ *
+ * @example
+ * ```ts
+ * new TokensmithError('timeout', 'token request timed out', { operation: 'token_request', endpoint: tokenUrl, cause });
+ * ```
+ */
+export interface TokensmithErrorOptions extends ErrorDetails {
+  cause?: unknown;
+}
+
+/**
+ * A URL as an error may carry it: origin and path, without userinfo, query or fragment (any of which
+ * may hold a secret). Undefined for something that is not an absolute URL.
+ *
+ * @example
+ * ```ts
+ * endpointText('https://u:p@auth.example/token?code=abc#x'); // 'https://auth.example/token'
+ * ```
+ */
+export function endpointText(input: string | URL | undefined): string | undefined {
+  if (input === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return undefined;
+  }
+  return `${url.origin === 'null' ? `${url.protocol}//${url.host}` : url.origin}${url.pathname}`;
+}
+
+/**
  * Base class of every error tokensmith throws. `code` is a stable string literal to branch on;
- * `cause` keeps the underlying error. Messages never contain secrets.
+ * `operation`, `endpoint`, `error` and `status` say where it happened (when known); `cause` keeps
+ * the underlying error. Messages never contain secrets.
  *
  * @example
  * ```ts
  * try { await provider.getToken(); }
- * catch (err) { if (err instanceof TokensmithError && err.code === 'timeout') retryLater(); }
+ * catch (err) { if (err instanceof TokensmithError && err.code === 'timeout' && err.operation === 'token_request') retryLater(); }
  * ```
  */
 export class TokensmithError extends Error {
   override name = 'TokensmithError';
   readonly code: TokensmithErrorCode;
+  // Declared, not initialised: an absent detail is no own property (inspect() and JSON stay short).
+  declare readonly operation?: ErrorOperation;
+  declare readonly endpoint?: string;
+  declare readonly error?: string;
+  declare readonly status?: number;
 
-  constructor(code: TokensmithErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: TokensmithErrorCode, message: string, options?: TokensmithErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    const details: { -readonly [K in keyof ErrorDetails]: ErrorDetails[K] } = {};
+    if (options?.operation !== undefined) details.operation = options.operation;
+    const endpoint = endpointText(options?.endpoint);
+    if (endpoint !== undefined) details.endpoint = endpoint;
+    if (options?.error !== undefined) details.error = options.error;
+    if (options?.status !== undefined) details.status = options.status;
+    Object.assign(this, details);
   }
 }
 
@@ -105,6 +210,8 @@ export interface OAuthErrorFields {
   error_description?: string;
   /** The response body (text), capped and with token-like fields masked. */
   body: string;
+  /** The response's `Date` header as epoch ms, when it had one (to tell a skewed clock). */
+  serverTime?: number;
 }
 
 /**
@@ -121,22 +228,22 @@ export interface OAuthErrorFields {
  */
 export class OAuthResponseError extends TokensmithError implements OAuthErrorFields {
   override name = 'OAuthResponseError';
-  readonly status: number;
-  readonly error: string;
+  declare readonly status: number;
+  declare readonly error: string;
   readonly error_description?: string;
   readonly body: string;
+  declare readonly serverTime?: number;
 
-  constructor(context: string, fields: OAuthErrorFields, options?: { cause?: unknown }) {
+  constructor(context: string, fields: OAuthErrorFields, options?: Omit<TokensmithErrorOptions, 'error' | 'status'>) {
     const description = fields.error_description ? `: ${fields.error_description}` : '';
     super(
       fields.status >= 500 || fields.status === 429 ? 'provider_error' : 'oauth_response',
       `${context} failed with HTTP ${fields.status} ${fields.error}${description}`,
-      options,
+      { ...options, status: fields.status, error: fields.error },
     );
-    this.status = fields.status;
-    this.error = fields.error;
     if (fields.error_description !== undefined) this.error_description = fields.error_description;
     this.body = redactBody(fields.body);
+    if (fields.serverTime !== undefined && Number.isFinite(fields.serverTime)) Object.assign(this, { serverTime: fields.serverTime });
   }
 }
 

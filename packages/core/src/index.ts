@@ -10,8 +10,15 @@ export type {
   GetTokenOptions,
   AuthorizeRequest,
 } from './provider.js';
-export { TokensmithError, OAuthResponseError, ERROR_CATEGORIES, errorCategory } from './errors.js';
-export type { TokensmithErrorCode, ErrorCategory, OAuthErrorFields } from './errors.js';
+export { TokensmithError, OAuthResponseError, ERROR_CATEGORIES, ERROR_OPERATIONS, errorCategory, endpointText } from './errors.js';
+export type {
+  TokensmithErrorCode,
+  ErrorCategory,
+  OAuthErrorFields,
+  ErrorOperation,
+  ErrorDetails,
+  TokensmithErrorOptions,
+} from './errors.js';
 export type { TokenStore, StoredEntry } from './token-store.js';
 export { MemoryStore } from './token-store.js';
 export { createAuthenticatedFetch } from './authenticated-fetch.js';

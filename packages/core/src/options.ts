@@ -70,6 +70,7 @@ export function requireEndpoint<O extends object>(options: O, field: keyof O & s
     throw new TokensmithError(
       'insecure_endpoint',
       `${field} must use https:// (plain http:// is allowed only on loopback such as 127.0.0.1): ${url.origin}`,
+      { endpoint: url },
     );
   }
   throw invalid(field, `must be an https:// URL, not ${url.protocol}`);

@@ -1,4 +1,4 @@
-import { TokensmithError } from './errors.js';
+import { TokensmithError, type ErrorOperation } from './errors.js';
 import { discardBody, requestUrl } from './fetch-input.js';
 
 /** The cap on an authorization server's response body: 64 KiB (tokens, metadata, OAuth errors). */
@@ -22,12 +22,17 @@ export interface BodyLimit {
   maxBytes?: number;
   /** The error code past the cap: `invalid_token_response` (the default, for auth responses) or `response_too_large` (resources). */
   code?: 'invalid_token_response' | 'response_too_large';
+  /** The step whose response this is, carried by the error past the cap. */
+  operation?: ErrorOperation;
+  /** The URL that answered, carried by the error past the cap (origin and path only). */
+  endpoint?: string | URL;
 }
 
 function tooLarge(limit: BodyLimit, status: number, maxBytes: number): TokensmithError {
   return new TokensmithError(
     limit.code ?? 'invalid_token_response',
     `${limit.what} (HTTP ${status}) is larger than ${maxBytes} bytes; nothing past the limit was read`,
+    { operation: limit.operation, endpoint: limit.endpoint, status },
   );
 }
 

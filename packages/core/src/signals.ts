@@ -1,4 +1,4 @@
-import { TokensmithError } from './errors.js';
+import { TokensmithError, type ErrorDetails } from './errors.js';
 
 /** Default timeout of every HTTP call tokensmith makes. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -84,15 +84,15 @@ export function timeoutSignal(timeoutMs: number, signal?: AbortSignal): AbortSig
  * try {
  *   await fetch(url, { signal });
  * } catch (err) {
- *   if (signal.aborted) throw abortError(signal, 'token request');
+ *   if (signal.aborted) throw abortError(signal, 'token request', { operation: 'token_request', endpoint: tokenUrl });
  *   throw err;
  * }
  * ```
  */
-export function abortError(signal: AbortSignal, what = 'request'): TokensmithError {
+export function abortError(signal: AbortSignal, what = 'request', details: ErrorDetails = {}): TokensmithError {
   const reason: unknown = signal.reason;
   const isTimeout = reason instanceof DOMException && reason.name === 'TimeoutError';
   return isTimeout
-    ? new TokensmithError('timeout', `${what} timed out`, { cause: reason })
-    : new TokensmithError('aborted', `${what} was aborted`, { cause: reason });
+    ? new TokensmithError('timeout', `${what} timed out`, { ...details, cause: reason })
+    : new TokensmithError('aborted', `${what} was aborted`, { ...details, cause: reason });
 }

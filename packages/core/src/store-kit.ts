@@ -1,7 +1,7 @@
 // What every TokenStore implementation shares: judging what it read back, and naming its failures.
 // FileStore, RedisStore and KeychainStore import these from `@tokensmith/core/kit`.
 import type { Credentials } from './credentials.js';
-import { TokensmithError } from './errors.js';
+import { TokensmithError, type ErrorDetails } from './errors.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const optional = (value: unknown, type: 'string' | 'number') => value === undefined || typeof value === type;
@@ -77,25 +77,31 @@ export function errorCode(error: unknown): string {
 /**
  * A `store_error` (bad, foreign or unsafe storage: category usage) with an optional cause. The
  * message must name the storage (a path, a Redis key) and the next step; it must never quote a token.
+ * `details` may name the storage's address (`endpoint`, no password) and a reason code (`error`).
  *
  * @example
  * ```ts
- * throw storeError(`token file ${path} is not a regular file; delete it or run \`tokensmith logout\``);
+ * throw storeError(`token file ${path} is not a regular file; delete it or log out`);
  * ```
  */
-export function storeError(message: string, cause?: unknown): TokensmithError {
-  return new TokensmithError('store_error', message, cause === undefined ? undefined : { cause });
+export function storeError(message: string, cause?: unknown, details: Pick<ErrorDetails, 'endpoint' | 'error'> = {}): TokensmithError {
+  return new TokensmithError('store_error', message, { ...details, operation: 'store', ...(cause === undefined ? {} : { cause }) });
 }
 
 /**
  * A `store_unavailable` error (the storage does not answer: Redis down or silent, no keychain
- * service; category provider) with an optional cause.
+ * service; category provider) with an optional cause. `details.error` says why, as a code a
+ * program can word: a system error code (`ECONNREFUSED`) or `timeout`.
  *
  * @example
  * ```ts
- * throw storeUnavailable('Redis redis://:***@cache:6379 did not answer GET within 5000 ms; is the server running?');
+ * throw storeUnavailable('Redis redis://:***@cache:6379 did not answer GET within 5000 ms; is the server running?', undefined, { error: 'timeout' });
  * ```
  */
-export function storeUnavailable(message: string, cause?: unknown): TokensmithError {
-  return new TokensmithError('store_unavailable', message, cause === undefined ? undefined : { cause });
+export function storeUnavailable(
+  message: string,
+  cause?: unknown,
+  details: Pick<ErrorDetails, 'endpoint' | 'error'> = {},
+): TokensmithError {
+  return new TokensmithError('store_unavailable', message, { ...details, operation: 'store', ...(cause === undefined ? {} : { cause }) });
 }

@@ -1,5 +1,5 @@
 import type { BearerCredentials } from './credentials.js';
-import { TokensmithError } from './errors.js';
+import { TokensmithError, type ErrorOperation } from './errors.js';
 import { HEADER_SAFE_TOKEN } from './token-chars.js';
 
 /** The longest token lifetime believed: one year. A larger `expires_in` is clamped to it. */
@@ -43,8 +43,12 @@ export function expiresInSeconds(value: unknown): number | undefined {
  * // { type: 'bearer', accessToken: 'AAAA', expiresAt: 3_600_000, obtainedAt: 0 }
  * ```
  */
-export function parseTokenResponse(body: unknown, context: { status: number; now: number }): BearerCredentials {
-  const fail = (why: string) => new TokensmithError('invalid_token_response', `token response (HTTP ${context.status}) ${why}`);
+export function parseTokenResponse(
+  body: unknown,
+  context: { status: number; now: number; operation?: ErrorOperation; endpoint?: string | URL },
+): BearerCredentials {
+  const at = { operation: context.operation, endpoint: context.endpoint, status: context.status };
+  const fail = (why: string) => new TokensmithError('invalid_token_response', `token response (HTTP ${context.status}) ${why}`, at);
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw fail('is not a JSON object');
   const record = body as Record<string, unknown>;
   if (typeof record.access_token !== 'string' || record.access_token === '') throw fail('has no access_token');

@@ -1,4 +1,4 @@
-import { TokensmithError } from './errors.js';
+import { TokensmithError, type ErrorOperation } from './errors.js';
 import { redactUrl } from './logging-fetch.js';
 
 /**
@@ -6,12 +6,14 @@ import { redactUrl } from './logging-fetch.js';
  *
  * @example
  * ```ts
- * const context: TransportContext = { operation: 'token request', endpoint: tokenUrl, field: 'tokenUrl', signal, timeoutMs };
+ * const context: TransportContext = { what: 'token request', operation: 'token_request', endpoint: tokenUrl, field: 'tokenUrl', signal, timeoutMs };
  * ```
  */
 export interface TransportContext {
-  /** What was being done, e.g. `client credentials token request`. */
-  operation: string;
+  /** What was being done, in words for the message, e.g. `client credentials token request`. */
+  what: string;
+  /** The step, carried by the error as `operation` for programs to branch on. */
+  operation: ErrorOperation;
   /** The URL called (logged with secret query parameters masked). */
   endpoint: string | URL;
   /** The option or config field that names the endpoint, e.g. `tokenUrl` (the CLI prefixes `providers.<name>.`). */
@@ -85,7 +87,7 @@ function seconds(ms: number): string {
  * try {
  *   response = await fetch(tokenUrl, { method: 'POST', body, signal });
  * } catch (error) {
- *   throw toTransportError(error, { operation: 'token request', endpoint: tokenUrl, field: 'tokenUrl', signal, timeoutMs });
+ *   throw toTransportError(error, { what: 'token request', operation: 'token_request', endpoint: tokenUrl, field: 'tokenUrl', signal, timeoutMs });
  * }
  * ```
  */
@@ -99,10 +101,11 @@ export function toTransportError(error: unknown, context: TransportContext): Tok
     // keep the redacted text
   }
   const check = context.field ? `check ${context.field}` : 'check the URL';
-  const prefix = `${context.operation} to ${endpoint}`;
+  const prefix = `${context.what} to ${endpoint}`;
   const chain = causeChain(error);
   const code = codeOf(chain);
-  const options = { cause: error };
+  const at = { operation: context.operation, endpoint: context.endpoint };
+  const options = { cause: error, ...at };
   const signal = context.signal;
   const timedOut = (why: string) =>
     new TokensmithError(
@@ -119,7 +122,7 @@ export function toTransportError(error: unknown, context: TransportContext): Tok
   }
   if (isTimeoutName(chain)) return timedOut(context.timeoutMs === undefined ? '' : ` after ${seconds(context.timeoutMs)}`);
   if (chain.some((shape) => shape.name === 'AbortError')) return new TokensmithError('aborted', `${prefix} was aborted`, options);
-  const failed = `${context.operation} failed`;
+  const failed = `${context.what} failed`;
   if (code !== undefined) {
     if (REFUSED.has(code))
       return new TokensmithError('network_error', `${failed}: connection to ${endpoint} refused: is the server running? ${check}`, options);
@@ -154,7 +157,7 @@ export function toTransportError(error: unknown, context: TransportContext): Tok
   }
   // No code to go by: the error may be anything, even a header-construction TypeError quoting a
   // token, so it is not kept as the cause (inspect() would print its message).
-  return new TokensmithError('network_error', `${failed}: the connection to ${endpoint} could not be made or was lost: ${check}`);
+  return new TokensmithError('network_error', `${failed}: the connection to ${endpoint} could not be made or was lost: ${check}`, at);
 }
 
 function hostname(host: string): string {

@@ -10,6 +10,8 @@ import {
   redactHeaders,
   defineProvider,
   isLoopbackHost,
+  storeError,
+  storeUnavailable,
 } from '../src/kit.js';
 
 describe('parseOAuthError', () => {
@@ -44,6 +46,29 @@ describe('OAuthResponseError', () => {
     expect(err.message).toBe('token request failed with HTTP 400 invalid_grant');
     expect(err.body).not.toContain('SECRET-RT');
     expect(inspect(err)).not.toContain('SECRET-RT');
+  });
+});
+
+describe('error details', () => {
+  it('carry operation, endpoint (no userinfo, query or fragment), error and status, and nothing secret', () => {
+    const err = new OAuthResponseError(
+      'token request',
+      { status: 401, error: 'invalid_client', body: '{"error":"invalid_client","access_token":"SECRET-AT"}' },
+      { operation: 'token_request', endpoint: 'https://user:SECRET-PW@auth.example/token?client_secret=SECRET-Q#SECRET-F' },
+    );
+    expect(err).toMatchObject({ operation: 'token_request', endpoint: 'https://auth.example/token', error: 'invalid_client', status: 401 });
+    expect(inspect(err)).not.toContain('SECRET');
+    expect(JSON.stringify(err)).not.toContain('SECRET');
+  });
+  it('store errors say their step is the store', () => {
+    expect(storeError('token file x is corrupt')).toMatchObject({ code: 'store_error', operation: 'store' });
+    expect(storeUnavailable('Redis did not answer', new Error('x'))).toMatchObject({ code: 'store_unavailable', operation: 'store' });
+  });
+  it('has no detail properties when none were given, and drops an endpoint that is not a URL', () => {
+    const err = new TokensmithError('timeout', 'x', { endpoint: 'not a url' });
+    expect(Object.keys(err)).not.toEqual(expect.arrayContaining(['operation']));
+    expect(err.endpoint).toBeUndefined();
+    expect(inspect(err)).not.toContain('operation');
   });
 });
 

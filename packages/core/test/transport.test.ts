@@ -118,16 +118,17 @@ describe('toTransportError', () => {
     await new Promise<void>((resolve) => probe.close(() => resolve()));
     const url = `http://127.0.0.1:${port}/oauth2/token`;
     const raw = await fetch(url).catch((e: unknown) => e);
-    const error = toTransportError(raw, { operation: 'token request', endpoint: url, field: 'tokenUrl' });
+    const error = toTransportError(raw, { what: 'token request', operation: 'token_request', endpoint: url, field: 'tokenUrl' });
     expect(error.code).toBe('network_error');
     expect(error.message).toBe(`token request failed: connection to ${url} refused: is the server running? check tokenUrl`);
+    expect(error).toMatchObject({ operation: 'token_request', endpoint: url });
   });
 
   it('reports a reset when the server drops the connection mid-response', async () => {
     server = await startServer((req) => req.socket.destroy());
     const url = `${server.origin}/token`;
     const raw = await fetch(url).catch((e: unknown) => e);
-    const error = toTransportError(raw, { operation: 'token request', endpoint: url });
+    const error = toTransportError(raw, { what: 'token request', operation: 'token_request', endpoint: url });
     expect(error.code).toBe('network_error');
     expect(error.message).toBe(
       `token request failed: the connection to ${url} was closed or reset (UND_ERR_SOCKET): try again; if it persists, check the URL (is it the right port and scheme?)`,
@@ -145,7 +146,7 @@ describe('toTransportError', () => {
         await readBodyText(response, { what: 'token response' });
         return undefined;
       } catch (e) {
-        return toTransportError(e, { operation: 'token request', endpoint: url, signal, timeoutMs: 400 });
+        return toTransportError(e, { what: 'token request', operation: 'token_request', endpoint: url, signal, timeoutMs: 400 });
       }
     })();
     expect(error?.code).toBe('timeout');
@@ -186,7 +187,12 @@ describe('toTransportError', () => {
     ],
   ])('maps %j by shape (fetch wraps it as the cause)', (shape, code, fragment) => {
     const wrapped = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('x'), shape) });
-    const error = toTransportError(wrapped, { operation: 'token request', endpoint: 'https://auth.example.com/token', field: 'tokenUrl' });
+    const error = toTransportError(wrapped, {
+      what: 'token request',
+      operation: 'token_request',
+      endpoint: 'https://auth.example.com/token',
+      field: 'tokenUrl',
+    });
     expect(error.code).toBe(code);
     expect(error.message).toContain(fragment);
   });
@@ -197,7 +203,12 @@ describe('toTransportError', () => {
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }),
     ];
     const wrapped = Object.assign(new TypeError('fetch failed'), { cause: new AggregateError(parts) });
-    const error = toTransportError(wrapped, { operation: 'token request', endpoint: 'http://localhost:9/token', field: 'tokenUrl' });
+    const error = toTransportError(wrapped, {
+      what: 'token request',
+      operation: 'token_request',
+      endpoint: 'http://localhost:9/token',
+      field: 'tokenUrl',
+    });
     expect(error.message).toBe(
       'token request failed: connection to http://localhost:9/token refused: is the server running? check tokenUrl',
     );
@@ -205,14 +216,20 @@ describe('toTransportError', () => {
 
   it('never copies a foreign message: a header error quoting a token leaves no trace', () => {
     const foreign = new TypeError('Headers.set: "Bearer SECRET-AT\r\n" is an invalid header value.');
-    const error = toTransportError(foreign, { operation: 'GET request', endpoint: 'https://api.example.com/x?access_token=SECRET-Q' });
+    const error = toTransportError(foreign, {
+      what: 'GET request',
+      operation: 'resource',
+      endpoint: 'https://api.example.com/x?access_token=SECRET-Q',
+    });
     expect(error.message).not.toContain('SECRET');
     expect(inspect(error, { depth: 10 })).not.toContain('SECRET');
+    expect(JSON.stringify(error)).not.toContain('SECRET');
+    expect(error).toMatchObject({ operation: 'resource', endpoint: 'https://api.example.com/x' });
   });
 
   it('passes a TokensmithError through unchanged', () => {
     const original = new TokensmithError('invalid_token_response', 'x');
-    expect(toTransportError(original, { operation: 'op', endpoint: 'https://a.example' })).toBe(original);
+    expect(toTransportError(original, { what: 'op', operation: 'resource', endpoint: 'https://a.example' })).toBe(original);
   });
 });
 

@@ -18,23 +18,24 @@ const DISPLAYABLE = /^[\x21-\x7E]{1,2048}$/;
 /** A user code: printable ASCII, inner spaces allowed, at most 64 characters. */
 const USER_CODE = /^[\x21-\x7E](?:[\x20-\x7E]{0,62}[\x21-\x7E])?$/;
 
-function unusable(field: string): TokensmithError {
+function unusable(field: string, endpoint: string | undefined): TokensmithError {
   // The value is not echoed: it may be a terminal escape sequence or a hostile server's payload.
   return new TokensmithError(
     'invalid_token_response',
     `the device authorization response has an unusable ${field} (not printable text, or not an http(s) URL); nothing was stored`,
+    { operation: 'device_authorization', endpoint },
   );
 }
 
-function displayableUrl(value: unknown, field: string): URL {
-  if (typeof value !== 'string' || !DISPLAYABLE.test(value)) throw unusable(field);
+function displayableUrl(value: unknown, field: string, endpoint: string | undefined): URL {
+  if (typeof value !== 'string' || !DISPLAYABLE.test(value)) throw unusable(field, endpoint);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw unusable(field);
+    throw unusable(field, endpoint);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw unusable(field);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw unusable(field, endpoint);
   return url;
 }
 
@@ -43,17 +44,19 @@ function displayableUrl(value: unknown, field: string): URL {
  * sandbox), and no userinfo, since `https://github.com@evil.example/` reads as github.com to a person
  * but goes to evil.example. Refused rather than shown with a warning: a person skims past warnings.
  */
-function trustworthyPage(url: URL, field: string): URL {
+function trustworthyPage(url: URL, field: string, endpoint: string | undefined): URL {
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new TokensmithError(
       'insecure_endpoint',
       `the device authorization response's ${field} uses plain http:// off loopback (${url.host}), where a password would travel in clear; nothing was stored`,
+      { operation: 'device_authorization', endpoint },
     );
   }
   if (url.username !== '' || url.password !== '') {
     throw new TokensmithError(
       'invalid_token_response',
       `the device authorization response's ${field} has a user name before its host (${url.host}), which disguises the real host; nothing was stored`,
+      { operation: 'device_authorization', endpoint },
     );
   }
   return url;
@@ -87,18 +90,19 @@ export async function requestDeviceAuthorization(
   params: Array<[string, string]>,
   now: () => number,
 ): Promise<DeviceAuthorization> {
+  const endpoint = config.serverMetadata().device_authorization_endpoint;
   let response: oidc.DeviceAuthorizationResponse;
   try {
     response = await oidc.initiateDeviceAuthorization(config, new URLSearchParams(params));
   } catch (error) {
-    throw await toTokensmithError(error, 'device authorization request');
+    throw await toTokensmithError(error, 'device authorization request', endpoint);
   }
-  if (typeof response.user_code !== 'string' || !USER_CODE.test(response.user_code)) throw unusable('user_code');
-  const page = trustworthyPage(displayableUrl(response.verification_uri, 'verification_uri'), 'verification_uri');
+  if (typeof response.user_code !== 'string' || !USER_CODE.test(response.user_code)) throw unusable('user_code', endpoint);
+  const page = trustworthyPage(displayableUrl(response.verification_uri, 'verification_uri', endpoint), 'verification_uri', endpoint);
   const complete =
     response.verification_uri_complete === undefined
       ? undefined
-      : displayableUrl(response.verification_uri_complete, 'verification_uri_complete');
+      : displayableUrl(response.verification_uri_complete, 'verification_uri_complete', endpoint);
   const completeProblem = complete && completeUriProblem(page, complete);
   const schedule = startSchedule(response, now());
   const info: DeviceCodeInfo = {

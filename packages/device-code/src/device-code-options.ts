@@ -53,8 +53,8 @@ export interface DeviceCodeProgress {
 /**
  * Options of {@link createDeviceCodeProvider}: the shared OAuth 2 options (`issuer` or
  * `deviceAuthorizationUrl` + `tokenUrl`, `clientId`, `clientSecret`, `authMethod`, `scopes`,
- * `authorizationParams`, `store`, `fetch`, `now`, `timeoutMs`, `refreshSkewSeconds`,
- * `providerName`) plus the device flow's own.
+ * `authorizationParams`, `store`, `fetch`, `now`, `timeoutMs`, `refreshSkewSeconds`)
+ * plus the device flow's own.
  */
 export interface DeviceCodeOptions extends OAuth2ClientOptions {
   /** The device authorization endpoint (RFC 8628 3.1), e.g. `https://github.com/login/device/code`. With `issuer`, discovered as `device_authorization_endpoint`. */

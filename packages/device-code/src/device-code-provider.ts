@@ -66,7 +66,7 @@ export function createDeviceCodeProvider(options: DeviceCodeOptions): DeviceCode
   const onCode = optionalFunction(options, 'onCode');
   const sleep = optionalFunction(options, 'sleep') ?? timerSleep;
   const progress = progressReporter<DeviceCodeProgress>(optionalFunction(options, 'onProgress'));
-  const { client, loginCommand } = settings;
+  const { client } = settings;
   const authorizationParams: Array<[string, string]> = [
     ...(settings.scopes.length ? [['scope', settings.scopes.join(' ')] as [string, string]] : []),
     ...settings.authorizationParams,
@@ -78,7 +78,7 @@ export function createDeviceCodeProvider(options: DeviceCodeOptions): DeviceCode
       if (!onCode)
         throw new TokensmithError(
           'login_required',
-          `no usable tokens are stored; run \`${loginCommand}\` to sign in (this provider has no onCode to show a code)`,
+          'no usable tokens are stored; log in to sign in (this provider has no onCode to show a code)',
         );
       const server = await session.server();
       // The caller's signal also stops a request in flight, not only the wait between polls.
@@ -111,7 +111,6 @@ export function createDeviceCodeProvider(options: DeviceCodeOptions): DeviceCode
           now: client.now,
           sleep,
           signal,
-          loginCommand,
           progress,
           toCredentials: session.toCredentials,
           lastResponseHeaders: () => lastResponseHeaders,

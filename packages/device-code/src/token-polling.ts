@@ -16,7 +16,6 @@ export interface PollContext {
   now: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   signal: AbortSignal | undefined;
-  loginCommand: string;
   progress: (event: DeviceCodeProgress) => void;
   toCredentials: (response: unknown) => BearerCredentials;
   /** The headers of the last response the token endpoint gave (its `Retry-After`), if any. */
@@ -29,12 +28,17 @@ export interface PollWait {
   retryAfterMs?: number;
 }
 
-function expired(loginCommand: string, cause?: unknown): TokensmithError {
-  return new TokensmithError(
-    'device_code_expired',
-    `the code expired before it was approved; nothing was stored; run \`${loginCommand}\` again`,
-    cause === undefined ? undefined : { cause },
-  );
+/** The token endpoint polled: errors name it (`endpoint`) with the step, `device_token`. */
+function pollingAt(context: PollContext): { operation: 'device_token'; endpoint?: string } {
+  const endpoint = context.config.serverMetadata().token_endpoint;
+  return endpoint === undefined ? { operation: 'device_token' } : { operation: 'device_token', endpoint };
+}
+
+function expired(context: PollContext, cause?: OAuthResponseError): TokensmithError {
+  return new TokensmithError('device_code_expired', 'the code expired before it was approved; nothing was stored; log in again', {
+    ...pollingAt(context),
+    ...(cause === undefined ? {} : { cause, status: cause.status, error: cause.error }),
+  });
 }
 
 /**
@@ -59,8 +63,8 @@ export async function pollOnce(context: PollContext, authorization: DeviceAuthor
       new URLSearchParams([['device_code', authorization.deviceCode], ...context.tokenParams]),
     );
   } catch (error) {
-    if (context.signal?.aborted) throw abortError(context.signal, 'login');
-    const mapped = await toTokensmithError(error, 'device access token request');
+    if (context.signal?.aborted) throw abortError(context.signal, 'login', pollingAt(context));
+    const mapped = await toTokensmithError(error, 'device access token request', pollingAt(context).endpoint);
     if (mapped.code === 'timeout') return { outcome: 'connection_timeout' };
     if (!(mapped instanceof OAuthResponseError)) throw mapped;
     if (mapped.status >= 500 || mapped.status === 429) {
@@ -77,15 +81,15 @@ export async function pollOnce(context: PollContext, authorization: DeviceAuthor
         throw new TokensmithError(
           'authorization_denied',
           'authorization was denied on the verification page (access_denied); nothing was stored',
-          { cause: mapped },
+          { cause: mapped, ...pollingAt(context), status: mapped.status, error: mapped.error },
         );
       case 'expired_token':
-        throw expired(context.loginCommand, mapped);
+        throw expired(context, mapped);
       case 'invalid_grant':
         throw new TokensmithError(
           'login_required',
-          `the authorization server refused the device code (invalid_grant: already used, or not issued to this client); nothing was stored. Run \`${context.loginCommand}\` again.`,
-          { cause: mapped },
+          'the authorization server refused the device code (invalid_grant: already used, or not issued to this client); nothing was stored: log in again',
+          { cause: mapped, ...pollingAt(context), status: mapped.status, error: mapped.error },
         );
       default:
         throw mapped;
@@ -109,14 +113,14 @@ export async function pollForApproval(context: PollContext, authorization: Devic
   const { now, signal } = context;
   let schedule = authorization.schedule;
   for (;;) {
-    if (isExpired(schedule)) throw expired(context.loginCommand);
+    if (isExpired(schedule)) throw expired(context);
     try {
       await context.sleep(Math.max(0, schedule.nextPollAt - now()), signal);
     } catch (error) {
-      if (signal?.aborted) throw abortError(signal, 'login');
+      if (signal?.aborted) throw abortError(signal, 'login', pollingAt(context));
       throw error;
     }
-    if (signal?.aborted) throw abortError(signal, 'login');
+    if (signal?.aborted) throw abortError(signal, 'login', pollingAt(context));
     const result = await pollOnce(context, authorization);
     if (!('outcome' in result)) {
       context.progress({ type: 'approved', message: 'Approved; tokens received' });

@@ -37,7 +37,6 @@ function provider(options: { decide?: 'approve' | 'deny'; afterSleeps?: number; 
     scopes: SCOPES,
     store: h.store,
     now: () => clock,
-    providerName: 'sandbox-device',
     fetch: async (input, init) => {
       const response = await fetch(input, init);
       if (String(input).endsWith('/oauth2/device_authorization')) h.bodies.push(await response.clone().text());
@@ -121,13 +120,15 @@ describe('device-code against the sandbox (RFC 8628)', () => {
     expect(sandbox.stats.devicePolls).toBe(2);
   });
 
-  it('ends with device_code_expired, naming the command to run, when nobody approves', async () => {
+  it('ends with device_code_expired, saying to log in again (naming no CLI command), when nobody approves', async () => {
     const { p, h } = provider();
     const error = await p.login().catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'device_code_expired',
-      message: expect.stringContaining('run `tokensmith login sandbox-device` again'),
+      message: expect.stringContaining('log in again'),
+      operation: 'device_token',
     });
+    expect((error as Error).message).not.toContain('tokensmith');
     // 600 s at 5 s + 1 s margin: polls at 6, 12, ..., 594 s; the next would be at the expiry, so it is not sent.
     expect(sandbox.stats.devicePolls).toBe(99);
     expect(sandbox.stats.deviceSlowDowns).toBe(0);
@@ -182,10 +183,7 @@ describe('device-code against the sandbox (RFC 8628)', () => {
 
   it('throws login_required from getToken() without onCode, without asking for a code', async () => {
     const { p } = provider({ overrides: { onCode: undefined } });
-    await expect(p.getToken()).rejects.toMatchObject({
-      code: 'login_required',
-      message: expect.stringContaining('tokensmith login sandbox-device'),
-    });
+    await expect(p.getToken()).rejects.toMatchObject({ code: 'login_required', message: expect.stringContaining('log in') });
     expect(sandbox.stats.deviceAuthorizationRequests).toBe(0);
   });
 

@@ -97,7 +97,11 @@ describe('device-code polling against a scripted server (RFC 8628 3.4, 3.5)', ()
 
   it('stops at the local expiry without sending a poll it knows is too late', async () => {
     tokenAnswers = [pending];
-    await expect(provider().login()).rejects.toMatchObject({ code: 'device_code_expired' });
+    await expect(provider().login()).rejects.toMatchObject({
+      code: 'device_code_expired',
+      operation: 'device_token',
+      endpoint: `${base}/token`,
+    });
     // expires_in 120 at 5 s + 1 s margin: polls at 6 ... 114 s.
     expect(polls()).toHaveLength(19);
     expect(Math.max(...polls().map((r) => r.at))).toBeLessThan(1_000_000 + 120_000);
@@ -110,7 +114,13 @@ describe('device-code polling against a scripted server (RFC 8628 3.4, 3.5)', ()
     ['invalid_client', 'oauth_response'],
   ])('ends on %s with %s, without another poll', async (error, code) => {
     tokenAnswers = [pending, { status: 400, body: { error } }];
-    await expect(provider().login()).rejects.toMatchObject({ code });
+    await expect(provider().login()).rejects.toMatchObject({
+      code,
+      operation: 'device_token',
+      endpoint: `${base}/token`,
+      status: 400,
+      error,
+    });
     expect(polls()).toHaveLength(2);
   });
 
@@ -142,6 +152,30 @@ describe('device-code polling against a scripted server (RFC 8628 3.4, 3.5)', ()
     await expect(provider().login()).rejects.toMatchObject({ code: 'device_code_expired' });
     // 6 s, then 11, 21, 41 s: polls at 6, 17, 38, 79 s; the next (160 s) is past the 120 s expiry.
     expect(gaps()).toEqual([6_000, 11_000, 21_000, 41_000]);
+  });
+
+  it('names the device authorization step and its endpoint when the device authorization request is refused', async () => {
+    server.removeAllListeners('request');
+    server.on('request', (_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid_client' }));
+    });
+    await expect(provider().login()).rejects.toMatchObject({
+      code: 'oauth_response',
+      operation: 'device_authorization',
+      endpoint: `${base}/device`,
+      status: 400,
+      error: 'invalid_client',
+    });
+  });
+
+  it('names the device authorization step when the device authorization endpoint is not listening', async () => {
+    const closed = `${base.replace(/:\d+$/, ':9')}/device`;
+    await expect(provider({ deviceAuthorizationUrl: closed }).login()).rejects.toMatchObject({
+      code: 'network_error',
+      operation: 'device_authorization',
+      endpoint: closed,
+    });
   });
 
   it('authenticates a confidential client with HTTP Basic (default), client_secret_post, and a public client with client_id only', async () => {
@@ -189,7 +223,12 @@ describe('device-code polling against a scripted server (RFC 8628 3.4, 3.5)', ()
     const error = (await provider()
       .login()
       .catch((e: unknown) => e)) as Error;
-    expect(error).toMatchObject({ code: 'invalid_token_response', message: expect.stringContaining('user_code') });
+    expect(error).toMatchObject({
+      code: 'invalid_token_response',
+      message: expect.stringContaining('user_code'),
+      operation: 'device_authorization',
+      endpoint: `${base}/device`,
+    });
     expect(error.message).not.toContain('\u001b');
     expect(error.message).not.toContain('DEVICE-SECRET-2');
   });

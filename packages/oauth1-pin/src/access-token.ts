@@ -51,15 +51,17 @@ export async function exchangePinWith(
     throw new TokensmithError(
       'login_required',
       'the pending OAuth 1.0a login expired before the PIN was entered; start the login again for a new authorize URL',
+      { operation: 'access_token', endpoint: client.accessTokenUrl },
     );
   }
 
   const what = 'OAuth 1.0a PIN exchange (access token request)';
-  let answer: { status: number; form: URLSearchParams };
+  let answer: Awaited<ReturnType<typeof postSigned>>;
   try {
     answer = await postSigned(client, {
       url: client.accessTokenUrl,
       field: 'accessTokenUrl',
+      operation: 'access_token',
       what,
       credentials: { token: state.oauthToken, tokenSecret: state.oauthTokenSecret, verifier },
       signal,
@@ -68,12 +70,16 @@ export async function exchangePinWith(
     if (error instanceof OAuthResponseError && DENIED_PROBLEMS.has(error.error)) {
       throw new TokensmithError('authorization_denied', 'the user denied access on the authorize page; start again to authorize', {
         cause: error,
+        operation: 'access_token',
+        endpoint: client.accessTokenUrl,
+        status: error.status,
+        error: error.error,
       });
     }
     throw error;
   }
-  const { status, form } = answer;
-  const { token, tokenSecret } = tokenPair(form, 'access token response', status);
+  const { status, form, at } = answer;
+  const { token, tokenSecret } = tokenPair(form, 'access token response', status, at);
   const extra: Record<string, string> = {};
   for (const [name, value] of form) if (name !== 'oauth_token' && name !== 'oauth_token_secret') extra[name] = value;
   return { type: 'oauth1', token, tokenSecret, extra };

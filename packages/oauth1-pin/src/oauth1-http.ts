@@ -66,13 +66,15 @@ export function parseOAuth1Error(status: number, bodyText: string): OAuthErrorFi
  *
  * @example
  * ```ts
- * const post: SignedPost = { url: client.requestTokenUrl, field: 'requestTokenUrl', what: 'request token request', credentials: { callback: 'oob' } };
+ * const post: SignedPost = { url: client.requestTokenUrl, field: 'requestTokenUrl', operation: 'request_token', what: 'request token request', credentials: { callback: 'oob' } };
  * ```
  */
 export interface SignedPost {
   url: URL;
   /** The option naming `url` (`requestTokenUrl`, `accessTokenUrl`), for error messages. */
   field: string;
+  /** The step, carried by every error of this request as `operation`. */
+  operation: 'request_token' | 'access_token';
   /** What the request is, for error messages (`OAuth 1.0a request token request`). */
   what: string;
   credentials: Pick<OAuth1SignInput, 'token' | 'tokenSecret' | 'callback' | 'verifier'>;
@@ -87,11 +89,15 @@ export interface SignedPost {
  *
  * @example
  * ```ts
- * const { form } = await postSigned(transport, { url, field: 'requestTokenUrl', what: 'request token request', credentials: { callback: 'oob' } });
+ * const { form } = await postSigned(transport, { url, field: 'requestTokenUrl', operation: 'request_token', what: 'request token request', credentials: { callback: 'oob' } });
  * ```
  */
-export async function postSigned(transport: OAuth1Transport, post: SignedPost): Promise<{ status: number; form: URLSearchParams }> {
-  const { url, what, credentials, signal } = post;
+export async function postSigned(
+  transport: OAuth1Transport,
+  post: SignedPost,
+): Promise<{ status: number; form: URLSearchParams; at: { operation: SignedPost['operation']; endpoint: URL } }> {
+  const { url, what, credentials, signal, operation } = post;
+  const at = { operation, endpoint: url };
   const nonce: unknown = transport.randomNonce();
   if (typeof nonce !== 'string' || nonce === '') throw new TokensmithError('signature_error', 'randomNonce must return a non-empty string');
   const { authorization } = signOAuth1Request({
@@ -114,10 +120,11 @@ export async function postSigned(transport: OAuth1Transport, post: SignedPost): 
       signal: requestSignal,
     });
     // The timeout signal also bounds the body: a server dripping bytes is cut off at timeoutMs.
-    text = await readBodyText(response, { what: `${what} response` });
+    text = await readBodyText(response, { what: `${what} response`, ...at });
   } catch (error) {
     throw toTransportError(error, {
-      operation: what,
+      what,
+      operation,
       endpoint: url,
       field: post.field,
       signal: requestSignal,
@@ -128,14 +135,21 @@ export async function postSigned(transport: OAuth1Transport, post: SignedPost): 
     throw new TokensmithError(
       'http_error',
       `${what} to ${url.origin}${url.pathname} was answered with a redirect (HTTP ${response.status}), which a signed request never follows: ${post.field} must be the endpoint's exact URL (check ${post.field}: scheme, host and path)`,
+      { ...at, status: response.status },
     );
   }
   if (response.status < 200 || response.status > 299) {
-    throw new OAuthResponseError(what, parseOAuth1Error(response.status, text));
+    // The server's clock, when it says it: a request refused for its timestamp is explained by it.
+    const serverTime = Date.parse(response.headers.get('date') ?? '');
+    const fields = parseOAuth1Error(response.status, text);
+    throw new OAuthResponseError(what, Number.isNaN(serverTime) ? fields : { ...fields, serverTime }, at);
   }
   const trimmed = text.trim();
   if (trimmed.startsWith('{') || trimmed.startsWith('<')) {
-    throw new TokensmithError('invalid_token_response', `${what} response (HTTP ${response.status}) is not form-encoded`);
+    throw new TokensmithError('invalid_token_response', `${what} response (HTTP ${response.status}) is not form-encoded`, {
+      ...at,
+      status: response.status,
+    });
   }
-  return { status: response.status, form: new URLSearchParams(trimmed) };
+  return { status: response.status, form: new URLSearchParams(trimmed), at };
 }

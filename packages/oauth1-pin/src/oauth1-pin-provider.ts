@@ -57,7 +57,7 @@ export interface OAuth1PinProviderOptions extends OAuth1ClientOptions {
  * // Process 1: start, keep the pending state (0600: it holds the request token secret), show the URL.
  * const pending = await provider.startLogin();
  * await writeFile(pendingPath, JSON.stringify(pending), { mode: 0o600 });
- * console.log(`Open ${pending.authorizeUrl}, approve, then run: tokensmith login twitter --pin PIN`);
+ * console.log(`Open ${pending.authorizeUrl}, approve, then bring the PIN the page shows to step 2`);
  * // Process 2: complete with the PIN; the credentials are stored through the token manager.
  * const credentials = await provider.completeLogin(JSON.parse(await readFile(pendingPath, 'utf8')), pin);
  * ```
@@ -172,11 +172,13 @@ export function createOAuth1PinProvider(options: OAuth1PinProviderOptions): OAut
       throw new TokensmithError(
         'authorization_denied',
         'no PIN was entered (promptPin rejected): authorization was cancelled; nothing was stored',
-        { cause: error },
+        { cause: error, operation: 'authorization' },
       );
     }
     if (typeof pin !== 'string' || pin.trim() === '') {
-      throw new TokensmithError('authorization_denied', 'no PIN was entered: authorization was denied or cancelled; nothing was stored');
+      throw new TokensmithError('authorization_denied', 'no PIN was entered: authorization was denied or cancelled; nothing was stored', {
+        operation: 'authorization',
+      });
     }
     return exchange(state, pin, signal);
   };

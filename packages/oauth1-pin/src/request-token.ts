@@ -55,18 +55,20 @@ export async function requestToken(options: OAuth1StepOptions): Promise<OAuth1Re
  */
 export async function requestTokenWith(client: ResolvedOAuth1Client, signal?: AbortSignal): Promise<OAuth1RequestTokenState> {
   const what = 'OAuth 1.0a request token request';
-  const { status, form } = await postSigned(client, {
+  const { status, form, at } = await postSigned(client, {
     url: client.requestTokenUrl,
     field: 'requestTokenUrl',
+    operation: 'request_token',
     what,
     credentials: { callback: 'oob' },
     signal,
   });
-  const { token: oauthToken, tokenSecret: oauthTokenSecret } = tokenPair(form, 'request token response', status);
+  const { token: oauthToken, tokenSecret: oauthTokenSecret } = tokenPair(form, 'request token response', status, at);
   if (form.get('oauth_callback_confirmed') !== 'true') {
     throw new TokensmithError(
       'invalid_token_response',
       `request token response (HTTP ${status}) lacks oauth_callback_confirmed=true: the server did not accept oauth_callback=oob (not OAuth 1.0a, or out-of-band is not enabled for this consumer)`,
+      { ...at, status },
     );
   }
   const authorizeUrl = new URL(client.authorizeUrl);

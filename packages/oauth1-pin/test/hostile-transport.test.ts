@@ -61,7 +61,7 @@ describe('OAuth 1.0a requests against hostile servers (real sockets)', () => {
     await server.close();
     server = undefined;
     const error = await rejection(requestToken(client(origin)));
-    expect(error.code).toBe('network_error');
+    expect(error).toMatchObject({ code: 'network_error', operation: 'request_token', endpoint: `${origin}/oauth/request_token` });
     expect(error.message).toBe(
       `OAuth 1.0a request token request failed: connection to ${origin}/oauth/request_token refused: is the server running? check requestTokenUrl`,
     );

@@ -77,14 +77,25 @@ describe('requestToken on the wire', () => {
       .reply(401, { errors: [{ code: 32, message: 'Could not authenticate you.' }] });
     const error = await rejection(requestToken(CLIENT));
     expect(error).toBeInstanceOf(OAuthResponseError);
-    expect(error).toMatchObject({ status: 401, error: 'twitter_32', error_description: 'Could not authenticate you.' });
+    expect(error).toMatchObject({
+      status: 401,
+      error: 'twitter_32',
+      error_description: 'Could not authenticate you.',
+      operation: 'request_token',
+      endpoint: `${API}/oauth/request_token`,
+    });
   });
 
   it('turns an HTML 500 into OAuthResponseError http_500, and a JSON 200 into invalid_token_response', async () => {
     nock(API).post('/oauth/request_token').reply(500, '<html>Over capacity</html>');
     expect(await rejection(requestToken(CLIENT))).toMatchObject({ status: 500, error: 'http_500' });
     nock(API).post('/oauth/request_token').reply(200, { oauth_token: 't' });
-    expect((await rejection(requestToken(CLIENT))).code).toBe('invalid_token_response');
+    expect(await rejection(requestToken(CLIENT))).toMatchObject({
+      code: 'invalid_token_response',
+      operation: 'request_token',
+      endpoint: `${API}/oauth/request_token`,
+      status: 200,
+    });
   });
 
   it('does not follow a redirect', async () => {
@@ -92,6 +103,9 @@ describe('requestToken on the wire', () => {
     expect(await rejection(requestToken(CLIENT))).toMatchObject({
       code: 'http_error',
       message: expect.stringContaining('check requestTokenUrl'),
+      operation: 'request_token',
+      endpoint: `${API}/oauth/request_token`,
+      status: 302,
     });
   });
 });
@@ -128,7 +142,13 @@ describe('exchangePin on the wire', () => {
       'content-type': 'application/x-www-form-urlencoded',
     });
     const error = await rejection(exchangePin(STATE, '7654321', CLIENT));
-    expect(error).toMatchObject({ status: 401, error: 'token_rejected', error_description: 'Unknown request token' });
+    expect(error).toMatchObject({
+      status: 401,
+      error: 'token_rejected',
+      error_description: 'Unknown request token',
+      operation: 'access_token',
+      endpoint: `${API}/oauth/access_token`,
+    });
     const shown = `${error.message}\n${inspect(error, { depth: 10 })}`;
     for (const secret of ['7654321', CLIENT.consumerSecret, STATE.oauthTokenSecret, 'oauth_signature='])
       expect(shown).not.toContain(secret);
@@ -146,7 +166,7 @@ describe('exchangePin on the wire', () => {
   it('refuses a 200 without token credentials, naming no value', async () => {
     nock(API).post('/oauth/access_token').reply(200, 'oauth_token_secret=LEAKY-secret&user_id=1');
     const error = await rejection(exchangePin(STATE, '7654321', CLIENT));
-    expect(error.code).toBe('invalid_token_response');
+    expect(error).toMatchObject({ code: 'invalid_token_response', operation: 'access_token', endpoint: `${API}/oauth/access_token` });
     expect(error.message).not.toContain('LEAKY');
   });
 

@@ -272,7 +272,13 @@ describe('failures give a clear error and store nothing', () => {
     });
     const error = await rejection(p.getToken());
     expect(error).toBeInstanceOf(OAuthResponseError);
-    expect(error).toMatchObject({ code: 'oauth_response', status: 401, error: 'verifier_invalid' });
+    expect(error).toMatchObject({
+      code: 'oauth_response',
+      status: 401,
+      error: 'verifier_invalid',
+      operation: 'access_token',
+      endpoint: sandbox.endpoints.accessTokenUrl,
+    });
     expect(error.message).toMatch(/\(access token request\) failed with HTTP 401 verifier_invalid: The PIN is wrong/);
     expect(await p.peek()).toBeUndefined();
     expect(await store.get(storedKey())).toBeUndefined();
@@ -374,8 +380,17 @@ describe('failures give a clear error and store nothing', () => {
 
   it('a clock more than 300 s off: 401 code 135 from the request token endpoint, nothing stored', async () => {
     const p = provider({ now: () => clock - 301_000 });
+    const before = Date.now();
     const error = await rejection(p.getToken());
-    expect(error).toMatchObject({ status: 401, error: 'twitter_135', error_description: 'Timestamp out of bounds.' });
+    expect(error).toMatchObject({
+      status: 401,
+      error: 'twitter_135',
+      error_description: 'Timestamp out of bounds.',
+      operation: 'request_token',
+      endpoint: sandbox.endpoints.requestTokenUrl,
+    });
+    // The server's Date header (second resolution), for a message that says how far off the clock is.
+    expect((error as OAuthResponseError).serverTime).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
     expect(await store.get(storedKey())).toBeUndefined();
   });
 

@@ -55,8 +55,6 @@ export interface OAuth2ClientOptions {
   timeoutMs?: number;
   /** Refresh a token this many seconds before it expires. Default: the smaller of 30 s and a tenth of its lifetime. */
   refreshSkewSeconds?: number;
-  /** The provider's name in the CLI config, for messages such as "run `tokensmith login <name>`". */
-  providerName?: string;
 }
 
 /** What {@link readClientOptions} needs to know about the flow it reads options for. */
@@ -84,7 +82,6 @@ export interface OAuth2Settings {
   key: string;
   /** `undefined`: the token manager's default rule. */
   skewMs: number | undefined;
-  loginCommand: string;
   /** What `inspect()` of the provider shows: no secret. */
   description: Record<string, string>;
 }
@@ -186,7 +183,6 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
   const tokenParams = authorizationParams.filter(([name]) => name === 'resource');
   const timeoutMs = resolveTimeoutMs(options);
   const fetchImpl = optionalFunction(options, 'fetch') ?? ((input, init) => globalThis.fetch(input, init));
-  const providerName = optionalString(options, 'providerName');
   const client: ClientSettings = {
     clientId,
     clientSecret,
@@ -214,7 +210,6 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
     store: options.store ?? new MemoryStore(),
     key,
     skewMs: resolveSkewMs(options),
-    loginCommand: `tokensmith login ${providerName ?? '<provider>'}`,
     description: {
       ...(issuer ? { issuer: issuer.href } : {}),
       ...(start ? { [flow.endpoint.option]: start.href } : {}),

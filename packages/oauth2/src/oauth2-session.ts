@@ -84,7 +84,6 @@ export function createOAuth2Session(
       return refreshTokens(config(resolved), current, {
         drop,
         now: client.now(),
-        loginCommand: settings.loginCommand,
         tokenParams: settings.tokenParams,
       });
     },
@@ -110,7 +109,7 @@ export function createOAuth2Session(
           const current = await tokens.peek();
           result = current ? await revokeTokens(config(await server()), current, progress) : { revocation: 'nothing-stored' };
         } catch (error) {
-          const mapped = await toTokensmithError(error, 'token revocation');
+          const mapped = await toTokensmithError(error, 'token revocation', settings.endpoints.revocationUrl);
           progress({
             type: 'revoke-failed',
             message: `Could not revoke the tokens (${mapped.message}); they are forgotten locally anyway`,

@@ -40,22 +40,23 @@ export function mergeRefreshed(current: BearerCredentials, fresh: BearerCredenti
 /**
  * Refreshes `current` (RFC 6749 6) with rotation handled by {@link mergeRefreshed}. A refresh
  * token the server no longer accepts (`invalid_grant`) drops the stored tokens and throws
- * `login_required` naming the command to run; any other failure keeps them.
+ * `login_required` (log in again); any other failure keeps them.
  *
  * @example
  * ```ts
  * const refreshed = current?.refreshToken
- *   ? await refreshTokens(configure(server, client), current, { drop, now: Date.now(), loginCommand, tokenParams: [] })
+ *   ? await refreshTokens(configure(server, client), current, { drop, now: Date.now(), tokenParams: [] })
  *   : undefined;
  * ```
  */
 export async function refreshTokens(
   config: oidc.Configuration,
   current: BearerCredentials,
-  options: { drop: () => Promise<void>; now: number; loginCommand: string; tokenParams: Array<[string, string]> },
+  options: { drop: () => Promise<void>; now: number; tokenParams: Array<[string, string]> },
 ): Promise<BearerCredentials> {
+  const endpoint = config.serverMetadata().token_endpoint;
   if (current.refreshToken === undefined)
-    throw new TokensmithError('login_required', `no refresh token is stored; run \`${options.loginCommand}\``);
+    throw new TokensmithError('login_required', 'no refresh token is stored; log in again', { operation: 'refresh', endpoint });
   let fresh: BearerCredentials;
   try {
     fresh = toBearerCredentials(
@@ -63,13 +64,13 @@ export async function refreshTokens(
       options.now,
     );
   } catch (error) {
-    const mapped = await toTokensmithError(error, 'refresh token request');
+    const mapped = await toTokensmithError(error, 'refresh token request', endpoint);
     if (mapped instanceof OAuthResponseError && mapped.error === 'invalid_grant') {
       await options.drop();
       throw new TokensmithError(
         'login_required',
-        `the authorization server no longer accepts the refresh token (invalid_grant); the stored tokens were dropped. Run \`${options.loginCommand}\` again.`,
-        { cause: mapped },
+        'the authorization server no longer accepts the refresh token (invalid_grant); the stored tokens were dropped: log in again',
+        { cause: mapped, operation: 'refresh', endpoint, status: mapped.status, error: mapped.error },
       );
     }
     throw mapped;

@@ -35,7 +35,7 @@ export async function revokeTokens(
     try {
       await oidc.tokenRevocation(config, token, { token_type_hint: hint });
     } catch (error) {
-      const mapped = await toTokensmithError(error, 'token revocation');
+      const mapped = await toTokensmithError(error, 'token revocation', config.serverMetadata().revocation_endpoint);
       failure ??= `the ${label}: ${mapped.message}`;
       progress({ type: 'revoke-failed', message: `Could not revoke the ${label} (${mapped.message}); it is forgotten locally anyway` });
     }

@@ -28,7 +28,8 @@ type EndpointField = FlowEndpointField | 'token_endpoint' | 'revocation_endpoint
 
 function discoveredEndpoint(metadata: oidc.ServerMetadata, field: EndpointField): URL {
   const value = metadata[field];
-  if (typeof value !== 'string' || value === '') throw new TokensmithError('config_error', `the issuer's metadata has no ${field}`);
+  if (typeof value !== 'string' || value === '')
+    throw new TokensmithError('config_error', `the issuer's metadata has no ${field}`, { operation: 'discovery' });
   const label = `${field} (from discovery)`;
   return requireEndpoint({ [label]: value }, label);
 }
@@ -53,7 +54,7 @@ async function discover(issuer: URL, client: ClientSettings): Promise<oidc.Serve
       if (!(error instanceof oidc.ClientError)) break;
     }
   }
-  throw await toTokensmithError(failure, 'discovery');
+  throw await toTokensmithError(failure, 'discovery', issuer);
 }
 
 /**

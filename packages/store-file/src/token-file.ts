@@ -4,7 +4,7 @@ import { isCredentials, type Credentials } from '@tokensmith/core/kit';
 import { TokenFileError } from './token-file-error.js';
 
 /** How a message about a bad token file tells the user to get out of it. */
-export const RESET_HINT = 'to reset it, delete the file or run `tokensmith logout`';
+export const RESET_HINT = 'to reset it, delete the file or log out';
 
 /** What the file holds. `version` lets a later release change the layout without misreading it. */
 interface TokenFile {

@@ -147,7 +147,7 @@ describe('FileStore: a corrupt or unreadable file', () => {
       expect(error.code).toBe('store_error');
       expect(error.message).toContain(file);
       expect(error.message).toContain(what);
-      expect(error.message).toContain('delete the file or run `tokensmith logout`');
+      expect(error.message).toContain('delete the file or log out');
       expect(error.message).not.toContain('precious-token-abc');
       expect(error.message).not.toContain('new-token-xyz');
       expect(error.cause).toBeUndefined();

@@ -3,7 +3,7 @@
 // the Secret Service (gnome-keyring, KWallet), macOS Keychain and Windows Credential Manager.
 import { storeError, storeUnavailable, type TokensmithError } from '@tokensmith/core/kit';
 
-const USE_FILE = 'or use the file store (`--store file`, or `store: file` in the config)';
+const USE_FILE = 'or keep tokens in the file store instead';
 
 /** The binding's message, cut and without line breaks (it never holds the secret, but may hold paths). */
 const platformWords = (error: unknown) => (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 200);

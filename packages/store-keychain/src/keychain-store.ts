@@ -159,7 +159,7 @@ export class KeychainStore implements TokenStore {
   #foreign(key: string): TokensmithError {
     return storeError(
       `the OS keychain item (service ${JSON.stringify(this.service)}, account ${JSON.stringify(key.slice(0, 200))}) does not hold tokensmith's credentials and was left untouched; ` +
-        `log in again to replace it, or delete it (\`tokensmith logout\`, or \`secret-tool clear service ${this.service} username <account>\`)`,
+        `log in again to replace it, or delete it (log out, or \`secret-tool clear service ${this.service} username <account>\`)`,
     );
   }
 

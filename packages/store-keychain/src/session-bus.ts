@@ -9,7 +9,7 @@ import { storeUnavailable, type TokensmithError } from '@tokensmith/core/kit';
 /** Platforms whose keychain is the freedesktop Secret Service, reached over the D-Bus session bus. */
 export const SECRET_SERVICE_PLATFORMS: readonly string[] = ['linux', 'freebsd', 'openbsd', 'netbsd'];
 
-const NEXT = 'start a keyring (e.g. gnome-keyring) in this session, or use the file store (`--store file`, or `store: file` in the config)';
+const NEXT = 'start a keyring (e.g. gnome-keyring) in this session, or keep tokens in the file store instead';
 const checked = new Map<string, Promise<TokensmithError | undefined>>();
 
 /** The socket of a `unix:path=` / `unix:abstract=` address (the first one of a `;` list), if any. */

@@ -95,7 +95,7 @@ describe('KeychainStore: a locked keychain (the unlock prompt dismissed or impos
       expect(outcome).toMatchObject({ ok: false, code: 'store_error' });
       expect(outcome.message).toMatch(/keychain is locked/);
       expect(outcome.message).toMatch(/Nothing was changed/);
-      expect(outcome.message).toMatch(/--store file/);
+      expect(outcome.message).toMatch(/file store/);
     }
     // A locked keychain still counts as one (its tokens are there; the error says how to unlock).
     expect(outcomes[4]).toEqual({ op: 'probe', ok: true, value: { available: true } });
@@ -110,7 +110,7 @@ describe('KeychainStore: no keychain service', () => {
       const error = await caught(new KeychainStore({ service: uniqueService(), lockDir: lockDir() }).get('k'));
       expect(error.code).toBe('store_unavailable');
       expect(error.message).toMatch(/no D-Bus session bus/);
-      expect(error.message).toMatch(/--store file/);
+      expect(error.message).toMatch(/file store/);
       const started = performance.now();
       const probe = await probeKeychain();
       const elapsed = performance.now() - started;

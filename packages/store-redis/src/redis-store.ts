@@ -126,7 +126,7 @@ export class RedisStore implements TokenStore {
     if (!value) {
       throw storeError(
         `Redis key ${JSON.stringify(redisKey)} does not hold valid tokensmith credentials and was left untouched; ` +
-          'to reset it, delete the key (DEL) or run `tokensmith logout`',
+          'to reset it, delete the key (DEL) or log out',
       );
     }
     return value;

@@ -72,7 +72,11 @@ export async function fetchTimeline(
           : `the timeline at ${host} was not found (HTTP 404 ${fields.error}); check providers.${name}.timeline.url`,
       );
     }
-    if (!response.ok) throw new OAuthResponseError(`timeline request to ${host}`, parseOAuthError(response.status, text));
+    if (!response.ok)
+      throw new OAuthResponseError(`timeline request to ${host}`, parseOAuthError(response.status, text), {
+        operation: 'resource',
+        endpoint: url,
+      });
     try {
       return JSON.parse(text) as unknown;
     } catch {

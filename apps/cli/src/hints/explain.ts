@@ -1,18 +1,19 @@
 import { OAuthResponseError, TokensmithError, errorCategory, type ErrorCategory } from '@tokensmith/core';
 import type { ProviderConfig } from '../config/schema.js';
-import { AUTH_HINTS, explainRefusal } from './auth.js';
+import { AUTH_HINTS, REFUSAL_HINTS } from './auth.js';
 import { endpointOf, type AnswerExplainer, type CodeHints, type Explanation, type ProviderScope } from './scope.js';
 import { explainStore } from './store.js';
 import { TRANSPORT_HINTS, explainFailingServer, explainSystemFailure } from './transport.js';
-import { USAGE_HINTS, busyPortHint, explainMissingEndpoint } from './usage.js';
+import { USAGE_HINTS, busyPortHint, busyRedirectPortHint, explainMissingEndpoint } from './usage.js';
 import type { CliIO } from '../terminal/io.js';
 import { addressOf, systemError } from './system-error.js';
 
 // The one place a failure becomes a message a person can act on: what failed, which config field to
 // check, and the next command. `run()` prints what `explain()` returns; strategies and stores keep
 // their precise, secret-free messages, and this layer adds the provider's name and config paths.
-// Each family of failures has its module (hints-usage, hints-auth, hints-transport, hints-store);
-// this one picks the family, in the order that decides between them.
+// Each family of failures has its module (usage, auth, transport, store); this one picks the
+// family, in the order that decides between them. Every choice reads the error's data (code,
+// operation, endpoint, status, OAuth error), never its message.
 
 /** The message table: each error code of a provider's failure, and who explains it. */
 const BY_CODE: CodeHints = { ...USAGE_HINTS, ...AUTH_HINTS, ...TRANSPORT_HINTS };
@@ -30,10 +31,10 @@ export function recallProvider(io: CliIO): ProviderScope | undefined {
 }
 
 /** The explainers of an OAuth error answer, in the order that decides: a wrong path, a failing server, a refusal. */
-const ANSWER_HINTS: readonly AnswerExplainer[] = [explainMissingEndpoint, explainFailingServer, explainRefusal];
+const ANSWER_HINTS: readonly AnswerExplainer[] = [explainMissingEndpoint, explainFailingServer, ...REFUSAL_HINTS];
 
 function explainAnswer(error: OAuthResponseError, scope: ProviderScope): Explanation {
-  const endpoint = endpointOf(scope, error.message);
+  const endpoint = endpointOf(scope, error);
   for (const explainer of ANSWER_HINTS) {
     const explained = explainer(error, scope, endpoint);
     if (explained) return explained;
@@ -47,7 +48,7 @@ function explainAnswer(error: OAuthResponseError, scope: ProviderScope): Explana
 
 function explainProvider(error: TokensmithError, scope: ProviderScope): Explanation {
   if (error instanceof OAuthResponseError) return explainAnswer(error, scope);
-  const endpoint = endpointOf(scope, error.message, addressOf(systemError(error)));
+  const endpoint = endpointOf(scope, error, addressOf(systemError(error)));
   return BY_CODE[error.code]?.(error, scope, endpoint) ?? { message: error.message, category: errorCategory(error) };
 }
 
@@ -63,10 +64,14 @@ function explainProvider(error: TokensmithError, scope: ProviderScope): Explanat
  * ```
  */
 export function explain(error: unknown, scope?: ProviderScope): Explanation {
-  const store = explainStore(error, scope?.storeSetting ?? '');
+  const store = explainStore(error, scope);
   if (store) return store;
   const sys = systemError(error);
-  if (sys?.code === 'EADDRINUSE' && sys.syscall === 'listen') return busyPortHint(sys.port ?? '?');
+  if (sys?.code === 'EADDRINUSE' && sys.syscall === 'listen') {
+    // The login's loopback listener takes its port from the config's redirectUri; the sandbox from --port.
+    const login = error instanceof TokensmithError && error.operation === 'authorization';
+    return login && scope ? busyRedirectPortHint(sys.port ?? '?', scope.name) : busyPortHint(sys.port ?? '?');
+  }
   if (error instanceof TokensmithError) {
     if (scope && errorCategory(error) !== 'usage') return explainProvider(error, scope);
     if (scope && error.code === 'insecure_endpoint') return explainProvider(error, scope);

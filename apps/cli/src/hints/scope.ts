@@ -1,4 +1,4 @@
-import type { ErrorCategory, OAuthResponseError, TokensmithError, TokensmithErrorCode } from '@tokensmith/core';
+import type { ErrorCategory, ErrorOperation, OAuthResponseError, TokensmithError, TokensmithErrorCode } from '@tokensmith/core';
 import type { ProviderConfig } from '../config/schema.js';
 
 // What every family of hints shares: the provider a run works with, the shape of an explanation,
@@ -45,26 +45,45 @@ function endpointFields(scope: ProviderScope): EndpointField[] {
   return fields;
 }
 
-/** Which endpoint field a failed operation concerns, from its wording and the address it tried. */
-export function endpointOf(scope: ProviderScope, message: string, address?: string): EndpointField | undefined {
+/**
+ * The config fields that name each step's endpoint, most specific first: a step whose endpoint was
+ * discovered falls back to `issuer`. A resource request is the timeline's `url`.
+ */
+export const OPERATION_FIELDS: Readonly<Record<ErrorOperation, readonly string[]>> = {
+  token_request: ['tokenUrl', 'issuer'],
+  refresh: ['tokenUrl', 'issuer'],
+  request_token: ['requestTokenUrl'],
+  access_token: ['accessTokenUrl'],
+  device_authorization: ['deviceAuthorizationUrl', 'issuer'],
+  device_token: ['tokenUrl', 'issuer'],
+  revocation: ['revocationUrl', 'issuer'],
+  invalidation: ['invalidateUrl'],
+  discovery: ['issuer'],
+  resource: ['url'],
+  authorization: ['authorizationUrl', 'authorizeUrl', 'issuer'],
+  store: [],
+};
+
+/** A URL as fields are compared: origin and path (errors carry no query). */
+function sameEndpoint(url: string, endpoint: string): boolean {
+  return URL.canParse(url) && URL.canParse(endpoint) && new URL(url).origin + new URL(url).pathname === endpoint;
+}
+
+/**
+ * Which endpoint field a failure concerns, from the error's data: the field whose URL is the
+ * error's `endpoint`, else the field its `operation` uses, else the field on the host a failed
+ * connection tried.
+ */
+export function endpointOf(scope: ProviderScope, error: TokensmithError, address?: string): EndpointField | undefined {
   const fields = endpointFields(scope);
   const byName = (key: string) => fields.find(([path]) => path.endsWith(`.${key}`));
-  const keyword = /request token/i.test(message)
-    ? byName('requestTokenUrl')
-    : /access token/i.test(message)
-      ? byName('accessTokenUrl')
-      : /device authorization/i.test(message)
-        ? byName('deviceAuthorizationUrl')
-        : /revoc|invalidat/i.test(message)
-          ? (byName('revocationUrl') ?? byName('invalidateUrl'))
-          : /discovery|metadata|issuer/i.test(message)
-            ? byName('issuer')
-            : /timeline/i.test(message)
-              ? byName('url')
-              : /token/i.test(message)
-                ? (byName('tokenUrl') ?? byName('issuer'))
-                : undefined;
-  if (keyword) return keyword;
+  const candidates = error.operation ? OPERATION_FIELDS[error.operation].map(byName).filter((f) => f !== undefined) : [];
+  const endpoint = error.endpoint;
+  if (endpoint) {
+    const exact = candidates.find(([, url]) => sameEndpoint(url, endpoint)) ?? fields.find(([, url]) => sameEndpoint(url, endpoint));
+    if (exact) return exact;
+  }
+  if (candidates[0]) return candidates[0];
   if (address) return fields.find(([, url]) => URL.canParse(url) && new URL(url).host === address);
   return undefined;
 }

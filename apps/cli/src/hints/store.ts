@@ -1,9 +1,9 @@
 import { TokensmithError } from '@tokensmith/core';
-import type { Explanation } from './scope.js';
+import type { Explanation, ProviderScope } from './scope.js';
 import { CONNECT_REASONS, systemError } from './system-error.js';
 
-// Failures of the token store: a Redis that is not there (or does not answer), or a store that says
-// it is unavailable. Checked before any other family: a store failure is not the provider's.
+// Failures of the token store: a Redis or keychain that is not there (or does not answer), or
+// stored tokens that cannot be used. Checked before any other family: a store failure is not the provider's.
 
 /** A Redis URL as it may be printed: the password (and a user name) masked. */
 export function maskStoreUrl(setting: string): string {
@@ -16,33 +16,47 @@ export function maskStoreUrl(setting: string): string {
   return url.href.endsWith('/') && !setting.endsWith('/') ? url.href.slice(0, -1) : url.href;
 }
 
-/** A failure of the token store named by `setting` (`--store` or the config's), or undefined for any other failure. */
-export function explainStore(error: unknown, setting: string): Explanation | undefined {
-  const redis = /^rediss?:\/\//.test(setting);
-  const unavailable = error instanceof TokensmithError && error.code === 'store_unavailable';
-  if (
-    !unavailable &&
-    !(
-      redis &&
-      error instanceof TokensmithError &&
-      (error.code === 'store_error' || error.code === 'timeout') &&
-      /redis/i.test(error.message)
-    )
-  )
-    return undefined;
-  if (redis && (unavailable || /max retries|ECONNREFUSED|connect|timed out|not answer/i.test(error.message))) {
-    const sys = systemError(error);
-    const within = /within (\d+) ms/.exec(error.message)?.[1];
-    // The store names the socket error in its message when ioredis gave up without one attached.
-    const code = sys?.code ?? /\((E[A-Z]+)\)/.exec(error.message)?.[1];
-    const why = code ? (CONNECT_REASONS[code] ?? code) : within ? `it did not answer within ${within} ms` : 'it did not answer';
+/** Why a store did not answer, in words: from the reason code it carries (`error`), or a system error among its causes. */
+function unreachableReason(error: TokensmithError): string {
+  const code = error.error ?? systemError(error)?.code;
+  if (code === 'timeout') return 'it did not answer in time';
+  if (code) return CONNECT_REASONS[code] ?? `the connection failed (${code})`;
+  return 'it did not answer, or refused the connection';
+}
+
+/** Whether a store setting names Redis. */
+function isRedis(setting: string): boolean {
+  return setting.startsWith('redis://') || setting.startsWith('rediss://');
+}
+
+/**
+ * A failure of the token store (`--store` or the config's), or undefined for any other failure.
+ * The store's own message says what failed (it is secret-free: a Redis password is masked); this
+ * adds the CLI's next step. Decided by the error's code, never its wording.
+ */
+export function explainStore(error: unknown, scope: ProviderScope | undefined): Explanation | undefined {
+  if (!(error instanceof TokensmithError)) return undefined;
+  const setting = scope?.storeSetting ?? '';
+  if (error.code === 'store_unavailable' && isRedis(setting)) {
     return {
-      message: `the token store, Redis at ${maskStoreUrl(setting)}, is not reachable (${why})`,
+      message: `the token store, Redis at ${maskStoreUrl(setting)}, is not reachable (${unreachableReason(error)})`,
       hint: "is Redis running at that address? Start it, or check --store or the config's store setting (--store file keeps tokens in a local file)",
       category: 'provider',
     };
   }
-  return unavailable
-    ? { message: error.message, hint: "check the token store (--store or the config's store setting) and try again", category: 'provider' }
-    : undefined;
+  if (error.code === 'store_unavailable') {
+    return {
+      message: error.message,
+      hint: "check the token store (--store or the config's store setting) and try again; --store file (or store: file in the config) keeps tokens in a local file",
+      category: 'provider',
+    };
+  }
+  if (error.code === 'store_error') {
+    return {
+      message: error.message,
+      hint: `if the stored tokens are damaged, \`tokensmith logout${scope ? ` ${scope.name}` : ''}\` moves them aside`,
+      category: 'usage',
+    };
+  }
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { errorCategory, type TokensmithError } from '@tokensmith/core';
+import { errorCategory, type ErrorOperation, type TokensmithError } from '@tokensmith/core';
 import {
   fieldText,
   inField,
@@ -49,9 +49,20 @@ const explainTimeout: CodeExplainer = (error, scope, endpoint) => ({
   category: errorCategory(error),
 });
 
+/** The endpoint each step calls, in words, for "check X points at the provider's ...". */
+const ENDPOINT_NAMES: Partial<Record<ErrorOperation, string>> = {
+  device_authorization: 'device authorization endpoint',
+  request_token: 'request token endpoint',
+  access_token: 'access token endpoint',
+  discovery: 'issuer (its metadata)',
+  revocation: 'revocation endpoint',
+  invalidation: 'token invalidation endpoint',
+  resource: 'API',
+};
+
 const explainBadTokenResponse: CodeExplainer = (error, scope, endpoint) => ({
   message: `${scope.name}: ${error.message}`,
-  hint: `check ${endpoint?.[0] ?? `providers.${scope.name}`} points at the provider's token endpoint`,
+  hint: `check ${endpoint?.[0] ?? `providers.${scope.name}`} points at the provider's ${(error.operation && ENDPOINT_NAMES[error.operation]) ?? 'token endpoint'}`,
   category: errorCategory(error),
 });
 

@@ -12,6 +12,15 @@ export function busyPortHint(port: number | string): Explanation {
   };
 }
 
+/** The port of a login's loopback redirect, taken by another program: the port comes from `redirectUri` (login has no --port). */
+export function busyRedirectPortHint(port: number | string, provider: string): Explanation {
+  return {
+    message: `port ${port} on 127.0.0.1, the port of providers.${provider}.redirectUri, is already in use by another program`,
+    hint: `stop the program using it, or change the port in providers.${provider}.redirectUri (the provider must allow that redirect URI; without a port, a free one is chosen)`,
+    category: 'usage',
+  };
+}
+
 /** An HTTP 404 from the provider: the configured path is wrong. Undefined for any other answer. */
 export const explainMissingEndpoint: AnswerExplainer = (error, scope, endpoint) => {
   if (error.status !== 404) return undefined;

@@ -1,4 +1,5 @@
 import { TokensmithError } from '@tokensmith/core';
+import { withNextStep } from '../hints/next-step.js';
 import { openBrowser } from './browser.js';
 import type { InteractionMode, Prompter } from './prompter.js';
 import type { CliIO, Progress } from '../terminal/io.js';
@@ -54,16 +55,20 @@ export function loginRequired(
   const why = person.mode.why ?? 'no one can answer here';
   const state = options.loggedIn ? `the stored login for ${name} can no longer be used` : `not logged in to ${name}`;
   if (options.anywhere) {
-    return new TokensmithError(
-      'login_required',
-      `${state}, and this command does not wait for a person (${why}): run \`tokensmith login ${name}\` (it shows a code to approve on any device, and needs no terminal)`,
+    return withNextStep(
+      new TokensmithError(
+        'login_required',
+        `${state}, and this command does not wait for a person (${why}): run \`tokensmith login ${name}\` (it shows a code to approve on any device, and needs no terminal)`,
+      ),
     );
   }
   const script = options.twoStep
     ? `; in a script, log in in two steps: \`tokensmith login ${name} --no-browser\` prints the URL to approve, then \`tokensmith login ${name} --pin PIN\``
     : '';
-  return new TokensmithError(
-    'login_required',
-    `${state}, and a login needs a person (${why}): run \`tokensmith login ${name}\` in a terminal${script}`,
+  return withNextStep(
+    new TokensmithError(
+      'login_required',
+      `${state}, and a login needs a person (${why}): run \`tokensmith login ${name}\` in a terminal${script}`,
+    ),
   );
 }

@@ -100,7 +100,7 @@ export interface StrategyAdapter<N extends string = string, S extends StrategySc
   /** App-only (no user): a timeline call must name a user. */
   appOnly: boolean;
   /** The login hint for scripts: `login` alone, or a form that works without a terminal too. */
-  loginHint(name: string): string;
+  loginHint(name: string, when?: string): string;
   /**
    * The key its strategy package stores tokens under (core's `tokenKey`), from the config alone:
    * `status` finds stored tokens with it without loading the strategy's flow.

@@ -29,6 +29,6 @@ export function refuseLoginWithoutPerson<P extends InteractiveTokenProvider>(
 }
 
 /** A login command's hint: `tokensmith login NAME`. */
-export function plainLoginHint(name: string): string {
-  return `run \`tokensmith login ${name}\``;
+export function plainLoginHint(name: string, when = ''): string {
+  return `run \`tokensmith login ${name}\`${when ? ` ${when}` : ''}`;
 }

@@ -1,6 +1,7 @@
 import type { OAuth1PinProvider, OAuth1RequestTokenState } from '@tokensmith/oauth1-pin';
 import { OAuthResponseError, TokensmithError } from '@tokensmith/core/kit';
 import { DEFAULT_PENDING_TTL_MS, pendingIdentity, readPendingLogin, removePendingLogin, savePendingLogin } from '../login/pending.js';
+import { withNextStep } from '../hints/next-step.js';
 import type { LoginFlags, LoginSession } from './adapter.js';
 import type { OAuth1PinConfig } from './oauth1-pin.js';
 
@@ -27,9 +28,11 @@ export function findPendingLogin(
   if (flags.pin === undefined) return undefined;
   const pending = readPendingLogin<OAuth1RequestTokenState>(env, name, oauth1Identity(config))?.state;
   if (!pending) {
-    throw new TokensmithError(
-      'login_required',
-      `no pending login for ${name} (none was started, it expired, or it was used): run \`tokensmith login ${name} --no-browser\` first; it prints the URL whose page shows the PIN`,
+    throw withNextStep(
+      new TokensmithError(
+        'login_required',
+        `no pending login for ${name} (none was started, it expired, or it was used): run \`tokensmith login ${name} --no-browser\` first; it prints the URL whose page shows the PIN`,
+      ),
     );
   }
   return pending;
@@ -42,14 +45,8 @@ async function completeWithPin(session: LoginSession<OAuth1PinConfig>, pending: 
   try {
     session.print(await provider.completeLogin(pending, pin, io.signal ? { signal: io.signal } : {}));
   } catch (error) {
-    if (error instanceof OAuthResponseError && error.status === 401) {
-      removePendingLogin(io.env, name);
-      throw new TokensmithError(
-        'login_required',
-        `the PIN was not accepted (HTTP 401 ${error.error}): it was mistyped, or the pending request expired or was already used. Start again: \`tokensmith login ${name} --no-browser\``,
-        { cause: error },
-      );
-    }
+    // A refused PIN is explained from the error's data (hints/auth.ts), exactly as at the prompt.
+    if (error instanceof OAuthResponseError && error.status === 401) removePendingLogin(io.env, name);
     throw error;
   }
   removePendingLogin(io.env, name);
@@ -103,9 +100,11 @@ export async function oauth1Login(session: LoginSession<OAuth1PinConfig>): Promi
   if (pending && session.flags.pin !== undefined) return completeWithPin(session, pending, session.flags.pin);
   if (!session.mode.interactive && session.demo) {
     // The embedded sandbox ends with this process: nobody could approve the request token later.
-    throw new TokensmithError(
-      'login_required',
-      `the built-in demo's sandbox runs only while a command runs, so a two-step login cannot work with it (${session.mode.why}): run \`tokensmith login ${session.name}\` in a terminal, or start \`tokensmith sandbox --write tokensmith.config.yaml\` in another terminal and use that config`,
+    throw withNextStep(
+      new TokensmithError(
+        'login_required',
+        `the built-in demo's sandbox runs only while a command runs, so a two-step login cannot work with it (${session.mode.why}): run \`tokensmith login ${session.name}\` in a terminal, or start \`tokensmith sandbox --write tokensmith.config.yaml\` in another terminal and use that config`,
+      ),
     );
   }
   if (!session.mode.interactive) return startTwoStepLogin(session);

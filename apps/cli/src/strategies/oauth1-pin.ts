@@ -47,9 +47,9 @@ providers:
   // Twitter's access token response names the account.
   statusUser: (credentials) => (credentials.type === 'oauth1' ? credentials.extra?.screen_name : undefined),
   appOnly: false,
-  loginHint: (name) => {
+  loginHint: (name, when = '') => {
     const login = `tokensmith login ${name}`;
-    return `run \`${login}\` in a terminal; in a script, log in in two steps: \`${login} --no-browser\`, then \`${login} --pin PIN\``;
+    return `run \`${login}\`${when ? ` ${when}` : ''} in a terminal; in a script, log in in two steps: \`${login} --no-browser\`, then \`${login} --pin PIN\``;
   },
   async storeKey(config) {
     const { tokenKey } = await import('@tokensmith/core/kit');

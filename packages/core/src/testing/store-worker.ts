@@ -44,7 +44,11 @@ const tokens = createTokenManager<BearerCredentials>({
         : { grant_type: 'client_credentials' };
     const res = await fetch(args.tokenUrl, { method: 'POST', body: new URLSearchParams(form) });
     const text = await readBodyText(res, { what: 'token response' });
-    if (!res.ok) throw new OAuthResponseError('token request', parseOAuthError(res.status, text));
+    if (!res.ok)
+      throw new OAuthResponseError('token request', parseOAuthError(res.status, text), {
+        operation: 'token_request',
+        endpoint: args.tokenUrl,
+      });
     const fresh = parseTokenResponse(JSON.parse(text), { status: res.status, now: Date.now() });
     const refreshToken = fresh.refreshToken ?? (current?.type === 'bearer' ? current.refreshToken : undefined);
     return refreshToken === undefined ? fresh : { ...fresh, refreshToken };
