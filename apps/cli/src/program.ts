@@ -15,6 +15,9 @@ import { registerStatusCommand } from './commands/status.js';
 import { registerInitCommand } from './commands/init-command.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerTrustCommand } from './commands/trust.js';
+import { registerExecCommand } from './commands/exec.js';
+import { registerCredentialCommand, registerSetupGitCommand } from './commands/credential.js';
+import { ChildExit } from './bridges/child-exit.js';
 
 export { VERSION } from './version.js';
 
@@ -89,6 +92,9 @@ export function buildProgram(io: CliIO): Command {
   registerInitCommand(context);
   registerSandboxCommand(context);
   registerTrustCommand(context);
+  registerExecCommand(context);
+  registerCredentialCommand(context);
+  registerSetupGitCommand(context);
 
   return program;
 }
@@ -100,6 +106,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (error) {
+    if (error instanceof ChildExit) return error.code; // `exec`: the command's own exit code
     if (io.signal?.aborted) {
       // Ctrl-C or SIGTERM: the command has cleaned up (listener closed, nothing half-written).
       io.stderr.write('\nCancelled; nothing was stored.\n');
