@@ -61,7 +61,6 @@ export function registerExecCommand({ program, io, global }: CommandContext): vo
     .description("run a command with the provider's token in an environment variable (never on its command line)")
     .argument('[provider-and-command...]', 'provider name from the config, then -- and the command')
     .option('--env <name>', `the variable that holds the token (default ${DEFAULT_EXEC_VARIABLE})`)
-    .passThroughOptions()
     .addHelpText(
       'after',
       "\nThe command's exit code is tokensmith's; Ctrl-C and SIGTERM are passed on to it.\n\nExamples:\n  $ tokensmith exec github -- sh -c 'curl -H \"Authorization: Bearer $TOKENSMITH_TOKEN\" https://api.github.com/user'\n  $ tokensmith exec app --env API_TOKEN -- ./deploy.sh",
