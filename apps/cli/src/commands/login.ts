@@ -4,7 +4,7 @@ import type { GlobalOptions } from '../context.js';
 import { withProvider, describeCredentials } from '../session.js';
 
 type OAuth1Config = Extract<ProviderConfig, { strategy: 'oauth1-pin' }>;
-type LoginFlags = { browser?: boolean; pin?: string; json?: boolean };
+type LoginFlags = { browser?: boolean; pin?: string; json?: boolean; withToken?: boolean; expiresIn?: string };
 
 /** What ties a pending OAuth 1.0a login to one config (no secret in it). */
 function oauth1Identity(config: OAuth1Config): Record<string, string> {
@@ -25,6 +25,8 @@ export function registerLoginCommand({ program, io, global }: CommandContext): v
     .option('--no-browser', 'print the URL instead of opening a browser (paste the code or PIN back)')
     .option('--pin <pin>', 'OAuth 1.0a: finish a login started without a terminal (see below)')
     .option('--json', 'print the result as JSON')
+    .option('--with-token', 'store a token read from stdin (a bare token or a JSON token response) instead of logging in')
+    .option('--expires-in <seconds>', 'with --with-token: the token expires in this many seconds')
     .addHelpText(
       'after',
       `
@@ -41,6 +43,7 @@ Examples:
     )
     .action(async (name: string, flags: LoginFlags) => {
       const options = global() as GlobalOptions & { input?: boolean };
+      if (flags.withToken) return (await import('../login/with-token.js')).loginWithToken(io, options, name, flags);
       const { interactionMode } = await import('../login/prompter.js');
       const { DEFAULT_PENDING_TTL_MS, pendingIdentity, readPendingLogin, removePendingLogin, savePendingLogin } =
         await import('../login/pending.js');
