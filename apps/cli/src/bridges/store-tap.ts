@@ -23,13 +23,23 @@ export interface TappedStore extends TokenStore {
  */
 export function tapStore(store: TokenStore): TappedStore {
   let lastKey: string | undefined;
-  const tapped = Object.create(store) as TokenStore & { lastKey: string | undefined };
-  Object.defineProperty(tapped, 'lastKey', { get: () => lastKey });
-  tapped.get = (key: string) => {
-    lastKey = key;
-    return store.get(key);
+  // Delegation, not a prototype: stores are classes with private fields (#mutex), which only the
+  // store itself may read, so every call goes to the store as `this`.
+  return {
+    get lastKey() {
+      return lastKey;
+    },
+    get: (key) => {
+      lastKey = key;
+      return store.get(key);
+    },
+    set: (key, credentials) => store.set(key, credentials),
+    delete: (key) => store.delete(key),
+    lock: (key, fn) => store.lock(key, fn),
+    ...(store.entries ? { entries: () => store.entries!() } : {}),
+    ...(store.reset ? { reset: () => store.reset!() } : {}),
+    ...(store.close ? { close: () => store.close!() } : {}),
   };
-  return tapped;
 }
 
 function keyOf(tapped: TappedStore): string {
