@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -339,7 +340,28 @@ describe('kubectl exec plugin', () => {
     }
     const { dir, env } = userSetup();
     const seen: string[] = [];
-    const api = createServer((req, res) => {
+    // kubectl sends credentials over TLS only: a throwaway self-signed certificate for 127.0.0.1.
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'api.key'),
+      '-out',
+      join(dir, 'api.crt'),
+    ]);
+    const cert = readFileSync(join(dir, 'api.crt'));
+    const api = createHttpsServer({ key: readFileSync(join(dir, 'api.key')), cert }, (req, res) => {
       const token = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
       seen.push(req.url ?? '');
       if (!sandbox.state.appTokens.has(token)) {
@@ -356,7 +378,9 @@ describe('kubectl exec plugin', () => {
         JSON.stringify({
           apiVersion: 'v1',
           kind: 'Config',
-          clusters: [{ name: 'stub', cluster: { server: `http://127.0.0.1:${port}` } }],
+          clusters: [
+            { name: 'stub', cluster: { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': cert.toString('base64') } },
+          ],
           users: [
             {
               name: 'app',
