@@ -136,7 +136,7 @@ describe('token --format', () => {
 });
 
 describe('exec', () => {
-  const child = `const v = process.env.MY_TOKEN; process.stdout.write(JSON.stringify({ set: v !== undefined, argv: process.argv.slice(2) })); process.exitCode = 7;`;
+  const child = `const v = process.env.MY_TOKEN; process.stdout.write(JSON.stringify({ set: v !== undefined, argv: process.argv.slice(1) })); process.exitCode = 7;`;
 
   it("puts the token in the child's environment only, and exits with the child's code", async () => {
     const { dir, env } = userSetup();
