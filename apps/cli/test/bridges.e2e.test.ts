@@ -210,6 +210,21 @@ describe('TOKENSMITH_<NAME>_TOKEN', () => {
     const status = await runBinary(['status'], { cwd: dir, env: overridden });
     expect(status.stdout).toMatch(/app\s+client-credentials\s+token from TOKENSMITH_APP_TOKEN/);
     expect(sandbox.stats.tokenRequests).toBe(before);
+    // timeline sends the override too: a token the sandbox issued works, a made-up one is refused.
+    const issued = (
+      await runBinary(['token', 'app'], { cwd: dir, env: { ...env, TOKENSMITH_TOKEN_FILE: join(dir, 'other.json') } })
+    ).stdout.trim();
+    const afterIssue = sandbox.stats.tokenRequests;
+    expect(
+      (
+        await runBinary(['timeline', 'app', '--user', 'twitterapi', '--count', '1'], {
+          cwd: dir,
+          env: { ...env, TOKENSMITH_APP_TOKEN: issued },
+        })
+      ).code,
+    ).toBe(0);
+    expect((await runBinary(['timeline', 'app', '--user', 'twitterapi', '--count', '1'], { cwd: dir, env: overridden })).code).toBe(2);
+    expect(sandbox.stats.tokenRequests).toBe(afterIssue);
     expect(existsSync(join(dir, 'tokens.json')) ? readFileSync(join(dir, 'tokens.json'), 'utf8') : '').not.toContain('from-the-ci-secret');
   });
 });
