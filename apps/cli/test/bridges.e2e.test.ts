@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startSandbox, type Sandbox } from '@tokensmith/sandbox';
+import { decideOnAuthorizePage, startSandbox, type Sandbox } from '@tokensmith/sandbox';
 import { BIN, SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
 
 // Issue 23: tokens for other tools, each through the real binary and, where it matters, the real
@@ -129,6 +129,16 @@ describe('token --format', () => {
       spec: { interactive: false },
       status: { token },
     });
+    // An OAuth 1.0a token signs each request: it cannot be a bare header (logged in as a script does, in two runs).
+    const oauth1 = userSetup();
+    writeConfig(join(oauth1.dir, '.config', 'tokensmith'), sandboxConfig([sandboxProvider(sandbox, 'oauth1-pin')]), 'config.yaml');
+    const start = await runBinary(['login', 'user', '--no-browser'], { cwd: oauth1.dir, env: oauth1.env });
+    const { pin } = await decideOnAuthorizePage(/Open this URL to authorize:\n {2}(\S+)/.exec(start.stderr)![1]!, 'approve');
+    expect((await runBinary(['login', 'user', '--pin', pin!], { cwd: oauth1.dir, env: oauth1.env })).code).toBe(0);
+    const refused = await runBinary(['token', 'user', '--format', 'header'], { cwd: oauth1.dir, env: oauth1.env });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('use tokensmith api user <path>');
     const bad = await runBinary(['token', 'app', '--format', 'xml'], { cwd: dir, env });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--format must be one of raw, json, header, env, exec-credential');
@@ -283,6 +293,18 @@ describe('git credential helper', () => {
     expect(sandbox.stats.tokenRequests).toBe(before + 1);
     const unknown = await runBinary(['credential', 'approve'], { cwd: dir, env, stdin: '' });
     expect(unknown.code).toBe(1);
+  });
+
+  it('never starts a login: a user provider with nothing stored fails with the command to run', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, '.config', 'tokensmith'), { recursive: true });
+    const provider = sandboxProvider(sandbox, 'authorization-code') + '    gitHosts: [git.example.com]\n';
+    writeConfig(join(dir, '.config', 'tokensmith'), sandboxConfig([provider]), 'config.yaml');
+    const env = { ...SANDBOX_ENV, TOKENSMITH_TOKEN_FILE: join(dir, 'tokens.json'), CI: '' };
+    const answer = await runBinary(['credential', 'get'], { cwd: dir, env, stdin: 'protocol=https\nhost=git.example.com\n\n' });
+    expect(answer.code).toBe(2);
+    expect(answer.stdout).toBe('');
+    expect(answer.stderr).toContain('tokensmith login me');
   });
 
   it('32 concurrent gets on a cold store make one token request', async () => {
