@@ -57,8 +57,9 @@ export async function answerGitCredential(
   const { tapStore, expireIfCurrent } = await import('../bridges/store-tap.js');
   const { bareToken } = await import('../bridges/bare-token.js');
   let tapped: import('../bridges/store-tap.js').TappedStore | undefined;
-  // Never a person to ask: git may run this from an editor or a script, stdin is git's pipe.
-  const options = { ...global, input: false } as typeof global;
+  // Never a login from a helper: git's pipe on stdin already says so (and the message names it);
+  // run by hand at a terminal, --no-input is implied.
+  const options = (io.stdin.isTTY ? { ...global, input: false } : global) as typeof global;
   try {
     await withProvider(
       io,
