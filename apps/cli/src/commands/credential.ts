@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { CommandContext } from '../command-context.js';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
@@ -132,6 +130,9 @@ export function registerSetupGitCommand({ program, io, global }: CommandContext)
             'usage',
             `${picked.name} has no gitHosts: add gitHosts: [github.com] to it in ${context.source}, then run this again`,
           );
+        // Loaded here, not at the top: every command registers setup-git, and child_process costs start-up time.
+        const { execFile } = await import('node:child_process');
+        const { promisify } = await import('node:util');
         const run = promisify(execFile);
         const helper = helperCommand();
         for (const host of hosts) {

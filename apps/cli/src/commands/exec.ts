@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
 import type { CommandContext } from '../command-context.js';
 import { CliError } from '../cli-error.js';
 import { withProvider } from '../session.js';
@@ -30,7 +28,10 @@ export function splitExecArgs(rawArgs: readonly string[], words: readonly string
 }
 
 /** Runs `command` with `env`, its stdio the terminal's, passing SIGINT/SIGTERM on; resolves its exit code (128 + n when killed by signal n). */
-function runChild(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function runChild(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  // Loaded here, not at the top: every command registers exec, and child_process costs start-up time.
+  const { spawn } = await import('node:child_process');
+  const { constants } = await import('node:os');
   return new Promise((resolve, reject) => {
     const [file, ...args] = command as [string, ...string[]];
     const child = spawn(file, args, { stdio: 'inherit', env });
