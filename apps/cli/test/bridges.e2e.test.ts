@@ -291,6 +291,14 @@ describe('git credential helper', () => {
     const fresh = await runBinary(['credential', 'get'], { cwd: dir, env, stdin: 'protocol=https\nhost=git.example.com\n\n' });
     expect(fresh.stdout).not.toContain(token!);
     expect(sandbox.stats.tokenRequests).toBe(before + 1);
+    // No config file at all (the built-in demo): no answer, and no embedded sandbox started.
+    const bare = tempDir();
+    expect(await runBinary(['credential', 'get'], { cwd: bare, stdin: 'protocol=https\nhost=git.example.com\n\n' })).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
+    expect(existsSync(join(bare, '.config', 'tokensmith', 'demo'))).toBe(false);
     const unknown = await runBinary(['credential', 'approve'], { cwd: dir, env, stdin: '' });
     expect(unknown.code).toBe(1);
   });

@@ -52,6 +52,9 @@ export async function answerGitCredential(
   if (action !== 'get' && action !== 'erase')
     throw new CliError('usage', `unknown credential action ${action}: git calls tokensmith credential get, store or erase`);
   if (action === 'erase' && request.password === undefined) return;
+  // No config file: the built-in demo lists no gitHosts, so there is nothing to answer (and no sandbox to start).
+  const { findDefaultConfigFile } = await import('../config/locate.js');
+  if (global.config === undefined && findDefaultConfigFile(io.cwd, io.env) === undefined) return;
   const { tapStore, expireIfCurrent } = await import('../bridges/store-tap.js');
   const { bareToken } = await import('../bridges/bare-token.js');
   let tapped: import('../bridges/store-tap.js').TappedStore | undefined;
