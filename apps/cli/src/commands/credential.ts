@@ -138,6 +138,7 @@ export function registerSetupGitCommand({ program, io, global }: CommandContext)
         const { promisify } = await import('node:util');
         const run = promisify(execFile);
         const helper = helperCommand();
+        // No credential.*.useHttpPath: providers are chosen by host alone, so git need not send the path.
         for (const host of hosts) {
           // Plain http only on loopback (a local test server), as the helper itself allows.
           for (const scheme of LOOPBACK.test(host) ? ['https', 'http'] : ['https']) {
