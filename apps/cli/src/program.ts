@@ -17,6 +17,9 @@ import { registerStatusCommand } from './commands/status.js';
 import { registerInitCommand } from './commands/init-command.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerTrustCommand } from './commands/trust.js';
+import { registerExecCommand } from './commands/exec.js';
+import { registerCredentialCommand, registerSetupGitCommand } from './commands/credential.js';
+import { ChildExit } from './bridges/child-exit.js';
 
 export { VERSION } from './version.js';
 
@@ -92,6 +95,9 @@ export function buildProgram(io: CliIO): Command {
   registerInitCommand(context);
   registerSandboxCommand(context);
   registerTrustCommand(context);
+  registerExecCommand(context);
+  registerCredentialCommand(context);
+  registerSetupGitCommand(context);
 
   return program;
 }
@@ -105,6 +111,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     // the cancellation, as the exit-code table says.
     return io.signal?.aborted ? EXIT_CANCELLED : EXIT.ok;
   } catch (error) {
+    if (error instanceof ChildExit) return error.code; // `exec`: the command's own exit code
     if (io.signal?.aborted) {
       // Ctrl-C or SIGTERM: the command has cleaned up (listener closed, nothing half-written).
       io.stderr.write('\nCancelled; nothing was stored.\n');

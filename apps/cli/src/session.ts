@@ -34,6 +34,12 @@ export async function withProvider<T>(
     browser?: boolean;
     pin?: string;
     login?: boolean;
+    /** A helper other programs call (`credential`, `exec`, `token`): no progress lines. */
+    quiet?: boolean;
+    /** Sees the store the provider uses (bridges/store-tap.ts: the key a provider reads). */
+    /** Picks the provider from the loaded config instead of `name` (`credential`: the one serving git's host). */
+    choose?: (context: CliContext) => string;
+    tapStore?: (store: import('@tokensmith/core').TokenStore) => import('@tokensmith/core').TokenStore;
     prepare?: (picked: {
       name: string;
       provider: import('./config/schema.js').ProviderConfig;
@@ -44,15 +50,15 @@ export async function withProvider<T>(
   const { openContext, pickProvider } = await import('./context.js');
   const { buildProvider } = await import('./strategies/build-provider.js');
   const { createPrompter, interactionMode } = await import('./login/prompter.js');
-  const progress = createProgress(io, false);
+  const progress = createProgress(io, flags.quiet === true);
   const httpLog = verboseFetch(io, global);
   const context = await openContext(global, io);
   const prompter = createPrompter(io);
   try {
-    const picked = pickProvider(context, name);
+    const picked = pickProvider(context, flags.choose?.(context) ?? name);
     if (context.demo) progress.succeed(`No config file found: using the ${context.source}`);
     const store = (await context.store()).forProvider(picked.provider);
-    const provider = await buildProvider(picked.provider, store, {
+    const built = await buildProvider(picked.provider, flags.tapStore?.(store) ?? store, {
       io,
       progress,
       prompter,
@@ -64,6 +70,10 @@ export async function withProvider<T>(
       ...(httpLog === undefined ? {} : { fetch: httpLog }),
       ...(await flags.prepare?.(picked)),
     });
+    // TOKENSMITH_<NAME>_TOKEN stands in for the store (a CI secret); never stored (bridges/env-override.ts).
+    const { overrideToken, withOverride } = await import('./bridges/env-override.js');
+    const override = flags.login ? undefined : overrideToken(io.env, picked.name);
+    const provider = override ? withOverride(built, override) : built;
     const { nodeHttpFetch } = await import('./http/fetch.js');
     const ownFetch = httpLog ?? nodeHttpFetch;
     return await fn({

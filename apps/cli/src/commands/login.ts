@@ -13,6 +13,8 @@ export function registerLoginCommand({ program, io, global }: CommandContext): v
     .option('--no-browser', 'print the URL instead of opening a browser (paste the code or PIN back)')
     .option('--pin <pin>', 'OAuth 1.0a: finish a login started without a terminal (see below)')
     .option('--json', 'print the result as JSON')
+    .option('--with-token', 'store a token read from stdin (a bare token or a JSON token response) instead of logging in')
+    .option('--expires-in <seconds>', 'with --with-token: the token expires in this many seconds')
     .addHelpText(
       'after',
       `
@@ -29,6 +31,7 @@ Examples:
     )
     .action(async (name: string, flags: LoginFlags) => {
       const options = global() as GlobalOptions & { input?: boolean };
+      if (flags.withToken) return (await import('../login/with-token.js')).loginWithToken(io, options, name, flags);
       const { interactionMode } = await import('../login/prompter.js');
       const { STRATEGIES, STRATEGIES_BY_NAME, strategyAdapter } = await import('../strategies/index.js');
       const { TokensmithError } = await import('@tokensmith/core/kit');

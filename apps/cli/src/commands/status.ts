@@ -9,6 +9,8 @@ interface StatusRow extends CredentialStatus {
   strategy: string;
   /** Variables that must be set before the provider can be used (its tokens cannot be looked up either). */
   missingVariables?: string[];
+  /** The variable whose token is used instead of the store's (`TOKENSMITH_<NAME>_TOKEN`). */
+  tokenFrom?: string;
 }
 
 /**
@@ -29,6 +31,7 @@ function storedCredentials(store: TokenStore): (key: string) => Promise<Credenti
 
 function detailOf(row: StatusRow): string {
   if (row.missingVariables) return `unresolved: set ${row.missingVariables.join(', ')}`;
+  if (row.tokenFrom) return `token from ${row.tokenFrom} (the store is not used)`;
   if (!row.loggedIn) return 'not logged in';
   // The user and the scopes come from the token response: remote text, neutralised for the terminal.
   const parts = [row.user ? `logged in as @${sanitizeForTerminal(row.user)}` : 'logged in'];
@@ -60,6 +63,11 @@ export function registerStatusCommand({ program, io, global, stdoutStyle: style 
         for (const entry of context.entries) {
           if (!entry.config) {
             rows.push({ provider: entry.name, strategy: entry.strategy, loggedIn: false, missingVariables: entry.missing });
+            continue;
+          }
+          const { overrideToken, tokenOverrideVariable } = await import('../bridges/env-override.js');
+          if (overrideToken(io.env, entry.name)) {
+            rows.push({ provider: entry.name, strategy: entry.strategy, loggedIn: true, tokenFrom: tokenOverrideVariable(entry.name) });
             continue;
           }
           rememberProvider(io, entry.name, entry.config, context.storeSetting);

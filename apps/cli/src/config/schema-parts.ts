@@ -89,6 +89,15 @@ export function schemaParts(v: Valibot) {
     ),
     /** Renew a token this many seconds before it expires (default: the smaller of 30 s and a tenth of its lifetime). */
     refreshSkewSeconds: v.optional(v.pipe(v.number('must be a number of seconds'), v.minValue(0, 'must be >= 0'))),
+    /** Hosts whose git requests `tokensmith credential` answers with this provider's token (`host` or `host:port`, as git sends it). */
+    gitHosts: v.optional(
+      v.array(
+        v.pipe(v.string('must be a host name'), v.regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name, or host:port')),
+        'must be a list of hosts',
+      ),
+    ),
+    /** The username git sends with the token (default `x-access-token`, as GitHub wants; GitLab wants `oauth2`). */
+    gitUsername: v.optional(v.pipe(nonEmpty, v.regex(/^[^\s\0]+$/, 'must be one word'))),
   };
   const stringMap = v.record(
     v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.:-]+$/, 'parameter names use letters, digits, _ . : and -')),

@@ -44,6 +44,10 @@ export interface LoginFlags {
   browser?: boolean;
   pin?: string;
   json?: boolean;
+  /** `--with-token`: the token comes on stdin (issued elsewhere), no login runs. */
+  withToken?: boolean;
+  /** `--expires-in SECONDS` for a token given with `--with-token`. */
+  expiresIn?: string;
 }
 
 /** One run of `tokensmith login`, as the adapter's login interaction sees it. */
