@@ -299,7 +299,10 @@ describe('installed from the tarballs', () => {
   test('npm i -g tokensmith installs exactly one package, with no node_modules of its own', () => {
     const installed = readdirSync(join(globalPrefix, 'lib', 'node_modules'));
     expect(installed).toEqual(['tokensmith']);
-    expect(existsSync(join(globalPrefix, 'lib', 'node_modules', 'tokensmith', 'node_modules'))).toBe(false);
+    // Installed with --omit=optional (its one optional dependency is the keychain binding): npm may
+    // leave an empty node_modules (or its own dot files) behind, but no package.
+    const own = join(globalPrefix, 'lib', 'node_modules', 'tokensmith', 'node_modules');
+    expect(existsSync(own) ? readdirSync(own).filter((name) => !name.startsWith('.')) : []).toEqual([]);
   });
 
   describe('the globally installed command, from an empty directory with a temporary HOME', () => {

@@ -22,8 +22,9 @@ type PromptRedirect = NonNullable<AuthorizationCodeOptions['promptRedirect']>;
  *
  * @example
  * ```ts
- * const callback = await askUntilUsable(settings.promptRedirect!, { authorizeUrl, signal }, pending, { iss });
- * const credentials = await exchangeCode(context, pending, callback);
+ * const ask = async () => 'http://127.0.0.1:8400/callback?code=abc&state=xyz';
+ * const pending = { state: 'xyz', redirectUri: 'http://127.0.0.1:8400/callback' };
+ * const callback = await askUntilUsable(ask, { authorizeUrl: 'https://auth.example/authorize', signal: AbortSignal.timeout(60_000) }, pending, {});
  * ```
  */
 export async function askUntilUsable(

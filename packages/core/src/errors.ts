@@ -140,7 +140,7 @@ export interface ErrorDetails {
  *
  * @example
  * ```ts
- * new TokensmithError('timeout', 'token request timed out', { operation: 'token_request', endpoint: tokenUrl, cause });
+ * new TokensmithError('timeout', 'token request timed out', { operation: 'token_request', endpoint: 'https://auth.example/token', cause: new Error('socket hang up') });
  * ```
  */
 export interface TokensmithErrorOptions extends ErrorDetails {

@@ -26,7 +26,7 @@ export type TokenFileProblem = 'corrupt' | 'not_token_file' | 'write_failed';
  * @example
  * ```ts
  * try { await store.delete(key); }
- * catch (error) { if (error instanceof TokenFileError && error.problem === 'corrupt') await store.reset(); else throw error; }
+ * catch (error) { if (error instanceof TokenFileError && error.problem === 'corrupt') await store.reset?.(); else throw error; }
  * ```
  */
 export class TokenFileError extends TokensmithError {

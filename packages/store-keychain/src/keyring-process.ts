@@ -5,7 +5,8 @@
 // Ctrl-C. Here this process only waits on a message with a deadline: past `timeoutMs` the child is
 // killed (SIGKILL) and forgotten (the next call starts a new one), and SIGINT/SIGTERM are handled as
 // always. Not a worker thread: a thread stuck in native code cannot be stopped, and Node joins every
-// worker at exit, so `process.exit()` itself hung (measured). Cost: one `node` start per command
+// worker at exit, so `process.exit()` itself hung (measured). Inside the helper the binding does run
+// on a worker thread, so that the helper's main thread can still end it when this process goes. Cost: one `node` start per command
 // that uses the keychain, paid on the stored-token path: a first get() took 780 ms against 230 ms
 // in-process (medians of 6 paired runs on a 2-core machine at load 14, where `node -e 0` took
 // 430 ms; on an idle machine that start is ~40-50 ms). Later calls reuse the helper (~25 ms).
@@ -21,15 +22,21 @@ export type KeyringRequest =
 
 /**
  * The child's code (CommonJS, as a string: the CLI is bundled, and a string needs no file beside
- * the bundle). It exits when its parent goes (the IPC channel closes). On Linux the binding is pinned to the Secret Service: it would otherwise fall back
- * to the kernel keyring, which forgets everything at logout.
+ * the bundle). It ends itself when its parent goes (the IPC channel closes), even while a call is
+ * stuck in the binding: the binding runs on a worker thread. On Linux the binding is pinned to the
+ * Secret Service: it would otherwise fall back to the kernel keyring, which forgets everything at logout.
  */
 const CHILD_SOURCE = `
+const { Worker } = require('node:worker_threads');
+// The binding runs on a worker thread: a call stuck in native code blocks that thread only, so this
+// main thread still sees its parent go (the IPC channel closes, even when the parent was SIGKILLed)
+// and ends the whole process. process.exit() would wait for the stuck thread; SIGKILL does not.
+const worker = new Worker(\`
+const { parentPort, workerData } = require('node:worker_threads');
 let keyring, loadError;
-try { keyring = require(process.argv[1]); } catch (error) { loadError = 'cannot load @napi-rs/keyring (its native binary for this platform may be missing): ' + ((error && error.message) || error); }
+try { keyring = require(workerData); } catch (error) { loadError = 'cannot load @napi-rs/keyring (its native binary for this platform may be missing): ' + ((error && error.message) || error); }
 const OPTIONS = { linux: { store: 'secret-service' } };
-process.on('disconnect', () => process.exit(0));
-process.on('message', (request) => {
+parentPort.on('message', (request) => {
   try {
     if (loadError) throw new Error(loadError);
     let value;
@@ -40,11 +47,17 @@ process.on('message', (request) => {
       else if (request.op === 'set') value = entry.setPassword(request.secret);
       else value = entry.deletePassword();
     }
-    process.send({ id: request.id, ok: true, value: value === undefined ? null : value });
+    parentPort.postMessage({ id: request.id, ok: true, value: value === undefined ? null : value });
   } catch (error) {
-    process.send({ id: request.id, ok: false, message: String((error && error.message) || error) });
+    parentPort.postMessage({ id: request.id, ok: false, message: String((error && error.message) || error) });
   }
 });
+\`, { eval: true, workerData: process.argv[1] });
+const end = () => process.kill(process.pid, 'SIGKILL');
+worker.on('message', (reply) => process.send(reply));
+worker.on('error', end);
+process.on('message', (request) => worker.postMessage(request));
+process.on('disconnect', end);
 `;
 
 /** Where the binding is, resolved from this module (or the bundle chunk it was bundled into). */

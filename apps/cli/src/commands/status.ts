@@ -15,12 +15,12 @@ interface StatusRow extends CredentialStatus {
 
 /**
  * A lookup of stored credentials by key: one `entries()` read when the store can list (the file,
- * memory and Redis stores), else a `get` per key (the keychain, which looks up one key at a time).
+ * memory and Redis stores), else a `get` per key (the keychain, whose `get` names an item it cannot read).
  * The read happens at the first lookup, once a provider is picked, so a store failure is explained
  * with that provider's store setting.
  */
-function storedCredentials(store: TokenStore): (key: string) => Promise<Credentials | undefined> {
-  if (!store.entries) return (key) => store.get(key);
+function storedCredentials(store: TokenStore, oneByOne: boolean): (key: string) => Promise<Credentials | undefined> {
+  if (!store.entries || oneByOne) return (key) => store.get(key);
   const list = store.entries.bind(store);
   let byKey: Promise<Map<string, Credentials>> | undefined;
   return async (key) => {
@@ -58,7 +58,7 @@ export function registerStatusCommand({ program, io, global, stdoutStyle: style 
         const opened = await context.store();
         // The store is read once, and each provider's token found by the key its strategy stores
         // it under: linear in providers + tokens, where a peek per provider re-read the whole store.
-        const stored = storedCredentials(opened.store);
+        const stored = storedCredentials(opened.store, opened.readOneByOne === true);
         const rows: StatusRow[] = [];
         for (const entry of context.entries) {
           if (!entry.config) {

@@ -133,10 +133,10 @@ export async function validateConfig(
     if (!found) continue;
     let validated: ProviderConfig | undefined;
     const config = () => (found.missing.length > 0 ? undefined : (validated ??= validateSome([name]).providers[name]));
-    const strategy = providers[name]?.strategy;
+    const named = providers[name]?.strategy;
     entries.push({
       name,
-      strategy: typeof strategy === 'string' ? strategy : String(strategy),
+      strategy: typeof named === 'string' ? named : String(named),
       get config() {
         return config();
       },

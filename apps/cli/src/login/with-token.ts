@@ -69,7 +69,8 @@ export async function loginWithToken(io: CliIO, global: GlobalOptions, name: str
     name,
     { login: true, quiet: true, tapStore: (store) => (tapped = tapStore(store)) },
     async ({ name: providerName, config, provider }) => {
-      if (config.strategy === 'oauth1-pin')
+      const { strategyAdapter } = await import('../strategies/index.js');
+      if (strategyAdapter(config.strategy).tokenType === 'oauth1')
         throw new CliError(
           'usage',
           `${providerName} uses OAuth 1.0a, whose tokens come with a secret: log in with tokensmith login ${providerName}`,

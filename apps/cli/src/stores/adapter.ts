@@ -36,6 +36,12 @@ export interface OpenedStore {
   store: TokenStore;
   /** The store as one provider sees it: its keys bound to every endpoint of `settings` (stores/endpoint-binding.ts). */
   forProvider(settings: object): TokenStore;
+  /**
+   * Whether a reader of many keys should ask each key (`get`) rather than list the store once: the
+   * keychain's listing leaves out a key it cannot read (two items for one account), which `get`
+   * names. Listing is what the file, memory and Redis stores do best.
+   */
+  readOneByOne?: boolean;
   /** Which store holds the tokens, structured. */
   where: StoreDescription;
   /** The same for people (`status` prints it): `keychain (service tokensmith)`, `file /path`, ... */

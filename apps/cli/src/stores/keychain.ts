@@ -19,6 +19,7 @@ export async function openKeychain(env: NodeJS.ProcessEnv): Promise<StoreOpening
   const store = new KeychainStore({ lockDir: dirname(defaultTokenFilePath(env)) });
   return {
     store,
+    readOneByOne: true,
     where: { kind: 'keychain', path: store.service },
     description: `keychain (service ${store.service})`,
     close: async () => {},

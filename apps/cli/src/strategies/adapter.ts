@@ -103,6 +103,8 @@ export interface StrategyAdapter<N extends string = string, S extends StrategySc
   statusUser?(credentials: Credentials): string | undefined;
   /** App-only (no user): a timeline call must name a user. */
   appOnly: boolean;
+  /** What its tokens are: a bearer token (usable on its own), or OAuth 1.0a credentials that sign each request. */
+  tokenType: 'bearer' | 'oauth1';
   /** The login hint for scripts: `login` alone, or a form that works without a terminal too. */
   loginHint(name: string, when?: string): string;
   /**

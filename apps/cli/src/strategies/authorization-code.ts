@@ -81,6 +81,7 @@ providers:
   scopeField: 'scopes',
   statusUser: idTokenUser,
   appOnly: false,
+  tokenType: 'bearer',
   loginHint: plainLoginHint,
   storeKey: (config) => oauth2StoreKey('authorization-code', config, config.authorizationUrl),
   async build(config, store, context) {

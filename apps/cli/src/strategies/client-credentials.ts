@@ -56,6 +56,7 @@ providers:
   credentialFields: ['clientId', 'clientSecret'],
   scopeField: 'scope',
   appOnly: true,
+  tokenType: 'bearer',
   loginHint: plainLoginHint,
   async storeKey(config) {
     const { tokenKey } = await import('@tokensmith/core/kit');

@@ -45,6 +45,7 @@ providers:
   scopeField: 'scopes',
   statusUser: idTokenUser,
   appOnly: false,
+  tokenType: 'bearer',
   loginHint: plainLoginHint,
   // The code event, then the result: one JSON line each, so a script reads the code while polling goes on.
   jsonLines: true,

@@ -47,6 +47,7 @@ providers:
   // Twitter's access token response names the account.
   statusUser: (credentials) => (credentials.type === 'oauth1' ? credentials.extra?.screen_name : undefined),
   appOnly: false,
+  tokenType: 'oauth1',
   loginHint: (name, when = '') => {
     const login = `tokensmith login ${name}`;
     return `run \`${login}\`${when ? ` ${when}` : ''} in a terminal; in a script, log in in two steps: \`${login} --no-browser\`, then \`${login} --pin PIN\``;
