@@ -15,6 +15,7 @@ import { registerStatusCommand } from './commands/status.js';
 import { registerInitCommand } from './commands/init-command.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerTrustCommand } from './commands/trust.js';
+import { registerApiCommand } from './commands/api-command.js';
 
 export { VERSION } from './version.js';
 
@@ -89,6 +90,7 @@ export function buildProgram(io: CliIO): Command {
   registerInitCommand(context);
   registerSandboxCommand(context);
   registerTrustCommand(context);
+  registerApiCommand(context);
 
   return program;
 }

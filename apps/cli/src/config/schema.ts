@@ -70,7 +70,17 @@ const authorizationParams = v.pipe(
   ),
 );
 
+/** An https origin (`https://api.x.com`), or http on loopback: no path, query or user info. */
+const origin = v.pipe(
+  url,
+  v.check((value) => !URL.canParse(value) || new URL(value).origin === value.replace(/\/$/, ''), 'must be an origin only (scheme, host and port; no path)'),
+);
+
 const common = {
+  /** Where `tokensmith api` resolves a path (`/2/users/me`); the only origin it sends credentials to, with allowedOrigins. */
+  baseUrl: v.optional(url),
+  /** Further origins `tokensmith api` may call with this provider's credentials (absolute URLs only). */
+  allowedOrigins: v.optional(v.array(origin, 'must be a list of origins')),
   timeline: v.optional(timeline),
   timeoutMs: v.optional(
     v.pipe(v.number('must be a number of milliseconds'), v.integer('must be a whole number of milliseconds'), v.minValue(1, 'must be > 0')),
