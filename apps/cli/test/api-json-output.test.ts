@@ -13,6 +13,7 @@ describe('api JSON on a terminal', () => {
   it('makes terminal controls in strings visible, and colours keys and values apart', () => {
     const out = prettyJson('{"t":"a\u009b31m\u202eb"}', true)!;
     expect(out).toContain('\\x9b31m\\u202eb');
+    // eslint-disable-next-line no-control-regex -- the colours are the point of this assertion
     expect(out).toMatch(/^\{\n {2}\u001b\[1;34m"t"\u001b\[0m: \u001b\[32m"a/);
   });
 

@@ -28,7 +28,7 @@ export interface ApiFailure {
 function problemOf(body: string): { type?: string; title?: string; detail?: string; reason?: string; errors?: unknown[] } {
   try {
     const parsed = JSON.parse(body) as unknown;
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, never>) : {};
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
   } catch {
     return {};
   }

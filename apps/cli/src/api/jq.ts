@@ -13,10 +13,13 @@ import { CliError } from '../cli-error.js';
  * await runJq('{"data":[{"id":"1"}]}', '.data[].id'); // '1\n'
  * ```
  */
-export async function runJq(json: string, filter: string): Promise<string> {
-  const { raw } = (await import('jq-wasm')) as typeof import('jq-wasm');
+export async function runJq(json: string, filter: string, options: { compact?: boolean } = {}): Promise<string> {
+  // CommonJS: bundled, its exports arrive as the namespace's default.
+  const jq = (await import('jq-wasm')) as typeof import('jq-wasm') & { default?: typeof import('jq-wasm') };
+  const raw = jq.default?.raw ?? jq.raw;
   try {
-    const out = await raw(json, filter, ['-r']);
+    // Indented on a terminal, one line per value on a pipe, as gh does.
+    const out = await raw(json, filter, options.compact ? ['-r', '-c'] : ['-r']);
     return out === '' || out.endsWith('\n') ? out : `${out}\n`;
   } catch (error) {
     const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 200);

@@ -43,7 +43,8 @@ const actsAsAppOnly = (strategy: string) => strategy === 'client-credentials';
 /** Reads `-F key=@file` (a path) or `@-` (standard input). */
 function fieldReader(io: CliIO): (source: string) => Promise<string> {
   return async (source) => {
-    if (source === '-') return readBodyText(new Response(Readable.toWeb(io.stdin) as ReadableStream), { maxBytes: MAX_READ_BYTES, what: 'stdin' });
+    if (source === '-')
+      return readBodyText(new Response(Readable.toWeb(io.stdin) as ReadableStream), { maxBytes: MAX_READ_BYTES, what: 'stdin' });
     try {
       return await readFile(source, 'utf8');
     } catch (error) {
@@ -98,9 +99,11 @@ export async function runApi(io: CliIO, session: ProviderSession, options: ApiOp
         progress.start(`${host} rejected the token; getting a fresh one`);
         return;
       }
-      const why = { rate_limited: `rate limited by ${host}`, server_error: `${host} answered HTTP ${event.status}`, network_error: `connection to ${host} failed` }[
-        event.reason
-      ];
+      const why = {
+        rate_limited: `rate limited by ${host}`,
+        server_error: `${host} answered HTTP ${event.status}`,
+        network_error: `connection to ${host} failed`,
+      }[event.reason];
       progress.start(`${why}; retrying in ${Math.ceil(event.delayMs / 100) / 10} s (attempt ${event.attempt + 1})`);
     },
   };
@@ -125,7 +128,8 @@ export async function runApi(io: CliIO, session: ProviderSession, options: ApiOp
     });
     throw new CliError(failure.category, failure.message);
   };
-  const readText = (response: Response) => readBodyText(response, { what: `the answer from ${host}`, maxBytes: MAX_READ_BYTES, code: 'response_too_large' });
+  const readText = (response: Response) =>
+    readBodyText(response, { what: `the answer from ${host}`, maxBytes: MAX_READ_BYTES, code: 'response_too_large' });
 
   if (options.paginate) {
     await writePages(api, plan, options, { out, mode, fail, progress, io });
@@ -138,8 +142,9 @@ export async function runApi(io: CliIO, session: ProviderSession, options: ApiOp
     method: plan.method,
     headers: plan.headers,
     ...(body === undefined ? {} : { body }),
+    // A streamed --input body: fetch requires half duplex for a stream.
     ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
-  } as RequestInit);
+  } satisfies RequestInit & { duplex?: 'half' });
   progress.stop();
   if (options.include && !options.silent) await out.write(statusAndHeaders(response, mode.tty));
   if (response.status >= 400) await fail(response, await readText(response));
@@ -149,7 +154,7 @@ export async function runApi(io: CliIO, session: ProviderSession, options: ApiOp
   }
   if (options.jq !== undefined) {
     const { runJq } = await import('../api/jq.js');
-    await out.write(await runJq(await readText(response), options.jq));
+    await out.write(await runJq(await readText(response), options.jq, { compact: !mode.tty }));
     return;
   }
   if (mode.tty) {
@@ -191,12 +196,19 @@ async function writePages(
   const slurped: string[] = [];
   let pages = 0;
   let stoppedAt: string | undefined;
-  const iterator = paginate(api, plan.url, { init: { headers: plan.headers }, ...(options.maxPages ? { maxPages: options.maxPages } : {}) });
+  const iterator = paginate(api, plan.url, {
+    init: { headers: plan.headers },
+    ...(options.maxPages ? { maxPages: options.maxPages } : {}),
+  });
   for await (const page of iterator) {
     progress.start(`page ${page.index + 1} from ${plan.url.host}`);
     if (options.include && !options.silent && page.index === 0) await out.write(statusAndHeaders(pageResponse(page), mode.tty));
     if (page.status >= 400) await sink.fail(pageResponse(page), page.text);
-    if (page.json === undefined) throw new CliError('provider', `page ${page.index + 1} from ${plan.url.host} is not JSON (HTTP ${page.status}); --paginate reads JSON pages`);
+    if (page.json === undefined)
+      throw new CliError(
+        'provider',
+        `page ${page.index + 1} from ${plan.url.host} is not JSON (HTTP ${page.status}); --paginate reads JSON pages`,
+      );
     pages++;
     stoppedAt = page.next;
     if (options.silent) continue;
@@ -204,7 +216,7 @@ async function writePages(
     if (options.slurp) {
       if (streamArray) await out.write(`${pages === 1 ? '[' : ','}${line}`);
       else slurped.push(line);
-    } else if (runJq) await out.write(await runJq(line, options.jq!));
+    } else if (runJq) await out.write(await runJq(line, options.jq!, { compact: !mode.tty }));
     else await out.write(mode.tty ? bodyForTerminal(page.text, mode.color) : `${line}\n`);
     if (out.closed) return;
   }
@@ -213,7 +225,7 @@ async function writePages(
     if (streamArray) await out.write(pages === 0 ? '[]\n' : ']\n');
     else {
       const array = `[${slurped.join(',')}]`;
-      await out.write(runJq ? await runJq(array, options.jq!) : bodyForTerminal(array, mode.color));
+      await out.write(runJq ? await runJq(array, options.jq!, { compact: !mode.tty }) : bodyForTerminal(array, mode.color));
     }
   }
   if (stoppedAt !== undefined && options.maxPages !== undefined)

@@ -73,7 +73,10 @@ const authorizationParams = v.pipe(
 /** An https origin (`https://api.x.com`), or http on loopback: no path, query or user info. */
 const origin = v.pipe(
   url,
-  v.check((value) => !URL.canParse(value) || new URL(value).origin === value.replace(/\/$/, ''), 'must be an origin only (scheme, host and port; no path)'),
+  v.check(
+    (value) => !URL.canParse(value) || new URL(value).origin === value.replace(/\/$/, ''),
+    'must be an origin only (scheme, host and port; no path)',
+  ),
 );
 
 const common = {
