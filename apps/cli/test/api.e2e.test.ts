@@ -12,6 +12,9 @@ import {
   type Sandbox,
   type Tweet,
 } from '@tokensmith/sandbox';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runInPty } from './pty.js';
 import { BIN, SANDBOX_ENV, TRUSTED_TEST_VARIABLES, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
 
 // `tokensmith api` through the real binary against the sandbox: each strategy calls an endpoint
@@ -92,6 +95,46 @@ describe('tokensmith api: each strategy calls its API', () => {
     expect(head).toMatch(/^HTTP\/1\.1 200 OK\n/);
     expect(head).toMatch(/\ncontent-type: application\/json/);
     expect((JSON.parse(body!) as { data: { username: string } }).data.username).toBe('twitterapi');
+  });
+});
+
+describe('tokensmith api: bodies', () => {
+  it('--input - streams stdin as the JSON body (OAuth 1.0a user context, the JSON not signed)', async () => {
+    const result = await runBinary(['api', 'user', '/2/tweets', '--input', '-'], { cwd: dir, env, stdin: '{"text":"from stdin"}' });
+    expect(result.stderr).not.toContain('error');
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { data: { text: string } }).data.text).toBe('from stdin');
+  });
+
+  it('-F key=@file reads the value from a file into the JSON body', async () => {
+    writeFileSync(join(dir, 'tweet.txt'), 'from a file');
+    const result = await api('user', '/2/tweets', '-F', 'text=@tweet.txt');
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { data: { text: string } }).data.text).toBe('from a file');
+  });
+
+  it('on a terminal: JSON indented and coloured, other text with its escape sequences made visible', async () => {
+    sandbox.faults.add({ path: '/2/tweets/search/recent', fault: { type: 'status', status: 200, body: '{"a":[1]}' } });
+    const json = runInPty(['api', 'app', '/2/tweets/search/recent?query=x'], { cwd: dir, env });
+    expect(await json.exited).toBe(0);
+    expect(json.text).toContain('{\n  "a": [\n    1\n  ]\n}');
+    expect(json.screen).toContain('\u001b[1;34m"a"');
+    sandbox.faults.add({
+      path: '/2/tweets/search/recent',
+      fault: { type: 'status', status: 200, body: 'plain \u001b]0;pwned\u0007 text', headers: { 'content-type': 'text/plain' } },
+    });
+    const text = runInPty(['api', 'app', '/2/tweets/search/recent?query=x'], { cwd: dir, env });
+    expect(await text.exited).toBe(0);
+    expect(text.screen).toContain('plain \\x1b]0;pwned\\x07 text');
+    expect(text.screen).not.toContain('\u001b]0;');
+  });
+
+  it('with one argument, the path goes to the default provider (the demo: no config file, baseUrl set)', async () => {
+    const empty = tempDir();
+    const result = await runBinary(['api', '/2/users/6253282/tweets', '--paginate', '--jq', '.data | length'], { cwd: empty });
+    expect(result.stderr).toContain('built-in demo');
+    expect(result.code).toBe(0);
+    expect(lines(result.stdout).every((line) => /^\d+$/.test(line))).toBe(true);
   });
 });
 

@@ -27,7 +27,10 @@ export function registerApiCommand({ program, io, global }: CommandContext): voi
     .command('api')
     .description("call any endpoint of a provider's API with its credentials (gh api for every OAuth API)")
     .argument('[provider]', 'provider name from the config (default: defaultProvider)')
-    .argument('<path-or-url>', "a path under the provider's baseUrl (/2/users/me) or a full URL on an allowed origin")
+    // Optional for commander, required here: commander fills positionals left to right, so with one
+    // argument `[provider] <path-or-url>` would take the path as the provider.
+    .argument('[path-or-url]', "a path under the provider's baseUrl (/2/users/me) or a full URL on an allowed origin")
+    .usage('[options] [provider] <path-or-url>')
     .option('-X, --method <method>', 'HTTP method (default GET, or POST with fields or --input)')
     .option('-H, --header <header>', "a request header 'Name: value' (repeatable; not Authorization)", collect, [])
     .option('-f, --raw-field <key=value>', 'a string parameter (repeatable)', collect, [])
@@ -42,9 +45,10 @@ export function registerApiCommand({ program, io, global }: CommandContext): voi
     .addOption(new Option('--max-pages <n>', 'with --paginate: read at most n pages (default 100)'))
     .option('--no-browser', 'do not open a browser for a login; print the URL instead')
     .addHelpText('after', EXAMPLES)
-    .action(async (first: string, second: string | undefined, flags: Record<string, unknown>) => {
+    .action(async (first: string | undefined, second: string | undefined, flags: Record<string, unknown>) => {
       // One positional means the path (gh's shape); two mean provider and path.
       const [name, target] = second === undefined ? [undefined, first] : [first, second];
+      if (target === undefined) throw new CliError('usage', 'tokensmith api needs a path or URL, e.g. tokensmith api /2/users/me');
       const maxPagesText = flags.maxPages as string | undefined;
       const maxPages = maxPagesText === undefined ? undefined : Number(maxPagesText);
       if (maxPages !== undefined && (!/^\d+$/.test(maxPagesText!) || maxPages < 1))
