@@ -2,9 +2,10 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { paginate } from '@tokensmith/core';
-import { createAuthenticatedFetch, readBodyText, type AuthenticatedFetchOptions } from '@tokensmith/core/kit';
+import { readBodyText } from '@tokensmith/core/kit';
 import { CliError } from '../cli-error.js';
 import { explainApiFailure } from '../api/failure.js';
+import { createProviderFetch } from '../api/provider-fetch.js';
 import { parseFields } from '../api/fields.js';
 import { planApiRequest, type ApiRequestPlan } from '../api/request.js';
 import { bodyForTerminal, compactJson, statusAndHeaders, stdoutMode, stdoutWriter, type StdoutWriter } from '../api/output.js';
@@ -90,24 +91,13 @@ export async function runApi(io: CliIO, session: ProviderSession, options: ApiOp
 
   let retriedWithFreshToken = false;
   const host = plan.url.host;
-  const fetchOptions: AuthenticatedFetchOptions = {
-    fetch: session.fetch,
-    ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
-    onRetry: (event) => {
-      if (event.reason === 'unauthorized') {
-        retriedWithFreshToken = true;
-        progress.start(`${host} rejected the token; getting a fresh one`);
-        return;
-      }
-      const why = {
-        rate_limited: `rate limited by ${host}`,
-        server_error: `${host} answered HTTP ${event.status}`,
-        network_error: `connection to ${host} failed`,
-      }[event.reason];
-      progress.start(`${why}; retrying in ${Math.ceil(event.delayMs / 100) / 10} s (attempt ${event.attempt + 1})`);
-    },
-  };
-  const api = createAuthenticatedFetch(session.provider, fetchOptions);
+  const api = createProviderFetch(session.provider, {
+    host,
+    progress,
+    timeoutMs: config.timeoutMs,
+    onFreshToken: () => (retriedWithFreshToken = true),
+    fetchOptions: { fetch: session.fetch },
+  });
   const mode = stdoutMode(io.stdout, io.env);
   const out = stdoutWriter(io.stdout);
 
