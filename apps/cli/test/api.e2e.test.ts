@@ -177,6 +177,24 @@ describe('tokensmith api --paginate: every item exactly once', () => {
     expect(array.flatMap(items)).toEqual(ids);
   });
 
+  it("OAuth 1.0a signs each page's query (the cursor included): with --paginate the -f/-F fields go to the query", async () => {
+    const result = await api(
+      'user',
+      '/1.1/followers/ids.json',
+      '-X',
+      'GET',
+      '-f',
+      'screen_name=prolific',
+      '-F',
+      'count=100',
+      '--paginate',
+      '--slurp',
+    );
+    expect(result.code).toBe(0);
+    const ids = (JSON.parse(result.stdout) as Array<{ ids: number[] }>).flatMap((page) => page.ids);
+    expect(new Set(ids).size).toBe(SANDBOX_FOLLOWER_COUNT);
+  });
+
   it('--max-pages bounds the pages and says more remain', async () => {
     const result = await api('app', '/2/users/4242/tweets?max_results=5', '--paginate', '--max-pages', '2');
     expect(result.code).toBe(0);
@@ -227,6 +245,24 @@ describe('tokensmith api: the origin check', () => {
     expect(hits).toBe(0);
   });
 
+  it('follows a redirect to another origin without the credentials', async () => {
+    const port = (other.address() as AddressInfo).port;
+    const seen: Array<string | undefined> = [];
+    other.removeAllListeners('request');
+    other.on('request', (req, res) => {
+      seen.push(req.headers.authorization);
+      res.setHeader('content-type', 'application/json');
+      res.end('{"moved":true}');
+    });
+    sandbox.faults.add({
+      path: '/2/users/me',
+      fault: { type: 'status', status: 302, body: '', headers: { location: `http://127.0.0.1:${port}/elsewhere` } },
+    });
+    const result = await api('me', '/2/users/me');
+    expect(result.stdout).toBe('{"moved":true}');
+    expect(seen).toEqual([undefined]);
+  });
+
   it('takes a full URL on baseUrl itself', async () => {
     const result = await api('me', `${sandbox.url.replace(/\/$/, '')}/2/users/me`, '--jq', '.data.username');
     expect(result.stdout).toBe('twitterapi\n');
@@ -247,6 +283,23 @@ describe('tokensmith api: failures explain themselves', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('unsupported-authentication');
     expect(result.stderr).toContain('app authenticates as the app alone. Call it with user (tokensmith api user ...)');
+  });
+
+  it("X's client-not-enrolled names the project setting (exit 2)", async () => {
+    const problem = {
+      client_id: '1',
+      detail:
+        'When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project.',
+      reason: 'client-not-enrolled',
+      title: 'Client Forbidden',
+      type: 'https://api.twitter.com/2/problems/client-forbidden',
+      required_enrollment: 'Appropriate Level of API Access',
+    };
+    sandbox.faults.add({ path: '/2/users/me', fault: { type: 'status', status: 403, body: JSON.stringify(problem) } });
+    const result = await api('me', '/2/users/me');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('HTTP 403 (client-not-enrolled)');
+    expect(result.stderr).toContain('attach the app to a Project');
   });
 
   it('401 even after a fresh token says the login is gone (exit 2)', async () => {

@@ -40,7 +40,7 @@ export function registerApiCommand({ program, io, global }: CommandContext): voi
     .option('-i, --include', 'print the status line and the response headers first')
     .option('-q, --jq <expr>', 'filter the JSON answer with jq (strings printed raw)')
     .option('--silent', 'print nothing on success')
-    .option('--paginate', 'follow every page (Link rel="next", X v2 next_token, X v1.1 cursor)')
+    .option('--paginate', 'follow every page (Link rel="next", X v2 next_token, X v1.1 cursor); GET, fields in the query')
     .option('--slurp', 'with --paginate: one JSON array of all pages')
     .addOption(new Option('--max-pages <n>', 'with --paginate: read at most n pages (default 100)'))
     .option('--no-browser', 'do not open a browser for a login; print the URL instead')

@@ -79,7 +79,8 @@ export async function runApi(io: CliIO, session: ProviderSession, options: ApiOp
   const plan = planApiRequest({
     target: options.target,
     api: { provider: name, baseUrl: config.baseUrl, allowedOrigins: config.allowedOrigins },
-    method: options.method,
+    // Pages are read with GET: with --paginate the fields go to the query unless -X says otherwise.
+    method: options.method ?? (options.paginate && options.input === undefined ? 'GET' : undefined),
     headers: options.header,
     fields,
     form: options.form,
