@@ -7,7 +7,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 const EXAMPLES = `
 Examples:
-  $ tokensmith api sandbox-app /2/users/2244994945/tweets --paginate --jq '.data[].text'
+  $ tokensmith api sandbox-app /2/users/6253282/tweets --paginate --jq '.data[].text'   # the demo, offline
   $ tokensmith api x-user /2/users/me
   $ tokensmith api x-user -X POST /2/tweets -f text='hello from tokensmith'
   $ tokensmith api x-oauth1 /1.1/statuses/update.json --form -f status='signed with OAuth 1.0a'
