@@ -106,6 +106,12 @@ describe('tokensmith api: bodies', () => {
     expect((JSON.parse(result.stdout) as { data: { text: string } }).data.text).toBe('from stdin');
   });
 
+  it('--input with a file that cannot be read is a usage error before any request', async () => {
+    const result = await api('user', '/2/tweets', '--input', 'missing.json');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--input missing.json: cannot read the file (ENOENT)');
+  });
+
   it('-F key=@file reads the value from a file into the JSON body', async () => {
     writeFileSync(join(dir, 'tweet.txt'), 'from a file');
     const result = await api('user', '/2/tweets', '-F', 'text=@tweet.txt');

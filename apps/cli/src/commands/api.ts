@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { paginate } from '@tokensmith/core';
 import { readBodyText } from '@tokensmith/core/kit';
@@ -74,8 +74,12 @@ function requestBody(plan: ApiRequestPlan, io: CliIO, input: string | undefined)
 export async function runApi(io: CliIO, session: ProviderSession, options: ApiOptions, now: () => number = Date.now): Promise<void> {
   const { name, config, context, progress } = session;
   const fields = await parseFields(options.rawField, options.field, fieldReader(io));
-  if (options.input !== undefined && options.input !== '-' && !URL.canParse(`file:${options.input}`))
-    throw new CliError('usage', `--input ${options.input}: not a file name`);
+  // Checked before anything is sent: a missing file would otherwise fail mid-request as a stream error.
+  if (options.input !== undefined && options.input !== '-') {
+    await access(options.input, constants.R_OK).catch((error: NodeJS.ErrnoException) => {
+      throw new CliError('usage', `--input ${options.input}: cannot read the file (${error.code ?? 'error'})`);
+    });
+  }
   const plan = planApiRequest({
     target: options.target,
     api: { provider: name, baseUrl: config.baseUrl, allowedOrigins: config.allowedOrigins },
