@@ -28,6 +28,7 @@
 //   - The mode: esbuild, like tsc, writes 0644; a bin must be executable for `npm link`, for a
 //     global install from a local path, and for `./dist/bin.js`.
 import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -95,6 +96,22 @@ module.exports = new Proxy({}, { get: (_target, key) => (real ??= require('node:
   },
 };
 
+/**
+ * jq-wasm (`tokensmith api --jq`) is Emscripten output for CommonJS: on Node it reads `__dirname`,
+ * which an ES module bundle does not define, only to locate a .wasm file it never reads (the wasm
+ * is embedded as a data: URI). A local `__dirname` lets it load; the module stays in its own lazy
+ * chunk, imported only when --jq is given.
+ */
+const jqWasmDirname = {
+  name: 'jq-wasm-dirname',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]jq-wasm[\\/]dist[\\/]build[\\/]jq\.js$/ }, async (args) => ({
+      contents: `var __dirname = "";\n${await readFile(args.path, 'utf8')}`,
+      loader: 'js',
+    }));
+  },
+};
+
 // A clean dist: the tarball ships dist/bin.js only, and no stale tsc output lingers beside it.
 rmSync(resolve(cwd, 'dist'), { recursive: true, force: true });
 
@@ -107,7 +124,7 @@ const shared = {
   banner: {
     js: "import { createRequire as __tokensmithCreateRequire } from 'node:module';\nconst require = __tokensmithCreateRequire(import.meta.url);",
   },
-  plugins: [optionalPackages, lazyCommanderChildProcess],
+  plugins: [optionalPackages, lazyCommanderChildProcess, jqWasmDirname],
   logLevel: 'warning',
 };
 

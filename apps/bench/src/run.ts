@@ -7,7 +7,7 @@ import { cachedTokenLatency } from './suites/cached-token.js';
 import { coldCallers } from './suites/cold-callers.js';
 import { authenticatedFetchOverhead } from './suites/authenticated-fetch.js';
 import { signingThroughput } from './suites/signing.js';
-import { cliTimes } from './suites/cli.js';
+import { API_PAGES, cliTimes } from './suites/cli.js';
 import { devicePolling } from './suites/device-polling.js';
 import { STARTUP_NOTES } from './notes.js';
 import { loadavg } from 'node:os';
@@ -146,6 +146,26 @@ try {
     ratio: newRatio === undefined ? '-' : ratio(newRatio),
     target: '<= 1.3x',
     met: newRatio === undefined ? null : newRatio <= 1.3,
+  });
+  const apiRatio = cli.apiStored.wall.median / cli.timelineStored.wall.median;
+  rows.push({
+    figure: 'tokensmith api, same endpoint and stored token as timeline',
+    tokensmith: `${ms(cli.apiStored)}, ${peak(cli.apiStored)}`,
+    baseline: `tokensmith timeline: ${ms(cli.timelineStored)}`,
+    ratio: ratio(apiRatio),
+    target: 'within 1.1x',
+    met: apiRatio <= 1.1,
+  });
+  // Flat memory: 50 pages written as they arrive hold no more than one page does (a few MiB of
+  // slack for the pages' sockets and the paginator).
+  const paginateGrowth = cli.apiPaginate.rssMiB - cli.apiStored.rssMiB;
+  rows.push({
+    figure: `tokensmith api --paginate over ${API_PAGES} sandbox pages (no --slurp)`,
+    tokensmith: `${ms(cli.apiPaginate)}, ${peak(cli.apiPaginate)}`,
+    baseline: `one page: ${peak(cli.apiStored)}`,
+    ratio: `+${fmt(paginateGrowth, 'MiB', 1)}`,
+    target: '<= one page + 8 MiB',
+    met: paginateGrowth <= 8,
   });
   rows.push({
     figure: 'peak memory, timeline with a stored token',

@@ -20,6 +20,7 @@ import { registerTrustCommand } from './commands/trust.js';
 import { registerExecCommand } from './commands/exec.js';
 import { registerCredentialCommand, registerSetupGitCommand } from './commands/credential.js';
 import { ChildExit } from './bridges/child-exit.js';
+import { registerApiCommand } from './commands/api-command.js';
 
 export { VERSION } from './version.js';
 
@@ -98,6 +99,7 @@ export function buildProgram(io: CliIO): Command {
   registerExecCommand(context);
   registerCredentialCommand(context);
   registerSetupGitCommand(context);
+  registerApiCommand(context);
 
   return program;
 }

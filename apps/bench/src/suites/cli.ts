@@ -41,6 +41,11 @@ for measured, name in job["order"]:
 json.dump(out, sys.stdout)
 `;
 
+/** Follower ids per page in the `api --paginate` row: the sandbox's 250 ids make 50 pages. */
+const API_PAGE_SIZE = 5;
+/** Pages the `api --paginate` row reads. */
+export const API_PAGES = 250 / API_PAGE_SIZE;
+
 /** One command of the comparison. */
 interface Contender {
   command: string;
@@ -97,7 +102,8 @@ export function hasPythonRecipe(): boolean {
  * The start-up figures, side by side in one paired run against one sandbox: `node -e 0`,
  * `tokensmith --help`, `tokensmith timeline` with the token already in the file store (the usual
  * repeat run), `tokensmith timeline` requesting a new token (memory store), and the classic
- * requests-oauthlib recipe (which requests a new token every run) when Python has it.
+ * requests-oauthlib recipe (which requests a new token every run) when Python has it; and
+ * `tokensmith api` on the timeline's endpoint with the same stored token, and over 50 pages.
  */
 export function cliTimes(sandboxUrl: string, rounds = 25) {
   const dir = mkdtempSync(join(tmpdir(), 'tokensmith-bench-'));
@@ -108,6 +114,7 @@ export function cliTimes(sandboxUrl: string, rounds = 25) {
 providers:
   sandbox:
     strategy: client-credentials
+    baseUrl: ${sandboxUrl}
     tokenUrl: ${sandboxUrl}/oauth2/token
     clientId: ${DEMO_CREDENTIALS.app.clientId}
     clientSecret: \${APP_SECRET}
@@ -128,6 +135,10 @@ providers:
       help: node([USER_BIN, '--help']),
       timelineStored: node([USER_BIN, 'timeline', '--count', '5']),
       timelineNewToken: node([USER_BIN, '--store', 'memory', 'timeline', '--count', '5']),
+      // The same endpoint and token as timelineStored, through `tokensmith api` (body piped as received).
+      apiStored: node([USER_BIN, 'api', '/1.1/statuses/user_timeline.json?screen_name=twitterapi&count=5']),
+      // 250 follower ids at count=5: 50 pages, written as they arrive (no --slurp): memory must stay flat.
+      apiPaginate: node([USER_BIN, 'api', `/1.1/followers/ids.json?screen_name=twitterapi&count=${API_PAGE_SIZE}`, '--paginate']),
       ...(hasPythonRecipe()
         ? {
             python: {

@@ -1,12 +1,6 @@
-import {
-  OAuthResponseError,
-  TokensmithError,
-  createAuthenticatedFetch,
-  parseOAuthError,
-  readBodyText,
-  type AuthenticatedFetchOptions,
-} from '@tokensmith/core/kit';
+import { OAuthResponseError, TokensmithError, parseOAuthError, readBodyText, type AuthenticatedFetchOptions } from '@tokensmith/core/kit';
 import { CliError } from '../cli-error.js';
+import { createProviderFetch } from '../api/provider-fetch.js';
 import { TIMELINE_ADAPTERS, formatPosts, type Post } from './timeline-format.js';
 import { DEFAULT_TIMELINE_MAX_BYTES, type ProviderConfig } from '../config/schema.js';
 import type { BuiltProvider } from '../strategies/build-provider.js';
@@ -33,22 +27,7 @@ export async function fetchTimeline(
   const maxBytes = config.timeline.maxResponseBytes ?? DEFAULT_TIMELINE_MAX_BYTES;
   // The body is read through the kit's cap, counted on the decompressed bytes (fetch inflates gzip
   // before the stream), so a gzip bomb or an endless stream stops at the cap instead of exhausting memory.
-  const api = createAuthenticatedFetch(provider, {
-    ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
-    onRetry: (event) => {
-      const wait = `${Math.ceil(event.delayMs / 100) / 10} s`;
-      const why = {
-        rate_limited: `rate limited by ${host}`,
-        server_error: `${host} answered HTTP ${event.status}`,
-        network_error: `connection to ${host} failed`,
-        unauthorized: `${host} rejected the token`,
-      }[event.reason];
-      progress.start(
-        event.reason === 'unauthorized' ? `${why}; getting a fresh one` : `${why}; retrying in ${wait} (attempt ${event.attempt + 1})`,
-      );
-    },
-    ...fetchOptions,
-  });
+  const api = createProviderFetch(provider, { host, progress, timeoutMs: config.timeoutMs, fetchOptions });
   const get = async (url: string): Promise<unknown> => {
     const response = await api(url, { headers: { accept: 'application/json' } });
     let text: string;

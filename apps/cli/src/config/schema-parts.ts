@@ -78,7 +78,19 @@ export function schemaParts(v: Valibot) {
     ),
   });
   /** The settings every strategy takes. */
+  /** An https origin (`https://api.x.com`), or http on loopback: no path, query or user info. */
+  const origin = v.pipe(
+    url,
+    v.check(
+      (value) => !URL.canParse(value) || new URL(value).origin === value.replace(/\/$/, ''),
+      'must be an origin only (scheme, host and port; no path)',
+    ),
+  );
   const commonSettings = {
+    /** Where `tokensmith api` resolves a path (`/2/users/me`); the only origin it sends credentials to, with allowedOrigins. */
+    baseUrl: v.optional(url),
+    /** Further origins `tokensmith api` may call with this provider's credentials (absolute URLs only). */
+    allowedOrigins: v.optional(v.array(origin, 'must be a list of origins')),
     timeline: v.optional(timeline),
     timeoutMs: v.optional(
       v.pipe(

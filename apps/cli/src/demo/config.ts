@@ -16,6 +16,8 @@ export interface DemoCredentials {
  */
 export function demoConfig(baseUrl: string, credentials: DemoCredentials, store = 'file'): TokensmithConfig {
   const at = (path: string) => new URL(path, baseUrl).href;
+  // `tokensmith api sandbox-app /2/tweets/search/recent` resolves paths here.
+  const api = { baseUrl: baseUrl.replace(/\/$/, '') };
   const timeline = { url: at('/1.1/statuses/user_timeline.json'), format: 'twitter-v1' as const };
   return {
     defaultProvider: 'sandbox-app',
@@ -23,6 +25,7 @@ export function demoConfig(baseUrl: string, credentials: DemoCredentials, store 
     providers: {
       'sandbox-app': {
         strategy: 'client-credentials',
+        ...api,
         tokenUrl: at('/oauth2/token'),
         clientId: credentials.app.clientId,
         clientSecret: credentials.app.clientSecret,
@@ -30,6 +33,7 @@ export function demoConfig(baseUrl: string, credentials: DemoCredentials, store 
       },
       'sandbox-oauth1': {
         strategy: 'oauth1-pin',
+        ...api,
         consumerKey: credentials.oauth1.consumerKey,
         consumerSecret: credentials.oauth1.consumerSecret,
         requestTokenUrl: at('/oauth/request_token'),
@@ -39,6 +43,7 @@ export function demoConfig(baseUrl: string, credentials: DemoCredentials, store 
       },
       'sandbox-oauth2': {
         strategy: 'authorization-code',
+        ...api,
         issuer: baseUrl.replace(/\/$/, ''),
         clientId: credentials.oauth2.clientId,
         scopes: ['tweet.read', 'users.read', 'offline.access'],
@@ -47,6 +52,7 @@ export function demoConfig(baseUrl: string, credentials: DemoCredentials, store 
       },
       'sandbox-device': {
         strategy: 'device-code',
+        ...api,
         issuer: baseUrl.replace(/\/$/, ''),
         clientId: credentials.device.clientId,
         scopes: ['tweet.read', 'users.read', 'offline.access'],

@@ -29,30 +29,36 @@ export async function decodedBody(response: IncomingMessage): Promise<Readable> 
  * abort errors it with `signal.reason`; a broken connection with `TypeError: terminated`, as undici.
  */
 export function webStream(source: Readable, signal: AbortSignal | undefined): ReadableStream<Uint8Array> {
+  let cancelled = false;
   return new ReadableStream<Uint8Array>({
     start(controller) {
+      // After cancel() (a retry discarding a 5xx body) the source may still emit data or end: the
+      // closed controller must not be touched again, or the process dies on ERR_INVALID_STATE.
+      const open = () => !cancelled;
       const onAbort = () => {
         source.destroy();
         controller.error(signal!.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       source.on('data', (chunk: Buffer) => {
+        if (!open()) return;
         controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
         if ((controller.desiredSize ?? 1) <= 0) source.pause();
       });
       source.once('end', () => {
         signal?.removeEventListener('abort', onAbort);
-        controller.close();
+        if (open()) controller.close();
       });
       source.once('error', (error) => {
         signal?.removeEventListener('abort', onAbort);
-        if (!signal?.aborted) controller.error(new TypeError('terminated', { cause: error }));
+        if (!signal?.aborted && open()) controller.error(new TypeError('terminated', { cause: error }));
       });
     },
     pull() {
       source.resume();
     },
     cancel() {
+      cancelled = true;
       source.destroy();
     },
   });
