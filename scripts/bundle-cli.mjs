@@ -95,6 +95,26 @@ module.exports = new Proxy({}, { get: (_target, key) => (real ??= require('node:
   },
 };
 
+/**
+ * The stored-token path's bundle keeps only the lazily imported modules that path runs (QUICK_PATH_IMPORTS);
+ * any other `import()` (a strategy package, yaml beyond the fast path, the network code) becomes a
+ * module that throws when loaded, which the quick path takes as doubt: it leaves the command to the
+ * full CLI. Without this, esbuild inlines every lazy import into the one CommonJS file (1.3 MB).
+ */
+const QUICK_PATH_IMPORTS = /^(@tokensmith\/core\/kit|@tokensmith\/store-file|\.\/validate\.js)$/;
+const quickPathOnly = {
+  name: 'quick-path-only',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === 'dynamic-import' && !QUICK_PATH_IMPORTS.test(args.path) ? { path: args.path, namespace: 'not-on-quick-path' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'not-on-quick-path' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not on the quick path`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 // A clean dist: the tarball ships dist/bin.js only, and no stale tsc output lingers beside it.
 rmSync(resolve(cwd, 'dist'), { recursive: true, force: true });
 
@@ -128,6 +148,17 @@ await build({
   format: 'cjs',
   entryPoints: [resolve(cwd, 'src/help/quick.ts')],
   outfile: resolve(outdir, 'quick-help.cjs'),
+});
+
+// `token` with a stored, fresh token (src/quick/token.ts), for the launcher: CommonJS, no chunks,
+// only what that path uses (no commander, no strategy package, no network code).
+await build({
+  ...shared,
+  banner: {},
+  format: 'cjs',
+  plugins: [quickPathOnly],
+  entryPoints: [resolve(cwd, 'src/quick/token.ts')],
+  outfile: resolve(outdir, 'quick-token.cjs'),
 });
 
 // The help pages, from the same sources, bundled on their own into a temporary module and run.

@@ -19,5 +19,11 @@ if (!quickHelp) {
   process.stderr.write('error: tokensmith is not built yet: run `npm run build` (or `npm start`) in the repository first\n');
   process.exitCode = 1;
 } else if (!quickHelp.answerHelpQuickly(process.argv.slice(2), join(dist, 'help-pages.json'))) {
-  import(require('node:url').pathToFileURL(join(dist, 'bin.js')).href);
+  const runCli = () => import(require('node:url').pathToFileURL(join(dist, 'bin.js')).href);
+  // `token` with a stored, fresh token: dist/quick-token.cjs answers, or leaves it all to the CLI.
+  if (process.argv.includes('token')) {
+    require(join(dist, 'quick-token.cjs'))
+      .answerTokenQuickly(process.argv.slice(2), process.env, process.cwd())
+      .then((answered) => answered || runCli());
+  } else runCli();
 }
