@@ -1,9 +1,10 @@
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import { isFresh, resolveSkewMs } from '@tokensmith/core/kit';
 import { findConfigFile, isReadableByOthers, loadConfig } from '../config/load.js';
 import { requireUsableHome } from '../config/locate.js';
 import { boundKey } from '../stores/endpoint-binding.js';
 import { fileStore } from '../stores/file.js';
-import { STRATEGIES_BY_NAME, type StrategyName } from '../strategies/index.js';
+import { STRATEGIES_BY_NAME } from '../strategies/index.js';
 import { formatToken, isTokenFormat, type TokenFormat } from '../bridges/token-formats.js';
 import { isSenderConstrained } from '../bridges/bare-token.js';
 import { tokenOverrideVariable } from '../bridges/env-override.js';
@@ -35,13 +36,15 @@ export function parseTokenRequest(argv: readonly string[]): TokenRequest | undef
   let provider: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
     const value = () => (inline !== undefined ? inline : argv[++i]);
     if (flag === '--json' && inline === undefined) request.json = true;
     else if (flag === '--format' && request.formatGiven === undefined) request.formatGiven = value();
     else if ((flag === '--config' || flag === '-c') && request.config === undefined) request.config = value();
     else if (flag === '--store' && request.store === undefined) request.store = value();
-    else if (arg.startsWith('-')) return undefined; // a flag this path does not know (or a repeated one)
+    else if (arg.startsWith('-'))
+      return undefined; // a flag this path does not know (or a repeated one)
     else if (command === undefined) command = arg;
     else if (provider === undefined) provider = arg;
     else return undefined;
@@ -54,6 +57,21 @@ export function parseTokenRequest(argv: readonly string[]): TokenRequest | undef
   const format = request.formatGiven ?? (request.json ? 'json' : 'raw');
   if (!isTokenFormat(format) || (request.json && format !== 'json')) return undefined;
   return { provider, format, config: request.config, store: request.store };
+}
+
+/**
+ * Whether stdout may be a terminal (the full CLI then shows progress lines: not this path's
+ * business). Asked of the file descriptor: node:tty (process.stdout, isatty) loads node:net, a
+ * tenth of this path's time. Only a character device other than /dev/null can be a terminal.
+ */
+function mayBeTerminal(): boolean {
+  let stdout;
+  try {
+    stdout = fstatSync(1);
+  } catch {
+    return true; // no stdout at all: the CLI's business
+  }
+  return stdout.isCharacterDevice() && stdout.rdev !== statSync('/dev/null', { throwIfNoEntry: false })?.rdev;
 }
 
 /** Whether a store setting is the plain token file: `file`, `file:PATH`, or `auto` with TOKENSMITH_TOKEN_FILE set. */
@@ -76,8 +94,7 @@ export async function answerTokenQuickly(argv: readonly string[], env: NodeJS.Pr
   if (env[NO_QUICK_PATH_ENV] !== undefined) return false;
   try {
     const request = parseTokenRequest(argv);
-    // A terminal on stdout gets progress lines from the full CLI: not this path's business.
-    if (!request || process.stdout.isTTY) return false;
+    if (!request || mayBeTerminal()) return false;
     requireUsableHome(env);
     if (!findConfigFile(request.config, cwd, env)) return false; // the demo: its sandbox is the CLI's
     const loaded = await loadConfig(request.config, cwd, env, 'in-use');
@@ -91,9 +108,7 @@ export async function answerTokenQuickly(argv: readonly string[], env: NodeJS.Pr
     const config = entry?.config;
     if (!entry || !config || chosen === undefined) return false;
     if (env[tokenOverrideVariable(chosen)] !== undefined) return false;
-    const adapter = STRATEGIES_BY_NAME[config.strategy as StrategyName];
-    if (!adapter) return false;
-    const key = boundKey(await adapter.storeKey(config as never), config);
+    const key = boundKey(await STRATEGIES_BY_NAME[config.strategy].storeKey(config), config);
     const opened = await fileStore.open(setting === 'auto' ? 'file' : setting, env, () => undefined);
     const credentials = await opened.store.get(key);
     await opened.close();
@@ -104,14 +119,15 @@ export async function answerTokenQuickly(argv: readonly string[], env: NodeJS.Pr
       senderConstrained: isSenderConstrained(credentials),
       execInfo: env.KUBERNETES_EXEC_INFO,
     });
+    // The line pickProvider writes, straight to fd 2 (process.stderr on a pipe loads node:net).
     if (loaded.origin === 'working-directory')
-      process.stderr.write(
+      writeSync(
+        2,
         `using ${sanitizeForTerminal(loaded.path)}${entry.variables.length ? ` (provider ${chosen}; environment variables ${entry.variables.join(', ')})` : ` (provider ${chosen})`}\n`,
       );
     writeOut(text);
     return true;
-  } catch (error) {
-    if (env.TOKENSMITH_QUICK_DEBUG) process.stderr.write(String((error as Error)?.stack) + '\n');
+  } catch {
     return false; // the full CLI says what is wrong, in its words
   }
 }
