@@ -15,7 +15,7 @@ import { runBinary, tempDir, TRUSTED_TEST_VARIABLES, writeConfig, type RunResult
 /** The command as users run it: the committed launcher, which asks the quick path first. */
 const LAUNCHER = fileURLToPath(new URL('../bin/tokensmith.cjs', import.meta.url));
 
-function runLauncher(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+function runLauncher(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}, stdin?: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [LAUNCHER, ...argv], {
       cwd,
@@ -27,8 +27,9 @@ function runLauncher(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): 
         ...TRUSTED_TEST_VARIABLES,
         ...env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    child.stdin.end(stdin ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += String(c)));
@@ -48,6 +49,7 @@ providers:
     tokenUrl: ${CLOSED_TOKEN_URL}
     clientId: app-1
     clientSecret: \${CLIENT_SECRET}
+    gitHosts: [git.example.test]
   other:
     strategy: client-credentials
     tokenUrl: ${CLOSED_TOKEN_URL}
@@ -83,10 +85,10 @@ async function seededDir(): Promise<{ dir: string; config: string }> {
 }
 
 /** Runs the same command with the quick path and without; both must answer alike. */
-async function expectSameAsFullCli(argv: string[], dir: string, env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  const quick = await runLauncher(argv, dir, { ...ENV, ...env });
-  const full = await runLauncher(argv, dir, { ...ENV, ...env, TOKENSMITH_NO_QUICK_PATH: '1' });
-  expect({ argv, ...quick }).toEqual({ argv, ...full });
+async function expectSameAsFullCli(argv: string[], dir: string, env: NodeJS.ProcessEnv = {}, stdin?: string): Promise<RunResult> {
+  const quick = await runLauncher(argv, dir, { ...ENV, ...env }, stdin);
+  const full = await runLauncher(argv, dir, { ...ENV, ...env, TOKENSMITH_NO_QUICK_PATH: '1' }, stdin);
+  expect({ argv, stdin, ...quick }).toEqual({ argv, stdin, ...full });
   return quick;
 }
 
@@ -155,7 +157,37 @@ describe('token: the quick path answers as the full CLI does', () => {
   }, 120_000);
 });
 
-describe('token: the stored-token path loads only what it uses', () => {
+describe('credential get: the quick path answers git as the full CLI does', () => {
+  const ask = (host: string, protocol = 'https') => `protocol=${protocol}\nhost=${host}\npath=org/repo.git\n\n`;
+
+  it('a served host with a fresh token; unserved hosts, other actions, bad input and an expiring token: the CLI decides, with all of stdin', async () => {
+    const { dir, config } = await seededDir();
+    const served = await expectSameAsFullCli(['-c', config, 'credential', 'get'], dir, {}, ask('git.example.test'));
+    expect(served.code).toBe(0);
+    expect(served.stdout).toMatch(/^username=x-access-token\npassword=stored-token-value\npassword_expiry_utc=\d+\n$/);
+    for (const [argv, stdin] of [
+      [['-c', config, 'credential', 'get'], ask('elsewhere.example')],
+      [['-c', config, 'credential', 'get'], ask('git.example.test', 'http')],
+      [['-c', config, 'credential', 'get'], 'not a key value line\n'],
+      [['-c', config, 'credential', 'get'], ''],
+      [['-c', config, 'credential', 'store'], `${ask('git.example.test').trimEnd()}\npassword=stored-token-value\n\n`],
+      [['-c', config, 'credential', 'erase'], `${ask('git.example.test').trimEnd()}\npassword=an-older-token\n\n`],
+      [['-c', config, 'credential', 'get', '--store', 'memory'], ask('git.example.test')],
+    ] as const)
+      await expectSameAsFullCli([...argv], dir, {}, stdin);
+    const overridden = await expectSameAsFullCli(
+      ['-c', config, 'credential', 'get'],
+      dir,
+      { TOKENSMITH_API_TOKEN: 'from-env' },
+      ask('git.example.test'),
+    );
+    expect(overridden.stdout).toContain('password=from-env\n');
+    setTokenTimes(dir, { expiresInMs: 10_000, lifetimeMs: 3_600_000 });
+    expect((await expectSameAsFullCli(['-c', config, 'credential', 'get'], dir, {}, ask('git.example.test'))).code).not.toBe(0);
+  }, 120_000);
+});
+
+describe('token and credential get: the stored-token path loads only what it uses', () => {
   // Node's own record of the built-in modules it loaded: the ES module translators load only when
   // the CLI's ES module bundle (commander, the strategy packages, openid-client, simple-oauth2) is
   // imported; node:net and node:http only with the network code.
@@ -180,6 +212,9 @@ describe('token: the stored-token path loads only what it uses', () => {
       expect(quick.stdout).toContain('stored-token-value');
       expect(loaded(quick.stderr)).toEqual(NONE);
     }
+    const git = await runLauncher(['-c', config, 'credential', 'get'], dir, env, 'protocol=https\nhost=git.example.test\n\n');
+    expect(git.stdout).toContain('password=stored-token-value\n');
+    expect(loaded(git.stderr)).toEqual(NONE);
     // The check can fail: the full CLI's run of the same command loads the bundle.
     const full = await runLauncher(['-c', config, 'token', 'api'], dir, { ...env, TOKENSMITH_NO_QUICK_PATH: '1' });
     expect(full.stdout).toBe('stored-token-value\n');
