@@ -153,6 +153,17 @@ const valibotUsedOnly = {
   },
 };
 
+/** The quick paths' node:crypto: src/quick/crypto-lite.ts (SHA-256 without loading node:stream), which alone requires the real one. */
+const cryptoLite = {
+  name: 'crypto-lite',
+  setup(b) {
+    const lite = resolve(cwd, 'src/quick/crypto-lite.ts');
+    b.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      args.importer === lite ? { path: 'node:crypto', external: true } : { path: lite },
+    );
+  },
+};
+
 // A clean dist: the tarball ships dist/bin.js only, and no stale tsc output lingers beside it.
 rmSync(resolve(cwd, 'dist'), { recursive: true, force: true });
 
@@ -194,7 +205,7 @@ await build({
   ...shared,
   banner: {},
   format: 'cjs',
-  plugins: [quickPathOnly, valibotUsedOnly],
+  plugins: [quickPathOnly, valibotUsedOnly, cryptoLite],
   entryPoints: [resolve(cwd, 'src/quick/token.ts')],
   outfile: resolve(outdir, 'quick-token.cjs'),
 });
