@@ -164,6 +164,24 @@ const cryptoLite = {
   },
 };
 
+/**
+ * The quick paths' node:module: a createRequire that loads node:module on first call. Requiring
+ * node:module (the token file's lock asks it for worker_threads, only when it locks) loads Node's
+ * ES module loader with it, which the stored-token read never needs.
+ */
+const lazyNodeModule = {
+  name: 'lazy-node-module',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?module$/ }, (args) =>
+      args.namespace === 'lazy-node-module' ? undefined : { path: 'module', namespace: 'lazy-node-module' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-node-module' }, () => ({
+      contents: `exports.createRequire = (...args) => require('node:module').createRequire(...args);`,
+      loader: 'js',
+    }));
+  },
+};
+
 // A clean dist: the tarball ships dist/bin.js only, and no stale tsc output lingers beside it.
 rmSync(resolve(cwd, 'dist'), { recursive: true, force: true });
 
@@ -205,7 +223,7 @@ await build({
   ...shared,
   banner: {},
   format: 'cjs',
-  plugins: [quickPathOnly, valibotUsedOnly, cryptoLite],
+  plugins: [quickPathOnly, valibotUsedOnly, cryptoLite, lazyNodeModule],
   entryPoints: [resolve(cwd, 'src/quick/token.ts')],
   outfile: resolve(outdir, 'quick-token.cjs'),
 });
