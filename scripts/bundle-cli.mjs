@@ -29,7 +29,8 @@
 //     global install from a local path, and for `./dist/bin.js`.
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -112,6 +113,92 @@ const jqWasmDirname = {
   },
 };
 
+/**
+ * The stored-token path's bundle keeps only the lazily imported modules that path runs (QUICK_PATH_IMPORTS);
+ * any other `import()` (a strategy package, yaml beyond the fast path, the network code) becomes a
+ * module that throws when loaded, which the quick path takes as doubt: it leaves the command to the
+ * full CLI. Without this, esbuild inlines every lazy import into the one CommonJS file (1.3 MB).
+ */
+const QUICK_PATH_IMPORTS = /^(@tokensmith\/core\/kit|@tokensmith\/store-file|\.\/validate\.js)$/;
+const quickPathOnly = {
+  name: 'quick-path-only',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === 'dynamic-import' && !QUICK_PATH_IMPORTS.test(args.path)
+        ? { path: args.path, namespace: 'not-on-quick-path' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'not-on-quick-path' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not on the quick path`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * The config schema takes valibot as a namespace (`import * as v`), so esbuild keeps all of it
+ * (190 KB, a third of the stored-token path's start-up in parse time). For the quick path's
+ * bundle, `valibot` resolves to a module re-exporting only the functions the sources call on it
+ * (`v.object`, `valibot.string`, ... found by reading src/), which esbuild then shakes. A function
+ * missed here fails at run time inside the quick path, which takes it as doubt and leaves the
+ * command to the full CLI: slower, never wrong.
+ */
+const valibotUsedOnly = {
+  name: 'valibot-used-only',
+  async setup(b) {
+    const valibot = await import('valibot');
+    const used = new Set(['safeParse']);
+    const walk = (dir) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith('.ts'))
+          for (const [, name] of readFileSync(path, 'utf8').matchAll(/\b(?:v|valibot)\.([a-z][A-Za-z]*)\b/g)) used.add(name);
+      }
+    };
+    walk(resolve(cwd, 'src'));
+    const names = [...used].filter((name) => typeof valibot[name] === 'function').sort();
+    const real = createRequire(join(cwd, 'package.json'))
+      .resolve('valibot')
+      .replace(/\.c?js$/, '.mjs');
+    b.onResolve({ filter: /^valibot$/ }, () => ({ path: 'valibot', namespace: 'valibot-used-only' }));
+    b.onLoad({ filter: /.*/, namespace: 'valibot-used-only' }, () => ({
+      contents: `export { ${names.join(', ')} } from ${JSON.stringify(real)};`,
+      loader: 'js',
+      resolveDir: cwd,
+    }));
+  },
+};
+
+/** The quick paths' node:crypto: src/quick/crypto-lite.ts (SHA-256 without loading node:stream), which alone requires the real one. */
+const cryptoLite = {
+  name: 'crypto-lite',
+  setup(b) {
+    const lite = resolve(cwd, 'src/quick/crypto-lite.ts');
+    b.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+      args.importer === lite ? { path: 'node:crypto', external: true } : { path: lite },
+    );
+  },
+};
+
+/**
+ * The quick paths' node:module: a createRequire that loads node:module on first call. Requiring
+ * node:module (the token file's lock asks it for worker_threads, only when it locks) loads Node's
+ * ES module loader with it, which the stored-token read never needs.
+ */
+const lazyNodeModule = {
+  name: 'lazy-node-module',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?module$/ }, (args) =>
+      args.namespace === 'lazy-node-module' ? undefined : { path: 'module', namespace: 'lazy-node-module' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-node-module' }, () => ({
+      contents: `exports.createRequire = (...args) => require('node:module').createRequire(...args);`,
+      loader: 'js',
+    }));
+  },
+};
+
 // A clean dist: the tarball ships dist/bin.js only, and no stale tsc output lingers beside it.
 rmSync(resolve(cwd, 'dist'), { recursive: true, force: true });
 
@@ -145,6 +232,17 @@ await build({
   format: 'cjs',
   entryPoints: [resolve(cwd, 'src/help/quick.ts')],
   outfile: resolve(outdir, 'quick-help.cjs'),
+});
+
+// `token` with a stored, fresh token (src/quick/token.ts), for the launcher: CommonJS, no chunks,
+// only what that path uses (no commander, no strategy package, no network code).
+await build({
+  ...shared,
+  banner: {},
+  format: 'cjs',
+  plugins: [quickPathOnly, valibotUsedOnly, cryptoLite, lazyNodeModule],
+  entryPoints: [resolve(cwd, 'src/quick/token.ts')],
+  outfile: resolve(outdir, 'quick-token.cjs'),
 });
 
 // The help pages, from the same sources, bundled on their own into a temporary module and run.

@@ -8,6 +8,7 @@ import { coldCallers } from './suites/cold-callers.js';
 import { authenticatedFetchOverhead } from './suites/authenticated-fetch.js';
 import { signingThroughput } from './suites/signing.js';
 import { API_PAGES, cliTimes } from './suites/cli.js';
+import { cliScaleTimes, STATUS_SIZES } from './suites/cli-scale.js';
 import { devicePolling } from './suites/device-polling.js';
 import { STARTUP_NOTES } from './notes.js';
 import { loadavg } from 'node:os';
@@ -23,6 +24,7 @@ interface Row {
 
 const rows: Row[] = [];
 let startup: ReturnType<typeof cliTimes> | undefined;
+let scaleRounds: number | undefined;
 const log = (text: string) => process.stderr.write(`bench: ${text}\n`);
 const ratio = (x: number) => `${x.toFixed(2)}x`;
 const loadBefore = loadavg();
@@ -175,6 +177,48 @@ try {
     target: '<= 60 MiB',
     met: cli.timelineStored.rssMiB <= 60,
   });
+
+  log('CLI at scale and the stored-token helpers (paired rounds) ...');
+  const scale = cliScaleTimes();
+  scaleRounds = scale.rounds;
+  const unset = 'NODE_EXTRA_CA_CERTS unset';
+  const wall = (f: { wall: { median: number } }) => f.wall.median;
+  /** What each provider past the first adds to `status`: linear means the same at every size. */
+  const perProvider = (n: (typeof STATUS_SIZES)[number]) => (wall(scale[`status${n}`]) - wall(scale.status1)) / (n - 1);
+  for (const n of STATUS_SIZES) {
+    rows.push({
+      figure: `tokensmith status, ${n.toLocaleString('en')} provider${n === 1 ? '' : 's'} each with a stored token (${unset})`,
+      tokensmith: ms(scale[`status${n}`]),
+      baseline: n === 1 ? `node -e 0: ${ms(scale.nodeBaseline)}` : `1 provider: ${fmt(wall(scale.status1), 'ms', 0)}`,
+      ratio: n === 1 ? ratio(wall(scale.status1) / wall(scale.nodeBaseline)) : `${perProvider(n).toFixed(3)} ms/provider`,
+      target: n === 2_000 ? 'per provider <= 1.25x the 1,000 row (linear)' : '-',
+      met: n === 2_000 ? perProvider(2_000) <= 1.25 * perProvider(1_000) : null,
+    });
+  }
+  const oneOfThousand = wall(scale.token1000) / wall(scale.token1);
+  rows.push({
+    figure: `tokensmith token <one>, 1,000 providers vs 1, token stored (${unset})`,
+    tokensmith: ms(scale.token1000),
+    baseline: `1 provider: ${ms(scale.token1)}`,
+    ratio: ratio(oneOfThousand),
+    target: '<= 1.2x',
+    met: oneOfThousand <= 1.2,
+  });
+  for (const [name, figure] of [
+    ['token1', 'tokensmith token <one>, token stored, vs node -e 0'],
+    ['tokenHeader', 'tokensmith token <one> --format header, token stored, vs node -e 0'],
+    ['credentialGet', 'tokensmith credential get (git helper), token stored, vs node -e 0'],
+  ] as const) {
+    const helperRatio = wall(scale[name]) / wall(scale.nodeBaseline);
+    rows.push({
+      figure: `${figure} (${unset})`,
+      tokensmith: `${ms(scale[name])}, ${peak(scale[name])}`,
+      baseline: `node -e 0: ${ms(scale.nodeBaseline)}`,
+      ratio: ratio(helperRatio),
+      target: '<= 1.5x',
+      met: helperRatio <= 1.5,
+    });
+  }
 } finally {
   await sandbox.stop();
 }
@@ -198,7 +242,7 @@ const cpuCount = (await import('node:os')).cpus().length;
 const notes = [
   '## Notes',
   '',
-  `- Run ${new Date().toISOString()} on Node ${process.version}, ${cpuCount} CPUs; load average ${loadBefore.map((x) => x.toFixed(1)).join(' / ')} at the start and ${loadAfter.map((x) => x.toFixed(1)).join(' / ')} at the end (1/5/15 min). Start-up rows are medians of ${startup?.rounds ?? '-'} paired rounds (every command once per round, order rotated), each child measured from outside by a python3 parent that reaps it (os.wait4): wall time from spawn to reap, its CPU (user + system) beside it, and its peak memory (the kernel's maxrss, highest of all rounds); nothing is preloaded into the commands.`,
+  `- Run ${new Date().toISOString()} on Node ${process.version}, ${cpuCount} CPUs; load average ${loadBefore.map((x) => x.toFixed(1)).join(' / ')} at the start and ${loadAfter.map((x) => x.toFixed(1)).join(' / ')} at the end (1/5/15 min). Start-up rows are medians of ${startup?.rounds ?? '-'} paired rounds (${scaleRounds ?? '-'} for the scale and helper rows) (every command once per round, order rotated), each child measured from outside by a python3 parent that reaps it (os.wait4): wall time from spawn to reap, its CPU (user + system) beside it, and its peak memory (the kernel's maxrss, highest of all rounds); nothing is preloaded into the commands. Every start-up figure is measured with NODE_EXTRA_CA_CERTS unset (each contender gets a minimal environment, as on most users' machines): that variable alone adds ~40 ms to every Node process, \`node -e 0\` included.`,
   // A note indented by two spaces is a sub-item of the one before.
   ...STARTUP_NOTES.map((note) => (note.startsWith('  ') ? `  - ${note.trim()}` : `- ${note}`)),
 ].join('\n');

@@ -19,5 +19,31 @@ if (!quickHelp) {
   process.stderr.write('error: tokensmith is not built yet: run `npm run build` (or `npm start`) in the repository first\n');
   process.exitCode = 1;
 } else if (!quickHelp.answerHelpQuickly(process.argv.slice(2), join(dist, 'help-pages.json'))) {
-  import(require('node:url').pathToFileURL(join(dist, 'bin.js')).href);
+  const runCli = () => import(require('node:url').pathToFileURL(join(dist, 'bin.js')).href);
+  // `token` and `credential get` with a stored, fresh token: dist/quick-token.cjs answers, or leaves
+  // it all to the CLI (with the stdin bytes it read first, so the CLI sees all that git sent).
+  const argv = process.argv.slice(2);
+  if (argv.includes('token')) {
+    require(join(dist, 'quick-token.cjs'))
+      .answerTokenQuickly(argv, process.env, process.cwd())
+      .then((answered) => answered || runCli());
+  } else if (argv.includes('credential')) {
+    require(join(dist, 'quick-token.cjs'))
+      .answerCredentialQuickly(argv, process.env, process.cwd())
+      .then(({ answered, stdin }) => {
+        if (answered) return;
+        if (stdin) {
+          const { Readable } = require('node:stream');
+          const rest = process.stdin;
+          const replayed = Readable.from(
+            (async function* () {
+              yield stdin;
+              yield* rest;
+            })(),
+          );
+          Object.defineProperty(process, 'stdin', { configurable: true, enumerable: true, get: () => replayed });
+        }
+        return runCli();
+      });
+  } else runCli();
 }

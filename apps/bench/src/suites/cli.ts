@@ -26,7 +26,11 @@ out = {name: {"wall": [], "cpu": [], "maxrssKb": 0} for name in job["contenders"
 for measured, name in job["order"]:
     c = job["contenders"][name]
     start = time.perf_counter()
-    child = subprocess.Popen(c["argv"], env=c["env"], cwd=job["cwd"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    given = c.get("stdin")
+    child = subprocess.Popen(c["argv"], env=c["env"], cwd=job["cwd"], stdin=subprocess.DEVNULL if given is None else subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if given is not None:
+        child.stdin.write(given.encode())
+        child.stdin.close()
     stderr = child.stderr.read()
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
@@ -47,10 +51,12 @@ const API_PAGE_SIZE = 5;
 export const API_PAGES = 250 / API_PAGE_SIZE;
 
 /** One command of the comparison. */
-interface Contender {
+export interface Contender {
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
+  /** Written to its stdin (a git credential request); none: stdin is /dev/null. */
+  stdin?: string;
 }
 
 /** Wall time (ms), CPU time (user + system, ms) and peak RSS (MiB, the kernel's maxrss, highest of all rounds) of one contender. */
@@ -66,7 +72,7 @@ export interface StartupFigure {
  * one command then another would measure the drift, not the commands). One unmeasured round first
  * (disk cache, the stored token).
  */
-function paired<K extends string>(
+export function paired<K extends string>(
   contenders: Record<K, Contender>,
   rounds: number,
   cwd: string,
@@ -82,7 +88,14 @@ function paired<K extends string>(
     cwd,
     order,
     contenders: Object.fromEntries(
-      names.map((n) => [n, { argv: [contenders[n].command, ...contenders[n].args], env: { ...baseEnv, ...contenders[n].env } }]),
+      names.map((n) => [
+        n,
+        {
+          argv: [contenders[n].command, ...contenders[n].args],
+          env: { ...baseEnv, ...contenders[n].env },
+          stdin: contenders[n].stdin ?? null,
+        },
+      ]),
     ),
   };
   const result = spawnSync(PYTHON, ['-c', ROUNDS_RUNNER], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 16 << 20 });

@@ -39,7 +39,7 @@ function statIfAny(stat: () => Stats): Stats | undefined {
  * that went away (`| head -1`, EPIPE) ends the output quietly, as it does for any command; any
  * other failure (`> /dev/full`) is one line on stderr and exit 1 (terminal/output-failure.ts).
  */
-function writeOut(text: string): void {
+export function writeOut(text: string): void {
   let rest = Buffer.from(text);
   try {
     while (rest.length > 0) rest = rest.subarray(writeSync(1, rest));

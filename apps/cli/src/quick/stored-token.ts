@@ -1,0 +1,141 @@
+import { fstatSync, statSync, writeSync } from 'node:fs';
+import type { Credentials } from '@tokensmith/core';
+import { isFresh, resolveSkewMs } from '@tokensmith/core/kit';
+import { findConfigFile, isReadableByOthers, loadConfig } from '../config/load.js';
+import { requireUsableHome } from '../config/locate.js';
+import type { ProviderEntry } from '../config/providers.js';
+import type { ProviderConfig } from '../config/schema.js';
+import { boundKey } from '../stores/endpoint-binding.js';
+import { fileStore } from '../stores/file.js';
+import { STRATEGIES_BY_NAME } from '../strategies/index.js';
+import { tokenOverrideVariable } from '../bridges/env-override.js';
+import { sanitizeForTerminal } from '../terminal/safety.js';
+
+// What the quick paths (quick/token.ts, quick/credential.ts) share: the provider's stored token,
+// found as the full CLI finds it, or undefined on any doubt. The config is located, read,
+// trust-checked and validated by the CLI's own modules; the key is the adapter's, bound to the
+// provider's endpoints; the token file is the default file store's; fresh means what the token
+// manager means (core's isFresh, the provider's refreshSkewSeconds).
+
+/** Set (to anything) only by tests: the launcher skips the quick paths, to compare them with the full CLI. */
+export const NO_QUICK_PATH_ENV = 'TOKENSMITH_NO_QUICK_PATH';
+
+/** The global options a quick path understands: `-c/--config PATH` and `--store S`. */
+export interface QuickGlobals {
+  config: string | undefined;
+  store: string | undefined;
+}
+
+/** An invocation split into its positionals and the flags a quick path knows; undefined for anything else. */
+export interface QuickArgs extends QuickGlobals {
+  positionals: string[];
+  format: string | undefined;
+  json: boolean;
+}
+
+/**
+ * Splits `argv` into positionals, `--format F`, `--json`, `-c/--config PATH` and `--store S` (each
+ * at most once, `--flag=value` too); undefined when anything else is there, so that the CLI answers.
+ *
+ * @example
+ * ```ts
+ * splitQuickArgs(['-c', 'a.yaml', 'token', 'x']); // { positionals: ['token', 'x'], config: 'a.yaml', ... }
+ * ```
+ */
+export function splitQuickArgs(argv: readonly string[]): QuickArgs | undefined {
+  const args: QuickArgs = { positionals: [], format: undefined, json: false, config: undefined, store: undefined };
+  const valued = { '--format': 'format', '--config': 'config', '-c': 'config', '--store': 'store' } as const;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = equals > 0 ? arg.slice(0, equals) : arg;
+    if (flag === '--json' && equals < 0 && !args.json) args.json = true;
+    else if (Object.hasOwn(valued, flag)) {
+      const field = valued[flag as keyof typeof valued];
+      const value = equals > 0 ? arg.slice(equals + 1) : argv[++i];
+      if (args[field] !== undefined || value === undefined || value === '' || (equals < 0 && value.startsWith('-'))) return undefined;
+      args[field] = value;
+    } else if (arg.startsWith('-'))
+      return undefined; // a flag this path does not know
+    else args.positionals.push(arg);
+  }
+  return args;
+}
+
+/**
+ * Whether a file descriptor may be a terminal. Asked of the descriptor itself: node:tty
+ * (process.stdout, isatty) loads node:net, a tenth of a quick path's time. Only a character device
+ * other than /dev/null can be a terminal; a closed descriptor counts as doubt.
+ *
+ * @example
+ * ```ts
+ * if (mayBeTerminal(1)) return false; // progress lines are the full CLI's business
+ * ```
+ */
+export function mayBeTerminal(fd: number): boolean {
+  let stat;
+  try {
+    stat = fstatSync(fd);
+  } catch {
+    return true;
+  }
+  return stat.isCharacterDevice() && stat.rdev !== statSync('/dev/null', { throwIfNoEntry: false })?.rdev;
+}
+
+/** Whether a store setting is the plain token file: `file`, `file:PATH`, or `auto` with TOKENSMITH_TOKEN_FILE set. */
+function isTokenFileSetting(setting: string, env: NodeJS.ProcessEnv): boolean {
+  return fileStore.matches(setting) || (setting === 'auto' && Boolean(env.TOKENSMITH_TOKEN_FILE));
+}
+
+/** A provider's fresh stored token and what printing it needs. */
+export interface StoredToken {
+  name: string;
+  config: ProviderConfig;
+  credentials: Credentials;
+  /** Writes the line the full CLI's pickProvider writes to stderr for a working-directory config (call just before the answer). */
+  announce(): void;
+}
+
+/**
+ * The fresh stored token of the provider `choose` picks from the config's entries (undefined: none),
+ * or undefined on any doubt: no config file (the demo), an untrusted file, a warning the CLI would
+ * print first, a store other than the token file, the `TOKENSMITH_<P>_TOKEN` override, no token or
+ * one inside its expiry skew. Errors propagate; the caller takes them as doubt too.
+ *
+ * @example
+ * ```ts
+ * const found = await findStoredToken({ config: undefined, store: undefined }, (entries) => 'github', process.env, process.cwd());
+ * ```
+ */
+export async function findStoredToken(
+  globals: QuickGlobals,
+  choose: (entries: ProviderEntry[], defaultProvider: string | undefined) => string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<StoredToken | undefined> {
+  requireUsableHome(env);
+  if (!findConfigFile(globals.config, cwd, env)) return undefined; // the demo: its sandbox is the CLI's
+  const loaded = await loadConfig(globals.config, cwd, env, 'in-use');
+  if (!loaded || loaded.trust?.required) return undefined;
+  if (loaded.literalSecrets.length > 0 && isReadableByOthers(loaded.path)) return undefined; // the CLI warns first
+  const setting = globals.store ?? loaded.config.store ?? 'auto';
+  if (!isTokenFileSetting(setting, env)) return undefined;
+  const name = choose(loaded.entries, loaded.config.defaultProvider);
+  const entry = loaded.entries.find((candidate) => candidate.name === name);
+  const config = entry?.config;
+  if (!entry || !config || env[tokenOverrideVariable(entry.name)] !== undefined) return undefined;
+  const key = boundKey(await STRATEGIES_BY_NAME[config.strategy].storeKey(config), config);
+  const opened = await fileStore.open(setting === 'auto' ? 'file' : setting, env, () => undefined);
+  const credentials = await opened.store.get(key);
+  await opened.close();
+  if (!credentials || !isFresh(credentials, Date.now(), resolveSkewMs(config))) return undefined;
+  const announce = () => {
+    // pickProvider's line, straight to fd 2 (process.stderr on a pipe loads node:net).
+    if (loaded.origin === 'working-directory')
+      writeSync(
+        2,
+        `using ${sanitizeForTerminal(loaded.path)}${entry.variables.length ? ` (provider ${entry.name}; environment variables ${entry.variables.join(', ')})` : ` (provider ${entry.name})`}\n`,
+      );
+  };
+  return { name: entry.name, config, credentials, announce };
+}
