@@ -197,8 +197,11 @@ async function writePages(
     init: { headers: plan.headers },
     ...(options.maxPages ? { maxPages: options.maxPages } : {}),
   });
+  // The progress line waits for the next page and is cleared before a page is written, so the
+  // data on stdout never shares a terminal line with it.
+  progress.start(`page 1 from ${plan.url.host}`);
   for await (const page of iterator) {
-    progress.start(`page ${page.index + 1} from ${plan.url.host}`);
+    progress.stop();
     if (options.include && !options.silent && page.index === 0) await out.write(statusAndHeaders(pageResponse(page), mode.tty));
     if (page.status >= 400) await sink.fail(pageResponse(page), page.text);
     if (page.json === undefined)
@@ -216,6 +219,7 @@ async function writePages(
     } else if (runJq) await out.write(await runJq(line, options.jq!, { compact: !mode.tty }));
     else await out.write(mode.tty ? bodyForTerminal(page.text, mode.color) : `${line}\n`);
     if (out.closed) return;
+    if (page.next !== undefined) progress.start(`page ${page.index + 2} from ${plan.url.host}`);
   }
   progress.stop();
   if (options.slurp && !options.silent) {

@@ -1,20 +1,10 @@
 import { TokensmithError } from '@tokensmith/core';
 import type { Explanation, ProviderScope } from './scope.js';
 import { CONNECT_REASONS, systemError } from './system-error.js';
+import { maskStoreUrl } from '../stores/mask.js';
 
 // Failures of the token store: a Redis or keychain that is not there (or does not answer), or
 // stored tokens that cannot be used. Checked before any other family: a store failure is not the provider's.
-
-/** A Redis URL as it may be printed: the password (and a user name) masked. */
-export function maskStoreUrl(setting: string): string {
-  if (!/^rediss?:\/\//.test(setting) || !URL.canParse(setting)) return setting;
-  const url = new URL(setting);
-  if (url.password) url.password = '***';
-  if (url.username && url.password) url.username = '***';
-  else if (url.username) url.username = '***';
-  // URL adds a '/' path to a bare host: print the setting as the user wrote it.
-  return url.href.endsWith('/') && !setting.endsWith('/') ? url.href.slice(0, -1) : url.href;
-}
 
 /** Why a store did not answer, in words: from the reason code it carries (`error`), or a system error among its causes. */
 function unreachableReason(error: TokensmithError): string {
@@ -60,3 +50,5 @@ export function explainStore(error: unknown, scope: ProviderScope | undefined): 
   }
   return undefined;
 }
+
+export { maskStoreUrl };

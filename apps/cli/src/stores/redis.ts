@@ -1,4 +1,4 @@
-import { maskStoreUrl } from '../hints/store.js';
+import { maskStoreUrl } from './mask.js';
 import type { StoreAdapter } from './adapter.js';
 
 /**

@@ -3,10 +3,17 @@ import { OAuthResponseError, TokensmithError } from '@tokensmith/core/kit';
 import { DEFAULT_PENDING_TTL_MS, pendingIdentity, readPendingLogin, removePendingLogin, savePendingLogin } from '../login/pending.js';
 import { withNextStep } from '../hints/next-step.js';
 import type { LoginFlags, LoginSession } from './adapter.js';
-import type { OAuth1PinConfig } from './oauth1-pin.js';
 
 // The OAuth 1.0a login's CLI side: at a terminal the PIN is typed at the prompt (the provider's
 // promptPin); without one the login takes two runs, and the request token waits in between.
+
+/** The settings of an OAuth 1.0a provider this login reads (the adapter's config has them all). */
+interface OAuth1PinConfig {
+  consumerKey: string;
+  requestTokenUrl: string;
+  authorizeUrl: string;
+  accessTokenUrl: string;
+}
 
 /** What ties a pending OAuth 1.0a login to one config (no secret in it). */
 function oauth1Identity(config: OAuth1PinConfig): string {
