@@ -10,7 +10,14 @@ import { sessionBusProblem } from './session-bus.js';
  * const probe: KeychainProbe = { available: false, reason: 'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)' };
  * ```
  */
-export type KeychainProbe = { available: true } | { available: false; reason: string };
+export type KeychainProbe =
+  | { available: true }
+  | {
+      available: false;
+      reason: string;
+      /** Why, as data: `config_error` when this install cannot use a keychain at all (the binding is not installed). */
+      code?: 'config_error';
+    };
 
 /**
  * Options of {@link probeKeychain}.
@@ -55,6 +62,9 @@ export async function probeKeychain(options: KeychainProbeOptions = {}): Promise
     return { available: true };
   } catch (error) {
     if (error instanceof TokensmithError && error.code === 'store_error') return { available: true };
-    return { available: false, reason: error instanceof Error ? error.message : String(error) };
+    const reason = error instanceof Error ? error.message : String(error);
+    return error instanceof TokensmithError && error.code === 'config_error'
+      ? { available: false, reason, code: 'config_error' }
+      : { available: false, reason };
   }
 }

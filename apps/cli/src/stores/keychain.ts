@@ -46,8 +46,11 @@ export const keychainStore: StoreAdapter = {
     const probe = await probeStoreKeychain(env, signal ? { signal } : {});
     signal?.throwIfAborted();
     if (!probe.available) {
-      const { storeUnavailable } = await import('@tokensmith/core/kit');
-      throw storeUnavailable(probe.reason);
+      const { TokensmithError, storeUnavailable } = await import('@tokensmith/core/kit');
+      // No binding installed is this install's setup (exit 1); a keychain that does not answer is an outage (exit 3).
+      throw probe.code === 'config_error'
+        ? new TokensmithError('config_error', probe.reason, { operation: 'store' })
+        : storeUnavailable(probe.reason);
     }
     return openKeychain(env);
   },
