@@ -181,6 +181,15 @@ const cryptoLite = {
   },
 };
 
+/** The quick paths' node:fs/promises: src/quick/fs-promises-sync.ts (no libuv thread pool for a file of a few hundred bytes). */
+const syncFsPromises = {
+  name: 'sync-fs-promises',
+  setup(b) {
+    const shim = resolve(cwd, 'src/quick/fs-promises-sync.ts');
+    b.onResolve({ filter: /^(node:)?fs\/promises$/ }, () => ({ path: shim }));
+  },
+};
+
 /**
  * The quick paths' node:module: a createRequire that loads node:module on first call. Requiring
  * node:module (the token file's lock asks it for worker_threads, only when it locks) loads Node's
@@ -240,7 +249,7 @@ await build({
   ...shared,
   banner: {},
   format: 'cjs',
-  plugins: [quickPathOnly, valibotUsedOnly, cryptoLite, lazyNodeModule],
+  plugins: [quickPathOnly, valibotUsedOnly, cryptoLite, lazyNodeModule, syncFsPromises],
   entryPoints: [resolve(cwd, 'src/quick/token.ts')],
   outfile: resolve(outdir, 'quick-token.cjs'),
 });

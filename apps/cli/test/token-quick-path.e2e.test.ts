@@ -231,11 +231,13 @@ describe('token and credential get: the stored-token path loads only what it use
   const list = process.moduleLoadList;
   const loaded = (name) => list.includes('NativeModule ' + name);
   // Straight to fd 2: process.stderr on a pipe would itself load node:net.
-  require('node:fs').writeSync(2, 'LOADED ' + JSON.stringify({ esModuleBundle: loaded('internal/modules/esm/translators'), net: loaded('net'), http: loaded('http'), https: loaded('https'), tls: loaded('tls'), child_process: loaded('child_process') }) + '\\n');
+  require('node:fs').writeSync(2, 'LOADED ' + JSON.stringify({ esModuleBundle: loaded('internal/modules/esm/translators'), net: loaded('net'), http: loaded('http'), https: loaded('https'), tls: loaded('tls'), child_process: loaded('child_process'), fsPromises: loaded('fs/promises') }) + '\\n');
 });
 `;
   const loaded = (stderr: string) => JSON.parse(/LOADED (\{.*\})/.exec(stderr)![1]!) as Record<string, boolean>;
-  const NONE = { esModuleBundle: false, net: false, http: false, https: false, tls: false, child_process: false };
+  // fs/promises: the first asynchronous file operation starts libuv's thread pool (~3 ms); the quick
+  // bundle reads the token file through src/quick/fs-promises-sync.ts instead.
+  const NONE = { esModuleBundle: false, net: false, http: false, https: false, tls: false, child_process: false, fsPromises: false };
 
   it('answers from the token file without the ES module bundle or the network code; the full CLI loads them', async () => {
     const { dir, config } = await seededDir();
