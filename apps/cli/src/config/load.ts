@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ProviderConfig, TokensmithConfig } from './schema.js';
+import type { Substitution } from './env.js';
 import { CliError } from '../cli-error.js';
 import { findDefaultConfigFile, type ConfigOrigin } from './locate.js';
 import {
@@ -164,24 +165,10 @@ export async function validateConfig(
     if (!validated) validatedByName.set(name, (validated = validateSome([name]).providers[name]!));
     return validated;
   };
+  const lookup: ProviderLookup = { config, substitution: (name) => substituted(name).substitution };
   const entries: ProviderEntry[] = names.map((name) => {
     const named = (providers[name] as { strategy?: unknown } | null | undefined)?.strategy;
-    return {
-      name,
-      strategy: typeof named === 'string' ? named : String(named),
-      get config() {
-        return config(name);
-      },
-      get missing() {
-        return substituted(name).substitution.missing;
-      },
-      get missingFields() {
-        return substituted(name).substitution.unresolvedPaths;
-      },
-      get variables() {
-        return substituted(name).substitution.variables;
-      },
-    };
+    return new LazyProviderEntry(name, typeof named === 'string' ? named : String(named), lookup);
   });
   return {
     config: { ...top, providers: lazyResolvedProviders(names, substituted, config) },
@@ -191,6 +178,36 @@ export async function validateConfig(
       return names.flatMap((name) => substituted(name).substitution.literalSecrets);
     },
   };
+}
+
+/** How a {@link LazyProviderEntry} finds its provider's validated settings and substitution. */
+interface ProviderLookup {
+  config(name: string): ProviderConfig | undefined;
+  substitution(name: string): Substitution;
+}
+
+/**
+ * A provider entry that substitutes and validates its provider when first asked. A class, so that a
+ * thousand entries share their getters (object literals with getters made four closures an entry).
+ */
+class LazyProviderEntry implements ProviderEntry {
+  constructor(
+    readonly name: string,
+    readonly strategy: string,
+    private readonly lookup: ProviderLookup,
+  ) {}
+  get config(): ProviderConfig | undefined {
+    return this.lookup.config(this.name);
+  }
+  get missing(): string[] {
+    return this.lookup.substitution(this.name).missing;
+  }
+  get missingFields(): string[] {
+    return this.lookup.substitution(this.name).unresolvedPaths;
+  }
+  get variables(): string[] {
+    return this.lookup.substitution(this.name).variables;
+  }
 }
 
 /**
