@@ -223,9 +223,10 @@ function lazyResolvedProviders(
   const known = new Set(names);
   const resolved = (key: string | symbol): key is string =>
     typeof key === 'string' && known.has(key) && substituted(key).substitution.missing.length === 0;
-  return new Proxy({} as Record<string, ProviderConfig>, {
-    get: (target, key) => (resolved(key) ? config(key) : Reflect.get(target, key)),
-    has: (target, key) => resolved(key) || Reflect.has(target, key),
+  const target: Record<string, ProviderConfig> = {};
+  return new Proxy(target, {
+    get: (_target, key): unknown => (resolved(key) ? config(key) : (target as Record<string | symbol, unknown>)[key]),
+    has: (_target, key) => resolved(key) || key in target,
     ownKeys: () => names.filter(resolved),
     getOwnPropertyDescriptor: (_target, key) =>
       resolved(key) ? { enumerable: true, configurable: true, get: () => config(key) } : undefined,
