@@ -182,6 +182,42 @@ const cryptoLite = {
 };
 
 /**
+ * `const { tokenKey } = await import('@tokensmith/core/kit')` keeps the whole kit namespace in the
+ * quick bundle (esbuild cannot know which of its exports a dynamically imported namespace needs):
+ * core's authenticated fetch, token manager, pagination and logging, a fifth of the bundle, all
+ * compiled on every stored-token answer. In the quick bundle's sources each such line becomes a
+ * static named import of the same names, which esbuild then shakes. A line of another shape is
+ * left as it is (slower, never wrong).
+ */
+const KIT_DESTRUCTURED = /const \{ ([A-Za-z_$][\w$]*(?:, [A-Za-z_$][\w$]*)*) \} = await import\('@tokensmith\/core\/kit'\);/g;
+const staticKitImports = {
+  name: 'static-kit-imports',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]apps[\\/]cli[\\/]src[\\/].*\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes("await import('@tokensmith/core/kit')")) return undefined;
+      const names = new Set();
+      const contents = source.replace(KIT_DESTRUCTURED, (_line, list) => {
+        const picked = list.split(', ');
+        for (const name of picked) names.add(name);
+        return `const { ${picked.join(', ')} } = { ${picked.map((name) => `${name}: __quickKit_${name}`).join(', ')} };`;
+      });
+      const imports = [...names].map((name) => `${name} as __quickKit_${name}`).join(', ');
+      return { contents: `import { ${imports} } from '@tokensmith/core/kit';\n${contents}`, loader: 'ts' };
+    });
+  },
+};
+
+/** The quick paths' node:fs/promises: src/quick/fs-promises-sync.ts (no libuv thread pool for a file of a few hundred bytes). */
+const syncFsPromises = {
+  name: 'sync-fs-promises',
+  setup(b) {
+    const shim = resolve(cwd, 'src/quick/fs-promises-sync.ts');
+    b.onResolve({ filter: /^(node:)?fs\/promises$/ }, () => ({ path: shim }));
+  },
+};
+
+/**
  * The quick paths' node:module: a createRequire that loads node:module on first call. Requiring
  * node:module (the token file's lock asks it for worker_threads, only when it locks) loads Node's
  * ES module loader with it, which the stored-token read never needs.
@@ -240,7 +276,7 @@ await build({
   ...shared,
   banner: {},
   format: 'cjs',
-  plugins: [quickPathOnly, valibotUsedOnly, cryptoLite, lazyNodeModule],
+  plugins: [quickPathOnly, valibotUsedOnly, cryptoLite, lazyNodeModule, syncFsPromises, staticKitImports],
   entryPoints: [resolve(cwd, 'src/quick/token.ts')],
   outfile: resolve(outdir, 'quick-token.cjs'),
 });

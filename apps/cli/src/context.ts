@@ -93,7 +93,8 @@ export async function openContext(
   let entries: ProviderEntry[];
   let source: string;
   if (loaded) {
-    if (loaded.literalSecrets.length > 0 && isReadableByOthers(loaded.path)) {
+    // The file's mode first: listing the literal secrets walks every provider.
+    if (isReadableByOthers(loaded.path) && loaded.literalSecrets.length > 0) {
       io.stderr.write(
         `warning: ${sanitizeForTerminal(loaded.path)} holds literal secrets (${loaded.literalSecrets.join(', ')}) and is readable by other users; run chmod 600 on it or use \${ENV} references\n`,
       );

@@ -157,6 +157,42 @@ describe('token: the quick path answers as the full CLI does', () => {
   }, 120_000);
 });
 
+describe('token with many providers: only the provider in use is walked (issue 27 item 15)', () => {
+  /** A provider nested deeper than any config may be (by indentation: the YAML fast path reads it), with a variable outside the trust allow-list. */
+  const DEEP_PROVIDER = `  deep:\n    strategy: client-credentials\n    clientSecret: \${NOT_ALLOWED_SECRET}\n${Array.from({ length: 40 }, (_, i) => `${'  '.repeat(i + 2)}level${i}:`).join('\n')} leaf\n`;
+
+  it('a broken provider nobody named stops neither path; providers and status still check the whole file', async () => {
+    const { dir, config } = await seededDir();
+    writeFileSync(config, CONFIG + DEEP_PROVIDER);
+    for (const format of [[], ['--format', 'header']]) {
+      const result = await expectSameAsFullCli(['-c', config, 'token', 'api', ...format], dir);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('stored-token-value');
+    }
+    const git = await expectSameAsFullCli(['-c', config, 'credential', 'get'], dir, {}, 'protocol=https\nhost=git.example.test\n\n');
+    expect(git.stdout).toContain('password=stored-token-value\n');
+    // The provider itself, and the commands that list every provider: the depth error, as before.
+    for (const argv of [['token', 'deep'], ['providers'], ['status']]) {
+      const result = await runLauncher(['-c', config, ...argv], dir, ENV);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('nests deeper than 32 levels');
+    }
+  }, 120_000);
+
+  it('the trust rule still reads the whole file: a variable only an unused provider references needs trust', async () => {
+    const { dir } = await seededDir();
+    // The first two providers alone need no trust (see above); the third references a variable outside the allow-list.
+    writeConfig(
+      dir,
+      `${CONFIG}  third:\n    strategy: client-credentials\n    tokenUrl: ${CLOSED_TOKEN_URL}\n    clientId: app-3\n    clientSecret: \${NOT_ALLOWED_SECRET}\n`,
+    );
+    const untrusted = await expectSameAsFullCli(['token', 'api'], dir, { NOT_ALLOWED_SECRET: 'x' });
+    expect(untrusted.code).not.toBe(0);
+    expect(untrusted.stdout).toBe('');
+    expect(untrusted.stderr).toContain('NOT_ALLOWED_SECRET');
+  }, 120_000);
+});
+
 describe('credential get: the quick path answers git as the full CLI does', () => {
   const ask = (host: string, protocol = 'https') => `protocol=${protocol}\nhost=${host}\npath=org/repo.git\n\n`;
 
@@ -195,11 +231,13 @@ describe('token and credential get: the stored-token path loads only what it use
   const list = process.moduleLoadList;
   const loaded = (name) => list.includes('NativeModule ' + name);
   // Straight to fd 2: process.stderr on a pipe would itself load node:net.
-  require('node:fs').writeSync(2, 'LOADED ' + JSON.stringify({ esModuleBundle: loaded('internal/modules/esm/translators'), net: loaded('net'), http: loaded('http'), https: loaded('https'), tls: loaded('tls'), child_process: loaded('child_process') }) + '\\n');
+  require('node:fs').writeSync(2, 'LOADED ' + JSON.stringify({ esModuleBundle: loaded('internal/modules/esm/translators'), net: loaded('net'), http: loaded('http'), https: loaded('https'), tls: loaded('tls'), child_process: loaded('child_process'), fsPromises: loaded('fs/promises') }) + '\\n');
 });
 `;
   const loaded = (stderr: string) => JSON.parse(/LOADED (\{.*\})/.exec(stderr)![1]!) as Record<string, boolean>;
-  const NONE = { esModuleBundle: false, net: false, http: false, https: false, tls: false, child_process: false };
+  // fs/promises: the first asynchronous file operation starts libuv's thread pool (~3 ms); the quick
+  // bundle reads the token file through src/quick/fs-promises-sync.ts instead.
+  const NONE = { esModuleBundle: false, net: false, http: false, https: false, tls: false, child_process: false, fsPromises: false };
 
   it('answers from the token file without the ES module bundle or the network code; the full CLI loads them', async () => {
     const { dir, config } = await seededDir();

@@ -42,6 +42,19 @@ describe('YAML fast path', () => {
     expect(parseSimpleYaml(usual)).toMatchObject({ providers: { sandbox: { timeoutMs: 5000, timeline: { user: 'twitterapi' } } } });
   });
 
+  it.each([
+    ['spaces after a colon that ends a line', 'a:   \n  b: c  \n'],
+    ['a value after several spaces', 'a:     b\n'],
+    ['a colon with no space after it', 'a:b\n'],
+    ['a line that starts with a colon', ':a\n'],
+    ['a key with a space', 'a b: c\n'],
+    ['a comment after a parent key', 'a:   # note\n  b: c\n'],
+    ['no newline at the end', 'a:\n  b: c'],
+    ['blank and space-only lines', '\n   \na: b\n  \n'],
+  ])('reads key lines by offsets exactly as the yaml package does: %s', (_name, text) => {
+    agreesWithYaml(text);
+  });
+
   it('reads the demo config the sandbox writes', () => {
     expect(agreesWithYaml(demoConfigYaml('http://127.0.0.1:4000', DEMO_CREDENTIALS))).toBe('fast');
   });

@@ -1,10 +1,21 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ProviderConfig, TokensmithConfig } from './schema.js';
+import type { Substitution } from './env.js';
 import { CliError } from '../cli-error.js';
 import { findDefaultConfigFile, type ConfigOrigin } from './locate.js';
-import { providerEntries, schemaProblems, substituteConfig, type ProviderEntry } from './providers.js';
-import { parseConfigText, readConfigFile } from './read.js';
+import {
+  isMapping,
+  isReservedName,
+  providerEntries,
+  schemaProblems,
+  substituteConfig,
+  substituteProvider,
+  substituteSettings,
+  type ProviderEntry,
+  type SubstitutedConfig,
+} from './providers.js';
+import { parseConfigText, readConfigFile, requireShallowProvider } from './read.js';
 import { allowedEnvironment, checkTrust, type TrustCheck } from './trust.js';
 import { schemaKeys } from './suggest.js';
 import { sanitizeForTerminal } from '../terminal/safety.js';
@@ -96,57 +107,130 @@ export async function validateConfig(
   env: NodeJS.ProcessEnv,
   options: ValidateOptions = {},
 ): Promise<Pick<LoadedConfig, 'config' | 'entries' | 'literalSecrets'>> {
-  const substituted = substituteConfig(raw, env, options.untrusted === true);
+  const rawProviders = (raw as Record<string, unknown>).providers;
+  const names = isMapping(rawProviders) ? Object.keys(rawProviders).filter((name) => !isReservedName(name)) : [];
   // The schema (and the part of valibot it uses) load only when a config is read, not for --help or init.
   const { safeParse, configSchema, PROVIDER_NAME } = await import('./validate.js');
-  const problemsOf = (issues: Parameters<typeof schemaProblems>[0]) =>
+  const problemsOf = (issues: Parameters<typeof schemaProblems>[0], substituted: SubstitutedConfig) =>
     schemaProblems(issues, substituted, raw, issues.some((issue) => issue.expected === 'never') ? schemaKeys(configSchema) : undefined);
-  const rawProviders = substituted.value.providers;
-  const names = rawProviders && typeof rawProviders === 'object' && !Array.isArray(rawProviders) ? Object.keys(rawProviders) : [];
   if (options.scope !== 'in-use' || names.length === 0) {
+    for (const name of names) requireShallowProvider((rawProviders as Record<string, unknown>)[name], path);
+    const substituted = substituteConfig(raw, env, options.untrusted === true);
     const result = safeParse(configSchema, substituted.value);
-    const problems = [...substituted.problems, ...problemsOf(result.issues ?? [])];
+    const problems = [...substituted.problems, ...problemsOf(result.issues ?? [], substituted)];
     if (problems.length > 0) throw invalid(path, problems);
     const validated = result.output as TokensmithConfig;
     const { entries, resolved } = providerEntries(validated, substituted.perProvider, PROVIDER_NAME);
     return { config: { ...validated, providers: resolved }, entries, literalSecrets: substituted.literalSecrets };
   }
-  const providers = rawProviders as Record<string, Record<string, unknown>>;
-  const defaultName = substituted.value.defaultProvider;
-  const withDefault = typeof defaultName === 'string' && Object.hasOwn(providers, defaultName) ? [defaultName] : [];
+  // One provider in use out of many: the top-level settings are substituted now, each provider only
+  // when something first asks about it (its config, its variables), so `token <one>` of a thousand
+  // substitutes, depth-checks and validates one. The trust decision was made on the raw file before.
+  const providers = rawProviders as Record<string, unknown>;
+  const settings = substituteSettings(raw, env, options.untrusted === true);
+  if (settings.problems.length > 0) throw invalid(path, settings.problems);
+  const substitutions = new Map<string, ReturnType<typeof substituteProvider>>();
+  const substituted = (name: string) => {
+    let found = substitutions.get(name);
+    if (!found) {
+      requireShallowProvider(providers[name], path);
+      found = substituteProvider(name, providers[name], env);
+      substitutions.set(name, found);
+    }
+    return found;
+  };
+  const defaultName = settings.value.defaultProvider;
+  const withDefault = typeof defaultName === 'string' && names.includes(defaultName) ? [defaultName] : [];
   /** The top-level settings with only the named providers (and the default one): the schema's own checks, on that part. */
   const validateSome = (some: string[]): TokensmithConfig => {
-    const picked = Object.fromEntries([...new Set([...some, ...withDefault])].map((name) => [name, providers[name]]));
-    const result = safeParse(configSchema, { ...substituted.value, providers: picked });
+    const pickedNames = [...new Set([...some, ...withDefault])];
+    const picked = Object.fromEntries(pickedNames.map((name) => [name, substituted(name).value]));
+    const part: SubstitutedConfig = {
+      ...settings,
+      value: { ...settings.value, providers: picked },
+      unresolvedPaths: [...settings.unresolvedPaths, ...pickedNames.flatMap((name) => substituted(name).substitution.unresolvedPaths)],
+    };
+    const result = safeParse(configSchema, part.value);
     // With no provider picked, "at least one provider" is about the subset, not the file (which has some).
-    const issues = (result.issues ?? []).filter((issue) => Object.keys(picked).length > 0 || !/at least one provider/.test(issue.message));
-    const problems = problemsOf(issues);
+    const issues = (result.issues ?? []).filter((issue) => pickedNames.length > 0 || !/at least one provider/.test(issue.message));
+    const problems = problemsOf(issues, part);
     if (problems.length > 0) throw invalid(path, problems);
     return result.output as TokensmithConfig;
   };
-  if (substituted.problems.length > 0) throw invalid(path, substituted.problems);
   const top = validateSome([]);
-  const entries: ProviderEntry[] = [];
-  const resolved: Record<string, ProviderConfig> = {};
-  for (const name of names) {
-    const found = substituted.perProvider.get(name);
-    if (!found) continue;
-    let validated: ProviderConfig | undefined;
-    const config = () => (found.missing.length > 0 ? undefined : (validated ??= validateSome([name]).providers[name]));
-    const named = providers[name]?.strategy;
-    entries.push({
-      name,
-      strategy: typeof named === 'string' ? named : String(named),
-      get config() {
-        return config();
-      },
-      missing: found.missing,
-      missingFields: found.unresolvedPaths,
-      variables: found.variables,
-    });
-    if (found.missing.length === 0) Object.defineProperty(resolved, name, { enumerable: true, get: () => config() });
+  const validatedByName = new Map<string, ProviderConfig>();
+  const config = (name: string): ProviderConfig | undefined => {
+    if (substituted(name).substitution.missing.length > 0) return undefined;
+    let validated = validatedByName.get(name);
+    if (!validated) validatedByName.set(name, (validated = validateSome([name]).providers[name]!));
+    return validated;
+  };
+  const lookup: ProviderLookup = { config, substitution: (name) => substituted(name).substitution };
+  const entries: ProviderEntry[] = names.map((name) => {
+    const named = (providers[name] as { strategy?: unknown } | null | undefined)?.strategy;
+    return new LazyProviderEntry(name, typeof named === 'string' ? named : String(named), lookup);
+  });
+  return {
+    config: { ...top, providers: lazyResolvedProviders(names, substituted, config) },
+    entries,
+    // Every provider's literal secrets, for the warning about a file others can read (asked only when they can).
+    get literalSecrets() {
+      return names.flatMap((name) => substituted(name).substitution.literalSecrets);
+    },
+  };
+}
+
+/** How a {@link LazyProviderEntry} finds its provider's validated settings and substitution. */
+interface ProviderLookup {
+  config(name: string): ProviderConfig | undefined;
+  substitution(name: string): Substitution;
+}
+
+/**
+ * A provider entry that substitutes and validates its provider when first asked. A class, so that a
+ * thousand entries share their getters (object literals with getters made four closures an entry).
+ */
+class LazyProviderEntry implements ProviderEntry {
+  constructor(
+    readonly name: string,
+    readonly strategy: string,
+    private readonly lookup: ProviderLookup,
+  ) {}
+  get config(): ProviderConfig | undefined {
+    return this.lookup.config(this.name);
   }
-  return { config: { ...top, providers: resolved }, entries, literalSecrets: substituted.literalSecrets };
+  get missing(): string[] {
+    return this.lookup.substitution(this.name).missing;
+  }
+  get missingFields(): string[] {
+    return this.lookup.substitution(this.name).unresolvedPaths;
+  }
+  get variables(): string[] {
+    return this.lookup.substitution(this.name).variables;
+  }
+}
+
+/**
+ * The resolved providers by name (those whose variables are all set), each substituted and validated
+ * when first read: a lookup by name touches that provider alone; listing the names (Object.keys,
+ * `in`) substitutes each to know whether it is resolved, and validates none until its value is read.
+ */
+function lazyResolvedProviders(
+  names: readonly string[],
+  substituted: (name: string) => ReturnType<typeof substituteProvider>,
+  config: (name: string) => ProviderConfig | undefined,
+): Record<string, ProviderConfig> {
+  const known = new Set(names);
+  const resolved = (key: string | symbol): key is string =>
+    typeof key === 'string' && known.has(key) && substituted(key).substitution.missing.length === 0;
+  const target: Record<string, ProviderConfig> = {};
+  return new Proxy(target, {
+    get: (_target, key): unknown => (resolved(key) ? config(key) : (target as Record<string | symbol, unknown>)[key]),
+    has: (_target, key) => resolved(key) || key in target,
+    ownKeys: () => names.filter(resolved),
+    getOwnPropertyDescriptor: (_target, key) =>
+      resolved(key) ? { enumerable: true, configurable: true, get: () => config(key) } : undefined,
+  });
 }
 
 /**
@@ -173,16 +257,31 @@ export async function loadConfig(
 ): Promise<LoadedConfig | undefined> {
   const found = findConfigFile(explicit, cwd, env);
   if (found === undefined) return undefined;
-  const { text, sha256, uid } = readConfigFile(found.path);
-  const raw = parsedMapping(await parseConfigText(text, found.path), found.path);
-  const trust = found.origin === 'working-directory' ? checkTrust({ path: found.path, raw, sha256, uid }, env) : undefined;
+  const file = readConfigFile(found.path);
+  // Each provider is depth-checked where it is walked (validateConfig): all of them for `all` and an untrusted file.
+  const raw = parsedMapping(await parseConfigText(file.text, found.path, { providersOnUse: true }), found.path);
+  const trust =
+    found.origin === 'working-directory' ? checkTrust({ path: found.path, raw, sha256: file.sha256, uid: file.uid }, env) : undefined;
   // Before the trust gate only the variables allowed in any config are substituted: no other variable's
   // value reaches a store, a URL or an error (and an untrusted file's store is not used at all).
   // An untrusted file is checked whole (its errors come before the trust prompt: nobody should trust a broken file).
   const validated = trust?.required
     ? await validateConfig(raw, found.path, allowedEnvironment(env), { untrusted: true })
     : await validateConfig(raw, found.path, env, { scope });
-  return { ...found, raw, sha256, trust, ...validated };
+  // Getters (the digest, the literal secrets) stay getters: a spread would compute them now. The
+  // literal secrets can be replaced (context.ts assigns a validation after the trust prompt).
+  let literalSecrets = (): string[] => validated.literalSecrets;
+  return Object.defineProperties(
+    { ...found, raw, trust, config: validated.config, entries: validated.entries },
+    {
+      sha256: { enumerable: true, get: () => file.sha256 },
+      literalSecrets: {
+        enumerable: true,
+        get: () => literalSecrets(),
+        set: (value: string[]) => (literalSecrets = () => value),
+      },
+    },
+  ) as LoadedConfig;
 }
 
 /** Whether a config file holding literal secrets is readable by group or others. */

@@ -43,29 +43,48 @@ export interface SchemaIssue {
 // Every object has these (or valibot drops them): as provider names they would look up the prototype.
 const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** Whether a value is a mapping (an object, not an array): what `providers` must be. */
+export function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /**
- * Substitutes `${ENV}` in a parsed config: each provider on its own, top-level settings (store,
- * defaultProvider) now. `untrusted`: the file waits for the trust gate with its variables unsubstituted,
- * so a top-level variable that is held back is not a problem yet (its field waits, as a provider's does).
+ * Substitutes `${ENV}` in one provider's settings (`providers.<name>`), recording what it references.
+ *
+ * @example
+ * ```ts
+ * const { value, substitution } = substituteProvider('github', raw.providers.github, process.env);
+ * ```
  */
-export function substituteConfig(raw: object, env: NodeJS.ProcessEnv, untrusted = false): SubstitutedConfig {
-  const rawProviders = (raw as Record<string, unknown>).providers;
+export function substituteProvider(
+  name: string,
+  settings: unknown,
+  env: NodeJS.ProcessEnv,
+): { value: unknown; substitution: Substitution } {
+  const substitution = noSubstitution();
+  return { value: substituteEnv(settings, env, ['providers', name], substitution), substitution };
+}
+
+/**
+ * Substitutes `${ENV}` in the top-level settings (store, defaultProvider) and checks the provider
+ * names, leaving every provider as written (`value.providers` is the raw mapping, `perProvider`
+ * empty): what a command that uses one provider needs before it substitutes that one
+ * ({@link substituteProvider}). `untrusted`: see {@link substituteConfig}.
+ *
+ * @example
+ * ```ts
+ * const settings = substituteSettings(raw, process.env);
+ * if (settings.problems.length > 0) throw new Error(settings.problems.join('\n'));
+ * ```
+ */
+export function substituteSettings(raw: object, env: NodeJS.ProcessEnv, untrusted = false): SubstitutedConfig {
   const found: SubstitutedConfig = { value: {}, perProvider: new Map(), problems: [], literalSecrets: [], unresolvedPaths: [] };
   for (const [key, value] of Object.entries(raw)) {
-    if (key === 'providers' && rawProviders && typeof rawProviders === 'object' && !Array.isArray(rawProviders)) {
-      const providers: Record<string, unknown> = {};
-      for (const [name, settings] of Object.entries(rawProviders)) {
-        if (RESERVED_NAMES.has(name)) {
+    if (key === 'providers' && isMapping(value)) {
+      for (const name of Object.keys(value))
+        if (RESERVED_NAMES.has(name))
           found.problems.push(`providers.${name}: ${name} cannot be a provider name (every object has it); rename the provider`);
-          continue;
-        }
-        const provider = noSubstitution();
-        providers[name] = substituteEnv(settings, env, ['providers', name], provider);
-        found.perProvider.set(name, provider);
-        found.literalSecrets.push(...provider.literalSecrets);
-        found.unresolvedPaths.push(...provider.unresolvedPaths);
-      }
-      found.value.providers = providers;
+      found.value.providers = value;
       continue;
     }
     // Top-level settings (store, defaultProvider) concern every command: resolve them now.
@@ -81,6 +100,33 @@ export function substituteConfig(raw: object, env: NodeJS.ProcessEnv, untrusted 
       );
   }
   return found;
+}
+
+/**
+ * Substitutes `${ENV}` in a parsed config: each provider on its own, top-level settings (store,
+ * defaultProvider) now. `untrusted`: the file waits for the trust gate with its variables unsubstituted,
+ * so a top-level variable that is held back is not a problem yet (its field waits, as a provider's does).
+ */
+export function substituteConfig(raw: object, env: NodeJS.ProcessEnv, untrusted = false): SubstitutedConfig {
+  const found = substituteSettings(raw, env, untrusted);
+  const rawProviders = found.value.providers;
+  if (!isMapping(rawProviders)) return found;
+  const providers: Record<string, unknown> = {};
+  for (const [name, settings] of Object.entries(rawProviders)) {
+    if (RESERVED_NAMES.has(name)) continue; // a problem already (substituteSettings)
+    const { value, substitution } = substituteProvider(name, settings, env);
+    providers[name] = value;
+    found.perProvider.set(name, substitution);
+    found.literalSecrets.push(...substitution.literalSecrets);
+    found.unresolvedPaths.push(...substitution.unresolvedPaths);
+  }
+  found.value.providers = providers;
+  return found;
+}
+
+/** Whether a provider name is one every object has (a problem of its own, never a provider). */
+export function isReservedName(name: string): boolean {
+  return RESERVED_NAMES.has(name);
 }
 
 function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {

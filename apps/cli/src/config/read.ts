@@ -28,8 +28,8 @@ function bracketDepth(text: string): number {
   return deepest;
 }
 
-/** The nesting depth of a parsed value, without recursion. */
-function valueDepth(root: unknown): number {
+/** The nesting depth of a parsed value, without recursion; `skip` says which values not to enter (checked later, on use). */
+function valueDepth(root: unknown, skip?: (value: object, depth: number) => boolean): number {
   let deepest = 0;
   const stack: Array<[unknown, number]> = [[root, 0]];
   while (stack.length > 0) {
@@ -37,9 +37,27 @@ function valueDepth(root: unknown): number {
     if (!value || typeof value !== 'object') continue;
     deepest = Math.max(deepest, depth + 1);
     if (deepest > MAX_CONFIG_DEPTH) return deepest;
+    if (skip?.(value, depth)) continue;
     for (const child of Object.values(value)) stack.push([child, depth + 1]);
   }
   return deepest;
+}
+
+/** How deep a provider's settings sit in a config (`providers.<name>` is the second level below the root). */
+const PROVIDER_DEPTH = 2;
+
+/**
+ * Throws the "nests deeper" usage error when one provider's settings, at `providers.<name>`, nest
+ * deeper than {@link MAX_CONFIG_DEPTH} allows for the file. Run on a provider before anything
+ * walks it recursively (substitution, the schema), when the file was parsed with `providersOnUse`.
+ *
+ * @example
+ * ```ts
+ * requireShallowProvider(raw.providers.github, '/work/repo/tokensmith.config.yaml');
+ * ```
+ */
+export function requireShallowProvider(settings: unknown, path: string): void {
+  if (valueDepth(settings) + PROVIDER_DEPTH > MAX_CONFIG_DEPTH) throw tooDeep(path);
 }
 
 function tooDeep(path: string): CliError {
@@ -94,26 +112,50 @@ function parseErrorDetail(error: Error, text: string, format: 'JSON' | 'YAML'): 
   return `${sanitizeForTerminal(what)} (line ${at.line}, column ${at.column})\n    ${shown}\n    ${caret}`;
 }
 
+/** Options of {@link parseConfigText}. */
+export interface ParseOptions {
+  /**
+   * Leave each provider's settings (`providers.<name>`) out of the depth check: the caller checks a
+   * provider with {@link requireShallowProvider} before walking it (config/load.ts's validateConfig
+   * does), so a command using one provider of a thousand walks that one alone. The rest of the file
+   * (the top-level settings, the `providers` mapping itself) is checked here, as always.
+   */
+  providersOnUse?: boolean;
+}
+
+/** Whether `value` at `depth` is the `providers` mapping's value of a provider (depth 1 is the providers mapping itself). */
+function isProvidersMapping(root: unknown): (value: object, depth: number) => boolean {
+  const providers = root && typeof root === 'object' ? (root as Record<string, unknown>).providers : undefined;
+  return (value, depth) => depth === 1 && value === providers;
+}
+
 /** Parses config text, JSON when `path` ends in `.json`, else YAML; a usage error names the file and the parser's first line. */
-export async function parseConfigText(text: string, path: string): Promise<unknown> {
+export async function parseConfigText(text: string, path: string, options: ParseOptions = {}): Promise<unknown> {
   const format = path.endsWith('.json') ? 'JSON' : 'YAML';
-  if (bracketDepth(text) > MAX_CONFIG_DEPTH) throw tooDeep(path);
+  // The parsers recurse on brackets (the YAML fast path does not: it reads flow sequences of words alone).
+  const boundBrackets = () => {
+    if (bracketDepth(text) > MAX_CONFIG_DEPTH) throw tooDeep(path);
+  };
   let raw: unknown;
   try {
-    if (format === 'JSON') raw = JSON.parse(text);
-    else {
+    if (format === 'JSON') {
+      boundBrackets();
+      raw = JSON.parse(text);
+    } else {
       // The usual config is plain nested mappings: read without loading the yaml package (~15 ms).
       raw = parseSimpleYaml(text);
       if (raw === undefined) {
+        boundBrackets();
         const yaml = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
         raw = (yaml.parse ?? yaml.default!.parse)(text);
       }
     }
   } catch (error) {
+    if (error instanceof CliError) throw error;
     if (error instanceof RangeError || /call stack/i.test((error as Error).message)) throw tooDeep(path);
     throw new CliError('usage', `${sanitizeForTerminal(path)} is not valid ${format}: ${parseErrorDetail(error as Error, text, format)}`);
   }
-  if (valueDepth(raw) > MAX_CONFIG_DEPTH) throw tooDeep(path);
+  if (valueDepth(raw, options.providersOnUse ? isProvidersMapping(raw) : undefined) > MAX_CONFIG_DEPTH) throw tooDeep(path);
   return raw;
 }
 
@@ -181,7 +223,16 @@ export function readConfigFile(path: string): ConfigFileBytes {
       if (length > MAX_CONFIG_BYTES) throw tooLarge(path);
     }
     const bytes = buffer.subarray(0, length);
-    return { text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex'), uid: stat.uid };
+    let sha256: string | undefined;
+    return {
+      text: bytes.toString('utf8'),
+      // Taken on first use, of these very bytes: only trust asks for it, and only for a working-directory
+      // file; hashing a large config (node:crypto's load, in the quick path's bundle) costs the rest nothing.
+      get sha256() {
+        return (sha256 ??= createHash('sha256').update(bytes).digest('hex'));
+      },
+      uid: stat.uid,
+    };
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw unreadable(path, error);

@@ -15,8 +15,23 @@ const NOT_COVERED = /[^\n\x20-\x7E]/;
 const KEY = /^[A-Za-z][A-Za-z0-9_-]*$/;
 /** Keys YAML 1.1 readers take as booleans: left to the yaml package. */
 const BOOLEAN_LIKE_KEY = /^(y|n|yes|no|on|off|true|false|null)$/i;
-/** A key line: `key:` (a nested mapping follows) or `key: value`. */
-const KEY_LINE = /^([^:\s]+):(?: +(.*))?$/;
+const SPACE = 0x20;
+const HASH = 0x23;
+
+/**
+ * A key line, `key:` (a nested mapping follows) or `key: value`, between `first` and `end` (no space
+ * before or after): the key up to the first colon, and the value after the spaces that follow it.
+ * What the pattern /^([^:\s]+):(?: +(.*))?$/ matches, without a match object and a copy of the line.
+ */
+function lineOf(text: string, first: number, end: number): { key: string; rest: string | undefined } | undefined {
+  const colon = text.indexOf(':', first);
+  if (colon <= first || colon >= end) return undefined;
+  if (colon + 1 === end) return { key: text.slice(first, colon), rest: undefined };
+  if (text.charCodeAt(colon + 1) !== SPACE) return undefined;
+  let value = colon + 1;
+  while (text.charCodeAt(value) === SPACE) value++;
+  return { key: text.slice(first, colon), rest: text.slice(value, end) };
+}
 /** First characters that make a plain scalar something else (YAML 1.2 c-indicator), or a number. */
 const SPECIAL_START = /^[-?:,[\]{}#&*!|>'"%@`+.0-9~]/;
 /** A decimal integer as the core schema reads it (no leading zero, which the fast path leaves alone). */
@@ -93,13 +108,23 @@ export function parseSimpleYaml(text: string): Mapping | undefined {
   const stack: Array<{ indent: number | undefined; mapping: Mapping }> = [{ indent: 0, mapping: root }];
   let pendingParent = false;
   let lines = 0;
-  for (const line of text.split('\n')) {
-    const content = line.trimStart();
-    if (content === '' || content.startsWith('#')) continue;
-    const indent = line.length - content.length;
-    const match = KEY_LINE.exec(content.trimEnd());
-    if (!match) return undefined;
-    const [, key, rest] = match as unknown as [string, string, string | undefined];
+  // Offsets into the text, not a string per line trimmed twice and matched: at a thousand providers
+  // (6,000 lines) those copies made most of the parse's time a garbage collector's (~20 ms -> ~6 ms cold).
+  for (let start = 0; start <= text.length;) {
+    const newline = text.indexOf('\n', start);
+    const lineEnd = newline < 0 ? text.length : newline;
+    const lineStart = start;
+    start = lineEnd + 1;
+    // Only spaces can lead or trail here (NOT_COVERED above).
+    let first = lineStart;
+    while (first < lineEnd && text.charCodeAt(first) === SPACE) first++;
+    if (first === lineEnd || text.charCodeAt(first) === HASH) continue;
+    const indent = first - lineStart;
+    let end = lineEnd;
+    while (text.charCodeAt(end - 1) === SPACE) end--;
+    const line = lineOf(text, first, end);
+    if (!line) return undefined;
+    const { key, rest } = line;
     if (!KEY.test(key) || BOOLEAN_LIKE_KEY.test(key)) return undefined;
     let top = stack[stack.length - 1]!;
     if (pendingParent) {

@@ -117,7 +117,7 @@ export async function findStoredToken(
   if (!findConfigFile(globals.config, cwd, env)) return undefined; // the demo: its sandbox is the CLI's
   const loaded = await loadConfig(globals.config, cwd, env, 'in-use');
   if (!loaded || loaded.trust?.required) return undefined;
-  if (loaded.literalSecrets.length > 0 && isReadableByOthers(loaded.path)) return undefined; // the CLI warns first
+  if (isReadableByOthers(loaded.path) && loaded.literalSecrets.length > 0) return undefined; // the CLI warns first (mode first: listing walks every provider)
   const setting = globals.store ?? loaded.config.store ?? 'auto';
   if (!isTokenFileSetting(setting, env)) return undefined;
   const name = choose(loaded.entries, loaded.config.defaultProvider);
