@@ -158,4 +158,25 @@ describe('a keychain whose bus never answers after the handshake', () => {
       await bus.close();
     }
   }, 40_000);
+
+  it('SIGKILL while the keychain is being asked: the helper stuck in the binding ends itself (no orphan holds the bus)', async () => {
+    const dir = tempDir();
+    writeConfig(dir, appConfig('file'));
+    let child: ReturnType<typeof spawnCli> | undefined;
+    // The second connection is the binding's, from the helper process, stuck for ever: kill the CLI
+    // so that it cannot run its exit hook; only the helper itself can notice its parent is gone.
+    const bus = await handshakeOnlyBus(dir, (count) => {
+      if (count === 2) child?.kill('SIGKILL');
+    });
+    try {
+      child = spawnCli(['--store', 'keychain', 'token'], { cwd: dir, env: { ...env, DBUS_SESSION_BUS_ADDRESS: bus.address } });
+      child.stdin.end();
+      await new Promise((resolve) => child!.on('close', resolve));
+      // Else this waits until the test's bound: the helper, blocked in the binding, would live on.
+      await bus.allClosed();
+      expect(sandbox.stats.tokenRequests).toBe(0);
+    } finally {
+      await bus.close();
+    }
+  }, 40_000);
 });
