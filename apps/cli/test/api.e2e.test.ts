@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +14,17 @@ import {
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInPty } from './pty.js';
-import { BIN, SANDBOX_ENV, TRUSTED_TEST_VARIABLES, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
+import {
+  BIN,
+  SANDBOX_ENV,
+  TRUSTED_TEST_VARIABLES,
+  runBinary,
+  sandboxConfig,
+  sandboxProvider,
+  tempDir,
+  writeConfig,
+  approveInBrowser,
+} from './helpers.js';
 
 // `tokensmith api` through the real binary against the sandbox: each strategy calls an endpoint
 // (OAuth 1.0a's form POST checked by the sandbox's own signature verifier), each pagination scheme
@@ -28,20 +37,6 @@ const TWEETS: Tweet[] = Array.from({ length: 23 }, (_, i) => makeTweet(i + 1, wr
 let sandbox: Sandbox;
 let dir: string;
 const env = SANDBOX_ENV;
-
-/** Plays the browser for the authorization-code login: approve on the consent page, follow the redirect. */
-function browser() {
-  let started = false;
-  return (stderr: string, child: ChildProcess) => {
-    const url = /Open this URL to authorize:\n\s+(\S+)/.exec(stderr)?.[1];
-    if (!url || started) return;
-    started = true;
-    void (async () => {
-      const decision = await decideOnAuthorizePage(url, 'approve');
-      await (await fetch(decision.location!)).text();
-    })().catch((error: unknown) => child.kill() && console.error(error));
-  };
-}
 
 beforeAll(async () => {
   sandbox = await startSandbox({ timelines: { prolific: TWEETS } });
@@ -58,7 +53,7 @@ beforeAll(async () => {
   const start = await runBinary(['login', 'user', '--no-browser'], { cwd: dir, env });
   const { pin } = await decideOnAuthorizePage(/Open this URL to authorize:\n {2}(\S+)/.exec(start.stderr)![1]!, 'approve');
   expect((await runBinary(['login', 'user', '--pin', pin!], { cwd: dir, env })).code).toBe(0);
-  const login = await runBinary(['login', 'me', '--no-browser'], { cwd: dir, env, onStderr: browser() });
+  const login = await runBinary(['login', 'me', '--no-browser'], { cwd: dir, env, onStderr: approveInBrowser() });
   expect(login.code).toBe(0);
 });
 afterAll(async () => {

@@ -3,9 +3,8 @@
 // repository's, say) must see no stored token, so nothing stored reaches its host.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ChildProcess } from 'node:child_process';
-import { decideOnAuthorizePage, startSandbox, type Sandbox } from '@tokensmith/sandbox';
-import { runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
+import { startSandbox, type Sandbox } from '@tokensmith/sandbox';
+import { runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig, approveInBrowser } from './helpers.js';
 
 let sandbox: Sandbox;
 let other: Server;
@@ -37,26 +36,12 @@ afterEach(async () => {
   await sandbox.stop();
 });
 
-/** Plays the browser: approves on the sandbox's consent page and follows the redirect to the CLI's listener. */
-function approve() {
-  let started = false;
-  return (stderr: string, child: ChildProcess) => {
-    const url = /Open this URL to authorize:\n\s+(\S+)/.exec(stderr)?.[1];
-    if (!url || started) return;
-    started = true;
-    void (async () => {
-      const decision = await decideOnAuthorizePage(url, 'approve');
-      await (await fetch(decision.location!)).text();
-    })().catch((error: unknown) => child.kill() && console.error(error));
-  };
-}
-
 /** A user's own config (a public authorization-code client, no secret), logged in; and where the other config goes. */
 async function loggedIn(): Promise<{ dir: string; other: (extra: { timelineUrl?: string; revocationUrl?: string }) => string }> {
   const dir = tempDir();
   const own = sandboxConfig([sandboxProvider(sandbox, 'authorization-code')]);
   writeConfig(dir, own);
-  const login = await runBinary(['login', 'me', '--no-browser'], { cwd: dir, onStderr: approve() });
+  const login = await runBinary(['login', 'me', '--no-browser'], { cwd: dir, onStderr: approveInBrowser() });
   expect(login.code).toBe(0);
   return {
     dir,

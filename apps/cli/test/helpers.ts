@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { DEMO_CREDENTIALS, type Sandbox } from '@tokensmith/sandbox';
+import { DEMO_CREDENTIALS, decideOnAuthorizePage, type Sandbox } from '@tokensmith/sandbox';
 import { run } from '../src/program.js';
 
 /** The built binary, as users run it. */
@@ -149,4 +149,25 @@ export function sandboxProvider(
 /** A whole test config from provider blocks. */
 export function sandboxConfig(providers: string[], options: { store?: string; defaultProvider?: string } = {}): string {
   return `${options.defaultProvider ? `defaultProvider: ${options.defaultProvider}\n` : ''}store: ${options.store ?? 'file'}\nproviders:\n${providers.join('')}`;
+}
+
+/**
+ * Plays the browser for an authorization-code login run with `--no-browser`: when the CLI prints the
+ * authorize URL, approve on the sandbox's consent page and follow the redirect to the CLI's loopback
+ * listener. Pass it as `onStderr`; `started` says whether the URL was seen.
+ */
+export function approveInBrowser(): ((stderr: string, child: ChildProcess) => void) & { started: boolean } {
+  const play = Object.assign(
+    (stderr: string, child: ChildProcess) => {
+      const url = /Open this URL to authorize:\n\s+(\S+)/.exec(stderr)?.[1];
+      if (!url || play.started) return;
+      play.started = true;
+      void (async () => {
+        const decision = await decideOnAuthorizePage(url, 'approve');
+        await (await fetch(decision.location!)).text();
+      })().catch((error: unknown) => child.kill() && console.error(error));
+    },
+    { started: false },
+  );
+  return play;
 }

@@ -2,10 +2,10 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DEMO_CREDENTIALS, decideOnAuthorizePage, startSandbox, type Sandbox } from '@tokensmith/sandbox';
+import { DEMO_CREDENTIALS, startSandbox, type Sandbox } from '@tokensmith/sandbox';
 import { startRedisServer, type RedisServer } from '@tokensmith/store-redis/testing';
 import { startKeyringSession, type KeyringSession } from '@tokensmith/store-keychain/testing';
-import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
+import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig, approveInBrowser } from './helpers.js';
 
 let sandbox: Sandbox;
 let redis: RedisServer;
@@ -260,21 +260,13 @@ describe('the OS keychain from the CLI (a real gnome-keyring in a private D-Bus 
     const dir = tempDir();
     writeConfig(dir, sandboxConfig([sandboxProvider(sandbox, 'authorization-code')]));
     await keyring.lock();
-    let started = false;
+    const browser = approveInBrowser();
     const login = await runBinary(['--store', 'keychain', 'login', 'me', '--no-browser'], {
       cwd: dir,
       env: withKeyring(),
-      onStderr: (stderr, child) => {
-        const url = /Open this URL to authorize:\n\s+(\S+)/.exec(stderr)?.[1];
-        if (!url || started) return;
-        started = true;
-        void (async () => {
-          const decision = await decideOnAuthorizePage(url, 'approve');
-          await (await fetch(decision.location!)).text();
-        })().catch((error: unknown) => child.kill() && console.error(error));
-      },
+      onStderr: browser,
     });
-    expect(started).toBe(true);
+    expect(browser.started).toBe(true);
     expect(login.code).not.toBe(0);
     expect(login.stderr).toContain('the tokens this login was issued have been revoked at the provider');
     // Nothing issued is left live at the provider.
