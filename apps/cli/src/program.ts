@@ -1,8 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, exitCodeForCategory } from './cli-error.js';
+import { EXIT, QuietExit, exitCodeForCategory } from './cli-error.js';
 import { explain, recallProvider } from './hints/explain.js';
 import { findDefaultConfigFile } from './config/locate.js';
-import { VERSION } from './version.js';
+import { versionLine } from './version.js';
 import { storeOptionHelp } from './stores/index.js';
 import { formatHelpItem } from './help/pages.js';
 import { streamHasColor, styler, useColor, type CliIO } from './terminal/io.js';
@@ -63,10 +63,10 @@ export function buildProgram(io: CliIO): Command {
   const style = styler(useColor(io));
   const program = new Command('tokensmith')
     .description('Log in to OAuth APIs with the strategy each provider needs, keep the tokens safe, and call a timeline.')
-    .version(VERSION)
+    .version(versionLine(), '-V, --version', "print the version, with Node's version and the platform")
     .option(
       '-c, --config <path>',
-      'config file (default: ./tokensmith.config.yaml|.yml|.json, else $XDG_CONFIG_HOME/tokensmith/config.yaml)',
+      'config file (default: $TOKENSMITH_CONFIG, else ./tokensmith.config.yaml|.yml|.json, else $XDG_CONFIG_HOME/tokensmith/config.yaml)',
     )
     .addOption(new Option('--store <store>', storeOptionHelp()))
     .option('-v, --verbose', 'log requests (secrets masked)')
@@ -114,6 +114,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return io.signal?.aborted ? EXIT_CANCELLED : EXIT.ok;
   } catch (error) {
     if (error instanceof ChildExit) return error.code; // `exec`: the command's own exit code
+    if (error instanceof QuietExit) return error.code; // the command said why (`status`)
     if (io.signal?.aborted) {
       // Ctrl-C or SIGTERM: the command has cleaned up (listener closed, nothing half-written).
       io.stderr.write('\nCancelled; nothing was stored.\n');

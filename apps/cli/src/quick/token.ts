@@ -1,6 +1,7 @@
 import { formatToken, isTokenFormat } from '../bridges/token-formats.js';
 import { isSenderConstrained } from '../bridges/bare-token.js';
 import { writeOut } from '../help/quick.js';
+import { STRATEGIES_BY_NAME } from '../strategies/index.js';
 import { NO_QUICK_PATH_ENV, findStoredToken, mayBeTerminal, splitQuickArgs } from './stored-token.js';
 
 // `tokensmith token` with a stored, fresh token answered before the CLI loads (quick/stored-token.ts
@@ -41,6 +42,7 @@ export async function answerTokenQuickly(argv: readonly string[], env: NodeJS.Pr
     const text = formatToken(found.credentials, format, {
       provider: found.name,
       strategy: found.config.strategy,
+      user: STRATEGIES_BY_NAME[found.config.strategy].statusUser,
       senderConstrained: isSenderConstrained(found.credentials),
       execInfo: env.KUBERNETES_EXEC_INFO,
     });
