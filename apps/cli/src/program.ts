@@ -14,6 +14,8 @@ import { registerProvidersCommand } from './commands/providers.js';
 import { registerLoginCommand } from './commands/login.js';
 import { registerLogoutCommand } from './commands/logout.js';
 import { registerStatusCommand } from './commands/status.js';
+import { registerRefreshCommand } from './commands/refresh.js';
+import { registerCompletionCommand } from './commands/completion.js';
 import { registerInitCommand } from './commands/init-command.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerTrustCommand } from './commands/trust.js';
@@ -93,6 +95,7 @@ export function buildProgram(io: CliIO): Command {
   registerLoginCommand(context);
   registerLogoutCommand(context);
   registerStatusCommand(context);
+  registerRefreshCommand(context);
   registerInitCommand(context);
   registerSandboxCommand(context);
   registerTrustCommand(context);
@@ -100,6 +103,7 @@ export function buildProgram(io: CliIO): Command {
   registerCredentialCommand(context);
   registerSetupGitCommand(context);
   registerApiCommand(context);
+  registerCompletionCommand(context);
 
   return program;
 }
