@@ -71,7 +71,17 @@ describe('token stores from the CLI', () => {
     const shown = await status(dir);
     expect(shown.store).toEqual({ kind: 'file', path: file });
     expect(shown.providers).toEqual([
-      { provider: 'app', strategy: 'client-credentials', loggedIn: true, type: 'bearer', expiresAt: null, refreshable: false, scopes: [] },
+      {
+        provider: 'app',
+        strategy: 'client-credentials',
+        loggedIn: true,
+        tokenType: 'bearer',
+        expiresAt: null,
+        refreshable: false,
+        scopes: [],
+        user: null,
+        usable: true,
+      },
     ]);
     const human = await runBinary(['status'], { cwd: dir, env });
     expect(human.stdout).toMatch(/app\s+client-credentials\s+logged in, no expiry/);
