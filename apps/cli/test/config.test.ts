@@ -251,7 +251,11 @@ providers:
     expect(json.source).toBe(join(dir, 'tokensmith.config.yaml'));
     expect(json.origin).toBe('working-directory');
     expect(
-      json.providers.map((p: { provider: string; resolved: boolean; missingVariables: string[] }) => [p.provider, p.resolved, p.missingVariables]),
+      json.providers.map((p: { provider: string; resolved: boolean; missingVariables: string[] }) => [
+        p.provider,
+        p.resolved,
+        p.missingVariables,
+      ]),
     ).toEqual([
       ['good', true, []],
       ['other', false, ['OTHER_KEY', 'OTHER_SECRET', 'OTHER_BASE']],
@@ -262,7 +266,13 @@ providers:
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).providers).toEqual([
       { ...notLoggedIn, provider: 'good', strategy: 'client-credentials', usable: true },
-      { ...notLoggedIn, provider: 'other', strategy: 'oauth1-pin', usable: false, missingVariables: ['OTHER_KEY', 'OTHER_SECRET', 'OTHER_BASE'] },
+      {
+        ...notLoggedIn,
+        provider: 'other',
+        strategy: 'oauth1-pin',
+        usable: false,
+        missingVariables: ['OTHER_KEY', 'OTHER_SECRET', 'OTHER_BASE'],
+      },
     ]);
     // Its URLs leave this machine: the commands that send need the file trusted (listing did not).
     expect((await runInProcess(['trust'], { cwd: dir, env })).code).toBe(0);
