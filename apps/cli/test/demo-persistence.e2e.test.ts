@@ -12,7 +12,10 @@ const demoDir = (dir: string) => join(dir, '.config', 'tokensmith', 'demo');
 async function status(dir: string) {
   const result = await runBinary(['status', '--json'], { cwd: dir });
   expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as { store: { kind: string; path?: string }; providers: Array<{ provider: string; loggedIn: boolean; user?: string | null }> };
+  return JSON.parse(result.stdout) as {
+    store: { kind: string; path?: string };
+    providers: Array<{ provider: string; loggedIn: boolean; user?: string | null }>;
+  };
 }
 const row = (s: Awaited<ReturnType<typeof status>>, name: string) => s.providers.find((p) => p.provider === name)!;
 
