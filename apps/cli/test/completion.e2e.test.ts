@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, runBinary, tempDir, writeConfig } from './helpers.js';
+import { fileURLToPath } from 'node:url';
+import { BIN, runBinary, tempDir, writeConfig, type RunResult } from './helpers.js';
 
 // Issue 24: `tokensmith completion bash|zsh|fish`. The bash script is tested by running bash: source
 // it, check `complete -p tokensmith`, and drive `_tokensmith` through COMP_WORDS/COMP_CWORD as bash
@@ -9,6 +10,24 @@ import { BIN, runBinary, tempDir, writeConfig } from './helpers.js';
 // a secret, and a name carrying shell syntax is never expanded.
 
 const SECRET = 'literal-client-secret-7f3a';
+const LAUNCHER = fileURLToPath(new URL('../bin/tokensmith.cjs', import.meta.url));
+
+function runLauncher(launcher: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [launcher, ...argv], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '/usr/bin', HOME: cwd, XDG_CONFIG_HOME: join(cwd, '.config'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += String(c)));
+    child.stderr.on('data', (c) => (stderr += String(c)));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
 const CONFIG = `providers:
   github:
     strategy: device-code
@@ -120,6 +139,30 @@ comp tokensmith token github ''
     const demo = await runBinary(['__complete', 'providers'], { cwd: tempDir() });
     expect(demo.stdout.split('\n')).toContain('sandbox-app');
     expect(await runBinary(['__complete', 'accounts', 'github'], { cwd: dir })).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('the launcher answers __complete before the CLI loads (an install with only the quick bundles), as the full CLI does', async () => {
+    const dir = tempDir();
+    writeConfig(dir, 'providers:\n  github:\n    strategy: device-code\n  app:\n    strategy: client-credentials\n', 'plain.yaml');
+    const install = tempDir();
+    mkdirSync(join(install, 'bin'));
+    mkdirSync(join(install, 'dist'));
+    copyFileSync(LAUNCHER, join(install, 'bin', 'tokensmith.cjs'));
+    for (const file of ['quick-help.cjs', 'help-pages.json', 'quick-token.cjs'])
+      copyFileSync(fileURLToPath(new URL(`../dist/${file}`, import.meta.url)), join(install, 'dist', file));
+    const quick = join(install, 'bin', 'tokensmith.cjs');
+    for (const argv of [
+      ['--config', 'plain.yaml', '__complete', 'providers'],
+      ['__complete', 'providers'],
+    ]) {
+      const [answered, full] = await Promise.all([
+        runLauncher(quick, argv, dir),
+        runLauncher(LAUNCHER, argv, dir, { TOKENSMITH_NO_QUICK_PATH: '1' }),
+      ]);
+      expect(answered).toEqual(full);
+      expect(answered.code).toBe(0);
+    }
+    expect((await runLauncher(quick, ['-c', 'plain.yaml', '__complete', 'providers'], dir)).stdout).toBe('github\napp\n');
   });
 
   it('zsh and fish: syntactically valid where the shell exists; otherwise their content registers the function and asks __complete', async () => {

@@ -32,11 +32,10 @@ Examples:
     .argument('<what>', 'providers or accounts')
     .argument('[provider]', 'for accounts: the provider')
     .action(async (what: string, provider: string | undefined) => {
-      const { accountNames, providerNames } = await import('../completion/names.js');
+      const { completionNames } = await import('../completion/names.js');
       let names: string[] = [];
       try {
-        if (what === 'providers') names = await providerNames(io, global());
-        else if (what === 'accounts' && provider) names = await accountNames(io, global(), provider);
+        names = await completionNames(provider === undefined ? [what] : [what, provider], global(), io.cwd, io.env);
       } catch {
         // A Tab press must not print errors into the command line: a broken config completes nothing.
       }

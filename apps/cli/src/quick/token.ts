@@ -12,6 +12,7 @@ import { NO_QUICK_PATH_ENV, findStoredToken, mayBeTerminal, splitQuickArgs } fro
 
 export { NO_QUICK_PATH_ENV } from './stored-token.js';
 export { answerCredentialQuickly } from './credential.js';
+export { answerCompletionQuickly } from './complete.js';
 
 /**
  * Prints the stored token for `tokensmith token [provider] [--format F] [--json] [-c PATH] [--store S]`
