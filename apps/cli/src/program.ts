@@ -29,7 +29,7 @@ export { VERSION } from './version.js';
 const EXIT_CODES_HELP = `
 Exit codes:
   0    success
-  1    usage or config error
+  1    usage or config error; status: a provider it checks is not usable
   2    authentication error (bad credentials, denied, login required)
   3    network or provider error (timeout, 5xx, unreadable response)
   130  cancelled (Ctrl-C)
@@ -54,8 +54,9 @@ function examplesHelp(io: CliIO): string {
     : [
         '  $ tokensmith timeline twitter --user twitterapi --count 5',
         '  $ tokensmith login twitter-user             # OAuth 1.0a PIN or authorization code, per config',
-        '  $ tokensmith status',
+        '  $ tokensmith status twitter-user || tokensmith login twitter-user',
         '  $ tokensmith providers                      # which config file is read, and its providers',
+        '  $ source <(tokensmith completion bash)      # Tab completes commands, flags and provider names',
       ];
   return `\nExamples:\n${lines.join('\n')}\n${EXIT_CODES_HELP}`;
 }
