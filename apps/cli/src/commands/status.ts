@@ -44,7 +44,7 @@ function storedCredentials(store: TokenStore, oneByOne: boolean): (key: string) 
 function detailOf(row: StatusRow): string {
   if (row.missingVariables) return `unresolved: set ${row.missingVariables.join(', ')}`;
   if (row.tokenFrom) return `token from ${row.tokenFrom} (the store is not used)`;
-  if (!row.loggedIn) return row.usable ? 'no token yet (app-only: one is requested on first use)' : 'not logged in';
+  if (!row.loggedIn) return row.usable ? 'not logged in (app-only: a token is requested on first use)' : 'not logged in';
   // The user and the scopes come from the token response: remote text, neutralised for the terminal.
   const parts = [row.user ? `logged in as @${sanitizeForTerminal(row.user)}` : 'logged in'];
   parts.push(
