@@ -100,6 +100,7 @@ comp tokensmith completion ''
 comp tokensmith --config other.yaml login ''
 comp tokensmith refresh github --s
 comp tokensmith token github ''
+comp tokensmith exec ''
 `,
     );
     expect(output.split('\n')[0]).toBe('complete -F _tokensmith tokensmith');
@@ -116,6 +117,7 @@ comp tokensmith token github ''
     expect(got['tokensmith --config other.yaml login ']).toEqual(['elsewhere', 'twitter-app']);
     expect(got['tokensmith refresh github --s']).toEqual(['--scopes']);
     expect(got['tokensmith token github ']).toEqual([]);
+    expect(got['tokensmith exec ']).toEqual(['github', 'twitter-app']);
     // The name with shell syntax was neither offered nor run.
     expect(existsSync(join(dir, 'pwned'))).toBe(false);
     expect(output).not.toContain(SECRET);

@@ -79,7 +79,9 @@ export function completionSpec(program: Command): CompletionSpec {
         flags: [...command.options.map(flagSpec), help],
         args: command.registeredArguments.map((argument) => {
           const name = argument.name();
-          return name === 'provider' || name === 'account' ? name : 'other';
+          // `exec [provider-and-command...]` starts with a provider too.
+          if (name === 'provider' || name.startsWith('provider-')) return 'provider';
+          return name === 'account' ? 'account' : 'other';
         }),
       })),
   };
