@@ -23,7 +23,12 @@ if (!quickHelp) {
   // `token` and `credential get` with a stored, fresh token: dist/quick-token.cjs answers, or leaves
   // it all to the CLI (with the stdin bytes it read first, so the CLI sees all that git sent).
   const argv = process.argv.slice(2);
-  if (argv.includes('token')) {
+  // Tab in a shell: the completion scripts' `__complete`, answered from the config's names (quick/complete.ts).
+  if (argv.includes('__complete')) {
+    require(join(dist, 'quick-token.cjs'))
+      .answerCompletionQuickly(argv, process.env, process.cwd())
+      .then((answered) => answered || runCli());
+  } else if (argv.includes('token')) {
     require(join(dist, 'quick-token.cjs'))
       .answerTokenQuickly(argv, process.env, process.cwd())
       .then((answered) => answered || runCli());

@@ -33,3 +33,19 @@ export function messageFor(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message.split('\n')[0]}`;
   return 'unexpected error';
 }
+
+/**
+ * Ends a command with an exit code after it has printed all it has to say (`status` when a provider
+ * is not usable): `run()` returns the code and prints no error line.
+ *
+ * @example
+ * ```ts
+ * throw new QuietExit(EXIT.usage); // tokensmith exits 1, adding nothing to what the command printed
+ * ```
+ */
+export class QuietExit extends Error {
+  override name = 'QuietExit';
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}

@@ -1,8 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, exitCodeForCategory } from './cli-error.js';
+import { EXIT, QuietExit, exitCodeForCategory } from './cli-error.js';
 import { explain, recallProvider } from './hints/explain.js';
 import { findDefaultConfigFile } from './config/locate.js';
-import { VERSION } from './version.js';
+import { versionLine } from './version.js';
 import { storeOptionHelp } from './stores/index.js';
 import { formatHelpItem } from './help/pages.js';
 import { streamHasColor, styler, useColor, type CliIO } from './terminal/io.js';
@@ -14,6 +14,8 @@ import { registerProvidersCommand } from './commands/providers.js';
 import { registerLoginCommand } from './commands/login.js';
 import { registerLogoutCommand } from './commands/logout.js';
 import { registerStatusCommand } from './commands/status.js';
+import { registerRefreshCommand } from './commands/refresh.js';
+import { registerCompletionCommand } from './commands/completion.js';
 import { registerInitCommand } from './commands/init-command.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerTrustCommand } from './commands/trust.js';
@@ -27,7 +29,7 @@ export { VERSION } from './version.js';
 const EXIT_CODES_HELP = `
 Exit codes:
   0    success
-  1    usage or config error
+  1    usage or config error; status: a provider it checks is not usable
   2    authentication error (bad credentials, denied, login required)
   3    network or provider error (timeout, 5xx, unreadable response)
   130  cancelled (Ctrl-C)
@@ -52,8 +54,9 @@ function examplesHelp(io: CliIO): string {
     : [
         '  $ tokensmith timeline twitter --user twitterapi --count 5',
         '  $ tokensmith login twitter-user             # OAuth 1.0a PIN or authorization code, per config',
-        '  $ tokensmith status',
+        '  $ tokensmith status twitter-user || tokensmith login twitter-user',
         '  $ tokensmith providers                      # which config file is read, and its providers',
+        '  $ source <(tokensmith completion bash)      # Tab completes commands, flags and provider names',
       ];
   return `\nExamples:\n${lines.join('\n')}\n${EXIT_CODES_HELP}`;
 }
@@ -63,10 +66,10 @@ export function buildProgram(io: CliIO): Command {
   const style = styler(useColor(io));
   const program = new Command('tokensmith')
     .description('Log in to OAuth APIs with the strategy each provider needs, keep the tokens safe, and call a timeline.')
-    .version(VERSION)
+    .version(versionLine(), '-V, --version', "print the version, with Node's version and the platform")
     .option(
       '-c, --config <path>',
-      'config file (default: ./tokensmith.config.yaml|.yml|.json, else $XDG_CONFIG_HOME/tokensmith/config.yaml)',
+      'config file (default: $TOKENSMITH_CONFIG, else ./tokensmith.config.yaml|.yml|.json, else $XDG_CONFIG_HOME/tokensmith/config.yaml)',
     )
     .addOption(new Option('--store <store>', storeOptionHelp()))
     .option('-v, --verbose', 'log requests (secrets masked)')
@@ -93,6 +96,7 @@ export function buildProgram(io: CliIO): Command {
   registerLoginCommand(context);
   registerLogoutCommand(context);
   registerStatusCommand(context);
+  registerRefreshCommand(context);
   registerInitCommand(context);
   registerSandboxCommand(context);
   registerTrustCommand(context);
@@ -100,6 +104,7 @@ export function buildProgram(io: CliIO): Command {
   registerCredentialCommand(context);
   registerSetupGitCommand(context);
   registerApiCommand(context);
+  registerCompletionCommand(context);
 
   return program;
 }
@@ -114,6 +119,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return io.signal?.aborted ? EXIT_CANCELLED : EXIT.ok;
   } catch (error) {
     if (error instanceof ChildExit) return error.code; // `exec`: the command's own exit code
+    if (error instanceof QuietExit) return error.code; // the command said why (`status`)
     if (io.signal?.aborted) {
       // Ctrl-C or SIGTERM: the command has cleaned up (listener closed, nothing half-written).
       io.stderr.write('\nCancelled; nothing was stored.\n');

@@ -1,4 +1,4 @@
-import { createLoggingFetch, debugEnabled, type Credentials } from '@tokensmith/core/kit';
+import { createLoggingFetch, debugEnabled } from '@tokensmith/core/kit';
 import { createProgress, type CliIO, type Progress } from './terminal/io.js';
 import type { CliContext, GlobalOptions } from './context.js';
 
@@ -40,6 +40,14 @@ export async function withProvider<T>(
     /** Picks the provider from the loaded config instead of `name` (`credential`: the one serving git's host). */
     choose?: (context: CliContext) => string;
     tapStore?: (store: import('@tokensmith/core').TokenStore) => import('@tokensmith/core').TokenStore;
+    /**
+     * The provider settings to build from, given the picked ones (`refresh --scopes`: the same
+     * provider asking for more scopes). The store stays bound to the picked provider's endpoints.
+     */
+    configure?: (picked: {
+      name: string;
+      provider: import('./config/schema.js').ProviderConfig;
+    }) => import('./config/schema.js').ProviderConfig;
     prepare?: (picked: {
       name: string;
       provider: import('./config/schema.js').ProviderConfig;
@@ -58,7 +66,8 @@ export async function withProvider<T>(
     const picked = pickProvider(context, flags.choose?.(context) ?? name);
     if (context.demo) progress.succeed(`No config file found: using the ${context.source}`);
     const store = (await context.store()).forProvider(picked.provider);
-    const built = await buildProvider(picked.provider, flags.tapStore?.(store) ?? store, {
+    const settings = flags.configure?.(picked) ?? picked.provider;
+    const built = await buildProvider(settings, flags.tapStore?.(store) ?? store, {
       io,
       progress,
       prompter,
@@ -79,7 +88,7 @@ export async function withProvider<T>(
     return await fn({
       context,
       name: picked.name,
-      config: picked.provider,
+      config: settings,
       progress,
       provider,
       fetch: ownFetch,
@@ -90,28 +99,4 @@ export async function withProvider<T>(
     prompter.close();
     await context.close();
   }
-}
-
-/** What `status` and `login --json` say about stored credentials (never the tokens). */
-export interface CredentialStatus {
-  loggedIn: boolean;
-  type?: 'bearer' | 'oauth1';
-  expiresAt?: string | null;
-  refreshable?: boolean;
-  scopes?: string[];
-  user?: string | null;
-}
-
-/** Describes stored credentials without revealing them. */
-export function describeCredentials(credentials: Credentials | undefined): CredentialStatus {
-  if (!credentials) return { loggedIn: false };
-  if (credentials.type === 'oauth1')
-    return { loggedIn: true, type: 'oauth1', expiresAt: null, user: credentials.extra?.screen_name ?? null };
-  return {
-    loggedIn: true,
-    type: 'bearer',
-    expiresAt: credentials.expiresAt === undefined ? null : new Date(credentials.expiresAt).toISOString(),
-    refreshable: credentials.refreshToken !== undefined,
-    scopes: credentials.scope ?? [],
-  };
 }

@@ -115,7 +115,7 @@ describe('token --format', () => {
     const envFormat = await runBinary(['token', 'app', '--format', 'env'], { cwd: dir, env });
     expect(envFormat.stdout).toBe(`TOKENSMITH_TOKEN='${token}'\nTOKENSMITH_TOKEN_EXPIRES_AT=''\n`);
     const json = await runBinary(['token', 'app', '--format', 'json'], { cwd: dir, env });
-    expect(JSON.parse(json.stdout)).toMatchObject({ provider: 'app', access_token: token });
+    expect(JSON.parse(json.stdout)).toMatchObject({ provider: 'app', accessToken: token });
     expect((await runBinary(['token', 'app', '--json'], { cwd: dir, env })).stdout).toBe(json.stdout);
     const exec = await runBinary(['token', 'app', '--format', 'exec-credential'], {
       cwd: dir,
@@ -249,11 +249,11 @@ describe('login --with-token', () => {
     const json = JSON.stringify({ access_token: 'from-json', expires_in: 600, token_type: 'Bearer' });
     expect((await runBinary(['login', 'app', '--with-token'], { cwd: dir, env, stdin: json })).code).toBe(0);
     const printed = JSON.parse((await runBinary(['token', 'app', '--json'], { cwd: dir, env })).stdout) as {
-      access_token: string;
-      expires_at: string;
+      accessToken: string;
+      expiresAt: string;
     };
-    expect(printed.access_token).toBe('from-json');
-    expect(Date.parse(printed.expires_at) - Date.now()).toBeGreaterThan(500_000);
+    expect(printed.accessToken).toBe('from-json');
+    expect(Date.parse(printed.expiresAt) - Date.now()).toBeGreaterThan(500_000);
     const empty = await runBinary(['login', 'app', '--with-token'], { cwd: dir, env, stdin: '' });
     expect(empty.code).toBe(1);
     expect(empty.stderr).toContain('no token on standard input');

@@ -12,8 +12,9 @@ describe('token formats', () => {
     expect(formatToken(bearer, 'header', context)).toBe("Authorization: Bearer AAAA'$(x)\n");
     expect(JSON.parse(formatToken(bearer, 'json', context))).toMatchObject({
       provider: 'x',
-      access_token: "AAAA'$(x)",
-      expires_at: '2026-12-07T12:00:00.000Z',
+      tokenType: 'bearer',
+      accessToken: "AAAA'$(x)",
+      expiresAt: '2026-12-07T12:00:00.000Z',
     });
   });
 

@@ -44,8 +44,8 @@ describe('tokensmith sandbox', () => {
       expect(timeline.code).toBe(0);
       expect(readFileSync(demoTokens, 'utf8')).toContain('accessToken');
       expect(existsSync(join(dir, '.config', 'tokensmith', 'tokens.json'))).toBe(false);
-      const status = JSON.parse((await runBinary(['status', '--json'], { cwd: dir })).stdout) as { store: string };
-      expect(status.store).toBe(`file ${demoTokens}`);
+      const status = JSON.parse((await runBinary(['status', '--json'], { cwd: dir })).stdout) as { store: unknown };
+      expect(status.store).toEqual({ kind: 'file', path: demoTokens });
       expect(timeline.stdout).toMatch(/^Tweet: /);
       expect(stderr).toMatch(/sandbox listening on http:\/\/127\.0\.0\.1:\d+/);
     } finally {

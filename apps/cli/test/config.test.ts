@@ -182,7 +182,7 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
     const result = await runInProcess(['providers', '--json'], { cwd: dir, env: { S: SECRET, TOKENSMITH_TRUSTED_VARIABLES: 'S' } });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).providers).toEqual([
-      { name: 'x', strategy: 'client-credentials', default: false, timeline: null, resolved: true, missingVariables: [] },
+      { provider: 'x', strategy: 'client-credentials', default: false, scopes: [], timeline: null, resolved: true, missingVariables: [] },
     ]);
     expect(result.stdout + result.stderr).not.toContain(SECRET);
   });
@@ -251,16 +251,28 @@ providers:
     expect(json.source).toBe(join(dir, 'tokensmith.config.yaml'));
     expect(json.origin).toBe('working-directory');
     expect(
-      json.providers.map((p: { name: string; resolved: boolean; missingVariables: string[] }) => [p.name, p.resolved, p.missingVariables]),
+      json.providers.map((p: { provider: string; resolved: boolean; missingVariables: string[] }) => [
+        p.provider,
+        p.resolved,
+        p.missingVariables,
+      ]),
     ).toEqual([
       ['good', true, []],
       ['other', false, ['OTHER_KEY', 'OTHER_SECRET', 'OTHER_BASE']],
     ]);
     const status = await runInProcess(['--store', 'memory', 'status', '--json'], { cwd: dir, env });
+    // The fields every command's JSON shares (commands/json-fields.ts): present, null or empty, never missing.
+    const notLoggedIn = { loggedIn: false, tokenType: null, expiresAt: null, refreshable: false, scopes: [], user: null };
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).providers).toEqual([
-      { provider: 'good', strategy: 'client-credentials', loggedIn: false },
-      { provider: 'other', strategy: 'oauth1-pin', loggedIn: false, missingVariables: ['OTHER_KEY', 'OTHER_SECRET', 'OTHER_BASE'] },
+      { ...notLoggedIn, provider: 'good', strategy: 'client-credentials', usable: true },
+      {
+        ...notLoggedIn,
+        provider: 'other',
+        strategy: 'oauth1-pin',
+        usable: false,
+        missingVariables: ['OTHER_KEY', 'OTHER_SECRET', 'OTHER_BASE'],
+      },
     ]);
     // Its URLs leave this machine: the commands that send need the file trusted (listing did not).
     expect((await runInProcess(['trust'], { cwd: dir, env })).code).toBe(0);
@@ -307,16 +319,16 @@ providers:
     expect(statSync(userPath).mode & 0o777).toBe(0o600);
     expect(statSync(join(xdg, 'tokensmith')).mode & 0o777).toBe(0o700);
     const user = JSON.parse((await runInProcess(['providers', '--json'], { cwd: dir, env: userEnv })).stdout);
-    expect([user.source, user.origin, user.providers[0].name]).toEqual([userPath, 'user', 'twitter']);
+    expect([user.source, user.origin, user.providers[0].provider]).toEqual([userPath, 'user', 'twitter']);
     expect((await runInProcess(['providers'], { cwd: dir, env: userEnv })).stdout).toContain(`from ${userPath}`);
     writeConfig(dir, two);
     const local = JSON.parse((await runInProcess(['providers', '--json'], { cwd: dir, env: userEnv })).stdout);
-    expect([local.origin, local.providers[0].name]).toEqual(['working-directory', 'good']);
+    expect([local.origin, local.providers[0].provider]).toEqual(['working-directory', 'good']);
     writeConfig(dir, two.replace(/good/g, 'picked'), 'picked.yaml');
     const explicit = JSON.parse(
       (await runInProcess(['--config', 'picked.yaml', 'providers', '--json'], { cwd: dir, env: userEnv })).stdout,
     );
-    expect([explicit.origin, explicit.providers[0].name]).toEqual(['explicit', 'picked']);
+    expect([explicit.origin, explicit.providers[0].provider]).toEqual(['explicit', 'picked']);
   });
 
   it('defaults XDG_CONFIG_HOME to ~/.config, as gh does', async () => {

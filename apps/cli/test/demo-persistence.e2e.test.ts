@@ -12,7 +12,10 @@ const demoDir = (dir: string) => join(dir, '.config', 'tokensmith', 'demo');
 async function status(dir: string) {
   const result = await runBinary(['status', '--json'], { cwd: dir });
   expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as { store: string; providers: Array<{ provider: string; loggedIn: boolean; user?: string | null }> };
+  return JSON.parse(result.stdout) as {
+    store: { kind: string; path?: string };
+    providers: Array<{ provider: string; loggedIn: boolean; user?: string | null }>;
+  };
 }
 const row = (s: Awaited<ReturnType<typeof status>>, name: string) => s.providers.find((p) => p.provider === name)!;
 
@@ -26,7 +29,7 @@ describe('the built-in demo persists between commands', () => {
     expect(await pty.exited).toBe(0);
 
     const after = await status(dir);
-    expect(after.store).toContain(join(demoDir(dir), 'demo-tokens.json'));
+    expect(after.store).toEqual({ kind: 'file', path: join(demoDir(dir), 'demo-tokens.json') });
     expect(row(after, 'sandbox-oauth1')).toMatchObject({ loggedIn: true, user: 'twitterapi' });
     expect(statSync(join(demoDir(dir), 'demo-tokens.json')).mode & 0o777).toBe(0o600);
     expect(existsSync(join(dir, '.config', 'tokensmith', 'tokens.json'))).toBe(false); // real tokens untouched

@@ -50,9 +50,9 @@ describe('tokensmith (built binary) against a real sandbox', () => {
     expect(posts[0]!.text).toBe('Ünïcödé survives the round trip: café ☕ 日本語 🚀');
     const token = await runBinary(['token', '--json'], { cwd: dir, env });
     expect(token.code).toBe(0);
-    const body = JSON.parse(token.stdout) as { access_token: string; expires_at: string | null };
-    expect(sandbox.state.appTokens.has(body.access_token)).toBe(true);
-    expect(body.expires_at).toBeNull();
+    const body = JSON.parse(token.stdout) as { accessToken: string; expiresAt: string | null };
+    expect(sandbox.state.appTokens.has(body.accessToken)).toBe(true);
+    expect(body.expiresAt).toBeNull();
   });
 
   it('runs against the embedded sandbox when there is no config file (npm start)', async () => {

@@ -114,7 +114,7 @@ describe('no secret in any output, with --verbose and DEBUG=tokensmith*', () => 
     expect((await run('timeline app', ['timeline', 'app', '--count', '1'], cwd)).code).toBe(0);
     const token = await run('token app', ['token', 'app', '--json'], cwd);
     expect(token.code).toBe(0);
-    outputs[outputs.length - 1]!.allowed = (JSON.parse(token.stdout) as { access_token: string }).access_token;
+    outputs[outputs.length - 1]!.allowed = (JSON.parse(token.stdout) as { accessToken: string }).accessToken;
 
     expect((await twoStepLogin(cwd, (pin) => pin)).code).toBe(0);
     expect((await run('timeline user1', ['timeline', 'user1', '--count', '1'], { ...cwd, stdin: '' })).code).toBe(0);

@@ -110,7 +110,10 @@ describe('a keychain whose bus never answers after the handshake', () => {
       expect(run.stderr).toMatch(
         /^notice: no OS keychain answered \(.*did not answer( \(\w+\))? within 1500 ms.*\); tokens are stored in the file /m,
       );
-      expect((JSON.parse(run.stdout) as { store: string }).store).toBe(`file ${join(dir, '.config', 'tokensmith', 'tokens.json')}`);
+      expect((JSON.parse(run.stdout) as { store: unknown }).store).toEqual({
+        kind: 'file',
+        path: join(dir, '.config', 'tokensmith', 'tokens.json'),
+      });
     } finally {
       await bus.close();
     }

@@ -6,6 +6,7 @@ import { DEMO_CREDENTIALS, startSandbox, type Sandbox } from '@tokensmith/sandbo
 import { startRedisServer, type RedisServer } from '@tokensmith/store-redis/testing';
 import { startKeyringSession, type KeyringSession } from '@tokensmith/store-keychain/testing';
 import { SANDBOX_ENV, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig, approveInBrowser } from './helpers.js';
+import { maskStoreUrl } from '../src/stores/mask.js';
 
 let sandbox: Sandbox;
 let redis: RedisServer;
@@ -41,7 +42,7 @@ async function status(dir: string, store: string[] = []) {
   const result = await runBinary([...store, 'status', '--json'], { cwd: dir, env });
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout) as {
-    store: string;
+    store: { kind: string; path?: string };
     providers: Array<{ provider: string; loggedIn: boolean; expiresAt?: string | null }>;
   };
 }
@@ -68,9 +69,19 @@ describe('token stores from the CLI', () => {
     expect(readFileSync(file, 'utf8')).toContain(token);
 
     const shown = await status(dir);
-    expect(shown.store).toBe(`file ${file}`);
+    expect(shown.store).toEqual({ kind: 'file', path: file });
     expect(shown.providers).toEqual([
-      { provider: 'app', strategy: 'client-credentials', loggedIn: true, type: 'bearer', expiresAt: null, refreshable: false, scopes: [] },
+      {
+        provider: 'app',
+        strategy: 'client-credentials',
+        loggedIn: true,
+        tokenType: 'bearer',
+        expiresAt: null,
+        refreshable: false,
+        scopes: [],
+        user: null,
+        usable: true,
+      },
     ]);
     const human = await runBinary(['status'], { cwd: dir, env });
     expect(human.stdout).toMatch(/app\s+client-credentials\s+logged in, no expiry/);
@@ -104,7 +115,7 @@ describe('token stores from the CLI', () => {
     writeConfig(dir, config());
     for (let i = 0; i < 2; i++) expect((await runBinary(['--store', 'memory', 'token'], { cwd: dir, env })).code).toBe(0);
     expect(sandbox.stats.tokenRequests).toBe(2);
-    expect((await status(dir, ['--store', 'memory'])).store).toBe('memory (this process only)');
+    expect((await status(dir, ['--store', 'memory'])).store).toEqual({ kind: 'memory' });
   });
 
   it('redis://: processes share the token through a real redis-server; status hides the password', async () => {
@@ -117,7 +128,7 @@ describe('token stores from the CLI', () => {
     for (const run of runs) expect(run.code).toBe(0);
     expect(sandbox.stats.tokenRequests).toBe(1);
     const shown = await status(dir, ['--store', url]);
-    expect(shown.store).toBe(`redis ${new URL(url).host}`);
+    expect(shown.store).toEqual({ kind: 'redis', path: maskStoreUrl(url) });
     expect(shown.providers[0]!.loggedIn).toBe(true);
     expect((await runBinary(['--store', url, 'logout', 'app'], { cwd: dir, env })).code).toBe(0);
     expect((await status(dir, ['--store', url])).providers[0]!.loggedIn).toBe(false);
@@ -215,7 +226,7 @@ describe('the OS keychain from the CLI (a real gnome-keyring in a private D-Bus 
 
     const shown = await runBinary(['--store', 'keychain', 'status', '--json'], { cwd: dir, env: withKeyring() });
     expect(JSON.parse(shown.stdout)).toMatchObject({
-      store: 'keychain (service tokensmith)',
+      store: { kind: 'keychain', path: 'tokensmith' },
       providers: [{ provider: 'app', loggedIn: true }],
     });
     expect(shown.stdout).not.toContain(token);
@@ -231,16 +242,16 @@ describe('the OS keychain from the CLI (a real gnome-keyring in a private D-Bus 
     expect(run.code).toBe(0);
     expect(run.stderr).not.toContain('notice:');
     const status = JSON.parse((await runBinary(['status', '--json'], { cwd: dir, env: withKeyring() })).stdout) as {
-      store: string;
+      store: { kind: string; path?: string };
       providers: Array<{ loggedIn: boolean }>;
     };
-    expect(status).toMatchObject({ store: 'keychain (service tokensmith)', providers: [{ loggedIn: true }] });
+    expect(status).toMatchObject({ store: { kind: 'keychain', path: 'tokensmith' }, providers: [{ loggedIn: true }] });
     // Moving between stores is a new login, never a silent copy: the file starts empty.
     const file = join(dir, 'explicit', 'tokens.json');
     const inFile = JSON.parse(
       (await runBinary(['status', '--json'], { cwd: dir, env: { ...withKeyring(), TOKENSMITH_TOKEN_FILE: file } })).stdout,
     ) as typeof status;
-    expect(inFile).toMatchObject({ store: `file ${file}`, providers: [{ loggedIn: false }] });
+    expect(inFile).toMatchObject({ store: { kind: 'file', path: file }, providers: [{ loggedIn: false }] });
     expect((await runBinary(['logout', 'app'], { cwd: dir, env: withKeyring() })).code).toBe(0);
     expect(await keyring.secretTool(['search', '--all', 'service', 'tokensmith'])).toBe('');
   });

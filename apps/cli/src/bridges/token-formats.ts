@@ -1,5 +1,6 @@
 import type { Credentials } from '@tokensmith/core';
 import { CliError } from '../cli-error.js';
+import { tokenFields } from '../commands/json-fields.js';
 
 // How `tokensmith token --format F` hands a token to another program. Each format is what that
 // program reads: a bare token (curl's `$(...)`), an HTTP header line, shell assignments for `eval`
@@ -22,6 +23,8 @@ export interface TokenContext {
   strategy: string;
   /** Whether the token is bound to a key (DPoP): it is useless as a bare header. */
   senderConstrained?: boolean;
+  /** The account the credentials belong to, as the strategy adapter reads it (`statusUser`), for `json`. */
+  user?: ((credentials: Credentials) => string | undefined) | undefined;
   /** `KUBERNETES_EXEC_INFO`, as kubectl passes it to an exec plugin. */
   execInfo?: string | undefined;
 }
@@ -111,26 +114,7 @@ export function formatToken(credentials: Credentials, format: TokenFormat, conte
     case 'raw':
       return `${credentials.type === 'bearer' ? credentials.accessToken : credentials.token}\n`;
     case 'json':
-      return `${JSON.stringify(
-        credentials.type === 'bearer'
-          ? {
-              provider: context.provider,
-              strategy: context.strategy,
-              token_type: 'bearer',
-              access_token: credentials.accessToken,
-              expires_at: expiresAt ?? null,
-              scope: credentials.scope ?? [],
-            }
-          : {
-              provider: context.provider,
-              strategy: context.strategy,
-              oauth_token: credentials.token,
-              oauth_token_secret: credentials.tokenSecret,
-              ...credentials.extra,
-            },
-        null,
-        2,
-      )}\n`;
+      return `${JSON.stringify(tokenFields(credentials, context.provider, context.strategy, context.user), null, 2)}\n`;
     case 'header':
       return `Authorization: Bearer ${bearerOnly(credentials, context, format)}\n`;
     case 'env': {

@@ -1,7 +1,8 @@
 import type { CommandContext } from '../command-context.js';
 import type { ProviderConfig } from '../config/schema.js';
 import type { GlobalOptions } from '../context.js';
-import { withProvider, describeCredentials } from '../session.js';
+import type { Credentials } from '@tokensmith/core';
+import { withProvider } from '../session.js';
 import type { LoginFlags } from '../strategies/adapter.js';
 
 /** Registers `tokensmith login`. */
@@ -59,9 +60,15 @@ Examples:
         async ({ name: providerName, config, provider, progress, context }) => {
           const { isInteractive } = await import('../strategies/adapter.js');
           const adapter = strategyAdapter(config.strategy);
-          const print = (credentials: Parameters<typeof describeCredentials>[0]) => {
+          const { credentialFields, providerFields, storeField } = await import('./json-fields.js');
+          const store = storeField((await context.store()).where);
+          const print = (credentials: Credentials) => {
             progress.succeed(`Logged in to ${providerName}`);
-            const result = { provider: providerName, strategy: provider.strategy, ...describeCredentials(credentials) };
+            const result = {
+              ...providerFields(providerName, config.strategy),
+              store,
+              ...credentialFields(credentials, adapter.statusUser),
+            };
             if (flags.json)
               io.stdout.write(
                 (adapter.jsonLines ? JSON.stringify({ event: 'logged_in', ...result }) : JSON.stringify(result, null, 2)) + '\n',

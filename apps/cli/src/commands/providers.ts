@@ -9,13 +9,16 @@ export function registerProvidersCommand({ program, io, global, stdoutStyle: sty
     .addHelpText('after', '\nExamples:\n  $ tokensmith providers\n  $ tokensmith --config work.yaml providers --json')
     .action(async (flags: { json?: boolean }) => {
       const { openContext } = await import('../context.js');
+      const { providerFields } = await import('./json-fields.js');
+      const { strategyAdapter } = await import('../strategies/index.js');
       // Listing sends nothing anywhere: it needs neither the variables nor the file's trust.
       const context = await openContext(global(), io, { purpose: 'inspect' });
       try {
         const rows = context.entries.map((entry) => ({
-          name: entry.name,
-          strategy: entry.strategy,
+          ...providerFields(entry.name, entry.strategy),
           default: entry.name === context.config.defaultProvider,
+          // The scopes the config asks for (empty for a strategy without scopes, or an unresolved provider).
+          scopes: entry.config ? (strategyAdapter(entry.config.strategy).scopes?.of(entry.config) ?? []) : [],
           timeline: entry.config?.timeline?.url ?? null,
           resolved: entry.config !== undefined,
           missingVariables: entry.missing,
@@ -26,7 +29,7 @@ export function registerProvidersCommand({ program, io, global, stdoutStyle: sty
           io.stdout.write(`${style.dim(`from ${context.source}`)}\n`);
           for (const row of rows) {
             const missing = row.resolved ? '' : `  ${style.yellow(`unresolved: set ${row.missingVariables.join(', ')}`)}`;
-            io.stdout.write(`${row.default ? '*' : ' '} ${style.bold(row.name.padEnd(20))} ${row.strategy}${missing}\n`);
+            io.stdout.write(`${row.default ? '*' : ' '} ${style.bold(row.provider.padEnd(20))} ${row.strategy}${missing}\n`);
           }
         }
       } finally {

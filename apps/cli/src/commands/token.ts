@@ -17,6 +17,7 @@ export function registerTokenCommand({ program, io, global }: CommandContext): v
     )
     .action(async (name: string | undefined, flags: { json?: boolean; browser?: boolean; format?: string }) => {
       const { formatToken, isTokenFormat, TOKEN_FORMATS } = await import('../bridges/token-formats.js');
+      const { strategyAdapter } = await import('../strategies/index.js');
       const format = flags.format ?? (flags.json ? 'json' : 'raw');
       if (!isTokenFormat(format) || (flags.json && format !== 'json')) {
         const { CliError } = await import('../cli-error.js');
@@ -24,7 +25,7 @@ export function registerTokenCommand({ program, io, global }: CommandContext): v
       }
       // Another program reads stdout: progress lines on stderr only for a person at a terminal.
       const quiet = !io.stdout.isTTY;
-      await withProvider(io, global(), name, { ...flags, quiet }, async ({ name: providerName, provider, progress }) => {
+      await withProvider(io, global(), name, { ...flags, quiet }, async ({ name: providerName, config, provider, progress }) => {
         progress.start(`Getting a token for ${providerName}`);
         const credentials = await provider.getToken(io.signal ? { signal: io.signal } : {});
         progress.stop();
@@ -32,6 +33,7 @@ export function registerTokenCommand({ program, io, global }: CommandContext): v
           formatToken(credentials, format, {
             provider: providerName,
             strategy: provider.strategy,
+            user: strategyAdapter(config.strategy).statusUser,
             senderConstrained: isSenderConstrained(credentials),
             execInfo: io.env.KUBERNETES_EXEC_INFO,
           }),

@@ -17,7 +17,8 @@ any URL and where tokens are stored. If it references variables other than TOKEN
 allowed), names a host other than this machine, names a store location (file:PATH, redis://), or is
 not yours, tokensmith uses it only once you have read it and run tokensmith trust; any change to the
 file asks again.
---config PATH and $XDG_CONFIG_HOME/tokensmith/config.yaml are always trusted.
+--config PATH and $XDG_CONFIG_HOME/tokensmith/config.yaml are always trusted; so is the file
+TOKENSMITH_CONFIG names, unless it lies inside the working directory (then it is checked as above).
 
 Examples:
   $ tokensmith trust

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { ProviderConfig, TokensmithConfig } from './schema.js';
 import type { Substitution } from './env.js';
 import { CliError } from '../cli-error.js';
-import { findDefaultConfigFile, type ConfigOrigin } from './locate.js';
+import { CONFIG_ENV, configFromEnvironment, findDefaultConfigFile, type ConfigOrigin } from './locate.js';
 import {
   isMapping,
   isReservedName,
@@ -45,8 +45,8 @@ export interface LoadedConfig {
 }
 
 /**
- * Finds the config file: `--config PATH`, else the first of {@link CONFIG_FILE_NAMES} in `cwd`, else
- * the user-level `$XDG_CONFIG_HOME/tokensmith/config.yaml`.
+ * Finds the config file: `--config PATH`, else the file `TOKENSMITH_CONFIG` names, else the first of
+ * {@link CONFIG_FILE_NAMES} in `cwd`, else the user-level `$XDG_CONFIG_HOME/tokensmith/config.yaml`.
  */
 export function findConfigFile(
   explicit: string | undefined,
@@ -54,8 +54,17 @@ export function findConfigFile(
   env: NodeJS.ProcessEnv = {},
   flag = '--config',
 ): { path: string; origin: ConfigOrigin } | undefined {
-  if (explicit === undefined) return findDefaultConfigFile(cwd, env);
-  const path = resolve(cwd, explicit);
+  if (explicit === undefined) {
+    const named = configFromEnvironment(cwd, env);
+    if (named === undefined) return findDefaultConfigFile(cwd, env);
+    // Checked as --config is, the message naming the variable instead of the flag.
+    return { ...requireConfigFile(named.path, flag ? CONFIG_ENV : ''), origin: named.origin };
+  }
+  return requireConfigFile(resolve(cwd, explicit), flag);
+}
+
+/** `path` as an explicit config file, or a usage error naming `flag` (the flag or variable that gave it) when it is missing or a directory. */
+function requireConfigFile(path: string, flag: string): { path: string; origin: ConfigOrigin } {
   let stat;
   try {
     stat = statSync(path);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CliError } from '../cli-error.js';
 import { sanitizeForTerminal } from '../terminal/safety.js';
 
@@ -56,11 +56,38 @@ export function configSearchPath(cwd: string, env: NodeJS.ProcessEnv): string[] 
   return [...CONFIG_FILE_NAMES.map((name) => resolve(cwd, name)), userConfigPath(env)];
 }
 
+/** The environment variable naming the config file when `--config` is not given (the flag wins). */
+export const CONFIG_ENV = 'TOKENSMITH_CONFIG';
+
 /**
- * The config file used without `--config`: the first of {@link CONFIG_FILE_NAMES} in `cwd`, else the
- * user-level `$XDG_CONFIG_HOME/tokensmith/config.yaml`; undefined when there is neither (the demo).
+ * The config file `TOKENSMITH_CONFIG` names (resolved against `cwd`; empty counts as unset), whether
+ * or not it exists. It is the user's own choice, as `--config` is, except for a file inside the
+ * working directory: a repository's environment loader (direnv, mise, a dotenv script) may have set
+ * the variable there, so such a file is trust-checked as a working-directory config is (config/trust.ts).
+ *
+ * @example
+ * ```ts
+ * configFromEnvironment('/work/app', { TOKENSMITH_CONFIG: '/home/ada/work.yaml' }); // { path: '/home/ada/work.yaml', origin: 'explicit' }
+ * configFromEnvironment('/work/app', { TOKENSMITH_CONFIG: 'ci.yaml' }); // { path: '/work/app/ci.yaml', origin: 'working-directory' }
+ * ```
+ */
+export function configFromEnvironment(cwd: string, env: NodeJS.ProcessEnv): { path: string; origin: ConfigOrigin } | undefined {
+  const named = env[CONFIG_ENV];
+  if (named === undefined || named === '') return undefined;
+  const path = resolve(cwd, named);
+  const fromHere = relative(resolve(cwd), path);
+  const inside = fromHere === '' || (!fromHere.startsWith('..') && !isAbsolute(fromHere));
+  return { path, origin: inside ? 'working-directory' : 'explicit' };
+}
+
+/**
+ * The config file used without `--config`: the one `TOKENSMITH_CONFIG` names (see
+ * {@link configFromEnvironment}), else the first of {@link CONFIG_FILE_NAMES} in `cwd`, else the
+ * user-level `$XDG_CONFIG_HOME/tokensmith/config.yaml`; undefined when there is none (the demo).
  */
 export function findDefaultConfigFile(cwd: string, env: NodeJS.ProcessEnv = {}): { path: string; origin: ConfigOrigin } | undefined {
+  const named = configFromEnvironment(cwd, env);
+  if (named !== undefined) return named;
   const local = CONFIG_FILE_NAMES.map((name) => resolve(cwd, name)).find((path) => existsSync(path));
   if (local !== undefined) return { path: local, origin: 'working-directory' };
   // With an unusable HOME there is no user config to find (commands refuse such a HOME before loading; --help just looks).

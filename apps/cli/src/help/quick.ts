@@ -1,7 +1,7 @@
 import { fstatSync, readFileSync, statSync, writeSync, type Stats } from 'node:fs';
 import { findDefaultConfigFile } from '../config/locate.js';
 import { helpRequest, renderHelpPage, type HelpPages } from './pages.js';
-import { VERSION } from '../version.js';
+import { versionLine } from '../version.js';
 import { exitCodeAfterOutput, isReaderGone, outputFailureLine } from '../terminal/output-failure.js';
 
 function readPages(path: string): HelpPages | undefined {
@@ -77,7 +77,7 @@ export function answerHelpQuickly(argv: readonly string[], pagesPath: string): b
   const request = pages && helpRequest(argv, Object.keys(pages.commands));
   if (!pages || !request) return false;
   if ('version' in request) {
-    writeOut(`${VERSION}\n`);
+    writeOut(`${versionLine()}\n`);
     return true;
   }
   const segments =

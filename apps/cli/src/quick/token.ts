@@ -1,6 +1,7 @@
 import { formatToken, isTokenFormat } from '../bridges/token-formats.js';
 import { isSenderConstrained } from '../bridges/bare-token.js';
 import { writeOut } from '../help/quick.js';
+import { STRATEGIES_BY_NAME } from '../strategies/index.js';
 import { NO_QUICK_PATH_ENV, findStoredToken, mayBeTerminal, splitQuickArgs } from './stored-token.js';
 
 // `tokensmith token` with a stored, fresh token answered before the CLI loads (quick/stored-token.ts
@@ -11,6 +12,7 @@ import { NO_QUICK_PATH_ENV, findStoredToken, mayBeTerminal, splitQuickArgs } fro
 
 export { NO_QUICK_PATH_ENV } from './stored-token.js';
 export { answerCredentialQuickly } from './credential.js';
+export { answerCompletionQuickly } from './complete.js';
 
 /**
  * Prints the stored token for `tokensmith token [provider] [--format F] [--json] [-c PATH] [--store S]`
@@ -41,6 +43,7 @@ export async function answerTokenQuickly(argv: readonly string[], env: NodeJS.Pr
     const text = formatToken(found.credentials, format, {
       provider: found.name,
       strategy: found.config.strategy,
+      user: STRATEGIES_BY_NAME[found.config.strategy].statusUser,
       senderConstrained: isSenderConstrained(found.credentials),
       execInfo: env.KUBERNETES_EXEC_INFO,
     });

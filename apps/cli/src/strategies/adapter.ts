@@ -100,7 +100,21 @@ export interface StrategyAdapter<N extends string = string, S extends StrategySc
   /** The field that lists the scopes (`scope` or `scopes`), named when the provider refuses them. */
   scopeField: string;
   /** The user `status` names for stored credentials (from the token response; display only), if the strategy can tell. */
-  statusUser?(credentials: Credentials): string | undefined;
+  statusUser?: (credentials: Credentials) => string | undefined;
+  /**
+   * How `tokensmith refresh` renews its tokens: `refresh-token` (the stored refresh token; without
+   * one, a new login), `app-token` (a new token from the app's own credentials, no person needed),
+   * `login-only` (its tokens neither expire nor renew: only a new login replaces them).
+   */
+  renewal: 'refresh-token' | 'app-token' | 'login-only';
+  /**
+   * The scopes its config asks for, and the config asking for more (`refresh --scopes`). Absent for
+   * a strategy without scopes (OAuth 1.0a).
+   */
+  scopes?: {
+    of(config: ConfigOf<S>): string[];
+    with(config: ConfigOf<S>, scopes: readonly string[]): ConfigOf<S>;
+  };
   /** App-only (no user): a timeline call must name a user. */
   appOnly: boolean;
   /** What its tokens are: a bearer token (usable on its own), or OAuth 1.0a credentials that sign each request. */

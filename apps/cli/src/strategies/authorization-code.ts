@@ -1,7 +1,7 @@
 import { issuerOrBothUrls, secretUnlessPublic, schemaParts, type Valibot } from '../config/schema-parts.js';
 import { defineStrategy, isInteractive, type BuildContext } from './adapter.js';
 import { plainLoginHint, refuseLoginWithoutPerson } from './interaction.js';
-import { idTokenUser, oauth2ClientOptions, oauth2StoreKey } from './oauth2-client.js';
+import { idTokenUser, oauth2ClientOptions, oauth2Scopes, oauth2StoreKey } from './oauth2-client.js';
 
 function schema(v: Valibot) {
   const { commonSettings, url, oauth2ClientSettings } = schemaParts(v);
@@ -82,6 +82,8 @@ providers:
   statusUser: idTokenUser,
   appOnly: false,
   tokenType: 'bearer',
+  renewal: 'refresh-token',
+  scopes: oauth2Scopes,
   loginHint: plainLoginHint,
   storeKey: (config) => oauth2StoreKey('authorization-code', config, config.authorizationUrl),
   async build(config, store, context) {

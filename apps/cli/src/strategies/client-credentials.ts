@@ -57,6 +57,12 @@ providers:
   scopeField: 'scope',
   appOnly: true,
   tokenType: 'bearer',
+  renewal: 'app-token',
+  scopes: {
+    of: (config) => scopeText(config.scope)?.split(' ').filter(Boolean) ?? [],
+    // Written as the list form the schema takes; the package joins it with spaces, as the key does.
+    with: (config, scopes) => ({ ...config, scope: [...scopes] }),
+  },
   loginHint: plainLoginHint,
   async storeKey(config) {
     const { tokenKey } = await import('@tokensmith/core/kit');

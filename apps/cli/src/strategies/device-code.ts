@@ -1,7 +1,7 @@
 import { issuerOrBothUrls, secretUnlessPublic, schemaParts, type Valibot } from '../config/schema-parts.js';
 import { defineStrategy } from './adapter.js';
 import { plainLoginHint, refuseLoginWithoutPerson } from './interaction.js';
-import { idTokenUser, oauth2ClientOptions, oauth2StoreKey } from './oauth2-client.js';
+import { idTokenUser, oauth2ClientOptions, oauth2Scopes, oauth2StoreKey } from './oauth2-client.js';
 
 // RFC 8628 device authorization grant: for machines without a browser (SSH, containers).
 function schema(v: Valibot) {
@@ -46,6 +46,8 @@ providers:
   statusUser: idTokenUser,
   appOnly: false,
   tokenType: 'bearer',
+  renewal: 'refresh-token',
+  scopes: oauth2Scopes,
   loginHint: plainLoginHint,
   // The code event, then the result: one JSON line each, so a script reads the code while polling goes on.
   jsonLines: true,

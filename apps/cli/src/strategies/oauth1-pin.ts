@@ -48,6 +48,8 @@ providers:
   statusUser: (credentials) => (credentials.type === 'oauth1' ? credentials.extra?.screen_name : undefined),
   appOnly: false,
   tokenType: 'oauth1',
+  // OAuth 1.0a access tokens do not expire and there is no refresh: a new login replaces them.
+  renewal: 'login-only',
   loginHint: (name, when = '') => {
     const login = `tokensmith login ${name}`;
     return `run \`${login}\`${when ? ` ${when}` : ''} in a terminal; in a script, log in in two steps: \`${login} --no-browser\`, then \`${login} --pin PIN\``;

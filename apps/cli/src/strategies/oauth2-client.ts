@@ -53,3 +53,17 @@ export function idTokenUser(credentials: Credentials): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The scopes of an OAuth 2 user strategy's config (`scopes: [...]`), and the config asking for more:
+ * `refresh --scopes` builds the provider from it (its store key names the new scope set).
+ *
+ * @example
+ * ```ts
+ * oauth2Scopes.with({ ...config, scopes: ['read'] }, ['read', 'write']).scopes; // ['read', 'write']
+ * ```
+ */
+export const oauth2Scopes = {
+  of: (config: OAuth2ClientConfig): string[] => [...new Set(config.scopes)],
+  with: <C extends OAuth2ClientConfig>(config: C, scopes: readonly string[]): C => ({ ...config, scopes: [...scopes] }),
+};
