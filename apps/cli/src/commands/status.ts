@@ -11,6 +11,10 @@ interface StatusRow extends CredentialStatus {
   missingVariables?: string[];
   /** The variable whose token is used instead of the store's (`TOKENSMITH_<NAME>_TOKEN`). */
   tokenFrom?: string;
+  /** The account (a provider with several, or one stored by name; accounts/status-rows.ts). */
+  account?: string;
+  /** Whether it is the account used when none is named. */
+  default?: boolean;
 }
 
 /**
@@ -32,6 +36,8 @@ function storedCredentials(store: TokenStore, oneByOne: boolean): (key: string) 
 function detailOf(row: StatusRow): string {
   if (row.missingVariables) return `unresolved: set ${row.missingVariables.join(', ')}`;
   if (row.tokenFrom) return `token from ${row.tokenFrom} (the store is not used)`;
+  if (row.account !== undefined)
+    return `account ${sanitizeForTerminal(row.account)}${row.default ? ' (default)' : ''}: ${detailOf({ ...row, account: undefined })}`;
   if (!row.loggedIn) return 'not logged in';
   // The user and the scopes come from the token response: remote text, neutralised for the terminal.
   const parts = [row.user ? `logged in as @${sanitizeForTerminal(row.user)}` : 'logged in'];
@@ -59,6 +65,8 @@ export function registerStatusCommand({ program, io, global, stdoutStyle: style 
         // The store is read once, and each provider's token found by the key its strategy stores
         // it under: linear in providers + tokens, where a peek per provider re-read the whole store.
         const stored = storedCredentials(opened.store, opened.readOneByOne === true);
+        const { accountLookup, accountFields } = await import('../accounts/status-rows.js');
+        const accountsOf = accountLookup(opened, io.env);
         const rows: StatusRow[] = [];
         for (const entry of context.entries) {
           if (!entry.config) {
@@ -72,6 +80,19 @@ export function registerStatusCommand({ program, io, global, stdoutStyle: style 
           }
           rememberProvider(io, entry.name, entry.config, context.storeSetting);
           const adapter = strategyAdapter(entry.config.strategy);
+          // One row per account (accounts/status-rows.ts); a provider with none listed is looked up by its key, as before.
+          const listed = opened.readOneByOne === true ? [] : await accountsOf(entry.name, entry.config);
+          for (const account of listed) {
+            const user = account.credentials && adapter.statusUser?.(account.credentials);
+            rows.push({
+              provider: entry.name,
+              strategy: entry.strategy,
+              ...accountFields(account, listed.length),
+              ...describeCredentials(account.credentials),
+              ...(user ? { user } : {}),
+            });
+          }
+          if (listed.length > 0) continue;
           const credentials = await stored(boundKey(await adapter.storeKey(entry.config), entry.config));
           const described = describeCredentials(credentials);
           const user = credentials && adapter.statusUser?.(credentials);
