@@ -28,8 +28,8 @@ export function accountLookup(
 
 /**
  * The fields a `status` row adds for an account: its name and whether it is the default, for a
- * provider with several accounts or one stored by name; nothing for a single account stored as
- * before accounts (that row stays as it was).
+ * provider with several accounts; nothing for a provider with one (its row stays as it was before
+ * accounts; `tokensmith accounts` names it).
  *
  * @example
  * ```ts
@@ -37,6 +37,6 @@ export function accountLookup(
  * ```
  */
 export function accountFields(listed: ListedAccount, count: number): { account?: string; default?: boolean } {
-  if (count === 1 && listed.bare) return {};
+  if (count === 1) return {};
   return { account: listed.account, default: listed.isDefault };
 }

@@ -11,7 +11,7 @@ interface StatusRow extends CredentialStatus {
   missingVariables?: string[];
   /** The variable whose token is used instead of the store's (`TOKENSMITH_<NAME>_TOKEN`). */
   tokenFrom?: string;
-  /** The account (a provider with several, or one stored by name; accounts/status-rows.ts). */
+  /** The account, for a provider with several (accounts/status-rows.ts). */
   account?: string;
   /** Whether it is the account used when none is named. */
   default?: boolean;
