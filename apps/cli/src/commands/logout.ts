@@ -71,8 +71,9 @@ async function logoutAccount(io: CliIO, global: GlobalOptions, name: string, acc
     account === undefined ? {} : { account },
     async ({ name: providerName, provider, progress, context, account: resolved }) => {
       const slot = resolved.slot;
-      // Name the account when the provider has several, or it has a name of its own.
-      const which = slot && (resolved.slots.length > 1 || !slot.bare) ? `${providerName} (account ${slot.account})` : providerName;
+      // Name the account when the provider has several, or one was asked for; one account reads as before accounts.
+      const named = resolved.slots.length > 1 || account !== undefined || global.account !== undefined;
+      const which = slot && named ? `${providerName} (account ${slot.account})` : providerName;
       // A pending two-step login (OAuth 1.0a) is part of the login: forget it too.
       const { removePendingLogin } = await import('../login/pending.js');
       removePendingLogin(io.env, providerName);
