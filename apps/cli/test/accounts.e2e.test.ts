@@ -6,6 +6,7 @@ import { startSandbox, DEMO_CREDENTIALS, decideOnAuthorizePage, type Sandbox } f
 import {
   SANDBOX_ENV,
   TRUSTED_TEST_VARIABLES,
+  approveInBrowser,
   runBinary,
   sandboxConfig,
   sandboxProvider,
@@ -218,6 +219,23 @@ describe('accounts: several per provider, named after the identity the provider 
   }, 60_000);
 });
 
+describe('accounts: OpenID Connect logins', () => {
+  it("an authorization-code login is named after the ID token's preferred_username; --account names another beside it", async () => {
+    const dir = tempDir();
+    writeConfig(dir, sandboxConfig([sandboxProvider(sandbox, 'authorization-code')]).replace('users.read,', 'users.read, openid,'));
+    const first = await runBinary(['login', 'me', '--no-browser'], { cwd: dir, env, onStderr: approveInBrowser() });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('Logged in to me as twitterapi');
+    const second = await runBinary(['login', 'me', '--no-browser', '--account', 'work', '--json'], {
+      cwd: dir,
+      env,
+      onStderr: approveInBrowser(),
+    });
+    expect(JSON.parse(second.stdout)).toMatchObject({ provider: 'me', account: 'work', loggedIn: true });
+    expect(names(await accounts(dir))).toEqual(['twitterapi*', 'work']);
+  }, 60_000);
+});
+
 describe('accounts: a token file written before accounts (fixture)', () => {
   const FIXTURES = fileURLToPath(new URL('./fixtures/accounts/', import.meta.url));
   const FIXTURE_ENV = { CLIENT_SECRET: 'not-a-real-secret' };
@@ -256,6 +274,19 @@ describe('accounts: a token file written before accounts (fixture)', () => {
     expect(
       names(JSON.parse((await runBinary(['-c', config, 'accounts', '--json'], { cwd: dir, env: FIXTURE_ENV })).stdout) as AccountRow[]),
     ).toEqual(['ci-bot', 'default*']);
+    // The quick path answers these itself (the ES module bundle, the full CLI, is never loaded).
+    const probe = join(dir, 'report-loaded.cjs');
+    writeFileSync(
+      probe,
+      `process.on('exit', () => require('node:fs').writeSync(2, 'ESM ' + process.moduleLoadList.includes('NativeModule internal/modules/esm/translators') + '\\n'));\n`,
+    );
+    for (const extra of [{ TOKENSMITH_ACCOUNT: 'ci-bot' }, {}]) {
+      const quick = await token(
+        { ...extra, NODE_OPTIONS: `--require=${probe}` },
+        ...(extra.TOKENSMITH_ACCOUNT ? [] : ['--account', 'ci-bot']),
+      );
+      expect(quick).toMatchObject({ code: 0, stdout: 'token-of-the-ci-bot\n', stderr: 'ESM false\n' });
+    }
     for (const extra of [{}, { TOKENSMITH_NO_QUICK_PATH: '1' }]) {
       expect((await token(extra)).stdout).toBe('legacy-token-from-before-accounts\n');
       expect((await token(extra, '--account', 'ci-bot')).stdout).toBe('token-of-the-ci-bot\n');
