@@ -320,4 +320,36 @@ describe('accounts: a token file written before accounts (fixture)', () => {
       (JSON.parse(readFileSync(join(dir, '.config', 'tokensmith', 'accounts.json'), 'utf8')) as { defaults: { api: string } }).defaults.api,
     );
   }, 120_000);
+
+  it('concurrent switches of different providers all land (the accounts file is changed under a lock)', async () => {
+    const dir = tempDir();
+    const providers = Array.from({ length: 6 }, (_, i) => `p${i}`);
+    const config = writeConfig(
+      dir,
+      `store: file\nproviders:\n${providers
+        .map(
+          (name) =>
+            `  ${name}:\n    strategy: client-credentials\n    tokenUrl: http://127.0.0.1:9/oauth/token\n    clientId: ${name}\n    clientSecret: \${CLIENT_SECRET}\n`,
+        )
+        .join('')}`,
+      'own-config.yaml',
+    );
+    for (const name of providers)
+      expect(
+        (
+          await runBinary(['-c', config, 'login', name, '--with-token', '--account', `bot-${name}`], {
+            cwd: dir,
+            env: FIXTURE_ENV,
+            stdin: 't\n',
+          })
+        ).code,
+      ).toBe(0);
+    const switched = await Promise.all(
+      providers.map((name) => runLauncher(['-c', config, 'switch', name, `bot-${name}`], dir, FIXTURE_ENV)),
+    );
+    expect(switched.map((result) => result.code)).toEqual(providers.map(() => 0));
+    expect(JSON.parse(readFileSync(join(dir, '.config', 'tokensmith', 'accounts.json'), 'utf8'))).toEqual({
+      defaults: Object.fromEntries(providers.map((name) => [name, `bot-${name}`])),
+    });
+  }, 60_000);
 });

@@ -134,18 +134,18 @@ describe('account stores', () => {
 });
 
 describe('the accounts file', () => {
-  it('records and forgets defaults in a 0600 file of a 0700 directory; a missing or unreadable file records nothing', () => {
+  it('records and forgets defaults in a 0600 file of a 0700 directory; a missing or unreadable file records nothing', async () => {
     const home = mkdtempSync(join(tmpdir(), 'tokensmith-accounts-'));
     const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
     expect(defaultAccount(env, 'p')).toBeUndefined();
-    setDefaultAccount(env, 'p', 'ada');
-    setDefaultAccount(env, 'a', 'bob');
+    await setDefaultAccount(env, 'p', 'ada');
+    await setDefaultAccount(env, 'a', 'bob');
     expect(defaultAccount(env, 'p')).toBe('ada');
     expect(defaultAccount(env, 'constructor')).toBeUndefined();
     expect(JSON.parse(readFileSync(accountsFilePath(env), 'utf8'))).toEqual({ defaults: { a: 'bob', p: 'ada' } });
     expect(statSync(accountsFilePath(env)).mode & 0o777).toBe(0o600);
     expect(statSync(join(home, '.config', 'tokensmith')).mode & 0o777).toBe(0o700);
-    setDefaultAccount(env, 'p', undefined);
+    await setDefaultAccount(env, 'p', undefined);
     expect(defaultAccount(env, 'p')).toBeUndefined();
     writeFileSync(accountsFilePath(env), '{"defaults": {"a": "bo');
     expect(defaultAccount(env, 'a')).toBeUndefined();

@@ -87,12 +87,12 @@ export async function resolveAccount(
  *
  * @example
  * ```ts
- * keepDefaultAfterLogin(io.env, 'twitter', session.account);
+ * await keepDefaultAfterLogin(io.env, 'twitter', session.account);
  * ```
  */
-export function keepDefaultAfterLogin(env: NodeJS.ProcessEnv, provider: string, resolved: ResolvedAccount): void {
+export async function keepDefaultAfterLogin(env: NodeJS.ProcessEnv, provider: string, resolved: ResolvedAccount): Promise<void> {
   if (!resolved.login?.stored || resolved.slots.length !== 1) return;
   const before = resolved.slots[0]!.account;
   if (before === (resolved.login.account ?? UNNAMED_ACCOUNT) || defaultAccount(env, provider) !== undefined) return;
-  setDefaultAccount(env, provider, before);
+  await setDefaultAccount(env, provider, before);
 }

@@ -118,7 +118,7 @@ Examples:
               ? `provider ${picked.name} has no accounts yet; log one in with: tokensmith login ${picked.name}`
               : `provider ${picked.name} has no account ${account}; its accounts: ${slots.map((slot) => slot.account).join(', ')} (log another in with tokensmith login ${picked.name})`,
           );
-        setDefaultAccount(io.env, picked.name, account);
+        await setDefaultAccount(io.env, picked.name, account);
         io.stderr.write(`The default account of ${picked.name} is now ${account}\n`);
       } finally {
         await context.close();

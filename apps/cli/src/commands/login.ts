@@ -99,7 +99,7 @@ Examples:
             const signal = io.signal ? { signal: io.signal } : {};
             print(isInteractive(provider) ? await provider.login(signal) : await provider.getToken({ forceRefresh: true, ...signal }));
           }
-          keepDefaultAfterLogin(io.env, providerName, account);
+          await keepDefaultAfterLogin(io.env, providerName, account);
         },
       );
     });

@@ -106,7 +106,7 @@ async function logoutAccount(io: CliIO, global: GlobalOptions, name: string, acc
       }
       if (slot) {
         const { defaultAccount, setDefaultAccount } = await import('../accounts/defaults.js');
-        if (defaultAccount(io.env, providerName) === slot.account) setDefaultAccount(io.env, providerName, undefined);
+        if (defaultAccount(io.env, providerName) === slot.account) await setDefaultAccount(io.env, providerName, undefined);
       }
       progress.succeed(`Logged out of ${which}: ${logoutOutcome(result)}`);
     },

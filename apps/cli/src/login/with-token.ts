@@ -78,7 +78,7 @@ export async function loginWithToken(io: CliIO, global: GlobalOptions, name: str
       await provider.peek(); // reads the provider's store entry, so its key is known
       await storeAsProviderToken(tapped!, credentials);
       const { keepDefaultAfterLogin } = await import('../accounts/resolve.js');
-      keepDefaultAfterLogin(io.env, providerName, account);
+      await keepDefaultAfterLogin(io.env, providerName, account);
       const named = account.login?.account;
       io.stderr.write(
         `Stored the token for ${providerName}${named === undefined ? '' : ` (account ${named})`}${credentials.expiresAt ? `, expires ${new Date(credentials.expiresAt).toISOString()}` : ''}\n`,
