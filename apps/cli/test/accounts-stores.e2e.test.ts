@@ -21,7 +21,7 @@ describe('accounts in every shared store', () => {
     ['redis', () => ({ store: redis.url, env: SANDBOX_ENV })],
     ['keychain', () => ({ store: 'keychain', env: { ...SANDBOX_ENV, DBUS_SESSION_BUS_ADDRESS: keyring.address } })],
   ])(
-    '%s: two accounts side by side, each its own token; accounts lists them; logout --account keeps the other',
+    '%s: two accounts side by side, each its own token; accounts and status list them; logout --account keeps the other',
     async (kind, setting) => {
       const { store, env } = setting();
       const dir = tempDir();
@@ -39,6 +39,12 @@ describe('accounts in every shared store', () => {
       expect(listed.map((row) => [row.account, row.default, row.store.kind])).toEqual([
         ['blue', true, kind],
         ['green', false, kind],
+      ]);
+      // status: one row per account, in this store too.
+      const status = JSON.parse((await cli(['status', '--json'])).stdout) as { providers: Array<{ account?: string; loggedIn: boolean }> };
+      expect(status.providers.map((row) => [row.account, row.loggedIn])).toEqual([
+        ['blue', true],
+        ['green', true],
       ]);
       expect((await cli(['token', `app-${kind}`])).stdout).toBe(`token-of-blue-${kind}\n`);
       expect((await cli(['token', `app-${kind}`, '--account', 'green'])).stdout).toBe(`token-of-green-${kind}\n`);

@@ -4,9 +4,10 @@ import { defaultAccount } from './defaults.js';
 import { providerAccounts, type ListedAccount } from './listing.js';
 
 /**
- * For `status`: each provider's accounts from one listing of the store (made at the first call),
- * or an empty list when the store cannot list or holds none of the provider's (status then looks
- * the provider's key up as before accounts).
+ * For `status`: each provider's accounts from one listing of the store (made at the first call;
+ * the keychain too, whose listing leaves out only a key with two items), or an empty list when the
+ * store cannot list or holds none of the provider's (status then looks the provider's key up as
+ * before accounts).
  *
  * @example
  * ```ts
@@ -21,7 +22,9 @@ export function accountLookup(
   let all: ReturnType<NonNullable<OpenedStore['store']['entries']>> | undefined;
   return async (provider, config) => {
     if (!opened.store.entries) return [];
-    all ??= opened.store.entries();
+    // A store that fails to list (an unreadable keychain item, a corrupt file) lists nothing here:
+    // status then asks the provider's key, and the store's own error says what is wrong.
+    all ??= opened.store.entries().catch(() => []);
     return providerAccounts(await all, provider, config, defaultAccount(env, provider));
   };
 }

@@ -81,7 +81,7 @@ export function registerStatusCommand({ program, io, global, stdoutStyle: style 
           rememberProvider(io, entry.name, entry.config, context.storeSetting);
           const adapter = strategyAdapter(entry.config.strategy);
           // One row per account (accounts/status-rows.ts); a provider with none listed is looked up by its key, as before.
-          const listed = opened.readOneByOne === true ? [] : await accountsOf(entry.name, entry.config);
+          const listed = await accountsOf(entry.name, entry.config);
           for (const account of listed) {
             const user = account.credentials && adapter.statusUser?.(account.credentials);
             rows.push({
