@@ -14,6 +14,8 @@ export interface GlobalOptions {
   config?: string;
   store?: string;
   verbose?: boolean;
+  /** `--account NAME`: the provider's account to use (accounts/resolve.ts). */
+  account?: string;
 }
 
 /** A loaded config (file or built-in demo), its store and what to clean up. */

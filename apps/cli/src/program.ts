@@ -23,6 +23,7 @@ import { registerExecCommand } from './commands/exec.js';
 import { registerCredentialCommand, registerSetupGitCommand } from './commands/credential.js';
 import { ChildExit } from './bridges/child-exit.js';
 import { registerApiCommand } from './commands/api-command.js';
+import { registerAccountsCommand, registerSwitchCommand } from './commands/accounts.js';
 
 export { VERSION } from './version.js';
 
@@ -72,6 +73,10 @@ export function buildProgram(io: CliIO): Command {
       'config file (default: $TOKENSMITH_CONFIG, else ./tokensmith.config.yaml|.yml|.json, else $XDG_CONFIG_HOME/tokensmith/config.yaml)',
     )
     .addOption(new Option('--store <store>', storeOptionHelp()))
+    .option(
+      '--account <name>',
+      "the provider's account to use (default: TOKENSMITH_ACCOUNT, else the one tokensmith switch chose, else the only one)",
+    )
     .option('-v, --verbose', 'log requests (secrets masked)')
     .option(
       '--no-input',
@@ -97,6 +102,8 @@ export function buildProgram(io: CliIO): Command {
   registerLogoutCommand(context);
   registerStatusCommand(context);
   registerRefreshCommand(context);
+  registerAccountsCommand(context);
+  registerSwitchCommand(context);
   registerInitCommand(context);
   registerSandboxCommand(context);
   registerTrustCommand(context);

@@ -21,6 +21,8 @@ export interface ProviderSession {
   config: import('./config/schema.js').ProviderConfig;
   progress: Progress;
   provider: import('./strategies/build-provider.js').BuiltProvider;
+  /** The account the command works with (accounts/resolve.ts). */
+  account: import('./accounts/resolve.js').ResolvedAccount;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,8 @@ export async function withProvider<T>(
     login?: boolean;
     /** A helper other programs call (`credential`, `exec`, `token`): no progress lines. */
     quiet?: boolean;
+    /** The account to use, over `--account` and `TOKENSMITH_ACCOUNT` (`logout --all` goes through each). */
+    account?: string;
     /** Sees the store the provider uses (bridges/store-tap.ts: the key a provider reads). */
     /** Picks the provider from the loaded config instead of `name` (`credential`: the one serving git's host). */
     choose?: (context: CliContext) => string;
@@ -65,7 +69,14 @@ export async function withProvider<T>(
   try {
     const picked = pickProvider(context, flags.choose?.(context) ?? name);
     if (context.demo) progress.succeed(`No config file found: using the ${context.source}`);
-    const store = (await context.store()).forProvider(picked.provider);
+    const { resolveAccount } = await import('./accounts/resolve.js');
+    // Below the account, the endpoint binding: every key a provider uses is bound to its endpoints.
+    const account = await resolveAccount((await context.store()).forProvider(picked.provider), picked, {
+      flag: flags.account ?? global.account,
+      env: io.env,
+      purpose: flags.login ? 'login' : 'use',
+    });
+    const store = account.store;
     const settings = flags.configure?.(picked) ?? picked.provider;
     const built = await buildProvider(settings, flags.tapStore?.(store) ?? store, {
       io,
@@ -91,6 +102,7 @@ export async function withProvider<T>(
       config: settings,
       progress,
       provider,
+      account,
       fetch: ownFetch,
       close: () => context.close(),
     });

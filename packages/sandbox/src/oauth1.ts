@@ -5,8 +5,8 @@ import { oauth1AuthorizePage, oauth1DeniedPage, oauth1InvalidRequestPage, oauth1
 import { checkSigned, oauth1Authenticator, problem, twitterError } from './oauth1-signed-request.js';
 import { burn, liveRequestToken, oauth1Store, type OAuth1SandboxStore, type SandboxRequestToken } from './oauth1-store.js';
 import { secretEquals } from './oauth2-app.js';
-import { isDemoUser } from './oauth2-authorize.js';
-import { DEMO_CREDENTIALS, addRoute, randomToken, type SandboxState } from './state.js';
+import { demoUserFor } from './oauth2-authorize.js';
+import { addRoute, randomToken, type SandboxState } from './state.js';
 
 // An OAuth 1.0a (RFC 5849) provider with Twitter's PIN (out-of-band) flow: the endpoints. The
 // signature checks are in oauth1-signature.ts, the signed-request gate in
@@ -107,8 +107,8 @@ function authorizeDecision(req: SandboxRequest, res: ServerResponse, state: Sand
     sendHtml(res, 400, oauth1InvalidRequestPage());
     return;
   }
-  const user = DEMO_CREDENTIALS.user;
-  if (!isDemoUser(form)) {
+  const user = demoUserFor(form, true);
+  if (!user) {
     state.stats.rejected++;
     record.authenticityToken = randomToken(16);
     sendHtml(

@@ -137,6 +137,26 @@ export function authorizeGet(req: SandboxRequest, res: ServerResponse, state: Sa
 }
 
 /**
+ * The demo person a login form's username and password name (`@` and case ignored): `user`, or
+ * `secondUser` when `others` allows (the OAuth 1.0a page; OAuth 2 grants are issued to `user` only).
+ *
+ * @example
+ * ```ts
+ * demoUserFor(new URLSearchParams({ username: 'cafe_dev', password: DEMO_CREDENTIALS.secondUser.password }), true)?.screenName; // 'cafe_dev'
+ * ```
+ */
+export function demoUserFor(
+  form: URLSearchParams | undefined,
+  others: boolean,
+): (typeof DEMO_CREDENTIALS)['user'] | (typeof DEMO_CREDENTIALS)['secondUser'] | undefined {
+  const username = (form?.get('username') ?? '').trim().replace(/^@/, '').toLowerCase();
+  const people = others ? [DEMO_CREDENTIALS.user, DEMO_CREDENTIALS.secondUser] : [DEMO_CREDENTIALS.user];
+  return people.find(
+    (person) => username === person.screenName.toLowerCase() && secretEquals(form?.get('password') ?? '', person.password),
+  );
+}
+
+/**
  * Whether a login form's username and password are the demo user's (`@` and case ignored).
  *
  * @example
@@ -145,10 +165,7 @@ export function authorizeGet(req: SandboxRequest, res: ServerResponse, state: Sa
  * ```
  */
 export function isDemoUser(form: URLSearchParams | undefined): boolean {
-  const username = (form?.get('username') ?? '').trim().replace(/^@/, '').toLowerCase();
-  return (
-    username === DEMO_CREDENTIALS.user.screenName.toLowerCase() && secretEquals(form?.get('password') ?? '', DEMO_CREDENTIALS.user.password)
-  );
+  return demoUserFor(form, false) !== undefined;
 }
 
 /**

@@ -60,6 +60,11 @@ export const DEMO_CREDENTIALS = deepFreeze({
     grantTypes: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
   },
   user: { screenName: 'twitterapi', userId: '6253282', password: 'sandbox-password' },
+  /**
+   * A second person (the `cafe_dev` fixture timeline), who can sign in on the OAuth 1.0a authorize
+   * page: two accounts of one provider, each with its own timeline. The OAuth 2 pages know only `user`.
+   */
+  secondUser: { screenName: 'cafe_dev', userId: '1590000000000000042', password: 'sandbox-password-2' },
 } as const);
 
 /** Counters the tests read to prove how many requests reached the sandbox. */

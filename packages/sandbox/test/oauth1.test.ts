@@ -198,11 +198,12 @@ async function decide(
   token: string,
   action: 'approve' | 'deny',
   password: string = DEMO_CREDENTIALS.user.password,
+  username = 'TwitterAPI',
 ): Promise<{ status: number; html: string; pin: string | undefined }> {
   const { hidden } = await authorizePage(token);
   const res = await fetch(sandbox.endpoints.authorizeUrl, {
     method: 'POST',
-    body: new URLSearchParams({ ...hidden, username: 'TwitterAPI', password, action }),
+    body: new URLSearchParams({ ...hidden, username, password, action }),
   });
   const html = await res.text();
   return { status: res.status, html, pin: /<output id="pin"[^>]*>(\d{7})<\/output>/.exec(html)?.[1] };
@@ -235,6 +236,21 @@ describe('sandbox OAuth 1.0a endpoints', () => {
     expect(timeline.status).toBe(200);
     expect(((await timeline.json()) as Array<{ user: { screen_name: string } }>)[0]!.user.screen_name).toBe('twitterapi');
     expect(sandbox.stats).toMatchObject({ requestTokenRequests: 1, accessTokenRequests: 1, rejected: 0 });
+  });
+
+  it('lets the second user sign in: its screen name in the access token response, its own timeline', async () => {
+    const second = DEMO_CREDENTIALS.secondUser;
+    const pair = await requestTokenPair();
+    expect((await decide(pair.token, 'approve', DEMO_CREDENTIALS.user.password, second.screenName)).status).toBe(401);
+    const retry = await requestTokenPair();
+    const { pin } = await decide(retry.token, 'approve', second.password, `@${second.screenName.toUpperCase()}`);
+    const access = await form(await exchange(retry, pin!));
+    expect(access).toMatchObject({ user_id: second.userId, screen_name: second.screenName });
+    const url = `${sandbox.endpoints.timelineUrl}?count=1`;
+    const timeline = await fetch(url, {
+      headers: { authorization: sign('GET', url, { token: access.oauth_token, tokenSecret: access.oauth_token_secret }) },
+    });
+    expect(((await timeline.json()) as Array<{ user: { screen_name: string } }>)[0]!.user.screen_name).toBe(second.screenName);
   });
 
   it('rejects timestamps more than 300 s from its clock with 401 code 135, either way', async () => {

@@ -4,6 +4,7 @@ import type { GlobalOptions } from '../context.js';
 import type { Credentials } from '@tokensmith/core';
 import { withProvider } from '../session.js';
 import type { LoginFlags } from '../strategies/adapter.js';
+import { sanitizeForTerminal } from '../terminal/safety.js';
 
 /** Registers `tokensmith login`. */
 export function registerLoginCommand({ program, io, global }: CommandContext): void {
@@ -24,8 +25,13 @@ prints the URL to approve and keeps the pending request for a few minutes; the s
 PIN the page shows. The PIN is short-lived, but a command line is visible to other local users
 (ps): prefer typing it at the masked prompt when you have a terminal.
 
+The account is named after the identity the provider returns (screen_name, preferred_username,
+username or sub); --account NAME names it yourself. Logging in as another person adds an account
+beside the first (see tokensmith accounts; the first stays the default until tokensmith switch).
+
 Examples:
   $ tokensmith login twitter-user
+  $ tokensmith login twitter-user --account work       # a second account, named by you
   $ tokensmith login twitter-user --no-browser --json   # prints { "authorizeUrl": ..., "next": ... }
   $ tokensmith login twitter-user --pin 1234567
   $ tokensmith login mastodon --no-browser`,
@@ -57,15 +63,18 @@ Examples:
         options,
         name,
         { ...flags, login: true, prepare },
-        async ({ name: providerName, config, provider, progress, context }) => {
+        async ({ name: providerName, config, provider, progress, context, account }) => {
           const { isInteractive } = await import('../strategies/adapter.js');
           const adapter = strategyAdapter(config.strategy);
           const { credentialFields, providerFields, storeField } = await import('./json-fields.js');
           const store = storeField((await context.store()).where);
           const print = (credentials: Credentials) => {
-            progress.succeed(`Logged in to ${providerName}`);
+            // The account is named by the provider's answer (remote text), or by --account.
+            const named = account.login?.account;
+            progress.succeed(`Logged in to ${providerName}${named === undefined ? '' : ` as ${sanitizeForTerminal(named)}`}`);
             const result = {
               ...providerFields(providerName, config.strategy),
+              ...(named === undefined ? {} : { account: named }),
               store,
               ...credentialFields(credentials, adapter.statusUser),
             };
@@ -87,9 +96,13 @@ Examples:
             prepared,
             print,
           };
-          if (adapter.login) return adapter.login(session);
-          const signal = io.signal ? { signal: io.signal } : {};
-          print(isInteractive(provider) ? await provider.login(signal) : await provider.getToken({ forceRefresh: true, ...signal }));
+          const { keepDefaultAfterLogin } = await import('../accounts/resolve.js');
+          if (adapter.login) await adapter.login(session);
+          else {
+            const signal = io.signal ? { signal: io.signal } : {};
+            print(isInteractive(provider) ? await provider.login(signal) : await provider.getToken({ forceRefresh: true, ...signal }));
+          }
+          await keepDefaultAfterLogin(io.env, providerName, account);
         },
       );
     });

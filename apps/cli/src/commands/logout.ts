@@ -1,6 +1,8 @@
 import type { LogoutResult } from '@tokensmith/core';
 import type { CommandContext } from '../command-context.js';
+import type { GlobalOptions } from '../context.js';
 import { withProvider } from '../session.js';
+import type { CliIO } from '../terminal/io.js';
 
 /** What `logout` did at the provider, in words: never "revoked where supported" when nothing was revoked. */
 function logoutOutcome(result: LogoutResult): string {
@@ -22,40 +24,91 @@ export function registerLogoutCommand({ program, io, global }: CommandContext): 
     .command('logout')
     .description("revoke a provider's tokens (where it has a revocation endpoint) and forget them here")
     .argument('<provider>', 'provider name from the config')
-    .addHelpText('after', '\nExamples:\n  $ tokensmith logout twitter-user\n  $ tokensmith --store redis://127.0.0.1:6379 logout app')
-    .action(async (name: string) => {
-      await withProvider(io, global(), name, {}, async ({ name: providerName, provider, progress, context }) => {
-        // A pending two-step login (OAuth 1.0a) is part of the login: forget it too.
-        const { removePendingLogin } = await import('../login/pending.js');
-        removePendingLogin(io.env, providerName);
-        let stored: unknown;
-        try {
-          stored = await provider.peek();
-        } catch {
-          stored = 'unreadable'; // a corrupt store: logout below is the documented way out
-        }
-        if (stored === undefined) {
-          progress.succeed(`Not logged in to ${providerName}; nothing to do`);
-          return;
-        }
-        progress.start(`Logging out of ${providerName}`);
-        let result: LogoutResult;
-        try {
-          result = await provider.logout();
-        } catch (error) {
-          // The documented way out of a corrupt token file: move it aside (it is never overwritten).
-          const { store } = await context.store();
-          const reset = (store as { reset?: () => Promise<string | undefined> }).reset;
-          const { TokensmithError } = await import('@tokensmith/core');
-          // Only a damaged token file (TokenFileError problem 'corrupt'): never a failed write (a full disk) or a foreign file.
-          if (!(error instanceof TokensmithError) || (error as { problem?: unknown }).problem !== 'corrupt' || !reset) throw error;
-          const moved = await reset.call(store);
-          progress.succeed(
-            `The token file could not be read; moved it to ${moved ?? '(nothing to move)'}. Every provider is logged out: run tokensmith login again.`,
-          );
-          return;
-        }
-        progress.succeed(`Logged out of ${providerName}: ${logoutOutcome(result)}`);
-      });
+    .option('--all', 'log out every account of the provider (one account: --account NAME)')
+    .addHelpText(
+      'after',
+      `
+With several accounts, logout takes the default one (see tokensmith accounts), --account NAME,
+or --all. A default account that is logged out is no longer the default.
+
+Examples:
+  $ tokensmith logout twitter-user
+  $ tokensmith logout twitter-user --account cafe_dev
+  $ tokensmith logout twitter-user --all
+  $ tokensmith --store redis://127.0.0.1:6379 logout app`,
+    )
+    .action(async (name: string, flags: { all?: boolean }) => {
+      if (!flags.all) return logoutAccount(io, global(), name, undefined);
+      if (global().account !== undefined) {
+        const { CliError } = await import('../cli-error.js');
+        throw new CliError('usage', 'pass either --account NAME (one account) or --all (every account), not both');
+      }
+      const accounts = await accountsOf(io, global(), name);
+      if (accounts.length === 0) return logoutAccount(io, global(), name, undefined); // says there is nothing to do
+      for (const account of accounts) await logoutAccount(io, global(), name, account);
     });
+}
+
+/** The names of a provider's stored accounts. */
+async function accountsOf(io: CliIO, global: GlobalOptions, name: string): Promise<string[]> {
+  const { openContext, pickProvider } = await import('../context.js');
+  const { listAccounts } = await import('../accounts/resolve.js');
+  const context = await openContext(global, io);
+  try {
+    const picked = pickProvider(context, name);
+    return (await listAccounts((await context.store()).forProvider(picked.provider), picked.provider)).map((slot) => slot.account);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Logs one account of a provider out (`account`, else the one --account, TOKENSMITH_ACCOUNT or the default names). */
+async function logoutAccount(io: CliIO, global: GlobalOptions, name: string, account: string | undefined): Promise<void> {
+  await withProvider(
+    io,
+    global,
+    name,
+    account === undefined ? {} : { account },
+    async ({ name: providerName, provider, progress, context, account: resolved }) => {
+      const slot = resolved.slot;
+      // Name the account when the provider has several, or one was asked for; one account reads as before accounts.
+      const named = resolved.slots.length > 1 || account !== undefined || global.account !== undefined;
+      const which = slot && named ? `${providerName} (account ${slot.account})` : providerName;
+      // A pending two-step login (OAuth 1.0a) is part of the login: forget it too.
+      const { removePendingLogin } = await import('../login/pending.js');
+      removePendingLogin(io.env, providerName);
+      let stored: unknown;
+      try {
+        stored = await provider.peek();
+      } catch {
+        stored = 'unreadable'; // a corrupt store: logout below is the documented way out
+      }
+      if (stored === undefined) {
+        progress.succeed(`Not logged in to ${which}; nothing to do`);
+        return;
+      }
+      progress.start(`Logging out of ${which}`);
+      let result: LogoutResult;
+      try {
+        result = await provider.logout();
+      } catch (error) {
+        // The documented way out of a corrupt token file: move it aside (it is never overwritten).
+        const { store } = await context.store();
+        const reset = (store as { reset?: () => Promise<string | undefined> }).reset;
+        const { TokensmithError } = await import('@tokensmith/core');
+        // Only a damaged token file (TokenFileError problem 'corrupt'): never a failed write (a full disk) or a foreign file.
+        if (!(error instanceof TokensmithError) || (error as { problem?: unknown }).problem !== 'corrupt' || !reset) throw error;
+        const moved = await reset.call(store);
+        progress.succeed(
+          `The token file could not be read; moved it to ${moved ?? '(nothing to move)'}. Every provider is logged out: run tokensmith login again.`,
+        );
+        return;
+      }
+      if (slot) {
+        const { defaultAccount, setDefaultAccount } = await import('../accounts/defaults.js');
+        if (defaultAccount(io.env, providerName) === slot.account) await setDefaultAccount(io.env, providerName, undefined);
+      }
+      progress.succeed(`Logged out of ${which}: ${logoutOutcome(result)}`);
+    },
+  );
 }

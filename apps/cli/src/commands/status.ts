@@ -15,6 +15,10 @@ interface StatusRow extends ProviderFields, CredentialFields {
   missingVariables?: string[];
   /** The variable whose token is used instead of the store's (`TOKENSMITH_<NAME>_TOKEN`). */
   tokenFrom?: string;
+  /** The account, for a provider with several (accounts/status-rows.ts). */
+  account?: string;
+  /** Whether it is the account used when none is named. */
+  default?: boolean;
 }
 
 /** Whether stored credentials can still be used, or renewed, without a person (see {@link StatusRow.usable}). */
@@ -44,6 +48,8 @@ function storedCredentials(store: TokenStore, oneByOne: boolean): (key: string) 
 function detailOf(row: StatusRow): string {
   if (row.missingVariables) return `unresolved: set ${row.missingVariables.join(', ')}`;
   if (row.tokenFrom) return `token from ${row.tokenFrom} (the store is not used)`;
+  if (row.account !== undefined)
+    return `account ${sanitizeForTerminal(row.account)}${row.default ? ' (default)' : ''}: ${detailOf({ ...row, account: undefined })}`;
   if (!row.loggedIn) return row.usable ? 'not logged in (app-only: a token is requested on first use)' : 'not logged in';
   // The user and the scopes come from the token response: remote text, neutralised for the terminal.
   const parts = [row.user ? `logged in as @${sanitizeForTerminal(row.user)}` : 'logged in'];
@@ -99,6 +105,8 @@ Examples:
         // The store is read once, and each provider's token found by the key its strategy stores
         // it under: linear in providers + tokens, where a peek per provider re-read the whole store.
         const stored = storedCredentials(opened.store, opened.readOneByOne === true);
+        const { accountLookup, accountFields } = await import('../accounts/status-rows.js');
+        const accountsOf = accountLookup(opened, io.env);
         const rows: StatusRow[] = [];
         /** Rows that decide the exit status: the one named, else those with a stored token. */
         const judged: StatusRow[] = [];
@@ -116,6 +124,19 @@ Examples:
           }
           rememberProvider(io, entry.name, entry.config, context.storeSetting);
           const adapter = strategyAdapter(entry.config.strategy);
+          // One row per account (accounts/status-rows.ts); a provider with none listed is looked up by its key, as before.
+          const listed = await accountsOf(entry.name, entry.config);
+          for (const account of listed) {
+            const row: StatusRow = {
+              ...providerFields(entry.name, entry.strategy),
+              ...accountFields(account, listed.length),
+              ...credentialFields(account.credentials, adapter.statusUser),
+              usable: usableCredentials(account.credentials, adapter.appOnly, now),
+            };
+            rows.push(row);
+            if (only !== undefined || account.credentials !== undefined) judged.push(row);
+          }
+          if (listed.length > 0) continue;
           const credentials = await stored(boundKey(await adapter.storeKey(entry.config), entry.config));
           const row: StatusRow = {
             ...providerFields(entry.name, entry.strategy),

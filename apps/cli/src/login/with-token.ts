@@ -68,7 +68,7 @@ export async function loginWithToken(io: CliIO, global: GlobalOptions, name: str
     { ...global, input: false } as GlobalOptions,
     name,
     { login: true, quiet: true, tapStore: (store) => (tapped = tapStore(store)) },
-    async ({ name: providerName, config, provider }) => {
+    async ({ name: providerName, config, provider, account }) => {
       const { strategyAdapter } = await import('../strategies/index.js');
       if (strategyAdapter(config.strategy).tokenType === 'oauth1')
         throw new CliError(
@@ -77,8 +77,11 @@ export async function loginWithToken(io: CliIO, global: GlobalOptions, name: str
         );
       await provider.peek(); // reads the provider's store entry, so its key is known
       await storeAsProviderToken(tapped!, credentials);
+      const { keepDefaultAfterLogin } = await import('../accounts/resolve.js');
+      await keepDefaultAfterLogin(io.env, providerName, account);
+      const named = account.login?.account;
       io.stderr.write(
-        `Stored the token for ${providerName}${credentials.expiresAt ? `, expires ${new Date(credentials.expiresAt).toISOString()}` : ''}\n`,
+        `Stored the token for ${providerName}${named === undefined ? '' : ` (account ${named})`}${credentials.expiresAt ? `, expires ${new Date(credentials.expiresAt).toISOString()}` : ''}\n`,
       );
     },
   );

@@ -5,7 +5,10 @@ import { findConfigFile, isReadableByOthers, loadConfig } from '../config/load.j
 import { requireUsableHome } from '../config/locate.js';
 import type { ProviderEntry } from '../config/providers.js';
 import type { ProviderConfig } from '../config/schema.js';
-import { boundKey } from '../stores/endpoint-binding.js';
+import { bindToEndpoints } from '../stores/endpoint-binding.js';
+import { ACCOUNT_ENV, isAccountName } from '../accounts/account-name.js';
+import { defaultAccount } from '../accounts/defaults.js';
+import { accountSlots, chooseAccount } from '../accounts/slots.js';
 import { fileStore } from '../stores/file.js';
 import { STRATEGIES_BY_NAME } from '../strategies/index.js';
 import { tokenOverrideVariable } from '../bridges/env-override.js';
@@ -20,10 +23,11 @@ import { sanitizeForTerminal } from '../terminal/safety.js';
 /** Set (to anything) only by tests: the launcher skips the quick paths, to compare them with the full CLI. */
 export const NO_QUICK_PATH_ENV = 'TOKENSMITH_NO_QUICK_PATH';
 
-/** The global options a quick path understands: `-c/--config PATH` and `--store S`. */
+/** The global options a quick path understands: `-c/--config PATH`, `--store S` and `--account NAME`. */
 export interface QuickGlobals {
   config: string | undefined;
   store: string | undefined;
+  account?: string | undefined;
 }
 
 /** An invocation split into its positionals and the flags a quick path knows; undefined for anything else. */
@@ -34,7 +38,7 @@ export interface QuickArgs extends QuickGlobals {
 }
 
 /**
- * Splits `argv` into positionals, `--format F`, `--json`, `-c/--config PATH` and `--store S` (each
+ * Splits `argv` into positionals, `--format F`, `--json`, `-c/--config PATH`, `--store S` and `--account NAME` (each
  * at most once, `--flag=value` too); undefined when anything else is there, so that the CLI answers.
  *
  * @example
@@ -43,8 +47,8 @@ export interface QuickArgs extends QuickGlobals {
  * ```
  */
 export function splitQuickArgs(argv: readonly string[]): QuickArgs | undefined {
-  const args: QuickArgs = { positionals: [], format: undefined, json: false, config: undefined, store: undefined };
-  const valued = { '--format': 'format', '--config': 'config', '-c': 'config', '--store': 'store' } as const;
+  const args: QuickArgs = { positionals: [], format: undefined, json: false, config: undefined, store: undefined, account: undefined };
+  const valued = { '--format': 'format', '--config': 'config', '-c': 'config', '--store': 'store', '--account': 'account' } as const;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -124,10 +128,20 @@ export async function findStoredToken(
   const entry = loaded.entries.find((candidate) => candidate.name === name);
   const config = entry?.config;
   if (!entry || !config || env[tokenOverrideVariable(entry.name)] !== undefined) return undefined;
-  const key = boundKey(await STRATEGIES_BY_NAME[config.strategy].storeKey(config), config);
+  // The account as the CLI picks it (accounts/slots.ts), from one read of the token file; a name the CLI would refuse is its to explain.
+  const flag = globals.account;
+  const fromEnv = env[ACCOUNT_ENV] === '' ? undefined : env[ACCOUNT_ENV];
+  if ((flag !== undefined && !isAccountName(flag)) || (fromEnv !== undefined && !isAccountName(fromEnv))) return undefined;
+  const key = await STRATEGIES_BY_NAME[config.strategy].storeKey(config);
   const opened = await fileStore.open(setting === 'auto' ? 'file' : setting, env, () => undefined);
-  const credentials = await opened.store.get(key);
+  const entries = await bindToEndpoints(opened.store, config).entries?.();
   await opened.close();
+  const choice = chooseAccount(
+    accountSlots(entries ?? [], key),
+    { flag, env: fromEnv, recorded: defaultAccount(env, entry.name) },
+    entry.name,
+  );
+  const credentials = 'slot' in choice ? choice.slot.credentials : undefined;
   if (!credentials || !isFresh(credentials, Date.now(), resolveSkewMs(config))) return undefined;
   const announce = () => {
     // pickProvider's line, straight to fd 2 (process.stderr on a pipe loads node:net).
