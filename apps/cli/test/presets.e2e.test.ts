@@ -39,7 +39,8 @@ describe('preset: x-app (client credentials) against the sandbox', () => {
     expect(api.code).toBe(0);
     expect(JSON.parse(api.stdout)).toMatchObject({ data: { username: 'twitterapi' } });
     expect(sandbox.stats.tokenRequests).toBe(1); // one token, stored, reused
-    for (const output of [timeline.stdout, timeline.stderr, api.stdout, api.stderr]) expect(output).not.toContain(DEMO_CREDENTIALS.app.clientSecret);
+    for (const output of [timeline.stdout, timeline.stderr, api.stdout, api.stderr])
+      expect(output).not.toContain(DEMO_CREDENTIALS.app.clientSecret);
   });
 
   it('providers --json shows the preset and the endpoints the provider resolved to', async () => {

@@ -18,7 +18,7 @@ export function registerInitCommand({ program, io, style }: CommandContext): voi
       `${STRATEGIES.slice(0, -1).join(', ')} or ${STRATEGIES.at(-1)} (see Strategies below)`,
       'client-credentials',
     )
-    .option('-p, --preset <name>', "a provider preset (tokensmith presets lists them): writes only the fields you fill in")
+    .option('-p, --preset <name>', 'a provider preset (tokensmith presets lists them): writes only the fields you fill in')
     .option('-o, --output <path>', 'where to write it (- for stdout)', 'tokensmith.config.yaml')
     .option('-f, --force', 'overwrite an existing file')
     .option(

@@ -35,8 +35,14 @@ export async function presetStarterText(name: string, strategy: string | undefin
   const preset = presetNamed(name);
   if (!preset) {
     const { closestName } = await import('../config/suggest.js');
-    const suggestion = closestName(name, PRESETS.map((p) => p.name));
-    throw new CliError('usage', `--preset: no preset ${sanitizeForTerminal(name)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; tokensmith presets lists them`);
+    const suggestion = closestName(
+      name,
+      PRESETS.map((p) => p.name),
+    );
+    throw new CliError(
+      'usage',
+      `--preset: no preset ${sanitizeForTerminal(name)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; tokensmith presets lists them`,
+    );
   }
   if (strategy !== undefined && !Object.hasOwn(preset.strategies, strategy))
     throw new CliError('usage', `--strategy: preset ${preset.name} is used with ${Object.keys(preset.strategies).join(' or ')}`);

@@ -17,7 +17,10 @@ export function registerPresetsCommand({ program, io, stdoutStyle: style }: Comm
         const preset = presetNamed(name);
         if (!preset) {
           const { closestName } = await import('../config/suggest.js');
-          const suggestion = closestName(name, PRESETS.map((p) => p.name));
+          const suggestion = closestName(
+            name,
+            PRESETS.map((p) => p.name),
+          );
           const { sanitizeForTerminal } = await import('../terminal/safety.js');
           throw new CliError(
             'usage',
@@ -48,7 +51,9 @@ export function registerPresetsCommand({ program, io, stdoutStyle: style }: Comm
               .padEnd(strategyWidth)}  ${supply}\n`,
           );
         }
-        io.stdout.write(style.dim(`\nUse one: preset: NAME in a provider (tokensmith init --preset NAME); details: tokensmith presets NAME\n`));
+        io.stdout.write(
+          style.dim(`\nUse one: preset: NAME in a provider (tokensmith init --preset NAME); details: tokensmith presets NAME\n`),
+        );
         return;
       }
       const view = views[0]!;
@@ -63,7 +68,9 @@ export function registerPresetsCommand({ program, io, stdoutStyle: style }: Comm
           io.stdout.write(
             `    ${'authMethod'.padEnd(24)} ${strategy.authMethod.confidential}${strategy.authMethod.public ? ` (${strategy.authMethod.public} without clientSecret)` : ''}\n`,
           );
-        io.stdout.write(`    ${'you supply'.padEnd(24)} ${strategy.supply.map((s) => (s.required ? s.field : `[${s.field}]`)).join(', ')}\n`);
+        io.stdout.write(
+          `    ${'you supply'.padEnd(24)} ${strategy.supply.map((s) => (s.required ? s.field : `[${s.field}]`)).join(', ')}\n`,
+        );
       }
       if (view.quirks.notes.length > 0) io.stdout.write(`\n  notes:\n${view.quirks.notes.map((note) => `    - ${note}\n`).join('')}`);
     });

@@ -107,19 +107,25 @@ export function mergePreset(name: string, settings: unknown, unresolvedPaths: re
     const strays = [...TEMPLATE_PARAMS, 'presetBaseUrl'].filter((field) => settings[field] !== undefined);
     return {
       ...none,
-      problems: strays.map((field) => `${at}.${field}: is read only with a preset (preset: NAME; tokensmith presets lists them); remove it`),
+      problems: strays.map(
+        (field) => `${at}.${field}: is read only with a preset (preset: NAME; tokensmith presets lists them); remove it`,
+      ),
     };
   }
   const presetName = settings.preset;
   const preset = typeof presetName === 'string' ? presetNamed(presetName) : undefined;
   if (preset === undefined) {
-    const suggestion = typeof presetName === 'string' ? closestName(presetName, PRESETS.map((p) => p.name)) : undefined;
+    const suggestion =
+      typeof presetName === 'string'
+        ? closestName(
+            presetName,
+            PRESETS.map((p) => p.name),
+          )
+        : undefined;
     const shown = typeof presetName === 'string' ? `'${presetName.replace(/[^\x20-\x7e]/g, '?')}'` : 'this value';
     return {
       value: settings,
-      problems: [
-        `${at}.preset: no preset ${shown}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; tokensmith presets lists them`,
-      ],
+      problems: [`${at}.preset: no preset ${shown}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; tokensmith presets lists them`],
       quietPaths: [at],
     };
   }
@@ -148,7 +154,8 @@ export function mergePreset(name: string, settings: unknown, unresolvedPaths: re
     }
     merged[field] = fill(presetValue, values, origin);
   }
-  if (waiting.length > 0) quietPaths.push(...Object.keys(fields).map((field) => `${at}.${field}`));
+  // The provider waits for the variable (it is unresolved): its checks run once the variable is set.
+  if (waiting.length > 0) quietPaths.push(at);
   for (const [field, written] of Object.entries(settings)) {
     const filled = merged[field];
     merged[field] = MERGED_MAPS.has(field) && isMapping(filled) && isMapping(written) ? { ...filled, ...written } : written;

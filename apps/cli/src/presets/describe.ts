@@ -46,7 +46,12 @@ export function suppliedFields(preset: Preset, strategy: string): SuppliedField[
   for (const param of TEMPLATE_PARAMS) {
     const declared = preset.params?.[param];
     if (declared)
-      supplied.push({ field: param, required: declared.default === undefined, example: declared.default ?? declared.example, describe: declared.describe });
+      supplied.push({
+        field: param,
+        required: declared.default === undefined,
+        example: declared.default ?? declared.example,
+        describe: declared.describe,
+      });
   }
   const fields = preset.strategies[strategy as StrategyName] ?? {};
   // A secret is optional only where the preset names a public-client method for this strategy.
