@@ -120,3 +120,35 @@ describe('preset: x-oauth1 (PIN) against the sandbox', () => {
     expect(timeline.stdout).toMatch(/^Tweet: .+/);
   });
 });
+
+describe('client credentials with issuer only (token endpoint from the metadata)', () => {
+  it("discovers the sandbox's token endpoint and gets a token; a wrong issuer names issuer", async () => {
+    const dir = tempDir();
+    writeConfig(
+      dir,
+      presetConfig('app', [
+        'strategy: client-credentials',
+        `issuer: ${origin()}`,
+        `clientId: ${DEMO_CREDENTIALS.app.clientId}`,
+        'clientSecret: ${APP_SECRET}',
+      ]),
+    );
+    const token = await runBinary(['token', 'app', '--json'], { cwd: dir, env });
+    expect(token.code).toBe(0);
+    expect(sandbox.stats.tokenRequests).toBe(1);
+    const wrong = tempDir();
+    writeConfig(
+      wrong,
+      presetConfig('app', [
+        'strategy: client-credentials',
+        `issuer: ${origin()}/nowhere`,
+        `clientId: ${DEMO_CREDENTIALS.app.clientId}`,
+        'clientSecret: ${APP_SECRET}',
+      ]),
+    );
+    const failed = await runBinary(['token', 'app'], { cwd: wrong, env });
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toContain('issuer');
+    expect(failed.stderr).not.toContain(DEMO_CREDENTIALS.app.clientSecret);
+  });
+});

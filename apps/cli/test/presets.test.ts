@@ -3,7 +3,9 @@ import { validateConfig } from '../src/config/load.js';
 import { checkTrust } from '../src/config/trust.js';
 import { PRESETS, presetNamed, type Preset } from '../src/presets/index.js';
 import { presetStarter, presetView, suppliedFields } from '../src/presets/describe.js';
-import { STRATEGY_ADAPTERS, type StrategyName } from '../src/strategies/index.js';
+import { STRATEGY_ADAPTERS, strategyAdapter, type StrategyName } from '../src/strategies/index.js';
+import type { BuildContext } from '../src/strategies/adapter.js';
+import { MemoryStore } from '@tokensmith/core';
 import { parse } from 'yaml';
 import { runInProcess, tempDir, writeConfig } from './helpers.js';
 
@@ -32,6 +34,30 @@ describe('presets are data, checked', () => {
     for (const url of Object.values(presetView(preset).strategies.find((s) => s.strategy === strategy)!.endpoints))
       expect(url).toMatch(/^https:\/\//);
     expect(JSON.stringify(merged)).not.toMatch(/\{(instance|domain|tenant|realm)\}/);
+  });
+
+  // What the strategy packages check at construction (`scope openid needs issuer`, auth method and
+  // secret) is checked here too: a preset the schema accepts but the strategy refuses fails here.
+  it.each(everyStrategy)('%s with %s builds its strategy (no request is sent)', async (name, strategy) => {
+    const preset = presetNamed(name)!;
+    const publicClient = suppliedFields(preset, strategy).some((field) => field.field === 'clientSecret' && !field.required);
+    for (const secret of publicClient ? [true, false] : [true]) {
+      const settings = supplied(preset, strategy);
+      if (!secret) delete settings.clientSecret;
+      const { config } = await validate({ p: settings });
+      const quiet = { write: () => true, isTTY: false };
+      const person = {
+        io: { stdout: quiet, stderr: quiet, env: {}, cwd: '/' },
+        progress: { start: () => undefined, stop: () => undefined },
+        prompter: {},
+        mode: { interactive: false },
+        providerName: 'p',
+        browser: false,
+      };
+      const context = { interaction: { io: person.io }, person, unattended: true, shared: {} } as unknown as BuildContext;
+      const provider = await strategyAdapter(config.providers.p!.strategy).build(config.providers.p!, new MemoryStore(), context);
+      expect(typeof provider.getToken).toBe('function');
+    }
   });
 
   it.each(PRESETS.map((preset) => [preset.name, preset] as const))(

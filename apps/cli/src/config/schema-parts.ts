@@ -148,6 +148,8 @@ export function schemaParts(v: Valibot) {
     authMethod: v.optional(v.picklist(OAUTH2_AUTH_METHODS, "must be 'basic', 'post' or 'none'")),
     authorizationParams: v.optional(authorizationParams),
     scopes,
+    /** The server's refresh tokens are single-use (X, GitLab): a spent one is never kept (@tokensmith/oauth2). */
+    singleUseRefreshTokens: v.optional(v.boolean('must be true or false')),
   };
   return { nonEmpty, url, timeline, commonSettings, oauth2ClientSettings };
 }
@@ -165,6 +167,7 @@ export interface OAuth2ClientConfig {
   authMethod?: (typeof OAUTH2_AUTH_METHODS)[number] | undefined;
   authorizationParams?: Record<string, string> | undefined;
   scopes: string[];
+  singleUseRefreshTokens?: boolean | undefined;
 }
 
 /**

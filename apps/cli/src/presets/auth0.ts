@@ -7,6 +7,10 @@ export const auth0 = definePreset({
   docs: 'https://auth0.com/docs/api/authentication',
   checked: '2026-12-08',
   params: { domain: { describe: "the tenant's domain", example: 'example.us.auth0.com' } },
+  shared: {
+    // scope openid: the ID token is checked against the issuer's discovered keys (the endpoints below override discovery).
+    issuer: 'https://{domain}/',
+  },
   strategies: {
     'authorization-code': {
       authorizationUrl: 'https://{domain}/authorize',

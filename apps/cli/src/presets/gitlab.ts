@@ -8,6 +8,8 @@ export const gitlab = definePreset({
   checked: '2026-12-08',
   params: { instance: { describe: 'the GitLab host name', example: 'gitlab.com', default: 'gitlab.com' } },
   shared: {
+    // Each refresh revokes the refresh token sent and returns a new one: a spent one is never kept.
+    singleUseRefreshTokens: true,
     baseUrl: 'https://{instance}/api/v4',
     gitHosts: ['{instance}'],
     gitUsername: 'oauth2',

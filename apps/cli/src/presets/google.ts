@@ -6,7 +6,11 @@ export const google = definePreset({
   title: 'Google',
   docs: 'https://developers.google.com/identity/protocols/oauth2/openid-connect',
   checked: '2026-12-08',
-  shared: { baseUrl: 'https://www.googleapis.com' },
+  shared: {
+    // scope openid: the ID token is checked against the issuer's discovered keys (the endpoints below override discovery).
+    issuer: 'https://accounts.google.com',
+    baseUrl: 'https://www.googleapis.com',
+  },
   strategies: {
     'authorization-code': {
       authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',

@@ -10,6 +10,10 @@ export const keycloak = definePreset({
     domain: { describe: "the Keycloak server's host (and port)", example: 'sso.example.com' },
     realm: { describe: 'the realm', example: 'myrealm' },
   },
+  shared: {
+    // scope openid: the ID token is checked against the issuer's discovered keys (the endpoints below override discovery).
+    issuer: 'https://{domain}/realms/{realm}',
+  },
   strategies: {
     'authorization-code': {
       authorizationUrl: 'https://{domain}/realms/{realm}/protocol/openid-connect/auth',

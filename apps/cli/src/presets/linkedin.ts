@@ -6,7 +6,11 @@ export const linkedin = definePreset({
   title: 'LinkedIn',
   docs: 'https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow',
   checked: '2026-12-08',
-  shared: { baseUrl: 'https://api.linkedin.com' },
+  shared: {
+    // scope openid: the ID token is checked against the issuer's discovered keys (the endpoints below override discovery).
+    issuer: 'https://www.linkedin.com/oauth',
+    baseUrl: 'https://api.linkedin.com',
+  },
   strategies: {
     'authorization-code': {
       authorizationUrl: 'https://www.linkedin.com/oauth/v2/authorization',

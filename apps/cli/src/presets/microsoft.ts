@@ -18,12 +18,12 @@ export const microsoft = definePreset({
     'authorization-code': {
       authorizationUrl: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize',
       tokenUrl: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token',
-      scopes: ['openid', 'profile', 'offline_access', 'User.Read'],
+      scopes: ['offline_access', 'User.Read'],
     },
     'device-code': {
       deviceAuthorizationUrl: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/devicecode',
       tokenUrl: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token',
-      scopes: ['openid', 'profile', 'offline_access', 'User.Read'],
+      scopes: ['offline_access', 'User.Read'],
     },
     'client-credentials': {
       tokenUrl: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token',
@@ -32,6 +32,12 @@ export const microsoft = definePreset({
     },
   },
   auth: { confidential: 'post', public: 'none' },
-  quirks: { notes: ['a refresh token comes with the offline_access scope', 'no RFC 7009 revocation endpoint'] },
+  quirks: {
+    notes: [
+      'a refresh token comes with the offline_access scope',
+      'no RFC 7009 revocation endpoint',
+      'no openid scope by default: the common tenant publishes a templated issuer ({tenantid}) that discovery cannot match; add openid with issuer for one tenant',
+    ],
+  },
   discovery: 'https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration',
 });

@@ -7,6 +7,10 @@ export const okta = definePreset({
   docs: 'https://developer.okta.com/docs/reference/api/oidc/',
   checked: '2026-12-08',
   params: { domain: { describe: "the Okta org's domain", example: 'dev-123456.okta.com' } },
+  shared: {
+    // scope openid: the ID token is checked against the issuer's discovered keys (the endpoints below override discovery).
+    issuer: 'https://{domain}/oauth2/default',
+  },
   strategies: {
     'authorization-code': {
       authorizationUrl: 'https://{domain}/oauth2/default/v1/authorize',

@@ -17,6 +17,8 @@ export const x = definePreset({
       revocationUrl: 'https://api.x.com/2/oauth2/revoke',
       // offline.access: without it X issues no refresh token and the access token lasts two hours.
       scopes: ['tweet.read', 'users.read', 'offline.access'],
+      // Each refresh spends the refresh token and returns a new one: a spent one is never kept.
+      singleUseRefreshTokens: true,
     },
   },
   // "If you are working with confidential clients, you will need to use a basic authentication scheme."
