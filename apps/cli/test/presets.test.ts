@@ -6,6 +6,7 @@ import { presetStarter, presetView, suppliedFields } from '../src/presets/descri
 import { STRATEGY_ADAPTERS, strategyAdapter, type StrategyName } from '../src/strategies/index.js';
 import type { BuildContext } from '../src/strategies/adapter.js';
 import { MemoryStore } from '@tokensmith/core';
+import { endpointDigest } from '../src/stores/endpoint-binding.js';
 import { parse } from 'yaml';
 import { runInProcess, tempDir, writeConfig } from './helpers.js';
 
@@ -104,6 +105,19 @@ const METADATA_FIELDS: Record<string, string> = {
   revocationUrl: 'revocation_endpoint',
   deviceAuthorizationUrl: 'device_authorization_endpoint',
 };
+
+describe('the README presets table', () => {
+  it('has a row per preset with its strategies, documentation URL and checked date', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    for (const preset of PRESETS) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${preset.name}\` |`));
+      expect(row).toBeDefined();
+      for (const strategy of Object.keys(preset.strategies)) expect(row).toContain(`\`${strategy}\``);
+      expect(row).toContain(`(${preset.docs})`);
+      expect(row).toContain(`| ${preset.checked} |`);
+    }
+  });
+});
 
 describe('presets match the discovery metadata their providers publish (recorded copies)', () => {
   const withDiscovery = PRESETS.filter((preset) => preset.discovery !== undefined);
@@ -209,6 +223,33 @@ describe('the merge: the preset fills, what the config writes wins', () => {
       { MASTODON_HOST: 'hachyderm.io' },
     );
     expect(config.providers.m).toMatchObject({ tokenUrl: 'https://hachyderm.io/oauth/token' });
+  });
+});
+
+describe('the endpoint binding sees the merged provider', () => {
+  it('binds to the resolved URLs: another instance is another binding; the same URLs written by hand are the same', async () => {
+    const base = { preset: 'mastodon', clientId: 'id', clientSecret: 's' };
+    const { config } = await validate({
+      a: { ...base, instance: 'fosstodon.org' },
+      b: { ...base, instance: 'evil.example' },
+      byHand: {
+        strategy: 'authorization-code',
+        preset: 'mastodon',
+        instance: 'fosstodon.org',
+        authorizationUrl: 'https://fosstodon.org/oauth/authorize',
+        tokenUrl: 'https://fosstodon.org/oauth/token',
+        clientId: 'id',
+        clientSecret: 's',
+      },
+    });
+    const digest = (name: string) => endpointDigest(config.providers[name]!);
+    expect(digest('a')).not.toBe(digest('b'));
+    expect(digest('a')).toBe(digest('byHand'));
+    const { config: moved } = await validate({
+      x: { preset: 'x-app', clientId: 'id', clientSecret: 's', presetBaseUrl: 'http://127.0.0.1:1' },
+    });
+    const { config: real } = await validate({ x: { preset: 'x-app', clientId: 'id', clientSecret: 's' } });
+    expect(endpointDigest(moved.providers.x!)).not.toBe(endpointDigest(real.providers.x!));
   });
 });
 
