@@ -110,7 +110,7 @@ describe('the README presets table', () => {
   it('has a row per preset with its strategies, documentation URL and checked date', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     for (const preset of PRESETS) {
-      const row = readme.split('\n').find((line) => line.startsWith(`| \`${preset.name}\` |`));
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${preset.name}\` `));
       expect(row).toBeDefined();
       for (const strategy of Object.keys(preset.strategies)) expect(row).toContain(`\`${strategy}\``);
       expect(row).toContain(`(${preset.docs})`);
