@@ -1,4 +1,6 @@
 import { DEMO_CREDENTIALS, decideOnAuthorizePage, startSandbox, type Sandbox } from '@tokensmith/sandbox';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SANDBOX_ENV, approveInBrowser, runBinary, tempDir, writeConfig } from './helpers.js';
 
 // Presets through the real binary against the sandbox's X emulation: a config with only the preset,
@@ -150,5 +152,54 @@ describe('client credentials with issuer only (token endpoint from the metadata)
     expect(failed.code).not.toBe(0);
     expect(failed.stderr).toContain('issuer');
     expect(failed.stderr).not.toContain(DEMO_CREDENTIALS.app.clientSecret);
+  });
+});
+
+describe("preset: github honours GitHub's Accept quirk", () => {
+  // GitHub's device and token endpoints answer form-encoded unless sent Accept: application/json.
+  // A loopback stand-in that does exactly that: a client without the header gets a form body it
+  // cannot read as JSON, so the login below passes only if every request asked for JSON.
+  it('logs in with the device flow at the preset paths, every request asking for JSON', async () => {
+    const seen: Array<{ path: string; accept: string }> = [];
+    const answer = (req: IncomingMessage, json: Record<string, unknown>) => {
+      const accept = req.headers.accept ?? '';
+      seen.push({ path: req.url ?? '', accept });
+      return /application\/json/.test(accept)
+        ? { type: 'application/json', body: JSON.stringify(json) }
+        : { type: 'application/x-www-form-urlencoded', body: new URLSearchParams(json as Record<string, string>).toString() };
+    };
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const reply =
+          req.url === '/login/device/code'
+            ? answer(req, {
+                device_code: 'dc-1',
+                user_code: 'WDJB-MJHT',
+                verification_uri: 'https://github.com/login/device',
+                expires_in: 900,
+                interval: 1,
+              })
+            : req.url === '/login/oauth/access_token'
+              ? answer(req, { access_token: 'gho_example', token_type: 'bearer', scope: 'read:user' })
+              : undefined;
+        if (!reply) return void res.writeHead(404).end();
+        res.writeHead(200, { 'content-type': reply.type }).end(reply.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const dir = tempDir();
+      const port = (server.address() as AddressInfo).port;
+      writeConfig(dir, presetConfig('gh', ['preset: github', `presetBaseUrl: http://127.0.0.1:${port}`, 'clientId: Iv1.example']));
+      const login = await runBinary(['login', 'gh', '--json'], { cwd: dir, env });
+      expect(login.stderr + login.stdout).not.toContain('gho_example');
+      expect(login.code).toBe(0);
+      expect(login.stdout).toContain('"event":"device_code"');
+      expect(seen.map((request) => request.path)).toEqual(['/login/device/code', '/login/oauth/access_token']);
+      for (const request of seen) expect(request.accept).toMatch(/application\/json/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
