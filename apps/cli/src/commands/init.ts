@@ -29,7 +29,7 @@ export function starterText(strategy: string): string {
  * The starter config for a preset (`init --preset NAME [--strategy S]`): only the fields the person
  * fills in; a usage error names the presets (with "did you mean") or the preset's strategies.
  */
-export async function presetStarterText(name: string, strategy: string | undefined): Promise<string> {
+export async function presetStarterText(name: string, chosen: string | undefined): Promise<string> {
   const { PRESETS, presetNamed } = await import('../presets/index.js');
   const { presetStarter } = await import('../presets/describe.js');
   const preset = presetNamed(name);
@@ -44,9 +44,9 @@ export async function presetStarterText(name: string, strategy: string | undefin
       `--preset: no preset ${sanitizeForTerminal(name)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; tokensmith presets lists them`,
     );
   }
-  if (strategy !== undefined && !Object.hasOwn(preset.strategies, strategy))
+  if (chosen !== undefined && !Object.hasOwn(preset.strategies, chosen))
     throw new CliError('usage', `--strategy: preset ${preset.name} is used with ${Object.keys(preset.strategies).join(' or ')}`);
-  return HEADER + presetStarter(preset, strategy);
+  return HEADER + presetStarter(preset, chosen);
 }
 
 /** Where `init` wrote, and the mode the file really has. */

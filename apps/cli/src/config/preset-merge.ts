@@ -129,9 +129,9 @@ export function mergePreset(name: string, settings: unknown, unresolvedPaths: re
       quietPaths: [at],
     };
   }
-  const strategy = settings.strategy ?? defaultStrategy(preset);
+  const picked = settings.strategy ?? defaultStrategy(preset);
   const offered = Object.keys(preset.strategies);
-  if (typeof strategy !== 'string' || !offered.includes(strategy))
+  if (typeof picked !== 'string' || !offered.includes(picked))
     return {
       value: settings,
       problems: [`${at}.strategy: preset ${preset.name} is used with ${offered.join(' or ')}; remove strategy or write one of those`],
@@ -141,9 +141,9 @@ export function mergePreset(name: string, settings: unknown, unresolvedPaths: re
   const unresolved = (field: string) => unresolvedPaths.includes(field);
   const { values, waiting } = templateParams(preset, settings, at, unresolved, problems);
   const origin = typeof settings.presetBaseUrl === 'string' && URL.canParse(settings.presetBaseUrl) ? settings.presetBaseUrl : undefined;
-  const fields: Record<string, unknown> = { ...preset.shared, ...preset.strategies[strategy as keyof Preset['strategies']] };
+  const fields: Record<string, unknown> = { ...preset.shared, ...preset.strategies[picked as keyof Preset['strategies']] };
   const quietPaths: string[] = [];
-  const merged: Record<string, unknown> = { strategy };
+  const merged: Record<string, unknown> = { strategy: picked };
   for (const [field, presetValue] of Object.entries(fields)) {
     const templated = paramsIn(presetValue);
     // A template param still missing (a problem, or waiting for a variable): the field is not filled,
@@ -175,7 +175,8 @@ export function mergePreset(name: string, settings: unknown, unresolvedPaths: re
  */
 export function strategyOf(settings: unknown): unknown {
   if (!isMapping(settings)) return undefined;
-  if (settings.strategy !== undefined || typeof settings.preset !== 'string') return settings.strategy;
+  const written = settings.strategy;
+  if (written !== undefined || typeof settings.preset !== 'string') return written;
   const preset = presetNamed(settings.preset);
   return preset ? defaultStrategy(preset) : undefined;
 }

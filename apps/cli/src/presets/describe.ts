@@ -117,7 +117,7 @@ export function presetView(preset: Preset): PresetView {
       const method = fields.authMethod;
       return {
         strategy,
-        default: strategy === first,
+        default: first === strategy,
         endpoints: presetEndpoints(fields),
         scopes: (fields.scopes ?? fields.scope ?? null) as string[] | string | null,
         authMethod:
@@ -158,7 +158,7 @@ export function presetStarter(preset: Preset, strategy: string = defaultStrategy
     `    # (tokensmith presets ${preset.name}); any field written here overrides the preset's.`,
     `    # Docs: ${preset.docs} (checked ${preset.checked})`,
     `    preset: ${preset.name}`,
-    strategy === defaultStrategy(preset)
+    defaultStrategy(preset) === strategy
       ? others.length > 0
         ? `    # strategy: ${others.join(' | ')}   # default ${strategy}`
         : undefined
