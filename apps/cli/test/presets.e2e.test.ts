@@ -1,5 +1,7 @@
 import { DEMO_CREDENTIALS, decideOnAuthorizePage, startSandbox, type Sandbox } from '@tokensmith/sandbox';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SANDBOX_ENV, approveInBrowser, runBinary, tempDir, writeConfig } from './helpers.js';
 
@@ -96,6 +98,20 @@ describe('preset: x (OAuth 2 user context, PKCE) against the sandbox', () => {
     const timeline = await runBinary(['timeline', 'x', '--count', '1'], { cwd: dir, env });
     expect(timeline.code).toBe(0);
     expect(timeline.stdout).toMatch(/^Tweet: .+/);
+
+    // The access token expires: the next run refreshes at X's token path, and the rotated refresh
+    // token (single-use, offline.access) replaces the spent one in the store.
+    const file = join(dir, '.config', 'tokensmith', 'tokens.json');
+    const refreshTokenIn = (text: string) => /"refreshToken": ?"([^"]+)"/.exec(text)?.[1];
+    const before = readFileSync(file, 'utf8');
+    writeFileSync(file, before.replace(/"expiresAt": ?\d+/, `"expiresAt":${Date.now() - 1000}`));
+    const later = await runBinary(['timeline', 'x', '--count', '1'], { cwd: dir, env });
+    expect(later.code).toBe(0);
+    expect(sandbox.stats.refreshRequests).toBe(1);
+    const after = readFileSync(file, 'utf8');
+    expect(refreshTokenIn(before)).toBeDefined();
+    expect(refreshTokenIn(after)).toBeDefined();
+    expect(refreshTokenIn(after)).not.toBe(refreshTokenIn(before));
   });
 });
 
