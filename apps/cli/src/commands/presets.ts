@@ -35,8 +35,9 @@ export function registerPresetsCommand({ program, io, stdoutStyle: style }: Comm
         return;
       }
       if (name === undefined) {
-        const width = Math.max(...views.map((view) => view.name.length));
+        const width = Math.max('PRESET'.length, ...views.map((view) => view.name.length));
         const strategyWidth = Math.max(...views.map((view) => view.strategies.map((s) => s.strategy).join(', ').length));
+        io.stdout.write(style.dim(`${'PRESET'.padEnd(width)}  ${'STRATEGIES (first is the default)'.padEnd(strategyWidth)}  YOU SUPPLY\n`));
         for (const [index, view] of views.entries()) {
           const preset = chosen[index]!;
           const first = view.strategies[0]!.strategy;
