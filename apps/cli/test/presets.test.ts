@@ -226,6 +226,19 @@ describe('the merge: the preset fills, what the config writes wins', () => {
   });
 });
 
+describe('providerEndpoints', () => {
+  it('shows resolved URLs, masking user info and secret-looking query parameters', async () => {
+    const { providerEndpoints } = await import('../src/presets/resolved.js');
+    expect(
+      providerEndpoints({
+        tokenUrl: 'https://a.example/token',
+        presetBaseUrl: 'http://127.0.0.1:1',
+        timeline: { url: 'https://a.example/t?access_token=SECRET-T&x=1' },
+      }),
+    ).toEqual({ tokenUrl: 'https://a.example/token', 'timeline.url': 'https://a.example/t?access_token=[redacted]&x=1' });
+  });
+});
+
 describe('the endpoint binding sees the merged provider', () => {
   it('binds to the resolved URLs: another instance is another binding; the same URLs written by hand are the same', async () => {
     const base = { preset: 'mastodon', clientId: 'id', clientSecret: 's' };
