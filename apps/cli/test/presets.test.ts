@@ -312,6 +312,13 @@ describe('preset errors name the preset and the field', () => {
     expect(text).toContain(message);
   });
 
+  it('a missing template param is reported once, not again by every check that needs its URLs', async () => {
+    const text = await problems({ p: { preset: 'mastodon', clientId: 'a' } });
+    expect(text).toContain('providers.p.instance: preset mastodon needs instance');
+    expect(text).not.toContain('authorizationUrl');
+    expect(text).toContain('needs clientSecret'); // a problem of its own, still reported
+  });
+
   it('an unknown preset reports only that, not every field it would have filled', async () => {
     const text = await problems({ p: { preset: 'gitlb', clientId: 'a' } });
     expect(text.trim().split('\n')).toHaveLength(2); // the heading and one problem

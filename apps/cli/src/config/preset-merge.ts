@@ -146,13 +146,12 @@ export function mergePreset(name: string, settings: unknown, unresolvedPaths: re
   const merged: Record<string, unknown> = { strategy: picked };
   for (const [field, presetValue] of Object.entries(fields)) {
     const templated = paramsIn(presetValue);
-    // A template param still missing (a problem, or waiting for a variable): the field is not filled,
-    // and its schema error would only repeat that.
-    if (templated.some((param) => values[param] === undefined)) {
-      quietPaths.push(`${at}.${field}`);
-      if (settings[field] === undefined) continue;
-    }
-    merged[field] = fill(presetValue, values, origin);
+    // A template param still missing (a problem, or waiting for a variable): the field is filled with
+    // a placeholder host (`instance.invalid`, never used: the provider is invalid or unresolved) so
+    // that only the param's own problem is reported, not every check that needs the field.
+    if (templated.some((param) => values[param] === undefined)) quietPaths.push(`${at}.${field}`);
+    const placeholders = Object.fromEntries(TEMPLATE_PARAMS.map((param) => [param, values[param] ?? `${param}.invalid`]));
+    merged[field] = fill(presetValue, placeholders, origin);
   }
   // The provider waits for the variable (it is unresolved): its checks run once the variable is set.
   if (waiting.length > 0) quietPaths.push(at);
