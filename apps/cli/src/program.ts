@@ -11,6 +11,7 @@ import type { GlobalOptions } from './context.js';
 import { registerTimelineCommand } from './commands/timeline-command.js';
 import { registerTokenCommand } from './commands/token.js';
 import { registerProvidersCommand } from './commands/providers.js';
+import { registerPresetsCommand } from './commands/presets.js';
 import { registerLoginCommand } from './commands/login.js';
 import { registerLogoutCommand } from './commands/logout.js';
 import { registerStatusCommand } from './commands/status.js';
@@ -98,6 +99,7 @@ export function buildProgram(io: CliIO): Command {
   registerTimelineCommand(context);
   registerTokenCommand(context);
   registerProvidersCommand(context);
+  registerPresetsCommand(context);
   registerLoginCommand(context);
   registerLogoutCommand(context);
   registerStatusCommand(context);

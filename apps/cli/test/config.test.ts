@@ -182,7 +182,17 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
     const result = await runInProcess(['providers', '--json'], { cwd: dir, env: { S: SECRET, TOKENSMITH_TRUSTED_VARIABLES: 'S' } });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).providers).toEqual([
-      { provider: 'x', strategy: 'client-credentials', default: false, scopes: [], timeline: null, resolved: true, missingVariables: [] },
+      {
+        provider: 'x',
+        strategy: 'client-credentials',
+        preset: null,
+        endpoints: { tokenUrl: 'https://api.twitter.com/oauth2/token' },
+        default: false,
+        scopes: [],
+        timeline: null,
+        resolved: true,
+        missingVariables: [],
+      },
     ]);
     expect(result.stdout + result.stderr).not.toContain(SECRET);
   });

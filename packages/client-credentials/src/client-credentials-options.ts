@@ -26,8 +26,13 @@ import {
  * ```
  */
 export interface ClientCredentialsOptions {
-  /** The full token endpoint URL, e.g. `https://api.twitter.com/oauth2/token`. */
-  tokenUrl: string | URL;
+  /** The full token endpoint URL, e.g. `https://api.twitter.com/oauth2/token`. Required unless `issuer` is given. */
+  tokenUrl?: string | URL;
+  /**
+   * The issuer identifier (`https://id.example.com`): without `tokenUrl`, the token endpoint comes
+   * from its metadata (OpenID Connect Discovery, then RFC 8414), fetched before the first token request.
+   */
+  issuer?: string | URL;
   clientId: string;
   clientSecret: string;
   /** Scopes to request (space-joined). */
@@ -66,7 +71,10 @@ export interface ClientCredentialsOptions {
  * ```
  */
 export interface ClientCredentialsSettings {
+  /** The token endpoint; while `issuer` is set, the issuer (the key's endpoint) until its metadata names the token endpoint. */
   tokenUrl: URL;
+  /** Set when the token endpoint is still to be discovered from this issuer's metadata. */
+  issuer: URL | undefined;
   clientId: string;
   clientSecret: string;
   scope: string | undefined;
@@ -93,7 +101,9 @@ export interface ClientCredentialsSettings {
  */
 export function resolveClientCredentialsOptions(options: ClientCredentialsOptions): ClientCredentialsSettings {
   requireOptions(options, 'createClientCredentialsProvider');
-  const tokenUrl = requireEndpoint(options, 'tokenUrl');
+  const issuer = options.tokenUrl === undefined && options.issuer !== undefined ? requireEndpoint(options, 'issuer') : undefined;
+  if (issuer && (issuer.search || issuer.hash)) throw new TokensmithError('invalid_options', 'issuer must not have a query or fragment');
+  const tokenUrl = issuer ?? requireEndpoint(options, 'tokenUrl');
   const clientId = requireVschar(requireString(options, 'clientId'), 'clientId');
   const clientSecret = requireVschar(requireString(options, 'clientSecret'), 'clientSecret');
   const authMethod = options.authMethod ?? 'basic';
@@ -105,6 +115,7 @@ export function resolveClientCredentialsOptions(options: ClientCredentialsOption
   const onProgress = optionalFunction(options, 'onProgress');
   return {
     tokenUrl,
+    issuer,
     clientId,
     clientSecret,
     scope,

@@ -8,6 +8,7 @@ import {
   type ManagedTokenProvider,
 } from '@tokensmith/core/kit';
 import { resolveClientCredentialsOptions, type ClientCredentialsOptions } from './client-credentials-options.js';
+import { discoverTokenEndpoint } from './discover-token-endpoint.js';
 import { invalidateToken } from './invalidate-token.js';
 import { createTokenRequester } from './token-request.js';
 
@@ -39,8 +40,20 @@ import { createTokenRequester } from './token-request.js';
  */
 export function createClientCredentialsProvider(options: ClientCredentialsOptions): ManagedTokenProvider<BearerCredentials> {
   const settings = resolveClientCredentialsOptions(options);
-  const { tokenUrl, clientId, clientSecret, scope, invalidateUrl } = settings;
-  const requestToken = createTokenRequester(settings);
+  const { tokenUrl, clientId, clientSecret, scope, invalidateUrl, issuer } = settings;
+  // With only an issuer, the token endpoint is discovered before the first token request (once;
+  // a failed discovery is tried again by the next request). The store key keeps the issuer.
+  let requester: Promise<() => Promise<BearerCredentials>> | undefined;
+  const ready = () =>
+    (requester ??= (
+      issuer
+        ? discoverTokenEndpoint(issuer, settings).then((found) => createTokenRequester({ ...settings, tokenUrl: found, issuer: undefined }))
+        : Promise.resolve(createTokenRequester(settings))
+    ).catch((error: unknown) => {
+      requester = undefined;
+      throw error;
+    }));
+  const requestToken = async () => (await ready())();
 
   const tokens = createTokenManager<BearerCredentials>({
     key: tokenKey({ strategy: 'client-credentials', endpoints: [tokenUrl], clientId, secret: clientSecret, scopes: scope }),
@@ -77,6 +90,6 @@ export function createClientCredentialsProvider(options: ClientCredentialsOption
       peek: () => tokens.peek(),
       logout,
     },
-    { tokenUrl: tokenUrl.href, clientId },
+    issuer ? { issuer: issuer.href, clientId } : { tokenUrl: tokenUrl.href, clientId },
   );
 }

@@ -55,6 +55,12 @@ export interface OAuth2ClientOptions {
   timeoutMs?: number;
   /** Refresh a token this many seconds before it expires. Default: the smaller of 30 s and a tenth of its lifetime. */
   refreshSkewSeconds?: number;
+  /**
+   * The server's refresh tokens are single-use (X, GitLab): each refresh spends the one sent and
+   * returns a new one. A refresh answer without a new one then leaves none stored (the next expiry
+   * asks for a login) instead of keeping the spent one, whose reuse may revoke the whole grant.
+   */
+  singleUseRefreshTokens?: boolean;
 }
 
 /** What {@link readClientOptions} needs to know about the flow it reads options for. */
@@ -82,6 +88,8 @@ export interface OAuth2Settings {
   key: string;
   /** `undefined`: the token manager's default rule. */
   skewMs: number | undefined;
+  /** See {@link OAuth2ClientOptions.singleUseRefreshTokens}. */
+  singleUseRefreshTokens: boolean;
   /** What `inspect()` of the provider shows: no secret. */
   description: Record<string, string>;
 }
@@ -210,6 +218,7 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
     store: options.store ?? new MemoryStore(),
     key,
     skewMs: resolveSkewMs(options),
+    singleUseRefreshTokens: options.singleUseRefreshTokens === true,
     description: {
       ...(issuer ? { issuer: issuer.href } : {}),
       ...(start ? { [flow.endpoint.option]: start.href } : {}),

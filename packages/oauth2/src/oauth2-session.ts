@@ -85,6 +85,7 @@ export function createOAuth2Session(
         drop,
         now: client.now(),
         tokenParams: settings.tokenParams,
+        singleUse: settings.singleUseRefreshTokens,
       });
     },
     interactive: ({ signal }) => hooks.interactive(signal),

@@ -17,18 +17,23 @@ export function toBearerCredentials(response: unknown, now: number): BearerCrede
 
 /**
  * Merges a refresh response with what it replaces (rotation, RFC 6749 6): a response without
- * `refresh_token` keeps the old one (simple-oauth2 and naive code lose it), and one without
+ * `refresh_token` keeps the old one (simple-oauth2 and naive code lose it), unless refresh tokens
+ * are single-use (the old one was spent by this very refresh), and one without
  * `id_token` or `scope` keeps those (RFC 6749 5.1: an unchanged scope may be omitted).
  *
  * @example
  * ```ts
  * mergeRefreshed({ type: 'bearer', accessToken: 'old', refreshToken: 'r1' }, { type: 'bearer', accessToken: 'new' });
  * // { type: 'bearer', accessToken: 'new', refreshToken: 'r1' }
+ * // single-use refresh tokens (the third argument): r1 was spent, so none is kept
+ * mergeRefreshed({ type: 'bearer', accessToken: 'old', refreshToken: 'r1' }, { type: 'bearer', accessToken: 'new' }, true);
+ * // { type: 'bearer', accessToken: 'new' }
  * ```
  */
-export function mergeRefreshed(current: BearerCredentials, fresh: BearerCredentials): BearerCredentials {
+export function mergeRefreshed(current: BearerCredentials, fresh: BearerCredentials, singleUse = false): BearerCredentials {
   const merged: BearerCredentials = { ...fresh };
-  const refreshToken = fresh.refreshToken ?? current.refreshToken;
+  // A single-use refresh token was spent by the request that got `fresh`: never carry it forward.
+  const refreshToken = singleUse ? fresh.refreshToken : (fresh.refreshToken ?? current.refreshToken);
   if (refreshToken !== undefined) merged.refreshToken = refreshToken;
   const idToken = fresh.idToken ?? current.idToken;
   if (idToken !== undefined) merged.idToken = idToken;
@@ -52,7 +57,7 @@ export function mergeRefreshed(current: BearerCredentials, fresh: BearerCredenti
 export async function refreshTokens(
   config: oidc.Configuration,
   current: BearerCredentials,
-  options: { drop: () => Promise<void>; now: number; tokenParams: Array<[string, string]> },
+  options: { drop: () => Promise<void>; now: number; tokenParams: Array<[string, string]>; singleUse?: boolean },
 ): Promise<BearerCredentials> {
   const endpoint = config.serverMetadata().token_endpoint;
   if (current.refreshToken === undefined)
@@ -75,5 +80,5 @@ export async function refreshTokens(
     }
     throw mapped;
   }
-  return mergeRefreshed(current, fresh);
+  return mergeRefreshed(current, fresh, options.singleUse === true);
 }

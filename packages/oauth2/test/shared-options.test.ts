@@ -112,4 +112,16 @@ describe('mergeRefreshed (rotation)', () => {
       scope: [],
     });
   });
+
+  it('single-use refresh tokens (X, GitLab): a spent one is never carried forward; a new one is kept', () => {
+    const current = { type: 'bearer' as const, accessToken: 'a1', refreshToken: 'r1', scope: ['read'] };
+    const merged = mergeRefreshed(current, { type: 'bearer', accessToken: 'a2' }, true);
+    expect(merged).toEqual({ type: 'bearer', accessToken: 'a2', scope: ['read'] });
+    expect(mergeRefreshed(current, { type: 'bearer', accessToken: 'a2', refreshToken: 'r2' }, true).refreshToken).toBe('r2');
+  });
+
+  it('reads singleUseRefreshTokens (default false)', () => {
+    expect(readClientOptions(BASE, FLOW).singleUseRefreshTokens).toBe(false);
+    expect(readClientOptions({ ...BASE, singleUseRefreshTokens: true }, FLOW).singleUseRefreshTokens).toBe(true);
+  });
 });

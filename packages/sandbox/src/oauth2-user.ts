@@ -78,6 +78,13 @@ export function installOAuth2User(state: SandboxState): void {
   addRoute(state, 'GET', '/oauth2/jwks', (_req, res, s) =>
     sendJson(res, 200, { keys: [signingKey(s).jwk] }, { 'cache-control': 'public, max-age=300' }),
   );
+  // X's own paths for the same endpoints (x.com/i/oauth2/authorize, api.x.com/2/oauth2/token and
+  // /revoke): the CLI's `x` preset, moved onto the sandbox with presetBaseUrl, calls these.
+  addRoute(state, 'GET', '/i/oauth2/authorize', authorizeGet);
+  addRoute(state, 'POST', '/i/oauth2/authorize', authorizePost);
+  addRoute(state, 'POST', '/2/oauth2/revoke', revoke);
+  const tokenRoute = state.routes.get('POST /oauth2/token');
+  if (tokenRoute) addRoute(state, 'POST', '/2/oauth2/token', tokenRoute);
   addRoute(state, 'GET', '/.well-known/openid-configuration', (_req, res, s) => sendJson(res, 200, oauth2Metadata(s)));
   addRoute(state, 'GET', '/.well-known/oauth-authorization-server', (_req, res, s) => sendJson(res, 200, oauth2Metadata(s)));
 }

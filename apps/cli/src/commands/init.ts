@@ -5,6 +5,7 @@ import { STRATEGIES, STRATEGY_ADAPTERS, type StrategyName } from '../strategies/
 import { userConfigPath } from '../config/locate.js';
 import { pathKind, writeFileAtomic } from '../files/safe-write.js';
 import { storeHelpLines } from '../stores/index.js';
+import { sanitizeForTerminal } from '../terminal/safety.js';
 
 const HEADER = `# tokensmith config. Docs: README.md, "Config file".
 # Keep secrets out of this file: write \${ENV_NAME} and export the variable.
@@ -24,6 +25,30 @@ export function starterText(strategy: string): string {
   return starterConfig(strategy as StrategyName);
 }
 
+/**
+ * The starter config for a preset (`init --preset NAME [--strategy S]`): only the fields the person
+ * fills in; a usage error names the presets (with "did you mean") or the preset's strategies.
+ */
+export async function presetStarterText(name: string, chosen: string | undefined): Promise<string> {
+  const { PRESETS, presetNamed } = await import('../presets/index.js');
+  const { presetStarter } = await import('../presets/describe.js');
+  const preset = presetNamed(name);
+  if (!preset) {
+    const { closestName } = await import('../config/suggest.js');
+    const suggestion = closestName(
+      name,
+      PRESETS.map((p) => p.name),
+    );
+    throw new CliError(
+      'usage',
+      `--preset: no preset ${sanitizeForTerminal(name)}${suggestion ? ` (did you mean ${suggestion}?)` : ''}; tokensmith presets lists them`,
+    );
+  }
+  if (chosen !== undefined && !Object.hasOwn(preset.strategies, chosen))
+    throw new CliError('usage', `--strategy: preset ${preset.name} is used with ${Object.keys(preset.strategies).join(' or ')}`);
+  return HEADER + presetStarter(preset, chosen);
+}
+
 /** Where `init` wrote, and the mode the file really has. */
 export interface WrittenConfig {
   path: string;
@@ -38,9 +63,9 @@ export interface WrittenConfig {
 export function writeStarterConfig(
   cwd: string,
   strategy: string,
-  options: { path?: string; force?: boolean; global?: boolean; env?: NodeJS.ProcessEnv },
+  options: { path?: string; force?: boolean; global?: boolean; env?: NodeJS.ProcessEnv; text?: string },
 ): WrittenConfig {
-  const text = starterText(strategy);
+  const text = options.text ?? starterText(strategy);
   const path = options.global ? userConfigPath(options.env ?? {}) : resolve(cwd, options.path ?? 'tokensmith.config.yaml');
   const kind = pathKind(path);
   if (kind === 'symlink')

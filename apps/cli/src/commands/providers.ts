@@ -14,8 +14,12 @@ export function registerProvidersCommand({ program, io, global, stdoutStyle: sty
       // Listing sends nothing anywhere: it needs neither the variables nor the file's trust.
       const context = await openContext(global(), io, { purpose: 'inspect' });
       try {
+        const { providerEndpoints } = await import('../presets/resolved.js');
         const rows = context.entries.map((entry) => ({
           ...providerFields(entry.name, entry.strategy),
+          preset: entry.config?.preset ?? null,
+          // The URLs the provider resolved to (a preset's templates filled): what the CLI will call.
+          endpoints: entry.config ? providerEndpoints(entry.config) : null,
           default: entry.name === context.config.defaultProvider,
           // The scopes the config asks for (empty for a strategy without scopes, or an unresolved provider).
           scopes: entry.config ? (strategyAdapter(entry.config.strategy).scopes?.of(entry.config) ?? []) : [],

@@ -18,6 +18,7 @@ import {
 import { parseConfigText, readConfigFile, requireShallowProvider } from './read.js';
 import { allowedEnvironment, checkTrust, type TrustCheck } from './trust.js';
 import { schemaKeys } from './suggest.js';
+import { strategyOf, withPresetNamed } from './preset-merge.js';
 import { sanitizeForTerminal } from '../terminal/safety.js';
 
 export { CONFIG_FILE_NAMES, configSearchPath, userConfigDir, userConfigPath, type ConfigOrigin } from './locate.js';
@@ -100,8 +101,9 @@ export interface ValidateOptions {
   scope?: ValidationScope;
 }
 
-function invalid(path: string, problems: string[]): CliError {
-  return new CliError('usage', `${sanitizeForTerminal(path)} is invalid:\n  ${[...new Set(problems)].join('\n  ')}`);
+function invalid(path: string, problems: string[], raw?: unknown): CliError {
+  const named = raw === undefined ? problems : withPresetNamed(problems, raw);
+  return new CliError('usage', `${sanitizeForTerminal(path)} is invalid:\n  ${[...new Set(named)].join('\n  ')}`);
 }
 
 /**
@@ -127,7 +129,7 @@ export async function validateConfig(
     const substituted = substituteConfig(raw, env, options.untrusted === true);
     const result = safeParse(configSchema, substituted.value);
     const problems = [...substituted.problems, ...problemsOf(result.issues ?? [], substituted)];
-    if (problems.length > 0) throw invalid(path, problems);
+    if (problems.length > 0) throw invalid(path, problems, raw);
     const validated = result.output as TokensmithConfig;
     const { entries, resolved } = providerEntries(validated, substituted.perProvider, PROVIDER_NAME);
     return { config: { ...validated, providers: resolved }, entries, literalSecrets: substituted.literalSecrets };
@@ -157,13 +159,17 @@ export async function validateConfig(
     const part: SubstitutedConfig = {
       ...settings,
       value: { ...settings.value, providers: picked },
-      unresolvedPaths: [...settings.unresolvedPaths, ...pickedNames.flatMap((name) => substituted(name).substitution.unresolvedPaths)],
+      problems: pickedNames.flatMap((name) => substituted(name).problems),
+      unresolvedPaths: [
+        ...settings.unresolvedPaths,
+        ...pickedNames.flatMap((name) => [...substituted(name).substitution.unresolvedPaths, ...substituted(name).quietPaths]),
+      ],
     };
     const result = safeParse(configSchema, part.value);
     // With no provider picked, "at least one provider" is about the subset, not the file (which has some).
     const issues = (result.issues ?? []).filter((issue) => pickedNames.length > 0 || !/at least one provider/.test(issue.message));
-    const problems = problemsOf(issues, part);
-    if (problems.length > 0) throw invalid(path, problems);
+    const problems = [...part.problems, ...problemsOf(issues, part)];
+    if (problems.length > 0) throw invalid(path, problems, raw);
     return result.output as TokensmithConfig;
   };
   const top = validateSome([]);
@@ -176,7 +182,7 @@ export async function validateConfig(
   };
   const lookup: ProviderLookup = { config, substitution: (name) => substituted(name).substitution };
   const entries: ProviderEntry[] = names.map((name) => {
-    const named = (providers[name] as { strategy?: unknown } | null | undefined)?.strategy;
+    const named = strategyOf(providers[name]);
     return new LazyProviderEntry(name, typeof named === 'string' ? named : String(named), lookup);
   });
   return {

@@ -1,6 +1,7 @@
 import type { ProviderConfig, TokensmithConfig } from './schema.js';
 import { closestName } from './suggest.js';
 import { envReferences, noSubstitution, pathText, substituteEnv, type Substitution } from './env.js';
+import { mergePreset } from './preset-merge.js';
 
 // A config's providers, from the parsed file to the entries commands use: substituted one provider
 // at a time (so one provider's missing variable does not block the others), checked against the
@@ -49,7 +50,10 @@ export function isMapping(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Substitutes `${ENV}` in one provider's settings (`providers.<name>`), recording what it references.
+ * Substitutes `${ENV}` in one provider's settings (`providers.<name>`), recording what it references,
+ * then fills in its `preset` (config/preset-merge.ts): the schema validates the merged provider.
+ * `problems` are the preset's (an unknown name, a missing `instance`); `quietPaths` the fields whose
+ * schema errors would only repeat them.
  *
  * @example
  * ```ts
@@ -60,9 +64,11 @@ export function substituteProvider(
   name: string,
   settings: unknown,
   env: NodeJS.ProcessEnv,
-): { value: unknown; substitution: Substitution } {
+): { value: unknown; substitution: Substitution; problems: string[]; quietPaths: string[] } {
   const substitution = noSubstitution();
-  return { value: substituteEnv(settings, env, ['providers', name], substitution), substitution };
+  const substituted = substituteEnv(settings, env, ['providers', name], substitution);
+  const { value, problems, quietPaths } = mergePreset(name, substituted, substitution.unresolvedPaths);
+  return { value, substitution, problems, quietPaths };
 }
 
 /**
@@ -114,11 +120,12 @@ export function substituteConfig(raw: object, env: NodeJS.ProcessEnv, untrusted 
   const providers: Record<string, unknown> = {};
   for (const [name, settings] of Object.entries(rawProviders)) {
     if (RESERVED_NAMES.has(name)) continue; // a problem already (substituteSettings)
-    const { value, substitution } = substituteProvider(name, settings, env);
+    const { value, substitution, problems, quietPaths } = substituteProvider(name, settings, env);
     providers[name] = value;
     found.perProvider.set(name, substitution);
+    found.problems.push(...problems);
     found.literalSecrets.push(...substitution.literalSecrets);
-    found.unresolvedPaths.push(...substitution.unresolvedPaths);
+    found.unresolvedPaths.push(...substitution.unresolvedPaths, ...quietPaths);
   }
   found.value.providers = providers;
   return found;

@@ -77,7 +77,6 @@ export function schemaParts(v: Valibot) {
       ),
     ),
   });
-  /** The settings every strategy takes. */
   /** An https origin (`https://api.x.com`), or http on loopback: no path, query or user info. */
   const origin = v.pipe(
     url,
@@ -86,7 +85,22 @@ export function schemaParts(v: Valibot) {
       'must be an origin only (scheme, host and port; no path)',
     ),
   );
+  /** A template param of a preset (config/preset-merge.ts checks its shape, naming the preset). */
+  const templateParam = v.optional(nonEmpty);
+  /** The settings every strategy takes. */
   const commonSettings = {
+    /** A provider preset (`tokensmith presets`): fills endpoints, scopes, auth method, baseUrl, timeline; written fields win. */
+    preset: v.optional(nonEmpty),
+    /** Moves every URL the preset fills onto this origin, keeping its path (a local sandbox emulating the provider). */
+    presetBaseUrl: v.optional(origin),
+    /** The host of a preset for any instance (`mastodon`, `gitlab`): `fosstodon.org`. */
+    instance: templateParam,
+    /** The host of a preset for a tenant's own domain (`okta`, `auth0`, `keycloak`). */
+    domain: templateParam,
+    /** The tenant of the `microsoft` preset. */
+    tenant: templateParam,
+    /** The realm of the `keycloak` preset. */
+    realm: templateParam,
     /** Where `tokensmith api` resolves a path (`/2/users/me`); the only origin it sends credentials to, with allowedOrigins. */
     baseUrl: v.optional(url),
     /** Further origins `tokensmith api` may call with this provider's credentials (absolute URLs only). */
@@ -134,6 +148,8 @@ export function schemaParts(v: Valibot) {
     authMethod: v.optional(v.picklist(OAUTH2_AUTH_METHODS, "must be 'basic', 'post' or 'none'")),
     authorizationParams: v.optional(authorizationParams),
     scopes,
+    /** The server's refresh tokens are single-use (X, GitLab): a spent one is never kept (@tokensmith/oauth2). */
+    singleUseRefreshTokens: v.optional(v.boolean('must be true or false')),
   };
   return { nonEmpty, url, timeline, commonSettings, oauth2ClientSettings };
 }
@@ -151,6 +167,7 @@ export interface OAuth2ClientConfig {
   authMethod?: (typeof OAUTH2_AUTH_METHODS)[number] | undefined;
   authorizationParams?: Record<string, string> | undefined;
   scopes: string[];
+  singleUseRefreshTokens?: boolean | undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import { readConfigFile } from './read.js';
 import { writeFileAtomic } from '../files/safe-write.js';
 import { CliError } from '../cli-error.js';
 import { sanitizeForTerminal } from '../terminal/safety.js';
+import { HOST_PARAMS } from '../presets/types.js';
 
 // A config in the working directory may be a cloned repository's. The rule: anything in
 // such a file that decides where a token or a secret goes is used only once the user has allowed the
@@ -105,6 +106,25 @@ function hostOf(text: string): string | undefined {
   return new URL(text.trim()).host || undefined;
 }
 
+/**
+ * The hosts a provider's preset template params choose (`instance: fosstodon.org`, `domain:`): a
+ * preset's own URLs are fixed public URLs chosen by tokensmith, but the host a config puts into them
+ * is the repository's choice, as much as a URL it writes.
+ */
+function templatedHosts(raw: unknown): string[] {
+  const providers = (raw as { providers?: unknown } | null)?.providers;
+  if (!providers || typeof providers !== 'object') return [];
+  const hosts: string[] = [];
+  for (const provider of Object.values(providers as Record<string, unknown>)) {
+    if (!provider || typeof provider !== 'object') continue;
+    for (const param of HOST_PARAMS) {
+      const value = (provider as Record<string, unknown>)[param];
+      if (typeof value === 'string' && value.trim() !== '') hosts.push(value.trim().toLowerCase());
+    }
+  }
+  return hosts;
+}
+
 function describeStore(store: unknown): string | undefined {
   if (store === undefined || (typeof store === 'string' && PLAIN_STORE_KINDS.has(store))) return undefined;
   if (typeof store !== 'string') return 'a store setting of its own';
@@ -154,7 +174,7 @@ export function allowedEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export function checkTrust(subject: TrustSubject, env: NodeJS.ProcessEnv): TrustCheck {
   const strings = stringsOf(subject.raw);
   const allVariables = [...new Set(strings.flatMap(envReferences))];
-  const hosts = [...new Set(strings.map(hostOf).filter((host): host is string => host !== undefined))];
+  const hosts = [...new Set([...strings.map(hostOf).filter((host): host is string => host !== undefined), ...templatedHosts(subject.raw)])];
   const remoteHosts = hosts.filter((host) => !LOOPBACK_HOST.test(host.replace(/:\d+$/, '')));
   const store = describeStore((subject.raw as { store?: unknown } | null)?.store);
   const trust = readTrust(env);

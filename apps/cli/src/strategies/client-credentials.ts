@@ -7,23 +7,28 @@ const NO_PUBLIC_CLIENT = "must be 'basic' or 'post' (client credentials always a
 
 function schema(v: Valibot) {
   const { commonSettings, nonEmpty, url } = schemaParts(v);
-  return v.strictObject({
-    strategy: v.literal('client-credentials'),
-    tokenUrl: url,
-    clientId: nonEmpty,
-    clientSecret: nonEmpty,
-    scope: v.optional(v.union([nonEmpty, v.array(nonEmpty)], 'must be a string or a list of strings')),
-    // `body` is the old word for `post`, still read (with a deprecation note when the provider is built).
-    authMethod: v.optional(
-      v.pipe(
-        v.picklist(['basic', 'post', 'none', 'body'], "must be 'basic' or 'post'"),
-        v.check((method) => method !== 'none', NO_PUBLIC_CLIENT),
+  return v.pipe(
+    v.strictObject({
+      strategy: v.literal('client-credentials'),
+      /** The token endpoint; or `issuer`, and it is discovered from the issuer's metadata. */
+      tokenUrl: v.optional(url),
+      issuer: v.optional(url),
+      clientId: nonEmpty,
+      clientSecret: nonEmpty,
+      scope: v.optional(v.union([nonEmpty, v.array(nonEmpty)], 'must be a string or a list of strings')),
+      // `body` is the old word for `post`, still read (with a deprecation note when the provider is built).
+      authMethod: v.optional(
+        v.pipe(
+          v.picklist(['basic', 'post', 'none', 'body'], "must be 'basic' or 'post'"),
+          v.check((method) => method !== 'none', NO_PUBLIC_CLIENT),
+        ),
       ),
-    ),
-    /** Where `logout` invalidates the token (Twitter's `POST oauth2/invalidate_token`). */
-    invalidateUrl: v.optional(url),
-    ...commonSettings,
-  });
+      /** Where `logout` invalidates the token (Twitter's `POST oauth2/invalidate_token`). */
+      invalidateUrl: v.optional(url),
+      ...commonSettings,
+    }),
+    v.check((p) => p.tokenUrl !== undefined || p.issuer !== undefined, 'needs tokenUrl, or issuer (its token endpoint is discovered)'),
+  );
 }
 
 /** The space-separated scope the package keys tokens by (it joins a list the same way). */
@@ -68,7 +73,8 @@ providers:
     const { tokenKey } = await import('@tokensmith/core/kit');
     return tokenKey({
       strategy: 'client-credentials',
-      endpoints: [config.tokenUrl],
+      // The package keys by the token URL, or by the issuer when the token URL is discovered.
+      endpoints: [config.tokenUrl ?? config.issuer!],
       clientId: config.clientId,
       secret: config.clientSecret,
       scopes: scopeText(config.scope),
@@ -83,7 +89,7 @@ providers:
     }
     const authMethod = config.authMethod === undefined ? undefined : config.authMethod === 'basic' ? 'basic' : 'body';
     return createClientCredentialsProvider({
-      tokenUrl: config.tokenUrl,
+      ...(config.tokenUrl === undefined ? { issuer: config.issuer! } : { tokenUrl: config.tokenUrl }),
       clientId: config.clientId,
       clientSecret: config.clientSecret,
       store,
