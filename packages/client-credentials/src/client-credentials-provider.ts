@@ -39,11 +39,11 @@ import { createTokenRequester } from './token-request.js';
  */
 export function createClientCredentialsProvider(options: ClientCredentialsOptions): ManagedTokenProvider<BearerCredentials> {
   const settings = resolveClientCredentialsOptions(options);
-  const { tokenUrl, clientId, clientSecret, scope, invalidateUrl } = settings;
+  const { tokenUrl, clientId, keySecret, scope, invalidateUrl } = settings;
   const requestToken = createTokenRequester(settings);
 
   const tokens = createTokenManager<BearerCredentials>({
-    key: tokenKey({ strategy: 'client-credentials', endpoints: [tokenUrl], clientId, secret: clientSecret, scopes: scope }),
+    key: tokenKey({ strategy: 'client-credentials', endpoints: [tokenUrl], clientId, secret: keySecret, scopes: scope }),
     obtain: () => requestToken(),
     ...(settings.store ? { store: settings.store } : {}),
     now: settings.now,
