@@ -95,6 +95,11 @@ export interface StrategyAdapter<N extends string = string, S extends StrategySc
   help: string;
   /** Config fields holding a secret: written literally (not `${ENV}`) in a file, they are reported. */
   secretFields: readonly string[];
+  /**
+   * Secret fields that may hold the path of a file with the secret instead (`privateKey`): a path
+   * is no literal secret, but it is a location, so a working-directory config naming one needs trust.
+   */
+  keyFileFields?: readonly string[];
   /** The fields that identify the app, named when the provider refuses its credentials. */
   credentialFields: readonly string[];
   /** The field that lists the scopes (`scope` or `scopes`), named when the provider refuses them. */
