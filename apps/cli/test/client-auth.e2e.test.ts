@@ -97,19 +97,22 @@ describe('JWT client authentication through the binary', () => {
     ['device-code', 'client_secret_jwt'],
   ];
 
-  it.each(matrix)('%s with %s obtains a token, and no key, secret or assertion appears in --verbose/DEBUG output or status', async (strategy, method) => {
-    const dir = tempDir();
-    const config = setup(dir, strategy, method);
-    const result = await obtain(dir, strategy, config);
-    expect({ code: result.code, stderr: result.stderr.slice(-600) }).toEqual({ code: 0, stderr: expect.any(String) });
-    if (strategy === 'client-credentials') expect(result.stdout).toMatch(/^A{21}\S+\n$/);
-    else expect(result.stderr).toContain('Logged in to p');
-    // The request carried an assertion, masked in the log.
-    expect(result.stderr).toMatch(/client_assertion=(\[redacted\]|%5Bredacted%5D)/);
-    const status = await runBinary(['--config', config, 'status', '--json'], { cwd: dir, env: ENV });
-    expect(status.code).toBe(0);
-    expectNoSecret(result.stdout, result.stderr, status.stdout, status.stderr);
-  });
+  it.each(matrix)(
+    '%s with %s obtains a token, and no key, secret or assertion appears in --verbose/DEBUG output or status',
+    async (strategy, method) => {
+      const dir = tempDir();
+      const config = setup(dir, strategy, method);
+      const result = await obtain(dir, strategy, config);
+      expect({ code: result.code, stderr: result.stderr.slice(-600) }).toEqual({ code: 0, stderr: expect.any(String) });
+      if (strategy === 'client-credentials') expect(result.stdout).toMatch(/^A{21}\S+\n$/);
+      else expect(result.stderr).toContain('Logged in to p');
+      // The request carried an assertion, masked in the log.
+      expect(result.stderr).toMatch(/client_assertion=(\[redacted\]|%5Bredacted%5D)/);
+      const status = await runBinary(['--config', config, 'status', '--json'], { cwd: dir, env: ENV });
+      expect(status.code).toBe(0);
+      expectNoSecret(result.stdout, result.stderr, status.stdout, status.stderr);
+    },
+  );
 
   it('signs a fresh assertion (new jti) for every token request: a second client-credentials token request is not a replay', async () => {
     const dir = tempDir();

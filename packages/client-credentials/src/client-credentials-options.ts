@@ -116,8 +116,7 @@ export function resolveClientCredentialsOptions(options: ClientCredentialsOption
   const authMethod = options.authMethod ?? (options.privateKey === undefined ? 'basic' : 'private_key_jwt');
   if (!['basic', 'body', 'private_key_jwt', 'client_secret_jwt'].includes(authMethod))
     throw new TokensmithError('invalid_options', "authMethod must be 'basic', 'body', 'private_key_jwt' or 'client_secret_jwt'");
-  const clientSecret =
-    authMethod === 'private_key_jwt' ? undefined : requireVschar(requireString(options, 'clientSecret'), 'clientSecret');
+  const clientSecret = authMethod === 'private_key_jwt' ? undefined : requireVschar(requireString(options, 'clientSecret'), 'clientSecret');
   if (authMethod === 'private_key_jwt' && options.clientSecret !== undefined)
     throw new TokensmithError('invalid_options', "authMethod 'private_key_jwt' signs with privateKey: remove clientSecret");
   const jwt = authMethod === 'private_key_jwt' || authMethod === 'client_secret_jwt';

@@ -7,7 +7,7 @@ interface DebugModule {
 
 async function libraryDebugs(): Promise<DebugModule[]> {
   // The `debug` this module imports: in the CLI's bundle, the one copy simple-oauth2 uses too.
-  const imported = (await import('debug')).default as DebugModule;
+  const imported: DebugModule = (await import('debug')).default;
   let resolved: DebugModule | undefined;
   try {
     // The `debug` that an installed simple-oauth2 resolves (the library, unbundled).

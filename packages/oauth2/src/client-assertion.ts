@@ -164,7 +164,8 @@ function sha256(data: Uint8Array | string): string {
 export function readClientAssertion(options: ClientAssertionOptions): ClientAssertionSigner {
   const { authMethod, clientId, keyId } = options;
   if (keyId !== undefined && (typeof keyId !== 'string' || keyId === '')) throw invalid('keyId must be a non-empty string');
-  if (options.signingAlg !== undefined && typeof options.signingAlg !== 'string') throw invalid('signingAlg must be a string such as ES256');
+  if (options.signingAlg !== undefined && typeof options.signingAlg !== 'string')
+    throw invalid('signingAlg must be a string such as ES256');
   let key: KeyObject | Uint8Array;
   let alg: string;
   let kid = keyId;
@@ -233,5 +234,9 @@ export async function clientAssertionParams(
   audience: string | string[],
   nowMs: number,
 ): Promise<{ client_id: string; client_assertion_type: string; client_assertion: string }> {
-  return { client_id: clientId, client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: await signer.clientAssertion(audience, nowMs) };
+  return {
+    client_id: clientId,
+    client_assertion_type: CLIENT_ASSERTION_TYPE,
+    client_assertion: await signer.clientAssertion(audience, nowMs),
+  };
 }

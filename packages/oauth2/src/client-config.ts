@@ -65,6 +65,17 @@ async function cryptoKeyOf(signer: ClientAssertionSigner): Promise<CryptoKey> {
   return key;
 }
 
+type AsyncClientAuth = (...args: Parameters<oidc.ClientAuth>) => Promise<void>;
+
+/**
+ * openid-client types a `ClientAuth` as returning void, but oauth4webapi, which calls it, awaits
+ * it (its own type is `void | Promise<void>`), and openid-client's PrivateKeyJwt is async itself.
+ */
+function asyncClientAuth(auth: AsyncClientAuth): oidc.ClientAuth {
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- awaited by oauth4webapi, see above
+  return auth;
+}
+
 function assertionAuthentication(signer: ClientAssertionSigner, audience: string, secret: string | undefined): oidc.ClientAuth {
   // openid-client writes `aud` (the issuer) and derives `alg` from the key; the signer's choices win.
   const modify = {
@@ -77,16 +88,17 @@ function assertionAuthentication(signer: ClientAssertionSigner, audience: string
   if (signer.method === 'client_secret_jwt') {
     if (signer.alg === 'HS256') return oidc.ClientSecretJwt(secret, modify);
     // openid-client MACs with HS256 only: HS384/HS512 assertions are signed here, the same claims.
-    return async (_as, client, body) => {
+    return asyncClientAuth(async (_as, client, body) => {
       const { clientAssertionParams } = await import('./client-assertion.js');
-      const params = await clientAssertionParams(signer, client.client_id, audience, Date.now() + ((client[oidc.clockSkew] as number) ?? 0) * 1000);
+      const skewSeconds = client[oidc.clockSkew] ?? 0;
+      const params = await clientAssertionParams(signer, client.client_id, audience, Date.now() + skewSeconds * 1000);
       for (const [name, value] of Object.entries(params)) body.set(name, value);
-    };
+    });
   }
-  return async (as, client, body, headers) => {
-    const auth = oidc.PrivateKeyJwt(await cryptoKeyOf(signer), modify);
+  return asyncClientAuth(async (as, client, body, headers) => {
+    const auth = oidc.PrivateKeyJwt(await cryptoKeyOf(signer), modify) as AsyncClientAuth;
     await auth(as, client, body, headers);
-  };
+  });
 }
 
 function clientAuthentication(client: ClientSettings, audience: string): oidc.ClientAuth {

@@ -122,7 +122,8 @@ export function readClientAuthentication(options: {
   signingAlg?: string | undefined;
 }): { authMethod: ClientAuthMethod; assertion: ClientAssertionSigner | undefined } {
   const { clientId, clientSecret } = options;
-  const authMethod = options.authMethod ?? (options.privateKey !== undefined ? 'private_key_jwt' : clientSecret === undefined ? 'none' : 'basic');
+  const authMethod =
+    options.authMethod ?? (options.privateKey !== undefined ? 'private_key_jwt' : clientSecret === undefined ? 'none' : 'basic');
   if (!AUTH_METHODS.includes(authMethod)) throw invalid(`authMethod must be one of ${AUTH_METHODS.map((m) => `'${m}'`).join(', ')}`);
   if (authMethod === 'private_key_jwt' || authMethod === 'client_secret_jwt') {
     const assertion = readClientAssertion({ ...options, authMethod, clientId });

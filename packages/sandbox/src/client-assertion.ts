@@ -68,7 +68,11 @@ export function jwtClientRegistrations(): SandboxOAuth2Client[] {
 }
 
 function seenJtis(state: SandboxState): Map<string, number> {
-  return ((state.extensions.assertionJtis as Map<string, number> | undefined) ??= new Map());
+  const existing = state.extensions.assertionJtis as Map<string, number> | undefined;
+  if (existing) return existing;
+  const created = new Map<string, number>();
+  state.extensions.assertionJtis = created;
+  return created;
 }
 
 function failed(description: string): AssertionResult {
@@ -119,7 +123,7 @@ export async function verifyClientAssertion(state: SandboxState, req: SandboxReq
   const formId = form?.get('client_id');
   if (formId && formId !== client.clientId) return failed('client_id does not match the client assertion');
   let key: JWTVerifyGetKey | Uint8Array;
-  if (client.authMethod === 'private_key_jwt' && client.jwks) key = createLocalJWKSet(client.jwks as Parameters<typeof createLocalJWKSet>[0]);
+  if (client.authMethod === 'private_key_jwt' && client.jwks) key = createLocalJWKSet(client.jwks);
   else if (client.authMethod === 'client_secret_jwt' && client.clientSecret) key = new TextEncoder().encode(client.clientSecret);
   else return failed('this client is not registered for JWT client authentication');
   const nowSeconds = Math.floor(state.now() / 1000);

@@ -27,7 +27,9 @@ export function secretEquals(a: string, b: string): boolean {
  * const client = clientFromRequest(req); // { id, secret, method: 'basic' } | 'ambiguous' | undefined
  * ```
  */
-export function clientFromRequest(req: SandboxRequest):
+export function clientFromRequest(
+  req: SandboxRequest,
+):
   | { id: string; secret: string | undefined; method: 'basic' | 'body' | 'none' }
   | { id: string; secret: undefined; method: 'assertion'; assertion: NonNullable<SandboxRequest['clientAssertion']> }
   | 'ambiguous'

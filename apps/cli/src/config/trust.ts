@@ -260,7 +260,8 @@ export function trustReason(path: string, check: TrustCheck): string {
     );
   else if (check.remoteHosts.length > 0) parts.push(`sends credentials and tokens to ${check.remoteHosts.join(', ')}`);
   if (check.store) parts.push(`keeps tokens in ${check.store}`);
-  if (check.keyFiles.length > 0) parts.push(`signs with the key file${check.keyFiles.length === 1 ? '' : 's'} ${check.keyFiles.join(', ')}`);
+  if (check.keyFiles.length > 0)
+    parts.push(`signs with the key file${check.keyFiles.length === 1 ? '' : 's'} ${check.keyFiles.join(', ')}`);
   const changed = check.changed ? ' has changed since you trusted it; it' : '';
   return sanitizeForTerminal(`${path} (found in the working directory)${changed} ${parts.join(' and ')}`);
 }
