@@ -93,7 +93,8 @@ export function clientAssertionClaims(clientId: string, audience: string | strin
  *
  * @example
  * ```ts
- * const key = parsePrivateKey(fs.readFileSync('client-key.pem', 'utf8')); // KeyObject, type 'private'
+ * import { readFileSync } from 'node:fs';
+ * const privateKey = parsePrivateKey(readFileSync('client-key.pem', 'utf8')); // KeyObject, type 'private'
  * ```
  */
 export function parsePrivateKey(value: unknown, field = 'privateKey'): KeyObject {
@@ -130,7 +131,8 @@ function keyKind(key: KeyObject): keyof typeof ALGORITHMS | undefined {
  *
  * @example
  * ```ts
- * defaultSigningAlg(parsePrivateKey(ecP256Pem)); // 'ES256'
+ * import { readFileSync } from 'node:fs';
+ * defaultSigningAlg(parsePrivateKey(readFileSync('p256-key.pem', 'utf8'))); // 'ES256'
  * ```
  */
 export function defaultSigningAlg(key: KeyObject, field = 'privateKey'): string {
@@ -157,7 +159,9 @@ function sha256(data: Uint8Array | string): string {
  *
  * @example
  * ```ts
- * const signer = readClientAssertion({ authMethod: 'private_key_jwt', clientId: 'cli', privateKey: pem, keyId: 'k1' });
+ * import { readFileSync } from 'node:fs';
+ * const privateKey = readFileSync('client-key.pem', 'utf8');
+ * const signer = readClientAssertion({ authMethod: 'private_key_jwt', clientId: 'cli', privateKey, keyId: 'k1' });
  * const assertion = await signer.clientAssertion('https://auth.example.com/oauth2/token', Date.now());
  * ```
  */
@@ -225,6 +229,7 @@ export function readClientAssertion(options: ClientAssertionOptions): ClientAsse
  *
  * @example
  * ```ts
+ * const signer = readClientAssertion({ authMethod: 'client_secret_jwt', clientId: 'cli', clientSecret });
  * const form = new URLSearchParams({ grant_type: 'client_credentials', ...(await clientAssertionParams(signer, 'cli', tokenUrl, Date.now())) });
  * ```
  */

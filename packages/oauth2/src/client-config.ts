@@ -43,7 +43,7 @@ export function customFetchOf(fetchImpl: typeof fetch): oidc.CustomFetch {
  *
  * @example
  * ```ts
- * assertionAudience({ metadata, insecure: false, issuerKnown: true }); // metadata.issuer
+ * assertionAudience(server); // server.metadata.issuer after discovery, else server.metadata.token_endpoint
  * ```
  */
 export function assertionAudience(server: { metadata: oidc.ServerMetadata; issuerKnown?: boolean }): string {

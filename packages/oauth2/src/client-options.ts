@@ -110,7 +110,9 @@ const ASSERTION_ONLY = ['privateKey', 'keyId', 'signingAlg'] as const;
  *
  * @example
  * ```ts
- * readClientAuthentication({ clientId: 'cli', authMethod: 'private_key_jwt', privateKey: pem }).assertion?.alg; // 'ES256'
+ * import { readFileSync } from 'node:fs';
+ * const privateKey = readFileSync('p256-key.pem', 'utf8');
+ * readClientAuthentication({ clientId: 'cli', authMethod: 'private_key_jwt', privateKey }).assertion?.alg; // 'ES256'
  * ```
  */
 export function readClientAuthentication(options: {

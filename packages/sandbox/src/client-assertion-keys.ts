@@ -15,7 +15,8 @@ export interface SandboxTestKey {
  *
  * @example
  * ```ts
- * fs.writeFileSync(keyPath, SANDBOX_CLIENT_KEYS.es256.privateKeyPem, { mode: 0o600 });
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('client-key.pem', SANDBOX_CLIENT_KEYS.es256.privateKeyPem, { mode: 0o600 });
  * ```
  */
 export const SANDBOX_CLIENT_KEYS: Readonly<Record<'es256' | 'rs256' | 'eddsa', SandboxTestKey>> = Object.freeze({

@@ -46,6 +46,7 @@ const JWT_CLIENT_GRANTS = ['authorization_code', 'refresh_token', 'urn:ietf:para
  *
  * @example
  * ```ts
+ * import { jwtClientRegistrations, startSandbox } from '@tokensmith/sandbox';
  * await startSandbox({ oauth2Clients: [...jwtClientRegistrations()] });
  * ```
  */
