@@ -110,7 +110,11 @@ describe('JWT client authentication through the binary', () => {
       expect(result.stderr).toMatch(/client_assertion=(\[redacted\]|%5Bredacted%5D)/);
       const status = await runBinary(['--config', config, 'status', '--json'], { cwd: dir, env: ENV });
       expect(status.code).toBe(0);
-      expectNoSecret(result.stdout, result.stderr, status.stdout, status.stderr);
+      // Logout revokes at the sandbox (RFC 7009; the client authenticated by a new assertion again).
+      const logout = await runBinary(['--config', config, 'logout', 'p', '--verbose'], { cwd: dir, env: { ...ENV, DEBUG: '*' } });
+      expect(logout.code).toBe(0);
+      expect(sandbox.stats.rejected).toBe(0);
+      expectNoSecret(result.stdout, result.stderr, status.stdout, status.stderr, logout.stdout, logout.stderr);
     },
   );
 
@@ -135,6 +139,7 @@ describe('JWT client authentication through the binary', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('invalid_client');
     expect(result.stderr).toContain('no registered key of this client matches the assertion (check kid and alg)');
+    expect(result.stderr).toContain('hint: check providers.p.clientId and providers.p.privateKey and providers.p.keyId');
     expectNoSecret(result.stdout, result.stderr);
   });
 

@@ -102,6 +102,8 @@ export interface StrategyAdapter<N extends string = string, S extends StrategySc
   keyFileFields?: readonly string[];
   /** The fields that identify the app, named when the provider refuses its credentials. */
   credentialFields: readonly string[];
+  /** The credential fields of this very config, when they depend on it (`private_key_jwt` names `privateKey` and `keyId`). */
+  credentialFieldsOf?(config: ConfigOf<S>): readonly string[];
   /** The field that lists the scopes (`scope` or `scopes`), named when the provider refuses them. */
   scopeField: string;
   /** The user `status` names for stored credentials (from the token response; display only), if the strategy can tell. */

@@ -8,7 +8,7 @@ import {
 } from '../config/schema-parts.js';
 import { defineStrategy, isInteractive, type BuildContext } from './adapter.js';
 import { plainLoginHint, refuseLoginWithoutPerson } from './interaction.js';
-import { idTokenUser, oauth2ClientOptions, oauth2StoreKey } from './oauth2-client.js';
+import { clientCredentialFields, idTokenUser, oauth2ClientOptions, oauth2StoreKey } from './oauth2-client.js';
 
 function schema(v: Valibot) {
   const { commonSettings, url, oauth2ClientSettings } = schemaParts(v);
@@ -89,6 +89,7 @@ providers:
   secretFields: ['clientSecret', 'privateKey'],
   keyFileFields: ['privateKey'],
   credentialFields: ['clientId', 'clientSecret'],
+  credentialFieldsOf: clientCredentialFields,
   scopeField: 'scopes',
   statusUser: idTokenUser,
   appOnly: false,

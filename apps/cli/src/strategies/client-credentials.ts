@@ -1,7 +1,7 @@
 import { privateKeyFitsMethod, schemaParts, signingAlgFitsMethod, type Valibot } from '../config/schema-parts.js';
 import { defineStrategy } from './adapter.js';
 import { plainLoginHint } from './interaction.js';
-import { clientAssertionOptions, clientKeySecret } from './oauth2-client.js';
+import { clientAssertionOptions, clientCredentialFields, clientKeySecret } from './oauth2-client.js';
 
 // `none` is a public client's word: client credentials always authenticate the client.
 const NO_PUBLIC_CLIENT =
@@ -74,6 +74,7 @@ providers:
   secretFields: ['clientSecret', 'privateKey'],
   keyFileFields: ['privateKey'],
   credentialFields: ['clientId', 'clientSecret'],
+  credentialFieldsOf: clientCredentialFields,
   scopeField: 'scope',
   appOnly: true,
   tokenType: 'bearer',

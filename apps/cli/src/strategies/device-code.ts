@@ -8,7 +8,7 @@ import {
 } from '../config/schema-parts.js';
 import { defineStrategy } from './adapter.js';
 import { plainLoginHint, refuseLoginWithoutPerson } from './interaction.js';
-import { idTokenUser, oauth2ClientOptions, oauth2StoreKey } from './oauth2-client.js';
+import { clientCredentialFields, idTokenUser, oauth2ClientOptions, oauth2StoreKey } from './oauth2-client.js';
 
 // RFC 8628 device authorization grant: for machines without a browser (SSH, containers).
 function schema(v: Valibot) {
@@ -54,6 +54,7 @@ providers:
   secretFields: ['clientSecret', 'privateKey'],
   keyFileFields: ['privateKey'],
   credentialFields: ['clientId', 'clientSecret'],
+  credentialFieldsOf: clientCredentialFields,
   scopeField: 'scopes',
   statusUser: idTokenUser,
   appOnly: false,

@@ -25,6 +25,14 @@ export function clientAssertionOptions(config: ClientAuthConfig, field: string) 
 }
 
 /**
+ * The fields that identify an OAuth 2 client, named when the provider refuses it: the key and
+ * its `kid` for `private_key_jwt`, the secret otherwise.
+ */
+export function clientCredentialFields(config: ClientAuthConfig): readonly string[] {
+  return config.authMethod === 'private_key_jwt' ? ['clientId', 'privateKey', 'keyId'] : ['clientId', 'clientSecret'];
+}
+
+/**
  * What a store key fingerprints of the client's credentials, as the packages do: the secret, or
  * for `private_key_jwt` its public key's fingerprint (so another key means another login).
  */
