@@ -110,6 +110,10 @@ describe('JWT client authentication through the binary', () => {
       expect(result.stderr).toMatch(/client_assertion=(\[redacted\]|%5Bredacted%5D)/);
       const status = await runBinary(['--config', config, 'status', '--json'], { cwd: dir, env: ENV });
       expect(status.code).toBe(0);
+      // status finds the stored tokens under the key the package stored them by (the key's fingerprint for private_key_jwt).
+      expect((JSON.parse(status.stdout) as { providers: unknown[] }).providers).toEqual([
+        expect.objectContaining({ provider: 'p', loggedIn: true }),
+      ]);
       // Logout revokes at the sandbox (RFC 7009; the client authenticated by a new assertion again).
       const logout = await runBinary(['--config', config, 'logout', 'p', '--verbose'], { cwd: dir, env: { ...ENV, DEBUG: '*' } });
       expect(logout.code).toBe(0);
