@@ -185,7 +185,9 @@ describe('JWT client authentication through the binary', () => {
     expect(untrusted.code).toBe(1);
     expect(untrusted.stderr).toContain(`signs with the key file ${join(dir, 'client-key.pem')}`);
     expect(untrusted.stderr).toContain('tokensmith trust');
-    expect((await runBinary(['trust'], { cwd: dir, env: ENV })).code).toBe(0);
+    const trusted = await runBinary(['trust'], { cwd: dir, env: ENV });
+    expect(trusted.code).toBe(0);
+    expect(trusted.stderr).toContain(`it signs with ${join(dir, 'client-key.pem')}`);
     expect((await runBinary(['token', 'p'], { cwd: dir, env: ENV })).code).toBe(0);
   });
 
