@@ -93,7 +93,7 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
     [
       'an unknown authMethod',
       'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n    scopes: [read]\n    authMethod: jwt\n',
-      "providers.m.authMethod: must be 'basic', 'post' or 'none'",
+      'providers.m.authMethod: must be one of basic, post, none, private_key_jwt, client_secret_jwt',
     ],
     [
       'authorizationParams that are not strings',
@@ -108,7 +108,7 @@ describe('config errors name the path and the fix, exit 1, and print no secret',
     [
       'authMethod post without a secret',
       'providers:\n  m:\n    strategy: authorization-code\n    issuer: https://m.example\n    clientId: cli\n    scopes: [read]\n    authMethod: post\n',
-      "providers.m: needs clientSecret for authMethod 'basic' or 'post'",
+      "providers.m: needs clientSecret for authMethod 'basic', 'post' or 'client_secret_jwt'",
     ],
     [
       'a device-code provider without endpoints',

@@ -49,7 +49,7 @@ describe('authMethod: the same words for every OAuth 2 strategy', () => {
     const result = await runBinary(['token', 'app'], { cwd: dir, env: SANDBOX_ENV });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      "providers.app.authMethod: must be 'basic' or 'post' (client credentials always authenticate the client, so 'none' cannot work)",
+      "providers.app.authMethod: must be 'basic', 'post', 'private_key_jwt' or 'client_secret_jwt' (client credentials always authenticate the client, so 'none' cannot work)",
     );
   });
 });

@@ -12,6 +12,7 @@ import {
   type LogLine,
   type TokenStore,
 } from '@tokensmith/core/kit';
+import { readClientAssertion, type ClientAssertionSigner } from '@tokensmith/oauth2/client-assertion';
 
 /**
  * Options of `createClientCredentialsProvider`.
@@ -34,11 +35,23 @@ export interface ClientCredentialsOptions {
    */
   issuer?: string | URL;
   clientId: string;
-  clientSecret: string;
+  /** The client secret: for `basic`, `body` and `client_secret_jwt` (the HMAC key); none with `private_key_jwt`. */
+  clientSecret?: string;
   /** Scopes to request (space-joined). */
   scope?: string | string[];
-  /** `basic` (HTTP Basic, the default, RFC 6749 2.3.1) or `body` (client_id/client_secret in the form). */
-  authMethod?: 'basic' | 'body';
+  /**
+   * `basic` (HTTP Basic, the default, RFC 6749 2.3.1), `body` (client_id/client_secret in the
+   * form), `private_key_jwt` (a fresh assertion signed with `privateKey` on every token request,
+   * RFC 7523 2.2) or `client_secret_jwt` (an assertion MACed with `clientSecret`). The assertion's
+   * `aud` is the token endpoint.
+   */
+  authMethod?: 'basic' | 'body' | 'private_key_jwt' | 'client_secret_jwt';
+  /** `private_key_jwt`: the client's private key, a PEM or a private JWK (object or JSON text). */
+  privateKey?: string | Record<string, unknown>;
+  /** `private_key_jwt`: the `kid` of the registered key (default: the JWK's own `kid`). */
+  keyId?: string;
+  /** The assertion's JWS algorithm. Default from the key (RSA RS256, P-256 ES256, P-384 ES384, Ed25519 EdDSA), HS256 for a secret. */
+  signingAlg?: string;
   /**
    * Where `logout()` invalidates the token at the provider, e.g. Twitter's
    * `https://api.twitter.com/oauth2/invalidate_token` (POST `access_token=...`, HTTP Basic client
@@ -76,9 +89,14 @@ export interface ClientCredentialsSettings {
   /** Set when the token endpoint is still to be discovered from this issuer's metadata. */
   issuer: URL | undefined;
   clientId: string;
-  clientSecret: string;
+  /** Undefined only with `private_key_jwt`. */
+  clientSecret: string | undefined;
   scope: string | undefined;
-  authMethod: 'basic' | 'body';
+  authMethod: 'basic' | 'body' | 'private_key_jwt' | 'client_secret_jwt';
+  /** The assertion signer of the JWT methods. */
+  assertion: ClientAssertionSigner | undefined;
+  /** What the store key fingerprints: the secret, or the public key of `private_key_jwt`. */
+  keySecret: string;
   invalidateUrl: URL | undefined;
   store: TokenStore | undefined;
   now: () => number;
@@ -105,9 +123,32 @@ export function resolveClientCredentialsOptions(options: ClientCredentialsOption
   if (issuer && (issuer.search || issuer.hash)) throw new TokensmithError('invalid_options', 'issuer must not have a query or fragment');
   const tokenUrl = issuer ?? requireEndpoint(options, 'tokenUrl');
   const clientId = requireVschar(requireString(options, 'clientId'), 'clientId');
-  const clientSecret = requireVschar(requireString(options, 'clientSecret'), 'clientSecret');
-  const authMethod = options.authMethod ?? 'basic';
-  if (authMethod !== 'basic' && authMethod !== 'body') throw new TokensmithError('invalid_options', "authMethod must be 'basic' or 'body'");
+  const authMethod = options.authMethod ?? (options.privateKey === undefined ? 'basic' : 'private_key_jwt');
+  if (!['basic', 'body', 'private_key_jwt', 'client_secret_jwt'].includes(authMethod))
+    throw new TokensmithError('invalid_options', "authMethod must be 'basic', 'body', 'private_key_jwt' or 'client_secret_jwt'");
+  const clientSecret = authMethod === 'private_key_jwt' ? undefined : requireVschar(requireString(options, 'clientSecret'), 'clientSecret');
+  if (authMethod === 'private_key_jwt' && options.clientSecret !== undefined)
+    throw new TokensmithError('invalid_options', "authMethod 'private_key_jwt' signs with privateKey: remove clientSecret");
+  const jwt = authMethod === 'private_key_jwt' || authMethod === 'client_secret_jwt';
+  if (!jwt)
+    for (const field of ['privateKey', 'keyId', 'signingAlg'] as const)
+      if (options[field] !== undefined)
+        throw new TokensmithError('invalid_options', `${field} is only for authMethod 'private_key_jwt' or 'client_secret_jwt'`);
+  const assertion = jwt
+    ? readClientAssertion({
+        authMethod,
+        clientId,
+        clientSecret,
+        privateKey: options.privateKey,
+        keyId: options.keyId,
+        signingAlg: options.signingAlg,
+      })
+    : undefined;
+  if (jwt && options.invalidateUrl !== undefined)
+    throw new TokensmithError(
+      'invalid_options',
+      `invalidateUrl (Twitter's invalidate_token) authenticates the client with HTTP Basic: it cannot be used with authMethod '${authMethod}'`,
+    );
   const scope =
     options.scope === undefined ? undefined : Array.isArray(options.scope) ? options.scope.join(' ') : optionalString(options, 'scope');
   if (scope !== undefined) requireVschar(scope, 'scope');
@@ -120,6 +161,8 @@ export function resolveClientCredentialsOptions(options: ClientCredentialsOption
     clientSecret,
     scope,
     authMethod,
+    assertion,
+    keySecret: assertion?.method === 'private_key_jwt' ? `private_key_jwt:${assertion.fingerprint}` : clientSecret!,
     invalidateUrl: options.invalidateUrl === undefined ? undefined : requireEndpoint(options, 'invalidateUrl'),
     store: options.store,
     now: optionalFunction(options, 'now') ?? Date.now,

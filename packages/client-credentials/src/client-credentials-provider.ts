@@ -40,7 +40,7 @@ import { createTokenRequester } from './token-request.js';
  */
 export function createClientCredentialsProvider(options: ClientCredentialsOptions): ManagedTokenProvider<BearerCredentials> {
   const settings = resolveClientCredentialsOptions(options);
-  const { tokenUrl, clientId, clientSecret, scope, invalidateUrl, issuer } = settings;
+  const { tokenUrl, clientId, keySecret, scope, invalidateUrl, issuer } = settings;
   // With only an issuer, the token endpoint is discovered before the first token request (once;
   // a failed discovery is tried again by the next request). The store key keeps the issuer.
   let requester: Promise<() => Promise<BearerCredentials>> | undefined;
@@ -56,7 +56,7 @@ export function createClientCredentialsProvider(options: ClientCredentialsOption
   const requestToken = async () => (await ready())();
 
   const tokens = createTokenManager<BearerCredentials>({
-    key: tokenKey({ strategy: 'client-credentials', endpoints: [tokenUrl], clientId, secret: clientSecret, scopes: scope }),
+    key: tokenKey({ strategy: 'client-credentials', endpoints: [tokenUrl], clientId, secret: keySecret, scopes: scope }),
     obtain: () => requestToken(),
     ...(settings.store ? { store: settings.store } : {}),
     now: settings.now,

@@ -34,5 +34,9 @@ export interface GrantModuleOptions {
  * ```
  */
 export interface ClientCredentialsGrant {
-  getToken(params: { scope?: string | string[] }): Promise<{ token: Record<string, unknown> }>;
+  /** `params` beyond `scope` go into the form as they are (a JWT client's `client_assertion`). */
+  getToken(params: {
+    scope?: string | string[];
+    [param: string]: string | string[] | undefined;
+  }): Promise<{ token: Record<string, unknown> }>;
 }

@@ -36,7 +36,7 @@ export async function invalidateToken(
     response = await settings.fetch(invalidateUrl, {
       method: 'POST',
       headers: {
-        authorization: basicAuthorization(settings.clientId, settings.clientSecret),
+        authorization: basicAuthorization(settings.clientId, settings.clientSecret ?? ''),
         'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
         accept: 'application/json',
       },

@@ -5,16 +5,19 @@ interface DebugModule {
   disable(): string;
 }
 
-async function libraryDebug(): Promise<DebugModule> {
-  let simpleOAuth2Path: string;
+async function libraryDebugs(): Promise<DebugModule[]> {
+  // The `debug` this module imports: in the CLI's bundle, the one copy simple-oauth2 uses too.
+  const imported: DebugModule = (await import('debug')).default;
+  let resolved: DebugModule | undefined;
   try {
-    simpleOAuth2Path = createRequire(import.meta.url).resolve('simple-oauth2');
+    // The `debug` that an installed simple-oauth2 resolves (the library, unbundled).
+    resolved = createRequire(createRequire(import.meta.url).resolve('simple-oauth2'))('debug') as DebugModule;
   } catch {
-    // Bundled (the CLI): simple-oauth2 and its `debug` live inside the bundle, as one copy.
-    return (await import('debug')).default;
+    // Bundled with no simple-oauth2 on disk: the imported copy is the one.
   }
-  // The `debug` that simple-oauth2 resolves (the same instance: one copy in the tree, pinned).
-  return createRequire(simpleOAuth2Path)('debug') as DebugModule;
+  // Both, when they differ: a bundle run inside a tree that also has simple-oauth2 installed
+  // resolves the on-disk copy, while the bundled simple-oauth2 logs through the bundled one.
+  return resolved && resolved !== imported ? [imported, resolved] : [imported];
 }
 
 /**
@@ -24,9 +27,10 @@ async function libraryDebug(): Promise<DebugModule> {
  * `client_secret` form field. Every other namespace the user enabled stays on; tokensmith logs
  * the token request itself, masked. Call it after simple-oauth2 is loaded.
  *
- * The `debug` to silence is simple-oauth2's own copy, resolved from where simple-oauth2 is
- * installed. In the CLI's bundle there is no simple-oauth2 on disk to resolve from: esbuild put
- * both in the bundle, and the `debug` imported here is the one copy simple-oauth2 uses too.
+ * The `debug` to silence is simple-oauth2's own copy: the one resolved from where simple-oauth2
+ * is installed, and the one imported here (in the CLI's bundle, esbuild put both simple-oauth2
+ * and `debug` inside, and a simple-oauth2 on disk, if any, is not the one that runs). Both are
+ * quieted when they differ.
  *
  * @example
  * ```ts
@@ -35,9 +39,10 @@ async function libraryDebug(): Promise<DebugModule> {
  * ```
  */
 export async function quietLibraryDebug(): Promise<void> {
-  const debug = await libraryDebug();
-  const enabled = debug.disable();
-  if (enabled === '') return;
-  const kept = enabled.split(/[\s,]+/).filter((name) => name !== '' && !name.startsWith('simple-oauth2'));
-  debug.enable([...kept, '-simple-oauth2:*'].join(','));
+  for (const debug of await libraryDebugs()) {
+    const enabled = debug.disable();
+    if (enabled === '') continue;
+    const kept = enabled.split(/[\s,]+/).filter((name) => name !== '' && !name.startsWith('simple-oauth2'));
+    debug.enable([...kept, '-simple-oauth2:*'].join(','));
+  }
 }

@@ -7,6 +7,7 @@ import {
   toTransportError,
   type BearerCredentials,
 } from '@tokensmith/core/kit';
+import { CLIENT_ASSERTION_TYPE } from '@tokensmith/oauth2/client-assertion';
 import type { ClientCredentialsSettings } from './client-credentials-options.js';
 import { quietLibraryDebug } from './quiet-library-debug.js';
 import type { ClientCredentialsGrant, GrantModuleOptions } from './grant-types.js';
@@ -97,7 +98,14 @@ function toTokenRequestError(
 export function simpleOAuth2Options(settings: ClientCredentialsSettings, agents: WreckAgents): GrantModuleOptions {
   const { tokenUrl, clientId, clientSecret, authMethod } = settings;
   return {
-    client: { id: clientId, secret: clientSecret },
+    // A JWT client sends no secret. simple-oauth2's body authentication always writes its
+    // `secretParamName` field, and writes it after the request's own parameters: that slot carries
+    // the constant `client_assertion_type`, and the fresh assertion of each request goes in as a
+    // parameter (see createTokenRequester). The body then holds client_id, client_assertion_type
+    // and client_assertion, exactly RFC 7523 2.2's.
+    client: settings.assertion
+      ? { id: clientId, secret: CLIENT_ASSERTION_TYPE, secretParamName: 'client_assertion_type' }
+      : { id: clientId, secret: clientSecret! },
     auth: { tokenHost: tokenUrl.origin, tokenPath: tokenUrl.pathname + tokenUrl.search },
     options: { authorizationMethod: authMethod === 'basic' ? 'header' : 'body', credentialsEncodingMode: 'strict', bodyFormat: 'form' },
     // No wreck timeout: the token requester's deadline covers the body too and destroys the socket.
@@ -150,7 +158,10 @@ export function createTokenRequester(settings: ClientCredentialsSettings): () =>
     let raw: unknown;
     transport.takeCutShort();
     try {
-      const request = simpleClient.getToken(scope ? { scope } : {});
+      const assertion = settings.assertion
+        ? { client_assertion: await settings.assertion.clientAssertion(settings.tokenUrl.href, settings.now()) }
+        : {};
+      const request = simpleClient.getToken({ ...(scope ? { scope } : {}), ...assertion });
       request.catch(() => undefined); // after a deadline its rejection is expected and ignored
       raw = (await Promise.race([request, expired])).token;
     } catch (error) {

@@ -208,7 +208,7 @@ describe('createClientCredentialsProvider', () => {
       [{ ...good, clientId: '' }, /^clientId must be a non-empty string$/],
       [{ ...good, clientSecret: undefined }, /^clientSecret must be a non-empty string$/],
       [{ ...good, clientSecret: 'sécret' }, /^clientSecret must be printable ASCII/],
-      [{ ...good, authMethod: 'digest' }, /^authMethod must be 'basic' or 'body'$/],
+      [{ ...good, authMethod: 'digest' }, /^authMethod must be 'basic', 'body', 'private_key_jwt' or 'client_secret_jwt'$/],
       [{ ...good, timeoutMs: -5 }, /^timeoutMs must be a whole number of milliseconds from 1/],
       [{ ...good, timeoutMs: 0 }, /^timeoutMs must be a whole number of milliseconds from 1/],
       [{ ...good, refreshSkewSeconds: -1 }, /^refreshSkewSeconds must be a number of seconds/],

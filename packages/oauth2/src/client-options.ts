@@ -12,6 +12,7 @@ import {
   resolveTimeoutMs,
   type TokenStore,
 } from '@tokensmith/core/kit';
+import { readClientAssertion, type ClientAssertionSigner } from './client-assertion.js';
 import type { ClientAuthMethod, ClientSettings } from './client-config.js';
 import type { EndpointSettings, FlowEndpointField } from './server-metadata.js';
 import { credentialsKey } from './token-key.js';
@@ -33,9 +34,17 @@ export interface OAuth2ClientOptions {
   clientSecret?: string;
   /**
    * How the client authenticates: `basic` (HTTP Basic, RFC 6749 2.3.1; the default with a
-   * secret), `post` (`client_secret` in the body) or `none` (a public client; the default without one).
+   * secret), `post` (`client_secret` in the body), `none` (a public client; the default without
+   * one), `private_key_jwt` (an assertion signed with `privateKey`) or `client_secret_jwt` (an
+   * assertion MACed with `clientSecret`, RFC 7523 2.2).
    */
   authMethod?: ClientAuthMethod;
+  /** `private_key_jwt`: the client's private key, a PEM or a private JWK (object or JSON text). */
+  privateKey?: string | Record<string, unknown>;
+  /** `private_key_jwt`: the `kid` of the registered key (default: the JWK's own `kid`). */
+  keyId?: string;
+  /** The assertion's JWS algorithm. Default from the key: RSA RS256, P-256 ES256, P-384 ES384, Ed25519 EdDSA; HS256 for a secret. */
+  signingAlg?: string;
   /** Scopes to request. `openid` adds ID token validation (and a nonce in the browser flow; needs `issuer`). */
   scopes?: string[];
   /**
@@ -98,7 +107,45 @@ export interface OAuth2Settings {
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 /** Parameters no flow lets a caller set: they would put a secret in a URL or change the client. */
 const NEVER_EXTRA = ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type', 'grant_type'];
-const AUTH_METHODS: readonly ClientAuthMethod[] = ['basic', 'post', 'none'];
+const AUTH_METHODS: readonly ClientAuthMethod[] = ['basic', 'post', 'none', 'private_key_jwt', 'client_secret_jwt'];
+const ASSERTION_ONLY = ['privateKey', 'keyId', 'signingAlg'] as const;
+
+/**
+ * Reads the client authentication options (`authMethod`, `clientSecret`, `privateKey`, `keyId`,
+ * `signingAlg`) the way every OAuth 2 strategy does: the method defaults to `basic` with a secret
+ * and `none` without; a JWT method returns its checked signer. Throws `invalid_options` naming
+ * the field, never a secret or key.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * const privateKey = readFileSync('p256-key.pem', 'utf8');
+ * readClientAuthentication({ clientId: 'cli', authMethod: 'private_key_jwt', privateKey }).assertion?.alg; // 'ES256'
+ * ```
+ */
+export function readClientAuthentication(options: {
+  clientId: string;
+  clientSecret?: string | undefined;
+  authMethod?: ClientAuthMethod | undefined;
+  privateKey?: string | Record<string, unknown> | undefined;
+  keyId?: string | undefined;
+  signingAlg?: string | undefined;
+}): { authMethod: ClientAuthMethod; assertion: ClientAssertionSigner | undefined } {
+  const { clientId, clientSecret } = options;
+  const authMethod =
+    options.authMethod ?? (options.privateKey !== undefined ? 'private_key_jwt' : clientSecret === undefined ? 'none' : 'basic');
+  if (!AUTH_METHODS.includes(authMethod)) throw invalid(`authMethod must be one of ${AUTH_METHODS.map((m) => `'${m}'`).join(', ')}`);
+  if (authMethod === 'private_key_jwt' || authMethod === 'client_secret_jwt') {
+    const assertion = readClientAssertion({ ...options, authMethod, clientId });
+    return { authMethod, assertion };
+  }
+  for (const field of ASSERTION_ONLY)
+    if (options[field] !== undefined) throw invalid(`${field} is only for authMethod 'private_key_jwt' or 'client_secret_jwt'`);
+  if (authMethod !== 'none' && clientSecret === undefined) throw invalid(`authMethod '${authMethod}' needs clientSecret`);
+  if (authMethod === 'none' && clientSecret !== undefined)
+    throw invalid("authMethod 'none' is for public clients: remove clientSecret or use 'basic' or 'post'");
+  return { authMethod, assertion: undefined };
+}
 
 function invalid(message: string): TokensmithError {
   return new TokensmithError('invalid_options', message);
@@ -171,11 +218,7 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
   const clientSecret = optionalString(options, 'clientSecret');
   if (!VSCHAR.test(clientId)) throw invalid('clientId must be printable ASCII (RFC 6749 Appendix A)');
   if (clientSecret !== undefined && !VSCHAR.test(clientSecret)) throw invalid('clientSecret must be printable ASCII (RFC 6749 Appendix A)');
-  const authMethod = options.authMethod ?? (clientSecret === undefined ? 'none' : 'basic');
-  if (!AUTH_METHODS.includes(authMethod)) throw invalid("authMethod must be 'basic', 'post' or 'none'");
-  if (authMethod !== 'none' && clientSecret === undefined) throw invalid(`authMethod '${authMethod}' needs clientSecret`);
-  if (authMethod === 'none' && clientSecret !== undefined)
-    throw invalid("authMethod 'none' is for public clients: remove clientSecret or use 'basic' or 'post'");
+  const { authMethod, assertion } = readClientAuthentication({ ...options, clientId, clientSecret });
   const scopes = readScopes(options.scopes, flow.scopesOptional === true);
   const openid = scopes.includes('openid');
   const raw = options as unknown as Record<string, unknown>;
@@ -195,6 +238,7 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
     clientId,
     clientSecret,
     authMethod,
+    assertion,
     openid,
     now: optionalFunction(options, 'now') ?? Date.now,
     // Every authorization-server answer is small; a huge body is refused rather than parsed.
@@ -205,7 +249,8 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
     strategy: flow.strategy,
     endpoints: [issuer, start, tokenUrl].filter((url): url is URL => url !== undefined),
     clientId,
-    clientSecret,
+    // A key-authenticated client's tokens are keyed by its public key, as a secret's by the secret.
+    clientSecret: assertion?.method === 'private_key_jwt' ? `private_key_jwt:${assertion.fingerprint}` : clientSecret,
     scopes,
     authorizationParams,
   });
@@ -224,7 +269,7 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
       ...(start ? { [flow.endpoint.option]: start.href } : {}),
       ...(tokenUrl ? { tokenUrl: tokenUrl.href } : {}),
       clientId,
-      client: clientSecret === undefined ? 'public' : 'confidential',
+      client: clientSecret === undefined && !assertion ? 'public' : 'confidential',
       authMethod,
       scopes: scopes.join(' '),
     },

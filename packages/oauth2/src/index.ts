@@ -1,6 +1,16 @@
-export { readClientOptions, readAuthorizationParams } from './client-options.js';
+export { readClientOptions, readAuthorizationParams, readClientAuthentication } from './client-options.js';
 export type { OAuth2ClientOptions, OAuth2Settings, FlowDescription } from './client-options.js';
-export { configure, customFetchOf } from './client-config.js';
+export { configure, customFetchOf, assertionAudience } from './client-config.js';
+export {
+  readClientAssertion,
+  parsePrivateKey,
+  defaultSigningAlg,
+  clientAssertionClaims,
+  clientAssertionParams,
+  CLIENT_ASSERTION_TYPE,
+  CLIENT_ASSERTION_LIFETIME_SECONDS,
+} from './client-assertion.js';
+export type { ClientAssertionMethod, ClientAssertionOptions, ClientAssertionSigner, AssertionClaims } from './client-assertion.js';
 export type { ClientAuthMethod, ClientSettings } from './client-config.js';
 export { resolveServer } from './server-metadata.js';
 export type { EndpointSettings, ResolvedServer, FlowEndpointField } from './server-metadata.js';

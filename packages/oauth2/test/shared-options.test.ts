@@ -44,7 +44,9 @@ describe('readClientOptions', () => {
     expect(readClientOptions(BASE, FLOW).client.authMethod).toBe('none');
     expect(readClientOptions({ ...BASE, clientSecret: 's' }, FLOW).client.authMethod).toBe('basic');
     expect(readClientOptions({ ...BASE, clientSecret: 's', authMethod: 'post' }, FLOW).client.authMethod).toBe('post');
-    expect(() => readClientOptions({ ...BASE, authMethod: 'jwt' as never }, FLOW)).toThrow("authMethod must be 'basic', 'post' or 'none'");
+    expect(() => readClientOptions({ ...BASE, authMethod: 'jwt' as never }, FLOW)).toThrow(
+      "authMethod must be one of 'basic', 'post', 'none', 'private_key_jwt', 'client_secret_jwt'",
+    );
   });
 
   it('sends resource on token requests, not audience (RFC 8707 2.2)', () => {

@@ -12,6 +12,8 @@ export interface SandboxRequest {
   body: string;
   /** The body parsed as a form when its content type is `application/x-www-form-urlencoded`. */
   form: URLSearchParams | undefined;
+  /** The form's JWT client assertion, verified before routing (see client-assertion.ts); absent without one. */
+  clientAssertion?: { ok: true; clientId: string } | { ok: false; description: string };
 }
 
 /**

@@ -22,6 +22,18 @@ export type { SandboxRequest } from './http-util.js';
 export { authenticate, installTimeline } from './timeline.js';
 export { clientFromRequest, secretEquals, installOAuth2App } from './oauth2-app.js';
 export {
+  verifyClientAssertion,
+  jwtClientRegistrations,
+  JWT_CLIENTS,
+  JWT_BEARER_ASSERTION_TYPE,
+  MAX_ASSERTION_LIFETIME_SECONDS,
+  ASSERTION_ALGORITHMS,
+  TOKEN_ENDPOINT_AUTH_METHODS,
+} from './client-assertion.js';
+export type { AssertionResult } from './client-assertion.js';
+export { SANDBOX_CLIENT_KEYS } from './client-assertion-keys.js';
+export type { SandboxTestKey } from './client-assertion-keys.js';
+export {
   installOAuth1,
   oauth1Store,
   oauth1Authenticator,

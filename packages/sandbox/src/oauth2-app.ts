@@ -18,7 +18,9 @@ export function secretEquals(a: string, b: string): boolean {
 }
 
 /**
- * The client a request authenticates as: HTTP Basic (RFC 6749 2.3.1) or form body; both at once is refused.
+ * The client a request authenticates as: HTTP Basic (RFC 6749 2.3.1), form body, or a JWT client
+ * assertion (RFC 7523 2.2, verified before routing: `method: 'assertion'`, `assertion` the
+ * outcome); more than one at once is refused.
  *
  * @example
  * ```ts
@@ -27,9 +29,18 @@ export function secretEquals(a: string, b: string): boolean {
  */
 export function clientFromRequest(
   req: SandboxRequest,
-): { id: string; secret: string | undefined; method: 'basic' | 'body' | 'none' } | 'ambiguous' | undefined {
+):
+  | { id: string; secret: string | undefined; method: 'basic' | 'body' | 'none' }
+  | { id: string; secret: undefined; method: 'assertion'; assertion: NonNullable<SandboxRequest['clientAssertion']> }
+  | 'ambiguous'
+  | undefined {
   const basic = parseBasicAuth(req.headers.authorization);
   const bodySecret = req.form?.get('client_secret') ?? undefined;
+  if (req.clientAssertion) {
+    if (basic || bodySecret !== undefined || req.headers.authorization) return 'ambiguous';
+    const id = req.clientAssertion.ok ? req.clientAssertion.clientId : (req.form?.get('client_id') ?? '');
+    return { id, secret: undefined, method: 'assertion', assertion: req.clientAssertion };
+  }
   if (basic && bodySecret !== undefined) return 'ambiguous';
   if (basic) {
     const bodyId = req.form?.get('client_id');
@@ -56,17 +67,43 @@ function findApp(state: SandboxState, id: string, secret: string | undefined): S
  */
 export function clientCredentialsGrant(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
   const client = clientFromRequest(req);
+  if (client && client !== 'ambiguous' && client.method === 'assertion') return assertionClientCredentials(req, res, state);
   const app = client && client !== 'ambiguous' ? findApp(state, client.id, client.secret) : undefined;
   if (!app) {
     state.stats.rejected++;
     sendTwitterError(res, TWITTER_ERRORS.unableToVerify);
     return;
   }
+  issueAppToken(res, state, app.clientId);
+}
+
+/**
+ * Client credentials for a client that authenticated with a JWT assertion (an OAuth 2 client
+ * registered for `client_credentials`), answered in RFC 6749 5.2's shape: `invalid_client` with
+ * what was wrong with the assertion.
+ */
+function assertionClientCredentials(req: SandboxRequest, res: ServerResponse, state: SandboxState): void {
+  const verified = req.clientAssertion;
+  if (!verified?.ok) {
+    state.stats.rejected++;
+    sendJson(res, 401, { error: 'invalid_client', error_description: verified?.description ?? 'client authentication failed' });
+    return;
+  }
+  const client = state.oauth2Clients.find((c) => c.clientId === verified.clientId);
+  if (!client?.grantTypes?.includes('client_credentials')) {
+    state.stats.rejected++;
+    sendJson(res, 400, { error: 'unauthorized_client', error_description: 'this client may not use the client credentials grant' });
+    return;
+  }
+  issueAppToken(res, state, client.clientId);
+}
+
+function issueAppToken(res: ServerResponse, state: SandboxState, clientId: string): void {
   // Like Twitter: the app's live token again, until it is invalidated (or, here, expires).
-  let token = [...state.appTokens].find(([candidate, id]) => id === app.clientId && appTokenValid(state, candidate) !== undefined)?.[0];
+  let token = [...state.appTokens].find(([candidate, id]) => id === clientId && appTokenValid(state, candidate) !== undefined)?.[0];
   if (!token) {
     token = randomToken(40, 'AAAAAAAAAAAAAAAAAAAAA');
-    state.appTokens.set(token, app.clientId);
+    state.appTokens.set(token, clientId);
     if (state.appTokenTtlSeconds !== undefined) {
       const expiresAt = state.now() + state.appTokenTtlSeconds * 1000;
       (state.extensions.appTokenExpiry as Map<string, number>).set(token, expiresAt);

@@ -109,9 +109,15 @@ export function authenticateClient(req: SandboxRequest, res: ServerResponse, sta
   const presented = clientFromRequest(req);
   if (presented === 'ambiguous') return reject(state, res, 400, 'invalid_request', 'the client authenticated in more than one way');
   if (!presented) return reject(state, res, 401, 'invalid_client', 'client authentication is required (client_id for a public client)');
+  if (presented.method === 'assertion' && !presented.assertion.ok)
+    return reject(state, res, 401, 'invalid_client', presented.assertion.description);
   const client = state.oauth2Clients.find((c) => c.clientId === presented.id);
   if (!client) return reject(state, res, 401, 'invalid_client', 'unknown client');
-  if (client.clientSecret === undefined) {
+  if (client.authMethod !== undefined || presented.method === 'assertion') {
+    // verifyClientAssertion accepted only a client registered for the method it used.
+    if (presented.method !== 'assertion')
+      return reject(state, res, 401, 'invalid_client', `this client authenticates with ${client.authMethod}: send a client_assertion`);
+  } else if (client.clientSecret === undefined) {
     if (presented.method !== 'none')
       return reject(state, res, 401, 'invalid_client', 'this is a public client: send client_id only, without a secret');
   } else if (presented.secret === undefined || !secretEquals(client.clientSecret, presented.secret)) {

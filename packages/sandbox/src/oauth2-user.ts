@@ -3,6 +3,7 @@ import { sendJson, type SandboxRequest } from './http-util.js';
 import { authorizeGet, authorizePost } from './oauth2-authorize.js';
 import { deviceAuthorization, deviceCodeGrant, deviceDecision, devicePage } from './oauth2-device.js';
 import { DEVICE_CODE_GRANT_TYPE, OAUTH2_USER_SCOPES } from './oauth2-grants.js';
+import { ASSERTION_ALGORITHMS, TOKEN_ENDPOINT_AUTH_METHODS } from './client-assertion.js';
 import { signingKey } from './oauth2-id-token.js';
 import { oauth2Data } from './oauth2-records.js';
 import { authorizationCodeGrant, introspect, refreshTokenGrant, revoke } from './oauth2-token.js';
@@ -20,7 +21,8 @@ type GrantHandler = (req: SandboxRequest, res: ServerResponse, state: SandboxSta
  */
 export function oauth2Metadata(state: SandboxState): Record<string, unknown> {
   const at = (path: string) => new URL(path, state.baseUrl).href;
-  const authMethods = ['none', 'client_secret_basic', 'client_secret_post'];
+  const authMethods = TOKEN_ENDPOINT_AUTH_METHODS;
+  const signingAlgs = [...ASSERTION_ALGORITHMS.private_key_jwt, ...ASSERTION_ALGORITHMS.client_secret_jwt];
   return {
     issuer: state.baseUrl,
     authorization_endpoint: at('/oauth2/authorize'),
@@ -36,8 +38,11 @@ export function oauth2Metadata(state: SandboxState): Record<string, unknown> {
     code_challenge_methods_supported: ['S256'],
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     token_endpoint_auth_methods_supported: authMethods,
+    token_endpoint_auth_signing_alg_values_supported: signingAlgs,
     revocation_endpoint_auth_methods_supported: authMethods,
+    revocation_endpoint_auth_signing_alg_values_supported: signingAlgs,
     introspection_endpoint_auth_methods_supported: authMethods,
+    introspection_endpoint_auth_signing_alg_values_supported: signingAlgs,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],
     claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'preferred_username', 'name'],

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { jwtClientRegistrations, verifyClientAssertion } from './client-assertion.js';
 import type { AddressInfo } from 'node:net';
 import { TIMELINES, type Tweet } from './fixtures.js';
 import { applyFault, createFaultInjector, type FaultInjector, type FaultRule } from './faults.js';
@@ -123,6 +124,7 @@ function createState(options: SandboxOptions): SandboxState {
     oauth2Clients: options.oauth2Clients ?? [
       { ...DEMO_CREDENTIALS.oauth2, redirectUris: [...DEMO_CREDENTIALS.oauth2.redirectUris] },
       { ...DEMO_CREDENTIALS.device, redirectUris: [], grantTypes: [...DEMO_CREDENTIALS.device.grantTypes] },
+      ...jwtClientRegistrations(),
     ],
     appTokens: new Map(),
     userTokens: new Map(),
@@ -165,6 +167,10 @@ async function handle(state: SandboxState, raw: IncomingMessage, res: ServerResp
     return;
   }
   if ((await applyFault(state, raw, res, req.method, req.url.pathname)) === 'handled') return;
+  // A JWT client assertion is verified here, once, because jose is async and the client
+  // endpoints' authentication (clientFromRequest) is not.
+  const assertion = await verifyClientAssertion(state, req);
+  if (assertion) req.clientAssertion = assertion;
   const handler = state.routes.get(`${req.method} ${req.url.pathname}`);
   if (handler) {
     await handler(req, res, state, raw);

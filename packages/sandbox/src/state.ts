@@ -24,6 +24,14 @@ export interface SandboxOAuth2Client {
   redirectUris: string[];
   name: string;
   grantTypes?: string[];
+  /**
+   * JWT client authentication (RFC 7523 2.2) instead of a secret: `private_key_jwt` (assertions
+   * signed with a key of `jwks`) or `client_secret_jwt` (MACed with `clientSecret`). Absent: the
+   * secret itself (Basic or body), or none for a public client.
+   */
+  authMethod?: 'private_key_jwt' | 'client_secret_jwt';
+  /** The `private_key_jwt` client's public keys (a JWK set). */
+  jwks?: { keys: Array<Record<string, unknown>> };
 }
 
 /**

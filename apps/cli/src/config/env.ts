@@ -6,6 +6,9 @@ import { STRATEGIES_BY_NAME } from '../strategies/index.js';
 
 /** Fields whose value is a secret in some strategy (its adapter names them): written literally in the file, they are reported. */
 const SECRET_FIELDS = new Set(Object.values(STRATEGIES_BY_NAME).flatMap((adapter) => adapter.secretFields));
+/** Secret fields that may name a file instead (`privateKey`): a path there is no literal secret. */
+const KEY_FILE_FIELDS = new Set(Object.values(STRATEGIES_BY_NAME).flatMap((adapter) => adapter.keyFileFields ?? []));
+const isKeyMaterial = (text: string) => /^\s*(-----BEGIN|\{)/.test(text);
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** What substituting one part of a config found. */
@@ -47,7 +50,8 @@ export function substituteEnv(
   if (typeof value === 'string') {
     const key = path[path.length - 1];
     const names = envReferences(value);
-    if (key !== undefined && SECRET_FIELDS.has(key) && names.length === 0) found.literalSecrets.push(pathText(path));
+    const literal = names.length === 0 && !(KEY_FILE_FIELDS.has(key ?? '') && !isKeyMaterial(value));
+    if (key !== undefined && SECRET_FIELDS.has(key) && literal) found.literalSecrets.push(pathText(path));
     for (const name of names) {
       if (!found.variables.includes(name)) found.variables.push(name);
       if ((env[name] === undefined || env[name] === '') && !found.missing.includes(name)) found.missing.push(name);

@@ -46,8 +46,29 @@ export const RESERVED_AUTHORIZATION_PARAMS = [
   'nonce',
 ];
 
-/** How an OAuth 2 client authenticates at the token endpoint (RFC 6749 2.3.1; `none` for a public client). */
-export const OAUTH2_AUTH_METHODS = ['basic', 'post', 'none'] as const;
+/**
+ * How an OAuth 2 client authenticates at the token endpoint: its secret (RFC 6749 2.3.1, `basic`
+ * or `post`), nothing (`none`, a public client) or a JWT assertion (RFC 7523 2.2:
+ * `private_key_jwt` signed with `privateKey`, `client_secret_jwt` MACed with `clientSecret`).
+ */
+export const OAUTH2_AUTH_METHODS = ['basic', 'post', 'none', 'private_key_jwt', 'client_secret_jwt'] as const;
+
+/** The JWS algorithms a client assertion may be signed with (`signingAlg`). */
+export const ASSERTION_SIGNING_ALGS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'HS256',
+  'HS384',
+  'HS512',
+] as const;
 
 /**
  * The shared schema parts, built from the valibot module given.
@@ -138,6 +159,14 @@ export function schemaParts(v: Valibot) {
     ),
   );
   const scopes = v.pipe(v.array(nonEmpty, 'must be a list of scopes'), v.minLength(1, 'must name at least one scope'));
+  /** JWT client authentication's settings (private_key_jwt / client_secret_jwt), shared by every OAuth 2 strategy. */
+  const clientAssertionSettings = {
+    /** A PEM or JWK file (0600), or `${VAR}` holding the PEM or JWK itself. */
+    privateKey: v.optional(nonEmpty),
+    /** The `kid` of the client's registered key. */
+    keyId: v.optional(nonEmpty),
+    signingAlg: v.optional(v.picklist(ASSERTION_SIGNING_ALGS, `must be one of ${ASSERTION_SIGNING_ALGS.join(', ')}`)),
+  };
   /** The settings the OAuth 2 user strategies share (authorization code, device code): the client and its issuer. */
   const oauth2ClientSettings = {
     issuer: v.optional(url),
@@ -145,13 +174,14 @@ export function schemaParts(v: Valibot) {
     revocationUrl: v.optional(url),
     clientId: nonEmpty,
     clientSecret: v.optional(nonEmpty),
-    authMethod: v.optional(v.picklist(OAUTH2_AUTH_METHODS, "must be 'basic', 'post' or 'none'")),
+    authMethod: v.optional(v.picklist(OAUTH2_AUTH_METHODS, `must be one of ${OAUTH2_AUTH_METHODS.join(', ')}`)),
+    ...clientAssertionSettings,
     authorizationParams: v.optional(authorizationParams),
     scopes,
     /** The server's refresh tokens are single-use (X, GitLab): a spent one is never kept (@tokensmith/oauth2). */
     singleUseRefreshTokens: v.optional(v.boolean('must be true or false')),
   };
-  return { nonEmpty, url, timeline, commonSettings, oauth2ClientSettings };
+  return { nonEmpty, url, timeline, commonSettings, oauth2ClientSettings, clientAssertionSettings };
 }
 
 /** Timeline settings of a provider. */
@@ -165,6 +195,9 @@ export interface OAuth2ClientConfig {
   clientId: string;
   clientSecret?: string | undefined;
   authMethod?: (typeof OAUTH2_AUTH_METHODS)[number] | undefined;
+  privateKey?: string | undefined;
+  keyId?: string | undefined;
+  signingAlg?: string | undefined;
   authorizationParams?: Record<string, string> | undefined;
   scopes: string[];
   singleUseRefreshTokens?: boolean | undefined;
@@ -180,9 +213,31 @@ export const issuerOrBothUrls = {
   message: (flowUrlField: string) => `needs either issuer (for discovery) or both ${flowUrlField} and tokenUrl`,
 };
 
-/** The check "a client secret, unless the client is public (`authMethod: none`)", for `v.check`. */
+/** The check "a client secret, unless the client is public (`authMethod: none`) or signs with a key", for `v.check`. */
 export const secretUnlessPublic = {
   holds: (p: { authMethod?: string | undefined; clientSecret?: string | undefined }) =>
-    p.authMethod === undefined || p.authMethod === 'none' || p.clientSecret !== undefined,
-  message: "needs clientSecret for authMethod 'basic' or 'post' (or set authMethod: none for a public client)",
+    p.authMethod === undefined || p.authMethod === 'none' || p.authMethod === 'private_key_jwt' || p.clientSecret !== undefined,
+  message: "needs clientSecret for authMethod 'basic', 'post' or 'client_secret_jwt' (or set authMethod: none for a public client)",
+};
+
+/** The check "privateKey with private_key_jwt, and only with it; keyId too", for `v.check`. */
+export const privateKeyFitsMethod = {
+  holds: (p: {
+    authMethod?: string | undefined;
+    privateKey?: string | undefined;
+    keyId?: string | undefined;
+    clientSecret?: string | undefined;
+  }) =>
+    p.authMethod === 'private_key_jwt'
+      ? p.privateKey !== undefined && p.clientSecret === undefined
+      : p.privateKey === undefined && p.keyId === undefined,
+  message:
+    "authMethod 'private_key_jwt' needs privateKey (a PEM or JWK file, or ${VAR} holding one) and no clientSecret; privateKey and keyId are only for private_key_jwt",
+};
+
+/** The check "signingAlg only with a JWT authMethod", for `v.check`. */
+export const signingAlgFitsMethod = {
+  holds: (p: { authMethod?: string | undefined; signingAlg?: string | undefined }) =>
+    p.signingAlg === undefined || p.authMethod === 'private_key_jwt' || p.authMethod === 'client_secret_jwt',
+  message: "signingAlg is only for authMethod 'private_key_jwt' or 'client_secret_jwt'",
 };

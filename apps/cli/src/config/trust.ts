@@ -7,6 +7,10 @@ import { writeFileAtomic } from '../files/safe-write.js';
 import { CliError } from '../cli-error.js';
 import { sanitizeForTerminal } from '../terminal/safety.js';
 import { HOST_PARAMS } from '../presets/types.js';
+import { STRATEGIES_BY_NAME } from '../strategies/index.js';
+
+/** Fields naming a key file (every adapter's `keyFileFields`). */
+const KEY_FILE_FIELDS = [...new Set(Object.values(STRATEGIES_BY_NAME).flatMap((adapter) => adapter.keyFileFields ?? []))];
 
 // A config in the working directory may be a cloned repository's. The rule: anything in
 // such a file that decides where a token or a secret goes is used only once the user has allowed the
@@ -20,6 +24,8 @@ import { HOST_PARAMS } from '../presets/types.js';
 //   sent on this machine (the sandbox, a local test server), which a repository cannot listen on;
 // - a `store` that names a location (`file:PATH`, `redis://...`). The plain kinds (`auto`,
 //   `keychain`, `file`, `memory`) only pick among the user's own default places;
+// - a key file (`privateKey: PATH`, an adapter's `keyFileFields`): the file would sign for the
+//   repository's provider with a key of the user's. `${VAR}` holding the key itself is a variable;
 // - a file owned by another user, whatever it holds.
 // Until then nothing in the file is substituted (not even in `store`), so neither validation errors
 // nor a store can see a variable's value. `--config PATH` and the user-level config are the user's own
@@ -82,6 +88,8 @@ export interface TrustCheck {
   remoteHosts: string[];
   /** The store location it names (`file ~/x`, `redis at host`), if any. */
   store: string | undefined;
+  /** The key files its providers name (`privateKey: PATH`). */
+  keyFiles: string[];
   /** The file was trusted at another content: it changed since. */
   changed: boolean;
 }
@@ -134,6 +142,22 @@ function describeStore(store: unknown): string | undefined {
   return host ? `the store at ${host}` : 'a store of its own';
 }
 
+/** The key file paths a config's providers name: their `keyFileFields` values that are neither key material nor only `${VAR}`. */
+function keyFilesOf(raw: unknown): string[] {
+  const providers = (raw as { providers?: unknown } | null)?.providers;
+  if (!providers || typeof providers !== 'object') return [];
+  const files: string[] = [];
+  for (const provider of Object.values(providers as Record<string, unknown>)) {
+    if (!provider || typeof provider !== 'object') continue;
+    for (const field of KEY_FILE_FIELDS) {
+      const value = (provider as Record<string, unknown>)[field];
+      if (typeof value !== 'string' || /^\s*(-----BEGIN|\{)/.test(value) || /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(value.trim())) continue;
+      files.push(value);
+    }
+  }
+  return [...new Set(files)];
+}
+
 /** The variable names allowed in any config: TOKENSMITH_* and the user's and CI's lists. */
 function allowedVariables(env: NodeJS.ProcessEnv, trust: TrustFile): (name: string) => boolean {
   const listed = new Set([
@@ -177,13 +201,14 @@ export function checkTrust(subject: TrustSubject, env: NodeJS.ProcessEnv): Trust
   const hosts = [...new Set([...strings.map(hostOf).filter((host): host is string => host !== undefined), ...templatedHosts(subject.raw)])];
   const remoteHosts = hosts.filter((host) => !LOOPBACK_HOST.test(host.replace(/:\d+$/, '')));
   const store = describeStore((subject.raw as { store?: unknown } | null)?.store);
+  const keyFiles = keyFilesOf(subject.raw);
   const trust = readTrust(env);
   const allowed = allowedVariables(env, trust);
   const variables = allVariables.filter((name) => !allowed(name));
   const uid = process.getuid?.();
   const foreignOwner = uid !== undefined && subject.uid !== uid;
-  const check: TrustCheck = { required: false, foreignOwner, variables, allVariables, hosts, remoteHosts, store, changed: false };
-  if (variables.length === 0 && remoteHosts.length === 0 && store === undefined && !foreignOwner) return check;
+  const check: TrustCheck = { required: false, foreignOwner, variables, allVariables, hosts, remoteHosts, store, keyFiles, changed: false };
+  if (variables.length === 0 && remoteHosts.length === 0 && store === undefined && keyFiles.length === 0 && !foreignOwner) return check;
   const real = realpathSync(subject.path);
   const recorded = trust.files.filter((file) => file.path === real);
   if (recorded.some((file) => file.sha256 === subject.sha256)) return check;
@@ -255,6 +280,8 @@ export function trustReason(path: string, check: TrustCheck): string {
     );
   else if (check.remoteHosts.length > 0) parts.push(`sends credentials and tokens to ${check.remoteHosts.join(', ')}`);
   if (check.store) parts.push(`keeps tokens in ${check.store}`);
+  if (check.keyFiles.length > 0)
+    parts.push(`signs with the key file${check.keyFiles.length === 1 ? '' : 's'} ${check.keyFiles.join(', ')}`);
   const changed = check.changed ? ' has changed since you trusted it; it' : '';
   return sanitizeForTerminal(`${path} (found in the working directory)${changed} ${parts.join(' and ')}`);
 }

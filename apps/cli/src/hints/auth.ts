@@ -17,9 +17,9 @@ const REFUSED_CLIENT = new Set(['invalid_client', 'unauthorized_client', 'authen
 const CLOCK_REFUSED = new Set(['twitter_135', 'timestamp_refused']);
 
 function credentialFields(scope: ProviderScope): string {
-  return strategyAdapter(scope.config.strategy)
-    .credentialFields.map((field) => `providers.${scope.name}.${field}`)
-    .join(' and ');
+  const adapter = strategyAdapter(scope.config.strategy);
+  const fields = adapter.credentialFieldsOf?.(scope.config) ?? adapter.credentialFields;
+  return fields.map((field) => `providers.${scope.name}.${field}`).join(' and ');
 }
 
 /** How far apart two clocks are, in words: `312 s`, `2 h 5 min`. */

@@ -95,8 +95,15 @@ export interface StrategyAdapter<N extends string = string, S extends StrategySc
   help: string;
   /** Config fields holding a secret: written literally (not `${ENV}`) in a file, they are reported. */
   secretFields: readonly string[];
+  /**
+   * Secret fields that may hold the path of a file with the secret instead (`privateKey`): a path
+   * is no literal secret, but it is a location, so a working-directory config naming one needs trust.
+   */
+  keyFileFields?: readonly string[];
   /** The fields that identify the app, named when the provider refuses its credentials. */
   credentialFields: readonly string[];
+  /** The credential fields of this very config, when they depend on it (`private_key_jwt` names `privateKey` and `keyId`). */
+  credentialFieldsOf?(config: ConfigOf<S>): readonly string[];
   /** The field that lists the scopes (`scope` or `scopes`), named when the provider refuses them. */
   scopeField: string;
   /** The user `status` names for stored credentials (from the token response; display only), if the strategy can tell. */

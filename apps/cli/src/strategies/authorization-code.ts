@@ -1,7 +1,14 @@
-import { issuerOrBothUrls, secretUnlessPublic, schemaParts, type Valibot } from '../config/schema-parts.js';
+import {
+  issuerOrBothUrls,
+  privateKeyFitsMethod,
+  secretUnlessPublic,
+  schemaParts,
+  signingAlgFitsMethod,
+  type Valibot,
+} from '../config/schema-parts.js';
 import { defineStrategy, isInteractive, type BuildContext } from './adapter.js';
 import { plainLoginHint, refuseLoginWithoutPerson } from './interaction.js';
-import { idTokenUser, oauth2ClientOptions, oauth2Scopes, oauth2StoreKey } from './oauth2-client.js';
+import { clientCredentialFields, idTokenUser, oauth2ClientOptions, oauth2Scopes, oauth2StoreKey } from './oauth2-client.js';
 
 function schema(v: Valibot) {
   const { commonSettings, url, oauth2ClientSettings } = schemaParts(v);
@@ -15,6 +22,8 @@ function schema(v: Valibot) {
     }),
     v.check((p) => issuerOrBothUrls.holds(p, p.authorizationUrl), issuerOrBothUrls.message('authorizationUrl')),
     v.check((p) => secretUnlessPublic.holds(p), secretUnlessPublic.message),
+    v.check((p) => privateKeyFitsMethod.holds(p), privateKeyFitsMethod.message),
+    v.check((p) => signingAlgFitsMethod.holds(p), signingAlgFitsMethod.message),
   );
 }
 
@@ -68,7 +77,8 @@ providers:
     # revocationUrl: https://mastodon.example/oauth/revoke
     clientId: \${MASTODON_CLIENT_ID}
     # clientSecret: \${MASTODON_CLIENT_SECRET}   # omit for a public client
-    # authMethod: basic                        # basic | post | none (public client)
+    # authMethod: basic                        # basic | post | none (public client) | private_key_jwt | client_secret_jwt
+    # privateKey: ~/.config/tokensmith/mastodon.pem   # private_key_jwt: a 0600 PEM/JWK file, or \${KEY_PEM}
     scopes: [read]
     # authorizationParams: { prompt: consent }  # extra authorize parameters: prompt, audience, resource, login_hint
     redirectUri: http://127.0.0.1:8765/callback
@@ -76,8 +86,10 @@ providers:
       url: https://mastodon.example
       format: mastodon
 `,
-  secretFields: ['clientSecret'],
+  secretFields: ['clientSecret', 'privateKey'],
+  keyFileFields: ['privateKey'],
   credentialFields: ['clientId', 'clientSecret'],
+  credentialFieldsOf: clientCredentialFields,
   scopeField: 'scopes',
   statusUser: idTokenUser,
   appOnly: false,

@@ -1,12 +1,15 @@
-import { schemaParts, type Valibot } from '../config/schema-parts.js';
+import { privateKeyFitsMethod, schemaParts, signingAlgFitsMethod, type Valibot } from '../config/schema-parts.js';
 import { defineStrategy } from './adapter.js';
 import { plainLoginHint } from './interaction.js';
+import { clientAssertionOptions, clientCredentialFields, clientKeySecret } from './oauth2-client.js';
 
 // `none` is a public client's word: client credentials always authenticate the client.
-const NO_PUBLIC_CLIENT = "must be 'basic' or 'post' (client credentials always authenticate the client, so 'none' cannot work)";
+const NO_PUBLIC_CLIENT =
+  "must be 'basic', 'post', 'private_key_jwt' or 'client_secret_jwt' (client credentials always authenticate the client, so 'none' cannot work)";
+const METHODS = ['basic', 'post', 'none', 'body', 'private_key_jwt', 'client_secret_jwt'] as const;
 
 function schema(v: Valibot) {
-  const { commonSettings, nonEmpty, url } = schemaParts(v);
+  const { commonSettings, nonEmpty, url, clientAssertionSettings } = schemaParts(v);
   return v.pipe(
     v.strictObject({
       strategy: v.literal('client-credentials'),
@@ -14,12 +17,14 @@ function schema(v: Valibot) {
       tokenUrl: v.optional(url),
       issuer: v.optional(url),
       clientId: nonEmpty,
-      clientSecret: nonEmpty,
+      // Required, except with private_key_jwt (the key authenticates the client).
+      clientSecret: v.optional(nonEmpty),
+      ...clientAssertionSettings,
       scope: v.optional(v.union([nonEmpty, v.array(nonEmpty)], 'must be a string or a list of strings')),
       // `body` is the old word for `post`, still read (with a deprecation note when the provider is built).
       authMethod: v.optional(
         v.pipe(
-          v.picklist(['basic', 'post', 'none', 'body'], "must be 'basic' or 'post'"),
+          v.picklist(METHODS, NO_PUBLIC_CLIENT),
           v.check((method) => method !== 'none', NO_PUBLIC_CLIENT),
         ),
       ),
@@ -28,6 +33,16 @@ function schema(v: Valibot) {
       ...commonSettings,
     }),
     v.check((p) => p.tokenUrl !== undefined || p.issuer !== undefined, 'needs tokenUrl, or issuer (its token endpoint is discovered)'),
+    v.check(
+      (p) => p.authMethod === 'private_key_jwt' || p.clientSecret !== undefined,
+      'needs clientSecret (or authMethod: private_key_jwt with privateKey)',
+    ),
+    v.check((p) => privateKeyFitsMethod.holds(p), privateKeyFitsMethod.message),
+    v.check((p) => signingAlgFitsMethod.holds(p), signingAlgFitsMethod.message),
+    v.check(
+      (p) => p.invalidateUrl === undefined || p.authMethod === undefined || !p.authMethod.endsWith('_jwt'),
+      "invalidateUrl (Twitter's invalidate_token) authenticates with HTTP Basic: it cannot be used with a JWT authMethod",
+    ),
   );
 }
 
@@ -49,7 +64,9 @@ providers:
     tokenUrl: https://api.twitter.com/oauth2/token
     clientId: \${TWITTER_API_KEY}          # export TWITTER_API_KEY=...
     clientSecret: \${TWITTER_API_SECRET}   # export TWITTER_API_SECRET=...
-    # authMethod: basic                    # basic (default) | post
+    # authMethod: basic                    # basic (default) | post | private_key_jwt | client_secret_jwt
+    # privateKey: ~/.config/tokensmith/app.pem   # private_key_jwt: a 0600 PEM/JWK file, or \${KEY_PEM} (no clientSecret then)
+    # keyId: my-key-1                      # the kid of the registered key
     # invalidateUrl: https://api.twitter.com/oauth2/invalidate_token   # logout invalidates the token there
     # refreshSkewSeconds: 30               # renew this long before expiry
     timeline:
@@ -57,8 +74,10 @@ providers:
       format: twitter-v1
       user: twitterapi                     # app-only calls need a user; --user overrides
 `,
-  secretFields: ['clientSecret'],
+  secretFields: ['clientSecret', 'privateKey'],
+  keyFileFields: ['privateKey'],
   credentialFields: ['clientId', 'clientSecret'],
+  credentialFieldsOf: clientCredentialFields,
   scopeField: 'scope',
   appOnly: true,
   tokenType: 'bearer',
@@ -76,7 +95,7 @@ providers:
       // The package keys by the token URL, or by the issuer when the token URL is discovered.
       endpoints: [config.tokenUrl ?? config.issuer!],
       clientId: config.clientId,
-      secret: config.clientSecret,
+      secret: await clientKeySecret(config),
       scopes: scopeText(config.scope),
     });
   },
@@ -87,11 +106,13 @@ providers:
         `note: providers.${person.providerName}.authMethod 'body' is deprecated: write 'post' (the same client authentication, in the request body)\n`,
       );
     }
-    const authMethod = config.authMethod === undefined ? undefined : config.authMethod === 'basic' ? 'basic' : 'body';
+    const method = config.authMethod;
+    const authMethod = method === 'post' || method === 'body' ? 'body' : method === 'none' ? undefined : method;
     return createClientCredentialsProvider({
       ...(config.tokenUrl === undefined ? { issuer: config.issuer! } : { tokenUrl: config.tokenUrl }),
       clientId: config.clientId,
-      clientSecret: config.clientSecret,
+      ...(config.clientSecret === undefined ? {} : { clientSecret: config.clientSecret }),
+      ...clientAssertionOptions(config, `providers.${person.providerName}.privateKey`),
       store,
       ...(config.scope === undefined ? {} : { scope: config.scope }),
       ...(authMethod === undefined ? {} : { authMethod }),

@@ -1,7 +1,14 @@
-import { issuerOrBothUrls, secretUnlessPublic, schemaParts, type Valibot } from '../config/schema-parts.js';
+import {
+  issuerOrBothUrls,
+  privateKeyFitsMethod,
+  secretUnlessPublic,
+  schemaParts,
+  signingAlgFitsMethod,
+  type Valibot,
+} from '../config/schema-parts.js';
 import { defineStrategy } from './adapter.js';
 import { plainLoginHint, refuseLoginWithoutPerson } from './interaction.js';
-import { idTokenUser, oauth2ClientOptions, oauth2Scopes, oauth2StoreKey } from './oauth2-client.js';
+import { clientCredentialFields, idTokenUser, oauth2ClientOptions, oauth2Scopes, oauth2StoreKey } from './oauth2-client.js';
 
 // RFC 8628 device authorization grant: for machines without a browser (SSH, containers).
 function schema(v: Valibot) {
@@ -15,6 +22,8 @@ function schema(v: Valibot) {
     }),
     v.check((p) => issuerOrBothUrls.holds(p, p.deviceAuthorizationUrl), issuerOrBothUrls.message('deviceAuthorizationUrl')),
     v.check((p) => secretUnlessPublic.holds(p), secretUnlessPublic.message),
+    v.check((p) => privateKeyFitsMethod.holds(p), privateKeyFitsMethod.message),
+    v.check((p) => signingAlgFitsMethod.holds(p), signingAlgFitsMethod.message),
   );
 }
 
@@ -34,14 +43,18 @@ providers:
     # issuer: https://id.example.com        # or OIDC/OAuth discovery instead of the two URLs above
     clientId: \${GITHUB_CLIENT_ID}         # export GITHUB_CLIENT_ID=...
     # clientSecret: \${GITHUB_CLIENT_SECRET} # omit for a public client
-    # authMethod: none                      # basic | post | none
+    # authMethod: none                      # basic | post | none | private_key_jwt | client_secret_jwt
+    # privateKey: ~/.config/tokensmith/github.pem   # private_key_jwt: a 0600 PEM/JWK file, or \${KEY_PEM}
+    # keyId: my-key-1                       # the kid of the registered key
     scopes: [read:user]
     # authorizationParams: { audience: https://api.example.com }
     # refreshSkewSeconds: 30                # renew this long before expiry
     # timeoutMs: 30000                      # one request's deadline
 `,
-  secretFields: ['clientSecret'],
+  secretFields: ['clientSecret', 'privateKey'],
+  keyFileFields: ['privateKey'],
   credentialFields: ['clientId', 'clientSecret'],
+  credentialFieldsOf: clientCredentialFields,
   scopeField: 'scopes',
   statusUser: idTokenUser,
   appOnly: false,

@@ -1,6 +1,52 @@
 import type { Credentials, TokenStore } from '@tokensmith/core';
 import type { OAuth2ClientConfig } from '../config/schema-parts.js';
 import type { BuildContext } from './adapter.js';
+import { readPrivateKeySetting } from '../files/private-key-file.js';
+
+/** The client authentication settings every OAuth 2 adapter hands its package (the key file read here, by the CLI). */
+export interface ClientAuthConfig {
+  clientSecret?: string | undefined;
+  authMethod?: string | undefined;
+  privateKey?: string | undefined;
+  keyId?: string | undefined;
+  signingAlg?: string | undefined;
+}
+
+/**
+ * The JWT client authentication options of a provider: `privateKey` read from its file (or the
+ * PEM/JWK a `${VAR}` held), `keyId`, `signingAlg`. Nothing for the other methods.
+ */
+export function clientAssertionOptions(config: ClientAuthConfig, field: string) {
+  return {
+    ...(config.privateKey === undefined ? {} : { privateKey: readPrivateKeySetting(config.privateKey, field) }),
+    ...(config.keyId === undefined ? {} : { keyId: config.keyId }),
+    ...(config.signingAlg === undefined ? {} : { signingAlg: config.signingAlg }),
+  };
+}
+
+/**
+ * The fields that identify an OAuth 2 client, named when the provider refuses it: the key and
+ * its `kid` for `private_key_jwt`, the secret otherwise.
+ */
+export function clientCredentialFields(config: ClientAuthConfig): readonly string[] {
+  return config.authMethod === 'private_key_jwt' ? ['clientId', 'privateKey', 'keyId'] : ['clientId', 'clientSecret'];
+}
+
+/**
+ * What a store key fingerprints of the client's credentials, as the packages do: the secret, or
+ * for `private_key_jwt` its public key's fingerprint (so another key means another login).
+ */
+export async function clientKeySecret(config: ClientAuthConfig & { clientId: string }): Promise<string | undefined> {
+  if (config.authMethod !== 'private_key_jwt' || config.privateKey === undefined) return config.clientSecret;
+  const { readClientAssertion } = await import('@tokensmith/oauth2/client-assertion');
+  const signer = readClientAssertion({
+    authMethod: 'private_key_jwt',
+    clientId: config.clientId,
+    privateKey: readPrivateKeySetting(config.privateKey, 'privateKey'),
+    ...(config.signingAlg === undefined ? {} : { signingAlg: config.signingAlg }),
+  });
+  return `private_key_jwt:${signer.fingerprint}`;
+}
 
 /** The options the OAuth 2 user strategies share (authorization code, device code), from their common config block. */
 export function oauth2ClientOptions(
@@ -18,6 +64,7 @@ export function oauth2ClientOptions(
     ...(config.revocationUrl === undefined ? {} : { revocationUrl: config.revocationUrl }),
     ...(config.clientSecret === undefined ? {} : { clientSecret: config.clientSecret }),
     ...(config.authMethod === undefined ? {} : { authMethod: config.authMethod }),
+    ...clientAssertionOptions(config, `providers.${context.person.providerName}.privateKey`),
     ...(config.authorizationParams === undefined ? {} : { authorizationParams: config.authorizationParams }),
     ...(config.singleUseRefreshTokens === undefined ? {} : { singleUseRefreshTokens: config.singleUseRefreshTokens }),
     ...context.shared,
@@ -36,7 +83,7 @@ export async function oauth2StoreKey(strategy: string, config: OAuth2ClientConfi
     strategy,
     endpoints,
     clientId: config.clientId,
-    clientSecret: config.clientSecret,
+    clientSecret: await clientKeySecret(config),
     scopes: [...new Set(config.scopes)],
     authorizationParams: Object.entries(config.authorizationParams ?? {}),
   });
