@@ -13,3 +13,5 @@ export { createOAuth2Session } from './oauth2-session.js';
 export type { OAuth2Session } from './oauth2-session.js';
 export { progressReporter } from './progress.js';
 export type { OAuth2Progress } from './progress.js';
+export { discover } from './server-metadata.js';
+export * from './registration/index.js';
