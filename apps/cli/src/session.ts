@@ -39,6 +39,8 @@ export async function withProvider<T>(
     /** Sees the store the provider uses (bridges/store-tap.ts: the key a provider reads). */
     /** Picks the provider from the loaded config instead of `name` (`credential`: the one serving git's host). */
     choose?: (context: CliContext) => string;
+    /** Makes the provider's settings instead of looking `name` up as is (`login --instance`: a provider on another instance, or a one-off). */
+    pick?: (context: CliContext) => { name: string; provider: import('./config/schema.js').ProviderConfig };
     tapStore?: (store: import('@tokensmith/core').TokenStore) => import('@tokensmith/core').TokenStore;
     prepare?: (picked: {
       name: string;
@@ -55,7 +57,11 @@ export async function withProvider<T>(
   const context = await openContext(global, io);
   const prompter = createPrompter(io);
   try {
-    const picked = pickProvider(context, flags.choose?.(context) ?? name);
+    const picked = flags.pick ? flags.pick(context) : pickProvider(context, flags.choose?.(context) ?? name);
+    if (flags.pick) {
+      const { rememberProvider } = await import('./hints/explain.js');
+      rememberProvider(io, picked.name, picked.provider, context.storeSetting);
+    }
     if (context.demo) progress.succeed(`No config file found: using the ${context.source}`);
     const store = (await context.store()).forProvider(picked.provider);
     const built = await buildProvider(picked.provider, flags.tapStore?.(store) ?? store, {

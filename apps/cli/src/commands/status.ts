@@ -11,6 +11,8 @@ interface StatusRow extends CredentialStatus {
   missingVariables?: string[];
   /** The variable whose token is used instead of the store's (`TOKENSMITH_<NAME>_TOKEN`). */
   tokenFrom?: string;
+  /** The app tokensmith registered for a provider without clientId (never its secret). */
+  registeredClient?: import('../registration/client-status.js').RegisteredClientStatus;
 }
 
 /**
@@ -32,11 +34,15 @@ function storedCredentials(store: TokenStore, oneByOne: boolean): (key: string) 
 function detailOf(row: StatusRow): string {
   if (row.missingVariables) return `unresolved: set ${row.missingVariables.join(', ')}`;
   if (row.tokenFrom) return `token from ${row.tokenFrom} (the store is not used)`;
-  if (!row.loggedIn) return 'not logged in';
+  const app = row.registeredClient
+    ? `app registered ${row.registeredClient.registeredAt} (client id ${sanitizeForTerminal(row.registeredClient.clientId)})`
+    : undefined;
+  if (!row.loggedIn) return app ? `not logged in, ${app}` : 'not logged in';
   // The user and the scopes come from the token response: remote text, neutralised for the terminal.
   const parts = [row.user ? `logged in as @${sanitizeForTerminal(row.user)}` : 'logged in'];
   parts.push(row.expiresAt ? `expires ${row.expiresAt}` : 'no expiry');
   if (row.scopes?.length) parts.push(`scopes ${sanitizeForTerminal(row.scopes.join(' '))}`);
+  if (app) parts.push(app);
   return parts.join(', ');
 }
 
@@ -72,10 +78,21 @@ export function registerStatusCommand({ program, io, global, stdoutStyle: style 
           }
           rememberProvider(io, entry.name, entry.config, context.storeSetting);
           const adapter = strategyAdapter(entry.config.strategy);
-          const credentials = await stored(boundKey(await adapter.storeKey(entry.config), entry.config));
+          const config = entry.config;
+          // A provider without clientId: its tokens are keyed by the client registered for it (kept in the same store).
+          const { registeredClientOf } = await import('../registration/client-status.js');
+          const registered = await registeredClientOf(config, (key) => stored(boundKey(key, config)));
+          const keyed = registered ? { ...config, ...registered.client } : config;
+          const credentials = await stored(boundKey(await adapter.storeKey(keyed), config));
           const described = describeCredentials(credentials);
           const user = credentials && adapter.statusUser?.(credentials);
-          rows.push({ provider: entry.name, strategy: entry.strategy, ...described, ...(user ? { user } : {}) });
+          rows.push({
+            provider: entry.name,
+            strategy: entry.strategy,
+            ...described,
+            ...(user ? { user } : {}),
+            ...(registered ? { registeredClient: registered.status } : {}),
+          });
         }
         if (flags.json)
           io.stdout.write(JSON.stringify({ source: context.source, store: opened.description, providers: rows }, null, 2) + '\n');

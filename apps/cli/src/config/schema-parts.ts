@@ -169,3 +169,18 @@ export const secretUnlessPublic = {
     p.authMethod === undefined || p.authMethod === 'none' || p.clientSecret !== undefined,
   message: "needs clientSecret for authMethod 'basic' or 'post' (or set authMethod: none for a public client)",
 };
+
+/**
+ * The check "a clientId, or an issuer to register a client with (and no client secret or auth
+ * method, which come from the registration)", for `v.check`.
+ */
+export const registrable = {
+  holds: (p: {
+    clientId?: string | undefined;
+    issuer?: string | undefined;
+    clientSecret?: string | undefined;
+    authMethod?: string | undefined;
+  }) => p.clientId !== undefined || (p.issuer !== undefined && p.clientSecret === undefined && p.authMethod === undefined),
+  message:
+    'needs clientId, or issuer without clientSecret and authMethod so that tokensmith registers an app at the issuer (RFC 7591, or Mastodon /api/v1/apps)',
+};

@@ -24,6 +24,8 @@ export interface InteractionOptions {
   purpose?: 'use' | 'login';
   /** `--json`: a device code is announced as one line of JSON on stdout. */
   json?: boolean;
+  /** Whether a provider without `clientId` may register one now, and what its server is known to be. */
+  registration?: import('../registration/policy.js').RegistrationPolicy;
 }
 
 /** A provider built from config, interactive or not; every strategy stores its tokens. */
@@ -48,6 +50,8 @@ export interface LoginFlags {
   withToken?: boolean;
   /** `--expires-in SECONDS` for a token given with `--with-token`. */
   expiresIn?: string;
+  /** `--instance HOST`: the Mastodon instance to log in to (a configured provider's, or a one-off). */
+  instance?: string;
 }
 
 /** One run of `tokensmith login`, as the adapter's login interaction sees it. */

@@ -1,20 +1,26 @@
-import { issuerOrBothUrls, secretUnlessPublic, schemaParts, type Valibot } from '../config/schema-parts.js';
+import { issuerOrBothUrls, registrable, secretUnlessPublic, schemaParts, type Valibot } from '../config/schema-parts.js';
 import { defineStrategy, isInteractive, type BuildContext } from './adapter.js';
 import { plainLoginHint, refuseLoginWithoutPerson } from './interaction.js';
 import { idTokenUser, oauth2ClientOptions, oauth2StoreKey } from './oauth2-client.js';
+import { UNREGISTERED_CLIENT_ID } from '../registration/ensure-client.js';
 
 function schema(v: Valibot) {
-  const { commonSettings, url, oauth2ClientSettings } = schemaParts(v);
+  const { commonSettings, url, nonEmpty, oauth2ClientSettings } = schemaParts(v);
   return v.pipe(
     v.strictObject({
       strategy: v.literal('authorization-code'),
       ...oauth2ClientSettings,
+      // Without clientId, tokensmith registers a client at the issuer (registration/).
+      clientId: v.optional(nonEmpty),
+      /** RFC 7591 3: the token some servers require before they register a client. */
+      initialAccessToken: v.optional(nonEmpty),
       authorizationUrl: v.optional(url),
       redirectUri: v.optional(url),
       ...commonSettings,
     }),
     v.check((p) => issuerOrBothUrls.holds(p, p.authorizationUrl), issuerOrBothUrls.message('authorizationUrl')),
     v.check((p) => secretUnlessPublic.holds(p), secretUnlessPublic.message),
+    v.check((p) => registrable.holds(p), registrable.message),
   );
 }
 
@@ -76,16 +82,20 @@ providers:
       url: https://mastodon.example
       format: mastodon
 `,
-  secretFields: ['clientSecret'],
+  secretFields: ['clientSecret', 'initialAccessToken'],
   credentialFields: ['clientId', 'clientSecret'],
   scopeField: 'scopes',
   statusUser: idTokenUser,
   appOnly: false,
   tokenType: 'bearer',
   loginHint: plainLoginHint,
-  storeKey: (config) => oauth2StoreKey('authorization-code', config, config.authorizationUrl),
-  async build(config, store, context) {
+  // Without clientId the key is the registered client's (status completes the config from the store first).
+  storeKey: (config) =>
+    oauth2StoreKey('authorization-code', { ...config, clientId: config.clientId ?? UNREGISTERED_CLIENT_ID }, config.authorizationUrl),
+  async build(configured, store, context) {
     const { createAuthorizationCodeProvider } = await import('@tokensmith/authorization-code');
+    const { withRegisteredClient } = await import('../registration/ensure-client.js');
+    const config = await withRegisteredClient(configured, store, context);
     const { person, unattended } = context;
     const provider = createAuthorizationCodeProvider({
       ...oauth2ClientOptions(config, store, context),
