@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DEMO_CREDENTIALS,
+  decideOnAuthorizePage,
   MASTODON_SANDBOX_MODULES,
   DEFAULT_SANDBOX_MODULES,
   installClientRegistration,
@@ -10,6 +11,7 @@ import {
   startSandbox,
   type Sandbox,
 } from '@tokensmith/sandbox';
+import { runInPty } from './pty.js';
 import { SANDBOX_ENV, approveInBrowser, runBinary, sandboxConfig, sandboxProvider, tempDir, writeConfig } from './helpers.js';
 
 // Registering an app when a provider has no clientId, through the binary: Mastodon's /api/v1/apps
@@ -306,5 +308,25 @@ describe('registration errors', () => {
     expect(login.code).toBe(0);
     expect(registrationRecords(sandbox.state)!.requests).toBe(0);
     expect(DEMO_CREDENTIALS.oauth2.clientId).toBe('sandbox-cli');
+  });
+});
+
+describe('the out-of-band redirect (paste the code the instance shows)', () => {
+  it('registers the app with urn:ietf:wg:oauth:2.0:oob and logs in with the pasted code', async () => {
+    const instance = await start(MASTODON_SANDBOX_MODULES);
+    const dir = tempDir();
+    writeConfig(dir, sandboxConfig([unregistered(instance.url, ['scopes: [read]', 'redirectUri: urn:ietf:wg:oauth:2.0:oob'])]));
+    const pty = runInPty(['login', 'reg', '--no-browser'], { cwd: dir });
+    const screen = await pty.waitFor('paste the URL it was redirected to (or the code): ');
+    const authorizeUrl = /Open this URL to authorize:\r?\n\s+(\S+)/.exec(screen)![1]!;
+    expect(new URL(authorizeUrl).searchParams.get('redirect_uri')).toBe('urn:ietf:wg:oauth:2.0:oob');
+    const { html } = await decideOnAuthorizePage(authorizeUrl, 'approve');
+    const code = /<output id="code">([^<]+)<\/output>/.exec(html)![1]!;
+    pty.type(`${code}\r`);
+    expect(await pty.exited).toBe(0);
+    expect(pty.text).toContain('Logged in to reg');
+    const records = mastodonRecords(instance.state);
+    expect(records.lastAppRequest).toMatchObject({ redirect_uris: 'urn:ietf:wg:oauth:2.0:oob' });
+    expect(records.tokens.size).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 import type { TokenStore } from '@tokensmith/core';
 import { MAX_AUTH_RESPONSE_BYTES, limitResponseBody } from '@tokensmith/core/kit';
 import type { BuildContext } from '../strategies/adapter.js';
-import { CLIENT_IDENTITY, registeredRedirectUri } from './policy.js';
+import { CLIENT_IDENTITY, UNREGISTERED_CLIENT_ID, registeredRedirectUri } from './policy.js';
 
 /** The config fields a client registration reads and completes (the authorization-code strategy's). */
 export interface RegistrableConfig {
@@ -17,13 +17,6 @@ export interface RegistrableConfig {
 
 /** The registered client's id and how it authenticates, as the config's client fields. */
 export type WithClient<C> = C & { clientId: string };
-
-/**
- * A client id no server issued: used when nothing is registered and the command may not register
- * (logout, or no person to log in). No token is ever stored under it, so the command finds nothing
- * stored and says so (or asks for a login).
- */
-export const UNREGISTERED_CLIENT_ID = 'unregistered';
 
 /** The registered client's fields over the config's. */
 function completed<C extends RegistrableConfig>(

@@ -1,5 +1,6 @@
 import { TokensmithError } from '@tokensmith/core/kit';
 import type { ProviderConfig } from '../config/schema.js';
+import { STRATEGIES, STRATEGIES_BY_NAME, strategyAdapter } from '../strategies/index.js';
 
 // `login NAME --instance HOST`: the Mastodon instance a provider logs in to, given on the command
 // line. It sets the issuer of a configured authorization-code provider, or, for a name the config
@@ -40,10 +41,10 @@ export function instanceOrigin(value: string): string {
 }
 
 /**
- * The provider `login NAME --instance HOST` uses: the configured one with its issuer (and a
- * timeline or base URL on the old issuer's origin) moved to the instance, or, when the config has
- * no provider NAME, a one-off Mastodon provider: authorization code with a registered app, scope
- * `read`, the home timeline as its timeline. Only an authorization-code provider takes an instance.
+ * The provider `login NAME --instance HOST` uses: the configured one moved to the instance by its
+ * adapter (`onInstance`), or, when the config has no provider NAME, the one-off provider of the
+ * strategy that takes instances (a Mastodon login with a registered app). A strategy without
+ * `onInstance` takes no instance.
  *
  * @example
  * ```ts
@@ -52,28 +53,12 @@ export function instanceOrigin(value: string): string {
  */
 export function instanceProvider(configured: ProviderConfig | undefined, instance: string, name = 'the provider'): ProviderConfig {
   const origin = instanceOrigin(instance);
-  if (!configured)
-    return {
-      strategy: 'authorization-code',
-      issuer: origin,
-      scopes: ['read'],
-      baseUrl: origin,
-      timeline: { url: `${origin}/api/v1/timelines/home`, format: 'mastodon' },
-    };
-  if (configured.strategy !== 'authorization-code')
+  const takers = STRATEGIES.map((strategy) => STRATEGIES_BY_NAME[strategy]).filter((adapter) => adapter.onInstance !== undefined);
+  const adapter = configured ? strategyAdapter(configured.strategy) : takers[0];
+  if (!adapter?.onInstance)
     throw new TokensmithError(
       'config_error',
-      `--instance is for a Mastodon-type provider (strategy authorization-code); ${name} uses ${configured.strategy}`,
+      `--instance is for a Mastodon-type provider (strategy ${takers.map((taker) => taker.name).join(' or ')}); ${name} uses ${configured?.strategy ?? 'none'}`,
     );
-  const oldOrigin = configured.issuer === undefined ? undefined : new URL(configured.issuer).origin;
-  const move = (url: string | undefined) =>
-    url !== undefined && new URL(url).origin === oldOrigin ? origin + url.slice(oldOrigin.length) : url;
-  const baseUrl = move(configured.baseUrl);
-  const timelineUrl = move(configured.timeline?.url);
-  return {
-    ...configured,
-    issuer: origin,
-    ...(baseUrl === undefined ? {} : { baseUrl }),
-    ...(configured.timeline && timelineUrl ? { timeline: { ...configured.timeline, url: timelineUrl } } : {}),
-  };
+  return adapter.onInstance(origin, configured) as ProviderConfig;
 }

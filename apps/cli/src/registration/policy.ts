@@ -16,6 +16,18 @@ export interface RegistrationPolicy {
   assume?: 'mastodon';
 }
 
+/**
+ * The out-of-band redirect URI (the server shows the code to paste), as `redirectUri` may be set;
+ * the same value as @tokensmith/authorization-code's `OOB_REDIRECT_URI`, kept here so that checking
+ * a config does not load the strategy.
+ *
+ * @example
+ * ```ts
+ * config.redirectUri === OOB_REDIRECT_URI; // paste the code
+ * ```
+ */
+export const OOB_REDIRECT_URI = 'urn:ietf:wg:oauth:2.0:oob';
+
 /** What tokensmith calls itself when it registers (`client_name`), and its `website`. */
 export const CLIENT_IDENTITY = { name: 'tokensmith', website: 'https://github.com/tokensmith/tokensmith' } as const;
 
@@ -31,3 +43,10 @@ export const CLIENT_IDENTITY = { name: 'tokensmith', website: 'https://github.co
 export function registeredRedirectUri(config: { redirectUri?: string | undefined }): string {
   return config.redirectUri ?? 'http://127.0.0.1/callback';
 }
+
+/**
+ * A client id no server issued: used when nothing is registered and the command may not register
+ * (logout, or no person to log in). No token is ever stored under it, so the command finds nothing
+ * stored and says so (or asks for a login).
+ */
+export const UNREGISTERED_CLIENT_ID = 'unregistered';

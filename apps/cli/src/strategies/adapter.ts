@@ -125,6 +125,11 @@ export interface StrategyAdapter<N extends string = string, S extends StrategySc
   prepareLogin?(name: string, config: ConfigOf<S>, flags: LoginFlags, env: NodeJS.ProcessEnv): unknown;
   /** The login interaction; without it, the default (log in, or request a token, and print). */
   login?(session: LoginSession<ConfigOf<S>>): Promise<void>;
+  /**
+   * `login --instance HOST` (a Mastodon-type strategy): its settings moved to the instance (`origin`),
+   * or, with none configured, a one-off provider there. A strategy without it takes no instance.
+   */
+  onInstance?(origin: string, config?: ConfigOf<S>): ConfigOf<S>;
   /** `login --json` prints line-delimited events (the device code, then the result) instead of one document. */
   jsonLines?: boolean;
 }

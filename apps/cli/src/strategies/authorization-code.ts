@@ -2,7 +2,8 @@ import { issuerOrBothUrls, registrable, secretUnlessPublic, schemaParts, type Va
 import { defineStrategy, isInteractive, type BuildContext } from './adapter.js';
 import { plainLoginHint, refuseLoginWithoutPerson } from './interaction.js';
 import { idTokenUser, oauth2ClientOptions, oauth2StoreKey } from './oauth2-client.js';
-import { UNREGISTERED_CLIENT_ID } from '../registration/ensure-client.js';
+import { moveToInstance } from '../registration/move-instance.js';
+import { OOB_REDIRECT_URI, UNREGISTERED_CLIENT_ID } from '../registration/policy.js';
 
 function schema(v: Valibot) {
   const { commonSettings, url, nonEmpty, oauth2ClientSettings } = schemaParts(v);
@@ -15,7 +16,13 @@ function schema(v: Valibot) {
       /** RFC 7591 3: the token some servers require before they register a client. */
       initialAccessToken: v.optional(nonEmpty),
       authorizationUrl: v.optional(url),
-      redirectUri: v.optional(url),
+      // urn:ietf:wg:oauth:2.0:oob: the server shows the code and the person pastes it (Mastodon).
+      redirectUri: v.optional(
+        v.union(
+          [v.literal(OOB_REDIRECT_URI), url],
+          `must be a URL (http://127.0.0.1[:port]/path for the loopback listener, or https://), or ${OOB_REDIRECT_URI} to paste the code`,
+        ),
+      ),
       ...commonSettings,
     }),
     v.check((p) => issuerOrBothUrls.holds(p, p.authorizationUrl), issuerOrBothUrls.message('authorizationUrl')),
@@ -109,6 +116,17 @@ providers:
     });
     return unattended ? refuseLoginWithoutPerson(provider, person, {}) : provider;
   },
+  // A Mastodon instance: an app is registered there (no clientId), scope read, its accounts' timelines.
+  onInstance: (origin, config) =>
+    config
+      ? moveToInstance(config, origin)
+      : {
+          strategy: 'authorization-code' as const,
+          issuer: origin,
+          scopes: ['read'],
+          baseUrl: origin,
+          timeline: { url: origin, format: 'mastodon' as const },
+        },
   async login(session) {
     const { mode, noInput, name, provider, io } = session;
     // --no-input: nobody is there to approve, and nothing can be pasted; say what to run instead.
