@@ -91,7 +91,7 @@ export function fromStoredClient(stored: Credentials | undefined): RegisteredCli
  *
  * @example
  * ```ts
- * if (!servesRedirect(client, 'http://127.0.0.1/callback')) client = await registration.register(request);
+ * const reusable = servesRedirect(client, 'http://127.0.0.1/callback'); // false: register again
  * ```
  */
 export function servesRedirect(client: RegisteredClient, redirectUri: string): boolean {

@@ -7,6 +7,7 @@ import type { RegisteredClient, RegistrationKind } from './registered-client.js'
  *
  * @example
  * ```ts
+ * const metadata = await discover(new URL('https://fosstodon.org'), settings);
  * const request: RegistrationRequest = {
  *   issuer: new URL('https://fosstodon.org'), metadata, clientName: 'tokensmith',
  *   redirectUris: ['http://127.0.0.1/callback'], scopes: ['read'], fetch, timeoutMs: 30_000, now: Date.now,
@@ -40,6 +41,7 @@ export type ForgetOutcome =
  *
  * @example
  * ```ts
+ * const metadata = await discover(new URL('https://fosstodon.org'), settings);
  * const registration = registrationFor(metadata, {});
  * const client = await registration!.register(request);
  * ```

@@ -48,7 +48,8 @@ function optionalText(value: unknown): string | undefined {
  *
  * @example
  * ```ts
- * const client = await rfc7591Registration(metadata.registration_endpoint!).register(request);
+ * const metadata = await discover(new URL(issuer), settings);
+ * const registered = await rfc7591Registration(metadata.registration_endpoint!).register(request);
  * ```
  */
 export function rfc7591Registration(endpoint: string): ClientRegistration {
