@@ -7,13 +7,14 @@ import {
   registrationRecords,
   startSandbox,
   type Sandbox,
+  type SandboxOptions,
 } from '../src/index.js';
 
 const sandboxes: Sandbox[] = [];
 afterEach(async () => {
   for (const sandbox of sandboxes.splice(0)) await sandbox.stop();
 });
-async function start(modules?: Parameters<typeof startSandbox>[0]['modules']): Promise<Sandbox> {
+async function start(modules?: SandboxOptions['modules']): Promise<Sandbox> {
   const sandbox = await startSandbox(modules ? { modules } : {});
   sandboxes.push(sandbox);
   return sandbox;
