@@ -110,9 +110,21 @@ describe('login without clientId on a Mastodon-style instance', () => {
   it('a configured provider without clientId shows its registered app in status; --instance moves it to another instance', async () => {
     const instance = await start(MASTODON_SANDBOX_MODULES);
     const dir = tempDir();
-    writeConfig(dir, sandboxConfig([unregistered(instance.url, ['scopes: [read]'])]));
+    writeConfig(
+      dir,
+      sandboxConfig([unregistered(instance.url, ['scopes: [read]', `timeline: { url: ${instance.url}, format: mastodon }`])]),
+    );
+    // Without a person and with nothing registered: no registration, the login to run.
+    const early = await runBinary(['timeline', 'reg'], { cwd: dir, stdin: '' });
+    expect(early.code).toBe(2);
+    expect(early.stderr).toContain('tokensmith login reg');
+    expect(mastodonRecords(instance.state).appRegistrations).toBe(0);
     const login = await runBinary(['login', 'reg', '--no-browser'], { cwd: dir, onStderr: approveInBrowser() });
     expect(login.code).toBe(0);
+    // Later commands use the stored app and token, without a person.
+    const timeline = await runBinary(['timeline', 'reg', '--count', '1'], { cwd: dir, stdin: '' });
+    expect(timeline.code).toBe(0);
+    expect(timeline.stdout).toContain('twitterapi');
     const app = mastodonRecords(instance.state).apps[0]!;
     const [row] = await status(dir);
     expect(row).toMatchObject({
