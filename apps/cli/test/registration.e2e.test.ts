@@ -57,7 +57,7 @@ describe('login without clientId on a Mastodon-style instance', () => {
     const dir = tempDir();
     // The config has another provider only: `mastodon` is a one-off, made from --instance.
     writeConfig(dir, sandboxConfig([sandboxProvider(other, 'client-credentials')]));
-    const first = await runBinary(['login', 'mastodon', '--instance', host(instance), '--no-browser', '--json'], {
+    const first = await runBinary(['--verbose', 'login', 'mastodon', '--instance', host(instance), '--no-browser', '--json'], {
       cwd: dir,
       onStderr: approveInBrowser(),
     });
@@ -96,7 +96,7 @@ describe('login without clientId on a Mastodon-style instance', () => {
     expect(records.appRegistrations).toBe(1);
     expect(records.apps).toHaveLength(1);
 
-    const logout = await runBinary(['logout', 'mastodon', '--instance', host(instance), '--forget-client'], { cwd: dir });
+    const logout = await runBinary(['--verbose', 'logout', 'mastodon', '--instance', host(instance), '--forget-client'], { cwd: dir });
     expect(logout.code).toBe(0);
     expect(logout.stderr).toContain(`revoked at ${host(instance)}`);
     expect(logout.stderr).toContain(
@@ -214,7 +214,7 @@ describe('login without clientId on an RFC 7591 server', () => {
     expect(again.code).toBe(0);
     expect(records.requests).toBe(1);
 
-    const logout = await runBinary(['logout', 'reg', '--forget-client'], { cwd: dir });
+    const logout = await runBinary(['--verbose', 'logout', 'reg', '--forget-client'], { cwd: dir });
     expect(logout.code).toBe(0);
     expect(logout.stderr).toContain(`deleted at ${host(sandbox)} (RFC 7592)`);
     expect(records.deletions).toBe(1);
