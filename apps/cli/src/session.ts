@@ -41,6 +41,8 @@ export async function withProvider<T>(
     choose?: (context: CliContext) => string;
     /** Makes the provider's settings instead of looking `name` up as is (`login --instance`: a provider on another instance, or a one-off). */
     pick?: (context: CliContext) => { name: string; provider: import('./config/schema.js').ProviderConfig };
+    /** Without a config file: the built-in demo (default), or an empty config with the real store (a one-off `--instance` login). */
+    withoutConfig?: 'demo' | 'empty';
     tapStore?: (store: import('@tokensmith/core').TokenStore) => import('@tokensmith/core').TokenStore;
     prepare?: (picked: {
       name: string;
@@ -54,7 +56,7 @@ export async function withProvider<T>(
   const { createPrompter, interactionMode } = await import('./login/prompter.js');
   const progress = createProgress(io, flags.quiet === true);
   const httpLog = verboseFetch(io, global);
-  const context = await openContext(global, io);
+  const context = await openContext(global, io, flags.withoutConfig ? { withoutConfig: flags.withoutConfig } : {});
   const prompter = createPrompter(io);
   try {
     const picked = flags.pick ? flags.pick(context) : pickProvider(context, flags.choose?.(context) ?? name);

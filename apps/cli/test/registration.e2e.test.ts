@@ -146,6 +146,22 @@ describe('login without clientId on a Mastodon-style instance', () => {
     expect(mastodonRecords(instance.state).appRegistrations).toBe(1);
   });
 
+  it('needs no config file at all: the one-off login goes to the real store (never the demo), and logout finds it', async () => {
+    const instance = await start(MASTODON_SANDBOX_MODULES);
+    const dir = tempDir();
+    const login = await runBinary(['--store', 'file', 'login', 'mastodon', '--instance', host(instance), '--no-browser'], {
+      cwd: dir,
+      onStderr: approveInBrowser(),
+    });
+    expect(login.code).toBe(0);
+    expect(login.stderr).not.toContain('built-in demo');
+    expect(storedEntries(dir)).toContain(mastodonRecords(instance.state).apps[0]!.clientId);
+    const logout = await runBinary(['--store', 'file', 'logout', 'mastodon', '--instance', host(instance)], { cwd: dir });
+    expect(logout.code).toBe(0);
+    expect(logout.stderr).toContain('Logged out of mastodon');
+    expect(mastodonRecords(instance.state).tokens.size).toBe(0);
+  });
+
   it('--instance refuses plain http off loopback and a provider of another strategy', async () => {
     const other = await start();
     const dir = tempDir();

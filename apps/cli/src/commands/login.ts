@@ -74,7 +74,8 @@ Examples:
         io,
         options,
         name,
-        { ...flags, login: true, prepare, ...(pick ? { pick: await pick() } : {}) },
+        // A one-off --instance login needs no config file: its tokens go to the real store, never the demo's.
+        { ...flags, login: true, prepare, ...(pick ? { pick: await pick(), withoutConfig: 'empty' as const } : {}) },
         async ({ name: providerName, config, provider, progress, context }) => {
           const { isInteractive } = await import('../strategies/adapter.js');
           const adapter = strategyAdapter(config.strategy);

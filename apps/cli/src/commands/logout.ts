@@ -52,6 +52,7 @@ export function registerLogoutCommand({ program, io, global }: CommandContext): 
         instance === undefined
           ? {}
           : {
+              withoutConfig: 'empty' as const,
               pick: (context: import('../context.js').CliContext) => {
                 const configured = context.entries.some((entry) => entry.name === name) ? pickProvider(context, name).provider : undefined;
                 return { name, provider: instanceProvider(configured, instance, name) };
