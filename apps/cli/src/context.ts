@@ -113,7 +113,7 @@ export async function openContext(
     entries = loaded.entries;
     source = loaded.path;
   } else if (settings.withoutConfig === 'empty') {
-    config = { providers: {} } as unknown as TokensmithConfig;
+    config = { providers: {} };
     entries = [];
     source = 'no config file (a one-off login)';
   } else {
