@@ -113,6 +113,16 @@ describe('RFC 7591 registration against the sandbox', () => {
     expect(await registrationFor(request.metadata)!.forget(client, request)).toMatchObject({ deletion: 'failed', reason: 'HTTP 401' });
   });
 
+  it('asks for client_secret_basic where the server supports no public clients, and keeps the secret it issues', async () => {
+    const sandbox = await start();
+    const discovered = await requestFor(sandbox, { scopes: ['tweet.read'] });
+    const request = { ...discovered, metadata: { ...discovered.metadata, token_endpoint_auth_methods_supported: ['client_secret_basic'] } };
+    const client = await registrationFor(request.metadata)!.register(request);
+    expect(registrationRecords(sandbox.state)!.lastRequest).toMatchObject({ token_endpoint_auth_method: 'client_secret_basic' });
+    const registered = sandbox.state.oauth2Clients.find((c) => c.clientId === client.clientId)!;
+    expect(client).toMatchObject({ authMethod: 'basic', clientSecret: registered.clientSecret });
+  });
+
   it('a refused redirect URI is an oauth_response error with operation registration and error invalid_redirect_uri', async () => {
     const sandbox = await start();
     const request = await requestFor(sandbox, { redirectUris: ['http://localhost/callback'] });
