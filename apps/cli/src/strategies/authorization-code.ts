@@ -79,7 +79,7 @@ providers:
     # authorizationUrl: https://mastodon.example/oauth/authorize
     # tokenUrl: https://mastodon.example/oauth/token
     # revocationUrl: https://mastodon.example/oauth/revoke
-    clientId: \${MASTODON_CLIENT_ID}
+    clientId: \${MASTODON_CLIENT_ID}          # leave clientId out to have tokensmith register an app at the issuer
     # clientSecret: \${MASTODON_CLIENT_SECRET}   # omit for a public client
     # authMethod: basic                        # basic | post | none (public client)
     scopes: [read]
