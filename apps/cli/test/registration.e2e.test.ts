@@ -162,6 +162,17 @@ describe('login without clientId on a Mastodon-style instance', () => {
     expect(mastodonRecords(instance.state).tokens.size).toBe(0);
   });
 
+  it('two logins started together register one app (the store lock serialises registration)', async () => {
+    const instance = await start(MASTODON_SANDBOX_MODULES);
+    const dir = tempDir();
+    writeConfig(dir, sandboxConfig([unregistered(instance.url, ['scopes: [read]'])]));
+    const both = await Promise.all(
+      [1, 2].map(() => runBinary(['login', 'reg', '--no-browser'], { cwd: dir, onStderr: approveInBrowser() })),
+    );
+    expect(both.map((run) => run.code)).toEqual([0, 0]);
+    expect(mastodonRecords(instance.state).appRegistrations).toBe(1);
+  });
+
   it('--instance refuses plain http off loopback and a provider of another strategy', async () => {
     const other = await start();
     const dir = tempDir();

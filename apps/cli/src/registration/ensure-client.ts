@@ -60,6 +60,29 @@ export async function withRegisteredClient<C extends RegistrableConfig>(
   if (stored && oauth2.servesRedirect(stored, redirectUri)) return completed(config, stored);
   const policy = context.interaction.registration ?? {};
   if (policy.register === false || context.unattended) return completed(config, { clientId: UNREGISTERED_CLIENT_ID, authMethod: 'none' });
+  // One registration at a time per issuer (two logins started together must not register two
+  // apps): the store's lock, held only while registering, never while a person is typing.
+  return store.lock(key, async () => {
+    const again = oauth2.fromStoredClient(await store.get(key));
+    if (again && oauth2.servesRedirect(again, redirectUri)) return completed(config, again);
+    const client = await register(config, issuer, redirectUri, policy, context);
+    await store.set(key, oauth2.toStoredClient(client));
+    context.person.progress.succeed(
+      `Registered ${CLIENT_IDENTITY.name} with ${issuer.host} (client id ${client.clientId}); later logins reuse it`,
+    );
+    return completed(config, client);
+  });
+}
+
+/** Discovers the server, picks its kind of registration, and registers tokensmith there. */
+async function register(
+  config: RegistrableConfig,
+  issuer: URL,
+  redirectUri: string,
+  policy: import('./policy.js').RegistrationPolicy,
+  context: BuildContext,
+): Promise<import('@tokensmith/oauth2').RegisteredClient> {
+  const oauth2 = await import('@tokensmith/oauth2');
   const { progress } = context.person;
   const fetchImpl = limitResponseBody(context.shared.fetch ?? ((input, init) => globalThis.fetch(input, init)), MAX_AUTH_RESPONSE_BYTES);
   const timeoutMs = config.timeoutMs ?? 30_000;
@@ -88,7 +111,5 @@ export async function withRegisteredClient<C extends RegistrableConfig>(
     timeoutMs,
     now: Date.now,
   });
-  await store.set(key, oauth2.toStoredClient(client));
-  progress.succeed(`Registered ${CLIENT_IDENTITY.name} with ${issuer.host} (client id ${client.clientId}); later logins reuse it`);
-  return completed(config, client);
+  return client;
 }
