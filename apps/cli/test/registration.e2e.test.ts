@@ -276,7 +276,9 @@ describe('login without clientId on an RFC 7591 server', () => {
     const dir = tempDir();
     writeConfig(
       dir,
-      sandboxConfig([unregistered(sandbox.endpoints.issuer, ['scopes: [tweet.read]', 'initialAccessToken: ${INITIAL_TOKEN}'])]),
+      sandboxConfig([
+        unregistered(sandbox.endpoints.issuer, ['scopes: [tweet.read]', 'authMethod: post', 'initialAccessToken: ${INITIAL_TOKEN}']),
+      ]),
     );
     const env = { INITIAL_TOKEN: 'wrong-token', TOKENSMITH_TRUSTED_VARIABLES: 'INITIAL_TOKEN' };
     const refused = await runBinary(['login', 'reg', '--no-browser'], { cwd: dir, env });
@@ -295,6 +297,17 @@ describe('login without clientId on an RFC 7591 server', () => {
 });
 
 describe('registration errors', () => {
+  it('a clientSecret without clientId is refused by the config check, naming both fields', async () => {
+    const sandbox = await start();
+    const dir = tempDir();
+    writeConfig(dir, sandboxConfig([unregistered(sandbox.endpoints.issuer, ['scopes: [read]', 'clientSecret: literal-secret'])]));
+    const login = await runBinary(['login', 'reg'], { cwd: dir });
+    expect(login.code).toBe(1);
+    expect(login.stderr).toContain('needs clientId, or issuer without clientSecret');
+    expect(login.stderr).not.toContain('literal-secret');
+    expect(registrationRecords(sandbox.state)!.requests).toBe(0);
+  });
+
   it('a server with no registration endpoint and no clientId: both ways out', async () => {
     const sandbox = await start(DEFAULT_SANDBOX_MODULES.filter((m) => m !== installClientRegistration));
     const dir = tempDir();

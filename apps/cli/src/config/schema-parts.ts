@@ -171,16 +171,12 @@ export const secretUnlessPublic = {
 };
 
 /**
- * The check "a clientId, or an issuer to register a client with (and no client secret or auth
- * method, which come from the registration)", for `v.check`.
+ * The check "a clientId, or an issuer to register a client with (and no client secret: it comes
+ * from the registration, as does the auth method, so a preset's `authMethod` is ignored)", for `v.check`.
  */
 export const registrable = {
-  holds: (p: {
-    clientId?: string | undefined;
-    issuer?: string | undefined;
-    clientSecret?: string | undefined;
-    authMethod?: string | undefined;
-  }) => p.clientId !== undefined || (p.issuer !== undefined && p.clientSecret === undefined && p.authMethod === undefined),
+  holds: (p: { clientId?: string | undefined; issuer?: string | undefined; clientSecret?: string | undefined }) =>
+    p.clientId !== undefined || (p.issuer !== undefined && p.clientSecret === undefined),
   message:
-    'needs clientId, or issuer without clientSecret and authMethod so that tokensmith registers an app at the issuer (RFC 7591, or Mastodon /api/v1/apps)',
+    'needs clientId, or issuer without clientSecret so that tokensmith registers an app at the issuer (RFC 7591, or Mastodon /api/v1/apps)',
 };

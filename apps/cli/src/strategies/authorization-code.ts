@@ -26,7 +26,8 @@ function schema(v: Valibot) {
       ...commonSettings,
     }),
     v.check((p) => issuerOrBothUrls.holds(p, p.authorizationUrl), issuerOrBothUrls.message('authorizationUrl')),
-    v.check((p) => secretUnlessPublic.holds(p), secretUnlessPublic.message),
+    // Without clientId the registration decides how the client authenticates (a preset's authMethod is ignored).
+    v.check((p) => p.clientId === undefined || secretUnlessPublic.holds(p), secretUnlessPublic.message),
     v.check((p) => registrable.holds(p), registrable.message),
   );
 }
