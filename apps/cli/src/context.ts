@@ -84,7 +84,12 @@ async function requireTrust(io: CliIO, loaded: LoadedConfig, options: GlobalOpti
 export async function openContext(
   options: GlobalOptions,
   io: CliIO,
-  settings: { allowDemo?: boolean; purpose?: ContextPurpose } = {},
+  settings: {
+    allowDemo?: boolean;
+    purpose?: ContextPurpose;
+    /** Without a config file, no demo: an empty config and the real store (`login --instance`, a one-off that needs no config). */
+    withoutConfig?: 'demo' | 'empty';
+  } = {},
 ): Promise<CliContext> {
   // An empty or relative HOME would put the user's config, trust and token files under the working directory.
   requireUsableHome(io.env);
@@ -109,6 +114,10 @@ export async function openContext(
     config = loaded.config;
     entries = loaded.entries;
     source = loaded.path;
+  } else if (settings.withoutConfig === 'empty') {
+    config = { providers: {} };
+    entries = [];
+    source = 'no config file (a one-off login)';
   } else {
     if (settings.allowDemo === false)
       throw new CliError(
@@ -141,7 +150,7 @@ export async function openContext(
     entries,
     source,
     origin: loaded?.origin,
-    demo: !loaded,
+    demo: !loaded && settings.withoutConfig !== 'empty',
     io,
     storeSetting: setting,
     store() {
@@ -156,9 +165,11 @@ export async function openContext(
                 openStore(options.store ?? loaded.config.store ?? 'auto', io.env, notice, io.signal),
               )
             : openStore(setting, io.env, notice, io.signal)
-          : import('./demo/sandbox.js').then(({ demoTokenFile }) =>
-              openStore(options.store ?? 'file', { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }, notice, io.signal),
-            );
+          : settings.withoutConfig === 'empty'
+            ? openStore(setting, io.env, notice, io.signal)
+            : import('./demo/sandbox.js').then(({ demoTokenFile }) =>
+                openStore(options.store ?? 'file', { ...io.env, TOKENSMITH_TOKEN_FILE: demoTokenFile(io.env) }, notice, io.signal),
+              );
         const pending = opened;
         closers.unshift(async () => (await pending.catch(() => undefined))?.close());
       }

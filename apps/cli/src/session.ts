@@ -43,6 +43,10 @@ export async function withProvider<T>(
     /** Sees the store the provider uses (bridges/store-tap.ts: the key a provider reads). */
     /** Picks the provider from the loaded config instead of `name` (`credential`: the one serving git's host). */
     choose?: (context: CliContext) => string;
+    /** Makes the provider's settings instead of looking `name` up as is (`login --instance`: a provider on another instance, or a one-off). */
+    pick?: (context: CliContext) => { name: string; provider: import('./config/schema.js').ProviderConfig };
+    /** Without a config file: the built-in demo (default), or an empty config with the real store (a one-off `--instance` login). */
+    withoutConfig?: 'demo' | 'empty';
     tapStore?: (store: import('@tokensmith/core').TokenStore) => import('@tokensmith/core').TokenStore;
     /**
      * The provider settings to build from, given the picked ones (`refresh --scopes`: the same
@@ -64,10 +68,14 @@ export async function withProvider<T>(
   const { createPrompter, interactionMode } = await import('./login/prompter.js');
   const progress = createProgress(io, flags.quiet === true);
   const httpLog = verboseFetch(io, global);
-  const context = await openContext(global, io);
+  const context = await openContext(global, io, flags.withoutConfig ? { withoutConfig: flags.withoutConfig } : {});
   const prompter = createPrompter(io);
   try {
-    const picked = pickProvider(context, flags.choose?.(context) ?? name);
+    const picked = flags.pick ? flags.pick(context) : pickProvider(context, flags.choose?.(context) ?? name);
+    if (flags.pick) {
+      const { rememberProvider } = await import('./hints/explain.js');
+      rememberProvider(io, picked.name, picked.provider, context.storeSetting);
+    }
     if (context.demo) progress.succeed(`No config file found: using the ${context.source}`);
     const { resolveAccount } = await import('./accounts/resolve.js');
     // Below the account, the endpoint binding: every key a provider uses is bound to its endpoints.

@@ -19,6 +19,17 @@ import { isLoopbackRedirectUri } from './loopback-redirect.js';
  */
 export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1/callback';
 /**
+ * The out-of-band redirect URI (Mastodon, Doorkeeper, older Google): the server shows the code on
+ * a page for the person to paste. Accepted as `redirectUri`; the login then always asks through
+ * `promptRedirect` (no loopback listener can receive it).
+ *
+ * @example
+ * ```ts
+ * createAuthorizationCodeProvider({ ...options, redirectUri: OOB_REDIRECT_URI, promptRedirect });
+ * ```
+ */
+export const OOB_REDIRECT_URI = 'urn:ietf:wg:oauth:2.0:oob';
+/**
  * How long the browser (or the person pasting) has to come back, by default (5 min).
  *
  * @example
@@ -124,6 +135,8 @@ function invalid(message: string): TokensmithError {
 export function readRedirectUri(value: unknown, field: string): URL {
   if (!(value instanceof URL) && (typeof value !== 'string' || value.trim() === ''))
     throw invalid(`${field} must be a URL, e.g. ${DEFAULT_REDIRECT_URI}`);
+  // The out-of-band URN: the server shows the code on a page and the person pastes it (no listener).
+  if (String(value) === OOB_REDIRECT_URI) return new URL(OOB_REDIRECT_URI);
   let url: URL;
   try {
     url = new URL(value);

@@ -1,6 +1,6 @@
 export { createAuthorizationCodeProvider } from './authorization-code-provider.js';
 export type { AuthorizationCodeProvider, StartAuthorizationOptions } from './authorization-code-provider.js';
-export { DEFAULT_REDIRECT_URI, DEFAULT_CALLBACK_TIMEOUT_MS, FLOW_OWNED_PARAMS } from './authorization-code-options.js';
+export { DEFAULT_REDIRECT_URI, OOB_REDIRECT_URI, DEFAULT_CALLBACK_TIMEOUT_MS, FLOW_OWNED_PARAMS } from './authorization-code-options.js';
 export type { AuthorizationCodeOptions, AuthorizationProgress } from './authorization-code-options.js';
 export type { PendingAuthorization } from './authorization-flow.js';
 export type { ClientAuthMethod } from '@tokensmith/oauth2';

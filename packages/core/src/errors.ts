@@ -109,6 +109,8 @@ export const ERROR_OPERATIONS = {
   authorization: 'the authorization step in the browser (the redirect, the code or the PIN)',
   /** Reading or writing stored tokens. */
   store: 'reading or writing stored tokens',
+  /** Registering (or forgetting) a client: RFC 7591/7592 dynamic registration, or Mastodon's `/api/v1/apps`. */
+  registration: 'registering the client with the server (RFC 7591, or Mastodon /api/v1/apps)',
 } as const;
 
 /** The step an error happened in; see {@link ERROR_OPERATIONS}. */

@@ -23,3 +23,8 @@ export { createOAuth2Session } from './oauth2-session.js';
 export type { OAuth2Session } from './oauth2-session.js';
 export { progressReporter } from './progress.js';
 export type { OAuth2Progress } from './progress.js';
+export { discover } from './server-metadata.js';
+export { registeredClientKey, toStoredClient, fromStoredClient, servesRedirect } from './registration/index.js';
+export type { RegisteredClient, RegistrationKind, RegistrationRequest, ClientRegistration, ForgetOutcome } from './registration/index.js';
+export { rfc7591Registration, registrationMetadata, mastodonAppRegistration, MASTODON_APPS_PATH } from './registration/index.js';
+export { registrationFor, registrationOfKind, noRegistrationError } from './registration/index.js';

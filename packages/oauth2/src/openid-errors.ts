@@ -9,7 +9,8 @@ export type Operation =
   | 'device authorization request'
   | 'device access token request'
   | 'refresh token request'
-  | 'token revocation';
+  | 'token revocation'
+  | 'client registration';
 
 const VALIDATION_CODE: Record<Operation, TokensmithErrorCode> = {
   discovery: 'config_error',
@@ -19,6 +20,7 @@ const VALIDATION_CODE: Record<Operation, TokensmithErrorCode> = {
   'device access token request': 'invalid_token_response',
   'refresh token request': 'invalid_token_response',
   'token revocation': 'http_error',
+  'client registration': 'http_error',
 };
 
 /** The step each operation is, as errors carry it (`error.operation`). */
@@ -30,6 +32,7 @@ const OPERATION_ID: Record<Operation, ErrorOperation> = {
   'device access token request': 'device_token',
   'refresh token request': 'refresh',
   'token revocation': 'revocation',
+  'client registration': 'registration',
 };
 
 function clip(text: string, max = 200): string {

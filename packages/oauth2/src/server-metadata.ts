@@ -34,7 +34,17 @@ function discoveredEndpoint(metadata: oidc.ServerMetadata, field: EndpointField)
   return requireEndpoint({ [label]: value }, label);
 }
 
-async function discover(issuer: URL, client: ClientSettings): Promise<oidc.ServerMetadata> {
+/**
+ * Fetches the authorization server's metadata (RFC 8414, then OpenID discovery unless `openid`),
+ * every field kept (`registration_endpoint`, Mastodon's `app_registration_endpoint`, ...).
+ *
+ * @example
+ * ```ts
+ * const metadata = await discover(new URL('https://mastodon.example'), client);
+ * metadata.app_registration_endpoint; // 'https://mastodon.example/api/v1/apps'
+ * ```
+ */
+export async function discover(issuer: URL, client: ClientSettings): Promise<oidc.ServerMetadata> {
   const algorithms: Array<'oidc' | 'oauth2'> = client.openid ? ['oidc'] : ['oauth2', 'oidc'];
   let failure: unknown;
   for (const algorithm of algorithms) {

@@ -47,6 +47,8 @@ export function oauth2Metadata(state: SandboxState): Record<string, unknown> {
     id_token_signing_alg_values_supported: ['RS256'],
     claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'preferred_username', 'name'],
     authorization_response_iss_parameter_supported: true,
+    // RFC 7591, only where its module is installed (oauth2-registration.ts).
+    ...(state.extensions.clientRegistration ? { registration_endpoint: at('/oauth2/register') } : {}),
   };
 }
 

@@ -19,6 +19,7 @@ import { installTimeline } from './timeline.js';
 import { installOtherTimelines, matchPatternRoute } from './timelines-v2-mastodon.js';
 import { installApiPractice } from './api-practice.js';
 import { installOAuth2User } from './oauth2-user.js';
+import { installClientRegistration } from './oauth2-registration.js';
 import { sandboxEndpoints, type SandboxEndpoints } from './endpoints.js';
 
 export { sandboxEndpoints, type SandboxEndpoints } from './endpoints.js';
@@ -101,6 +102,7 @@ export const DEFAULT_SANDBOX_MODULES: readonly SandboxModule[] = Object.freeze([
   installOtherTimelines,
   installApiPractice,
   installOAuth2User,
+  installClientRegistration,
   installOAuth1,
 ]);
 

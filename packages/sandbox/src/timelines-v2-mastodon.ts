@@ -71,7 +71,15 @@ function mastodonAccount(user: Tweet['user']) {
   };
 }
 
-function mastodonStatus(tweet: Tweet) {
+/**
+ * A tweet in Mastodon's status shape (`id`, `created_at`, HTML `content`, `account`).
+ *
+ * @example
+ * ```ts
+ * mastodonStatus(TIMELINES.twitterapi[0]).account.acct; // 'twitterapi'
+ * ```
+ */
+export function mastodonStatus(tweet: Tweet) {
   const v2 = v2Tweet(tweet);
   return {
     id: tweet.id_str,

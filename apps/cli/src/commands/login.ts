@@ -17,6 +17,10 @@ export function registerLoginCommand({ program, io, global }: CommandContext): v
     .option('--json', 'print the result as JSON')
     .option('--with-token', 'store a token read from stdin (a bare token or a JSON token response) instead of logging in')
     .option('--expires-in <seconds>', 'with --with-token: the token expires in this many seconds')
+    .option(
+      '--instance <host>',
+      'the Mastodon instance to log in to (e.g. fosstodon.org): overrides the issuer, or logs in without a config entry; registers an app there once',
+    )
     .addHelpText(
       'after',
       `
@@ -34,7 +38,8 @@ Examples:
   $ tokensmith login twitter-user --account work       # a second account, named by you
   $ tokensmith login twitter-user --no-browser --json   # prints { "authorizeUrl": ..., "next": ... }
   $ tokensmith login twitter-user --pin 1234567
-  $ tokensmith login mastodon --no-browser`,
+  $ tokensmith login mastodon --no-browser
+  $ tokensmith login mastodon --instance fosstodon.org   # registers an app on the instance once, then reuses it`,
     )
     .action(async (name: string, flags: LoginFlags) => {
       const options = global() as GlobalOptions & { input?: boolean };
@@ -55,14 +60,29 @@ Examples:
             `--pin is only for a login that takes a PIN (strategy ${withPin.join(' or ')}); ${picked.name} uses ${picked.provider.strategy}`,
           );
         }
-        return {};
+        // --instance: the server is a Mastodon instance, so /api/v1/apps is tried even where its metadata names no registration.
+        return flags.instance === undefined ? {} : { registration: { assume: 'mastodon' as const } };
       };
+      const instance = flags.instance;
+      const pick =
+        instance === undefined
+          ? undefined
+          : async () => {
+              const { pickProvider } = await import('../context.js');
+              const { instanceProvider } = await import('../registration/instance.js');
+              return (context: import('../context.js').CliContext) => {
+                // A configured provider is looked up as always (its missing variables named); an unknown name is a one-off.
+                const configured = context.entries.some((entry) => entry.name === name) ? pickProvider(context, name).provider : undefined;
+                return { name, provider: instanceProvider(configured, instance, name) };
+              };
+            };
 
       await withProvider(
         io,
         options,
         name,
-        { ...flags, login: true, prepare },
+        // A one-off --instance login needs no config file: its tokens go to the real store, never the demo's.
+        { ...flags, login: true, prepare, ...(pick ? { pick: await pick(), withoutConfig: 'empty' as const } : {}) },
         async ({ name: providerName, config, provider, progress, context, account }) => {
           const { isInteractive } = await import('../strategies/adapter.js');
           const adapter = strategyAdapter(config.strategy);

@@ -18,6 +18,19 @@ function logoutOutcome(result: LogoutResult): string {
   }
 }
 
+/** What `logout --forget-client` did, in words. */
+function forgetOutcome(name: string, result: import('../registration/forget-client.js').ForgetClientResult): string {
+  if (!result.forgotten) return `No registered app is stored for ${name}; nothing to forget`;
+  const where = result.endpoint ? new URL(result.endpoint).host : 'the server';
+  const how =
+    result.deletion === 'deleted'
+      ? `deleted at ${where} (RFC 7592)`
+      : result.deletion === 'unsupported'
+        ? 'the server offers no way to delete it (delete it in its settings if you wish)'
+        : `deleting it at ${where} failed: ${result.reason ?? 'unknown reason'}`;
+  return `Forgot the app registered for ${name} (client id ${result.clientId}): ${how}; the next login registers a new one`;
+}
+
 /** Registers `tokensmith logout`. */
 export function registerLogoutCommand({ program, io, global }: CommandContext): void {
   program
@@ -25,6 +38,11 @@ export function registerLogoutCommand({ program, io, global }: CommandContext): 
     .description("revoke a provider's tokens (where it has a revocation endpoint) and forget them here")
     .argument('<provider>', 'provider name from the config')
     .option('--all', 'log out every account of the provider (one account: --account NAME)')
+    .option(
+      '--forget-client',
+      'also forget the app tokensmith registered for a provider without clientId (deleted at the server where it supports RFC 7592)',
+    )
+    .option('--instance <host>', 'the Mastodon instance logged in to with login --instance')
     .addHelpText(
       'after',
       `
@@ -35,17 +53,34 @@ Examples:
   $ tokensmith logout twitter-user
   $ tokensmith logout twitter-user --account cafe_dev
   $ tokensmith logout twitter-user --all
-  $ tokensmith --store redis://127.0.0.1:6379 logout app`,
+  $ tokensmith --store redis://127.0.0.1:6379 logout app
+  $ tokensmith logout mastodon --forget-client`,
     )
-    .action(async (name: string, flags: { all?: boolean }) => {
-      if (!flags.all) return logoutAccount(io, global(), name, undefined);
+    .action(async (name: string, flags: { all?: boolean; forgetClient?: boolean; instance?: string }) => {
+      const instance = flags.instance;
+      const { pickProvider } = await import('../context.js');
+      const { instanceProvider } = await import('../registration/instance.js');
+      const pick: Pick<LogoutOptions, 'pick' | 'withoutConfig'> =
+        instance === undefined
+          ? {}
+          : {
+              withoutConfig: 'empty' as const,
+              pick: (context: import('../context.js').CliContext) => {
+                const configured = context.entries.some((entry) => entry.name === name) ? pickProvider(context, name).provider : undefined;
+                return { name, provider: instanceProvider(configured, instance, name) };
+              },
+            };
+      const options = (forgetClient: boolean): LogoutOptions => ({ ...pick, forgetClient });
+      if (!flags.all) return logoutAccount(io, global(), name, undefined, options(flags.forgetClient === true));
       if (global().account !== undefined) {
         const { CliError } = await import('../cli-error.js');
         throw new CliError('usage', 'pass either --account NAME (one account) or --all (every account), not both');
       }
       const accounts = await accountsOf(io, global(), name);
-      if (accounts.length === 0) return logoutAccount(io, global(), name, undefined); // says there is nothing to do
-      for (const account of accounts) await logoutAccount(io, global(), name, account);
+      if (accounts.length === 0) return logoutAccount(io, global(), name, undefined, options(flags.forgetClient === true)); // says there is nothing to do
+      // The registered app is forgotten once, after the last account: the others' tokens were issued to it.
+      for (const [index, account] of accounts.entries())
+        await logoutAccount(io, global(), name, account, options(flags.forgetClient === true && index === accounts.length - 1));
     });
 }
 
@@ -62,14 +97,36 @@ async function accountsOf(io: CliIO, global: GlobalOptions, name: string): Promi
   }
 }
 
+/** How one logout runs: a one-off `--instance` provider, and whether to forget the registered app too. */
+interface LogoutOptions {
+  pick?: (context: import('../context.js').CliContext) => { name: string; provider: import('../config/schema.js').ProviderConfig };
+  withoutConfig?: 'empty';
+  forgetClient: boolean;
+}
+
 /** Logs one account of a provider out (`account`, else the one --account, TOKENSMITH_ACCOUNT or the default names). */
-async function logoutAccount(io: CliIO, global: GlobalOptions, name: string, account: string | undefined): Promise<void> {
+async function logoutAccount(
+  io: CliIO,
+  global: GlobalOptions,
+  name: string,
+  account: string | undefined,
+  { forgetClient, ...pick }: LogoutOptions,
+): Promise<void> {
+  // Logging out never registers a client: without one stored, there is nothing to log out of.
+  const prepare = async () => ({ registration: { register: false } });
   await withProvider(
     io,
     global,
     name,
-    account === undefined ? {} : { account },
-    async ({ name: providerName, provider, progress, context, account: resolved }) => {
+    { ...(account === undefined ? {} : { account }), prepare, ...pick },
+    async ({ name: providerName, config, provider, progress, context, fetch, account: resolved }) => {
+      const forget = async () => {
+        if (!forgetClient) return;
+        const { forgetRegisteredClient } = await import('../registration/forget-client.js');
+        const store = (await context.store()).forProvider(config);
+        const result = await forgetRegisteredClient(config, store, { fetch, timeoutMs: config.timeoutMs ?? 30_000 });
+        progress.succeed(forgetOutcome(providerName, result));
+      };
       const slot = resolved.slot;
       // Name the account when the provider has several, or one was asked for; one account reads as before accounts.
       const named = resolved.slots.length > 1 || account !== undefined || global.account !== undefined;
@@ -85,7 +142,7 @@ async function logoutAccount(io: CliIO, global: GlobalOptions, name: string, acc
       }
       if (stored === undefined) {
         progress.succeed(`Not logged in to ${which}; nothing to do`);
-        return;
+        return forget();
       }
       progress.start(`Logging out of ${which}`);
       let result: LogoutResult;
@@ -109,6 +166,7 @@ async function logoutAccount(io: CliIO, global: GlobalOptions, name: string, acc
         if (defaultAccount(io.env, providerName) === slot.account) await setDefaultAccount(io.env, providerName, undefined);
       }
       progress.succeed(`Logged out of ${which}: ${logoutOutcome(result)}`);
+      await forget();
     },
   );
 }

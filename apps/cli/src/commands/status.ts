@@ -19,6 +19,8 @@ interface StatusRow extends ProviderFields, CredentialFields {
   account?: string;
   /** Whether it is the account used when none is named. */
   default?: boolean;
+  /** The app tokensmith registered for a provider without clientId (never its secret). */
+  registeredClient?: import('../registration/client-status.js').RegisteredClientStatus;
 }
 
 /** Whether stored credentials can still be used, or renewed, without a person (see {@link StatusRow.usable}). */
@@ -50,7 +52,13 @@ function detailOf(row: StatusRow): string {
   if (row.tokenFrom) return `token from ${row.tokenFrom} (the store is not used)`;
   if (row.account !== undefined)
     return `account ${sanitizeForTerminal(row.account)}${row.default ? ' (default)' : ''}: ${detailOf({ ...row, account: undefined })}`;
-  if (!row.loggedIn) return row.usable ? 'not logged in (app-only: a token is requested on first use)' : 'not logged in';
+  const app = row.registeredClient
+    ? `app registered ${row.registeredClient.registeredAt} (client id ${sanitizeForTerminal(row.registeredClient.clientId)})`
+    : undefined;
+  if (!row.loggedIn) {
+    const none = row.usable ? 'not logged in (app-only: a token is requested on first use)' : 'not logged in';
+    return app ? `${none}, ${app}` : none;
+  }
   // The user and the scopes come from the token response: remote text, neutralised for the terminal.
   const parts = [row.user ? `logged in as @${sanitizeForTerminal(row.user)}` : 'logged in'];
   parts.push(
@@ -58,6 +66,7 @@ function detailOf(row: StatusRow): string {
   );
   if (!row.usable) parts.push('log in again');
   if (row.scopes?.length) parts.push(`scopes ${sanitizeForTerminal(row.scopes.join(' '))}`);
+  if (app) parts.push(app);
   return parts.join(', ');
 }
 
@@ -124,24 +133,32 @@ Examples:
           }
           rememberProvider(io, entry.name, entry.config, context.storeSetting);
           const adapter = strategyAdapter(entry.config.strategy);
+          const config = entry.config;
+          // A provider without clientId: its tokens are keyed by the client registered for it (kept in the same store).
+          const { registeredClientOf } = await import('../registration/client-status.js');
+          const registered = await registeredClientOf(config, (key) => stored(boundKey(key, config)));
+          const keyed = registered ? { ...config, ...registered.client } : config;
+          const client = registered ? { registeredClient: registered.status } : {};
           // One row per account (accounts/status-rows.ts); a provider with none listed is looked up by its key, as before.
-          const listed = await accountsOf(entry.name, entry.config);
+          const listed = await accountsOf(entry.name, keyed);
           for (const account of listed) {
             const row: StatusRow = {
               ...providerFields(entry.name, entry.strategy),
               ...accountFields(account, listed.length),
               ...credentialFields(account.credentials, adapter.statusUser),
               usable: usableCredentials(account.credentials, adapter.appOnly, now),
+              ...client,
             };
             rows.push(row);
             if (only !== undefined || account.credentials !== undefined) judged.push(row);
           }
           if (listed.length > 0) continue;
-          const credentials = await stored(boundKey(await adapter.storeKey(entry.config), entry.config));
+          const credentials = await stored(boundKey(await adapter.storeKey(keyed), config));
           const row: StatusRow = {
             ...providerFields(entry.name, entry.strategy),
             ...credentialFields(credentials, adapter.statusUser),
             usable: usableCredentials(credentials, adapter.appOnly, now),
+            ...client,
           };
           rows.push(row);
           if (only !== undefined || credentials !== undefined) judged.push(row);

@@ -241,3 +241,14 @@ export const signingAlgFitsMethod = {
     p.signingAlg === undefined || p.authMethod === 'private_key_jwt' || p.authMethod === 'client_secret_jwt',
   message: "signingAlg is only for authMethod 'private_key_jwt' or 'client_secret_jwt'",
 };
+
+/**
+ * The check "a clientId, or an issuer to register a client with (and no client secret: it comes
+ * from the registration, as does the auth method, so a preset's `authMethod` is ignored)", for `v.check`.
+ */
+export const registrable = {
+  holds: (p: { clientId?: string | undefined; issuer?: string | undefined; clientSecret?: string | undefined }) =>
+    p.clientId !== undefined || (p.issuer !== undefined && p.clientSecret === undefined),
+  message:
+    'needs clientId, or issuer without clientSecret so that tokensmith registers an app at the issuer (RFC 7591, or Mastodon /api/v1/apps)',
+};

@@ -7,6 +7,7 @@ import { TRANSPORT_HINTS, explainFailingServer, explainSystemFailure } from './t
 import { USAGE_HINTS, busyPortHint, busyRedirectPortHint, explainMissingEndpoint } from './usage.js';
 import type { CliIO } from '../terminal/io.js';
 import { addressOf, systemError } from './system-error.js';
+import { explainRegistration } from './registration.js';
 
 // The one place a failure becomes a message a person can act on: what failed, which config field to
 // check, and the next command. `run()` prints what `explain()` returns; strategies and stores keep
@@ -73,6 +74,8 @@ export function explain(error: unknown, scope?: ProviderScope): Explanation {
     return login && scope ? busyRedirectPortHint(sys.port ?? '?', scope.name) : busyPortHint(sys.port ?? '?');
   }
   if (error instanceof TokensmithError) {
+    // Registering a client: its own family, whatever the category (a refusal, or no way to register).
+    if (scope && error.operation === 'registration') return explainRegistration(error, scope);
     if (scope && errorCategory(error) !== 'usage') return explainProvider(error, scope);
     if (scope && error.code === 'insecure_endpoint') return explainProvider(error, scope);
     return { message: error.message, category: errorCategory(error) };

@@ -62,6 +62,7 @@ export const OPERATION_FIELDS: Readonly<Record<ErrorOperation, readonly string[]
   resource: ['url'],
   authorization: ['authorizationUrl', 'authorizeUrl', 'issuer'],
   store: [],
+  registration: ['issuer'],
 };
 
 /** A URL as fields are compared: origin and path (errors carry no query). */

@@ -58,6 +58,7 @@ const ENDPOINT_NAMES: Partial<Record<ErrorOperation, string>> = {
   revocation: 'revocation endpoint',
   invalidation: 'token invalidation endpoint',
   resource: 'API',
+  registration: 'client registration endpoint',
 };
 
 const explainBadTokenResponse: CodeExplainer = (error, scope, endpoint) => ({

@@ -24,6 +24,8 @@ export interface InteractionOptions {
   purpose?: 'use' | 'login';
   /** `--json`: a device code is announced as one line of JSON on stdout. */
   json?: boolean;
+  /** Whether a provider without `clientId` may register one now, and what its server is known to be. */
+  registration?: import('../registration/policy.js').RegistrationPolicy;
 }
 
 /** A provider built from config, interactive or not; every strategy stores its tokens. */
@@ -48,6 +50,8 @@ export interface LoginFlags {
   withToken?: boolean;
   /** `--expires-in SECONDS` for a token given with `--with-token`. */
   expiresIn?: string;
+  /** `--instance HOST`: the Mastodon instance to log in to (a configured provider's, or a one-off). */
+  instance?: string;
 }
 
 /** One run of `tokensmith login`, as the adapter's login interaction sees it. */
@@ -142,6 +146,11 @@ export interface StrategyAdapter<N extends string = string, S extends StrategySc
   prepareLogin?(name: string, config: ConfigOf<S>, flags: LoginFlags, env: NodeJS.ProcessEnv): unknown;
   /** The login interaction; without it, the default (log in, or request a token, and print). */
   login?(session: LoginSession<ConfigOf<S>>): Promise<void>;
+  /**
+   * `login --instance HOST` (a Mastodon-type strategy): its settings moved to the instance (`origin`),
+   * or, with none configured, a one-off provider there. A strategy without it takes no instance.
+   */
+  onInstance?(origin: string, config?: ConfigOf<S>): ConfigOf<S>;
   /** `login --json` prints line-delimited events (the device code, then the result) instead of one document. */
   jsonLines?: boolean;
 }

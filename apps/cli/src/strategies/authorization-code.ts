@@ -1,6 +1,7 @@
 import {
   issuerOrBothUrls,
   privateKeyFitsMethod,
+  registrable,
   secretUnlessPublic,
   schemaParts,
   signingAlgFitsMethod,
@@ -9,19 +10,33 @@ import {
 import { defineStrategy, isInteractive, type BuildContext } from './adapter.js';
 import { plainLoginHint, refuseLoginWithoutPerson } from './interaction.js';
 import { clientCredentialFields, idTokenUser, oauth2ClientOptions, oauth2Scopes, oauth2StoreKey } from './oauth2-client.js';
+import { moveToInstance } from '../registration/move-instance.js';
+import { OOB_REDIRECT_URI, UNREGISTERED_CLIENT_ID } from '../registration/policy.js';
 
 function schema(v: Valibot) {
-  const { commonSettings, url, oauth2ClientSettings } = schemaParts(v);
+  const { commonSettings, url, nonEmpty, oauth2ClientSettings } = schemaParts(v);
   return v.pipe(
     v.strictObject({
       strategy: v.literal('authorization-code'),
       ...oauth2ClientSettings,
+      // Without clientId, tokensmith registers a client at the issuer (registration/).
+      clientId: v.optional(nonEmpty),
+      /** RFC 7591 3: the token some servers require before they register a client. */
+      initialAccessToken: v.optional(nonEmpty),
       authorizationUrl: v.optional(url),
-      redirectUri: v.optional(url),
+      // urn:ietf:wg:oauth:2.0:oob: the server shows the code and the person pastes it (Mastodon).
+      redirectUri: v.optional(
+        v.union(
+          [v.literal(OOB_REDIRECT_URI), url],
+          `must be a URL (http://127.0.0.1[:port]/path for the loopback listener, or https://), or ${OOB_REDIRECT_URI} to paste the code`,
+        ),
+      ),
       ...commonSettings,
     }),
     v.check((p) => issuerOrBothUrls.holds(p, p.authorizationUrl), issuerOrBothUrls.message('authorizationUrl')),
-    v.check((p) => secretUnlessPublic.holds(p), secretUnlessPublic.message),
+    // Without clientId the registration decides how the client authenticates (a preset's authMethod is ignored).
+    v.check((p) => p.clientId === undefined || secretUnlessPublic.holds(p), secretUnlessPublic.message),
+    v.check((p) => registrable.holds(p), registrable.message),
     v.check((p) => privateKeyFitsMethod.holds(p), privateKeyFitsMethod.message),
     v.check((p) => signingAlgFitsMethod.holds(p), signingAlgFitsMethod.message),
   );
@@ -75,7 +90,7 @@ providers:
     # authorizationUrl: https://mastodon.example/oauth/authorize
     # tokenUrl: https://mastodon.example/oauth/token
     # revocationUrl: https://mastodon.example/oauth/revoke
-    clientId: \${MASTODON_CLIENT_ID}
+    clientId: \${MASTODON_CLIENT_ID}          # leave clientId out to have tokensmith register an app at the issuer
     # clientSecret: \${MASTODON_CLIENT_SECRET}   # omit for a public client
     # authMethod: basic                        # basic | post | none (public client) | private_key_jwt | client_secret_jwt
     # privateKey: ~/.config/tokensmith/mastodon.pem   # private_key_jwt: a 0600 PEM/JWK file, or \${KEY_PEM}
@@ -86,7 +101,7 @@ providers:
       url: https://mastodon.example
       format: mastodon
 `,
-  secretFields: ['clientSecret', 'privateKey'],
+  secretFields: ['clientSecret', 'privateKey', 'initialAccessToken'],
   keyFileFields: ['privateKey'],
   credentialFields: ['clientId', 'clientSecret'],
   credentialFieldsOf: clientCredentialFields,
@@ -97,9 +112,13 @@ providers:
   renewal: 'refresh-token',
   scopes: oauth2Scopes,
   loginHint: plainLoginHint,
-  storeKey: (config) => oauth2StoreKey('authorization-code', config, config.authorizationUrl),
-  async build(config, store, context) {
+  // Without clientId the key is the registered client's (status completes the config from the store first).
+  storeKey: (config) =>
+    oauth2StoreKey('authorization-code', { ...config, clientId: config.clientId ?? UNREGISTERED_CLIENT_ID }, config.authorizationUrl),
+  async build(configured, store, context) {
     const { createAuthorizationCodeProvider } = await import('@tokensmith/authorization-code');
+    const { withRegisteredClient } = await import('../registration/ensure-client.js');
+    const config = await withRegisteredClient(configured, store, context);
     const { person, unattended } = context;
     const provider = createAuthorizationCodeProvider({
       ...oauth2ClientOptions(config, store, context),
@@ -113,6 +132,17 @@ providers:
     });
     return unattended ? refuseLoginWithoutPerson(provider, person, {}) : provider;
   },
+  // A Mastodon instance: an app is registered there (no clientId), scope read, its accounts' timelines.
+  onInstance: (origin, config) =>
+    config
+      ? moveToInstance(config, origin)
+      : {
+          strategy: 'authorization-code' as const,
+          issuer: origin,
+          scopes: ['read'],
+          baseUrl: origin,
+          timeline: { url: origin, format: 'mastodon' as const },
+        },
   async login(session) {
     const { mode, noInput, name, provider, io } = session;
     // --no-input: nobody is there to approve, and nothing can be pasted; say what to run instead.

@@ -112,6 +112,6 @@ export function idTokenUser(credentials: Credentials): string | undefined {
  * ```
  */
 export const oauth2Scopes = {
-  of: (config: OAuth2ClientConfig): string[] => [...new Set(config.scopes)],
-  with: <C extends OAuth2ClientConfig>(config: C, scopes: readonly string[]): C => ({ ...config, scopes: [...scopes] }),
+  of: (config: Pick<OAuth2ClientConfig, 'scopes'>): string[] => [...new Set(config.scopes)],
+  with: <C extends Pick<OAuth2ClientConfig, 'scopes'>>(config: C, scopes: readonly string[]): C => ({ ...config, scopes: [...scopes] }),
 };
