@@ -37,7 +37,11 @@ export async function registeredClientOf(
   config: object,
   read: (key: string) => Promise<Credentials | undefined>,
 ): Promise<
-  { status: RegisteredClientStatus; client: { clientId: string; clientSecret?: string; authMethod: import('@tokensmith/oauth2').ClientAuthMethod } } | undefined
+  | {
+      status: RegisteredClientStatus;
+      client: { clientId: string; clientSecret?: string; authMethod: import('@tokensmith/oauth2').ClientAuthMethod };
+    }
+  | undefined
 > {
   const issuer = registrationIssuer(config);
   if (issuer === undefined) return undefined;
