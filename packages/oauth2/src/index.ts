@@ -13,3 +13,13 @@ export { createOAuth2Session } from './oauth2-session.js';
 export type { OAuth2Session } from './oauth2-session.js';
 export { progressReporter } from './progress.js';
 export type { OAuth2Progress } from './progress.js';
+export { createWorkloadGrantProvider } from './grant-provider.js';
+export type { WorkloadGrant } from './grant-provider.js';
+export {
+  readTokenSource,
+  readTokenSourceOption,
+  describeTokenSource,
+  DEFAULT_TOKEN_COMMAND_TIMEOUT_MS,
+  MAX_TOKEN_SOURCE_BYTES,
+} from './token-source.js';
+export type { TokenSource, TokenSourceOptions } from './token-source.js';

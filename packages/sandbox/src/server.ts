@@ -18,6 +18,7 @@ import { installTimeline } from './timeline.js';
 import { installOtherTimelines, matchPatternRoute } from './timelines-v2-mastodon.js';
 import { installApiPractice } from './api-practice.js';
 import { installOAuth2User } from './oauth2-user.js';
+import { installWorkloadGrants } from './oauth2-workload.js';
 import { sandboxEndpoints, type SandboxEndpoints } from './endpoints.js';
 
 export { sandboxEndpoints, type SandboxEndpoints } from './endpoints.js';
@@ -87,7 +88,7 @@ export interface Sandbox {
 
 /**
  * The modules of a default sandbox: app-only tokens, the timelines, the OAuth 2 user grants
- * (authorization code, device code) and OAuth 1.0a. Frozen: pass `modules` to change the set.
+ * (authorization code, device code), the workload grants (token exchange, JWT bearer) and OAuth 1.0a. Frozen: pass `modules` to change the set.
  *
  * @example
  * ```ts
@@ -100,6 +101,7 @@ export const DEFAULT_SANDBOX_MODULES: readonly SandboxModule[] = Object.freeze([
   installOtherTimelines,
   installApiPractice,
   installOAuth2User,
+  installWorkloadGrants,
   installOAuth1,
 ]);
 
