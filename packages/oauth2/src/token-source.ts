@@ -68,7 +68,7 @@ export function readTokenSourceOption(value: unknown, field: string): TokenSourc
   const command = source.command;
   if (!Array.isArray(command) || command.length === 0 || !command.every((part) => typeof part === 'string') || command[0] === '')
     throw invalid(`${field}.command must be a non-empty list: the program, then its arguments (it runs without a shell)`);
-  return { command: [...(command as string[])] };
+  return { command: [...command] };
 }
 
 /**
@@ -122,7 +122,8 @@ async function runCommand(argv: readonly string[], field: string, source: TokenS
     options.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_TOKEN_SOURCE_BYTES) stop(sourceError(field, source, `printed more than ${MAX_TOKEN_SOURCE_BYTES} bytes: it must print only the token`));
+      if (size > MAX_TOKEN_SOURCE_BYTES)
+        stop(sourceError(field, source, `printed more than ${MAX_TOKEN_SOURCE_BYTES} bytes: it must print only the token`));
       else chunks.push(chunk);
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
@@ -134,7 +135,10 @@ async function runCommand(argv: readonly string[], field: string, source: TokenS
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (failure) return reject(failure);
-      if (code !== 0) return reject(sourceError(field, source, `failed (${signal ? `killed by ${signal}` : `exit code ${code}`}); its own messages are above`));
+      if (code !== 0)
+        return reject(
+          sourceError(field, source, `failed (${signal ? `killed by ${signal}` : `exit code ${code}`}); its own messages are above`),
+        );
       resolve(Buffer.concat(chunks).toString('utf8'));
     });
   });
@@ -164,7 +168,8 @@ export async function readTokenSource(source: TokenSource, field: string, option
     } catch (error) {
       throw sourceError(field, source, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    if (bytes.length > MAX_TOKEN_SOURCE_BYTES) throw sourceError(field, source, `is larger than ${MAX_TOKEN_SOURCE_BYTES} bytes: it must hold only the token`);
+    if (bytes.length > MAX_TOKEN_SOURCE_BYTES)
+      throw sourceError(field, source, `is larger than ${MAX_TOKEN_SOURCE_BYTES} bytes: it must hold only the token`);
     return tokenFrom(bytes.toString('utf8'), field, source);
   }
   return tokenFrom(await runCommand(source.command, field, source, options), field, source);

@@ -112,7 +112,7 @@ export async function registerAssertionKey(
   const { publicKey } = registration;
   const key =
     'type' in publicKey && typeof publicKey.export === 'function'
-      ? (publicKey as KeyObject)
+      ? publicKey
       : ((await importJWK(publicKey as JWK, (publicKey as JWK).alg ?? algFor(publicKey as JWK))) as KeyObject | Uint8Array);
   workloadData(state).assertionKeys.set(registration.issuer, {
     key,
@@ -144,7 +144,13 @@ function issueWorkloadToken(state: SandboxState, clientId: string, scopes: strin
     issuedAt: state.now(),
     ...(audience.length ? { audience } : {}),
   });
-  return { access_token: accessToken, issued_token_type: TOKEN_TYPE.accessToken, token_type: 'Bearer', expires_in: ttl, scope: scopes.join(' ') };
+  return {
+    access_token: accessToken,
+    issued_token_type: TOKEN_TYPE.accessToken,
+    token_type: 'Bearer',
+    expires_in: ttl,
+    scope: scopes.join(' '),
+  };
 }
 
 /** What a JOSE failure means, in words that name the claim (never the token). */
@@ -214,7 +220,13 @@ export async function tokenExchangeGrant(req: SandboxRequest, res: ServerRespons
   const allowed: string[] = [state.baseUrl, ...EXCHANGE_AUDIENCES];
   const unknown = audiences.find((a) => !allowed.includes(a));
   if (unknown !== undefined)
-    return void reject(state, res, 400, 'invalid_target', `audience ${unknown.slice(0, 80)} is not a service this server issues tokens for`);
+    return void reject(
+      state,
+      res,
+      400,
+      'invalid_target',
+      `audience ${unknown.slice(0, 80)} is not a service this server issues tokens for`,
+    );
   const resources = parseResources(state, form.getAll('resource'));
   if (typeof resources === 'string') return void reject(state, res, 400, 'invalid_target', resources);
   const scopes = requestedScopes(state, res, form);
