@@ -242,7 +242,8 @@ export async function tokenExchangeGrant(req: SandboxRequest, res: ServerRespons
     if (typeof actor === 'string') return void reject(state, res, 400, 'invalid_grant', actor);
   }
   state.stats.tokenExchanges = (state.stats.tokenExchanges ?? 0) + 1;
-  sendJson(res, 200, issueWorkloadToken(state, client.clientId, scopes, [...audiences, ...resources]));
+  // Bound to the RFC 8707 resources only: the logical audiences all name this sandbox's API.
+  sendJson(res, 200, issueWorkloadToken(state, client.clientId, scopes, resources));
 }
 
 /**
