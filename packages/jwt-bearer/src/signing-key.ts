@@ -25,6 +25,7 @@ function invalid(message: string): TokensmithError {
  *
  * @example
  * ```ts
+ * import { generateKeyPairSync } from 'node:crypto';
  * defaultSigningAlg(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey); // 'ES256'
  * ```
  */

@@ -42,7 +42,7 @@ export interface WorkloadGrant<S extends string> {
  *   strategy: 'jwt-bearer',
  *   grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
  *   operation: 'jwt bearer request',
- *   parameters: async () => [['assertion', await readTokenSource(source, 'assertion')]],
+ *   parameters: async () => [['assertion', await readTokenSource({ env: 'ROBOT_ASSERTION' }, 'assertion')]],
  * }, progress);
  * ```
  */

@@ -102,7 +102,9 @@ export async function mintCiToken(state: SandboxState, claims: JWTPayload = {}):
  *
  * @example
  * ```ts
- * await registerAssertionKey(sandbox.state, { issuer: 'ci-robot', publicKey: publicJwk, subjects: ['deploy-bot'] });
+ * import { generateKeyPairSync } from 'node:crypto';
+ * const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+ * await registerAssertionKey(sandbox.state, { issuer: 'ci-robot', publicKey, subjects: ['deploy-bot'] });
  * ```
  */
 export async function registerAssertionKey(
