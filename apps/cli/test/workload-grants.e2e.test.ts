@@ -36,6 +36,7 @@ providers:
     clientId: ${DEMO_CREDENTIALS.oauth2.clientId}
     subjectToken: { env: CI_OIDC_TOKEN }
     audience: sandbox-api
+    baseUrl: ${sandbox.url}
 ${extra}    timeline: { url: ${sandbox.endpoints.timelineUrl}, user: twitterapi }
 `;
 }
@@ -87,6 +88,11 @@ describe('token-exchange through the binary', () => {
     expect(timeline.code).toBe(0);
     expect(timeline.stdout).toMatch(/^Tweet: /);
 
+    const api = await runBinary(['api', 'api', '/2/tweets/search/recent?query=practice&max_results=10'], { cwd: dir, env: env() });
+    expect(api.code).toBe(0);
+    expect(JSON.parse(api.stdout)).toHaveProperty('meta');
+    expect(sandbox.stats.tokenExchanges).toBe(1);
+
     const status = await runBinary(['status', '--json'], { cwd: dir, env: env() });
     expect(status.code).toBe(0);
     expect(status.stdout).toContain('"api"');
@@ -101,8 +107,8 @@ describe('token-exchange through the binary', () => {
     expect(renewed.stdout.trim()).not.toBe(token);
     expect(renewed.stdout.trim()).toMatch(/^wl-/);
     expect(sandbox.stats.tokenExchanges).toBe(2);
-    expectNoSecret([login, timeline, status, renewed], [ciToken]);
-    expectNoSecret([login, status, timeline], [token]);
+    expectNoSecret([login, timeline, api, status, renewed], [ciToken]);
+    expectNoSecret([login, status, timeline, api], [token]);
     expect(renewed.stderr).not.toContain(ciToken);
   });
 
