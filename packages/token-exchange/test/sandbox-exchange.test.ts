@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { MemoryStore, OAuthResponseError, TokensmithError } from '@tokensmith/core/kit';
 import { DEMO_CREDENTIALS, mintCiToken, startSandbox, type Sandbox } from '@tokensmith/sandbox';
@@ -47,6 +50,18 @@ describe('token exchange against the sandbox', () => {
     expect(sandbox.stats.tokenExchanges).toBe(2);
     expect(inspect(p)).not.toContain(env.CI_JWT);
     expect(JSON.stringify(p)).toContain('the environment variable CI_JWT');
+  });
+
+  it('reads the subject token from a file (a trailing newline dropped), re-read for each exchange', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'token-exchange-'));
+    const file = join(dir, 'ci-token');
+    writeFileSync(file, `${await mintCiToken(sandbox.state)}\n`);
+    const { provider: p } = provider({}, { subjectToken: { file } });
+    expect((await p.getToken()).accessToken).toMatch(/^wl-/);
+    writeFileSync(file, '\n');
+    clock += 301_000;
+    const empty = await p.getToken().catch((error: unknown) => error);
+    expect((empty as Error).message).toBe(`subjectToken: the file ${file} is empty: it must hold the token`);
   });
 
   it('reads the subject token from a command run without a shell', async () => {
