@@ -232,3 +232,18 @@ describe('jwt-bearer through the binary', () => {
     expect(trusted.stdout.trim()).toMatch(/^wl-/);
   });
 });
+
+describe('init for the workload strategies', () => {
+  it.each([
+    ['token-exchange', 'export CI_OIDC_TOKEN=..., then run: tokensmith login api', /api\s+token-exchange\s+not logged in/],
+    ['jwt-bearer', 'export DEPLOY_BOT_KEY=..., then run: tokensmith login robot', /robot\s+jwt-bearer\s+unresolved: set DEPLOY_BOT_KEY/],
+  ])('init --strategy %s writes a starter that validates and names what to export', async (strategy, next, line) => {
+    const dir = tempDir();
+    const init = await runBinary(['init', '--strategy', strategy], { cwd: dir, env: {} });
+    expect(init.code).toBe(0);
+    expect(init.stderr).toContain(next);
+    const status = await runBinary(['status'], { cwd: dir, env: {} });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(line);
+  });
+});

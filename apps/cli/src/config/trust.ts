@@ -319,7 +319,7 @@ export async function trustWrittenConfig(path: string, cwd: string, env: NodeJS.
   const viaConfig = found?.path === path ? '' : ` --config ${path}`;
   const names = Object.keys(raw?.providers ?? {});
   const provider = typeof raw?.defaultProvider === 'string' ? raw.defaultProvider : names[0];
-  const variables = [...new Set(stringsOf(raw).flatMap(envReferences))].filter((name) => !env[name]);
+  const variables = [...new Set([...stringsOf(raw).flatMap(envReferences), ...localEffectsOf(raw).variables])].filter((name) => !env[name]);
   const exports = variables.length ? `export ${variables.map((name) => `${name}=...`).join(' ')}, then ` : '';
   return sanitizeForTerminal(`${exports}run: tokensmith${viaConfig} login${provider ? ` ${provider}` : ''}`);
 }
