@@ -226,7 +226,9 @@ describe('jwt-bearer through the binary', () => {
     const result = await runBinary(['token', 'robot'], { cwd: dir, env: { TOKENSMITH_TRUSTED_VARIABLES: TRUSTED } });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(`signs with the key file ${join(dir, 'robot.pem')}`);
-    expect((await runBinary(['trust'], { cwd: dir, env: {} })).code).toBe(0);
+    const trust = await runBinary(['trust'], { cwd: dir, env: {} });
+    expect(trust.code).toBe(0);
+    expect(trust.stderr).toContain(`; it signs with the key file ${join(dir, 'robot.pem')}`);
     const trusted = await runBinary(['token', 'robot'], { cwd: dir, env: {} });
     expect(trusted.code).toBe(0);
     expect(trusted.stdout.trim()).toMatch(/^wl-/);

@@ -63,10 +63,11 @@ Examples:
       const real = trustFile(found.path, io.env, sha256);
       const variables = check.allVariables.length ? `environment variables ${check.allVariables.join(', ')}` : 'no environment variables';
       const store = check.store ? `; it keeps tokens in ${check.store}` : '';
+      const local = check.local.length ? `; it ${check.local.join(', ')}` : '';
       io.stderr.write(
         `${style.green('✔')} ` +
           sanitizeForTerminal(
-            `trusted ${real} at its current content: it may use ${variables}${check.hosts.length ? ` with ${check.hosts.join(', ')}` : ''}${store}`,
+            `trusted ${real} at its current content: it may use ${variables}${check.hosts.length ? ` with ${check.hosts.join(', ')}` : ''}${store}${local}`,
           ) +
           '\n',
       );
