@@ -1,6 +1,6 @@
 /** Field names whose values are secrets wherever they appear (bodies, logs, configs). */
 export const SECRET_FIELD_PATTERN =
-  /^(access_?token|refresh_?token|id_?token|client_?secret|consumer_?secret|token_?secret|oauth_token_secret|oauth_verifier|oauth_signature|code_?verifier|code|device_?code|pin|password|secret|authorization|client_?assertion|assertion|private_?key)$/i;
+  /^(access_?token|refresh_?token|id_?token|client_?secret|consumer_?secret|token_?secret|oauth_token_secret|oauth_verifier|oauth_signature|code_?verifier|code|device_?code|pin|password|secret|authorization|subject_?token|actor_?token|assertion|client_?assertion|private_?key)$/i;
 
 /** The mask written in place of a secret. */
 export const REDACTED = '[redacted]';

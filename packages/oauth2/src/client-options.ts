@@ -228,7 +228,11 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
   const tokenUrl = optionalEndpoint(raw, 'tokenUrl');
   const revocationUrl = optionalEndpoint(raw, 'revocationUrl');
   if (!issuer && (!start || !tokenUrl))
-    throw invalid(`${flow.endpoint.option} and tokenUrl are required unless issuer is given (discovery)`);
+    throw invalid(
+      flow.endpoint.option === 'tokenUrl'
+        ? 'tokenUrl is required unless issuer is given (discovery)'
+        : `${flow.endpoint.option} and tokenUrl are required unless issuer is given (discovery)`,
+    );
   if (openid && !issuer) throw invalid('scope openid needs issuer: the ID token is checked against the discovered issuer and keys');
   const authorizationParams = readAuthorizationParams(options.authorizationParams, [...flow.ownedParams, 'scope']);
   const tokenParams = authorizationParams.filter(([name]) => name === 'resource');

@@ -28,3 +28,13 @@ export { registeredClientKey, toStoredClient, fromStoredClient, servesRedirect }
 export type { RegisteredClient, RegistrationKind, RegistrationRequest, ClientRegistration, ForgetOutcome } from './registration/index.js';
 export { rfc7591Registration, registrationMetadata, mastodonAppRegistration, MASTODON_APPS_PATH } from './registration/index.js';
 export { registrationFor, registrationOfKind, noRegistrationError } from './registration/index.js';
+export { createWorkloadGrantProvider } from './grant-provider.js';
+export type { WorkloadGrant } from './grant-provider.js';
+export {
+  readTokenSource,
+  readTokenSourceOption,
+  describeTokenSource,
+  DEFAULT_TOKEN_COMMAND_TIMEOUT_MS,
+  MAX_TOKEN_SOURCE_BYTES,
+} from './token-source.js';
+export type { TokenSource, TokenSourceOptions } from './token-source.js';

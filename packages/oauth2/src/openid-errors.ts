@@ -9,6 +9,8 @@ export type Operation =
   | 'device authorization request'
   | 'device access token request'
   | 'refresh token request'
+  | 'token exchange request'
+  | 'jwt bearer request'
   | 'token revocation'
   | 'client registration';
 
@@ -19,6 +21,8 @@ const VALIDATION_CODE: Record<Operation, TokensmithErrorCode> = {
   'device authorization request': 'invalid_token_response',
   'device access token request': 'invalid_token_response',
   'refresh token request': 'invalid_token_response',
+  'token exchange request': 'invalid_token_response',
+  'jwt bearer request': 'invalid_token_response',
   'token revocation': 'http_error',
   'client registration': 'http_error',
 };
@@ -31,6 +35,8 @@ const OPERATION_ID: Record<Operation, ErrorOperation> = {
   'device authorization request': 'device_authorization',
   'device access token request': 'device_token',
   'refresh token request': 'refresh',
+  'token exchange request': 'token_request',
+  'jwt bearer request': 'token_request',
   'token revocation': 'revocation',
   'client registration': 'registration',
 };

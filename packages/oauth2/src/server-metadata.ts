@@ -3,8 +3,12 @@ import { TokensmithError, requireEndpoint } from '@tokensmith/core/kit';
 import { customFetchOf, type ClientSettings } from './client-config.js';
 import { toTokensmithError } from './openid-errors.js';
 
-/** The endpoint a flow starts at: the browser's authorization endpoint or RFC 8628's device authorization endpoint. */
-export type FlowEndpointField = 'authorization_endpoint' | 'device_authorization_endpoint';
+/**
+ * The endpoint a flow starts at: the browser's authorization endpoint, RFC 8628's device
+ * authorization endpoint, or the token endpoint itself for a grant that is one request (RFC 8693
+ * token exchange, RFC 7523 JWT bearer).
+ */
+export type FlowEndpointField = 'authorization_endpoint' | 'device_authorization_endpoint' | 'token_endpoint';
 
 /** Where the authorization server's endpoints come from: discovery from `issuer`, or given explicitly. */
 export interface EndpointSettings {

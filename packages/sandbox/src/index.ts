@@ -49,6 +49,18 @@ export {
 } from './oauth1.js';
 export type { OAuth1SandboxStore, SandboxRequestToken, SandboxAccessToken } from './oauth1.js';
 export { installOAuth2User, oauth2Metadata } from './oauth2-user.js';
+export {
+  installWorkloadGrants,
+  mintCiToken,
+  registerAssertionKey,
+  tokenExchangeGrant,
+  jwtBearerGrant,
+  TOKEN_EXCHANGE_GRANT_TYPE,
+  JWT_BEARER_GRANT_TYPE,
+  DEFAULT_WORKLOAD_TOKEN_TTL_SECONDS,
+  MAX_GRANT_ASSERTION_LIFETIME_SECONDS,
+  EXCHANGE_AUDIENCES,
+} from './oauth2-workload.js';
 export { redirectUriMatches, CODE_TTL_MS } from './oauth2-authorize.js';
 export { OAUTH2_USER_SCOPES, DEVICE_CODE_GRANT_TYPE, DEFAULT_USER_TOKEN_TTL_SECONDS } from './oauth2-grants.js';
 export { USER_CODE_ALPHABET, MAX_WRONG_USER_CODES, normalizeUserCode, formatUserCode } from './oauth2-user-codes.js';

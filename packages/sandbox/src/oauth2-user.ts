@@ -6,6 +6,7 @@ import { DEVICE_CODE_GRANT_TYPE, OAUTH2_USER_SCOPES } from './oauth2-grants.js';
 import { ASSERTION_ALGORITHMS, TOKEN_ENDPOINT_AUTH_METHODS } from './client-assertion.js';
 import { signingKey } from './oauth2-id-token.js';
 import { oauth2Data } from './oauth2-records.js';
+import { JWT_BEARER_GRANT_TYPE, TOKEN_EXCHANGE_GRANT_TYPE } from './oauth2-workload.js';
 import { authorizationCodeGrant, introspect, refreshTokenGrant, revoke } from './oauth2-token.js';
 import { addRoute, type SandboxState } from './state.js';
 
@@ -34,7 +35,14 @@ export function oauth2Metadata(state: SandboxState): Record<string, unknown> {
     scopes_supported: Object.keys(OAUTH2_USER_SCOPES),
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT_TYPE],
+    grant_types_supported: [
+      'authorization_code',
+      'refresh_token',
+      'client_credentials',
+      DEVICE_CODE_GRANT_TYPE,
+      TOKEN_EXCHANGE_GRANT_TYPE,
+      JWT_BEARER_GRANT_TYPE,
+    ],
     code_challenge_methods_supported: ['S256'],
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     token_endpoint_auth_methods_supported: authMethods,

@@ -20,6 +20,7 @@ import { installOtherTimelines, matchPatternRoute } from './timelines-v2-mastodo
 import { installApiPractice } from './api-practice.js';
 import { installOAuth2User } from './oauth2-user.js';
 import { installClientRegistration } from './oauth2-registration.js';
+import { installWorkloadGrants } from './oauth2-workload.js';
 import { sandboxEndpoints, type SandboxEndpoints } from './endpoints.js';
 
 export { sandboxEndpoints, type SandboxEndpoints } from './endpoints.js';
@@ -89,7 +90,7 @@ export interface Sandbox {
 
 /**
  * The modules of a default sandbox: app-only tokens, the timelines, the OAuth 2 user grants
- * (authorization code, device code) and OAuth 1.0a. Frozen: pass `modules` to change the set.
+ * (authorization code, device code), the workload grants (token exchange, JWT bearer) and OAuth 1.0a. Frozen: pass `modules` to change the set.
  *
  * @example
  * ```ts
@@ -103,6 +104,7 @@ export const DEFAULT_SANDBOX_MODULES: readonly SandboxModule[] = Object.freeze([
   installApiPractice,
   installOAuth2User,
   installClientRegistration,
+  installWorkloadGrants,
   installOAuth1,
 ]);
 

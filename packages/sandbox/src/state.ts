@@ -89,6 +89,10 @@ export interface SandboxStats {
   /** Polls answered `slow_down` (polled before the interval had passed). */
   deviceSlowDowns: number;
   rejected: number;
+  /** Tokens issued by the RFC 8693 token exchange grant. */
+  tokenExchanges?: number;
+  /** Tokens issued by the RFC 7523 JWT bearer grant. */
+  jwtBearerGrants?: number;
 }
 
 /** What a resource request was authenticated as. */

@@ -65,10 +65,11 @@ Examples:
       const variables = check.allVariables.length ? `environment variables ${check.allVariables.join(', ')}` : 'no environment variables';
       const store = check.store ? `; it keeps tokens in ${check.store}` : '';
       const keys = check.keyFiles.length ? `; it signs with ${check.keyFiles.join(', ')}` : '';
+      const local = check.local.length ? `; it ${check.local.join(', ')}` : '';
       io.stderr.write(
         `${style.green('✔')} ` +
           sanitizeForTerminal(
-            `trusted ${real} at its current content: it may use ${variables}${check.hosts.length ? ` with ${check.hosts.join(', ')}` : ''}${store}${keys}`,
+            `trusted ${real} at its current content: it may use ${variables}${check.hosts.length ? ` with ${check.hosts.join(', ')}` : ''}${store}${keys}${local}`,
           ) +
           '\n',
       );

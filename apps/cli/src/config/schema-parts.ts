@@ -181,7 +181,22 @@ export function schemaParts(v: Valibot) {
     /** The server's refresh tokens are single-use (X, GitLab): a spent one is never kept (@tokensmith/oauth2). */
     singleUseRefreshTokens: v.optional(v.boolean('must be true or false')),
   };
-  return { nonEmpty, url, timeline, commonSettings, oauth2ClientSettings, clientAssertionSettings };
+  /**
+   * Where a workload grant's token comes from (token-exchange's subject and actor tokens,
+   * jwt-bearer's assertion): a file, an environment variable, or a program's output (argv, no
+   * shell). A working-directory config that names a file or a command needs trust (config/trust.ts).
+   */
+  const tokenSource = v.union(
+    [
+      v.strictObject({ file: nonEmpty }),
+      v.strictObject({ env: v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name')) }),
+      v.strictObject({
+        command: v.pipe(v.array(v.pipe(v.string(), v.minLength(1, 'must not be empty'))), v.minLength(1, 'must name the program')),
+      }),
+    ],
+    'must be one of { file: PATH }, { env: NAME } or { command: [PROGRAM, ARG, ...] } (run without a shell)',
+  );
+  return { nonEmpty, url, timeline, commonSettings, oauth2ClientSettings, clientAssertionSettings, tokenSource };
 }
 
 /** Timeline settings of a provider. */

@@ -26,6 +26,9 @@ const KEY_FILE_FIELDS = [...new Set(Object.values(STRATEGIES_BY_NAME).flatMap((a
 //   `keychain`, `file`, `memory`) only pick among the user's own default places;
 // - a key file (`privateKey: PATH`, an adapter's `keyFileFields`): the file would sign for the
 //   repository's provider with a key of the user's. `${VAR}` holding the key itself is a variable;
+// - a program to run or a local file whose content is sent: a token source's `command` (a
+//   repository must never get to run a program) or `file`. A token source's `env: NAME` reads a
+//   variable, so it counts as a `${NAME}` reference;
 // - a file owned by another user, whatever it holds.
 // Until then nothing in the file is substituted (not even in `store`), so neither validation errors
 // nor a store can see a variable's value. `--config PATH` and the user-level config are the user's own
@@ -92,6 +95,8 @@ export interface TrustCheck {
   keyFiles: string[];
   /** The file was trusted at another content: it changed since. */
   changed: boolean;
+  /** The programs it runs and the local files whose content it sends (token sources, key files). */
+  local: string[];
 }
 
 const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
@@ -106,6 +111,38 @@ function stringsOf(root: unknown): string[] {
     else if (value && typeof value === 'object') stack.push(...(Object.values(value) as unknown[]).reverse()); // reversed: popped in file order
   }
   return strings;
+}
+
+/** A `privateKey` value that is a path (not `${ENV}`, not the PEM or JWK text itself). */
+function isKeyPath(value: string): boolean {
+  const text = value.trim();
+  return text !== '' && !/^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(text) && !text.startsWith('-----BEGIN') && !text.startsWith('{');
+}
+
+/**
+ * What the providers' settings do on this machine: the programs token sources run, the files
+ * token sources and `privateKey` paths read (their content is sent), and the variables `env`
+ * sources read. Keyed by the setting names, so every strategy that takes a token source is covered.
+ */
+function localEffectsOf(root: unknown): { local: string[]; variables: string[] } {
+  const local: string[] = [];
+  const variables: string[] = [];
+  const providers = (root as { providers?: unknown } | null)?.providers;
+  const stack: unknown[] = providers && typeof providers === 'object' ? [providers] : [];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (!value || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      stack.push(...(value as unknown[]));
+      continue;
+    }
+    const record = value as Record<string, unknown>;
+    if (Array.isArray(record.command)) local.push(`runs the program ${String(record.command[0] ?? '')}`);
+    if (typeof record.file === 'string') local.push(`sends the content of the file ${record.file}`);
+    if (typeof record.env === 'string') variables.push(record.env);
+    stack.push(...Object.values(record));
+  }
+  return { local: [...new Set(local)], variables };
 }
 
 /** The host of a URL-looking string (any scheme with an authority), without its userinfo. */
@@ -151,7 +188,7 @@ function keyFilesOf(raw: unknown): string[] {
     if (!provider || typeof provider !== 'object') continue;
     for (const field of KEY_FILE_FIELDS) {
       const value = (provider as Record<string, unknown>)[field];
-      if (typeof value !== 'string' || /^\s*(-----BEGIN|\{)/.test(value) || /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(value.trim())) continue;
+      if (typeof value !== 'string' || !isKeyPath(value)) continue;
       files.push(value);
     }
   }
@@ -197,7 +234,8 @@ export function allowedEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  */
 export function checkTrust(subject: TrustSubject, env: NodeJS.ProcessEnv): TrustCheck {
   const strings = stringsOf(subject.raw);
-  const allVariables = [...new Set(strings.flatMap(envReferences))];
+  const effects = localEffectsOf(subject.raw);
+  const allVariables = [...new Set([...strings.flatMap(envReferences), ...effects.variables])];
   const hosts = [...new Set([...strings.map(hostOf).filter((host): host is string => host !== undefined), ...templatedHosts(subject.raw)])];
   const remoteHosts = hosts.filter((host) => !LOOPBACK_HOST.test(host.replace(/:\d+$/, '')));
   const store = describeStore((subject.raw as { store?: unknown } | null)?.store);
@@ -207,8 +245,28 @@ export function checkTrust(subject: TrustSubject, env: NodeJS.ProcessEnv): Trust
   const variables = allVariables.filter((name) => !allowed(name));
   const uid = process.getuid?.();
   const foreignOwner = uid !== undefined && subject.uid !== uid;
-  const check: TrustCheck = { required: false, foreignOwner, variables, allVariables, hosts, remoteHosts, store, keyFiles, changed: false };
-  if (variables.length === 0 && remoteHosts.length === 0 && store === undefined && keyFiles.length === 0 && !foreignOwner) return check;
+  const { local } = effects;
+  const check: TrustCheck = {
+    required: false,
+    foreignOwner,
+    variables,
+    allVariables,
+    hosts,
+    remoteHosts,
+    store,
+    keyFiles,
+    changed: false,
+    local,
+  };
+  if (
+    variables.length === 0 &&
+    remoteHosts.length === 0 &&
+    store === undefined &&
+    keyFiles.length === 0 &&
+    !foreignOwner &&
+    local.length === 0
+  )
+    return check;
   const real = realpathSync(subject.path);
   const recorded = trust.files.filter((file) => file.path === real);
   if (recorded.some((file) => file.sha256 === subject.sha256)) return check;
@@ -282,6 +340,7 @@ export function trustReason(path: string, check: TrustCheck): string {
   if (check.store) parts.push(`keeps tokens in ${check.store}`);
   if (check.keyFiles.length > 0)
     parts.push(`signs with the key file${check.keyFiles.length === 1 ? '' : 's'} ${check.keyFiles.join(', ')}`);
+  parts.push(...check.local);
   const changed = check.changed ? ' has changed since you trusted it; it' : '';
   return sanitizeForTerminal(`${path} (found in the working directory)${changed} ${parts.join(' and ')}`);
 }
@@ -325,7 +384,7 @@ export async function trustWrittenConfig(path: string, cwd: string, env: NodeJS.
   const viaConfig = found?.path === path ? '' : ` --config ${path}`;
   const names = Object.keys(raw?.providers ?? {});
   const provider = typeof raw?.defaultProvider === 'string' ? raw.defaultProvider : names[0];
-  const variables = [...new Set(stringsOf(raw).flatMap(envReferences))].filter((name) => !env[name]);
+  const variables = [...new Set([...stringsOf(raw).flatMap(envReferences), ...localEffectsOf(raw).variables])].filter((name) => !env[name]);
   const exports = variables.length ? `export ${variables.map((name) => `${name}=...`).join(' ')}, then ` : '';
   return sanitizeForTerminal(`${exports}run: tokensmith${viaConfig} login${provider ? ` ${provider}` : ''}`);
 }

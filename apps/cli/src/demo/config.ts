@@ -79,7 +79,7 @@ export function demoConfigYaml(baseUrl: string, credentials: DemoCredentials, st
     for (const [key, value] of Object.entries(provider)) {
       if (value && typeof value === 'object' && !Array.isArray(value)) {
         lines.push(`    ${key}:`);
-        for (const [k, v] of Object.entries(value)) lines.push(`      ${k}: ${JSON.stringify(v)}`);
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) lines.push(`      ${k}: ${JSON.stringify(v)}`);
       } else lines.push(`    ${key}: ${JSON.stringify(value)}`);
     }
   }

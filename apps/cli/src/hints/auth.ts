@@ -16,10 +16,13 @@ const REFUSED_CLIENT = new Set(['invalid_client', 'unauthorized_client', 'authen
  */
 const CLOCK_REFUSED = new Set(['twitter_135', 'timestamp_refused']);
 
+function fieldList(scope: ProviderScope, fields: readonly string[]): string {
+  return fields.map((field) => `providers.${scope.name}.${field}`).join(' and ');
+}
+
 function credentialFields(scope: ProviderScope): string {
   const adapter = strategyAdapter(scope.config.strategy);
-  const fields = adapter.credentialFieldsOf?.(scope.config) ?? adapter.credentialFields;
-  return fields.map((field) => `providers.${scope.name}.${field}`).join(' and ');
+  return fieldList(scope, adapter.credentialFieldsOf?.(scope.config) ?? adapter.credentialFields);
 }
 
 /** How far apart two clocks are, in words: `312 s`, `2 h 5 min`. */
@@ -68,6 +71,21 @@ const explainCredentialsRefused: AnswerExplainer = (error, scope, endpoint) => {
     return {
       message: `${scope.name}: the provider refused the app's credentials${inField(endpoint)} (HTTP ${error.status} ${error.error}${said})`,
       hint: `check ${credentialFields(scope)} (and the environment variables they reference)`,
+      category: 'auth',
+    };
+  }
+  const adapter = strategyAdapter(scope.config.strategy);
+  if (error.error === 'invalid_grant' && adapter.grantFields) {
+    return {
+      message: `${scope.name}: the provider refused the grant${inField(endpoint)} (HTTP ${error.status} invalid_grant${said})`,
+      hint: `check ${fieldList(scope, adapter.grantFields)} (the token it yields must be current and meant for this server)`,
+      category: 'auth',
+    };
+  }
+  if (error.error === 'invalid_target') {
+    return {
+      message: `${scope.name}: the provider will not issue a token for the requested target (HTTP ${error.status} invalid_target${said})`,
+      hint: `check ${fieldList(scope, adapter.targetFields ?? ['authorizationParams.resource'])}`,
       category: 'auth',
     };
   }

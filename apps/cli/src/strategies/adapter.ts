@@ -110,6 +110,14 @@ export interface StrategyAdapter<N extends string = string, S extends StrategySc
   credentialFieldsOf?(config: ConfigOf<S>): readonly string[];
   /** The field that lists the scopes (`scope` or `scopes`), named when the provider refuses them. */
   scopeField: string;
+  /**
+   * The fields that supply the grant itself on every request (a subject token, an assertion), named
+   * when the provider answers `invalid_grant`. Without them, `invalid_grant` means a stored grant
+   * that a new login replaces.
+   */
+  grantFields?: readonly string[];
+  /** The fields that name what the token is for (`audience`, `resource`), named when the provider answers `invalid_target` (RFC 8693, RFC 8707). */
+  targetFields?: readonly string[];
   /** The user `status` names for stored credentials (from the token response; display only), if the strategy can tell. */
   statusUser?: (credentials: Credentials) => string | undefined;
   /**

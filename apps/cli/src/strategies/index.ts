@@ -3,13 +3,15 @@ import type { AnyStrategyAdapter } from './adapter.js';
 import { authorizationCode } from './authorization-code.js';
 import { clientCredentials } from './client-credentials.js';
 import { deviceCode } from './device-code.js';
+import { jwtBearer } from './jwt-bearer.js';
 import { oauth1Pin } from './oauth1-pin.js';
+import { tokenExchange } from './token-exchange.js';
 
 /**
  * Every strategy the CLI knows: a new strategy is one adapter module and one line here. The config
  * schema, `init`, the hints and every command read this list, through the table below.
  */
-const ADAPTERS = [clientCredentials, oauth1Pin, authorizationCode, deviceCode] as const;
+const ADAPTERS = [clientCredentials, oauth1Pin, authorizationCode, deviceCode, tokenExchange, jwtBearer] as const;
 
 /** A strategy name. */
 export type StrategyName = (typeof ADAPTERS)[number]['name'];
