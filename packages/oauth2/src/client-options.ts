@@ -14,7 +14,17 @@ import {
 } from '@tokensmith/core/kit';
 import type { ClientAuthMethod, ClientSettings } from './client-config.js';
 import type { EndpointSettings, FlowEndpointField } from './server-metadata.js';
+import { DPOP_ALGORITHMS, type DPoPAlgorithm } from './dpop-proof.js';
 import { credentialsKey } from './token-key.js';
+
+function readDPoP(value: unknown): { alg: DPoPAlgorithm } | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { alg: 'ES256' };
+  const alg = value && typeof value === 'object' ? (value as { alg?: unknown }).alg ?? 'ES256' : undefined;
+  if (typeof alg !== 'string' || !(DPOP_ALGORITHMS as readonly string[]).includes(alg))
+    throw new TokensmithError('invalid_options', `dpop must be true, false or { alg: ${DPOP_ALGORITHMS.map((a) => `'${a}'`).join(' | ')} }`);
+  return { alg: alg as DPoPAlgorithm };
+}
 
 /**
  * The options every OAuth 2 user strategy (authorization code, device code) shares. Give
@@ -55,6 +65,12 @@ export interface OAuth2ClientOptions {
   timeoutMs?: number;
   /** Refresh a token this many seconds before it expires. Default: the smaller of 30 s and a tenth of its lifetime. */
   refreshSkewSeconds?: number;
+  /**
+   * Sender-constrained tokens (DPoP, RFC 9449): each login makes a key pair (ES256 unless `alg`
+   * says otherwise), proves it at the token endpoint, and keeps it in the store with the tokens;
+   * refreshes and every `authorize()` sign a fresh proof with it. Default off.
+   */
+  dpop?: boolean | { alg?: DPoPAlgorithm };
 }
 
 /** What {@link readClientOptions} needs to know about the flow it reads options for. */
@@ -84,6 +100,8 @@ export interface OAuth2Settings {
   skewMs: number | undefined;
   /** What `inspect()` of the provider shows: no secret. */
   description: Record<string, string>;
+  /** DPoP's key algorithm when `dpop` is on; `undefined`: plain bearer tokens. */
+  dpop: { alg: DPoPAlgorithm } | undefined;
 }
 
 /** RFC 6749 3.3: scope-token = 1*NQCHAR. */
@@ -201,8 +219,10 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
     scopes,
     authorizationParams,
   });
+  const dpop = readDPoP(options.dpop);
   return {
     client,
+    dpop,
     endpoints: { issuer, tokenUrl, revocationUrl, flow: { field: flow.endpoint.field, url: start } },
     scopes,
     authorizationParams,
@@ -218,6 +238,7 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
       client: clientSecret === undefined ? 'public' : 'confidential',
       authMethod,
       scopes: scopes.join(' '),
+      ...(dpop ? { dpop: dpop.alg } : {}),
     },
   };
 }

@@ -13,3 +13,15 @@ export { createOAuth2Session } from './oauth2-session.js';
 export type { OAuth2Session } from './oauth2-session.js';
 export { progressReporter } from './progress.js';
 export type { OAuth2Progress } from './progress.js';
+export {
+  jwkThumbprint,
+  accessTokenHash,
+  proofTarget,
+  publicJwkOf,
+  createDPoPProof,
+  generateDPoPKey,
+  dpopKeyPair,
+  DPOP_ALGORITHMS,
+} from './dpop-proof.js';
+export type { DPoPAlgorithm, ProofClaims } from './dpop-proof.js';
+export { isNonceChallenge } from './dpop-nonce.js';

@@ -1,15 +1,19 @@
-import type * as oidc from 'openid-client';
+import * as oidc from 'openid-client';
 import {
+  TokensmithError,
   bearerHeaders,
   createTokenManager,
   type AuthorizeRequest,
   type BearerCredentials,
+  type DPoPKey,
   type GetTokenOptions,
   type LoginOptions,
   type LogoutResult,
   type TokenManager,
 } from '@tokensmith/core/kit';
 import { configure } from './client-config.js';
+import { createDPoPProof, dpopKeyPair, generateDPoPKey } from './dpop-proof.js';
+import { isNonceChallenge } from './dpop-nonce.js';
 import type { OAuth2Settings } from './client-options.js';
 import { toTokensmithError } from './openid-errors.js';
 import type { OAuth2Progress } from './progress.js';
@@ -29,13 +33,18 @@ export interface OAuth2Session {
   server(): Promise<ResolvedServer>;
   /** A fresh openid-client configuration for one operation against `server` (`fetch` overridable, e.g. to add a signal). */
   configure(server: ResolvedServer, overrides?: { fetch?: typeof fetch }): oidc.Configuration;
-  /** A token response as credentials, `expiresAt` from the injected clock. */
-  toCredentials: (response: unknown) => BearerCredentials;
+  /** A token response as credentials, `expiresAt` from the injected clock; `dpopKey` is the key its request was proved with. */
+  toCredentials: (response: unknown, dpopKey?: DPoPKey) => BearerCredentials;
+  /** A fresh DPoP key for one login when `dpop` is on (RFC 9449); `undefined` otherwise. */
+  loginKey(): Promise<DPoPKey | undefined>;
+  /** openid-client's options for a token request proved with `key` (its DPoP handle retries once on `use_dpop_nonce`); `{}` without a key. */
+  grantOptions(config: oidc.Configuration, key: DPoPKey | undefined): Promise<oidc.DPoPOptions>;
   /** The `TokenProvider` and `InteractiveTokenProvider` methods, to spread into the provider. */
   readonly methods: {
     getToken(options?: GetTokenOptions): Promise<BearerCredentials>;
     authorize(request: AuthorizeRequest, options?: GetTokenOptions): Promise<Record<string, string>>;
     invalidate(): Promise<void>;
+    observeResponse(request: AuthorizeRequest, response: Response): boolean;
     login(options?: LoginOptions): Promise<BearerCredentials>;
     logout(): Promise<LogoutResult>;
     peek(): Promise<BearerCredentials | undefined>;
@@ -70,6 +79,27 @@ export function createOAuth2Session(
     return serverPromise;
   };
   const config = (resolved: ResolvedServer, overrides: { fetch?: typeof fetch } = {}) => configure(resolved, { ...client, ...overrides });
+  const grantOptions = async (configuration: oidc.Configuration, key: DPoPKey | undefined): Promise<oidc.DPoPOptions> =>
+    key ? { DPoP: oidc.getDPoPHandle(configuration, await dpopKeyPair(key)) } : {};
+  // The resource servers' last DPoP-Nonce, by origin (RFC 9449 9): sent with the next proof there.
+  const resourceNonces = new Map<string, string>();
+  const authorize = async (request: AuthorizeRequest, options?: GetTokenOptions): Promise<Record<string, string>> => {
+    const current = await tokens.get(options);
+    if (current.tokenType !== 'DPoP') return bearerHeaders(current);
+    if (!current.dpopKey)
+      throw new TokensmithError('login_required', 'the stored DPoP-bound token has no key to prove it with; log in again', {
+        operation: 'resource',
+      });
+    const nonce = resourceNonces.get(new URL(request.url).origin);
+    const proof = createDPoPProof(current.dpopKey, {
+      method: request.method,
+      url: request.url,
+      accessToken: current.accessToken,
+      now: client.now(),
+      ...(nonce === undefined ? {} : { nonce }),
+    });
+    return { authorization: `DPoP ${current.accessToken}`, dpop: proof };
+  };
 
   const tokens = createTokenManager<BearerCredentials>({
     key: settings.key,
@@ -81,10 +111,12 @@ export function createOAuth2Session(
       if (!current?.refreshToken) return undefined;
       const resolved = await server();
       progress({ type: 'refresh', message: 'Refreshing the access token' });
-      return refreshTokens(config(resolved), current, {
+      const configuration = config(resolved);
+      return refreshTokens(configuration, current, {
         drop,
         now: client.now(),
         tokenParams: settings.tokenParams,
+        dpop: await grantOptions(configuration, current.dpopKey),
       });
     },
     interactive: ({ signal }) => hooks.interactive(signal),
@@ -97,11 +129,18 @@ export function createOAuth2Session(
     tokens,
     server,
     configure: config,
-    toCredentials: (response) => toBearerCredentials(response, client.now()),
+    toCredentials: (response, dpopKey) => toBearerCredentials(response, client.now(), dpopKey),
+    loginKey: async () => (settings.dpop ? generateDPoPKey(settings.dpop.alg) : undefined),
+    grantOptions,
     methods: {
       getToken: (options) => tokens.get(options),
-      authorize: async (_request, options) => bearerHeaders(await tokens.get(options)),
+      authorize,
       invalidate: () => tokens.invalidate(),
+      observeResponse: (request, response) => {
+        const nonce = response.headers.get('dpop-nonce');
+        if (nonce) resourceNonces.set(new URL(request.url).origin, nonce);
+        return nonce !== null && isNonceChallenge(response);
+      },
       login: (options) => tokens.login(({ signal }) => hooks.interactive(signal), options),
       logout: async (): Promise<LogoutResult> => {
         let result: LogoutResult;
