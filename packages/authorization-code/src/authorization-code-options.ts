@@ -51,7 +51,16 @@ export const FLOW_OWNED_PARAMS = [
  * ```
  */
 export interface AuthorizationProgress {
-  type: OAuth2Progress['type'] | 'listening' | 'open-browser' | 'browser-failed' | 'prompt' | 'callback' | 'ignored-callback' | 'exchange' | 'par';
+  type:
+    | OAuth2Progress['type']
+    | 'listening'
+    | 'open-browser'
+    | 'browser-failed'
+    | 'prompt'
+    | 'callback'
+    | 'ignored-callback'
+    | 'exchange'
+    | 'par';
   message: string;
   /** The URL to open (on `open-browser`, `browser-failed`, `prompt`). It holds state and the PKCE challenge, never the verifier. */
   authorizeUrl?: string;

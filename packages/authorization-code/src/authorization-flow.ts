@@ -218,7 +218,13 @@ export async function exchangeCode(
     const dpopKey = await session.loginKey();
     const config = session.configure(resolved);
     return session.toCredentials(
-      await oidc.authorizationCodeGrant(config, current, checks, new URLSearchParams(tokenParams), await session.grantOptions(config, dpopKey)),
+      await oidc.authorizationCodeGrant(
+        config,
+        current,
+        checks,
+        new URLSearchParams(tokenParams),
+        await session.grantOptions(config, dpopKey),
+      ),
       dpopKey,
     );
   } catch (error) {

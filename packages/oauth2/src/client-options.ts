@@ -20,9 +20,12 @@ import { credentialsKey } from './token-key.js';
 function readDPoP(value: unknown): { alg: DPoPAlgorithm } | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true) return { alg: 'ES256' };
-  const alg = value && typeof value === 'object' ? (value as { alg?: unknown }).alg ?? 'ES256' : undefined;
+  const alg = value && typeof value === 'object' ? ((value as { alg?: unknown }).alg ?? 'ES256') : undefined;
   if (typeof alg !== 'string' || !(DPOP_ALGORITHMS as readonly string[]).includes(alg))
-    throw new TokensmithError('invalid_options', `dpop must be true, false or { alg: ${DPOP_ALGORITHMS.map((a) => `'${a}'`).join(' | ')} }`);
+    throw new TokensmithError(
+      'invalid_options',
+      `dpop must be true, false or { alg: ${DPOP_ALGORITHMS.map((a) => `'${a}'`).join(' | ')} }`,
+    );
   return { alg: alg as DPoPAlgorithm };
 }
 

@@ -118,7 +118,8 @@ export interface ProofClaims {
  * ```
  */
 export function createDPoPProof(key: DPoPKey, claims: ProofClaims): string {
-  if (!isAlgorithm(key.alg)) throw new TokensmithError('config_error', `the stored DPoP key uses ${key.alg}, which tokensmith does not sign with; log in again`);
+  if (!isAlgorithm(key.alg))
+    throw new TokensmithError('config_error', `the stored DPoP key uses ${key.alg}, which tokensmith does not sign with; log in again`);
   const header = { typ: 'dpop+jwt', alg: key.alg, jwk: publicJwkOf(key.jwk) };
   const payload: Record<string, string | number> = {
     jti: randomBytes(16).toString('base64url'),
@@ -145,9 +146,9 @@ export function createDPoPProof(key: DPoPKey, claims: ProofClaims): string {
  */
 export async function generateDPoPKey(alg: DPoPAlgorithm = 'ES256'): Promise<DPoPKey> {
   const pair = await oidc.randomDPoPKeyPair(alg, { extractable: true });
-  const jwk = (await webcrypto.subtle.exportKey('jwk', pair.privateKey as webcrypto.CryptoKey)) as Record<string, unknown>;
+  const jwk = (await webcrypto.subtle.exportKey('jwk', pair.privateKey)) as Record<string, unknown>;
   const kept: Record<string, string> = {};
-  for (const name of ['kty', 'crv', 'x', 'y', 'd']) if (typeof jwk[name] === 'string') kept[name] = jwk[name] as string;
+  for (const name of ['kty', 'crv', 'x', 'y', 'd']) if (typeof jwk[name] === 'string') kept[name] = jwk[name];
   return { alg, jwk: kept };
 }
 
@@ -161,9 +162,12 @@ export async function generateDPoPKey(alg: DPoPAlgorithm = 'ES256'): Promise<DPo
  * ```
  */
 export async function dpopKeyPair(key: DPoPKey): Promise<CryptoKeyPair> {
-  if (!isAlgorithm(key.alg)) throw new TokensmithError('config_error', `the stored DPoP key uses ${key.alg}, which tokensmith does not sign with; log in again`);
+  if (!isAlgorithm(key.alg))
+    throw new TokensmithError('config_error', `the stored DPoP key uses ${key.alg}, which tokensmith does not sign with; log in again`);
   const algorithm = { name: 'ECDSA', namedCurve: CURVES[key.alg].crv };
-  const privateKey = await webcrypto.subtle.importKey('jwk', { ...key.jwk, ext: false } as webcrypto.JsonWebKey, algorithm, false, ['sign']);
+  const privateKey = await webcrypto.subtle.importKey('jwk', { ...key.jwk, ext: false } as webcrypto.JsonWebKey, algorithm, false, [
+    'sign',
+  ]);
   const publicKey = await webcrypto.subtle.importKey('jwk', publicJwkOf(key.jwk) as webcrypto.JsonWebKey, algorithm, true, ['verify']);
-  return { privateKey, publicKey } as CryptoKeyPair;
+  return { privateKey, publicKey };
 }

@@ -47,7 +47,14 @@ describe('DPoP proofs', () => {
     });
     expect(claims.jti).toMatch(/^[A-Za-z0-9_-]{22}$/);
     const publicKey = createPublicKey({ key: publicJwkOf(key.jwk), format: 'jwk' });
-    expect(verify('sha256', Buffer.from(`${header}.${payload}`), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'))).toBe(true);
+    expect(
+      verify(
+        'sha256',
+        Buffer.from(`${header}.${payload}`),
+        { key: publicKey, dsaEncoding: 'ieee-p1363' },
+        Buffer.from(signature, 'base64url'),
+      ),
+    ).toBe(true);
   });
 
   test('two proofs never share a jti', async () => {
@@ -63,7 +70,9 @@ describe('DPoP proofs', () => {
 
   test('a nonce challenge is a 401 with a DPoP use_dpop_nonce error, nothing else', () => {
     const response = (status: number, challenge: string) => new Response(null, { status, headers: { 'www-authenticate': challenge } });
-    expect(isNonceChallenge(response(401, 'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"'))).toBe(true);
+    expect(
+      isNonceChallenge(response(401, 'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"')),
+    ).toBe(true);
     expect(isNonceChallenge(response(401, 'DPoP error="invalid_token"'))).toBe(false);
     expect(isNonceChallenge(response(400, 'DPoP error="use_dpop_nonce"'))).toBe(false);
   });

@@ -5,6 +5,8 @@ import { deviceAuthorization, deviceCodeGrant, deviceDecision, devicePage } from
 import { DEVICE_CODE_GRANT_TYPE, OAUTH2_USER_SCOPES } from './oauth2-grants.js';
 import { signingKey } from './oauth2-id-token.js';
 import { oauth2Data } from './oauth2-records.js';
+import { DPOP_SIGNING_ALGS } from './dpop.js';
+import { parData } from './par.js';
 import { authorizationCodeGrant, introspect, refreshTokenGrant, revoke } from './oauth2-token.js';
 import { addRoute, type SandboxState } from './state.js';
 
@@ -42,6 +44,13 @@ export function oauth2Metadata(state: SandboxState): Record<string, unknown> {
     id_token_signing_alg_values_supported: ['RS256'],
     claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'preferred_username', 'name'],
     authorization_response_iss_parameter_supported: true,
+    ...(state.routes.has('POST /oauth2/par')
+      ? {
+          pushed_authorization_request_endpoint: at('/oauth2/par'),
+          require_pushed_authorization_requests: parData(state).required,
+          dpop_signing_alg_values_supported: DPOP_SIGNING_ALGS,
+        }
+      : {}),
   };
 }
 

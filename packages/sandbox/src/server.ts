@@ -18,6 +18,7 @@ import { installTimeline } from './timeline.js';
 import { installOtherTimelines, matchPatternRoute } from './timelines-v2-mastodon.js';
 import { installApiPractice } from './api-practice.js';
 import { installOAuth2User } from './oauth2-user.js';
+import { installDPoPAndPar } from './dpop-par-module.js';
 import { sandboxEndpoints, type SandboxEndpoints } from './endpoints.js';
 
 export { sandboxEndpoints, type SandboxEndpoints } from './endpoints.js';
@@ -87,7 +88,7 @@ export interface Sandbox {
 
 /**
  * The modules of a default sandbox: app-only tokens, the timelines, the OAuth 2 user grants
- * (authorization code, device code) and OAuth 1.0a. Frozen: pass `modules` to change the set.
+ * (authorization code, device code), DPoP and PAR, and OAuth 1.0a. Frozen: pass `modules` to change the set.
  *
  * @example
  * ```ts
@@ -100,6 +101,7 @@ export const DEFAULT_SANDBOX_MODULES: readonly SandboxModule[] = Object.freeze([
   installOtherTimelines,
   installApiPractice,
   installOAuth2User,
+  installDPoPAndPar,
   installOAuth1,
 ]);
 
@@ -165,6 +167,7 @@ async function handle(state: SandboxState, raw: IncomingMessage, res: ServerResp
     return;
   }
   if ((await applyFault(state, raw, res, req.method, req.url.pathname)) === 'handled') return;
+  for (const hook of state.requestHooks ?? []) await hook(req, res, state);
   const handler = state.routes.get(`${req.method} ${req.url.pathname}`);
   if (handler) {
     await handler(req, res, state, raw);
