@@ -134,6 +134,8 @@ export function schemaParts(v: Valibot) {
     authMethod: v.optional(v.picklist(OAUTH2_AUTH_METHODS, "must be 'basic', 'post' or 'none'")),
     authorizationParams: v.optional(authorizationParams),
     scopes,
+    // RFC 9449: sender-constrained tokens, the key kept in the token store with them.
+    dpop: v.optional(v.boolean('must be true or false')),
   };
   return { nonEmpty, url, timeline, commonSettings, oauth2ClientSettings };
 }
@@ -151,6 +153,7 @@ export interface OAuth2ClientConfig {
   authMethod?: (typeof OAUTH2_AUTH_METHODS)[number] | undefined;
   authorizationParams?: Record<string, string> | undefined;
   scopes: string[];
+  dpop?: boolean | undefined;
 }
 
 /**

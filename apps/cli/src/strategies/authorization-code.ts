@@ -11,6 +11,8 @@ function schema(v: Valibot) {
       ...oauth2ClientSettings,
       authorizationUrl: v.optional(url),
       redirectUri: v.optional(url),
+      // RFC 9126: push the authorization request first (automatic when the server requires it).
+      par: v.optional(v.boolean('must be true or false')),
       ...commonSettings,
     }),
     v.check((p) => issuerOrBothUrls.holds(p, p.authorizationUrl), issuerOrBothUrls.message('authorizationUrl')),
@@ -71,6 +73,8 @@ providers:
     # authMethod: basic                        # basic | post | none (public client)
     scopes: [read]
     # authorizationParams: { prompt: consent }  # extra authorize parameters: prompt, audience, resource, login_hint
+    # dpop: true                               # DPoP-bound tokens (RFC 9449); the key is stored with them
+    # par: true                                # pushed authorization requests (RFC 9126)
     redirectUri: http://127.0.0.1:8765/callback
     timeline:
       url: https://mastodon.example
@@ -91,6 +95,7 @@ providers:
       ...oauth2ClientOptions(config, store, context),
       ...(config.authorizationUrl === undefined ? {} : { authorizationUrl: config.authorizationUrl }),
       ...(config.redirectUri === undefined ? {} : { redirectUri: config.redirectUri }),
+      ...(config.par === undefined ? {} : { par: config.par }),
       // This CLI prints the URL and the browser's fate itself (once); the rest is progress.
       onProgress: (message: string, event: { type: string }) => {
         if (!['open-browser', 'browser-failed', 'prompt'].includes(event.type)) person.progress.start(message);

@@ -19,6 +19,7 @@ export function oauth2ClientOptions(
     ...(config.clientSecret === undefined ? {} : { clientSecret: config.clientSecret }),
     ...(config.authMethod === undefined ? {} : { authMethod: config.authMethod }),
     ...(config.authorizationParams === undefined ? {} : { authorizationParams: config.authorizationParams }),
+    ...(config.dpop === undefined ? {} : { dpop: config.dpop }),
     ...context.shared,
   };
 }
