@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDPoPProof, generateDPoPKey } from '@tokensmith/oauth2';
-import { currentNonce, dpopData, parData, startSandbox, type Sandbox } from '@tokensmith/sandbox';
+import { DEMO_CREDENTIALS, currentNonce, decideOnAuthorizePage, dpopData, parData, startSandbox, type Sandbox } from '@tokensmith/sandbox';
 import {
   SANDBOX_ENV,
   approveInBrowser,
@@ -30,11 +30,15 @@ interface StoredDPoP {
   dpopKey?: { alg: string; jwk: Record<string, string> };
 }
 
+/** Every key half seen in the store, for the final check that none was ever printed. */
+const seenKeyParts = new Set<string>();
+
 function storedTokens(): StoredDPoP {
   const file = JSON.parse(readFileSync(tokenFile(), 'utf8')) as { tokens: Record<string, StoredDPoP> } | Record<string, StoredDPoP>;
   const entries = Object.values('tokens' in file && typeof file.tokens === 'object' ? file.tokens : file) as StoredDPoP[];
   const found = entries.find((entry) => entry.dpopKey !== undefined);
   if (!found) throw new Error('no DPoP-bound entry in the token file');
+  seenKeyParts.add(found.dpopKey!.jwk.d!).add(found.dpopKey!.jwk.x!);
   return found;
 }
 
@@ -45,7 +49,7 @@ async function cli(argv: string[], options: { browser?: boolean } = {}): Promise
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startSandbox({ deviceIntervalSeconds: 1 });
   dir = tempDir();
   const base = `    baseUrl: ${sandbox.url.replace(/\/$/, '')}\n`;
   writeConfig(
@@ -54,6 +58,9 @@ beforeAll(async () => {
       sandboxProvider(sandbox, 'authorization-code', { name: 'bound' }) + '    dpop: true\n' + base,
       sandboxProvider(sandbox, 'authorization-code', { name: 'pushed' }) + '    par: true\n' + base,
       sandboxProvider(sandbox, 'authorization-code', { name: 'plain' }) + base,
+      `  tv:\n    strategy: device-code\n    issuer: ${sandbox.endpoints.issuer}\n    clientId: ${DEMO_CREDENTIALS.device.clientId}\n` +
+        '    scopes: [tweet.read, users.read, offline.access]\n    dpop: true\n' +
+        base,
     ]),
   );
 });
@@ -148,15 +155,19 @@ describe('DPoP: login, refresh and api calls in new processes, every proof check
     expect((await cli(['status', '--json'])).code).toBe(0);
   });
 
-  it('the private key never appears in any output (--verbose, DEBUG, errors, status)', () => {
-    const { d, x } = storedTokens().dpopKey!.jwk;
-    expect(outputs.length).toBeGreaterThan(5);
-    for (const { stdout, stderr } of outputs) {
-      expect(stdout + stderr).not.toContain(d!);
-      // Not even the public half: nothing prints the key at all.
-      expect(stdout + stderr).not.toContain(x!);
-      // Nor a proof (replayable until its iat is stale): the DEBUG log shows `dpop: [redacted]`.
-      expect(stdout + stderr).not.toContain(Buffer.from('{"typ":"dpop+jwt"').toString('base64url').slice(0, 20));
+  it('with another key in the store, the API and the refresh are refused; the error shows no key', async () => {
+    const original = readFileSync(tokenFile(), 'utf8');
+    const stolen = await generateDPoPKey();
+    seenKeyParts.add(stolen.jwk.d!).add(stolen.jwk.x!);
+    const file = JSON.parse(original) as { tokens: Record<string, StoredDPoP> };
+    for (const entry of Object.values(file.tokens)) if (entry.dpopKey) entry.dpopKey = stolen;
+    writeFileSync(tokenFile(), JSON.stringify(file));
+    try {
+      const result = await cli(['--verbose', 'api', 'bound', '/2/users/me']);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/invalid_dpop_proof|DPoP/);
+    } finally {
+      writeFileSync(tokenFile(), original);
     }
   });
 
@@ -165,6 +176,33 @@ describe('DPoP: login, refresh and api calls in new processes, every proof check
     const logout = await cli(['logout', 'bound']);
     expect(logout.code).toBe(0);
     expect(readFileSync(tokenFile(), 'utf8')).not.toContain(d!);
+  });
+});
+
+describe('DPoP with the device authorization grant', () => {
+  it('the polls carry proofs (the first one asked for a nonce, never taken for polling too fast); the tokens are bound and work', async () => {
+    let approving: Promise<unknown> | undefined;
+    const login = await runBinary(['login', 'tv', '--no-browser'], {
+      cwd: dir,
+      env,
+      onStderr: (stderr) => {
+        const page = /\(or open (\S+), which has the code filled in\)/.exec(stderr)?.[1];
+        if (page && !approving) approving = decideOnAuthorizePage(page, 'approve');
+      },
+    });
+    outputs.push(login);
+    await approving;
+    expect(login.code).toBe(0);
+    expect(sandbox.stats.deviceSlowDowns).toBe(0);
+    const bound = Object.values(
+      (JSON.parse(readFileSync(tokenFile(), 'utf8')) as { tokens?: Record<string, StoredDPoP> }).tokens ?? {},
+    ).filter((entry) => entry.tokenType === 'DPoP');
+    expect(bound).toHaveLength(1);
+    seenKeyParts.add(bound[0]!.dpopKey!.jwk.d!).add(bound[0]!.dpopKey!.jwk.x!);
+    const api = await cli(['api', 'tv', '/2/users/me']);
+    expect(api.code).toBe(0);
+    expect((JSON.parse(api.stdout) as { data: { username: string } }).data.username).toBe('twitterapi');
+    expect((await cli(['logout', 'tv'])).code).toBe(0);
   });
 });
 
@@ -192,6 +230,19 @@ describe('PAR', () => {
       expect(direct.status).toBe(400);
     } finally {
       parData(sandbox.state).required = false;
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('no DPoP key (private or public half) nor a proof appears in any output (--verbose, DEBUG, errors, status)', () => {
+    expect(outputs.length).toBeGreaterThan(8);
+    expect(seenKeyParts.size).toBeGreaterThanOrEqual(4);
+    const proofStart = Buffer.from('{"typ":"dpop+jwt"').toString('base64url').slice(0, 20);
+    for (const { stdout, stderr } of outputs) {
+      for (const part of seenKeyParts) expect(stdout + stderr).not.toContain(part);
+      // A proof is replayable until its iat is stale: the DEBUG log shows `dpop: [redacted]`.
+      expect(stdout + stderr).not.toContain(proofStart);
     }
   });
 });
