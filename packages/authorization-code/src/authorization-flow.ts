@@ -109,6 +109,7 @@ export async function startAuthorization(context: FlowContext, redirectUri: URL)
  *
  * @example
  * ```ts
+ * declare const settings: AuthorizationCodeSettings, resolved: ResolvedServer;
  * usesPar(settings, resolved); // true when the server requires PAR
  * ```
  */

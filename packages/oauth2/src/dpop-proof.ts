@@ -85,7 +85,8 @@ export function proofTarget(url: string | URL): string {
  *
  * @example
  * ```ts
- * publicJwkOf(key.jwk); // { kty: 'EC', crv: 'P-256', x: '...', y: '...' } (no d)
+ * const dpopKey = await generateDPoPKey();
+ * publicJwkOf(dpopKey.jwk); // { kty: 'EC', crv: 'P-256', x: '...', y: '...' } (no d)
  * ```
  */
 export function publicJwkOf(jwk: Record<string, string>): Record<string, string> {
@@ -113,8 +114,9 @@ export interface ProofClaims {
  *
  * @example
  * ```ts
- * const proof = createDPoPProof(key, { method: 'GET', url: 'https://api.example.com/me', accessToken, now: Date.now() });
- * headers.set('DPoP', proof);
+ * const dpopKey = await generateDPoPKey();
+ * const proof = createDPoPProof(dpopKey, { method: 'GET', url: 'https://api.example.com/me', accessToken: token, now: Date.now() });
+ * await fetch('https://api.example.com/me', { headers: { authorization: `DPoP ${token}`, dpop: proof } });
  * ```
  */
 export function createDPoPProof(key: DPoPKey, claims: ProofClaims): string {
@@ -158,7 +160,9 @@ export async function generateDPoPKey(alg: DPoPAlgorithm = 'ES256'): Promise<DPo
  *
  * @example
  * ```ts
- * const DPoP = oidc.getDPoPHandle(config, await dpopKeyPair(key));
+ * declare const config: oidc.Configuration;
+ * const dpopKey = await generateDPoPKey();
+ * const DPoP = oidc.getDPoPHandle(config, await dpopKeyPair(dpopKey));
  * ```
  */
 export async function dpopKeyPair(key: DPoPKey): Promise<CryptoKeyPair> {

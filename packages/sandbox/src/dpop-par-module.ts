@@ -11,8 +11,9 @@ import { addRoute, type SandboxState } from './state.js';
  *
  * @example
  * ```ts
- * await startSandbox({ modules: [...DEFAULT_SANDBOX_MODULES.filter((m) => m !== installDPoPAndPar), installDPoPAndPar] });
- * parData(sandbox.state).required = true; // require PAR from every client
+ * // In the default sandbox already; a custom set of modules adds it after installOAuth2User:
+ * const custom = await startSandbox({ modules: [installOAuth2App, installTimeline, installOAuth2User, installDPoPAndPar] });
+ * parData(custom.state).required = true; // require PAR from every client
  * ```
  */
 export function installDPoPAndPar(state: SandboxState): void {

@@ -132,8 +132,9 @@ export interface ProofRefusal {
  *
  * @example
  * ```ts
- * const result = checkProof(req, state, { accessToken, expectedJkt: token.jkt });
- * if (typeof result === 'object' && result !== null) return sendDPoPError(res, 401, result);
+ * declare const req: SandboxRequest, res: ServerResponse, state: SandboxState, user: UserToken, token: string;
+ * const result = checkProof(req, state, { accessToken: token, expectedJkt: user.jkt });
+ * if (typeof result === 'object' && result !== null) sendResourceDPoPError(res, result);
  * ```
  */
 export function checkProof(
