@@ -1,4 +1,5 @@
 import {
+  DPOP_ALGORITHMS,
   MAX_AUTH_RESPONSE_BYTES,
   VSCHAR,
   MemoryStore,
@@ -10,11 +11,11 @@ import {
   requireString,
   resolveSkewMs,
   resolveTimeoutMs,
+  type DPoPAlgorithm,
   type TokenStore,
 } from '@tokensmith/core/kit';
 import type { ClientAuthMethod, ClientSettings } from './client-config.js';
 import type { EndpointSettings, FlowEndpointField } from './server-metadata.js';
-import { DPOP_ALGORITHMS, type DPoPAlgorithm } from './dpop-proof.js';
 import { credentialsKey } from './token-key.js';
 
 function readDPoP(value: unknown): { alg: DPoPAlgorithm } | undefined {

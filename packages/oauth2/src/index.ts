@@ -13,15 +13,16 @@ export { createOAuth2Session } from './oauth2-session.js';
 export type { OAuth2Session } from './oauth2-session.js';
 export { progressReporter } from './progress.js';
 export type { OAuth2Progress } from './progress.js';
+export { generateDPoPKey, dpopKeyPair } from './dpop-proof.js';
+// The pure DPoP helpers live in core (every strategy signs resource requests the same way); here
+// for the strategies' and users' convenience.
 export {
   jwkThumbprint,
   accessTokenHash,
   proofTarget,
   publicJwkOf,
   createDPoPProof,
-  generateDPoPKey,
-  dpopKeyPair,
+  isNonceChallenge,
   DPOP_ALGORITHMS,
-} from './dpop-proof.js';
-export type { DPoPAlgorithm, ProofClaims } from './dpop-proof.js';
-export { isNonceChallenge } from './dpop-nonce.js';
+} from '@tokensmith/core/kit';
+export type { DPoPAlgorithm, ProofClaims } from '@tokensmith/core/kit';

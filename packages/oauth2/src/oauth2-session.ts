@@ -1,7 +1,6 @@
 import * as oidc from 'openid-client';
 import {
-  TokensmithError,
-  bearerHeaders,
+  createResourceSigner,
   createTokenManager,
   type AuthorizeRequest,
   type BearerCredentials,
@@ -12,8 +11,7 @@ import {
   type TokenManager,
 } from '@tokensmith/core/kit';
 import { configure } from './client-config.js';
-import { createDPoPProof, dpopKeyPair, generateDPoPKey } from './dpop-proof.js';
-import { isNonceChallenge } from './dpop-nonce.js';
+import { dpopKeyPair, generateDPoPKey } from './dpop-proof.js';
 import type { OAuth2Settings } from './client-options.js';
 import { toTokensmithError } from './openid-errors.js';
 import type { OAuth2Progress } from './progress.js';
@@ -81,25 +79,10 @@ export function createOAuth2Session(
   const config = (resolved: ResolvedServer, overrides: { fetch?: typeof fetch } = {}) => configure(resolved, { ...client, ...overrides });
   const grantOptions = async (configuration: oidc.Configuration, key: DPoPKey | undefined): Promise<oidc.DPoPOptions> =>
     key ? { DPoP: oidc.getDPoPHandle(configuration, await dpopKeyPair(key)) } : {};
-  // The resource servers' last DPoP-Nonce, by origin (RFC 9449 9): sent with the next proof there.
-  const resourceNonces = new Map<string, string>();
-  const authorize = async (request: AuthorizeRequest, options?: GetTokenOptions): Promise<Record<string, string>> => {
-    const current = await tokens.get(options);
-    if (current.tokenType !== 'DPoP') return bearerHeaders(current);
-    if (!current.dpopKey)
-      throw new TokensmithError('login_required', 'the stored DPoP-bound token has no key to prove it with; log in again', {
-        operation: 'resource',
-      });
-    const nonce = resourceNonces.get(new URL(request.url).origin);
-    const proof = createDPoPProof(current.dpopKey, {
-      method: request.method,
-      url: request.url,
-      accessToken: current.accessToken,
-      now: client.now(),
-      ...(nonce === undefined ? {} : { nonce }),
-    });
-    return { authorization: `DPoP ${current.accessToken}`, dpop: proof };
-  };
+  // Resource requests: a bearer header, or a DPoP proof per request with each origin's nonce.
+  const signer = createResourceSigner(client.now);
+  const authorize = async (request: AuthorizeRequest, options?: GetTokenOptions): Promise<Record<string, string>> =>
+    signer.headers(await tokens.get(options), request);
 
   const tokens = createTokenManager<BearerCredentials>({
     key: settings.key,
@@ -136,11 +119,7 @@ export function createOAuth2Session(
       getToken: (options) => tokens.get(options),
       authorize,
       invalidate: () => tokens.invalidate(),
-      observeResponse: (request, response) => {
-        const nonce = response.headers.get('dpop-nonce');
-        if (nonce) resourceNonces.set(new URL(request.url).origin, nonce);
-        return nonce !== null && isNonceChallenge(response);
-      },
+      observeResponse: (request, response) => signer.observeResponse(request, response),
       login: (options) => tokens.login(({ signal }) => hooks.interactive(signal), options),
       logout: async (): Promise<LogoutResult> => {
         let result: LogoutResult;

@@ -1,6 +1,13 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { accessTokenHash, createDPoPProof, generateDPoPKey, jwkThumbprint, proofTarget, publicJwkOf } from '../src/dpop-proof.js';
-import { isNonceChallenge } from '../src/dpop-nonce.js';
+import {
+  accessTokenHash,
+  createDPoPProof,
+  generateDPoPKey,
+  jwkThumbprint,
+  proofTarget,
+  publicJwkOf,
+  isNonceChallenge,
+} from '../src/index.js';
 
 // RFC 7638 3.1's example key and thumbprint, RFC 9449 7.1's access token and `ath`.
 const RFC7638_KEY = {
