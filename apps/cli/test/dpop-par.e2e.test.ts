@@ -58,6 +58,7 @@ beforeAll(async () => {
       sandboxProvider(sandbox, 'authorization-code', { name: 'bound' }) + '    dpop: true\n' + base,
       sandboxProvider(sandbox, 'authorization-code', { name: 'pushed' }) + '    par: true\n' + base,
       sandboxProvider(sandbox, 'authorization-code', { name: 'plain' }) + base,
+      sandboxProvider(sandbox, 'client-credentials', { name: 'app' }) + '    dpop: true\n' + base,
       `  tv:\n    strategy: device-code\n    issuer: ${sandbox.endpoints.issuer}\n    clientId: ${DEMO_CREDENTIALS.device.clientId}\n` +
         '    scopes: [tweet.read, users.read, offline.access]\n    dpop: true\n' +
         base,
@@ -203,6 +204,27 @@ describe('DPoP with the device authorization grant', () => {
     expect(api.code).toBe(0);
     expect((JSON.parse(api.stdout) as { data: { username: string } }).data.username).toBe('twitterapi');
     expect((await cli(['logout', 'tv'])).code).toBe(0);
+  });
+});
+
+describe('DPoP with client credentials (simple-oauth2 sends the proof header)', () => {
+  it('the app token is DPoP-bound after a nonce retry at the token endpoint; api calls carry proofs; as Bearer it is refused', async () => {
+    const refusals = dpopData(sandbox.state).refused.use_dpop_nonce ?? 0;
+    const first = await cli(['--verbose', 'api', 'app', '/2/tweets/search/recent?query=practice&max_results=10']);
+    expect(first.stderr).not.toMatch(/error/i);
+    expect(first.code).toBe(0);
+    // One nonce challenge at the token endpoint, one at the resource.
+    expect(dpopData(sandbox.state).refused.use_dpop_nonce).toBeGreaterThanOrEqual(refusals + 2);
+    const file = JSON.parse(readFileSync(tokenFile(), 'utf8')) as { tokens: Record<string, StoredDPoP> };
+    const app = Object.values(file.tokens).find((entry) => entry.tokenType === 'DPoP' && entry.accessToken.startsWith('AAAA'));
+    expect(app?.dpopKey?.alg).toBe('ES256');
+    seenKeyParts.add(app!.dpopKey!.jwk.d!).add(app!.dpopKey!.jwk.x!);
+    // A new process reuses the stored token and key.
+    const requests = sandbox.stats.tokenRequests;
+    expect((await cli(['api', 'app', '/2/tweets/search/recent?query=practice&max_results=10'])).code).toBe(0);
+    expect(sandbox.stats.tokenRequests).toBe(requests);
+    const url = `${sandbox.url.replace(/\/$/, '')}/2/tweets/search/recent?query=practice`;
+    expect((await fetch(url, { headers: { authorization: `Bearer ${app!.accessToken}` } })).status).toBe(401);
   });
 });
 

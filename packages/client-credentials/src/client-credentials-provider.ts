@@ -1,5 +1,5 @@
 import {
-  bearerHeaders,
+  createResourceSigner,
   createTokenManager,
   defineProvider,
   tokenKey,
@@ -41,10 +41,12 @@ export function createClientCredentialsProvider(options: ClientCredentialsOption
   const settings = resolveClientCredentialsOptions(options);
   const { tokenUrl, clientId, clientSecret, scope, invalidateUrl } = settings;
   const requestToken = createTokenRequester(settings);
+  // Resource requests: a bearer header, or (DPoP) a proof per request with each origin's nonce.
+  const signer = createResourceSigner(settings.now);
 
   const tokens = createTokenManager<BearerCredentials>({
     key: tokenKey({ strategy: 'client-credentials', endpoints: [tokenUrl], clientId, secret: clientSecret, scopes: scope }),
-    obtain: () => requestToken(),
+    obtain: ({ current }) => requestToken(current),
     ...(settings.store ? { store: settings.store } : {}),
     now: settings.now,
     skewMs: settings.skewMs,
@@ -72,11 +74,12 @@ export function createClientCredentialsProvider(options: ClientCredentialsOption
     {
       strategy: 'client-credentials' as const,
       getToken: (getOptions) => tokens.get(getOptions),
-      authorize: async (_request, getOptions) => bearerHeaders(await tokens.get(getOptions)),
+      authorize: async (request, getOptions) => signer.headers(await tokens.get(getOptions), request),
+      observeResponse: (request, response) => signer.observeResponse(request, response),
       invalidate: () => tokens.invalidate(),
       peek: () => tokens.peek(),
       logout,
     },
-    { tokenUrl: tokenUrl.href, clientId },
+    { tokenUrl: tokenUrl.href, clientId, ...(settings.dpop ? { dpop: settings.dpop.alg } : {}) },
   );
 }

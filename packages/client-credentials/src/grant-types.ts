@@ -34,5 +34,8 @@ export interface GrantModuleOptions {
  * ```
  */
 export interface ClientCredentialsGrant {
-  getToken(params: { scope?: string | string[] }): Promise<{ token: Record<string, unknown> }>;
+  getToken(
+    params: { scope?: string | string[] },
+    httpOptions?: { headers?: Record<string, string> },
+  ): Promise<{ token: Record<string, unknown> }>;
 }

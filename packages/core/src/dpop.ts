@@ -1,5 +1,4 @@
-import { createHash, createPrivateKey, generateKeyPair, randomBytes, sign } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createHash, createPrivateKey, generateKeyPair, randomBytes, sign, type KeyObject } from 'node:crypto';
 import type { BearerCredentials, DPoPKey } from './credentials.js';
 import { TokensmithError } from './errors.js';
 import type { AuthorizeRequest } from './provider.js';
@@ -150,7 +149,9 @@ export function createDPoPProof(key: DPoPKey, claims: ProofClaims): string {
  * ```
  */
 export async function createDPoPKey(alg: DPoPAlgorithm = 'ES256'): Promise<DPoPKey> {
-  const { privateKey } = await promisify(generateKeyPair)('ec', { namedCurve: CURVES[alg].crv });
+  const privateKey = await new Promise<KeyObject>((resolve, reject) =>
+    generateKeyPair('ec', { namedCurve: CURVES[alg].crv }, (error, _publicKey, key) => (error ? reject(error) : resolve(key))),
+  );
   const jwk = privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
   const kept: Record<string, string> = {};
   for (const name of ['kty', 'crv', 'x', 'y', 'd']) if (typeof jwk[name] === 'string') kept[name] = jwk[name];
@@ -215,4 +216,26 @@ export function createResourceSigner(now: () => number): ResourceSigner {
       return nonce !== null && isNonceChallenge(response);
     },
   };
+}
+
+/**
+ * Reads a strategy's `dpop` option: `true` (ES256), `{ alg }`, or off (`false`, absent). Anything
+ * else throws `invalid_options` naming the field.
+ *
+ * @example
+ * ```ts
+ * readDPoPOption(true); // { alg: 'ES256' }
+ * readDPoPOption(undefined); // undefined
+ * ```
+ */
+export function readDPoPOption(value: unknown): { alg: DPoPAlgorithm } | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { alg: 'ES256' };
+  const alg = value && typeof value === 'object' ? ((value as { alg?: unknown }).alg ?? 'ES256') : undefined;
+  if (typeof alg !== 'string' || !isAlgorithm(alg))
+    throw new TokensmithError(
+      'invalid_options',
+      `dpop must be true, false or { alg: ${DPOP_ALGORITHMS.map((a) => `'${a}'`).join(' | ')} }`,
+    );
+  return { alg };
 }

@@ -50,5 +50,6 @@ export {
   createDPoPKey,
   isNonceChallenge,
   createResourceSigner,
+  readDPoPOption,
 } from './dpop.js';
 export type { DPoPAlgorithm, ProofClaims, ResourceSigner } from './dpop.js';

@@ -1,5 +1,4 @@
 import {
-  DPOP_ALGORITHMS,
   MAX_AUTH_RESPONSE_BYTES,
   VSCHAR,
   MemoryStore,
@@ -7,6 +6,7 @@ import {
   limitResponseBody,
   optionalFunction,
   optionalString,
+  readDPoPOption,
   requireEndpoint,
   requireString,
   resolveSkewMs,
@@ -18,17 +18,6 @@ import type { ClientAuthMethod, ClientSettings } from './client-config.js';
 import type { EndpointSettings, FlowEndpointField } from './server-metadata.js';
 import { credentialsKey } from './token-key.js';
 
-function readDPoP(value: unknown): { alg: DPoPAlgorithm } | undefined {
-  if (value === undefined || value === false) return undefined;
-  if (value === true) return { alg: 'ES256' };
-  const alg = value && typeof value === 'object' ? ((value as { alg?: unknown }).alg ?? 'ES256') : undefined;
-  if (typeof alg !== 'string' || !(DPOP_ALGORITHMS as readonly string[]).includes(alg))
-    throw new TokensmithError(
-      'invalid_options',
-      `dpop must be true, false or { alg: ${DPOP_ALGORITHMS.map((a) => `'${a}'`).join(' | ')} }`,
-    );
-  return { alg: alg as DPoPAlgorithm };
-}
 
 /**
  * The options every OAuth 2 user strategy (authorization code, device code) shares. Give
@@ -223,7 +212,7 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
     scopes,
     authorizationParams,
   });
-  const dpop = readDPoP(options.dpop);
+  const dpop = readDPoPOption(options.dpop);
   return {
     client,
     dpop,

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson, type SandboxRequest } from './http-util.js';
 import { checkProof, sendResourceDPoPError } from './dpop.js';
+import { appTokenBindings, appTokenValid } from './oauth2-app.js';
 import { audienceCovers } from './oauth2-resources.js';
 import type { Authenticator, SandboxState } from './state.js';
 
@@ -35,7 +36,8 @@ export function tokenEndpointProof(
 
 /**
  * The resource endpoints' `Authorization: DPoP <token>` (RFC 9449 7.1): a live user token bound
- * to a key, a proof by that key with `ath` of the token, the nonce, a fresh `jti`. A bearer
+ * to a key (or an app-only token bound to one), a proof by that key with `ath` of the token, the
+ * nonce, a fresh `jti`. A bearer
  * token presented this way is refused too.
  *
  * @example
@@ -47,6 +49,14 @@ export const dpopAuthenticator: Authenticator = (req, state) => {
   const match = /^DPoP\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
   if (!match?.[1]) return undefined;
   const token = match[1];
+  const appClient = appTokenValid(state, token);
+  const appJkt = appTokenBindings(state).get(token);
+  if (appClient !== undefined && appJkt !== undefined) {
+    const result = checkProof(req, state, { accessToken: token, expectedJkt: appJkt });
+    if (typeof result === 'string') return { ok: true, principal: { kind: 'app', clientId: appClient } };
+    const refusal = result ?? { error: 'invalid_dpop_proof', description: 'a DPoP proof is required' };
+    return { ok: false, send: (res) => sendResourceDPoPError(res, refusal) };
+  }
   const user = state.userTokens.get(token);
   const invalid = (description: string) => ({
     ok: false as const,

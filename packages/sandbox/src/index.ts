@@ -20,7 +20,7 @@ export { USER_TIMELINE_LIMITS } from './rate-limits.js';
 export { TWITTER_ERRORS, sendJson, sendForm, sendHtml, sendTwitterError, sendOAuthError, parseBasicAuth, escapeHtml } from './http-util.js';
 export type { SandboxRequest } from './http-util.js';
 export { authenticate, installTimeline } from './timeline.js';
-export { clientFromRequest, secretEquals, installOAuth2App } from './oauth2-app.js';
+export { clientFromRequest, secretEquals, installOAuth2App, appTokenBindings } from './oauth2-app.js';
 export {
   installOAuth1,
   oauth1Store,

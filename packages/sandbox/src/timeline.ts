@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Tweet } from './fixtures.js';
 import { TWITTER_ERRORS, sendJson, sendTwitterError, type SandboxRequest } from './http-util.js';
 import { sendResourceDPoPError } from './dpop.js';
-import { appTokenValid } from './oauth2-app.js';
+import { appTokenBindings, appTokenValid } from './oauth2-app.js';
 import { audienceCovers } from './oauth2-resources.js';
 import { takeRateLimit, USER_TIMELINE_LIMITS } from './rate-limits.js';
 import { sendTwitterJson } from './twitter-json.js';
@@ -14,6 +14,15 @@ export const bearerAuthenticator: Authenticator = (req, state) => {
   if (!match?.[1]) return undefined;
   const token = match[1];
   const appClient = appTokenValid(state, token);
+  if (appClient !== undefined && appTokenBindings(state).has(token))
+    return {
+      ok: false,
+      send: (res) =>
+        sendResourceDPoPError(res, {
+          error: 'invalid_token',
+          description: 'the access token is DPoP-bound: present it with the DPoP scheme and a proof',
+        }),
+    };
   if (appClient !== undefined) return { ok: true, principal: { kind: 'app', clientId: appClient } };
   const user = state.userTokens.get(token);
   // RFC 8707: a token bound to resources works only under them.
