@@ -187,8 +187,10 @@ export interface ResourceSigner {
  *
  * @example
  * ```ts
+ * declare const tokens: TokenManager<BearerCredentials>;
  * const signer = createResourceSigner(Date.now);
- * const provider = { authorize: async (request) => signer.headers(await tokens.get(), request), observeResponse: signer.observeResponse };
+ * const authorize = async (request: AuthorizeRequest) => signer.headers(await tokens.get(), request);
+ * const observeResponse = (request: AuthorizeRequest, response: Response) => signer.observeResponse(request, response);
  * ```
  */
 export function createResourceSigner(now: () => number): ResourceSigner {
