@@ -100,6 +100,8 @@ export interface CredentialStatus {
   refreshable?: boolean;
   scopes?: string[];
   user?: string | null;
+  /** Present (true) when the token is DPoP-bound (RFC 9449): it works only with proofs by the stored key. */
+  dpopBound?: true;
 }
 
 /** Describes stored credentials without revealing them. */
@@ -113,5 +115,6 @@ export function describeCredentials(credentials: Credentials | undefined): Crede
     expiresAt: credentials.expiresAt === undefined ? null : new Date(credentials.expiresAt).toISOString(),
     refreshable: credentials.refreshToken !== undefined,
     scopes: credentials.scope ?? [],
+    ...(credentials.tokenType === 'DPoP' ? { dpopBound: true as const } : {}),
   };
 }

@@ -152,8 +152,15 @@ describe('DPoP: login, refresh and api calls in new processes, every proof check
   });
 
   it('status (text and --json) works and shows no key', async () => {
-    expect((await cli(['status'])).code).toBe(0);
-    expect((await cli(['status', '--json'])).code).toBe(0);
+    const text = await cli(['status']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/bound\b.*DPoP-bound/);
+    const json = await cli(['status', '--json']);
+    expect(json.code).toBe(0);
+    const rows = JSON.parse(json.stdout) as
+      Array<{ provider: string; dpopBound?: boolean }> | { providers: Array<{ provider: string; dpopBound?: boolean }> };
+    const list = Array.isArray(rows) ? rows : rows.providers;
+    expect(list.find((row) => row.provider === 'bound')?.dpopBound).toBe(true);
   });
 
   it('with another key in the store, the API and the refresh are refused; the error shows no key', async () => {

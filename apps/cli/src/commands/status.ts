@@ -36,6 +36,7 @@ function detailOf(row: StatusRow): string {
   // The user and the scopes come from the token response: remote text, neutralised for the terminal.
   const parts = [row.user ? `logged in as @${sanitizeForTerminal(row.user)}` : 'logged in'];
   parts.push(row.expiresAt ? `expires ${row.expiresAt}` : 'no expiry');
+  if (row.dpopBound) parts.push('DPoP-bound');
   if (row.scopes?.length) parts.push(`scopes ${sanitizeForTerminal(row.scopes.join(' '))}`);
   return parts.join(', ');
 }
