@@ -18,7 +18,6 @@ import type { ClientAuthMethod, ClientSettings } from './client-config.js';
 import type { EndpointSettings, FlowEndpointField } from './server-metadata.js';
 import { credentialsKey } from './token-key.js';
 
-
 /**
  * The options every OAuth 2 user strategy (authorization code, device code) shares. Give
  * `issuer` (discovery), or the flow's endpoint and `tokenUrl` (+ `revocationUrl`); explicit
