@@ -62,7 +62,16 @@ export const FLOW_OWNED_PARAMS = [
  * ```
  */
 export interface AuthorizationProgress {
-  type: OAuth2Progress['type'] | 'listening' | 'open-browser' | 'browser-failed' | 'prompt' | 'callback' | 'ignored-callback' | 'exchange';
+  type:
+    | OAuth2Progress['type']
+    | 'listening'
+    | 'open-browser'
+    | 'browser-failed'
+    | 'prompt'
+    | 'callback'
+    | 'ignored-callback'
+    | 'exchange'
+    | 'par';
   message: string;
   /** The URL to open (on `open-browser`, `browser-failed`, `prompt`). It holds state and the PKCE challenge, never the verifier. */
   authorizeUrl?: string;
@@ -97,6 +106,12 @@ export interface AuthorizationCodeOptions extends OAuth2ClientOptions {
    * `rejected` saying why, until the deadline (at most 10 times).
    */
   promptRedirect?: (info: { authorizeUrl: string; signal: AbortSignal; rejected?: string }) => Promise<string>;
+  /**
+   * Pushed authorization requests (PAR, RFC 9126): the authorization request goes to the server's
+   * `pushed_authorization_request_endpoint` first, and the browser gets only a short-lived
+   * `request_uri`. Default: only when the server's metadata says `require_pushed_authorization_requests`.
+   */
+  par?: boolean;
   /** `'paste'` skips the loopback listener (e.g. over SSH) and always asks through `promptRedirect`. Default `'auto'`. */
   redirectMode?: 'auto' | 'paste';
   /** Progress for a spinner or log. */
@@ -117,6 +132,8 @@ export interface AuthorizationCodeSettings {
   useListener: boolean;
   callbackTimeoutMs: number;
   progress: (event: AuthorizationProgress) => void;
+  /** `par: true`: push every authorization request (the server's metadata may also require it). */
+  par: boolean;
 }
 
 function invalid(message: string): TokensmithError {
@@ -185,7 +202,11 @@ export function readAuthorizationCodeOptions(options: AuthorizationCodeOptions):
     );
   }
   oauth2.description.redirectUri = redirectUri.href;
+  if (options.par !== undefined && typeof options.par !== 'boolean') throw invalid('par must be true or false');
+  const par = options.par === true;
+  if (par) oauth2.description.par = 'on';
   return {
+    par,
     oauth2,
     redirectUri,
     openBrowser,

@@ -31,7 +31,7 @@ export interface PendingAuthorization {
 
 /** What the flow's free functions work over: the shared OAuth 2 session and the browser flow's settings. */
 export interface FlowContext {
-  session: Pick<OAuth2Session, 'server' | 'configure' | 'toCredentials'>;
+  session: Pick<OAuth2Session, 'server' | 'configure' | 'toCredentials' | 'loginKey' | 'grantOptions'>;
   settings: AuthorizationCodeSettings;
 }
 
@@ -99,8 +99,46 @@ export async function startAuthorization(context: FlowContext, redirectUri: URL)
   if (scopes.length) params.set('scope', scopes.join(' '));
   if (nonce !== undefined) params.set('nonce', nonce);
   for (const [name, value] of settings.oauth2.authorizationParams) params.append(name, value);
-  const authorizeUrl = oidc.buildAuthorizationUrl(session.configure(resolved), params).href;
+  const authorizeUrl = (await authorizationUrl(context, resolved, params)).href;
   return pendingOf({ authorizeUrl, state, codeVerifier, redirectUri: redirectUri.href, ...(nonce === undefined ? {} : { nonce }) });
+}
+
+/**
+ * Whether this login pushes its authorization request first (PAR, RFC 9126): `par: true`, or the
+ * server's metadata says `require_pushed_authorization_requests`.
+ *
+ * @example
+ * ```ts
+ * declare const settings: AuthorizationCodeSettings, resolved: ResolvedServer;
+ * usesPar(settings, resolved); // true when the server requires PAR
+ * ```
+ */
+export function usesPar(settings: AuthorizationCodeSettings, resolved: ResolvedServer): boolean {
+  return settings.par || resolved.metadata.require_pushed_authorization_requests === true;
+}
+
+/**
+ * The URL to send the browser to: the full request in the query, or (PAR, RFC 9126) the request
+ * pushed to the server first and only `client_id` and the short-lived `request_uri` in the query.
+ */
+async function authorizationUrl(context: FlowContext, resolved: ResolvedServer, params: URLSearchParams): Promise<URL> {
+  const { session, settings } = context;
+  const config = session.configure(resolved);
+  if (!usesPar(settings, resolved)) return oidc.buildAuthorizationUrl(config, params);
+  const endpoint = resolved.metadata.pushed_authorization_request_endpoint;
+  if (endpoint === undefined) {
+    throw new TokensmithError(
+      'config_error',
+      'par is on, but the authorization server has no pushed_authorization_request_endpoint in its metadata (set issuer to a server that supports PAR, or turn par off)',
+      { operation: 'discovery' },
+    );
+  }
+  settings.progress({ type: 'par', message: 'Pushing the authorization request (PAR)' });
+  try {
+    return await oidc.buildAuthorizationUrlWithPAR(config, params);
+  } catch (error) {
+    throw await toTokensmithError(error, 'pushed authorization request', endpoint);
+  }
 }
 
 /**
@@ -177,8 +215,18 @@ export async function exchangeCode(
   if (client.openid) checks.expectedNonce = pending.nonce!;
   if (params.has('code')) settings.progress({ type: 'exchange', message: 'Exchanging the authorization code for tokens' });
   try {
+    // DPoP (RFC 9449): a fresh key for this login, proved at the token endpoint, stored with the tokens.
+    const dpopKey = await session.loginKey();
+    const config = session.configure(resolved);
     return session.toCredentials(
-      await oidc.authorizationCodeGrant(session.configure(resolved), current, checks, new URLSearchParams(tokenParams)),
+      await oidc.authorizationCodeGrant(
+        config,
+        current,
+        checks,
+        new URLSearchParams(tokenParams),
+        await session.grantOptions(config, dpopKey),
+      ),
+      dpopKey,
     );
   } catch (error) {
     throw await (params.has('code')

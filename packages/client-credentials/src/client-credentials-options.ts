@@ -9,6 +9,8 @@ import {
   resolveSkewMs,
   resolveTimeoutMs,
   logSinkOf,
+  readDPoPOption,
+  type DPoPAlgorithm,
   type LogLine,
   type TokenStore,
 } from '@tokensmith/core/kit';
@@ -73,6 +75,12 @@ export interface ClientCredentialsOptions {
   fetch?: typeof fetch;
   /** Progress and warnings for a person (a failed invalidation); never a token or secret. */
   onProgress?: (message: string) => void;
+  /**
+   * Sender-constrained tokens (DPoP, RFC 9449): a key pair (ES256 unless `alg` says otherwise) made
+   * at the first token request and kept in the store with the token; the token request and every
+   * `authorize()` carry a proof signed by it. Default off.
+   */
+  dpop?: boolean | { alg?: DPoPAlgorithm };
 }
 
 /**
@@ -106,6 +114,8 @@ export interface ClientCredentialsSettings {
   /** Where the token request is logged (the injected logging fetch's sink), if anywhere. */
   log: LogLine | undefined;
   progress: (message: string) => void;
+  /** DPoP's key algorithm when `dpop` is on. */
+  dpop: { alg: DPoPAlgorithm } | undefined;
 }
 
 /**
@@ -154,7 +164,9 @@ export function resolveClientCredentialsOptions(options: ClientCredentialsOption
   if (scope !== undefined) requireVschar(scope, 'scope');
   const fetchFn = optionalFunction(options, 'fetch');
   const onProgress = optionalFunction(options, 'onProgress');
+  const dpop = readDPoPOption(options.dpop);
   return {
+    dpop,
     tokenUrl,
     issuer,
     clientId,

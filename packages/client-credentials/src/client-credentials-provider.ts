@@ -1,5 +1,5 @@
 import {
-  bearerHeaders,
+  createResourceSigner,
   createTokenManager,
   defineProvider,
   tokenKey,
@@ -43,7 +43,7 @@ export function createClientCredentialsProvider(options: ClientCredentialsOption
   const { tokenUrl, clientId, keySecret, scope, invalidateUrl, issuer } = settings;
   // With only an issuer, the token endpoint is discovered before the first token request (once;
   // a failed discovery is tried again by the next request). The store key keeps the issuer.
-  let requester: Promise<() => Promise<BearerCredentials>> | undefined;
+  let requester: Promise<(current?: BearerCredentials) => Promise<BearerCredentials>> | undefined;
   const ready = () =>
     (requester ??= (
       issuer
@@ -53,11 +53,13 @@ export function createClientCredentialsProvider(options: ClientCredentialsOption
       requester = undefined;
       throw error;
     }));
-  const requestToken = async () => (await ready())();
+  const requestToken = async (current?: BearerCredentials) => (await ready())(current);
+  // Resource requests: a bearer header, or (DPoP) a proof per request with each origin's nonce.
+  const signer = createResourceSigner(settings.now);
 
   const tokens = createTokenManager<BearerCredentials>({
     key: tokenKey({ strategy: 'client-credentials', endpoints: [tokenUrl], clientId, secret: keySecret, scopes: scope }),
-    obtain: () => requestToken(),
+    obtain: ({ current }) => requestToken(current),
     ...(settings.store ? { store: settings.store } : {}),
     now: settings.now,
     skewMs: settings.skewMs,
@@ -85,11 +87,16 @@ export function createClientCredentialsProvider(options: ClientCredentialsOption
     {
       strategy: 'client-credentials' as const,
       getToken: (getOptions) => tokens.get(getOptions),
-      authorize: async (_request, getOptions) => bearerHeaders(await tokens.get(getOptions)),
+      authorize: async (request, getOptions) => signer.headers(await tokens.get(getOptions), request),
+      observeResponse: (request, response) => signer.observeResponse(request, response),
       invalidate: () => tokens.invalidate(),
       peek: () => tokens.peek(),
       logout,
     },
-    issuer ? { issuer: issuer.href, clientId } : { tokenUrl: tokenUrl.href, clientId },
+    {
+      ...(issuer ? { issuer: issuer.href } : { tokenUrl: tokenUrl.href }),
+      clientId,
+      ...(settings.dpop ? { dpop: settings.dpop.alg } : {}),
+    },
   );
 }

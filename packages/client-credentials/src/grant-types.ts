@@ -35,8 +35,8 @@ export interface GrantModuleOptions {
  */
 export interface ClientCredentialsGrant {
   /** `params` beyond `scope` go into the form as they are (a JWT client's `client_assertion`). */
-  getToken(params: {
-    scope?: string | string[];
-    [param: string]: string | string[] | undefined;
-  }): Promise<{ token: Record<string, unknown> }>;
+  getToken(
+    params: { scope?: string | string[]; [param: string]: string | string[] | undefined },
+    httpOptions?: { headers?: Record<string, string> },
+  ): Promise<{ token: Record<string, unknown> }>;
 }

@@ -3,6 +3,8 @@ import {
   OAuthResponseError,
   TokensmithError,
   parseOAuthError,
+  createDPoPKey,
+  createDPoPProof,
   parseTokenResponse,
   toTransportError,
   type BearerCredentials,
@@ -126,7 +128,7 @@ export function simpleOAuth2Options(settings: ClientCredentialsSettings, agents:
  * const credentials = await requestToken();
  * ```
  */
-export function createTokenRequester(settings: ClientCredentialsSettings): () => Promise<BearerCredentials> {
+export function createTokenRequester(settings: ClientCredentialsSettings): (current?: BearerCredentials) => Promise<BearerCredentials> {
   const { scope, timeoutMs } = settings;
   // simple-oauth2 and the transport are loaded and created on the first token request only: a
   // process that finds its token in the store never pays for them. The transport's module imports
@@ -141,7 +143,25 @@ export function createTokenRequester(settings: ClientCredentialsSettings): () =>
       return { grant, transport };
     }));
 
-  return async () => {
+  // The token endpoint's last DPoP-Nonce (RFC 9449 8), for the next request's proof.
+  let tokenEndpointNonce: string | undefined;
+
+  return async (current) => {
+    // DPoP: the stored token's key when there is one (a renewal keeps its key), else a new one.
+    const dpopKey = settings.dpop ? (current?.dpopKey ?? (await createDPoPKey(settings.dpop.alg))) : undefined;
+    const proofHeaders = () =>
+      dpopKey
+        ? {
+            headers: {
+              dpop: createDPoPProof(dpopKey, {
+                method: 'POST',
+                url: settings.tokenUrl,
+                now: settings.now(),
+                ...(tokenEndpointNonce === undefined ? {} : { nonce: tokenEndpointNonce }),
+              }),
+            },
+          }
+        : undefined;
     // Loading simple-oauth2 is not network: the deadline starts with the request itself.
     const { grant: simpleClient, transport } = await getClient().catch((error: unknown) => {
       client = undefined;
@@ -158,20 +178,57 @@ export function createTokenRequester(settings: ClientCredentialsSettings): () =>
     let raw: unknown;
     transport.takeCutShort();
     try {
-      const assertion = settings.assertion
-        ? { client_assertion: await settings.assertion.clientAssertion(settings.tokenUrl.href, settings.now()) }
-        : {};
-      const request = simpleClient.getToken({ ...(scope ? { scope } : {}), ...assertion });
-      request.catch(() => undefined); // after a deadline its rejection is expected and ignored
-      raw = (await Promise.race([request, expired])).token;
+      const send = async () => {
+        // A fresh assertion (new jti) for every request, the nonce retry included.
+        const assertion = settings.assertion
+          ? { client_assertion: await settings.assertion.clientAssertion(settings.tokenUrl.href, settings.now()) }
+          : {};
+        const request = simpleClient.getToken({ ...(scope ? { scope } : {}), ...assertion }, proofHeaders());
+        request.catch(() => undefined); // after a deadline its rejection is expected and ignored
+        return Promise.race([request, expired]);
+      };
+      try {
+        raw = (await send()).token;
+      } catch (error) {
+        // One retry with the server's nonce (RFC 9449 8), as openid-client does for the user strategies.
+        const nonce = dpopKey ? dpopNonceOf(error) : undefined;
+        if (nonce === undefined) throw error;
+        tokenEndpointNonce = nonce;
+        raw = (await send()).token;
+      }
     } catch (error) {
       throw toTokenRequestError(error, settings, deadline.signal, transport.takeCutShort());
     } finally {
       clearTimeout(timer);
     }
     const { expires_at: _ignored, ...body } = raw as Record<string, unknown>;
-    return parseTokenResponse(body, { status: 200, now: settings.now(), operation: 'token_request', endpoint: settings.tokenUrl });
+    const credentials = parseTokenResponse(body, {
+      status: 200,
+      now: settings.now(),
+      operation: 'token_request',
+      endpoint: settings.tokenUrl,
+      dpop: dpopKey !== undefined,
+    });
+    if (dpopKey !== undefined && credentials.tokenType === 'DPoP') credentials.dpopKey = dpopKey;
+    return credentials;
   };
+}
+
+/**
+ * The server's nonce when a token request was refused with `use_dpop_nonce` (RFC 9449 8): a 400
+ * whose JSON `error` says so, with a `DPoP-Nonce` header (on wreck's error, `data.res.headers`).
+ *
+ * @example
+ * ```ts
+ * const nonce = dpopNonceOf(error); // 'eyJ7S...' or undefined
+ * ```
+ */
+export function dpopNonceOf(error: unknown): string | undefined {
+  const shape = error as WreckError | null;
+  const res = shape?.isBoom ? shape.data?.res : undefined;
+  const nonce = res?.headers?.['dpop-nonce'];
+  if (res?.statusCode !== 400 || typeof nonce !== 'string' || !nonce) return undefined;
+  return parseOAuthError(400, payloadText(shape?.data?.payload)).error === 'use_dpop_nonce' ? nonce : undefined;
 }
 
 /**

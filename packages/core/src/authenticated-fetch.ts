@@ -18,7 +18,7 @@ import { toTransportError } from './transport-error.js';
 
 /** Why a request is sent again, as reported to `onRetry`. */
 export interface RetryEvent {
-  reason: 'rate_limited' | 'server_error' | 'network_error' | 'unauthorized';
+  reason: 'rate_limited' | 'server_error' | 'network_error' | 'unauthorized' | 'dpop_nonce';
   /** 1 for the first retry. */
   attempt: number;
   delayMs: number;
@@ -140,23 +140,30 @@ export function createAuthenticatedFetch(provider: TokenProvider, options: Authe
     const origin = new URL(url).origin;
     for (let hop = 0; ; hop++) {
       // A record, not a Headers: the global Headers would load undici even when baseFetch is not Node's fetch.
-      const headers = headerRecord(init.headers);
-      if (authenticate) {
-        const request: AuthorizeRequest = { method, url: currentUrl };
-        const form = formBodyOf(body, headers);
-        if (form !== undefined) request.body = form;
-        const auth = await provider.authorize(request, forceRefresh ? { forceRefresh: true, signal } : { signal });
-        setAuthHeaders(headers, auth, provider.strategy);
-      } else {
-        delete headers.authorization;
-      }
       let response: Response;
-      try {
-        response = await baseFetch(currentUrl, { ...init, method, body, headers, signal, redirect: 'manual' });
-      } catch (error) {
-        if (signal.aborted)
-          throw abortError(signal, `request to ${new URL(currentUrl).host}`, { operation: 'resource', endpoint: currentUrl });
-        throw error;
+      for (let challenged = false; ; challenged = true) {
+        const headers = headerRecord(init.headers);
+        let request: AuthorizeRequest | undefined;
+        if (authenticate) {
+          request = { method, url: currentUrl };
+          const form = formBodyOf(body, headers);
+          if (form !== undefined) request.body = form;
+          const auth = await provider.authorize(request, forceRefresh ? { forceRefresh: true, signal } : { signal });
+          setAuthHeaders(headers, auth, provider.strategy);
+        } else {
+          delete headers.authorization;
+        }
+        try {
+          response = await baseFetch(currentUrl, { ...init, method, body, headers, signal, redirect: 'manual' });
+        } catch (error) {
+          if (signal.aborted)
+            throw abortError(signal, `request to ${new URL(currentUrl).host}`, { operation: 'resource', endpoint: currentUrl });
+          throw error;
+        }
+        // A DPoP nonce challenge (RFC 9449 9) is answered once, with a new proof carrying the nonce.
+        if (!request || !provider.observeResponse?.(request, response) || challenged || !isReplayable(body)) break;
+        await discardBody(response);
+        options.onRetry?.({ reason: 'dpop_nonce', attempt: 1, delayMs: 0, status: response.status, url: currentUrl });
       }
       const location = response.headers.get('location');
       if (response.status < 300 || response.status > 399 || response.status === 304 || !location) return response;

@@ -21,6 +21,32 @@ export interface BearerCredentials {
   refreshToken?: string;
   scope?: string[];
   idToken?: string;
+  /**
+   * `'DPoP'` when the server bound the token to a key (RFC 9449 5: `token_type: DPoP`): it works
+   * only with a fresh proof signed by {@link BearerCredentials.dpopKey} on every request. Absent: a
+   * plain bearer token.
+   */
+  tokenType?: 'DPoP';
+  /**
+   * The key pair a DPoP-bound token (and its refresh token) is bound to, kept in the same record
+   * so that tokens and key are written, rotated and forgotten together. As secret as the refresh
+   * token: never log it.
+   */
+  dpopKey?: DPoPKey;
+}
+
+/**
+ * A DPoP key pair as stored (RFC 9449): the signing algorithm and the private key as a JWK (its
+ * public part is derived from it). Secret.
+ *
+ * @example
+ * ```ts
+ * const key: DPoPKey = { alg: 'ES256', jwk: { kty: 'EC', crv: 'P-256', x: '...', y: '...', d: '...' } };
+ * ```
+ */
+export interface DPoPKey {
+  alg: string;
+  jwk: Record<string, string>;
 }
 
 /**

@@ -30,5 +30,7 @@ export function defineProvider<P extends TokenProvider<Credentials>>(provider: P
  */
 export function bearerHeaders(credentials: Credentials): Record<string, string> {
   if (credentials.type !== 'bearer') throw new TypeError('bearerHeaders needs bearer credentials');
+  // A DPoP-bound token sent as Bearer is refused by the server (RFC 9449 7.1); say so here instead.
+  if (credentials.tokenType === 'DPoP') throw new TypeError('a DPoP-bound token needs a proof per request, not a Bearer header');
   return { authorization: `Bearer ${credentials.accessToken}` };
 }

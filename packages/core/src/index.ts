@@ -1,6 +1,6 @@
 // The public surface: what an application needs to use tokensmith. Helpers for strategy and store
 // authors live in `@tokensmith/core/kit`.
-export type { BearerCredentials, OAuth1Credentials, Credentials } from './credentials.js';
+export type { BearerCredentials, OAuth1Credentials, Credentials, DPoPKey } from './credentials.js';
 export type {
   TokenProvider,
   ManagedTokenProvider,

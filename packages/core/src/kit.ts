@@ -40,3 +40,16 @@ export type { BodyLimit } from './response-limit.js';
 export { toTransportError } from './transport-error.js';
 export type { TransportContext } from './transport-error.js';
 export { headerRecord, isValidHeaderValue, normalizeHeaderValue } from './header-record.js';
+export {
+  DPOP_ALGORITHMS,
+  jwkThumbprint,
+  accessTokenHash,
+  proofTarget,
+  publicJwkOf,
+  createDPoPProof,
+  createDPoPKey,
+  isNonceChallenge,
+  createResourceSigner,
+  readDPoPOption,
+} from './dpop.js';
+export type { DPoPAlgorithm, ProofClaims, ResourceSigner } from './dpop.js';

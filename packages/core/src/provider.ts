@@ -39,6 +39,9 @@ export interface AuthorizeRequest {
  * const provider: TokenProvider = createClientCredentialsProvider({ tokenUrl, clientId, clientSecret });
  * const headers = await provider.authorize({ method: 'GET', url: 'https://api.example.com/me' });
  * const res = await fetch('https://api.example.com/me', { headers });
+ * if (provider.observeResponse?.({ method: 'GET', url: 'https://api.example.com/me' }, res)) {
+ *   // a DPoP nonce challenge: authorize and send again, once
+ * }
  * if (res.status === 401) await provider.invalidate();
  * ```
  */
@@ -51,6 +54,13 @@ export interface TokenProvider<C extends Credentials = Credentials> {
   authorize(request: AuthorizeRequest, options?: GetTokenOptions): Promise<Record<string, string>>;
   /** Marks the current token as rejected (a 401): the next `getToken()` obtains a new one. */
   invalidate(): Promise<void>;
+  /**
+   * Optional: reads the resource server's answer to a request authorized by `authorize()` (a
+   * `DPoP-Nonce` header, RFC 9449 9) and says whether to send that request once more with fresh
+   * `authorize()` headers (a 401 with `error="use_dpop_nonce"`). Strategies without per-request
+   * proofs leave it out.
+   */
+  observeResponse?(request: AuthorizeRequest, response: Response): boolean;
 }
 
 /**

@@ -66,7 +66,8 @@ export function redactValue(value: unknown, depth = 0): unknown {
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (/^(authorization|proxy-authorization|cookie|set-cookie)$/i.test(name)) {
+    // A DPoP proof is replayable at its URL until its iat leaves the server's window: a secret too.
+    if (/^(authorization|proxy-authorization|cookie|set-cookie|dpop)$/i.test(name)) {
       const scheme = /^(\w+)\s/.exec(value)?.[1];
       out[name] = scheme ? `${scheme} ${REDACTED}` : REDACTED;
     } else out[name] = value;

@@ -27,7 +27,10 @@ export function isCredentials(value: unknown): value is Credentials {
     const expiresAt = value.expiresAt;
     const expiryOk =
       expiresAt === undefined || (typeof expiresAt === 'number' && Number.isFinite(expiresAt) && Math.abs(expiresAt) <= MAX_DATE_MS);
-    return typeof value.accessToken === 'string' && expiryOk && optional(value.refreshToken, 'string');
+    const dpopOk =
+      (value.tokenType === undefined || value.tokenType === 'DPoP') &&
+      (value.dpopKey === undefined || (isRecord(value.dpopKey) && typeof value.dpopKey.alg === 'string' && isRecord(value.dpopKey.jwk)));
+    return typeof value.accessToken === 'string' && expiryOk && dpopOk && optional(value.refreshToken, 'string');
   }
   if (value.type === 'oauth1') return typeof value.token === 'string' && typeof value.tokenSecret === 'string';
   return false;

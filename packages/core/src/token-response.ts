@@ -32,7 +32,8 @@ export function expiresInSeconds(value: unknown): number | undefined {
  * `access_token` must be a non-empty header-safe token (visible ASCII: never CR, LF, space or a
  * control character, which would break or inject into every later `Authorization` header),
  * `token_type` must be `bearer` (any case), `expires_in` a whole number of seconds (clamped to one
- * year), `refresh_token` header-safe too when present. `expiresAt` and `obtainedAt` are computed
+ * year), `refresh_token` header-safe too when present. With `dpop: true` (the request carried a
+ * DPoP proof, RFC 9449 5) `token_type` may also be `DPoP`, and the credentials say `tokenType: 'DPoP'`. `expiresAt` and `obtainedAt` are computed
  * from `now`. A violation throws `invalid_token_response` with the HTTP status and never the value.
  *
  * @example
@@ -45,7 +46,7 @@ export function expiresInSeconds(value: unknown): number | undefined {
  */
 export function parseTokenResponse(
   body: unknown,
-  context: { status: number; now: number; operation?: ErrorOperation; endpoint?: string | URL },
+  context: { status: number; now: number; operation?: ErrorOperation; endpoint?: string | URL; dpop?: boolean },
 ): BearerCredentials {
   const at = { operation: context.operation, endpoint: context.endpoint, status: context.status };
   const fail = (why: string) => new TokensmithError('invalid_token_response', `token response (HTTP ${context.status}) ${why}`, at);
@@ -54,14 +55,16 @@ export function parseTokenResponse(
   if (typeof record.access_token !== 'string' || record.access_token === '') throw fail('has no access_token');
   if (!HEADER_SAFE_TOKEN.test(record.access_token))
     throw fail('has an access_token with characters a bearer token cannot have (control characters, spaces or non-ASCII)');
-  if (typeof record.token_type !== 'string' || record.token_type.toLowerCase() !== 'bearer') {
+  const tokenType = typeof record.token_type === 'string' ? record.token_type.toLowerCase() : undefined;
+  if (tokenType !== 'bearer' && !(tokenType === 'dpop' && context.dpop === true)) {
     throw fail(
       // A non-string token_type is printed as String() gives it: quoted, printable, cut.
       // eslint-disable-next-line @typescript-eslint/no-base-to-string
-      `has token_type ${JSON.stringify(String(record.token_type ?? 'missing').replace(/[^\x20-\x7E]/g, '?')).slice(0, 40)}, expected "bearer"`,
+      `has token_type ${JSON.stringify(String(record.token_type ?? 'missing').replace(/[^\x20-\x7E]/g, '?')).slice(0, 40)}, expected "bearer"${context.dpop === true ? ' or "DPoP"' : ''}`,
     );
   }
   const credentials: BearerCredentials = { type: 'bearer', accessToken: record.access_token };
+  if (tokenType === 'dpop') credentials.tokenType = 'DPoP';
   let seconds: number | undefined;
   try {
     seconds = expiresInSeconds(record.expires_in);

@@ -95,6 +95,8 @@ export function createDeviceCodeProvider(options: DeviceCodeOptions): DeviceCode
         return response;
       };
       const config = session.configure(server, { fetch: fetchWithSignal });
+      // DPoP (RFC 9449): one key per login, proved on every poll, stored with the tokens.
+      const dpopKey = await session.loginKey();
       progress({ type: 'device-authorization', message: 'Requesting a device code' });
       const authorization = await requestDeviceAuthorization(config, authorizationParams, client.now);
       await onCode({ ...authorization.info });
@@ -112,7 +114,8 @@ export function createDeviceCodeProvider(options: DeviceCodeOptions): DeviceCode
           sleep,
           signal,
           progress,
-          toCredentials: session.toCredentials,
+          toCredentials: (response) => session.toCredentials(response, dpopKey),
+          dpop: await session.grantOptions(config, dpopKey),
           lastResponseHeaders: () => lastResponseHeaders,
         },
         authorization,

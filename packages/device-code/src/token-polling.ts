@@ -18,6 +18,8 @@ export interface PollContext {
   signal: AbortSignal | undefined;
   progress: (event: DeviceCodeProgress) => void;
   toCredentials: (response: unknown) => BearerCredentials;
+  /** openid-client's DPoP handle when the tokens are to be DPoP-bound (RFC 9449), else `{}`. */
+  dpop?: oidc.DPoPOptions;
   /** The headers of the last response the token endpoint gave (its `Retry-After`), if any. */
   lastResponseHeaders?: () => Headers | undefined;
 }
@@ -61,6 +63,7 @@ export async function pollOnce(context: PollContext, authorization: DeviceAuthor
       context.config,
       DEVICE_CODE_GRANT_TYPE,
       new URLSearchParams([['device_code', authorization.deviceCode], ...context.tokenParams]),
+      context.dpop,
     );
   } catch (error) {
     if (context.signal?.aborted) throw abortError(context.signal, 'login', pollingAt(context));

@@ -6,10 +6,12 @@ import {
   limitResponseBody,
   optionalFunction,
   optionalString,
+  readDPoPOption,
   requireEndpoint,
   requireString,
   resolveSkewMs,
   resolveTimeoutMs,
+  type DPoPAlgorithm,
   type TokenStore,
 } from '@tokensmith/core/kit';
 import { readClientAssertion, type ClientAssertionSigner } from './client-assertion.js';
@@ -70,6 +72,12 @@ export interface OAuth2ClientOptions {
    * asks for a login) instead of keeping the spent one, whose reuse may revoke the whole grant.
    */
   singleUseRefreshTokens?: boolean;
+  /**
+   * Sender-constrained tokens (DPoP, RFC 9449): each login makes a key pair (ES256 unless `alg`
+   * says otherwise), proves it at the token endpoint, and keeps it in the store with the tokens;
+   * refreshes and every `authorize()` sign a fresh proof with it. Default off.
+   */
+  dpop?: boolean | { alg?: DPoPAlgorithm };
 }
 
 /** What {@link readClientOptions} needs to know about the flow it reads options for. */
@@ -101,6 +109,8 @@ export interface OAuth2Settings {
   singleUseRefreshTokens: boolean;
   /** What `inspect()` of the provider shows: no secret. */
   description: Record<string, string>;
+  /** DPoP's key algorithm when `dpop` is on; `undefined`: plain bearer tokens. */
+  dpop: { alg: DPoPAlgorithm } | undefined;
 }
 
 /** RFC 6749 3.3: scope-token = 1*NQCHAR. */
@@ -258,8 +268,10 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
     scopes,
     authorizationParams,
   });
+  const dpop = readDPoPOption(options.dpop);
   return {
     client,
+    dpop,
     endpoints: { issuer, tokenUrl, revocationUrl, flow: { field: flow.endpoint.field, url: start } },
     scopes,
     authorizationParams,
@@ -276,6 +288,7 @@ export function readClientOptions(options: OAuth2ClientOptions, flow: FlowDescri
       client: clientSecret === undefined && !assertion ? 'public' : 'confidential',
       authMethod,
       scopes: scopes.join(' '),
+      ...(dpop ? { dpop: dpop.alg } : {}),
     },
   };
 }

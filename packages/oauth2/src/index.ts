@@ -38,3 +38,16 @@ export {
   MAX_TOKEN_SOURCE_BYTES,
 } from './token-source.js';
 export type { TokenSource, TokenSourceOptions } from './token-source.js';
+export { generateDPoPKey, dpopKeyPair } from './dpop-proof.js';
+// The pure DPoP helpers live in core (every strategy signs resource requests the same way); here
+// for the strategies' and users' convenience.
+export {
+  jwkThumbprint,
+  accessTokenHash,
+  proofTarget,
+  publicJwkOf,
+  createDPoPProof,
+  isNonceChallenge,
+  DPOP_ALGORITHMS,
+} from '@tokensmith/core/kit';
+export type { DPoPAlgorithm, ProofClaims } from '@tokensmith/core/kit';

@@ -1,15 +1,17 @@
-import type * as oidc from 'openid-client';
+import * as oidc from 'openid-client';
 import {
-  bearerHeaders,
+  createResourceSigner,
   createTokenManager,
   type AuthorizeRequest,
   type BearerCredentials,
+  type DPoPKey,
   type GetTokenOptions,
   type LoginOptions,
   type LogoutResult,
   type TokenManager,
 } from '@tokensmith/core/kit';
 import { configure } from './client-config.js';
+import { dpopKeyPair, generateDPoPKey } from './dpop-proof.js';
 import type { OAuth2Settings } from './client-options.js';
 import { toTokensmithError } from './openid-errors.js';
 import type { OAuth2Progress } from './progress.js';
@@ -29,13 +31,18 @@ export interface OAuth2Session {
   server(): Promise<ResolvedServer>;
   /** A fresh openid-client configuration for one operation against `server` (`fetch` overridable, e.g. to add a signal). */
   configure(server: ResolvedServer, overrides?: { fetch?: typeof fetch }): oidc.Configuration;
-  /** A token response as credentials, `expiresAt` from the injected clock. */
-  toCredentials: (response: unknown) => BearerCredentials;
+  /** A token response as credentials, `expiresAt` from the injected clock; `dpopKey` is the key its request was proved with. */
+  toCredentials: (response: unknown, dpopKey?: DPoPKey) => BearerCredentials;
+  /** A fresh DPoP key for one login when `dpop` is on (RFC 9449); `undefined` otherwise. */
+  loginKey(): Promise<DPoPKey | undefined>;
+  /** openid-client's options for a token request proved with `key` (its DPoP handle retries once on `use_dpop_nonce`); `{}` without a key. */
+  grantOptions(config: oidc.Configuration, key: DPoPKey | undefined): Promise<oidc.DPoPOptions>;
   /** The `TokenProvider` and `InteractiveTokenProvider` methods, to spread into the provider. */
   readonly methods: {
     getToken(options?: GetTokenOptions): Promise<BearerCredentials>;
     authorize(request: AuthorizeRequest, options?: GetTokenOptions): Promise<Record<string, string>>;
     invalidate(): Promise<void>;
+    observeResponse(request: AuthorizeRequest, response: Response): boolean;
     login(options?: LoginOptions): Promise<BearerCredentials>;
     logout(): Promise<LogoutResult>;
     peek(): Promise<BearerCredentials | undefined>;
@@ -70,6 +77,12 @@ export function createOAuth2Session(
     return serverPromise;
   };
   const config = (resolved: ResolvedServer, overrides: { fetch?: typeof fetch } = {}) => configure(resolved, { ...client, ...overrides });
+  const grantOptions = async (configuration: oidc.Configuration, key: DPoPKey | undefined): Promise<oidc.DPoPOptions> =>
+    key ? { DPoP: oidc.getDPoPHandle(configuration, await dpopKeyPair(key)) } : {};
+  // Resource requests: a bearer header, or a DPoP proof per request with each origin's nonce.
+  const signer = createResourceSigner(client.now);
+  const authorize = async (request: AuthorizeRequest, options?: GetTokenOptions): Promise<Record<string, string>> =>
+    signer.headers(await tokens.get(options), request);
 
   const tokens = createTokenManager<BearerCredentials>({
     key: settings.key,
@@ -81,11 +94,13 @@ export function createOAuth2Session(
       if (!current?.refreshToken) return undefined;
       const resolved = await server();
       progress({ type: 'refresh', message: 'Refreshing the access token' });
-      return refreshTokens(config(resolved), current, {
+      const configuration = config(resolved);
+      return refreshTokens(configuration, current, {
         drop,
         now: client.now(),
         tokenParams: settings.tokenParams,
         singleUse: settings.singleUseRefreshTokens,
+        dpop: await grantOptions(configuration, current.dpopKey),
       });
     },
     interactive: ({ signal }) => hooks.interactive(signal),
@@ -98,11 +113,14 @@ export function createOAuth2Session(
     tokens,
     server,
     configure: config,
-    toCredentials: (response) => toBearerCredentials(response, client.now()),
+    toCredentials: (response, dpopKey) => toBearerCredentials(response, client.now(), dpopKey),
+    loginKey: async () => (settings.dpop ? generateDPoPKey(settings.dpop.alg) : undefined),
+    grantOptions,
     methods: {
       getToken: (options) => tokens.get(options),
-      authorize: async (_request, options) => bearerHeaders(await tokens.get(options)),
+      authorize,
       invalidate: () => tokens.invalidate(),
+      observeResponse: (request, response) => signer.observeResponse(request, response),
       login: (options) => tokens.login(({ signal }) => hooks.interactive(signal), options),
       logout: async (): Promise<LogoutResult> => {
         let result: LogoutResult;

@@ -5,6 +5,7 @@ import { OAuthResponseError, TokensmithError, parseOAuthError, type ErrorOperati
 export type Operation =
   | 'discovery'
   | 'authorization response'
+  | 'pushed authorization request'
   | 'authorization code exchange'
   | 'device authorization request'
   | 'device access token request'
@@ -17,6 +18,7 @@ export type Operation =
 const VALIDATION_CODE: Record<Operation, TokensmithErrorCode> = {
   discovery: 'config_error',
   'authorization response': 'oauth_response',
+  'pushed authorization request': 'oauth_response',
   'authorization code exchange': 'invalid_token_response',
   'device authorization request': 'invalid_token_response',
   'device access token request': 'invalid_token_response',
@@ -31,6 +33,7 @@ const VALIDATION_CODE: Record<Operation, TokensmithErrorCode> = {
 const OPERATION_ID: Record<Operation, ErrorOperation> = {
   discovery: 'discovery',
   'authorization response': 'authorization',
+  'pushed authorization request': 'authorization',
   'authorization code exchange': 'token_request',
   'device authorization request': 'device_authorization',
   'device access token request': 'device_token',

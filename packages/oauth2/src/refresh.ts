@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { OAuthResponseError, TokensmithError, parseTokenResponse, type BearerCredentials } from '@tokensmith/core/kit';
+import { OAuthResponseError, TokensmithError, parseTokenResponse, type BearerCredentials, type DPoPKey } from '@tokensmith/core/kit';
 import { toTokensmithError } from './openid-errors.js';
 
 /**
@@ -11,8 +11,12 @@ import { toTokensmithError } from './openid-errors.js';
  * const credentials = toBearerCredentials(await oidc.refreshTokenGrant(config, refreshToken), Date.now());
  * ```
  */
-export function toBearerCredentials(response: unknown, now: number): BearerCredentials {
-  return parseTokenResponse(response, { status: 200, now });
+export function toBearerCredentials(response: unknown, now: number, dpopKey?: DPoPKey): BearerCredentials {
+  const credentials = parseTokenResponse(response, { status: 200, now, dpop: dpopKey !== undefined });
+  // The key goes with the tokens even when the server answered Bearer: a public client's refresh
+  // token is bound to it all the same (RFC 9449 5).
+  if (dpopKey !== undefined) credentials.dpopKey = dpopKey;
+  return credentials;
 }
 
 /**
@@ -39,6 +43,8 @@ export function mergeRefreshed(current: BearerCredentials, fresh: BearerCredenti
   if (idToken !== undefined) merged.idToken = idToken;
   const scope = fresh.scope ?? current.scope;
   if (scope !== undefined) merged.scope = scope;
+  const dpopKey = fresh.dpopKey ?? current.dpopKey;
+  if (dpopKey !== undefined) merged.dpopKey = dpopKey;
   return merged;
 }
 
@@ -57,7 +63,13 @@ export function mergeRefreshed(current: BearerCredentials, fresh: BearerCredenti
 export async function refreshTokens(
   config: oidc.Configuration,
   current: BearerCredentials,
-  options: { drop: () => Promise<void>; now: number; tokenParams: Array<[string, string]>; singleUse?: boolean },
+  options: {
+    drop: () => Promise<void>;
+    now: number;
+    tokenParams: Array<[string, string]>;
+    singleUse?: boolean;
+    dpop?: oidc.DPoPOptions;
+  },
 ): Promise<BearerCredentials> {
   const endpoint = config.serverMetadata().token_endpoint;
   if (current.refreshToken === undefined)
@@ -65,8 +77,9 @@ export async function refreshTokens(
   let fresh: BearerCredentials;
   try {
     fresh = toBearerCredentials(
-      await oidc.refreshTokenGrant(config, current.refreshToken, new URLSearchParams(options.tokenParams)),
+      await oidc.refreshTokenGrant(config, current.refreshToken, new URLSearchParams(options.tokenParams), options.dpop),
       options.now,
+      current.dpopKey,
     );
   } catch (error) {
     const mapped = await toTokensmithError(error, 'refresh token request', endpoint);

@@ -16,6 +16,8 @@ export interface SandboxEndpoints {
   deviceAuthorizationUrl: string;
   /** The page where a person enters a device's user code (`verification_uri`). */
   deviceVerificationUrl: string;
+  /** RFC 9126 pushed authorization request endpoint. */
+  parUrl: string;
   /** The RFC 8707 resource indicator of the v1.1 API (the timeline). */
   apiResource: string;
   issuer: string;
@@ -43,6 +45,7 @@ export function sandboxEndpoints(baseUrl: string): SandboxEndpoints {
     introspectionUrl: at('/oauth2/introspect'),
     deviceAuthorizationUrl: at('/oauth2/device_authorization'),
     deviceVerificationUrl: at('/device'),
+    parUrl: at('/oauth2/par'),
     apiResource: at('/1.1/'),
     issuer: baseUrl.replace(/\/$/, ''),
   };

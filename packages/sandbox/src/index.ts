@@ -20,7 +20,7 @@ export { USER_TIMELINE_LIMITS } from './rate-limits.js';
 export { TWITTER_ERRORS, sendJson, sendForm, sendHtml, sendTwitterError, sendOAuthError, parseBasicAuth, escapeHtml } from './http-util.js';
 export type { SandboxRequest } from './http-util.js';
 export { authenticate, installTimeline } from './timeline.js';
-export { clientFromRequest, secretEquals, installOAuth2App } from './oauth2-app.js';
+export { clientFromRequest, secretEquals, installOAuth2App, appTokenBindings } from './oauth2-app.js';
 export {
   verifyClientAssertion,
   jwtClientRegistrations,
@@ -76,3 +76,9 @@ export { installMastodonInstance, mastodonRecords, MASTODON_SANDBOX_MODULES, MAS
 export type { MastodonApp, MastodonRecords } from './mastodon-instance.js';
 export { OOB_REDIRECT_URI, redirectUriProblem, checkRedirectUris } from './client-metadata.js';
 export type { MetadataRefusal } from './client-metadata.js';
+export { installDPoPAndPar } from './dpop-par-module.js';
+export { dpopData, currentNonce, checkProof, DPOP_SIGNING_ALGS, DPOP_IAT_WINDOW_SECONDS, DPOP_NONCE_TTL_MS } from './dpop.js';
+export type { DPoPData, ProofRefusal } from './dpop.js';
+export { dpopAuthenticator, tokenEndpointProof } from './dpop-binding.js';
+export { parData, pushAuthorizationRequest, authorizeWithPar, REQUEST_URI_PREFIX, PAR_TTL_SECONDS } from './par.js';
+export type { ParData } from './par.js';

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { TWITTER_ERRORS, parseBasicAuth, sendJson, sendTwitterError, type SandboxRequest } from './http-util.js';
+import { tokenEndpointProof } from './dpop-binding.js';
 import { addRoute, randomToken, type SandboxApp, type SandboxState } from './state.js';
 
 /**
@@ -74,7 +75,7 @@ export function clientCredentialsGrant(req: SandboxRequest, res: ServerResponse,
     sendTwitterError(res, TWITTER_ERRORS.unableToVerify);
     return;
   }
-  issueAppToken(res, state, app.clientId);
+  issueAppToken(req, res, state, app.clientId);
 }
 
 /**
@@ -95,24 +96,44 @@ function assertionClientCredentials(req: SandboxRequest, res: ServerResponse, st
     sendJson(res, 400, { error: 'unauthorized_client', error_description: 'this client may not use the client credentials grant' });
     return;
   }
-  issueAppToken(res, state, client.clientId);
+  issueAppToken(req, res, state, client.clientId);
 }
 
-function issueAppToken(res: ServerResponse, state: SandboxState, clientId: string): void {
-  // Like Twitter: the app's live token again, until it is invalidated (or, here, expires).
-  let token = [...state.appTokens].find(([candidate, id]) => id === clientId && appTokenValid(state, candidate) !== undefined)?.[0];
+function issueAppToken(req: SandboxRequest, res: ServerResponse, state: SandboxState, clientId: string): void {
+  // DPoP (RFC 9449): a proof binds the token to its key (checked when the DPoP module is installed).
+  const jkt = tokenEndpointProof(req, res, state);
+  if (jkt === undefined) return;
+  const bindings = appTokenBindings(state);
+  // Like Twitter: the app's live token again, until it is invalidated (or, here, expires), when it
+  // is bound the same way (to the same key, or to none).
+  let token = [...state.appTokens].find(
+    ([candidate, id]) => id === clientId && appTokenValid(state, candidate) !== undefined && bindings.get(candidate) === (jkt ?? undefined),
+  )?.[0];
   if (!token) {
     token = randomToken(40, 'AAAAAAAAAAAAAAAAAAAAA');
     state.appTokens.set(token, clientId);
+    if (jkt) bindings.set(token, jkt);
     if (state.appTokenTtlSeconds !== undefined) {
       const expiresAt = state.now() + state.appTokenTtlSeconds * 1000;
       (state.extensions.appTokenExpiry as Map<string, number>).set(token, expiresAt);
     }
   }
-  const body: Record<string, unknown> = { token_type: 'bearer', access_token: token };
+  const body: Record<string, unknown> = { token_type: jkt ? 'DPoP' : 'bearer', access_token: token };
   const expiry = (state.extensions.appTokenExpiry as Map<string, number>).get(token);
   if (expiry !== undefined) body.expires_in = Math.max(0, Math.floor((expiry - state.now()) / 1000));
   sendJson(res, 200, body);
+}
+
+/**
+ * The DPoP key thumbprints app-only tokens are bound to (RFC 9449 6.1 `cnf.jkt`), by token.
+ *
+ * @example
+ * ```ts
+ * appTokenBindings(sandbox.state).get(token); // the jkt, or undefined for a bearer token
+ * ```
+ */
+export function appTokenBindings(state: SandboxState): Map<string, string> {
+  return ((state.extensions.appTokenJkt as Map<string, string> | undefined) ??= new Map<string, string>());
 }
 
 /**

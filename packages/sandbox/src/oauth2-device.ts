@@ -1,3 +1,4 @@
+import { tokenEndpointProof } from './dpop-binding.js';
 import type { ServerResponse } from 'node:http';
 import { sendHtml, sendJson, type SandboxRequest } from './http-util.js';
 import { secretEquals } from './oauth2-app.js';
@@ -87,6 +88,9 @@ export function deviceCodeGrant(req: SandboxRequest, res: ServerResponse, state:
   const opened = openClientRequest(req, res, state, { grantType: DEVICE_CODE_GRANT_TYPE, required: 'device_code' });
   if (!opened) return;
   const { client, required: deviceCode } = opened;
+  // Before the poll counts: a use_dpop_nonce retry must not be taken for polling too fast.
+  const jkt = tokenEndpointProof(req, res, state);
+  if (jkt === undefined) return;
   const store = oauth2Data(state);
   const record = store.deviceCodes.get(deviceCode);
   if (!record || record.clientId !== client.clientId) return void reject(state, res, 400, 'invalid_grant', 'the device code is invalid');
@@ -112,7 +116,7 @@ export function deviceCodeGrant(req: SandboxRequest, res: ServerResponse, state:
     return void reject(state, res, 400, 'authorization_pending', 'the user has not yet approved or denied the request');
   }
   record.status = 'used';
-  const grantId = startGrant(state, client.clientId, record.scopes, record.resources);
+  const grantId = startGrant(state, client.clientId, record.scopes, record.resources, jkt);
   const body = issueTokens(state, grantId, record.scopes, record.resources);
   if (record.scopes.includes('openid'))
     body.id_token = idToken(state, client.clientId, { scopes: record.scopes, nonce: undefined, authTime: record.authTime ?? now });

@@ -192,7 +192,7 @@ export function openClientRequest(
  * sendJson(res, 200, issueTokens(state, grantId, ['tweet.read', 'offline.access']));
  * ```
  */
-export function startGrant(state: SandboxState, clientId: string, scopes: string[], resources: string[]): string {
+export function startGrant(state: SandboxState, clientId: string, scopes: string[], resources: string[], jkt?: string | null): string {
   const grantId = randomToken(16);
   oauth2Data(state).grants.set(grantId, {
     clientId,
@@ -201,6 +201,7 @@ export function startGrant(state: SandboxState, clientId: string, scopes: string
     offline: grantsRefreshTokens(scopes),
     accessTokens: new Set(),
     refreshTokens: new Set(),
+    ...(jkt ? { jkt } : {}),
   });
   return grantId;
 }
@@ -208,7 +209,8 @@ export function startGrant(state: SandboxState, clientId: string, scopes: string
 /**
  * Issues an access token on a grant (into `state.userTokens`, so the timeline accepts it, bound
  * to `audience` when the grant or request named RFC 8707 resources), and a refresh token when the
- * grant is offline. Returns the RFC 6749 5.1 response body.
+ * grant is offline. Returns the RFC 6749 5.1 response body. A grant bound to a DPoP key issues
+ * `token_type: DPoP` tokens bound to it (`cnf.jkt`, RFC 9449 5).
  *
  * @example
  * ```ts
@@ -227,10 +229,16 @@ export function issueTokens(state: SandboxState, grantId: string, scopes: string
     expiresAt: state.now() + ttl * 1000,
     issuedAt: state.now(),
     ...(audience.length ? { audience } : {}),
+    ...(grant.jkt === undefined ? {} : { jkt: grant.jkt }),
   });
   grant.accessTokens.add(accessToken);
   store.accessTokens.set(accessToken, grantId);
-  const body: Record<string, unknown> = { token_type: 'bearer', access_token: accessToken, expires_in: ttl, scope: scopes.join(' ') };
+  const body: Record<string, unknown> = {
+    token_type: grant.jkt === undefined ? 'bearer' : 'DPoP',
+    access_token: accessToken,
+    expires_in: ttl,
+    scope: scopes.join(' '),
+  };
   if (grant.offline) {
     const refreshToken = randomToken(32);
     grant.refreshTokens.add(refreshToken);

@@ -57,6 +57,8 @@ export interface Grant {
   resources: string[];
   /** Whether refresh tokens are issued on this grant (`offline.access` or `offline_access` granted). */
   offline: boolean;
+  /** The DPoP key (thumbprint) the grant's tokens are bound to: every refresh must prove it (RFC 9449 5). */
+  jkt?: string;
   accessTokens: Set<string>;
   refreshTokens: Set<string>;
 }

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { sendJson, type SandboxRequest } from './http-util.js';
 import { secretEquals } from './oauth2-app.js';
 import { issueTokens, openClientRequest, parseScopes, reject, revokeGrant, startGrant } from './oauth2-grants.js';
+import { tokenEndpointProof } from './dpop-binding.js';
 import { idToken } from './oauth2-id-token.js';
 import { oauth2Data } from './oauth2-records.js';
 import { parseResources, tokenAudience } from './oauth2-resources.js';
@@ -38,6 +39,9 @@ export function authorizationCodeGrant(req: SandboxRequest, res: ServerResponse,
   const opened = openClientRequest(req, res, state, { grantType: 'authorization_code', required: 'code' });
   if (!opened) return;
   const { client, form, required: code } = opened;
+  // Before the code is spent: a use_dpop_nonce answer must leave it for the client's retry.
+  const jkt = tokenEndpointProof(req, res, state);
+  if (jkt === undefined) return;
   const store = oauth2Data(state);
   const record = store.codes.get(code);
   if (!record || record.clientId !== client.clientId)
@@ -57,7 +61,7 @@ export function authorizationCodeGrant(req: SandboxRequest, res: ServerResponse,
     return void reject(state, res, 400, 'invalid_grant', 'code_verifier does not match the code_challenge (PKCE)');
   const audience = requestedAudience(req, res, state, record.resources);
   if (!audience) return;
-  const grantId = startGrant(state, client.clientId, record.scopes, record.resources);
+  const grantId = startGrant(state, client.clientId, record.scopes, record.resources, jkt);
   record.grantId = grantId;
   const body = issueTokens(state, grantId, record.scopes, audience);
   if (record.scopes.includes('openid')) body.id_token = idToken(state, client.clientId, record);
@@ -84,6 +88,8 @@ export function refreshTokenGrant(req: SandboxRequest, res: ServerResponse, stat
   if (grantId === undefined || !grant || grant.clientId !== client.clientId) {
     return void reject(state, res, 400, 'invalid_grant', 'the refresh token is invalid, revoked or was already used');
   }
+  // A refresh token bound to a DPoP key is used only with a proof by that key (RFC 9449 5).
+  if (tokenEndpointProof(req, res, state, grant.jkt) === undefined) return;
   let scopes = grant.scopes;
   if (form.get('scope') !== null) {
     const requested = parseScopes(form.get('scope'));
@@ -157,7 +163,12 @@ export function introspect(req: SandboxRequest, res: ServerResponse, state: Sand
     iss: state.baseUrl,
   };
   if (access) {
-    Object.assign(body, { token_type: 'bearer', scope: access.scopes.join(' '), exp: Math.floor(access.expiresAt / 1000) });
+    Object.assign(body, {
+      token_type: access.jkt === undefined ? 'bearer' : 'DPoP',
+      scope: access.scopes.join(' '),
+      exp: Math.floor(access.expiresAt / 1000),
+    });
+    if (access.jkt !== undefined) body.cnf = { jkt: access.jkt };
     if (access.issuedAt !== undefined) body.iat = Math.floor(access.issuedAt / 1000);
     if (access.audience) body.aud = access.audience.length === 1 ? access.audience[0] : access.audience;
   } else {

@@ -7,6 +7,8 @@ import { ASSERTION_ALGORITHMS, TOKEN_ENDPOINT_AUTH_METHODS } from './client-asse
 import { signingKey } from './oauth2-id-token.js';
 import { oauth2Data } from './oauth2-records.js';
 import { JWT_BEARER_GRANT_TYPE, TOKEN_EXCHANGE_GRANT_TYPE } from './oauth2-workload.js';
+import { DPOP_SIGNING_ALGS } from './dpop.js';
+import { parData } from './par.js';
 import { authorizationCodeGrant, introspect, refreshTokenGrant, revoke } from './oauth2-token.js';
 import { addRoute, type SandboxState } from './state.js';
 
@@ -57,6 +59,13 @@ export function oauth2Metadata(state: SandboxState): Record<string, unknown> {
     authorization_response_iss_parameter_supported: true,
     // RFC 7591, only where its module is installed (oauth2-registration.ts).
     ...(state.extensions.clientRegistration ? { registration_endpoint: at('/oauth2/register') } : {}),
+    ...(state.routes.has('POST /oauth2/par')
+      ? {
+          pushed_authorization_request_endpoint: at('/oauth2/par'),
+          require_pushed_authorization_requests: parData(state).required,
+          dpop_signing_alg_values_supported: DPOP_SIGNING_ALGS,
+        }
+      : {}),
   };
 }
 

@@ -21,6 +21,7 @@ import { installApiPractice } from './api-practice.js';
 import { installOAuth2User } from './oauth2-user.js';
 import { installClientRegistration } from './oauth2-registration.js';
 import { installWorkloadGrants } from './oauth2-workload.js';
+import { installDPoPAndPar } from './dpop-par-module.js';
 import { sandboxEndpoints, type SandboxEndpoints } from './endpoints.js';
 
 export { sandboxEndpoints, type SandboxEndpoints } from './endpoints.js';
@@ -90,7 +91,7 @@ export interface Sandbox {
 
 /**
  * The modules of a default sandbox: app-only tokens, the timelines, the OAuth 2 user grants
- * (authorization code, device code), the workload grants (token exchange, JWT bearer) and OAuth 1.0a. Frozen: pass `modules` to change the set.
+ * (authorization code, device code), the workload grants (token exchange, JWT bearer), DPoP and PAR, and OAuth 1.0a. Frozen: pass `modules` to change the set.
  *
  * @example
  * ```ts
@@ -105,6 +106,7 @@ export const DEFAULT_SANDBOX_MODULES: readonly SandboxModule[] = Object.freeze([
   installOAuth2User,
   installClientRegistration,
   installWorkloadGrants,
+  installDPoPAndPar,
   installOAuth1,
 ]);
 
@@ -175,6 +177,7 @@ async function handle(state: SandboxState, raw: IncomingMessage, res: ServerResp
   // endpoints' authentication (clientFromRequest) is not.
   const assertion = await verifyClientAssertion(state, req);
   if (assertion) req.clientAssertion = assertion;
+  for (const hook of state.requestHooks ?? []) await hook(req, res, state);
   const handler = state.routes.get(`${req.method} ${req.url.pathname}`);
   if (handler) {
     await handler(req, res, state, raw);

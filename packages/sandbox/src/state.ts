@@ -115,6 +115,8 @@ export interface UserToken {
   expiresAt: number;
   issuedAt?: number;
   audience?: string[];
+  /** RFC 9449 6.1 `cnf.jkt`: the thumbprint of the DPoP key the token is bound to (absent: a bearer token). */
+  jkt?: string;
 }
 
 /** The sandbox's whole memory: registrations, issued tokens, counters. */
@@ -141,6 +143,8 @@ export interface SandboxState {
   stats: SandboxStats;
   authenticators: Authenticator[];
   routes: Map<string, Handler>;
+  /** Run before routing, in order (e.g. the async DPoP signature check). */
+  requestHooks?: Array<(req: SandboxRequest, res: ServerResponse, state: SandboxState) => Promise<void>>;
   /** Extension data of the OAuth 1.0a and authorization code modules. */
   extensions: Record<string, unknown>;
 }

@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Tweet } from './fixtures.js';
 import { TWITTER_ERRORS, sendJson, sendTwitterError, type SandboxRequest } from './http-util.js';
-import { appTokenValid } from './oauth2-app.js';
+import { sendResourceDPoPError } from './dpop.js';
+import { appTokenBindings, appTokenValid } from './oauth2-app.js';
 import { audienceCovers } from './oauth2-resources.js';
 import { takeRateLimit, USER_TIMELINE_LIMITS } from './rate-limits.js';
 import { sendTwitterJson } from './twitter-json.js';
@@ -13,9 +14,28 @@ export const bearerAuthenticator: Authenticator = (req, state) => {
   if (!match?.[1]) return undefined;
   const token = match[1];
   const appClient = appTokenValid(state, token);
+  if (appClient !== undefined && appTokenBindings(state).has(token))
+    return {
+      ok: false,
+      send: (res) =>
+        sendResourceDPoPError(res, {
+          error: 'invalid_token',
+          description: 'the access token is DPoP-bound: present it with the DPoP scheme and a proof',
+        }),
+    };
   if (appClient !== undefined) return { ok: true, principal: { kind: 'app', clientId: appClient } };
   const user = state.userTokens.get(token);
   // RFC 8707: a token bound to resources works only under them.
+  // RFC 9449 7.2: a DPoP-bound token is no bearer token; presented as one, it is refused.
+  if (user?.jkt !== undefined)
+    return {
+      ok: false,
+      send: (res) =>
+        sendResourceDPoPError(res, {
+          error: 'invalid_token',
+          description: 'the access token is DPoP-bound: present it with the DPoP scheme and a proof',
+        }),
+    };
   if (user && user.expiresAt > state.now() && audienceCovers(user.audience, new URL(req.url.pathname, state.baseUrl).href)) {
     return { ok: true, principal: { kind: 'user', clientId: user.clientId, screenName: user.screenName, scopes: user.scopes } };
   }

@@ -33,7 +33,9 @@ export function retryMessage(event: RetryEvent, host: string): string {
     server_error: `${host} answered HTTP ${event.status}`,
     network_error: `connection to ${host} failed`,
     unauthorized: `${host} rejected the token`,
+    dpop_nonce: `${host} asked for a DPoP nonce`,
   }[event.reason];
+  if (event.reason === 'dpop_nonce') return `${why}; sending a new proof`;
   return event.reason === 'unauthorized'
     ? `${why}; getting a fresh one`
     : `${why}; retrying in ${Math.ceil(event.delayMs / 100) / 10} s (attempt ${event.attempt + 1})`;

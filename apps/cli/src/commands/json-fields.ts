@@ -58,6 +58,8 @@ export interface CredentialFields {
   scopes: string[];
   /** The account the provider named, when the strategy can tell (display only). */
   user: string | null;
+  /** The token is DPoP-bound (RFC 9449): it works only with proofs by the key stored with it. */
+  dpopBound: boolean;
 }
 
 /**
@@ -66,7 +68,7 @@ export interface CredentialFields {
  *
  * @example
  * ```ts
- * credentialFields({ type: 'bearer', accessToken: 'x', scope: ['read'] }); // { loggedIn: true, tokenType: 'bearer', expiresAt: null, refreshable: false, scopes: ['read'], user: null }
+ * credentialFields({ type: 'bearer', accessToken: 'x', scope: ['read'] }); // { loggedIn: true, tokenType: 'bearer', expiresAt: null, refreshable: false, scopes: ['read'], user: null, dpopBound: false }
  * credentialFields(undefined); // { loggedIn: false, tokenType: null, ... scopes: [], user: null }
  * ```
  */
@@ -74,10 +76,11 @@ export function credentialFields(
   credentials: Credentials | undefined,
   user?: (credentials: Credentials) => string | undefined,
 ): CredentialFields {
-  if (!credentials) return { loggedIn: false, tokenType: null, expiresAt: null, refreshable: false, scopes: [], user: null };
+  if (!credentials)
+    return { loggedIn: false, tokenType: null, expiresAt: null, refreshable: false, scopes: [], user: null, dpopBound: false };
   const named = user?.(credentials) ?? null;
   if (credentials.type === 'oauth1')
-    return { loggedIn: true, tokenType: 'oauth1', expiresAt: null, refreshable: false, scopes: [], user: named };
+    return { loggedIn: true, tokenType: 'oauth1', expiresAt: null, refreshable: false, scopes: [], user: named, dpopBound: false };
   return {
     loggedIn: true,
     tokenType: 'bearer',
@@ -85,6 +88,7 @@ export function credentialFields(
     refreshable: credentials.refreshToken !== undefined,
     scopes: credentials.scope ?? [],
     user: named,
+    dpopBound: credentials.tokenType === 'DPoP',
   };
 }
 

@@ -65,6 +65,7 @@ function detailOf(row: StatusRow): string {
     row.expiresAt ? `${row.usable || Date.parse(row.expiresAt) > Date.now() ? 'expires' : 'expired'} ${row.expiresAt}` : 'no expiry',
   );
   if (!row.usable) parts.push('log in again');
+  if (row.dpopBound) parts.push('DPoP-bound');
   if (row.scopes?.length) parts.push(`scopes ${sanitizeForTerminal(row.scopes.join(' '))}`);
   if (app) parts.push(app);
   return parts.join(', ');

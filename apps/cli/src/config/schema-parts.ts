@@ -180,6 +180,8 @@ export function schemaParts(v: Valibot) {
     scopes,
     /** The server's refresh tokens are single-use (X, GitLab): a spent one is never kept (@tokensmith/oauth2). */
     singleUseRefreshTokens: v.optional(v.boolean('must be true or false')),
+    // RFC 9449: sender-constrained tokens, the key kept in the token store with them.
+    dpop: v.optional(v.boolean('must be true or false')),
   };
   /**
    * Where a workload grant's token comes from (token-exchange's subject and actor tokens,
@@ -216,6 +218,7 @@ export interface OAuth2ClientConfig {
   authorizationParams?: Record<string, string> | undefined;
   scopes: string[];
   singleUseRefreshTokens?: boolean | undefined;
+  dpop?: boolean | undefined;
 }
 
 /**

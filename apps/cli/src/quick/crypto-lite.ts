@@ -150,3 +150,17 @@ export const randomBytes = ((...args: unknown[]) =>
 /** node:crypto's, loaded on first use. */
 export const randomInt = ((...args: unknown[]) =>
   (realCrypto().randomInt as (...a: unknown[]) => unknown)(...args)) as typeof import('node:crypto').randomInt;
+
+// DPoP's proofs and keys (core's dpop.ts): the quick paths never sign, but core's module graph names them.
+
+/** node:crypto's, loaded on first use. */
+export const createPrivateKey = ((...args: unknown[]) =>
+  (realCrypto().createPrivateKey as (...a: unknown[]) => unknown)(...args)) as typeof import('node:crypto').createPrivateKey;
+
+/** node:crypto's, loaded on first use. */
+export const generateKeyPair = ((...args: unknown[]) =>
+  (realCrypto().generateKeyPair as (...a: unknown[]) => unknown)(...args)) as typeof import('node:crypto').generateKeyPair;
+
+/** node:crypto's, loaded on first use. */
+export const sign = ((...args: unknown[]) =>
+  (realCrypto().sign as (...a: unknown[]) => unknown)(...args)) as typeof import('node:crypto').sign;

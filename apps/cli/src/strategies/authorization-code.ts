@@ -31,6 +31,8 @@ function schema(v: Valibot) {
           `must be a URL (http://127.0.0.1[:port]/path for the loopback listener, or https://), or ${OOB_REDIRECT_URI} to paste the code`,
         ),
       ),
+      // RFC 9126: push the authorization request first (automatic when the server requires it).
+      par: v.optional(v.boolean('must be true or false')),
       ...commonSettings,
     }),
     v.check((p) => issuerOrBothUrls.holds(p, p.authorizationUrl), issuerOrBothUrls.message('authorizationUrl')),
@@ -96,6 +98,8 @@ providers:
     # privateKey: ~/.config/tokensmith/mastodon.pem   # private_key_jwt: a 0600 PEM/JWK file, or \${KEY_PEM}
     scopes: [read]
     # authorizationParams: { prompt: consent }  # extra authorize parameters: prompt, audience, resource, login_hint
+    # dpop: true                               # DPoP-bound tokens (RFC 9449); the key is stored with them
+    # par: true                                # pushed authorization requests (RFC 9126)
     redirectUri: http://127.0.0.1:8765/callback
     timeline:
       url: https://mastodon.example
@@ -124,6 +128,7 @@ providers:
       ...oauth2ClientOptions(config, store, context),
       ...(config.authorizationUrl === undefined ? {} : { authorizationUrl: config.authorizationUrl }),
       ...(config.redirectUri === undefined ? {} : { redirectUri: config.redirectUri }),
+      ...(config.par === undefined ? {} : { par: config.par }),
       // This CLI prints the URL and the browser's fate itself (once); the rest is progress.
       onProgress: (message: string, event: { type: string }) => {
         if (!['open-browser', 'browser-failed', 'prompt'].includes(event.type)) person.progress.start(message);

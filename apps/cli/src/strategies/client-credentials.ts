@@ -30,6 +30,8 @@ function schema(v: Valibot) {
       ),
       /** Where `logout` invalidates the token (Twitter's `POST oauth2/invalidate_token`). */
       invalidateUrl: v.optional(url),
+      // RFC 9449: a DPoP-bound app token, its key kept in the token store with it.
+      dpop: v.optional(v.boolean('must be true or false')),
       ...commonSettings,
     }),
     v.check((p) => p.tokenUrl !== undefined || p.issuer !== undefined, 'needs tokenUrl, or issuer (its token endpoint is discovered)'),
@@ -117,6 +119,7 @@ providers:
       ...(config.scope === undefined ? {} : { scope: config.scope }),
       ...(authMethod === undefined ? {} : { authMethod }),
       ...(config.invalidateUrl === undefined ? {} : { invalidateUrl: config.invalidateUrl }),
+      ...(config.dpop === undefined ? {} : { dpop: config.dpop }),
       ...shared,
       // Logout reports an invalidation that failed here (tokens are forgotten locally anyway).
       onProgress: (message: string) => person.progress.start(message),

@@ -67,6 +67,7 @@ export function oauth2ClientOptions(
     ...clientAssertionOptions(config, `providers.${context.person.providerName}.privateKey`),
     ...(config.authorizationParams === undefined ? {} : { authorizationParams: config.authorizationParams }),
     ...(config.singleUseRefreshTokens === undefined ? {} : { singleUseRefreshTokens: config.singleUseRefreshTokens }),
+    ...(config.dpop === undefined ? {} : { dpop: config.dpop }),
     ...context.shared,
   };
 }
