@@ -2,6 +2,7 @@
 // entry never costs the others).
 import { isCredentials, type Credentials } from '@tokensmith/core/kit';
 import { TokenFileError } from './token-file-error.js';
+import { findTokenEntry } from './token-lookup.js';
 
 /** How a message about a bad token file tells the user to get out of it. */
 export const RESET_HINT = 'to reset it, delete the file or log out';
@@ -102,12 +103,35 @@ export function parseTokenFile(path: string, text: string, warn: (message: strin
       continue;
     }
     contents.unreadable.set(key, value);
-    warn(
-      `token file ${path} has an unreadable entry (key ${JSON.stringify(key.slice(0, 200))}); it counts as logged out, ` +
-        'and the next login of that provider replaces it; the other providers are unaffected',
-    );
+    warn(unreadableEntryWarning(path, key));
   }
   return contents;
+}
+
+/** The warning for an entry that is not usable credentials (it names the key, never the entry). */
+function unreadableEntryWarning(path: string, key: string): string {
+  return (
+    `token file ${path} has an unreadable entry (key ${JSON.stringify(key.slice(0, 200))}); it counts as logged out, ` +
+    'and the next login of that provider replaces it; the other providers are unaffected'
+  );
+}
+
+/**
+ * The usable credentials stored under `key` in the text of the token file at `path`, judged as
+ * {@link parseTokenFile} judges them: found by token-lookup.ts without parsing the whole file when
+ * it can be sure (then only this key's entry is judged, and warned about), else from the whole parse.
+ *
+ * @example
+ * ```ts
+ * const credentials = tokenEntry('/home/me/.config/tokensmith/tokens.json', text, key, console.warn);
+ * ```
+ */
+export function tokenEntry(path: string, text: string, key: string, warn: (message: string) => void): Credentials | undefined {
+  const found = findTokenEntry(text, key);
+  if (!found) return parseTokenFile(path, text, warn).tokens.get(key);
+  if (isCredentials(found.value)) return found.value;
+  warn(unreadableEntryWarning(path, key));
+  return undefined;
 }
 
 /** The text of the token file that holds `contents`: unreadable entries kept as they were, usable ones over them. */
