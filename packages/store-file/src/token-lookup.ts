@@ -104,7 +104,8 @@ function occursOnce(text: string, needle: string, first: number): boolean {
 export function findTokenEntry(text: string, key: string): { value: object } | undefined {
   const start = VERSION_1_START.exec(text);
   if (!start || text.includes('\\u') || text.includes('\\/')) return undefined;
-  if (!occursOnce(text, '"version"', text.indexOf('"version"')) || !occursOnce(text, '"tokens"', text.indexOf('"tokens"'))) return undefined;
+  if (!occursOnce(text, '"version"', text.indexOf('"version"')) || !occursOnce(text, '"tokens"', text.indexOf('"tokens"')))
+    return undefined;
   const needle = JSON.stringify(key);
   const at = text.indexOf(needle);
   if (!occursOnce(text, needle, at) || isEscaped(text, at)) return undefined;

@@ -9,12 +9,16 @@ import { parseSimpleYaml } from './yaml-fast-path.js';
 // - a character or a line outside the fast path's plain subset (config/yaml-fast-path.ts): a flow
 //   mapping, an anchor or alias, a tag, a block scalar or sequence, a quoted or odd key, a quote
 //   or bracket left open at the end of its line, `: ` inside a plain value;
-// - a `providers` key that is not once at the top level with a nested mapping under it, a provider
-//   line indented less than the first provider's, a provider in use named on more than one line;
+// - a `providers` key that is not once at the top level with a nested mapping under it (indented by
+//   two or more), a provider line indented less than the first provider's, a provider in use named
+//   on more than one line;
 // - a slice the fast path itself declines.
-// What it cannot see, by design: a YAML error inside another provider's block that the line rules
-// above let through (a duplicate key or an odd indent there); the whole parse reports it, this does
-// not. test/yaml-provider-slice.test.ts holds the slice to the yaml package on hostile texts.
+// - in the other providers' blocks: a key line off the indent grid of the first provider (one space
+//   too many or too few), or deeper than a `key: value` line before it.
+// What it cannot see, by design: a YAML error inside another provider's block that those rules let
+// through (a duplicate key, a duplicate provider name, a dedent to a column on the grid that no
+// enclosing mapping uses); the whole parse reports it, this does not (reading every line of the
+// other providers is the cost it avoids). test/yaml-provider-slice.test.ts holds the slice to the yaml package on hostile texts.
 
 /**
  * A line the slice can reason about: blank, a comment, or `key:` followed by nothing, a comment, a
@@ -30,6 +34,25 @@ const UNUSUAL_LINE = (() => {
 })();
 /** Any character outside printable ASCII, space and newline (as the fast path). */
 const NOT_COVERED = /[^\n\x20-\x7E]/;
+
+/**
+ * A key line indented off the grid the first provider sets (a multiple of its indent): the usual
+ * typo of one space too many or too few, which the whole parse reports (items of one mapping at
+ * different columns). Comments and blank lines may sit anywhere.
+ */
+const offGrid = (indent: number) => new RegExp(String.raw`^(?!(?: {${indent}})*[^ \n]| *#| *$)`, 'gm');
+/**
+ * A key line deeper than a `key: value` line before it (blank and comment lines between): the whole
+ * parse reports it (a nested mapping in a compact mapping, or items at different columns).
+ */
+const DEEPER_AFTER_VALUE = /^( *)[A-Za-z][A-Za-z0-9_-]*: *[^ #\n][^\n]*\n(?: *(?:#[^\n]*)?\n)*\1 +[^ \n#]/gm;
+
+/** Whether `pattern` (global) matches somewhere between `start` and `end`. */
+function found(pattern: RegExp, text: string, start: number, end: number): boolean {
+  pattern.lastIndex = start;
+  const match = pattern.exec(text);
+  return match !== null && match.index < end;
+}
 
 /** The offset just past the end of the line at `at` (its newline included), or the text's length. */
 function nextLine(text: string, at: number): number {
@@ -90,10 +113,12 @@ export function sliceToProviders(text: string, inUse: readonly string[]): string
   const contentLine = /^( *)[^ \n#]/gm;
   contentLine.lastIndex = blockStart;
   const indent = contentLine.exec(text)?.[1]!.length ?? 0;
-  if (indent === 0) return undefined; // `providers:` with no mapping under it
+  // None: `providers:` with no mapping under it. One: every column is on its grid (see offGrid).
+  if (indent < 2) return undefined;
   const blockEnd = nextLineIndentedAtMost(text, blockStart, 0);
   // A line indented less than the providers (but not top-level) is a YAML error the whole parse reports.
   if (nextLineIndentedAtMost(text, blockStart, indent - 1) !== blockEnd) return undefined;
+  if (found(offGrid(indent), text, blockStart, blockEnd) || found(DEEPER_AFTER_VALUE, text, blockStart, blockEnd)) return undefined;
   const defaultProvider = defaultProviderOf(text);
   const names = [...new Set(defaultProvider === undefined ? inUse : [...inUse, defaultProvider])];
   const pad = ' '.repeat(indent);
