@@ -3,7 +3,7 @@
 // costs `get` more than everything else it does. The answer must be the whole parse's
 // (`JSON.parse(text).tokens[key]`), so the lookup declines (undefined: parse the whole file) unless
 // it can be sure:
-// - the text begins `{"version": 1, "tokens": {` (any white space) and names `"version"` and
+// - the text begins `{"version": 1, "tokens": {` (any JSON white space) and names `"version"` and
 //   `"tokens"` nowhere else (a later duplicate would win in JSON.parse);
 // - no `\u` or `\/` escape anywhere: every string then has one spelling, so the key's spelling
 //   (JSON.stringify) is the only one that can name it, in this entry or in a duplicate;
@@ -13,12 +13,12 @@
 //   closing quote of another string is never taken for it) that is a member name (a `:` follows)
 //   directly inside `tokens` (the nesting counted on the same walk);
 // - its value is an object, closed where the nesting says, that JSON.parse reads.
-// What it does not check: the rest of the file after that entry being valid JSON (the store writes
-// the file atomically, whole); a file damaged past the entry reads as that entry here, as corrupt
-// in the whole parse. test/token-lookup.test.ts holds it to JSON.parse on hostile texts.
+// What it does not check: that the whole text is valid JSON (it walks brackets and strings, not
+// every token; the store writes the file atomically, whole, so a damaged file is one a person or
+// another program edited); such a file reads as that entry here and as corrupt in the whole parse. test/token-lookup.test.ts holds it to JSON.parse on hostile texts.
 
 /** How every token file this lookup reads begins; the offset after it is inside `tokens`. */
-const VERSION_1_START = /^\s*\{\s*"version"\s*:\s*1\s*,\s*"tokens"\s*:\s*\{/;
+const VERSION_1_START = /^[ \t\n\r]*\{[ \t\n\r]*"version"[ \t\n\r]*:[ \t\n\r]*1[ \t\n\r]*,[ \t\n\r]*"tokens"[ \t\n\r]*:[ \t\n\r]*\{/;
 /** The characters that change the nesting, and the quote that starts a string. */
 const STRUCTURE = /["{}[\]]/g;
 const QUOTE = 0x22;

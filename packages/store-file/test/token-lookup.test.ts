@@ -1,3 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileStore } from '../src/index.js';
 import { findTokenEntry } from '../src/token-lookup.js';
 
 // findTokenEntry must either decline (undefined: the store parses the whole file) or return exactly
@@ -58,6 +62,7 @@ describe('token file lookup without parsing the whole file', () => {
     ['no such key', file({ 'other#': entry('a') })],
     ['a blank file', '   \n'],
     ['an empty tokens object', file({})],
+    ['a space JSON does not allow before the object', `\u00a0${file({ [KEY]: entry('a') })}`],
   ])('declines or agrees with JSON.parse: %s', (_name, text) => {
     agreesWithParse(text, KEY);
   });
@@ -120,6 +125,32 @@ describe('token file lookup without parsing the whole file', () => {
     }
     // The lookup must answer for most unedited entries, or this test proves nothing.
     expect(found).toBeGreaterThan(3_000);
+  });
+});
+
+describe('FileStore.get with the lookup', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tokensmith-lookup-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers as the whole parse: 1,000 entries, a duplicate (the last wins), an unreadable entry (absent, warned once)', async () => {
+    const path = join(dir, 'tokens.json');
+    const warnings: string[] = [];
+    const store = new FileStore({ path, onWarning: (message) => warnings.push(message) });
+    const tokens = Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [`${KEY}-${i}`, entry(`token-${i}`)]));
+    await writeFile(path, `${file({ ...tokens, 'bad#': { type: 'bearer', expiresAt: null } }, 2)}\n`, { mode: 0o600 });
+    for (const i of [0, 500, 999]) expect(await store.get(`${KEY}-${i}`)).toEqual(entry(`token-${i}`));
+    expect(warnings).toEqual([]); // the other entries, the unreadable one among them, are not judged
+    expect(await store.get('bad#')).toBeUndefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('has an unreadable entry (key "bad#")');
+    const duplicated = `{"version":1,"tokens":{"${KEY}":${JSON.stringify(entry('first'))},"${KEY}":${JSON.stringify(entry('last'))}}}`;
+    await writeFile(path, duplicated, { mode: 0o600 });
+    expect(await store.get(KEY)).toEqual(entry('last'));
   });
 });
 

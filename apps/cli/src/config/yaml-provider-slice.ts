@@ -12,13 +12,14 @@ import { parseSimpleYaml } from './yaml-fast-path.js';
 // - a `providers` key that is not once at the top level with a nested mapping under it (indented by
 //   two or more), a provider line indented less than the first provider's, a provider in use named
 //   on more than one line;
-// - a slice the fast path itself declines.
 // - in the other providers' blocks: a key line off the indent grid of the first provider (one space
-//   too many or too few), or deeper than a `key: value` line before it.
+//   too many or too few), or deeper than a `key: value` line before it;
+// - a slice the fast path itself declines (the caller then parses the whole text).
 // What it cannot see, by design: a YAML error inside another provider's block that those rules let
 // through (a duplicate key, a duplicate provider name, a dedent to a column on the grid that no
 // enclosing mapping uses); the whole parse reports it, this does not (reading every line of the
-// other providers is the cost it avoids). test/yaml-provider-slice.test.ts holds the slice to the yaml package on hostile texts.
+// other providers is the cost it avoids). test/yaml-provider-slice.test.ts holds the slice to the
+// yaml package on hostile and mutated texts, and names those limits.
 
 /**
  * A line the slice can reason about: blank, a comment, or `key:` followed by nothing, a comment, a
@@ -129,8 +130,8 @@ export function sliceToProviders(text: string, inUse: readonly string[]): string
     if (starts.length > 1) return undefined;
     if (starts.length === 0) continue; // not a provider of this file: the slice says so as the whole parse would
     const start = starts[0]!;
-    // A line naming the key must end there (`a:` or `a: # note`), not be `a:b` or a longer key `a:` cannot be.
-    if (!/^:(?: *(?:#.*)?)?$/m.test(text.slice(start + indent + name.length, nextLine(text, start)).replace(/\n$/, ''))) return undefined;
+    // The provider's line holds nothing after its colon but spaces or a comment: a mapping follows.
+    if (!/^:(?: *| +#.*)$/.test(text.slice(start + indent + name.length, nextLine(text, start)).replace(/\n$/, ''))) return undefined;
     blocks.push(text.slice(start, nextLineIndentedAtMost(text, nextLine(text, start), indent)));
   }
   if (blocks.length === 0) return undefined; // nothing in use here: the whole parse says what is missing
