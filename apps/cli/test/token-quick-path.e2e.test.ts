@@ -194,6 +194,7 @@ describe('token with many providers: only the provider in use is walked (issue 2
 });
 
 describe('token with many providers: the quick path reads the provider in use alone (issue 27, the 1,000 vs 1 row)', () => {
+  // 40 providers and 40 stored tokens: past the 4 KB below which both files are parsed whole.
   const many = (count: number) =>
     Array.from(
       { length: count },
@@ -218,8 +219,8 @@ describe('token with many providers: the quick path reads the provider in use al
     const { dir, config } = await seededDir();
     crowdTokenFile(dir, 40);
     for (const text of [
-      `${CONFIG}${many(20)}`,
-      `${CONFIG.replace('providers:\n', `providers:\n${many(20)}`)}`,
+      `${CONFIG}${many(40)}`,
+      `${CONFIG.replace('providers:\n', `providers:\n${many(40)}`)}`,
       `defaultProvider: api\n${CONFIG}${many(40)}`,
     ]) {
       writeFileSync(config, text);
@@ -241,13 +242,13 @@ describe('token with many providers: the quick path reads the provider in use al
     )[0]!;
     // The stored key inside another entry's value and as a nested member name: the lookup declines.
     // (Usable credentials with extra fields: an unreadable entry draws the store's warning, which only the quick path prints.)
-    crowdTokenFile(dir, 5, {
+    crowdTokenFile(dir, 40, {
       'note#': { type: 'bearer', accessToken: 'other', copy: key, nested: { [key]: { type: 'bearer', accessToken: 'not-this-one' } } },
     });
     for (const text of [
-      `${CONFIG}${many(5)}  anchored:\n    clientId: &id shared\n`, // an anchor: the whole file is parsed
-      `${CONFIG}${many(5)}  typo:\n     clientId: one-space-too-many\n`, // an indentation typo elsewhere: the same error
-      `${CONFIG}${many(5)}`,
+      `${CONFIG}${many(40)}  anchored:\n    clientId: &id shared\n`, // an anchor: the whole file is parsed
+      `${CONFIG}${many(40)}  typo:\n     clientId: one-space-too-many\n`, // an indentation typo elsewhere: the same error
+      `${CONFIG}${many(40)}`,
     ]) {
       writeFileSync(config, text);
       await expectSameAsFullCli(['-c', config, 'token', 'api'], dir);

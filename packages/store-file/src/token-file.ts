@@ -108,6 +108,9 @@ export function parseTokenFile(path: string, text: string, warn: (message: strin
   return contents;
 }
 
+/** Below this size {@link tokenEntry} parses the whole file. */
+const LOOKUP_FROM_CHARS = 4096;
+
 /** The warning for an entry that is not usable credentials (it names the key, never the entry). */
 function unreadableEntryWarning(path: string, key: string): string {
   return (
@@ -118,16 +121,19 @@ function unreadableEntryWarning(path: string, key: string): string {
 
 /**
  * The usable credentials stored under `key` in the text of the token file at `path`, judged as
- * {@link parseTokenFile} judges them: found by token-lookup.ts without parsing the whole file when
- * it can be sure (then only this key's entry is judged, and warned about), else from the whole parse.
+ * {@link parseTokenFile} judges them: in a file of 4 KB or more, found by token-lookup.ts without
+ * parsing the whole file when it can be sure (then only this key's entry is judged, and warned
+ * about), else from the whole parse.
  *
  * @example
  * ```ts
- * const credentials = tokenEntry('/home/me/.config/tokensmith/tokens.json', text, key, console.warn);
+ * const text = '{"version":1,"tokens":{"a#b#":{"type":"bearer","accessToken":"abc"}}}';
+ * tokenEntry('/home/me/.config/tokensmith/tokens.json', text, 'a#b#', console.warn); // { type: 'bearer', accessToken: 'abc' }
  * ```
  */
 export function tokenEntry(path: string, text: string, key: string, warn: (message: string) => void): Credentials | undefined {
-  const found = findTokenEntry(text, key);
+  // A file of a few tokens parses whole faster than the lookup's expressions compile.
+  const found = text.length >= LOOKUP_FROM_CHARS ? findTokenEntry(text, key) : undefined;
   if (!found) return parseTokenFile(path, text, warn).tokens.get(key);
   if (isCredentials(found.value)) return found.value;
   warn(unreadableEntryWarning(path, key));

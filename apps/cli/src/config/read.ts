@@ -137,9 +137,15 @@ function isProvidersMapping(root: unknown): (value: object, depth: number) => bo
   return (value, depth) => depth === 1 && value === providers;
 }
 
+/**
+ * Below this size the whole text is parsed: the fast path reads a config of a few providers in well
+ * under a millisecond, less than compiling and running the slice's expressions costs.
+ */
+const SLICE_FROM_CHARS = 4096;
+
 /** The fast path's parse of the providers in use alone (see {@link ParseOptions.inUse}), or undefined: parse the whole text. */
 function parseInUse(text: string, inUse: readonly string[] | undefined): unknown {
-  const slice = inUse && sliceToProviders(text, inUse);
+  const slice = inUse && text.length >= SLICE_FROM_CHARS && sliceToProviders(text, inUse);
   return slice ? parseSimpleYaml(slice) : undefined;
 }
 
