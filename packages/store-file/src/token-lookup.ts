@@ -12,15 +12,21 @@
 //   from the start of `tokens`, every string skipped whole, so a quote inside a value or the
 //   closing quote of another string is never taken for it) that is a member name (a `:` follows)
 //   directly inside `tokens` (the nesting counted on the same walk);
-// - its value is an object, closed where the nesting says, that JSON.parse reads.
+// - its value is an object, closed where the nesting says, that JSON.parse reads;
+// - the key sits in the first 32 KB (the walk there is cheaper than JSON.parse of the whole file).
 // What it does not check: that the whole text is valid JSON (it walks brackets and strings, not
 // every token; the store writes the file atomically, whole, so a damaged file is one a person or
 // another program edited); such a file reads as that entry here and as corrupt in the whole parse. test/token-lookup.test.ts holds it to JSON.parse on hostile texts.
 
 /** How every token file this lookup reads begins; the offset after it is inside `tokens`. */
 const VERSION_1_START = /^[ \t\n\r]*\{[ \t\n\r]*"version"[ \t\n\r]*:[ \t\n\r]*1[ \t\n\r]*,[ \t\n\r]*"tokens"[ \t\n\r]*:[ \t\n\r]*\{/;
-/** The characters that change the nesting, and the quote that starts a string. */
-const STRUCTURE = /["{}[\]]/g;
+/**
+ * Everything up to the next bracket outside a string: text that is neither a bracket nor a quote,
+ * and whole strings (escapes included). One native match jumps over a whole entry's strings, where
+ * a step per quote would run the walk in JavaScript. It stops at a bracket, at the end, or at a
+ * quote that opens a string never closed.
+ */
+const UP_TO_BRACKET = /(?:[^"{}[\]]+|"(?:[^"\\]|\\[\s\S])*")*/y;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
@@ -38,52 +44,50 @@ function isEscaped(text: string, at: number): boolean {
   return backslashes % 2 === 1;
 }
 
-/** The offset of the quote that closes the string opened at `open`, or -1. */
-function stringEnd(text: string, open: number): number {
-  let close = text.indexOf('"', open + 1);
-  while (close >= 0 && isEscaped(text, close)) close = text.indexOf('"', close + 1);
-  return close;
+/**
+ * Walks `text` from `from` (nesting `depth` there), strings skipped whole, and calls `bracket` with
+ * the nesting after each bracket outside a string; stops when it returns true (with that bracket's
+ * offset) or at the end (the text's length). -1: a string opened and never closed.
+ */
+function walk(text: string, from: number, depth: number, bracket: (depth: number) => boolean): number {
+  const skip = new RegExp(UP_TO_BRACKET.source, 'y');
+  for (let at = from; ; at++) {
+    skip.lastIndex = at;
+    skip.test(text);
+    at = skip.lastIndex;
+    if (at >= text.length) return text.length;
+    const c = text.charCodeAt(at);
+    if (c === QUOTE) return -1;
+    depth += c === 0x7b || c === 0x5b ? 1 : -1;
+    if (bracket(depth)) return at;
+  }
 }
 
 /**
- * Walks the structure from `from` (nesting `depth` there) and returns the nesting at `to`, or
- * undefined when the nesting falls to 0 before it (the enclosing object closed) or a string does
- * not close. Strings are skipped whole, so brackets inside them do not count.
+ * The nesting at the end of `text` when walked from `from` at nesting `depth`, or undefined when
+ * the nesting falls to 0 on the way (the enclosing object closed) or a string is left open (the
+ * end of `text` is inside a string).
  */
-function depthAt(text: string, from: number, depth: number, to: number): number | undefined {
-  const structure = new RegExp(STRUCTURE.source, 'g');
-  structure.lastIndex = from;
-  while (structure.test(text)) {
-    const at = structure.lastIndex - 1;
-    if (at >= to) break;
-    const c = text.charCodeAt(at);
-    if (c === QUOTE) {
-      const close = stringEnd(text, at);
-      if (close < 0 || close >= to) return undefined;
-      structure.lastIndex = close + 1;
-    } else if (c === 0x7b || c === 0x5b) depth++;
-    else if (--depth === 0) return undefined;
-  }
-  return depth;
+function depthAtEnd(text: string, from: number, depth: number): number | undefined {
+  let current = depth;
+  const stop = walk(text, from, depth, (after) => {
+    current = after;
+    return after === 0;
+  });
+  return stop === text.length ? current : undefined;
 }
 
 /** The offset just past the object that opens at `open`, or -1. */
 function objectEnd(text: string, open: number): number {
-  const structure = new RegExp(STRUCTURE.source, 'g');
-  structure.lastIndex = open + 1;
-  let depth = 1;
-  while (structure.test(text)) {
-    const at = structure.lastIndex - 1;
-    const c = text.charCodeAt(at);
-    if (c === QUOTE) {
-      const close = stringEnd(text, at);
-      if (close < 0) return -1;
-      structure.lastIndex = close + 1;
-    } else if (c === 0x7b || c === 0x5b) depth++;
-    else if (--depth === 0) return at + 1;
-  }
-  return -1;
+  const close = walk(text, open + 1, 1, (after) => after === 0);
+  return close >= 0 && close < text.length ? close + 1 : -1;
 }
+
+/**
+ * How far into the file the walk goes: it runs at a few percent of JSON.parse's speed, so past this
+ * (the first ~100 entries of a file the store wrote) parsing the whole file is the cheaper way.
+ */
+const MAX_WALK_CHARS = 32 * 1024;
 
 /** Whether `needle` occurs in `text` once only, at `first`. */
 function occursOnce(text: string, needle: string, first: number): boolean {
@@ -110,7 +114,7 @@ export function findTokenEntry(text: string, key: string): { value: object } | u
   const at = text.indexOf(needle);
   if (!occursOnce(text, needle, at) || isEscaped(text, at)) return undefined;
   // A member name directly inside `tokens`: nesting 1 counted from just inside its brace, then a colon.
-  if (depthAt(text, start[0].length, 1, at) !== 1) return undefined;
+  if (at > MAX_WALK_CHARS || depthAtEnd(text.slice(0, at), start[0].length, 1) !== 1) return undefined;
   const colon = skipSpace(text, at + needle.length);
   if (text[colon] !== ':') return undefined;
   const value = skipSpace(text, colon + 1);

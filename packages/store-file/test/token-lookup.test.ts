@@ -62,6 +62,10 @@ describe('token file lookup without parsing the whole file', () => {
     ['no such key', file({ 'other#': entry('a') })],
     ['a blank file', '   \n'],
     ['an empty tokens object', file({})],
+    [
+      'the key past the first 32 KB (the whole file is parsed)',
+      file({ ...Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`other#${i}`, entry(`t${i}`)])), [KEY]: entry('far') }, 2),
+    ],
     ['a space JSON does not allow before the object', `\u00a0${file({ [KEY]: entry('a') })}`],
   ])('declines or agrees with JSON.parse: %s', (_name, text) => {
     agreesWithParse(text, KEY);
