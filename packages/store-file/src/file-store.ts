@@ -16,7 +16,7 @@ import { fsyncDir, writeTokenFileAtomically } from './atomic-write.js';
 import { defaultTokenFilePath } from './default-path.js';
 import { keyLockPath, withFileLock, type FileLockOptions } from './file-lock.js';
 import { ensureTokenFileDir, readTokenFileText } from './file-safety.js';
-import { emptyContents, parseTokenFile, tokenFileText, type Contents } from './token-file.js';
+import { emptyContents, parseTokenFile, tokenEntry, tokenFileText, type Contents } from './token-file.js';
 import { TokenFileError } from './token-file-error.js';
 
 /**
@@ -122,7 +122,9 @@ export class FileStore implements TokenStore {
    * ```
    */
   async get(key: string): Promise<Credentials | undefined> {
-    return (await this.#read()).tokens.get(key);
+    // One entry of a thousand without parsing the other 999 when the text allows it (token-lookup.ts).
+    const text = await readTokenFileText(this.path, this.#warnOnce);
+    return text === undefined ? undefined : tokenEntry(this.path, text, key, this.#warnOnce);
   }
 
   /**

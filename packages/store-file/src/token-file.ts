@@ -2,6 +2,7 @@
 // entry never costs the others).
 import { isCredentials, type Credentials } from '@tokensmith/core/kit';
 import { TokenFileError } from './token-file-error.js';
+import { findTokenEntry } from './token-lookup.js';
 
 /** How a message about a bad token file tells the user to get out of it. */
 export const RESET_HINT = 'to reset it, delete the file or log out';
@@ -80,8 +81,23 @@ export function notTokenFileError(path: string): TokenFileError {
  * `unreadable`, with a warning through `warn`.
  */
 export function parseTokenFile(path: string, text: string, warn: (message: string) => void): Contents {
+  const tokens = tokensOf(path, text);
+  const contents = emptyContents();
+  for (const [key, value] of Object.entries(tokens ?? {})) {
+    if (isCredentials(value)) {
+      contents.tokens.set(key, value);
+      continue;
+    }
+    contents.unreadable.set(key, value);
+    warn(unreadableEntryWarning(path, key));
+  }
+  return contents;
+}
+
+/** The `tokens` object of a token file's text, or undefined for a blank file; throws as {@link parseTokenFile} does. */
+function tokensOf(path: string, text: string): Record<string, unknown> | undefined {
   // A blank file (e.g. `touch`ed) holds nothing to lose.
-  if (text.trim() === '') return emptyContents();
+  if (text.trim() === '') return undefined;
   if (tokenFileKind(text) === 'foreign') throw notTokenFileError(path);
   const corrupt = (what: string) => new TokenFileError('corrupt', path, `token file ${path} ${what} and was left untouched; ${RESET_HINT}`);
   let json: unknown;
@@ -95,19 +111,45 @@ export function parseTokenFile(path: string, text: string, warn: (message: strin
   if (json.version !== 1) {
     throw corrupt(`has format version ${typeof json.version === 'number' ? json.version : 'unknown'}, which this tokensmith does not read`);
   }
-  const contents = emptyContents();
-  for (const [key, value] of Object.entries(json.tokens)) {
-    if (isCredentials(value)) {
-      contents.tokens.set(key, value);
-      continue;
-    }
-    contents.unreadable.set(key, value);
-    warn(
-      `token file ${path} has an unreadable entry (key ${JSON.stringify(key.slice(0, 200))}); it counts as logged out, ` +
-        'and the next login of that provider replaces it; the other providers are unaffected',
-    );
+  return json.tokens;
+}
+
+/** Below this size {@link tokenEntry} parses the whole file. */
+const LOOKUP_FROM_CHARS = 4096;
+
+/** The warning for an entry that is not usable credentials (it names the key, never the entry). */
+function unreadableEntryWarning(path: string, key: string): string {
+  return (
+    `token file ${path} has an unreadable entry (key ${JSON.stringify(key.slice(0, 200))}); it counts as logged out, ` +
+    'and the next login of that provider replaces it; the other providers are unaffected'
+  );
+}
+
+/**
+ * The usable credentials stored under `key` in the text of the token file at `path`, judged as
+ * {@link parseTokenFile} judges them, but only that key's entry (and only its warning): in a file
+ * of 4 KB or more found by token-lookup.ts without parsing the whole file when it can be sure, else
+ * from the whole parse (which also says what is wrong with a damaged file).
+ *
+ * @example
+ * ```ts
+ * const text = '{"version":1,"tokens":{"a#b#":{"type":"bearer","accessToken":"abc"}}}';
+ * tokenEntry('/home/me/.config/tokensmith/tokens.json', text, 'a#b#', console.warn); // { type: 'bearer', accessToken: 'abc' }
+ * ```
+ */
+export function tokenEntry(path: string, text: string, key: string, warn: (message: string) => void): Credentials | undefined {
+  // A file of a few tokens parses whole faster than the lookup's expressions compile.
+  const found = text.length >= LOOKUP_FROM_CHARS ? findTokenEntry(text, key) : undefined;
+  let value: unknown;
+  if (found) value = found.value;
+  else {
+    const tokens = tokensOf(path, text);
+    if (!tokens || !Object.hasOwn(tokens, key)) return undefined;
+    value = tokens[key];
   }
-  return contents;
+  if (isCredentials(value)) return value;
+  warn(unreadableEntryWarning(path, key));
+  return undefined;
 }
 
 /** The text of the token file that holds `contents`: unreadable entries kept as they were, usable ones over them. */

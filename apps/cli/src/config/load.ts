@@ -263,18 +263,24 @@ export async function parseConfig(
  * Loads and validates the config file (see {@link findConfigFile}), or returns undefined when there is
  * none. The file is read once; a working-directory file that needs trust (see config/trust.ts) is
  * validated with nothing substituted, and its `trust.required` says so: the caller must gate it.
+ * `inUse` (with scope `in-use`): the only providers the caller will look at; the file may then be
+ * parsed without the others, which `entries`, `raw` and `config.providers` then lack (see {@link sliceable}).
  */
 export async function loadConfig(
   explicit: string | undefined,
   cwd: string,
   env: NodeJS.ProcessEnv,
   scope: ValidationScope = 'all',
+  inUse?: readonly string[],
 ): Promise<LoadedConfig | undefined> {
   const found = findConfigFile(explicit, cwd, env);
   if (found === undefined) return undefined;
   const file = readConfigFile(found.path);
   // Each provider is depth-checked where it is walked (validateConfig): all of them for `all` and an untrusted file.
-  const raw = parsedMapping(await parseConfigText(file.text, found.path, { providersOnUse: true }), found.path);
+  const raw = parsedMapping(
+    await parseConfigText(file.text, found.path, { providersOnUse: true, inUse: sliceable(found, scope, inUse) }),
+    found.path,
+  );
   const trust =
     found.origin === 'working-directory' ? checkTrust({ path: found.path, raw, sha256: file.sha256, uid: file.uid }, env) : undefined;
   // Before the trust gate only the variables allowed in any config are substituted: no other variable's
@@ -297,6 +303,20 @@ export async function loadConfig(
       },
     },
   ) as LoadedConfig;
+}
+
+/**
+ * The providers to cut a file down to (config/read.ts, `inUse`), or undefined to parse it whole:
+ * whenever the rest of the file matters. Trust reads every string of a working-directory file, and
+ * the warning about literal secrets in a file others can read counts every provider's.
+ */
+function sliceable(
+  found: { path: string; origin: ConfigOrigin },
+  scope: ValidationScope,
+  inUse: readonly string[] | undefined,
+): readonly string[] | undefined {
+  if (!inUse || scope !== 'in-use' || found.origin === 'working-directory' || isReadableByOthers(found.path)) return undefined;
+  return inUse;
 }
 
 /** Whether a config file holding literal secrets is readable by group or others. */

@@ -3,6 +3,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 import { sanitizeForTerminal } from '../terminal/safety.js';
 import { CliError } from '../cli-error.js';
 import { parseSimpleYaml } from './yaml-fast-path.js';
+import { sliceToProviders } from './yaml-provider-slice.js';
 
 // Reading a config file into a plain value: YAML or JSON by extension, bounded in depth before and
 // after parsing (a config nested deeper than any real one is an attack or a mistake, and the
@@ -121,12 +122,31 @@ export interface ParseOptions {
    * (the top-level settings, the `providers` mapping itself) is checked here, as always.
    */
   providersOnUse?: boolean;
+  /**
+   * The providers a command will use: a YAML file is then parsed cut down to its top-level settings
+   * and those providers' blocks (and `defaultProvider`'s), when it is plainly laid out
+   * (config/yaml-provider-slice.ts); the other providers are then absent from the result. For a
+   * caller that reads nothing of the others (the quick `token` path), never for trust or listings.
+   */
+  inUse?: readonly string[];
 }
 
 /** Whether `value` at `depth` is the `providers` mapping's value of a provider (depth 1 is the providers mapping itself). */
 function isProvidersMapping(root: unknown): (value: object, depth: number) => boolean {
   const providers = root && typeof root === 'object' ? (root as Record<string, unknown>).providers : undefined;
   return (value, depth) => depth === 1 && value === providers;
+}
+
+/**
+ * Below this size the whole text is parsed: the fast path reads a config of a few providers in well
+ * under a millisecond, less than compiling and running the slice's expressions costs.
+ */
+const SLICE_FROM_CHARS = 4096;
+
+/** The fast path's parse of the providers in use alone (see {@link ParseOptions.inUse}), or undefined: parse the whole text. */
+function parseInUse(text: string, inUse: readonly string[] | undefined): unknown {
+  const slice = inUse && text.length >= SLICE_FROM_CHARS && sliceToProviders(text, inUse);
+  return slice ? parseSimpleYaml(slice) : undefined;
 }
 
 /** Parses config text, JSON when `path` ends in `.json`, else YAML; a usage error names the file and the parser's first line. */
@@ -143,7 +163,7 @@ export async function parseConfigText(text: string, path: string, options: Parse
       raw = JSON.parse(text);
     } else {
       // The usual config is plain nested mappings: read without loading the yaml package (~15 ms).
-      raw = parseSimpleYaml(text);
+      raw = parseInUse(text, options.inUse) ?? parseSimpleYaml(text);
       if (raw === undefined) {
         boundBrackets();
         const yaml = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };

@@ -104,7 +104,9 @@ export interface StoredToken {
  * The fresh stored token of the provider `choose` picks from the config's entries (undefined: none),
  * or undefined on any doubt: no config file (the demo), an untrusted file, a warning the CLI would
  * print first, a store other than the token file, the `TOKENSMITH_<P>_TOKEN` override, no token or
- * one inside its expiry skew. Errors propagate; the caller takes them as doubt too.
+ * one inside its expiry skew. Errors propagate; the caller takes them as doubt too. `inUse`: the
+ * providers `choose` can pick besides `defaultProvider` (when it picks nothing else): the config may
+ * then be read without the others (see loadConfig), so `choose` sees only those entries.
  *
  * @example
  * ```ts
@@ -116,10 +118,11 @@ export async function findStoredToken(
   choose: (entries: ProviderEntry[], defaultProvider: string | undefined) => string | undefined,
   env: NodeJS.ProcessEnv,
   cwd: string,
+  inUse?: readonly string[],
 ): Promise<StoredToken | undefined> {
   requireUsableHome(env);
   if (!findConfigFile(globals.config, cwd, env)) return undefined; // the demo: its sandbox is the CLI's
-  const loaded = await loadConfig(globals.config, cwd, env, 'in-use');
+  const loaded = await loadConfig(globals.config, cwd, env, 'in-use', inUse);
   if (!loaded || loaded.trust?.required) return undefined;
   if (isReadableByOthers(loaded.path) && loaded.literalSecrets.length > 0) return undefined; // the CLI warns first (mode first: listing walks every provider)
   const setting = globals.store ?? loaded.config.store ?? 'auto';

@@ -38,6 +38,7 @@ export async function answerTokenQuickly(argv: readonly string[], env: NodeJS.Pr
       (entries, defaultProvider) => requested ?? defaultProvider ?? (entries.length === 1 ? entries[0]!.name : undefined),
       env,
       cwd,
+      requested === undefined ? [] : [requested],
     );
     if (!found) return false;
     const text = formatToken(found.credentials, format, {
