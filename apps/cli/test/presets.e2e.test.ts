@@ -54,14 +54,14 @@ describe('preset: x-app (client credentials) against the sandbox', () => {
     expect(result.code).toBe(0);
     const [row] = (JSON.parse(result.stdout) as { providers: Array<Record<string, unknown>> }).providers;
     expect(row).toMatchObject({
-      name: 'xapp',
+      provider: 'xapp',
       strategy: 'client-credentials',
       preset: 'x-app',
       endpoints: {
         tokenUrl: `${origin()}/oauth2/token`,
         invalidateUrl: `${origin()}/oauth2/invalidate_token`,
         baseUrl: `${origin()}/`,
-        'timeline.url': `${origin()}/2`,
+        timelineUrl: `${origin()}/2`,
       },
     });
   });

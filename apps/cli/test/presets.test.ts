@@ -235,7 +235,7 @@ describe('providerEndpoints', () => {
         presetBaseUrl: 'http://127.0.0.1:1',
         timeline: { url: 'https://a.example/t?access_token=SECRET-T&x=1' },
       }),
-    ).toEqual({ tokenUrl: 'https://a.example/token', 'timeline.url': 'https://a.example/t?access_token=[redacted]&x=1' });
+    ).toEqual({ tokenUrl: 'https://a.example/token', timelineUrl: 'https://a.example/t?access_token=[redacted]&x=1' });
   });
 });
 
@@ -304,9 +304,9 @@ describe('preset errors name the preset and the field', () => {
     ],
     [
       { preset: 'mastodon', instance: 'fosstodon.org', clientId: 'a' },
-      "providers.p: needs clientSecret for authMethod 'basic' or 'post' (or set authMethod: none for a public client) (provider p uses preset mastodon)",
+      "providers.p: needs clientSecret for authMethod 'basic', 'post' or 'client_secret_jwt' (or set authMethod: none for a public client) (provider p uses preset mastodon)",
     ],
-    [{ preset: 'x-app', clientId: 'a' }, 'providers.p.clientSecret: is required (provider p uses preset x-app)'],
+    [{ preset: 'x-app', clientId: 'a' }, 'providers.p: needs clientSecret (or authMethod: private_key_jwt with privateKey) (provider p uses preset x-app)'],
   ])('%j', async (provider, message) => {
     const text = await problems({ p: provider });
     expect(text).toContain(message);

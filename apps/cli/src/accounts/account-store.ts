@@ -6,11 +6,28 @@ import { accountKey, slotKey, type AccountSlot } from './slots.js';
 // wrappers put the account into it. Keep the endpoint binding below them (stores/endpoint-binding.ts),
 // so every key, with an account or without, is bound to the provider's endpoints.
 
-/** The store wrapper's passthroughs: reset and close belong to the whole store. */
+/**
+ * Keys that hold a record of the whole provider, not of one account: the app registered for a
+ * provider without clientId (`registered-client:<issuer>`, @tokensmith/oauth2's registeredClientKey),
+ * which every account's login uses. They pass through the account wrappers unchanged.
+ */
+const PROVIDER_RECORD_KEY = /^registered-client:/;
+
+/**
+ * The store wrapper's passthroughs: reset and close belong to the whole store, and a provider-wide
+ * record's key goes to `store` as it is.
+ */
 function withPassthroughs(store: TokenStore, wrapped: TokenStore): TokenStore {
-  if (store.reset) wrapped.reset = () => (store.reset as NonNullable<TokenStore['reset']>).call(store);
-  if (store.close) wrapped.close = () => (store.close as NonNullable<TokenStore['close']>).call(store);
-  return wrapped;
+  const shared = (k: string) => PROVIDER_RECORD_KEY.test(k);
+  const result: TokenStore = {
+    get: (k) => (shared(k) ? store.get(k) : wrapped.get(k)),
+    set: (k, credentials) => (shared(k) ? store.set(k, credentials) : wrapped.set(k, credentials)),
+    delete: (k) => (shared(k) ? store.delete(k) : wrapped.delete(k)),
+    lock: (k, fn) => (shared(k) ? store.lock(k, fn) : wrapped.lock(k, fn)),
+  };
+  if (store.reset) result.reset = () => (store.reset as NonNullable<TokenStore['reset']>).call(store);
+  if (store.close) result.close = () => (store.close as NonNullable<TokenStore['close']>).call(store);
+  return result;
 }
 
 /**

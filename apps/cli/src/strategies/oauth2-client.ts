@@ -39,10 +39,18 @@ export function clientCredentialFields(config: ClientAuthConfig): readonly strin
 export async function clientKeySecret(config: ClientAuthConfig & { clientId: string }): Promise<string | undefined> {
   if (config.authMethod !== 'private_key_jwt' || config.privateKey === undefined) return config.clientSecret;
   const { readClientAssertion } = await import('@tokensmith/oauth2/client-assertion');
+  let privateKey: string;
+  try {
+    privateKey = readPrivateKeySetting(config.privateKey, 'privateKey');
+  } catch {
+    // An unreadable key file finds no stored token; building the provider then reports the file's
+    // problem naming the provider's field (providers.NAME.privateKey), which this key cannot know.
+    return 'private_key_jwt:unreadable';
+  }
   const signer = readClientAssertion({
     authMethod: 'private_key_jwt',
     clientId: config.clientId,
-    privateKey: readPrivateKeySetting(config.privateKey, 'privateKey'),
+    privateKey,
     ...(config.signingAlg === undefined ? {} : { signingAlg: config.signingAlg }),
   });
   return `private_key_jwt:${signer.fingerprint}`;
