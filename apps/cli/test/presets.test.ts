@@ -306,7 +306,10 @@ describe('preset errors name the preset and the field', () => {
       { preset: 'mastodon', instance: 'fosstodon.org', clientId: 'a' },
       "providers.p: needs clientSecret for authMethod 'basic', 'post' or 'client_secret_jwt' (or set authMethod: none for a public client) (provider p uses preset mastodon)",
     ],
-    [{ preset: 'x-app', clientId: 'a' }, 'providers.p: needs clientSecret (or authMethod: private_key_jwt with privateKey) (provider p uses preset x-app)'],
+    [
+      { preset: 'x-app', clientId: 'a' },
+      'providers.p: needs clientSecret (or authMethod: private_key_jwt with privateKey) (provider p uses preset x-app)',
+    ],
   ])('%j', async (provider, message) => {
     const text = await problems({ p: provider });
     expect(text).toContain(message);
