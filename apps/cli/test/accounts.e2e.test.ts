@@ -113,6 +113,10 @@ describe('accounts: several per provider, named after the identity the provider 
       expect.objectContaining({ provider: 'user', store: { kind: 'file', path: join(dir, '.config', 'tokensmith', 'tokens.json') } }),
     );
 
+    // Shell completion offers both names for --account (read from the accounts file, no store opened).
+    const completed = await runBinary(['__complete', 'accounts', 'user'], { cwd: dir, env });
+    expect(completed.stdout.trim().split('\n').sort()).toEqual(['cafe_dev', 'twitterapi']);
+
     const timeline = (...args: string[]) => runBinary(['timeline', 'user', '--count', '1', ...args], { cwd: dir, env });
     expect(author(await timeline('--account', 'cafe_dev'))).toBe('cafe_dev');
     expect(author(await timeline('--account', 'twitterapi'))).toBe('twitterapi');
@@ -123,6 +127,7 @@ describe('accounts: several per provider, named after the identity the provider 
     expect(switched.stderr).toContain('The default account of user is now cafe_dev');
     expect(JSON.parse(readFileSync(join(dir, '.config', 'tokensmith', 'accounts.json'), 'utf8'))).toEqual({
       defaults: { user: 'cafe_dev' },
+      known: { user: ['cafe_dev', 'twitterapi'] }, // names only, for shell completion
     });
     expect(author(await timeline())).toBe('cafe_dev');
 
@@ -155,7 +160,10 @@ describe('accounts: several per provider, named after the identity the provider 
     // The other stays, and is the only one: used without naming it; the stale default is gone.
     expect(names(await accounts(dir))).toEqual(['twitterapi*']);
     expect(author(await timeline())).toBe('twitterapi');
-    expect(JSON.parse(readFileSync(join(dir, '.config', 'tokensmith', 'accounts.json'), 'utf8'))).toEqual({ defaults: {} });
+    expect(JSON.parse(readFileSync(join(dir, '.config', 'tokensmith', 'accounts.json'), 'utf8'))).toEqual({
+      defaults: {},
+      known: { user: ['twitterapi'] },
+    });
 
     for (const result of [first, second, switched, logout])
       expect(`${result.stdout}${result.stderr}`).not.toContain(DEMO_CREDENTIALS.oauth1.consumerSecret);
@@ -350,6 +358,7 @@ describe('accounts: a token file written before accounts (fixture)', () => {
     expect(switched.map((result) => result.code)).toEqual(providers.map(() => 0));
     expect(JSON.parse(readFileSync(join(dir, '.config', 'tokensmith', 'accounts.json'), 'utf8'))).toEqual({
       defaults: Object.fromEntries(providers.map((name) => [name, `bot-${name}`])),
+      known: Object.fromEntries(providers.map((name) => [name, [`bot-${name}`]])),
     });
   }, 60_000);
 });

@@ -272,7 +272,7 @@ providers:
     ]);
     const status = await runInProcess(['--store', 'memory', 'status', '--json'], { cwd: dir, env });
     // The fields every command's JSON shares (commands/json-fields.ts): present, null or empty, never missing.
-    const notLoggedIn = { loggedIn: false, tokenType: null, expiresAt: null, refreshable: false, scopes: [], user: null };
+    const notLoggedIn = { loggedIn: false, tokenType: null, expiresAt: null, refreshable: false, scopes: [], user: null, dpopBound: false };
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).providers).toEqual([
       { ...notLoggedIn, provider: 'good', strategy: 'client-credentials', usable: true },

@@ -68,6 +68,7 @@ describe('tokensmith status exit codes', () => {
         refreshable: false,
         scopes: [],
         user: null,
+        dpopBound: false,
         usable: true,
       },
     ]);

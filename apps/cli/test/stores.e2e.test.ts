@@ -80,6 +80,7 @@ describe('token stores from the CLI', () => {
         refreshable: false,
         scopes: [],
         user: null,
+        dpopBound: false,
         usable: true,
       },
     ]);

@@ -45,7 +45,7 @@ export interface DPoPData {
  * ```
  */
 export function dpopData(state: SandboxState): DPoPData {
-  return ((state.extensions.dpop as DPoPData | undefined) ??= {
+  const data = ((state.extensions.dpop as DPoPData | undefined) ??= {
     signatures: new WeakMap(),
     nonces: new Map(),
     current: undefined,
@@ -53,6 +53,10 @@ export function dpopData(state: SandboxState): DPoPData {
     accepted: 0,
     refused: {},
   });
+  // State restored from a snapshot (the CLI's persistent demo keeps what was issued as JSON) has no
+  // per-request table: a WeakMap of live requests is not data, so it is made afresh.
+  if (!(data.signatures instanceof WeakMap)) data.signatures = new WeakMap();
+  return data;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ProviderConfig } from '../config/schema.js';
 import { strategyAdapter } from '../strategies/index.js';
 import { ACCOUNT_ENV, accountNameProblem } from './account-name.js';
 import { loginStore, storeForAccount, type LoginTarget } from './account-store.js';
-import { defaultAccount, setDefaultAccount } from './defaults.js';
+import { defaultAccount, noteAccount, setDefaultAccount } from './defaults.js';
 import { UNNAMED_ACCOUNT, accountSlots, chooseAccount, type AccountSlot } from './slots.js';
 
 /** The account a command works with, and the provider's store as that account sees it. */
@@ -91,6 +91,10 @@ export async function resolveAccount(
  * ```
  */
 export async function keepDefaultAfterLogin(env: NodeJS.ProcessEnv, provider: string, resolved: ResolvedAccount): Promise<void> {
+  // The names completion offers (accounts file, names only): the account just stored, and those before it.
+  if (resolved.login?.stored && resolved.login.account !== undefined)
+    for (const name of [resolved.login.account, ...resolved.slots.filter((slot) => !slot.bare).map((slot) => slot.account)])
+      await noteAccount(env, provider, name, true);
   if (!resolved.login?.stored || resolved.slots.length !== 1) return;
   const before = resolved.slots[0]!.account;
   if (before === (resolved.login.account ?? UNNAMED_ACCOUNT) || defaultAccount(env, provider) !== undefined) return;

@@ -162,8 +162,9 @@ async function logoutAccount(
         return;
       }
       if (slot) {
-        const { defaultAccount, setDefaultAccount } = await import('../accounts/defaults.js');
+        const { defaultAccount, noteAccount, setDefaultAccount } = await import('../accounts/defaults.js');
         if (defaultAccount(io.env, providerName) === slot.account) await setDefaultAccount(io.env, providerName, undefined);
+        await noteAccount(io.env, providerName, slot.account, false);
       }
       progress.succeed(`Logged out of ${which}: ${logoutOutcome(result)}`);
       await forget();

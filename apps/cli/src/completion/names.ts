@@ -1,6 +1,8 @@
 import { findConfigFile } from '../config/load.js';
 import { parseConfigText, readConfigFile } from '../config/read.js';
 import { demoConfig } from '../demo/config.js';
+import { knownAccounts } from '../accounts/defaults.js';
+import { isAccountName } from '../accounts/account-name.js';
 
 // The names `tokensmith __complete` prints for the completion scripts: read from the config file's
 // text alone. Nothing is validated, substituted, unlocked or sent: a Tab press must be quick, must
@@ -35,25 +37,22 @@ export async function providerNames(global: { config?: string | undefined }, cwd
 }
 
 /**
- * The account names of one provider, for `--account NAME` and `switch PROVIDER NAME`.
- *
- * THE HOOK FOR ACCOUNTS (issue 24, part 1): accounts are not built yet, so there are none to offer.
- * When they are, return the provider's account names here, from what can be read without a network
- * or a store unlock (the user config's default account, the store's index if it needs no unlock);
- * the bash, zsh and fish scripts already call `tokensmith __complete accounts PROVIDER`.
+ * The account names of one provider, for `--account NAME` and `switch PROVIDER NAME`: the recorded
+ * default and the accounts logged in here, from the accounts file alone (names only; no store is
+ * opened or unlocked), filtered to valid account names like the provider names.
  *
  * @example
  * ```ts
- * await accountNames({}, process.cwd(), process.env, 'github'); // [] until accounts exist; then e.g. ['ada', 'ada-work']
+ * await accountNames({}, process.cwd(), process.env, 'github'); // e.g. ['ada', 'ada-work']
  * ```
  */
 export async function accountNames(
   _global: { config?: string | undefined },
   _cwd: string,
-  _env: NodeJS.ProcessEnv,
-  _provider: string,
+  env: NodeJS.ProcessEnv,
+  provider: string,
 ): Promise<string[]> {
-  return Promise.resolve([]);
+  return Promise.resolve(knownAccounts(env, provider).filter((name) => isAccountName(name)));
 }
 
 /**
