@@ -11,7 +11,9 @@ export function presetEndpoints(fields: PresetFields): Record<string, string> {
   const visit = (value: unknown, path: string, key: string) => {
     if (typeof value === 'string' && /(Url|Uri|^url|^issuer)$/.test(key)) found[path] = value;
     else if (value && typeof value === 'object' && !Array.isArray(value))
-      for (const [inner, innerValue] of Object.entries(value)) visit(innerValue, path ? `${path}.${inner}` : inner, inner);
+      for (const [inner, innerValue] of Object.entries(value))
+        // One camelCase JSON field name per nested setting (timeline.url -> timelineUrl), as every --json names fields.
+        visit(innerValue, path ? `${path}${inner.charAt(0).toUpperCase()}${inner.slice(1)}` : inner, inner);
   };
   visit(fields, '', '');
   return found;

@@ -14,14 +14,8 @@ import { presetEndpoints } from './describe.js';
  */
 export function providerEndpoints(config: object): Record<string, string> {
   const { presetBaseUrl: _moved, ...settings } = config as Record<string, unknown>;
-  const endpoints: Record<string, string> = {};
-  // JSON field names are camelCase in every command: a nested setting's path is joined (timeline.url -> timelineUrl).
-  for (const [field, url] of Object.entries(presetEndpoints(settings)))
-    endpoints[camelPath(field)] = URL.canParse(url) && (new URL(url).search !== '' || new URL(url).username !== '') ? redactUrl(url) : url;
+  const endpoints = presetEndpoints(settings);
+  for (const [field, url] of Object.entries(endpoints))
+    if (URL.canParse(url) && (new URL(url).search !== '' || new URL(url).username !== '')) endpoints[field] = redactUrl(url);
   return endpoints;
-}
-
-/** `timeline.url` -> `timelineUrl`: a dotted settings path as one camelCase JSON field name. */
-function camelPath(path: string): string {
-  return path.replace(/\.([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
