@@ -121,9 +121,11 @@ export async function validateConfig(
   const rawProviders = (raw as Record<string, unknown>).providers;
   const names = isMapping(rawProviders) ? Object.keys(rawProviders).filter((name) => !isReservedName(name)) : [];
   // The schema (and the part of valibot it uses) load only when a config is read, not for --help or init.
-  const { safeParse, configSchema, PROVIDER_NAME } = await import('./validate.js');
+  const { safeParse, configSchema, providerVariant, PROVIDER_NAME } = await import('./validate.js');
+  // Every setting name a config may use, for "did you mean" on an unknown key (the provider schema is lazy: the variant holds them all).
+  const knownKeys = () => new Set([...schemaKeys(configSchema), ...schemaKeys(providerVariant())]);
   const problemsOf = (issues: Parameters<typeof schemaProblems>[0], substituted: SubstitutedConfig) =>
-    schemaProblems(issues, substituted, raw, issues.some((issue) => issue.expected === 'never') ? schemaKeys(configSchema) : undefined);
+    schemaProblems(issues, substituted, raw, issues.some((issue) => issue.expected === 'never') ? knownKeys() : undefined);
   if (options.scope !== 'in-use' || names.length === 0) {
     for (const name of names) requireShallowProvider((rawProviders as Record<string, unknown>)[name], path);
     const substituted = substituteConfig(raw, env, options.untrusted === true);

@@ -2,4 +2,4 @@
 // (a static import, so the bundler keeps only the valibot functions the schema uses; the former
 // `await import('valibot')` kept the whole library, ~180 KB parsed on every config read).
 export { safeParse } from 'valibot';
-export { configSchema, PROVIDER_NAME } from './schema.js';
+export { configSchema, providerVariant, PROVIDER_NAME } from './schema.js';

@@ -1,5 +1,5 @@
-import { fstatSync, statSync, writeSync } from 'node:fs';
-import type { Credentials } from '@tokensmith/core';
+import { fstatSync, readFileSync, statSync, writeSync } from 'node:fs';
+import type { Credentials, TokenStore } from '@tokensmith/core';
 import { isFresh, resolveSkewMs } from '@tokensmith/core/kit';
 import { findConfigFile, isReadableByOthers, loadConfig } from '../config/load.js';
 import { requireUsableHome } from '../config/locate.js';
@@ -8,7 +8,7 @@ import type { ProviderConfig } from '../config/schema.js';
 import { bindToEndpoints } from '../stores/endpoint-binding.js';
 import { ACCOUNT_ENV, isAccountName } from '../accounts/account-name.js';
 import { defaultAccount } from '../accounts/defaults.js';
-import { accountSlots, chooseAccount } from '../accounts/slots.js';
+import { ACCOUNT_MARK, accountKey, accountSlots, chooseAccount, type AccountRequest } from '../accounts/slots.js';
 import { fileStore } from '../stores/file.js';
 import { STRATEGIES_BY_NAME } from '../strategies/index.js';
 import { tokenOverrideVariable } from '../bridges/env-override.js';
@@ -137,14 +137,13 @@ export async function findStoredToken(
   if ((flag !== undefined && !isAccountName(flag)) || (fromEnv !== undefined && !isAccountName(fromEnv))) return undefined;
   const key = await STRATEGIES_BY_NAME[config.strategy].storeKey(config);
   const opened = await fileStore.open(setting === 'auto' ? 'file' : setting, env, () => undefined);
-  const entries = await bindToEndpoints(opened.store, config).entries?.();
-  await opened.close();
-  const choice = chooseAccount(
-    accountSlots(entries ?? [], key),
-    { flag, env: fromEnv, recorded: defaultAccount(env, entry.name) },
-    entry.name,
-  );
-  const credentials = 'slot' in choice ? choice.slot.credentials : undefined;
+  const request = { flag, env: fromEnv, recorded: defaultAccount(env, entry.name) };
+  let credentials: Credentials | undefined;
+  try {
+    credentials = await oneAccountsToken(bindToEndpoints(opened.store, config), key, request, opened.where.path, entry.name);
+  } finally {
+    await opened.close();
+  }
   if (!credentials || !isFresh(credentials, Date.now(), resolveSkewMs(config))) return undefined;
   const announce = () => {
     // pickProvider's line, straight to fd 2 (process.stderr on a pipe loads node:net).
@@ -155,4 +154,46 @@ export async function findStoredToken(
       );
   };
   return { name: entry.name, config, credentials, announce };
+}
+
+/**
+ * The token of the account the CLI would pick (accounts/slots.ts `chooseAccount`), reading one entry
+ * of the token file where that is enough (the store's single-entry reader), else every entry:
+ * - an account named by `--account`, `TOKENSMITH_ACCOUNT` or the recorded default: its own key; when
+ *   that key holds nothing, undefined (the CLI explains, or finds it under a key from before accounts);
+ * - none named: when the file's text holds no account key of this provider's key (its JSON spelling
+ *   appears nowhere, and no escape could hide one), the bare key is the only possible slot;
+ * - otherwise the whole listing, as the CLI does.
+ * Undefined hands over to the full CLI, which is never wrong; this never returns a token the CLI
+ * would not use.
+ *
+ * @example
+ * ```ts
+ * await oneAccountsToken(bound, key, { flag: undefined, env: undefined, recorded: 'ada' }, '/home/ada/.config/tokensmith/tokens.json', 'x');
+ * ```
+ */
+async function oneAccountsToken(
+  store: TokenStore,
+  key: string,
+  request: AccountRequest,
+  path: string | undefined,
+  provider: string,
+): Promise<Credentials | undefined> {
+  const named = request.flag ?? request.env ?? request.recorded;
+  if (named !== undefined) return store.get(accountKey(key, named));
+  let text: string | undefined;
+  try {
+    text = path === undefined ? undefined : readFileSync(path, 'utf8');
+  } catch {
+    text = undefined;
+  }
+  if (
+    text !== undefined &&
+    !text.includes('\\u') &&
+    !text.includes('\\/') &&
+    !text.includes(JSON.stringify(`${key}${ACCOUNT_MARK}`).slice(1, -1))
+  )
+    return store.get(key);
+  const choice = chooseAccount(accountSlots((await store.entries?.()) ?? [], key), request, provider);
+  return 'slot' in choice ? choice.slot.credentials : undefined;
 }
