@@ -56,6 +56,19 @@ function readDefaults(env: NodeJS.ProcessEnv): Record<string, string> {
   return readAccountsFile(env).defaults;
 }
 
+/**
+ * Every provider's recorded default account (a table with no prototype: only own keys), read once
+ * for a command that looks at many providers.
+ *
+ * @example
+ * ```ts
+ * defaultAccounts(process.env).twitter; // 'ada' after `tokensmith switch twitter ada`
+ * ```
+ */
+export function defaultAccounts(env: NodeJS.ProcessEnv): Record<string, string> {
+  return readDefaults(env);
+}
+
 /** Table keys in order, so the file is stable across writes. */
 function sortedTable<T>(table: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(table).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

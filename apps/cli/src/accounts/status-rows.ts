@@ -1,6 +1,8 @@
 import type { ProviderConfig } from '../config/schema.js';
 import type { OpenedStore } from '../stores/adapter.js';
-import { defaultAccount } from './defaults.js';
+import type { StoredEntry } from '@tokensmith/core';
+import { boundKey } from '../stores/endpoint-binding.js';
+import { defaultAccounts } from './defaults.js';
 import { providerAccounts, type ListedAccount } from './listing.js';
 
 /**
@@ -19,13 +21,21 @@ export function accountLookup(
   opened: OpenedStore,
   env: NodeJS.ProcessEnv,
 ): (provider: string, config: ProviderConfig) => Promise<ListedAccount[]> {
-  let all: ReturnType<NonNullable<OpenedStore['store']['entries']>> | undefined;
+  // The listing, grouped by endpoint binding, and the recorded defaults: each read once, so status is
+  // linear in providers + tokens (a filter of every entry per provider was providers x tokens).
+  let grouped: Promise<Map<string, StoredEntry[]>> | undefined;
+  let defaults: Record<string, string> | undefined;
   return async (provider, config) => {
     if (!opened.store.entries) return [];
     // A store that fails to list (an unreadable keychain item, a corrupt file) lists nothing here:
     // status then asks the provider's key, and the store's own error says what is wrong.
-    all ??= opened.store.entries().catch(() => []);
-    return providerAccounts(await all, provider, config, defaultAccount(env, provider));
+    grouped ??= opened.store
+      .entries()
+      .catch(() => [])
+      .then(groupByBinding);
+    defaults ??= defaultAccounts(env);
+    const mine = (await grouped).get(boundKey('', config)) ?? [];
+    return providerAccounts(mine, provider, config, Object.hasOwn(defaults, provider) ? defaults[provider] : undefined);
   };
 }
 
@@ -42,4 +52,18 @@ export function accountLookup(
 export function accountFields(listed: ListedAccount, count: number): { account?: string; default?: boolean } {
   if (count === 1) return {};
   return { account: listed.account, default: listed.isDefault };
+}
+
+/** Entries by their endpoint binding's suffix (`#endpoints:<digest>`, what `boundKey('', config)` is). */
+function groupByBinding(entries: readonly StoredEntry[]): Map<string, StoredEntry[]> {
+  const groups = new Map<string, StoredEntry[]>();
+  for (const entry of entries) {
+    const at = entry.key.lastIndexOf('#endpoints:');
+    if (at < 0) continue;
+    const suffix = entry.key.slice(at);
+    const group = groups.get(suffix);
+    if (group) group.push(entry);
+    else groups.set(suffix, [entry]);
+  }
+  return groups;
 }
