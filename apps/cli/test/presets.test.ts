@@ -41,10 +41,13 @@ describe('presets are data, checked', () => {
   // secret) is checked here too: a preset the schema accepts but the strategy refuses fails here.
   it.each(everyStrategy)('%s with %s builds its strategy (no request is sent)', async (name, strategy) => {
     const preset = presetNamed(name)!;
-    const publicClient = suppliedFields(preset, strategy).some((field) => field.field === 'clientSecret' && !field.required);
-    for (const secret of publicClient ? [true, false] : [true]) {
+    const registers = preset.registersAt !== undefined;
+    const publicClient = !registers && suppliedFields(preset, strategy).some((field) => field.field === 'clientSecret' && !field.required);
+    for (const secret of publicClient || registers ? [true, false] : [true]) {
       const settings = supplied(preset, strategy);
       if (!secret) delete settings.clientSecret;
+      // A preset that registers an app: with no client of one's own (no clientId either), the app is registered at login.
+      if (!secret && registers) delete settings.clientId;
       const { config } = await validate({ p: settings });
       const quiet = { write: () => true, isTTY: false };
       const person = {
@@ -385,7 +388,7 @@ describe('tokensmith presets and init --preset', () => {
 
   it('presets prints a table: name, strategies, what to supply', async () => {
     const result = await runInProcess(['presets'], { cwd: tempDir() });
-    expect(result.stdout).toMatch(/^mastodon +authorization-code +instance, clientId, clientSecret$/m);
+    expect(result.stdout).toMatch(/^mastodon +authorization-code +instance$/m);
     expect(result.stdout).toMatch(/^x-app +client-credentials +clientId, clientSecret$/m);
   });
 

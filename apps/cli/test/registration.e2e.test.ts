@@ -51,6 +51,35 @@ async function status(dir: string): Promise<StatusRow[]> {
 }
 
 describe('login without clientId on a Mastodon-style instance', () => {
+  it('preset: mastodon with only an instance registers an app at the first login and reuses it (one registration request)', async () => {
+    const instance = await start(MASTODON_SANDBOX_MODULES);
+    const dir = tempDir();
+    // The sandbox speaks http on loopback: presetBaseUrl moves the preset's https URLs onto it.
+    writeConfig(
+      dir,
+      ['providers:', '  social:', '    preset: mastodon', `    instance: ${host(instance)}`, `    presetBaseUrl: ${instance.url}`].join(
+        '\n',
+      ) + '\n',
+    );
+    const first = await runBinary(['login', 'social', '--no-browser'], { cwd: dir, onStderr: approveInBrowser() });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain(`Registering tokensmith with ${host(instance)}`);
+    const records = mastodonRecords(instance.state);
+    expect(records.appRegistrations).toBe(1);
+    expect(records.basicAuthAttempts).toBe(0); // client_secret_post, as Mastodon needs
+
+    const second = await runBinary(['login', 'social', '--no-browser'], { cwd: dir, onStderr: approveInBrowser() });
+    expect(second.code).toBe(0);
+    expect(second.stderr).not.toContain('Registering');
+    expect(records.appRegistrations).toBe(1);
+
+    const timeline = await runBinary(['timeline', 'social', '--count', '1'], { cwd: dir });
+    expect(timeline.code).toBe(0);
+    const [row] = await status(dir);
+    expect(row).toMatchObject({ provider: 'social', loggedIn: true, registeredClient: { kind: 'mastodon' } });
+    expect(first.stdout + first.stderr + second.stderr + timeline.stdout + timeline.stderr).not.toContain(records.apps[0]!.clientSecret);
+  });
+
   it('registers an app once (client_secret_post), logs in, reuses the app on the next login, and revokes with its credentials', async () => {
     const instance = await start(MASTODON_SANDBOX_MODULES);
     const other = await start();

@@ -159,6 +159,12 @@ export function mergePreset(name: string, settings: unknown, unresolvedPaths: re
     const filled = merged[field];
     merged[field] = MERGED_MAPS.has(field) && isMapping(filled) && isMapping(written) ? { ...filled, ...written } : written;
   }
+  if (preset.registersAt !== undefined && settings.clientId === undefined && settings.clientSecret === undefined) {
+    // No client of the person's own: the app is registered at the issuer (registration/), which decides its authentication.
+    const placeholders = Object.fromEntries(TEMPLATE_PARAMS.map((param) => [param, values[param] ?? `${param}.invalid`]));
+    if (settings.issuer === undefined) merged.issuer = fill(preset.registersAt, placeholders, origin);
+    return { value: merged, problems, quietPaths };
+  }
   if (preset.auth && fields.authMethod === undefined && settings.authMethod === undefined)
     merged.authMethod = authMethodFor(preset.auth, settings.clientSecret !== undefined);
   return { value: merged, problems, quietPaths };

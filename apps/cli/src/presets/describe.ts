@@ -40,7 +40,7 @@ function envPrefix(preset: Preset): string {
  *
  * @example
  * ```ts
- * suppliedFields(presetNamed('mastodon')!, 'authorization-code').map((f) => f.field); // ['instance', 'clientId', 'clientSecret']
+ * suppliedFields(presetNamed('x')!, 'authorization-code').map((f) => f.field); // ['clientId', 'clientSecret']
  * ```
  */
 export function suppliedFields(preset: Preset, strategy: string): SuppliedField[] {
@@ -62,11 +62,19 @@ export function suppliedFields(preset: Preset, strategy: string): SuppliedField[
   for (const [index, field] of credentials.entries()) {
     const secret = index > 0;
     const variable = `${envPrefix(preset)}_${field.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+    // A preset that registers an app when there is no clientId needs neither (registration/).
+    const registers = preset.registersAt !== undefined;
     supplied.push({
       field,
-      required: !(secret && publicClient),
+      required: !registers && !(secret && publicClient),
       example: `\${${variable}}`,
-      describe: secret ? (publicClient ? 'omit for a public client' : 'export it; keep it out of the file') : `export ${variable}=...`,
+      describe: registers
+        ? 'omit it: tokensmith registers an app at the first login and reuses it'
+        : secret
+          ? publicClient
+            ? 'omit for a public client'
+            : 'export it; keep it out of the file'
+          : `export ${variable}=...`,
     });
   }
   return supplied;

@@ -21,6 +21,8 @@ export const mastodon = definePreset({
   },
   // Mastodon's server does not URL-decode HTTP Basic client credentials: client_secret_post, as it documents.
   auth: { confidential: 'post' },
+  // No clientId: tokensmith registers an app on the instance (POST /api/v1/apps, found in its metadata) and reuses it.
+  registersAt: 'https://{instance}',
   quirks: {
     refreshTokens: 'none',
     noExpiry: true,

@@ -72,6 +72,12 @@ export interface Preset {
   strategies: Partial<Record<StrategyName, PresetFields>>;
   /** Client authentication for the OAuth 2 user strategies (client credentials set `authMethod` in its fields). */
   auth?: PresetAuth;
+  /**
+   * Where an app is registered when the provider names no `clientId` (templated): the issuer whose
+   * metadata names the registration endpoint (Mastodon's `app_registration_endpoint`, or RFC 7591's
+   * `registration_endpoint`). The registration then decides the client authentication.
+   */
+  registersAt?: string;
   quirks?: PresetQuirks;
   /**
    * The OIDC / RFC 8414 metadata document, templated, where the provider publishes one: the test
