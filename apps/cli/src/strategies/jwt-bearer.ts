@@ -1,6 +1,7 @@
 import { schemaParts, secretUnlessPublic, type Valibot } from '../config/schema-parts.js';
 import { defineStrategy, type ConfigOf } from './adapter.js';
 import { plainLoginHint } from './interaction.js';
+import { definedSettings } from './oauth2-client.js';
 
 // RFC 7523 2.1 JWT bearer: a service account's assertion (signed here from its private key, or
 // ready-made from a file, a variable or a command) exchanged for an access token. No person, no
@@ -54,19 +55,21 @@ type JwtBearerConfig = ConfigOf<typeof schema>;
 function bearerOptions(config: JwtBearerConfig) {
   return {
     clientId: config.clientId,
-    ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
-    ...(config.tokenUrl === undefined ? {} : { tokenUrl: config.tokenUrl }),
-    ...(config.revocationUrl === undefined ? {} : { revocationUrl: config.revocationUrl }),
-    ...(config.clientSecret === undefined ? {} : { clientSecret: config.clientSecret }),
-    ...(config.authMethod === undefined ? {} : { authMethod: config.authMethod }),
-    ...(config.scopes === undefined ? {} : { scopes: config.scopes }),
-    ...(config.assertion === undefined ? {} : { assertion: config.assertion }),
-    ...(config.privateKey === undefined ? {} : { privateKey: config.privateKey }),
-    ...(config.keyId === undefined ? {} : { keyId: config.keyId }),
-    ...(config.signingAlg === undefined ? {} : { signingAlg: config.signingAlg }),
-    ...(config.claims === undefined ? {} : { claims: config.claims }),
-    ...(config.assertionLifetimeSeconds === undefined ? {} : { assertionLifetimeSeconds: config.assertionLifetimeSeconds }),
-    ...(config.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: config.commandTimeoutMs }),
+    ...definedSettings(config, [
+      'issuer',
+      'tokenUrl',
+      'revocationUrl',
+      'clientSecret',
+      'authMethod',
+      'scopes',
+      'assertion',
+      'privateKey',
+      'keyId',
+      'signingAlg',
+      'claims',
+      'assertionLifetimeSeconds',
+      'commandTimeoutMs',
+    ]),
   };
 }
 

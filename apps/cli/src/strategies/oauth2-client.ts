@@ -124,3 +124,18 @@ export const oauth2Scopes = {
   of: (config: Pick<OAuth2ClientConfig, 'scopes'>): string[] => [...new Set(config.scopes)],
   with: <C extends Pick<OAuth2ClientConfig, 'scopes'>>(config: C, scopes: readonly string[]): C => ({ ...config, scopes: [...scopes] }),
 };
+
+/**
+ * The settings of `config` named in `names` that are set, as a package's options take them: a
+ * setting left out of the config is left out here too (never passed as `undefined`).
+ *
+ * @example
+ * ```ts
+ * definedSettings({ issuer: 'https://id.example.com', tokenUrl: undefined }, ['issuer', 'tokenUrl']); // { issuer: 'https://id.example.com' }
+ * ```
+ */
+export function definedSettings<C extends object, K extends keyof C>(config: C, names: readonly K[]): Partial<Pick<C, K>> {
+  const picked: Partial<Pick<C, K>> = {};
+  for (const name of names) if (config[name] !== undefined) picked[name] = config[name];
+  return picked;
+}

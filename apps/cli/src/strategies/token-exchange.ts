@@ -1,7 +1,7 @@
 import { privateKeyFitsMethod, schemaParts, secretUnlessPublic, signingAlgFitsMethod, type Valibot } from '../config/schema-parts.js';
 import { defineStrategy, type ConfigOf } from './adapter.js';
 import { plainLoginHint } from './interaction.js';
-import { clientAssertionOptions, clientCredentialFields } from './oauth2-client.js';
+import { clientAssertionOptions, clientCredentialFields, definedSettings } from './oauth2-client.js';
 
 // RFC 8693 token exchange: a workload (a CI job) trades its platform's identity token for an API
 // token. No person, no login prompt: `login` just obtains a token, like client credentials.
@@ -40,18 +40,20 @@ function exchangeOptions(config: TokenExchangeConfig) {
   return {
     clientId: config.clientId,
     subjectToken: config.subjectToken,
-    ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
-    ...(config.tokenUrl === undefined ? {} : { tokenUrl: config.tokenUrl }),
-    ...(config.revocationUrl === undefined ? {} : { revocationUrl: config.revocationUrl }),
-    ...(config.clientSecret === undefined ? {} : { clientSecret: config.clientSecret }),
-    ...(config.authMethod === undefined ? {} : { authMethod: config.authMethod }),
-    ...(config.scopes === undefined ? {} : { scopes: config.scopes }),
-    ...(config.subjectTokenType === undefined ? {} : { subjectTokenType: config.subjectTokenType }),
+    ...definedSettings(config, [
+      'issuer',
+      'tokenUrl',
+      'revocationUrl',
+      'clientSecret',
+      'authMethod',
+      'scopes',
+      'subjectTokenType',
+      'audience',
+      'resource',
+      'requestedTokenType',
+      'commandTimeoutMs',
+    ]),
     ...(config.actorToken === undefined ? {} : { actorToken: config.actorToken, actorTokenType: config.actorTokenType }),
-    ...(config.audience === undefined ? {} : { audience: config.audience }),
-    ...(config.resource === undefined ? {} : { resource: config.resource }),
-    ...(config.requestedTokenType === undefined ? {} : { requestedTokenType: config.requestedTokenType }),
-    ...(config.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: config.commandTimeoutMs }),
   };
 }
 
