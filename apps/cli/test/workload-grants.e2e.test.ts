@@ -1,7 +1,15 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_CREDENTIALS, mintCiToken, registerAssertionKey, startSandbox, type Sandbox } from '@tokensmith/sandbox';
+import {
+  DEMO_CREDENTIALS,
+  JWT_CLIENTS,
+  SANDBOX_CLIENT_KEYS,
+  mintCiToken,
+  registerAssertionKey,
+  startSandbox,
+  type Sandbox,
+} from '@tokensmith/sandbox';
 import { runBinary, tempDir, writeConfig, type RunResult } from './helpers.js';
 
 // Issue 25, the two workload grants through the real binary against the sandbox: a CI job swapping
@@ -248,4 +256,52 @@ describe('init for the workload strategies', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(line);
   });
+});
+
+describe('token-exchange with JWT client authentication (RFC 7523 2.2) through the binary', () => {
+  const ES256 = SANDBOX_CLIENT_KEYS.es256;
+  it.each([
+    [
+      'private_key_jwt',
+      (keyPath: string) => [
+        `clientId: ${JWT_CLIENTS.privateKeyJwt.clientId}`,
+        'authMethod: private_key_jwt',
+        `privateKey: ${keyPath}`,
+        `keyId: ${ES256.kid}`,
+      ],
+    ],
+    [
+      'client_secret_jwt',
+      () => [`clientId: ${JWT_CLIENTS.clientSecretJwt.clientId}`, 'authMethod: client_secret_jwt', 'clientSecret: ${JWT_SECRET}'],
+    ],
+  ] as const)(
+    '%s: the exchange authenticates the client with a signed assertion, and no key or secret is printed',
+    async (_method, client) => {
+      const dir = tempDir();
+      const keyPath = join(dir, 'client-key.pem');
+      writeFileSync(keyPath, ES256.privateKeyPem, { mode: 0o600 });
+      const lines = client(keyPath)
+        .map((line) => `    ${line}\n`)
+        .join('');
+      const config = `store: file
+providers:
+  api:
+    strategy: token-exchange
+    tokenUrl: ${sandbox.endpoints.tokenUrl}
+${lines}    subjectToken: { env: CI_OIDC_TOKEN }
+    audience: sandbox-api
+`;
+      const configPath = join(dir, 'own.yaml');
+      writeFileSync(configPath, config, { mode: 0o600 });
+      const env = { CI_OIDC_TOKEN: await mintCiToken(sandbox.state), JWT_SECRET: JWT_CLIENTS.clientSecretJwt.clientSecret };
+      const token = await runBinary(['--verbose', '--config', configPath, 'token', 'api'], { cwd: dir, env });
+      // --verbose logs the request: the assertion went in the form (masked), no Basic header, no secret.
+      expect(token.stderr).toContain('client_assertion');
+      expect(token.code).toBe(0);
+      expect(token.stdout.trim().length).toBeGreaterThan(10);
+      expect(sandbox.stats.tokenExchanges).toBe(1);
+      const pemBody = ES256.privateKeyPem.split('\n').filter((line) => line && !line.startsWith('-----'));
+      expectNoSecret([token], [...pemBody, JWT_CLIENTS.clientSecretJwt.clientSecret, env.CI_OIDC_TOKEN]);
+    },
+  );
 });

@@ -37,8 +37,15 @@ export const JWT_CLIENTS = {
   },
 } as const;
 
-/** Every grant the JWT clients may use: the user grants and client credentials. */
-const JWT_CLIENT_GRANTS = ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code', 'client_credentials'];
+/** Every grant the JWT clients may use: the user grants, client credentials and the two workload grants. */
+const JWT_CLIENT_GRANTS = [
+  'authorization_code',
+  'refresh_token',
+  'urn:ietf:params:oauth:grant-type:device_code',
+  'client_credentials',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+];
 
 /**
  * Fresh registrations of the two JWT clients: `sandbox-private-key-jwt` (the public keys of
