@@ -89,6 +89,11 @@ export async function openContext(
     purpose?: ContextPurpose;
     /** Without a config file, no demo: an empty config and the real store (`login --instance`, a one-off that needs no config). */
     withoutConfig?: 'demo' | 'empty';
+    /**
+     * `login NAME --instance HOST`: the instance for a provider whose preset takes one (`preset:
+     * mastodon`) and whose config names none. It comes from the person's command line, not the file.
+     */
+    instanceFor?: { provider: string; instance: string };
   } = {},
 ): Promise<CliContext> {
   // An empty or relative HOME would put the user's config, trust and token files under the working directory.
@@ -111,6 +116,12 @@ export async function openContext(
       io.stderr.write(
         `note: ${sanitizeForTerminal(loaded.path)} is not trusted yet, so its variables, store and URLs are not used; read it, then run tokensmith trust\n`,
       );
+    if (settings.instanceFor && !loaded.trust?.required) {
+      // The instance from the command line fills the preset's {instance}: validated again with it.
+      const { withPresetInstance } = await import('./config/preset-merge.js');
+      const raw = withPresetInstance(loaded.raw, settings.instanceFor.provider, settings.instanceFor.instance);
+      if (raw !== loaded.raw) Object.assign(loaded, { raw }, await validateConfig(raw, loaded.path, io.env, { scope: 'in-use' }));
+    }
     config = loaded.config;
     entries = loaded.entries;
     source = loaded.path;

@@ -47,6 +47,8 @@ export async function withProvider<T>(
     pick?: (context: CliContext) => { name: string; provider: import('./config/schema.js').ProviderConfig };
     /** Without a config file: the built-in demo (default), or an empty config with the real store (a one-off `--instance` login). */
     withoutConfig?: 'demo' | 'empty';
+    /** `login NAME --instance HOST` for a configured provider whose preset takes an instance (context.ts). */
+    instanceFor?: { provider: string; instance: string };
     tapStore?: (store: import('@tokensmith/core').TokenStore) => import('@tokensmith/core').TokenStore;
     /**
      * The provider settings to build from, given the picked ones (`refresh --scopes`: the same
@@ -68,7 +70,10 @@ export async function withProvider<T>(
   const { createPrompter, interactionMode } = await import('./login/prompter.js');
   const progress = createProgress(io, flags.quiet === true);
   const httpLog = verboseFetch(io, global);
-  const context = await openContext(global, io, flags.withoutConfig ? { withoutConfig: flags.withoutConfig } : {});
+  const context = await openContext(global, io, {
+    ...(flags.withoutConfig ? { withoutConfig: flags.withoutConfig } : {}),
+    ...(flags.instanceFor ? { instanceFor: flags.instanceFor } : {}),
+  });
   const prompter = createPrompter(io);
   try {
     const picked = flags.pick ? flags.pick(context) : pickProvider(context, flags.choose?.(context) ?? name);

@@ -51,6 +51,28 @@ async function status(dir: string): Promise<StatusRow[]> {
 }
 
 describe('login without clientId on a Mastodon-style instance', () => {
+  it('preset: mastodon with no instance in the config: login --instance supplies it, registers once and reuses the app', async () => {
+    const instance = await start(MASTODON_SANDBOX_MODULES);
+    const dir = tempDir();
+    writeConfig(dir, ['providers:', '  social:', '    preset: mastodon', `    presetBaseUrl: ${instance.url}`].join('\n') + '\n');
+    const without = await runBinary(['login', 'social', '--no-browser'], { cwd: dir, stdin: '' });
+    expect(without.code).not.toBe(0);
+    expect(without.stderr).toContain('instance');
+    const first = await runBinary(['login', 'social', '--instance', host(instance), '--no-browser'], {
+      cwd: dir,
+      onStderr: approveInBrowser(),
+    });
+    expect(first.code).toBe(0);
+    expect(mastodonRecords(instance.state).appRegistrations).toBe(1);
+    const second = await runBinary(['login', 'social', '--instance', host(instance), '--no-browser'], {
+      cwd: dir,
+      onStderr: approveInBrowser(),
+    });
+    expect(second.code).toBe(0);
+    expect(second.stderr).not.toContain('Registering');
+    expect(mastodonRecords(instance.state).appRegistrations).toBe(1);
+  });
+
   it('preset: mastodon with only an instance registers an app at the first login and reuses it (one registration request)', async () => {
     const instance = await start(MASTODON_SANDBOX_MODULES);
     const dir = tempDir();

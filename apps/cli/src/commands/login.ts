@@ -82,7 +82,13 @@ Examples:
         options,
         name,
         // A one-off --instance login needs no config file: its tokens go to the real store, never the demo's.
-        { ...flags, login: true, prepare, ...(pick ? { pick: await pick(), withoutConfig: 'empty' as const } : {}) },
+        {
+          ...flags,
+          login: true,
+          prepare,
+          ...(pick ? { pick: await pick(), withoutConfig: 'empty' as const } : {}),
+          ...(instance === undefined ? {} : { instanceFor: { provider: name, instance } }),
+        },
         async ({ name: providerName, config, provider, progress, context, account }) => {
           const { isInteractive } = await import('../strategies/adapter.js');
           const adapter = strategyAdapter(config.strategy);

@@ -205,3 +205,22 @@ export function withPresetNamed(problems: readonly string[], raw: unknown): stri
     return preset && !problem.includes(`preset ${preset.name}`) ? `${problem} (provider ${name} uses preset ${preset.name})` : problem;
   });
 }
+
+/**
+ * `raw` with `instance` set on `provider` when its preset takes an instance and the file names none
+ * (`login NAME --instance HOST`): the same object when there is nothing to set, so a caller can tell.
+ *
+ * @example
+ * ```ts
+ * withPresetInstance({ providers: { social: { preset: 'mastodon' } } }, 'social', 'fosstodon.org');
+ * // { providers: { social: { preset: 'mastodon', instance: 'fosstodon.org' } } }
+ * ```
+ */
+export function withPresetInstance(raw: object, provider: string, instance: string): object {
+  const providers = (raw as { providers?: unknown }).providers;
+  if (!isMapping(providers) || !Object.hasOwn(providers, provider)) return raw;
+  const settings = providers[provider];
+  if (!isMapping(settings) || typeof settings.preset !== 'string' || settings.instance !== undefined) return raw;
+  if (presetNamed(settings.preset)?.params?.instance === undefined) return raw;
+  return { ...raw, providers: { ...providers, [provider]: { ...settings, instance } } };
+}
