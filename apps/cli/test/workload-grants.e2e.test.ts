@@ -305,3 +305,20 @@ ${lines}    subjectToken: { env: CI_OIDC_TOKEN }
     },
   );
 });
+
+describe('jwt-bearer with JWT client authentication through the binary', () => {
+  it('jwt-bearer with authMethod client_secret_jwt: the grant assertion and a client assertion, neither printed', async () => {
+    const dir = tempDir();
+    const configPath = join(dir, 'own.yaml');
+    const config = bearerConfig('').replace(
+      `clientId: ${DEMO_CREDENTIALS.oauth2.clientId}`,
+      `clientId: ${JWT_CLIENTS.clientSecretJwt.clientId}\n    authMethod: client_secret_jwt\n    clientSecret: \${JWT_SECRET}`,
+    );
+    writeFileSync(configPath, config, { mode: 0o600 });
+    const env = { ROBOT_KEY: ROBOT_PEM, JWT_SECRET: JWT_CLIENTS.clientSecretJwt.clientSecret };
+    const token = await runBinary(['--verbose', '--config', configPath, 'token', 'robot'], { cwd: dir, env });
+    expect(token.code).toBe(0);
+    expect(token.stderr).toContain('client_assertion');
+    expectNoSecret([token], [ROBOT_KEY_BODY, JWT_CLIENTS.clientSecretJwt.clientSecret]);
+  });
+});
