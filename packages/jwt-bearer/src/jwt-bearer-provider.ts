@@ -1,14 +1,13 @@
 import { SignJWT } from 'jose';
-import { TokensmithError, optionalFunction, requireOptions, type BearerCredentials, type ManagedTokenProvider } from '@tokensmith/core/kit';
+import { TokensmithError, requireOptions, type BearerCredentials, type ManagedTokenProvider } from '@tokensmith/core/kit';
 import {
   createWorkloadGrantProvider,
   credentialsKey,
   describeTokenSource,
-  readClientOptions,
   readTokenSource,
   readTokenSourceOption,
+  readWorkloadOptions,
   type TokenSource,
-  type TokenSourceOptions,
 } from '@tokensmith/oauth2';
 import { assertionClaims } from './assertion-claims.js';
 import type { AssertionClaimSettings, JwtBearerOptions } from './jwt-bearer-options.js';
@@ -116,20 +115,7 @@ export function createJwtBearerProvider(options: JwtBearerOptions): JwtBearerPro
   // `privateKey`, `keyId` and `signingAlg` here sign the grant's assertion (RFC 7523 2.1), not a client
   // assertion (2.2): kept out of the client options, where a `privateKey` would mean private_key_jwt.
   const { privateKey: _assertionKey, keyId: _keyId, signingAlg: _alg, ...clientOptions } = options;
-  const settings = readClientOptions(
-    { ...clientOptions, authorizationParams: undefined },
-    {
-      strategy: 'jwt-bearer',
-      endpoint: { option: 'tokenUrl', field: 'token_endpoint', value: options.tokenUrl },
-      ownedParams: [],
-      scopesOptional: true,
-    },
-  );
-  const onProgress = optionalFunction(options, 'onProgress');
-  const sourceOptions: TokenSourceOptions = {
-    ...(options.env === undefined ? {} : { env: options.env }),
-    ...(options.commandTimeoutMs === undefined ? {} : { timeoutMs: options.commandTimeoutMs }),
-  };
+  const { settings, onProgress, sourceOptions } = readWorkloadOptions(clientOptions, 'jwt-bearer');
   const sign = async (tokenEndpoint: string, now: number): Promise<string> => {
     if ('source' in origin) return readTokenSource(origin.source, 'assertion', sourceOptions);
     const iss = origin.claims.issuer ?? settings.client.clientId;

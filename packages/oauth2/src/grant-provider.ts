@@ -2,12 +2,14 @@ import * as oidc from 'openid-client';
 import {
   bearerHeaders,
   createTokenManager,
+  optionalFunction,
   defineProvider,
   type BearerCredentials,
   type LogoutResult,
   type ManagedTokenProvider,
 } from '@tokensmith/core/kit';
-import type { OAuth2Settings } from './client-options.js';
+import { readClientOptions, type OAuth2ClientOptions, type OAuth2Settings } from './client-options.js';
+import type { TokenSourceOptions } from './token-source.js';
 import { configure } from './client-config.js';
 import { toTokensmithError, type Operation } from './openid-errors.js';
 import type { OAuth2Progress } from './progress.js';
@@ -116,4 +118,43 @@ export function createWorkloadGrantProvider<S extends string>(
     },
     settings.description,
   );
+}
+
+/** What every workload grant's options take beside the client: how its token sources are read, and progress. */
+export interface WorkloadOptions extends OAuth2ClientOptions {
+  /** The environment `env` token sources read, and commands run with. */
+  env?: NodeJS.ProcessEnv;
+  /** A token source command's deadline, ms. */
+  commandTimeoutMs?: number;
+  /** Progress for a person watching (the exchange, a renewal). */
+  onProgress?: (message: string) => void;
+}
+
+/**
+ * What a workload grant reads from its options before it builds its provider, the same for every
+ * such grant: the client settings (token endpoint given or discovered, scopes optional, no
+ * authorization parameters: there is no browser), the progress callback, and how its token
+ * sources are read.
+ *
+ * @example
+ * ```ts
+ * const { settings, onProgress, sourceOptions } = readWorkloadOptions({ tokenUrl: 'https://sts.example.com/token', clientId: 'ci' }, 'token-exchange');
+ * ```
+ */
+export function readWorkloadOptions(
+  options: WorkloadOptions,
+  strategy: string,
+): { settings: OAuth2Settings; onProgress: ((message: string) => void) | undefined; sourceOptions: TokenSourceOptions } {
+  const settings = readClientOptions(
+    { ...options, authorizationParams: undefined },
+    { strategy, endpoint: { option: 'tokenUrl', field: 'token_endpoint', value: options.tokenUrl }, ownedParams: [], scopesOptional: true },
+  );
+  return {
+    settings,
+    onProgress: optionalFunction(options, 'onProgress'),
+    sourceOptions: {
+      ...(options.env === undefined ? {} : { env: options.env }),
+      ...(options.commandTimeoutMs === undefined ? {} : { timeoutMs: options.commandTimeoutMs }),
+    },
+  };
 }

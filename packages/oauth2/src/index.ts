@@ -28,8 +28,8 @@ export { registeredClientKey, toStoredClient, fromStoredClient, servesRedirect }
 export type { RegisteredClient, RegistrationKind, RegistrationRequest, ClientRegistration, ForgetOutcome } from './registration/index.js';
 export { rfc7591Registration, registrationMetadata, mastodonAppRegistration, MASTODON_APPS_PATH } from './registration/index.js';
 export { registrationFor, registrationOfKind, noRegistrationError } from './registration/index.js';
-export { createWorkloadGrantProvider } from './grant-provider.js';
-export type { WorkloadGrant } from './grant-provider.js';
+export { createWorkloadGrantProvider, readWorkloadOptions } from './grant-provider.js';
+export type { WorkloadGrant, WorkloadOptions } from './grant-provider.js';
 export {
   readTokenSource,
   readTokenSourceOption,

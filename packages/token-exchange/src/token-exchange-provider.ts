@@ -1,11 +1,5 @@
-import { optionalFunction, requireOptions, type BearerCredentials, type ManagedTokenProvider } from '@tokensmith/core/kit';
-import {
-  createWorkloadGrantProvider,
-  describeTokenSource,
-  readClientOptions,
-  readTokenSource,
-  type TokenSourceOptions,
-} from '@tokensmith/oauth2';
+import { requireOptions, type BearerCredentials, type ManagedTokenProvider } from '@tokensmith/core/kit';
+import { createWorkloadGrantProvider, describeTokenSource, readTokenSource, readWorkloadOptions } from '@tokensmith/oauth2';
 import { exchangeParameters, readExchangeRequest, tokenExchangeKey } from './exchange-parameters.js';
 import type { TokenExchangeOptions } from './token-exchange-options.js';
 import { TOKEN_EXCHANGE_GRANT_TYPE } from './token-types.js';
@@ -51,20 +45,7 @@ export interface TokenExchangeProvider extends ManagedTokenProvider<BearerCreden
 export function createTokenExchangeProvider(options: TokenExchangeOptions): TokenExchangeProvider {
   requireOptions(options, 'createTokenExchangeProvider');
   const request = readExchangeRequest(options);
-  const settings = readClientOptions(
-    { ...options, authorizationParams: undefined },
-    {
-      strategy: 'token-exchange',
-      endpoint: { option: 'tokenUrl', field: 'token_endpoint', value: options.tokenUrl },
-      ownedParams: [],
-      scopesOptional: true,
-    },
-  );
-  const onProgress = optionalFunction(options, 'onProgress');
-  const sourceOptions: TokenSourceOptions = {
-    ...(options.env === undefined ? {} : { env: options.env }),
-    ...(options.commandTimeoutMs === undefined ? {} : { timeoutMs: options.commandTimeoutMs }),
-  };
+  const { settings, onProgress, sourceOptions } = readWorkloadOptions(options, 'token-exchange');
   return createWorkloadGrantProvider(
     {
       ...settings,
